@@ -1,0 +1,45 @@
+# Two commands matter: `make demo` and `make test`. Both set up .venv when it is missing.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export PREFECT_HOME ?= $(CURDIR)/.prefect
+export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
+export DO_NOT_TRACK ?= 1
+
+.PHONY: demo test check lint format types bench clean setup
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+## the main job on the bundled, real captured feeds, then a short tour of the results
+demo: $(STAMP)
+	$(BIN)/ingest demo
+
+## the whole check: format, lint, types, tests (what CI runs)
+test: $(STAMP) lint types
+	$(BIN)/python -m pytest -q
+
+check: test
+
+lint: $(STAMP)
+	$(BIN)/ruff format --check src tests flows benchmarks
+	$(BIN)/ruff check src tests flows benchmarks
+
+format: $(STAMP)
+	$(BIN)/ruff format src tests flows benchmarks
+	$(BIN)/ruff check --fix src tests flows benchmarks
+
+types: $(STAMP)
+	$(BIN)/mypy
+
+bench: $(STAMP)
+	for script in benchmarks/bench_*.py; do $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf warehouse/data warehouse/state warehouse/*.duckdb .prefect

@@ -1,0 +1,50 @@
+"""The `ingest` command: one group, subcommands grouped by area in sibling modules.
+
+Errors we raise on purpose (IngestError) become one line on stderr and exit status 2; anything
+else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ingest import __version__
+from ingest.cli import pipeline, warehouse
+from ingest.cli.extract import extract_command
+from ingest.errors import IngestError
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="ingest")
+def cli() -> None:
+    """Government press releases in, structured event records out.
+
+    Fetch RSS/Atom feeds, extract who met whom, where and when, store Parquet tables and serve
+    DuckDB views for SQL and BI tools.
+    """
+
+
+cli.add_command(extract_command)
+
+
+for _area in (pipeline, warehouse):
+    for _command in _area.COMMANDS:
+        cli.add_command(_command)
+
+
+def main() -> None:
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)
+    except IngestError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(2)
+    except BrokenPipeError:
+        sys.exit(0)

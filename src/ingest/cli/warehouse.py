@@ -1,0 +1,7 @@
+"""`ingest` commands of the warehouse area."""
+
+from __future__ import annotations
+
+import click
+
+COMMANDS: list[click.Command] = []

@@ -24,7 +24,8 @@ FullText = Literal["auto", "always", "never"]
 FULL_TEXT_MODES: tuple[str, ...] = ("auto", "always", "never")
 FEED_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 # minute hour day-of-month month day-of-week, each a list of numbers, ranges, steps or names
-CRON_FIELD = re.compile(r"^(\*|[0-9A-Za-z]+(-[0-9A-Za-z]+)?)(/[0-9]+)?(,(\*|[0-9A-Za-z]+(-[0-9A-Za-z]+)?)(/[0-9]+)?)*$")
+CRON_ITEM = r"(\*|[0-9A-Za-z]+(-[0-9A-Za-z]+)?)(/[0-9]+)?"
+CRON_FIELD = re.compile(rf"^{CRON_ITEM}(,{CRON_ITEM})*$")
 DEFAULT_SETTINGS_PATH = Path("config/settings.toml")
 DEFAULT_FEEDS_PATH = Path("config/feeds.toml")
 DEMO_FEEDS_PATH = Path("config/demo.toml")
@@ -62,7 +63,9 @@ class Settings:
     serving_path: str = "warehouse/ingest.duckdb"
     state_path: str = "warehouse/state/feeds.json"
     feeds_path: str = str(DEFAULT_FEEDS_PATH)
-    user_agent: str = "ingest-events/0.1 (+https://github.com/ingest-events/ingest; press-release pipeline)"
+    user_agent: str = (
+        "ingest-events/0.1 (press-release event pipeline; +https://pypi.org/project/ingest)"
+    )
     connect_timeout: float = 10.0
     read_timeout: float = 20.0
     total_timeout: float = 60.0
@@ -78,8 +81,9 @@ class Settings:
     row_group_size: int = 100_000
 
 
-def load_settings(path: str | os.PathLike[str] | None = None,
-                  environ: dict[str, str] | None = None) -> Settings:
+def load_settings(
+    path: str | os.PathLike[str] | None = None, environ: dict[str, str] | None = None
+) -> Settings:
     """Defaults, then the settings file (if present), then INGEST_* environment variables."""
     env = dict(os.environ if environ is None else environ)
     explicit = path is not None or "INGEST_SETTINGS" in env
@@ -97,12 +101,13 @@ def load_settings(path: str | os.PathLike[str] | None = None,
 
 
 def _settings_from(values: dict[str, Any], where: str) -> Settings:
-    known = {f.name: f for f in dataclasses.fields(Settings)}
+    defaults = Settings()
+    known = {f.name for f in dataclasses.fields(Settings)}
     typed: dict[str, Any] = {}
     for key, raw in values.items():
         if key not in known:
             raise ConfigError(f"{where}: unknown setting '{key}'")
-        default = known[key].default
+        default = getattr(defaults, key)
         try:
             typed[key] = type(default)(raw)
         except (TypeError, ValueError):
@@ -176,7 +181,9 @@ def _feed_from(entry: Any, path: Path, index: int) -> Feed:
         if not isinstance(value, expected):
             raise ConfigError(f"{path}: {label}: field '{key}': must be {expected.__name__}")
     values = dict(entry)
-    values["allowed_domains"] = tuple(d.lower().lstrip(".") for d in entry.get("allowed_domains", []))
+    values["allowed_domains"] = tuple(
+        d.lower().lstrip(".") for d in entry.get("allowed_domains", [])
+    )
     values["url"] = _resolve_feed_url(entry["url"], path.parent)
     feed = Feed(**values)
     problem = _feed_problem(feed)
@@ -204,7 +211,10 @@ def _feed_problem(feed: Feed) -> tuple[str, str] | None:
     if parts.scheme in ("http", "https") and not parts.hostname:
         return "url", "no host"
     if not _is_country(feed.country):
-        return "country", f"'{feed.country}' is not an ISO 3166-1 alpha-2 code or an organisation id"
+        return (
+            "country",
+            f"'{feed.country}' is not an ISO 3166-1 alpha-2 code or an organisation id",
+        )
     if not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*", feed.language):
         return "language", f"'{feed.language}' is not a language tag like 'en' or 'fr-CA'"
     try:
@@ -220,10 +230,10 @@ def _feed_problem(feed: Feed) -> tuple[str, str] | None:
 
 
 # publishers that are international organisations rather than governments
-ORGANISATION_PUBLISHERS = frozenset({
-    "NATO", "EU", "UN", "AU", "ASEAN", "OSCE", "OECD", "IAEA", "WHO", "IMF", "WB", "WTO", "G7",
-    "G20", "OAS", "CARICOM", "ECOWAS", "GCC", "SCO", "CoE", "UNHCR", "UNICEF", "WFP", "ICC",
-})
+ORGANISATION_PUBLISHERS = frozenset(
+    "NATO EU UN AU ASEAN OSCE OECD IAEA WHO IMF WB WTO G7 G20 OAS CARICOM ECOWAS GCC SCO CoE "
+    "UNHCR UNICEF WFP ICC".split()
+)
 
 
 def _is_country(code: str) -> bool:

@@ -4,7 +4,7 @@ Hierarchy:
 
     IngestError                  base; the CLI prints str(error) as one line and exits 2
     ├── ConfigError              an invalid settings or feeds file (names file, feed and field)
-    ├── FetchError               a feed or page could not be fetched (recorded, never raised past a flow)
+    ├── FetchError               a feed or page could not be fetched (recorded as data by flows)
     │   ├── FetchTimeout         connect/read/total deadline passed
     │   ├── BodyTooLarge         body exceeded the size cap
     │   ├── BlockedURL           scheme, domain or address not allowed (SSRF guard)

@@ -14,7 +14,13 @@ from typing import Any, Literal
 
 EventType = Literal["meeting", "call", "visit", "conference", "signing", "statement", "other"]
 EVENT_TYPES: tuple[str, ...] = (
-    "meeting", "call", "visit", "conference", "signing", "statement", "other",
+    "meeting",
+    "call",
+    "visit",
+    "conference",
+    "signing",
+    "statement",
+    "other",
 )
 DateBasis = Literal["explicit", "relative", "published", "none"]
 DATE_BASES: tuple[str, ...] = ("explicit", "relative", "published", "none")
@@ -114,8 +120,15 @@ class EventRecord:
     def to_row(self) -> dict[str, Any]:
         """A plain dict with nested lists of dicts: the shape of one `events` table row."""
         row = dataclasses.asdict(self)
-        for key in ("participants", "mentioned_people", "quotes", "amounts", "evidence",
-                    "topics", "countries_mentioned"):
+        for key in (
+            "participants",
+            "mentioned_people",
+            "quotes",
+            "amounts",
+            "evidence",
+            "topics",
+            "countries_mentioned",
+        ):
             row[key] = list(row[key])
         return row
 

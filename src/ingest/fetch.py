@@ -1,0 +1,546 @@
+"""Fetch feeds over HTTP (or from disk) within timeouts, a size cap and a redirect cap.
+
+One GET per feed and run, conditional on the stored ETag / Last-Modified; retries with
+exponential backoff and jitter inside a run, and `next_check_at` (ingest.state) across runs.
+A failed fetch is data (a FetchResult with a one-line error), never an exception.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import random
+import threading
+import time
+import urllib.request
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from email.utils import formatdate, parsedate_to_datetime
+from pathlib import Path
+from typing import Literal
+from urllib.parse import unquote, urljoin, urlsplit
+
+import httpcore
+import httpx
+
+from ingest.config import Feed, Settings
+from ingest.errors import BlockedURL, BodyTooLarge, FetchError, FetchTimeout, HTTPStatusError
+from ingest.netguard import check_address, check_url, host_is_private, is_proxied
+from ingest.state import FeedState, state_after_failure, state_after_success
+
+FetchStatus = Literal["ok", "not_modified", "failed", "skipped"]
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+# transient answers worth another try in the same run (unless the server says when)
+RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
+# statuses whose Retry-After sets the next check (RFC 9110 section 10.2.3)
+RETRY_AFTER_STATUSES = frozenset({429, 503})
+ACCEPT_FEED = (
+    "application/rss+xml, application/atom+xml, application/rdf+xml, application/xml;q=0.9, "
+    "text/xml;q=0.9, */*;q=0.5"
+)
+HopCheck = Callable[[str], None]
+PeerCheck = Callable[[str, str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class FetchResult:
+    """What one fetch of one feed gave: bytes and headers, or why there are none."""
+
+    feed_id: str
+    status: FetchStatus
+    url: str
+    final_url: str | None = None
+    http_status: int | None = None
+    body: bytes | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    error: str | None = None
+    elapsed_s: float = 0.0
+    fetched_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    """A fully read, size-capped response after redirects."""
+
+    url: str
+    final_url: str
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    redirects: int = 0
+
+
+def open_client(settings: Settings) -> httpx.Client:
+    """An httpx client with our timeouts and User-Agent; redirects are followed by get_limited.
+
+    Its connections check the address they reached before a byte is sent (see get_limited's
+    check_peer), which defeats DNS rebinding between our address check and the connect.
+    """
+    client = httpx.Client(
+        timeout=_timeout(settings, settings.total_timeout),
+        follow_redirects=False,
+        headers={"User-Agent": settings.user_agent},
+        limits=httpx.Limits(
+            max_connections=max(1, settings.max_concurrency) * 2,
+            max_keepalive_connections=max(1, settings.max_concurrency),
+        ),
+    )
+    install_peer_checks(client)
+    return client
+
+
+# the peer check of the request this thread is making, read by _CheckedBackend on connect
+_PEER_CHECK: ContextVar[Callable[[str], None] | None] = ContextVar("peer_check", default=None)
+
+
+class _CheckedBackend(httpcore.NetworkBackend):
+    """Runs the current request's peer check on each new connection, before it is used."""
+
+    def __init__(self, inner: httpcore.NetworkBackend) -> None:
+        self._inner = inner
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.NetworkStream:
+        stream = self._inner.connect_tcp(host, port, timeout, local_address, socket_options)
+        check = _PEER_CHECK.get()
+        if check is None:
+            return stream
+        try:
+            address = stream.get_extra_info("server_addr")
+            if not (isinstance(address, tuple) and address):
+                raise httpcore.ConnectError(f"no peer address for {host}:{port}")
+            check(str(address[0]))
+        except OSError as error:
+            stream.close()
+            raise httpcore.ConnectError(str(error)) from None
+        except BaseException:
+            stream.close()
+            raise
+        return stream
+
+    def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.NetworkStream:
+        return self._inner.connect_unix_socket(path, timeout, socket_options)
+
+    def sleep(self, seconds: float) -> None:
+        self._inner.sleep(seconds)
+
+
+def install_peer_checks(client: httpx.Client) -> bool:
+    """Wrap the client's connection backend so peer checks run at connect time.
+
+    httpx has no public hook between connect and send; its default transport keeps an
+    httpcore pool whose backend we wrap. False (checks then run after the response headers
+    only) when the client was built otherwise, e.g. behind a proxy.
+    """
+    pool = getattr(getattr(client, "_transport", None), "_pool", None)
+    backend = getattr(pool, "_network_backend", None)
+    if not isinstance(pool, httpcore.ConnectionPool) or backend is None:
+        return False
+    if not isinstance(backend, _CheckedBackend):
+        pool._network_backend = _CheckedBackend(backend)
+    return True
+
+
+def _timeout(settings: Settings, remaining: float) -> httpx.Timeout:
+    # no single socket wait may outlast what is left of the total deadline
+    remaining = max(0.001, remaining)
+    return httpx.Timeout(
+        connect=min(settings.connect_timeout, remaining),
+        read=min(settings.read_timeout, remaining),
+        write=min(settings.read_timeout, remaining),
+        pool=min(settings.connect_timeout, remaining),
+    )
+
+
+def get_limited(
+    client: httpx.Client,
+    url: str,
+    settings: Settings,
+    *,
+    headers: Mapping[str, str] | None = None,
+    check_hop: HopCheck | None = None,
+    check_peer: PeerCheck | None = None,
+) -> Response:
+    """GET url following at most max_redirects redirects, each hop checked and counted.
+
+    The body is streamed and cut at max_body_bytes (BodyTooLarge) and at the total deadline
+    (FetchTimeout). Raises FetchError subclasses only; HTTP statuses are returned, not raised.
+    """
+    deadline = time.monotonic() + settings.total_timeout
+    current = url
+    for hop in range(settings.max_redirects + 1):
+        if check_hop is not None:
+            check_hop(current)
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise FetchTimeout(f"total timeout after {settings.total_timeout} s fetching {url}")
+        token = _PEER_CHECK.set(
+            functools.partial(check_peer, current) if check_peer is not None else None
+        )
+        try:
+            with client.stream(
+                "GET", current, headers=dict(headers or {}), timeout=_timeout(settings, remaining)
+            ) as response:
+                if check_peer is not None:
+                    peer = _peer_address(response)
+                    if peer is not None:
+                        check_peer(current, peer)
+                location = response.headers.get("location")
+                if response.status_code in REDIRECT_STATUSES and location:
+                    current = urljoin(current, location.strip())
+                    continue
+                body = _read_capped(response, current, settings, deadline)
+                return Response(
+                    url=url,
+                    final_url=current,
+                    status=response.status_code,
+                    headers=dict(response.headers.items()),
+                    body=body,
+                    redirects=hop,
+                )
+        except httpx.TimeoutException as error:
+            raise FetchTimeout(_timeout_message(error, current, settings, remaining)) from None
+        except httpx.InvalidURL as error:
+            raise FetchError(f"invalid URL {current}: {error}") from None
+        except httpx.HTTPError as error:
+            raise FetchError(f"{type(error).__name__} fetching {current}: {error}") from None
+        finally:
+            _PEER_CHECK.reset(token)
+    raise HTTPStatusError(
+        f"more than {settings.max_redirects} redirects from {url} (last {current})", 310
+    )
+
+
+def _peer_address(response: httpx.Response) -> str | None:
+    stream = response.extensions.get("network_stream")
+    if stream is None:
+        return None
+    try:
+        address = stream.get_extra_info("server_addr")
+    except OSError:  # the server already closed: the connect-time check has run
+        return None
+    if isinstance(address, tuple) and address:
+        return str(address[0])
+    return None
+
+
+def _timeout_message(
+    error: httpx.TimeoutException, url: str, settings: Settings, remaining: float
+) -> str:
+    connecting = isinstance(error, httpx.ConnectTimeout | httpx.PoolTimeout)
+    limit = settings.connect_timeout if connecting else settings.read_timeout
+    if remaining < limit:  # the socket wait was cut short by the total deadline
+        return f"total timeout after {settings.total_timeout} s fetching {url}"
+    if connecting:
+        return f"connect timeout after {settings.connect_timeout} s to {url}"
+    return f"timeout after {settings.read_timeout} s reading {url}"
+
+
+def _read_capped(response: httpx.Response, url: str, settings: Settings, deadline: float) -> bytes:
+    cap = settings.max_body_bytes
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > cap:
+        raise BodyTooLarge(f"body of {url} is {int(declared)} bytes, over the {cap}-byte cap")
+    chunks: list[bytes] = []
+    size = 0
+    # iter_bytes yields decoded bytes, so the cap also bounds a gzip bomb's expansion
+    for chunk in response.iter_bytes():  # as they arrive: a chunk_size would buffer past deadlines
+        size += len(chunk)
+        if size > cap:
+            raise BodyTooLarge(f"body of {url} exceeds the {cap}-byte cap")
+        if time.monotonic() > deadline:
+            raise FetchTimeout(f"total timeout after {settings.total_timeout} s reading {url}")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def fetch_feed(
+    feed: Feed,
+    state: FeedState | None,
+    settings: Settings,
+    client: httpx.Client,
+    now: datetime,
+    *,
+    sleep: Callable[[float], None] = time.sleep,
+    rng: random.Random | None = None,
+) -> tuple[FetchResult, FeedState]:
+    """Fetch one feed (HTTP with retries, or a local file) and the feed's next state."""
+    state = state or FeedState(feed_id=feed.id)
+    started = time.monotonic()
+    if feed.is_local:
+        return _fetch_file(feed, state, settings, now, started)
+    conditional = _conditional_headers(state)
+    response: Response | None = None
+    error: FetchError | None = None
+    for attempt in range(settings.retries + 1):
+        if attempt:
+            sleep(backoff_seconds(settings.backoff_base_seconds, attempt, rng))
+        response, error = _attempt(feed, settings, client, conditional)
+        if error is not None and isinstance(error, BodyTooLarge | BlockedURL | HTTPStatusError):
+            break
+        if response is not None and not _worth_retrying(response):
+            break
+    return _outcome(feed, state, settings, now, started, response, error, rng)
+
+
+def _attempt(
+    feed: Feed, settings: Settings, client: httpx.Client, headers: dict[str, str]
+) -> tuple[Response | None, FetchError | None]:
+    check_hop, check_peer = redirect_guards(feed)
+    try:
+        response = get_limited(
+            client, feed.url, settings, headers=headers, check_hop=check_hop, check_peer=check_peer
+        )
+    except FetchError as error:
+        return None, error
+    return response, None
+
+
+def redirect_guards(feed: Feed) -> tuple[HopCheck, PeerCheck]:
+    """Checks for the hops of a feed fetch: the configured URL is trusted, redirects are not.
+
+    A redirect must stay on http(s) and, unless the feed itself is on a private host, must not
+    lead to (or connect to) a private, loopback or link-local address.
+    """
+    private_ok: list[bool] = []  # worked out once, on the first redirect (a DNS lookup)
+
+    def allows_private() -> bool:
+        if not private_ok:
+            private_ok.append(host_is_private(feed.host))
+        return private_ok[0]
+
+    def check_hop(url: str) -> None:
+        scheme = urlsplit(url).scheme.lower()
+        if scheme not in ("http", "https"):
+            raise BlockedURL(f"blocked redirect to {url}: scheme '{scheme}' is not http or https")
+        if url != feed.url and not allows_private():
+            check_url(url, (), allow_private_hosts=False)
+
+    def check_peer(url: str, peer: str) -> None:
+        if url != feed.url and not allows_private() and not is_proxied(url):
+            check_address(url, peer)
+
+    return check_hop, check_peer
+
+
+def _worth_retrying(response: Response) -> bool:
+    if response.status not in RETRY_STATUSES:
+        return False
+    # a server that says when to come back gets its wish through next_check_at, not a hammer
+    return not (response.status in RETRY_AFTER_STATUSES and "retry-after" in response.headers)
+
+
+def backoff_seconds(base: float, attempt: int, rng: random.Random | None = None) -> float:
+    """Seconds before retry number attempt: base/2 plus uniform jitter up to base*2**(attempt-1)."""
+    ceiling = base * 2 ** max(0, attempt - 1)
+    return base / 2 + (rng or random).uniform(0, ceiling)
+
+
+def _conditional_headers(state: FeedState) -> dict[str, str]:
+    headers = {"Accept": ACCEPT_FEED}
+    if state.etag:
+        headers["If-None-Match"] = state.etag
+    if state.last_modified:
+        headers["If-Modified-Since"] = state.last_modified
+    return headers
+
+
+def _outcome(
+    feed: Feed,
+    state: FeedState,
+    settings: Settings,
+    now: datetime,
+    started: float,
+    response: Response | None,
+    error: FetchError | None,
+    rng: random.Random | None,
+) -> tuple[FetchResult, FeedState]:
+    elapsed = time.monotonic() - started
+    if response is None:
+        message = str(error) if error else f"no response from {feed.url}"
+        result = FetchResult(feed.id, "failed", feed.url, error=message, elapsed_s=elapsed)
+        return result, state_after_failure(state, now, message, settings, rng=rng)
+    base = FetchResult(
+        feed.id,
+        "failed",
+        feed.url,
+        final_url=response.final_url,
+        http_status=response.status,
+        headers=response.headers,
+        elapsed_s=elapsed,
+    )
+    if response.status == 304 or 200 <= response.status < 300:
+        status: FetchStatus = "not_modified" if response.status == 304 else "ok"
+        body = response.body if status == "ok" else None
+        result = _replace(base, status=status, body=body)
+        next_state = state_after_success(
+            state,
+            now,
+            status=status,
+            etag=response.headers.get("etag"),
+            last_modified=response.headers.get("last-modified"),
+            next_check_at=_cache_until(response.headers, now, settings),
+        )
+        return result, next_state
+    message = f"HTTP {response.status} from {response.final_url}"
+    retry_at = None
+    if response.status in RETRY_AFTER_STATUSES:
+        retry_at = retry_after(response.headers.get("retry-after"), now)
+        if retry_at is not None:
+            message += f" (retry after {retry_at.isoformat()})"
+    result = _replace(base, error=message)
+    return result, state_after_failure(state, now, message, settings, retry_at=retry_at, rng=rng)
+
+
+def _replace(
+    result: FetchResult,
+    *,
+    status: FetchStatus = "failed",
+    body: bytes | None = None,
+    error: str | None = None,
+) -> FetchResult:
+    return dataclasses.replace(
+        result, status=status, body=body, error=error, fetched_at=datetime.now(UTC)
+    )
+
+
+def retry_after(value: str | None, now: datetime) -> datetime | None:
+    """Retry-After as a time: delta-seconds or an HTTP date; None when absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return now + timedelta(seconds=int(value))
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(when, now)
+
+
+def cache_max_age(headers: Mapping[str, str]) -> int | None:
+    """Seconds from Cache-Control max-age (s-maxage is for shared caches, not us)."""
+    for directive in headers.get("cache-control", "").split(","):
+        name, _, value = directive.strip().partition("=")
+        if name.lower() == "max-age" and value.strip().strip('"').isdigit():
+            return int(value.strip().strip('"'))
+    return None
+
+
+def _cache_until(headers: Mapping[str, str], now: datetime, settings: Settings) -> datetime | None:
+    max_age = cache_max_age(headers)
+    if not max_age:
+        return None
+    return now + timedelta(seconds=min(max_age, settings.max_check_interval_seconds))
+
+
+def local_path(url: str) -> Path:
+    """The file a file:// URL or plain path names."""
+    parts = urlsplit(url)
+    if parts.scheme == "file":
+        return Path(urllib.request.url2pathname(unquote(parts.path)))
+    return Path(url)
+
+
+def _fetch_file(
+    feed: Feed, state: FeedState, settings: Settings, now: datetime, started: float
+) -> tuple[FetchResult, FeedState]:
+    path = local_path(feed.url)
+    try:
+        size = path.stat().st_size
+        modified = formatdate(path.stat().st_mtime, usegmt=True)
+        if state.last_modified == modified and state.last_status in ("ok", "not_modified"):
+            result = FetchResult(
+                feed.id,
+                "not_modified",
+                feed.url,
+                final_url=feed.url,
+                headers={"last-modified": modified},
+                elapsed_s=time.monotonic() - started,
+            )
+            return result, state_after_success(
+                state,
+                now,
+                status="not_modified",
+                etag=None,
+                last_modified=modified,
+                next_check_at=None,
+            )
+        if size > settings.max_body_bytes:
+            raise BodyTooLarge(
+                f"{path} is {size} bytes, over the {settings.max_body_bytes}-byte cap"
+            )
+        with path.open("rb") as handle:
+            body = handle.read(settings.max_body_bytes + 1)
+        if len(body) > settings.max_body_bytes:
+            raise BodyTooLarge(f"{path} exceeds the {settings.max_body_bytes}-byte cap")
+    except OSError as error:
+        message = f"cannot read {path}: {error.strerror or error}"
+        result = FetchResult(feed.id, "failed", feed.url, error=message)
+        return result, state_after_failure(state, now, message, settings)
+    except BodyTooLarge as error:
+        result = FetchResult(feed.id, "failed", feed.url, error=str(error))
+        return result, state_after_failure(state, now, str(error), settings)
+    headers = {"last-modified": modified, "content-location": feed.url}
+    result = FetchResult(
+        feed.id,
+        "ok",
+        feed.url,
+        final_url=feed.url,
+        body=body,
+        headers=headers,
+        elapsed_s=time.monotonic() - started,
+    )
+    next_state = state_after_success(
+        state, now, status="ok", etag=None, last_modified=modified, next_check_at=None
+    )
+    return result, next_state
+
+
+def fetch_feeds(
+    feeds: Iterable[Feed],
+    states: Mapping[str, FeedState],
+    settings: Settings,
+    client: httpx.Client,
+    now: datetime,
+    force: bool = False,
+) -> list[tuple[FetchResult, FeedState]]:
+    """Fetch due feeds concurrently (max_concurrency overall, per_host_concurrency per host).
+
+    Feeds whose next_check_at is still ahead are 'skipped' (unless force); results keep the
+    order of feeds.
+    """
+    feed_list = list(feeds)
+    per_host = max(1, settings.per_host_concurrency)
+    host_slots = {f.host: threading.BoundedSemaphore(per_host) for f in feed_list}
+
+    def run(feed: Feed) -> tuple[FetchResult, FeedState]:
+        state = states.get(feed.id) or FeedState(feed_id=feed.id)
+        if not force and not state.is_due(now):
+            due = state.next_check_at.isoformat() if state.next_check_at else "now"
+            result = FetchResult(feed.id, "skipped", feed.url, error=f"next check at {due}")
+            return result, state
+        with host_slots[feed.host]:
+            return fetch_feed(feed, state, settings, client, now)
+
+    if not feed_list:
+        return []
+    workers = max(1, min(settings.max_concurrency, len(feed_list)))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fetch") as pool:
+        return list(pool.map(run, feed_list))

@@ -1,0 +1,1 @@
+"""Test helpers shared by test areas (import with tests/ on sys.path)."""

@@ -1,7 +1,541 @@
-"""`ingest` commands of the pipeline area."""
+"""`ingest` commands of the pipeline area: run, serve, status, backfill, reprocess, compact, demo.
+
+Prefect is imported only inside the commands that run flows, after the environment is set:
+telemetry off, and PREFECT_HOME (when unset) under the warehouse state directory, next to the
+feed state file, so runs never touch the user's ~/.prefect. `make` sets it to <repo>/.prefect.
+Without PREFECT_API_URL, one-off runs (`run`, `backfill`, `reprocess`, `compact`, `demo`) use
+Prefect's temporary local server; `serve` starts a real one (schedules need it).
+"""
 
 from __future__ import annotations
 
-import click
+import os
+import signal
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from types import FrameType
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-COMMANDS: list[click.Command] = []
+import click
+from rich.console import Console
+from rich.markdown import Markdown
+from rich.table import Table
+
+from ingest.config import (
+    DEMO_FEEDS_PATH,
+    FEED_ID,
+    Config,
+    Settings,
+    load_config,
+    load_feeds,
+    load_settings,
+)
+from ingest.errors import ConfigError
+from ingest.summary import RunSummary
+
+T = TypeVar("T")
+PREFECT_DEFAULTS = {
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "DO_NOT_TRACK": "1",
+    # a run that finds its API down should fail fast, not wait on retries
+    "PREFECT_CLIENT_MAX_RETRIES": "2",
+    # the temporary server's first start creates its database: 20 s (the default) is too tight
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
+}
+REPO_ROOT = Path(__file__).resolve().parents[3]
+LOADS_SHOWN = 5
+
+settings_option = click.option(
+    "--settings",
+    "settings_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Settings file (default: $INGEST_SETTINGS, else config/settings.toml if present).",
+)
+feeds_option = click.option(
+    "--config",
+    "feeds_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Feeds file, e.g. FEEDS.toml (default: the settings' feeds_path, config/feeds.toml).",
+)
+verbose_option = click.option(
+    "-v", "--verbose", is_flag=True, help="Show Prefect's flow and task log lines."
+)
+
+
+def prefect_home_for(settings: Settings) -> Path:
+    """Where Prefect keeps its database when PREFECT_HOME is unset: beside the feed state."""
+    return Path(settings.state_path).parent / "prefect"
+
+
+def prepare_prefect(settings: Settings, verbose: bool = False, reuse_server: bool = True) -> None:
+    """Set Prefect's environment before it is first imported (its settings are read then).
+
+    A configured PREFECT_API_URL must answer (no waiting on an unreachable host); without one,
+    the server of a running `ingest serve` is used when there is one (its runs then show in
+    its UI, and no temporary server is started).
+    """
+    from flows.server import is_healthy, running_server
+
+    os.environ.setdefault("PREFECT_HOME", str(prefect_home_for(settings)))
+    home = Path(os.environ["PREFECT_HOME"]).expanduser()
+    home.mkdir(parents=True, exist_ok=True)
+    for key, value in PREFECT_DEFAULTS.items():
+        os.environ.setdefault(key, value)
+    if not verbose:
+        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
+    api_url = os.environ.get("PREFECT_API_URL")
+    if api_url:
+        if not is_healthy(api_url):
+            raise click.ClickException(f"no Prefect server answers at PREFECT_API_URL={api_url}")
+    elif reuse_server and (found := running_server(home)):
+        os.environ["PREFECT_API_URL"] = found
+
+
+def _console() -> Console:
+    return Console(stderr=False, highlight=False)
+
+
+def _absolute(path: str | None) -> str | None:
+    return None if path is None else str(Path(path).resolve())
+
+
+def _settings_path(given: str | None) -> str | None:
+    """The settings file flows should load: the given one, else the one load_settings found."""
+    if given is not None:
+        return _absolute(given)
+    env = os.environ.get("INGEST_SETTINGS")
+    if env:
+        return _absolute(env)
+    default = Path("config/settings.toml")
+    return str(default.resolve()) if default.exists() else None
+
+
+@contextmanager
+def _working(console: Console, message: str) -> Iterator[None]:
+    """A spinner while a flow runs (log lines are quiet unless --verbose)."""
+    if console.is_terminal:
+        with console.status(message):
+            yield
+    else:
+        yield
+
+
+def _show(console: Console, summary: RunSummary) -> None:
+    console.print(Markdown(summary.to_markdown()))
+
+
+def _run_flow(console: Console, message: str, call: Callable[[], T]) -> T:
+    with _working(console, message):
+        return call()
+
+
+# --- run ---------------------------------------------------------------------------------------
+
+
+@click.command("run")
+@settings_option
+@feeds_option
+@click.option(
+    "--force", is_flag=True, help="Fetch every feed now, ignoring next-check times and backoff."
+)
+@verbose_option
+def run_command(
+    settings_path: str | None, feeds_path: str | None, force: bool, verbose: bool
+) -> None:
+    """Run the pipeline once now: fetch the due feeds, extract events, store, refresh the views.
+
+    A feed that fails is recorded (rejects table, feed state) and the others go on; the run then
+    ends 'partial'. Exit status 0 for ok and partial.
+    """
+    config = load_config(settings_path, feeds_path)
+    prepare_prefect(config.settings, verbose)
+    from flows.ingest_feeds import ingest_feeds
+
+    console = _console()
+    summary = _run_flow(
+        console,
+        f"ingesting {len(config.feeds)} feeds",
+        lambda: ingest_feeds(
+            settings_path=_settings_path(settings_path),
+            feeds_path=_absolute(feeds_path),
+            force=force,
+        ),
+    )
+    _show(console, summary)
+
+
+# --- demo --------------------------------------------------------------------------------------
+
+
+def demo_feeds_path() -> Path:
+    """config/demo.toml of the working directory, else of the source checkout."""
+    for candidate in (DEMO_FEEDS_PATH, REPO_ROOT / DEMO_FEEDS_PATH):
+        if candidate.exists():
+            return candidate.resolve()
+    raise ConfigError(f"{DEMO_FEEDS_PATH}: demo feeds file not found (run from the repository)")
+
+
+def demo_state_path(settings: Settings) -> str:
+    """The demo keeps its own feed state, so it never drops the real feeds' validators."""
+    return str(Path(settings.state_path).with_name("demo-feeds.json"))
+
+
+@click.command("demo")
+@settings_option
+@verbose_option
+def demo_command(settings_path: str | None, verbose: bool) -> None:
+    """Run the real flow on the bundled captured feeds (config/demo.toml), then a short tour.
+
+    Data goes to the warehouse of your settings (default: warehouse/). Run it twice: the
+    second run adds no documents or events.
+    """
+    feeds_path = demo_feeds_path()
+    config = load_config(settings_path, str(feeds_path))
+    prepare_prefect(config.settings, verbose)
+    from flows.ingest_feeds import ingest_feeds
+
+    from ingest.tour import print_tour
+
+    console = _console()
+    summary = _run_flow(
+        console,
+        f"ingesting the {len(config.feeds)} demo feeds",
+        lambda: ingest_feeds(
+            settings_path=_settings_path(settings_path),
+            feeds_path=str(feeds_path),
+            state_path=demo_state_path(config.settings),
+        ),
+    )
+    _show(console, summary)
+    print_tour(config.settings, console)
+
+
+# --- backfill, reprocess, compact ----------------------------------------------------------------
+
+
+@click.command("backfill")
+@click.argument("path", type=click.Path(exists=True))
+@settings_option
+@click.option(
+    "--feed",
+    "feed_id",
+    default=None,
+    help="A configured feed the files belong to: its id, time zone and language are used, so "
+    "its archive and its live ingestion share document ids.",
+)
+@click.option(
+    "--source",
+    "source_id",
+    default="backfill",
+    show_default=True,
+    help="Source id for the documents when --feed is not given.",
+)
+@click.option(
+    "--timezone",
+    default="UTC",
+    show_default=True,
+    help="IANA time zone of zone-less dates in the files (without --feed).",
+)
+@verbose_option
+def backfill_command(
+    path: str,
+    settings_path: str | None,
+    feed_id: str | None,
+    source_id: str,
+    timezone: str,
+    verbose: bool,
+) -> None:
+    """Load PATH, a directory or archive (.zip, .tar.gz) of feed files, JSONL or HTML pages.
+
+    Feed files (.xml, .rss, .atom) are parsed like live feeds; JSONL lines are documents
+    {id, url, title, published, text}; saved pages (.html) go through the article extractor.
+    Documents already stored are skipped; unreadable files become rejects.
+    """
+    settings = load_settings(settings_path)
+    from ingest.backfill import list_items
+
+    _check_backfill_source(settings, feed_id, source_id, timezone)
+    if not list_items(path):  # raises InputError, one line, for what is no backfill source
+        raise click.ClickException(f"{path}: no feed, JSONL or HTML files in it")
+    prepare_prefect(settings, verbose)
+    from flows.backfill import backfill
+
+    summary = backfill(
+        path=str(Path(path).resolve()),
+        settings_path=_settings_path(settings_path),
+        feed_id=feed_id,
+        source_id=source_id,
+        timezone=timezone,
+        progress=True,
+    )
+    _show(_console(), summary)
+
+
+def _check_backfill_source(
+    settings: Settings, feed_id: str | None, source_id: str, timezone: str
+) -> None:
+    """Bad options fail here in one line, before any Prefect start-up."""
+    if feed_id is not None:
+        if feed_id not in {feed.id for feed in load_feeds(settings.feeds_path)}:
+            raise click.BadParameter(
+                f"no feed '{feed_id}' in {settings.feeds_path}", param_hint="--feed"
+            )
+        return
+    if not FEED_ID.match(source_id):
+        raise click.BadParameter(
+            "use lowercase letters, digits, '.', '_' or '-' (at most 64)", param_hint="--source"
+        )
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise click.BadParameter(
+            f"'{timezone}' is not an IANA time zone like 'Europe/Paris'", param_hint="--timezone"
+        ) from None
+
+
+@click.command("reprocess")
+@settings_option
+@click.option(
+    "--all",
+    "everything",
+    is_flag=True,
+    help="Re-extract every stored document, not only those an older extractor handled.",
+)
+@verbose_option
+def reprocess_command(settings_path: str | None, everything: bool, verbose: bool) -> None:
+    """Re-extract stored documents whose events another extractor version made.
+
+    Run it after upgrading: it appends events of the current version; a second run finds
+    nothing to do.
+    """
+    settings = load_settings(settings_path)
+    prepare_prefect(settings, verbose)
+    from flows.maintenance import reprocess
+
+    console = _console()
+    summary = _run_flow(
+        console,
+        "re-extracting",
+        lambda: reprocess(settings_path=_settings_path(settings_path), everything=everything),
+    )
+    _show(console, summary)
+
+
+@click.command("compact")
+@settings_option
+@verbose_option
+def compact_command(settings_path: str | None, verbose: bool) -> None:
+    """Merge each table partition's small Parquet files into one (safe while others read)."""
+    settings = load_settings(settings_path)
+    prepare_prefect(settings, verbose)
+    from flows.maintenance import compact
+
+    console = _console()
+    summary = _run_flow(
+        console, "compacting", lambda: compact(settings_path=_settings_path(settings_path))
+    )
+    _show(console, summary)
+
+
+# --- serve -------------------------------------------------------------------------------------
+
+
+def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+@click.command("serve")
+@settings_option
+@feeds_option
+@click.option(
+    "--port",
+    type=int,
+    default=None,
+    help="Port of the local Prefect server started when PREFECT_API_URL is unset (default: "
+    "a free one).",
+)
+def serve_command(settings_path: str | None, feeds_path: str | None, port: int | None) -> None:
+    """Run the feeds on their cron schedules (from the feeds file) until Ctrl-C.
+
+    Serves the deployments ingest-feeds/scheduled (one schedule per distinct cron
+    expression, one run at a time), compact/nightly and reprocess/on-demand. With
+    PREFECT_API_URL set it uses that server; otherwise it starts a local Prefect server on
+    127.0.0.1 (data in PREFECT_HOME) and stops it on exit; while it runs, `ingest run` and
+    the other one-off commands use that server too. Flow and task logs are shown.
+    """
+    config = load_config(settings_path, feeds_path)
+    prepare_prefect(config.settings, verbose=True, reuse_server=False)
+    console = _console()
+    # until Prefect's runner installs its own handler, SIGTERM must unwind like Ctrl-C
+    signal.signal(signal.SIGTERM, _raise_interrupt)
+    from flows.server import LocalServer, start_local_server
+
+    server: LocalServer | None = None
+    try:
+        if not os.environ.get("PREFECT_API_URL"):
+            home = Path(os.environ["PREFECT_HOME"])
+            with _working(console, "starting a local Prefect server"):
+                server = start_local_server(home, port=port)
+            os.environ["PREFECT_API_URL"] = server.api_url
+            console.print(f"Prefect UI: {server.ui_url}  (server log: {server.log_path})")
+        _serve(config, settings_path, feeds_path)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if server is not None:
+            console.print("stopping the local Prefect server")
+            server.stop()
+
+
+def _serve(config: Config, settings_path: str | None, feeds_path: str | None) -> None:
+    from flows.deployments import build_deployments
+    from prefect import serve
+
+    deployments = build_deployments(
+        config.feeds, _settings_path(settings_path), _absolute(feeds_path)
+    )
+    serve(*deployments)
+
+
+# --- status ------------------------------------------------------------------------------------
+
+
+@click.command("status")
+@settings_option
+@feeds_option
+@click.option(
+    "--loads",
+    "loads_shown",
+    type=int,
+    default=LOADS_SHOWN,
+    show_default=True,
+    help="How many recent runs to list.",
+)
+def status_command(settings_path: str | None, feeds_path: str | None, loads_shown: int) -> None:
+    """Show feed health (last success, failures, next check), recent runs and table sizes."""
+    config = load_config(settings_path, feeds_path)
+    console = _console()
+    console.print(_table("Feeds", *feed_health(config, datetime.now(UTC))))
+    console.print(_table("Recent runs", *recent_loads(config.settings, loads_shown)))
+    console.print(_table("Tables", *table_counts(config.settings)))
+
+
+Rows = tuple[tuple[str, ...], list[tuple[Any, ...]]]
+FEED_COLUMNS = ("feed", "status", "last success", "fails", "next check", "failing", "last error")
+LOAD_COLUMNS = (
+    "started",
+    "flow",
+    "status",
+    "secs",
+    "feeds ok/304/failed",
+    "docs new/revised",
+    "events",
+    "rejects",
+    "message",
+)
+MAX_ERROR_SHOWN = 80
+
+
+def feed_health(config: Config, now: datetime) -> Rows:
+    """One row per configured feed from the state file (a feed never fetched shows 'new')."""
+    from ingest.state import load_states
+
+    states = load_states(config.settings.state_path)
+    rows: list[tuple[Any, ...]] = []
+    for feed in config.feeds:
+        state = states.get(feed.id)
+        if state is None:
+            rows.append((feed.id, "new", None, 0, "now", "no", None))
+            continue
+        due = "now" if state.is_due(now) else _when(state.next_check_at)
+        error = (state.last_error or "")[:MAX_ERROR_SHOWN] or None
+        failing = "YES" if state.is_failing else "no"
+        rows.append(
+            (
+                feed.id,
+                state.last_status,
+                _when(state.last_success_at),
+                state.consecutive_failures,
+                due,
+                failing,
+                error,
+            )
+        )
+    return FEED_COLUMNS, rows
+
+
+def recent_loads(settings: Settings, limit: int) -> Rows:
+    """The latest runs from the loads table, newest first."""
+    from ingest.store import read_table
+
+    loads = read_table(settings, "loads").to_pylist()
+    loads.sort(key=lambda row: row["started_at"], reverse=True)
+    rows: list[tuple[Any, ...]] = []
+    for row in loads[: max(0, limit)]:
+        ended, started = row["ended_at"], row["started_at"]
+        seconds = f"{(ended - started).total_seconds():.1f}" if ended else None
+        feeds = f"{row['feeds_ok']}/{row['feeds_not_modified']}/{row['feeds_failed']}"
+        documents = f"{row['documents_new']}/{row['documents_revised']}"
+        message = (row["message"] or "")[:MAX_ERROR_SHOWN] or None
+        rows.append(
+            (
+                _when(started),
+                row["flow"],
+                row["status"],
+                seconds,
+                feeds,
+                documents,
+                row["events_written"],
+                row["rejects_written"],
+                message,
+            )
+        )
+    return LOAD_COLUMNS, rows
+
+
+def table_counts(settings: Settings) -> Rows:
+    """Stored rows (every version) and data files per table."""
+    from ingest.store import data_files, read_table
+
+    rows = [
+        (name, read_table(settings, name, [key]).num_rows, len(data_files(settings, name)))
+        for name, key in TABLE_KEY_COLUMNS.items()
+    ]
+    return ("table", "rows stored", "files"), rows
+
+
+TABLE_KEY_COLUMNS = {
+    "documents": "doc_id",
+    "events": "event_id",
+    "rejects": "reject_id",
+    "loads": "load_id",
+}
+
+
+def _when(moment: datetime | None) -> str | None:
+    return None if moment is None else f"{moment.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+
+
+def _table(title: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> Table:
+    table = Table(title=title, title_justify="left", title_style="bold")
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*("" if v is None else str(v) for v in row))
+    return table
+
+
+COMMANDS: list[click.Command] = [
+    run_command,
+    serve_command,
+    status_command,
+    backfill_command,
+    reprocess_command,
+    compact_command,
+    demo_command,
+]

@@ -1,0 +1,175 @@
+"""Wall time of `ingest run` over 50 captured feeds on 127.0.0.1, cold and warm, and Prefect's cost.
+
+Prints JSON lines {"name", "value", "unit"}:
+- prefect_start_s: a process running an empty flow (import + temporary API server + one flow run)
+- run_cold_s / run_warm_s: `ingest run` as a user runs it (new process), on an empty warehouse
+  and then with every feed answering 304 Not Modified; warm_beyond_prefect_start_s subtracts
+  prefect_start_s (target <= 3 s)
+- flow_s / plain_s / prefect_overhead_pct: in one process with the API already up, the flow
+  versus the same stage functions called without Prefect, each on a fresh warehouse (median of
+  REPEATS); target overhead <= 15 %
+- flow_warm_s: the flow again on the same warehouse, every feed answering 304 (in-process,
+  the API already up: the no-op run without Prefect's start-up)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from support.feedserver import FeedServer, Route  # noqa: E402
+
+FEEDS = 50
+REPEATS = 3
+FIXTURES = sorted((ROOT / "tests" / "fixtures" / "feeds").glob("*.xml"))
+INGEST = Path(sys.executable).with_name("ingest")
+
+
+def load_average() -> float:
+    return os.getloadavg()[0]
+
+
+def emit(name: str, value: float, unit: str, **extra: object) -> None:
+    row = {"name": name, "value": round(value, 3), "unit": unit, **extra}
+    row["load_average"] = round(load_average(), 1)  # other work on the machine skews times
+    print(json.dumps(row), flush=True)
+
+
+def write_config(work: Path, server: FeedServer, name: str) -> Path:
+    """Settings and a 50-feed list for a warehouse of its own under work/name."""
+    entries = []
+    for index in range(FEEDS):
+        fixture = FIXTURES[index % len(FIXTURES)]
+        url = server.route(
+            f"/feed-{index}.xml", Route(body=fixture.read_bytes(), etag=f'"v{index}"')
+        )
+        entries.append(
+            f'[[feeds]]\nid = "feed-{index:02d}"\nurl = "{url}"\npublisher = "Bench"\n'
+            f'country = "US"\ntimezone = "America/New_York"\nfull_text = "never"\n'
+        )
+    base = work / name
+    base.mkdir(parents=True)
+    (base / "feeds.toml").write_text("\n".join(entries), encoding="utf-8")
+    settings = base / "settings.toml"
+    settings.write_text(
+        f'data_root = "{base}/data"\nserving_path = "{base}/ingest.duckdb"\n'
+        f'state_path = "{base}/state/feeds.json"\nfeeds_path = "{base}/feeds.toml"\n'
+        "retries = 0\n",
+        encoding="utf-8",
+    )
+    return settings
+
+
+def timed_process(command: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(command, env=env, capture_output=True, text=True)
+    if done.returncode:
+        raise SystemExit(f"{command[:3]} failed:\n{done.stderr[-2000:]}")
+    return time.perf_counter() - start
+
+
+def plain_run(settings_path: Path) -> float:
+    """The stages of ingest-feeds called directly, in the flow's order, without Prefect."""
+    from ingest import fetch, parse, state, store, warehouse
+    from ingest.config import load_feeds, load_settings
+    from ingest.extract import extract
+
+    start = time.perf_counter()
+    settings = load_settings(settings_path)
+    feeds = load_feeds(settings.feeds_path)
+    now = datetime.now(UTC)
+    load_id = store.new_load_id(now)
+    states = state.load_states(settings.state_path)
+    latest = store.latest_content_hashes(settings)
+    with fetch.open_client(settings) as client:
+        fetched = fetch.fetch_feeds(feeds, states, settings, client, now)
+    by_id = {f.id: f for f in feeds}
+    documents, rejects = [], []
+    for result, feed_state in fetched:
+        states[result.feed_id] = feed_state
+        if result.status == "ok":
+            parsed = parse.parse_feed(by_id[result.feed_id], result)
+            new, revised = parse.split_new_and_revised(parsed.documents, latest)
+            documents += new + revised
+            rejects += parsed.rejects
+    records = [record for document in documents for record in extract(document)]
+    store.write_documents(settings, documents, now, load_id)
+    store.write_events(settings, records, load_id, now)
+    store.write_rejects(settings, rejects, load_id, now)
+    state.save_states(settings.state_path, states, keep=list(by_id))
+    warehouse.refresh_serving_file(settings)
+    store.write_load(settings, {"load_id": load_id, "flow": "plain", "started_at": now})
+    return time.perf_counter() - start
+
+
+def flow_run(settings_path: Path) -> float:
+    from flows.ingest_feeds import ingest_feeds
+
+    start = time.perf_counter()
+    ingest_feeds(settings_path=str(settings_path))
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    work = Path(tempfile.mkdtemp(prefix="bench-flows-"))
+    home = work / "prefect-home"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env.update(
+        PREFECT_HOME=str(home),
+        PREFECT_SERVER_ANALYTICS_ENABLED="false",
+        DO_NOT_TRACK="1",
+        PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL="WARNING",
+        PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="120",  # a busy machine migrates slowly
+    )
+    os.environ.update({k: v for k, v in env.items() if k.startswith(("PREFECT_", "DO_NOT"))})
+    empty_flow = [
+        sys.executable,
+        "-c",
+        "from prefect import flow\nflow(name='empty')(lambda: None)()",
+    ]
+    try:
+        with FeedServer() as server:
+            timed_process(empty_flow, env)  # creates the Prefect database once
+            starts = [timed_process(empty_flow, env) for _ in range(REPEATS)]
+            prefect_start = statistics.median(starts)
+            emit("prefect_start_s", prefect_start, "s", runs=starts)
+
+            settings = write_config(work, server, "cli")
+            cold = timed_process([str(INGEST), "run", "--settings", str(settings)], env)
+            emit("run_cold_s", cold, "s", feeds=FEEDS)
+            warm = [
+                timed_process([str(INGEST), "run", "--settings", str(settings)], env)
+                for _ in range(REPEATS)
+            ]
+            emit("run_warm_s", statistics.median(warm), "s", feeds=FEEDS, runs=warm)
+            emit("warm_beyond_prefect_start_s", statistics.median(warm) - prefect_start, "s")
+
+            flow_times, plain_times, warm_times = [], [], []
+            flow_run(write_config(work, server, "warmup"))  # starts the temporary API once
+            for repeat in range(REPEATS):
+                plain_times.append(plain_run(write_config(work, server, f"plain-{repeat}")))
+                settings = write_config(work, server, f"flow-{repeat}")
+                flow_times.append(flow_run(settings))
+                warm_times.append(flow_run(settings))  # every feed answers 304 now
+            emit("flow_warm_s", statistics.median(warm_times), "s", runs=warm_times)
+            flow_s, plain_s = statistics.median(flow_times), statistics.median(plain_times)
+            emit("flow_s", flow_s, "s", feeds=FEEDS, runs=flow_times)
+            emit("plain_s", plain_s, "s", feeds=FEEDS, runs=plain_times)
+            emit("prefect_overhead_pct", 100 * (flow_s - plain_s) / flow_s, "%")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,148 @@
+"""The `backfill` flow: a directory or archive of feeds, JSONL documents or pages into the tables.
+
+Files are read in batches (one task per batch of files, the batches side by side) and processed
+in chunks, so an archive far larger than memory streams through: each chunk's new and revised
+documents are extracted and written before the next chunk is read. A document seen again later
+in the same source (feed snapshots overlap) is skipped, a changed one becomes a revision.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import nullcontext
+from datetime import UTC, datetime
+from itertools import islice
+
+from prefect import flow
+from prefect.futures import PrefectFuture
+from prefect.utilities.annotations import quote
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from flows import tasks
+from flows.common import (
+    bounded_runner,
+    default_runner,
+    extract_documents,
+    result_or_error,
+    retrying,
+    run_reported,
+    write_tables,
+)
+from ingest import store
+from ingest.backfill import BACKFILL_SOURCE, Batch, Item, backfill_feed, iter_items, list_items
+from ingest.config import Feed, Settings, load_feeds, load_settings
+from ingest.errors import ConfigError
+from ingest.extract import EXTRACTOR_VERSION
+from ingest.records import Document, Reject
+from ingest.summary import RunSummary, Tally
+
+FLOW_NAME = "backfill"
+FILES_PER_TASK = 50
+BATCHES_PER_CHUNK = 8
+
+
+@flow(name=FLOW_NAME, task_runner=default_runner())
+def backfill(
+    path: str,
+    settings_path: str | None = None,
+    feed_id: str | None = None,
+    source_id: str = BACKFILL_SOURCE,
+    timezone: str = "UTC",
+    progress: bool = False,
+) -> RunSummary:
+    """Load a directory or archive of saved feeds, JSONL documents and pages.
+
+    `feed_id` names a configured feed whose id, time zone and language the documents take (so a
+    feed's archive dedups against its live ingestion); else they go under `source_id`.
+    """
+    settings = load_settings(settings_path)
+    feed = source_feed(settings, feed_id, source_id, timezone)
+    now = datetime.now(UTC)
+    tally = Tally(FLOW_NAME, store.new_load_id(now), now, extractor_version=EXTRACTOR_VERSION)
+    return run_reported(settings, tally, lambda t: _run(settings, feed, path, progress, t))
+
+
+def source_feed(settings: Settings, feed_id: str | None, source_id: str, timezone: str) -> Feed:
+    """The configured feed named feed_id, else a backfill feed called source_id."""
+    if feed_id is None:
+        return backfill_feed(source_id, timezone)
+    for feed in load_feeds(settings.feeds_path):
+        if feed.id == feed_id:
+            return feed
+    raise ConfigError(f"{settings.feeds_path}: no feed '{feed_id}'")
+
+
+def _run(settings: Settings, feed: Feed, path: str, progress: bool, tally: Tally) -> None:
+    names = list_items(path)
+    tally.details.append(("files", str(len(names))))
+    bar = _progress_bar() if progress else None
+    with bar or nullcontext(), bounded_runner(settings) as runner:
+        task_id = bar.add_task("backfill", total=len(names)) if bar else None
+        latest = retrying(tasks.latest_content_hashes, settings)(settings)
+        batches = _batches(iter_items(path, settings.max_body_bytes), FILES_PER_TASK)
+        while chunk := list(islice(batches, BATCHES_PER_CHUNK)):
+            with tally.timing("read"):
+                futures = [
+                    runner.submit(tasks.read_backfill, {"items": quote(b), "feed": feed})
+                    for b in chunk
+                ]
+                read = [
+                    _read_or_reject(f, b, feed, tally) for f, b in zip(futures, chunk, strict=True)
+                ]
+            documents = _changed([d for r in read for d in r.documents], latest, tally)
+            with tally.timing("extract"):
+                extracted = extract_documents(runner, settings, documents)
+            with tally.timing("store"):
+                rejects = [*(x for r in read for x in r.rejects), *extracted.rejects]
+                write_tables(runner, settings, tally, documents, extracted.records, rejects)
+            if bar is not None and task_id is not None:
+                bar.advance(task_id, sum(len(b) for b in chunk))
+    with tally.timing("views"):
+        retrying(tasks.refresh_views, settings)(settings)
+
+
+def _progress_bar() -> Progress:
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("files"),
+        TimeRemainingColumn(),
+    )
+
+
+def _batches(items: Iterator[Item], size: int) -> Iterator[list[Item]]:
+    while batch := list(islice(items, size)):
+        yield batch
+
+
+def _read_or_reject(
+    future: PrefectFuture[Batch], items: Sequence[Item], feed: Feed, tally: Tally
+) -> Batch:
+    """A batch whose reading crashed becomes one reject per file, and the others go on."""
+    outcome: Batch | None
+    outcome, error = result_or_error(future)
+    if outcome is not None:
+        tally.add(entries_parsed=outcome.entries)
+        return outcome
+    reason = f"reading failed: {error}"
+    tally.failures += [(item.name, reason) for item in items]
+    return Batch(rejects=tuple(Reject(feed.id, item.name, "backfill", reason) for item in items))
+
+
+def _changed(documents: Sequence[Document], latest: dict[str, str], tally: Tally) -> list[Document]:
+    """Documents not stored yet, or stored with other content; `latest` learns each one.
+
+    Two versions of one document in the same chunk would share a load and a fetch time, which
+    leaves "latest" undecided: the later one (sources are read in name order) wins.
+    """
+    changed: dict[str, Document] = {}
+    known = set(latest)
+    for document in documents:
+        if latest.get(document.doc_id) == document.content_hash:
+            continue
+        latest[document.doc_id] = document.content_hash
+        changed[document.doc_id] = document
+    revised = sum(doc_id in known for doc_id in changed)
+    tally.add(documents_new=len(changed) - revised, documents_revised=revised)
+    return list(changed.values())

@@ -1,0 +1,174 @@
+"""What every flow shares: a bounded task runner, task options from Settings, the run's report."""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any, TypeVar, cast
+
+from prefect import Task
+from prefect.artifacts import create_markdown_artifact
+from prefect.client.schemas.objects import State, TaskRun
+from prefect.futures import PrefectFuture
+from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
+from prefect.tasks import exponential_backoff
+from prefect.utilities.annotations import quote
+
+from flows import tasks
+from ingest.config import Settings
+from ingest.records import Document, EventRecord, Reject
+from ingest.summary import RunSummary, Tally
+
+log = logging.getLogger(__name__)
+R = TypeVar("R")
+# spread retries of tasks that failed together (e.g. one storage hiccup) over +-50% of the delay
+RETRY_JITTER_FACTOR = 0.5
+# a task timeout is a backstop behind the HTTP deadlines, never the first line: leave room
+TIMEOUT_MARGIN_SECONDS = 60.0
+
+
+def bounded_runner(settings: Settings) -> ThreadPoolTaskRunner[Any]:
+    """A thread pool of max_concurrency workers (Prefect's default pool is unbounded)."""
+    return ThreadPoolTaskRunner[Any](max_workers=max(1, settings.max_concurrency))
+
+
+def default_runner() -> TaskRunner[PrefectFuture[Any]]:
+    """The flows' own runner, bounded by the default max_concurrency.
+
+    Flows submit their tasks to `bounded_runner(settings)` instead, sized from the loaded
+    settings; this one only bounds anything submitted the ordinary way.
+    """
+    runner = ThreadPoolTaskRunner[Any](max_workers=Settings().max_concurrency)
+    return cast(TaskRunner[PrefectFuture[Any]], runner)
+
+
+def retrying(
+    task: Task[..., R], settings: Settings, timeout_seconds: float | None = None
+) -> Task[..., R]:
+    """The task with retries, exponential backoff with jitter (and a timeout), from Settings.
+
+    Timeouts only go on the async network tasks: Prefect cannot interrupt a sync task running
+    in a worker thread, so on the others a timeout would only warn. A task that timed out is
+    not retried: its deadline already covers every HTTP retry, and the abandoned attempt may
+    still be running.
+    """
+    return task.with_options(
+        retries=settings.retries,
+        retry_delay_seconds=exponential_backoff(backoff_factor=settings.backoff_base_seconds),
+        retry_jitter_factor=RETRY_JITTER_FACTOR,
+        retry_condition_fn=_not_timed_out,
+        timeout_seconds=timeout_seconds,
+    )
+
+
+def _not_timed_out(task: Task[..., Any], task_run: TaskRun, state: State[Any]) -> bool:
+    return not isinstance(state.data, TimeoutError)
+
+
+def fetch_deadline(settings: Settings, feeds: int, most_per_host: int) -> float:
+    """Worst case of fetching `feeds` feeds within our HTTP limits, plus a margin.
+
+    Each feed may take (retries + 1) total timeouts plus backoff sleeps; feeds run
+    max_concurrency at a time overall and per_host_concurrency at a time per host.
+    """
+    attempts = settings.retries + 1
+    backoff = sum(
+        settings.backoff_base_seconds * (0.5 + 2 ** max(0, a - 1)) for a in range(1, attempts)
+    )
+    per_feed = attempts * settings.total_timeout + backoff
+    waves = max(
+        math.ceil(feeds / max(1, settings.max_concurrency)),
+        math.ceil(most_per_host / max(1, settings.per_host_concurrency)),
+        1,
+    )
+    return float(waves * per_feed + TIMEOUT_MARGIN_SECONDS)
+
+
+def result_or_error(future: PrefectFuture[Any]) -> tuple[Any, str | None]:
+    """A task's result, or a one-line reason when it raised (a failure of one feed is data)."""
+    try:
+        return future.result(), None
+    except Exception as error:
+        return None, f"{type(error).__name__}: {error}"
+
+
+def extract_documents(
+    runner: ThreadPoolTaskRunner[Any], settings: Settings, documents: Sequence[Document]
+) -> tasks.Extracted:
+    """Extract in batches of extract_batch_size, the batches side by side."""
+    size = max(1, settings.extract_batch_size)
+    batches = [documents[i : i + size] for i in range(0, len(documents), size)]
+    futures = [runner.submit(tasks.extract_batch, {"documents": quote(b)}) for b in batches]
+    records: list[EventRecord] = []
+    rejects: list[Reject] = []
+    for future in futures:
+        extracted = future.result()
+        records += extracted.records
+        rejects += extracted.rejects
+    return tasks.Extracted(tuple(records), tuple(rejects))
+
+
+def write_tables(
+    runner: ThreadPoolTaskRunner[Any],
+    settings: Settings,
+    tally: Tally,
+    documents: Sequence[Document],
+    records: Sequence[EventRecord],
+    rejects: Sequence[Reject],
+) -> None:
+    """The three tables are independent files: write them side by side, then count."""
+    load_id, at = tally.load_id, tally.started_at
+    common = {"settings": settings, "load_id": load_id}
+    written = [
+        runner.submit(
+            retrying(tasks.write_documents, settings),
+            {**common, "documents": quote(documents), "fetched_at": at},
+        )
+        if documents
+        else None,
+        runner.submit(
+            retrying(tasks.write_events, settings),
+            {**common, "records": quote(records), "extracted_at": at},
+        )
+        if records
+        else None,
+        runner.submit(
+            retrying(tasks.write_rejects, settings),
+            {**common, "rejects": quote(rejects), "rejected_at": at},
+        )
+        if rejects
+        else None,
+    ]
+    counts = [0 if future is None else future.result() for future in written]
+    tally.add(events_written=counts[1], rejects_written=counts[2])
+
+
+def finish(settings: Settings, tally: Tally, error: BaseException | None = None) -> RunSummary:
+    """Freeze the tally, write its `loads` row and publish it as a markdown artifact."""
+    reason = None if error is None else f"{type(error).__name__}: {error}"
+    summary = tally.freeze(datetime.now(UTC), error=reason)
+    try:
+        retrying(tasks.write_load, settings)(settings, summary.to_load_row())
+    except Exception:
+        if error is None:
+            raise
+        # the run already failed: keep its error, not the secondary one
+        log.exception("could not record the failed run %s", summary.load_id)
+    create_markdown_artifact(
+        key=f"{summary.flow}-summary",
+        markdown=summary.to_markdown(),
+        description=summary.one_line(),
+    )
+    return summary
+
+
+def run_reported(settings: Settings, tally: Tally, body: Callable[[Tally], None]) -> RunSummary:
+    """Run the flow body; whatever happens, the run is recorded and reported."""
+    try:
+        body(tally)
+    except Exception as error:
+        finish(settings, tally, error)
+        raise
+    return finish(settings, tally)

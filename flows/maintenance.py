@@ -1,0 +1,71 @@
+"""Flows that work on what is stored: `reprocess` (re-extract) and `compact` (merge files).
+
+`reprocess` re-extracts the latest version of each document whose events came from another
+extractor version and appends the new events; the staging views keep the newest per event key.
+Run twice, the second run finds nothing to do.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from prefect import flow
+
+from flows import tasks
+from flows.common import (
+    bounded_runner,
+    default_runner,
+    extract_documents,
+    retrying,
+    run_reported,
+    write_tables,
+)
+from ingest import store
+from ingest.config import Settings, load_settings
+from ingest.extract import EXTRACTOR_VERSION
+from ingest.summary import RunSummary, Tally
+
+REPROCESS_FLOW = "reprocess"
+COMPACT_FLOW = "compact"
+
+
+@flow(name=REPROCESS_FLOW, task_runner=default_runner())
+def reprocess(settings_path: str | None = None, everything: bool = False) -> RunSummary:
+    """Re-extract stored documents whose events another extractor version made (or all)."""
+    settings = load_settings(settings_path)
+    now = datetime.now(UTC)
+    tally = Tally(REPROCESS_FLOW, store.new_load_id(now), now, extractor_version=EXTRACTOR_VERSION)
+    return run_reported(settings, tally, lambda t: _reprocess(settings, everything, t))
+
+
+def _reprocess(settings: Settings, everything: bool, tally: Tally) -> None:
+    with tally.timing("select"):
+        select = retrying(tasks.documents_to_reprocess, settings)
+        documents = select(settings, EXTRACTOR_VERSION, everything)
+    tally.details.append(("documents re-extracted", str(len(documents))))
+    if not documents:
+        return
+    with bounded_runner(settings) as runner:
+        with tally.timing("extract"):
+            extracted = extract_documents(runner, settings, documents)
+        with tally.timing("store"):
+            write_tables(runner, settings, tally, (), extracted.records, extracted.rejects)
+    with tally.timing("views"):
+        retrying(tasks.refresh_views, settings)(settings)
+
+
+@flow(name=COMPACT_FLOW)
+def compact(settings_path: str | None = None) -> RunSummary:
+    """Merge each table partition's small files into one."""
+    settings = load_settings(settings_path)
+    now = datetime.now(UTC)
+    tally = Tally(COMPACT_FLOW, store.new_load_id(now), now, extractor_version=EXTRACTOR_VERSION)
+    return run_reported(settings, tally, lambda t: _compact(settings, t))
+
+
+def _compact(settings: Settings, tally: Tally) -> None:
+    with tally.timing("compact"):
+        report = retrying(tasks.compact, settings)(settings)
+    for table, counts in sorted(report.items()):
+        before, after = counts.get("files_before", 0), counts.get("files_after", 0)
+        tally.details.append((table, f"{before} files -> {after}"))

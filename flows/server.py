@@ -1,0 +1,160 @@
+"""A local Prefect server for `ingest serve`: a subprocess on 127.0.0.1, health-checked, stopped.
+
+Scheduled runs need a real server (`serve` on the temporary ephemeral API refuses to schedule),
+so when no PREFECT_API_URL is configured we start `prefect server start` ourselves, in its own
+process group so that stopping it also stops the workers it spawned.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+import httpx
+
+HOST = "127.0.0.1"
+# where a running `ingest serve` leaves its server's address, so one-off runs can use it
+ADDRESS_FILE = "ingest-server.json"
+HEALTH_POLL_SECONDS = 0.25
+STOP_GRACE_SECONDS = 10.0
+
+
+@dataclass(slots=True)
+class LocalServer:
+    """A `prefect server start` child process and where to reach it."""
+
+    process: subprocess.Popen[bytes]
+    api_url: str
+    ui_url: str
+    log_path: Path
+    _log: IO[bytes]
+
+    def stop(self, grace_seconds: float = STOP_GRACE_SECONDS) -> None:
+        """SIGTERM the server's process group, SIGKILL whatever is left after the grace period."""
+        try:
+            (self.log_path.parent / ADDRESS_FILE).unlink(missing_ok=True)
+            stop_process_group(self.process, grace_seconds)
+        finally:
+            self._log.close()
+
+
+def stop_process_group(process: subprocess.Popen[bytes], grace_seconds: float) -> None:
+    """Terminate a child started with start_new_session=True, and everything it started."""
+    if process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=grace_seconds)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=grace_seconds)
+    except ProcessLookupError:
+        pass
+
+
+def free_port(host: str = HOST) -> int:
+    """A TCP port nobody listens on right now (the OS picks it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((host, 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def server_environment(prefect_home: Path, api_url: str | None = None) -> dict[str, str]:
+    """The environment for a Prefect child process: our home, no telemetry, our API if any."""
+    env = dict(os.environ)
+    env["PREFECT_HOME"] = str(prefect_home)
+    env.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    env.setdefault("DO_NOT_TRACK", "1")
+    if api_url is not None:
+        env["PREFECT_API_URL"] = api_url
+    else:
+        env.pop("PREFECT_API_URL", None)
+    return env
+
+
+def start_local_server(
+    prefect_home: Path,
+    *,
+    port: int | None = None,
+    timeout_seconds: float = 90.0,
+    ui: bool = True,
+) -> LocalServer:
+    """Start `prefect server start` on 127.0.0.1 and return once /api/health answers."""
+    prefect_home.mkdir(parents=True, exist_ok=True)
+    port = port or free_port()
+    api_url = f"http://{HOST}:{port}/api"
+    log_path = prefect_home / "server.log"
+    log = log_path.open("ab")
+    command = [sys.executable, "-m", "prefect", "server", "start", "--host", HOST]
+    command += ["--port", str(port), "--analytics-off", "--ui" if ui else "--no-ui"]
+    process = subprocess.Popen(
+        command,
+        stdin=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=server_environment(prefect_home),
+        start_new_session=True,  # its own process group: we stop it and its children together
+    )
+    server = LocalServer(process, api_url, f"http://{HOST}:{port}", log_path, log)
+    try:
+        wait_until_healthy(api_url, timeout_seconds, process)
+    except BaseException:
+        server.stop()
+        raise
+    address = {"api_url": api_url, "ui_url": server.ui_url, "pid": process.pid}
+    (prefect_home / ADDRESS_FILE).write_text(json.dumps(address), encoding="utf-8")
+    return server
+
+
+def running_server(prefect_home: Path) -> str | None:
+    """The API URL of a server a running `ingest serve` started in this PREFECT_HOME, if any.
+
+    Prefect itself ignores a running server unless PREFECT_API_URL names it, and starts a
+    temporary one (seconds per process) instead; a stale address (the server is gone) is None.
+    """
+    try:
+        address = json.loads((prefect_home / ADDRESS_FILE).read_text(encoding="utf-8"))
+        api_url = str(address["api_url"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return api_url if is_healthy(api_url, timeout_seconds=1.0) else None
+
+
+def wait_until_healthy(
+    api_url: str, timeout_seconds: float, process: subprocess.Popen[bytes] | None = None
+) -> None:
+    """Poll GET {api_url}/health until it answers 200; fail early if the process died."""
+    deadline = time.monotonic() + timeout_seconds
+    # trust_env=False: a proxy from the environment must never sit between us and 127.0.0.1
+    with httpx.Client(timeout=2.0, trust_env=False) as client:
+        while True:
+            if process is not None and process.poll() is not None:
+                raise RuntimeError(f"Prefect server exited with status {process.returncode}")
+            try:
+                if client.get(f"{api_url}/health").status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise TimeoutError(
+                    f"Prefect server at {api_url} not healthy after {timeout_seconds} s"
+                )
+            time.sleep(HEALTH_POLL_SECONDS)
+
+
+def is_healthy(api_url: str, timeout_seconds: float = 2.0) -> bool:
+    """One quick health probe (used to tell the user their configured server is down)."""
+    try:
+        with httpx.Client(timeout=timeout_seconds) as client:
+            return client.get(f"{api_url.rstrip('/')}/health").status_code == 200
+    except httpx.HTTPError:
+        return False

@@ -1,0 +1,243 @@
+"""The flows end to end on captured feeds: real Parquet, DuckDB, a local HTTP server, Prefect."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURE_FEEDS, SettingsFactory, feed_entry
+
+from ingest import store
+from ingest.config import Settings, load_feeds, load_settings
+from ingest.extract import extract
+from ingest.parse import parse_bytes
+from ingest.state import load_states
+from ingest.tour import FURTHER, STOPS, tour
+from ingest.warehouse import query
+from support.feedserver import FeedServer, Route
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+TABLES = ("documents", "events", "rejects", "loads")
+
+
+def counts(settings: Settings) -> dict[str, int]:
+    return {name: store.read_table(settings, name).num_rows for name in TABLES}
+
+
+def artifact_markdown(key: str) -> str:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+    from prefect.client.schemas.sorting import ArtifactSort
+
+    with get_client(sync_client=True) as client:
+        found = client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key])),
+            sort=ArtifactSort.CREATED_DESC,
+            limit=1,
+        )
+    assert found, f"no artifact {key}"
+    return str(found[0].data)
+
+
+def test_run_over_captured_feeds_stores_everything_once(make_settings: SettingsFactory) -> None:
+    from flows.ingest_feeds import ingest_feeds
+
+    path = make_settings()
+    settings = load_settings(path)
+    first = ingest_feeds(settings_path=str(path))
+    assert first.status == "ok", first.to_markdown()
+    assert (first.feeds_ok, first.feeds_failed) == (3, 0)
+    after_first = counts(settings)
+    assert after_first["documents"] == first.documents_new == 30
+    assert after_first["events"] == first.events_written > 0
+    assert after_first["loads"] == 1
+    assert "ingest-feeds: ok" in artifact_markdown("ingest-feeds-summary")
+    assert Path(settings.serving_path).exists()
+    assert query(settings, "select count(*) from stg_documents").rows == [(30,)]
+
+    second = ingest_feeds(settings_path=str(path))
+    assert second.status == "ok"
+    assert (second.feeds_not_modified, second.documents_new, second.events_written) == (3, 0, 0)
+    assert counts(settings) == {**after_first, "loads": 2}
+
+    # without the state file (a cache) every feed is read and parsed again: still nothing new
+    Path(settings.state_path).unlink()
+    third = ingest_feeds(settings_path=str(path), force=True)
+    assert (third.feeds_ok, third.documents_new, third.documents_revised) == (3, 0, 0)
+    assert counts(settings) == {**after_first, "loads": 3}
+
+    # the tour and the SQL it suggests run on what was stored
+    stops = tour(settings)
+    assert [stop.title for stop, _ in stops] == [stop.title for stop in STOPS]
+    assert stops[0][1].rows[0][:2] == (30, after_first["events"])
+    for sql in FURTHER:
+        query(settings, sql)
+
+
+def test_broken_feeds_are_recorded_and_do_not_stop_the_others(
+    make_settings: SettingsFactory, tmp_path: Path
+) -> None:
+    from flows.ingest_feeds import ingest_feeds
+
+    good = FIXTURE_FEEDS / "state.gov_press-releases_rss_2022-08-03.xml"
+    garbage = tmp_path / "not-a-feed.xml"
+    garbage.write_bytes(b"\x00\x01 this is not XML at all <<<")
+    with FeedServer() as server:
+        server.route("/broken.xml", Route(status=500, body=b"oops"))
+        served = server.serve_file("/good.xml", good)
+        feeds = tmp_path / "feeds.toml"
+        feeds.write_text(
+            feed_entry("served-good", served)
+            + feed_entry("served-500", server.url("/broken.xml"))
+            + feed_entry("missing-file", str(tmp_path / "nowhere.xml"))
+            + feed_entry("garbage-file", str(garbage)),
+            encoding="utf-8",
+        )
+        path = make_settings(feeds)
+        summary = ingest_feeds(settings_path=str(path))
+    settings = load_settings(path)
+    assert summary.status == "partial"
+    assert (summary.feeds_ok, summary.feeds_failed) == (1, 3)
+    assert summary.documents_new == 10 and summary.events_written > 0
+    assert {item for item, _ in summary.failures} == {"served-500", "missing-file", "garbage-file"}
+
+    rejects = store.read_table(settings, "rejects").to_pylist()
+    by_source = {row["source_id"]: row for row in rejects}
+    assert "HTTP 500" in by_source["served-500"]["reason"]
+    assert "nowhere.xml" in by_source["missing-file"]["reason"]
+    assert by_source["garbage-file"]["stage"] == "parse"
+
+    states = load_states(settings.state_path)
+    assert states["served-good"].consecutive_failures == 0
+    for feed_id in ("served-500", "missing-file", "garbage-file"):
+        assert states[feed_id].consecutive_failures == 1, feed_id
+        assert states[feed_id].next_check_at is not None
+    # a feed that failed to parse must be re-read next time, not answered from its validators
+    assert states["garbage-file"].last_modified is None
+
+    (load,) = store.read_table(settings, "loads").to_pylist()
+    assert load["status"] == "partial" and load["feeds_failed"] == 3
+    assert "served-500" in load["message"]
+    assert "partial" in artifact_markdown("ingest-feeds-summary")
+
+
+def test_reprocess_re_extracts_other_versions_once(make_settings: SettingsFactory) -> None:
+    from flows.maintenance import reprocess
+
+    path = make_settings()
+    settings = load_settings(path)
+    feed = load_feeds(settings.feeds_path)[0]
+    documents = parse_bytes(feed, Path(feed.url.removeprefix("file://")).read_bytes()).documents
+    now = datetime.now(UTC)
+    store.write_documents(settings, documents, now, "old-load")
+    old = [
+        dataclasses.replace(record, extractor_version="0.0.1-old")
+        for document in documents
+        for record in extract(document)
+    ]
+    store.write_events(settings, old, "old-load", now)
+    old_events = counts(settings)["events"]
+    assert old_events == len(old) > 0
+
+    first = reprocess(settings_path=str(path))
+    assert dict(first.details)["documents re-extracted"] == str(len({r.doc_id for r in old}))
+    assert first.events_written > 0
+    versions = set(
+        store.read_table(settings, "events", ["extractor_version"]).column(0).to_pylist()
+    )
+    assert "0.0.1-old" in versions and len(versions) == 2
+
+    second = reprocess(settings_path=str(path))
+    assert dict(second.details)["documents re-extracted"] == "0"
+    assert second.events_written == 0
+    assert counts(settings)["events"] == old_events + first.events_written
+
+    everything = reprocess(settings_path=str(path), everything=True)
+    assert dict(everything.details)["documents re-extracted"] == str(len(documents))
+    assert everything.events_written == 0  # same content, same extractor: nothing new
+
+
+def test_backfill_reads_feeds_jsonl_and_pages(
+    make_settings: SettingsFactory, tmp_path: Path
+) -> None:
+    from flows.backfill import backfill
+
+    source = tmp_path / "archive"
+    source.mkdir()
+    shutil.copy(FIXTURE_FEEDS / "state.gov_press-releases_rss_2021-05-23.xml", source / "a.xml")
+    lines = [
+        {
+            "id": "jsonl-1",
+            "url": "https://example.org/1",
+            "title": "Secretary Blinken's Meeting with Italian Foreign Minister Tajani",
+            "published": "2023-03-07T10:00:00-05:00",
+            "text": "Secretary Blinken met with Italian Foreign Minister Antonio Tajani "
+            "today in Washington to discuss support for Ukraine.",
+        },
+        {"id": "jsonl-2", "title": "no text here"},
+    ]
+    (source / "docs.jsonl").write_text(
+        "\n".join(json.dumps(line) for line in lines) + "\n{not json\n", encoding="utf-8"
+    )
+    (source / "page.html").write_text(PAGE, encoding="utf-8")
+    (source / "notes.txt").write_text("ignored", encoding="utf-8")
+    path = make_settings()
+    settings = load_settings(path)
+
+    first = backfill(path=str(source), settings_path=str(path), progress=True)
+    stored = store.read_table(settings, "documents").to_pylist()
+    urls = {row["url"] for row in stored}
+    assert "https://example.org/1" in urls
+    assert "https://www.example.gov/releases/meeting-with-minister" in urls
+    assert sum(row["url"].startswith("https://www.state.gov/") for row in stored) == 10
+    assert first.documents_new == len(stored) == 12
+    reasons = [row["reason"] for row in store.read_table(settings, "rejects").to_pylist()]
+    assert any("no 'text'" in reason for reason in reasons)
+    assert len(reasons) == 2  # the line without text and the line that is not JSON
+    assert first.status == "ok"
+    assert dict(first.details)["files"] == "3"
+
+    second = backfill(path=str(source), settings_path=str(path))
+    assert (second.documents_new, second.documents_revised, second.events_written) == (0, 0, 0)
+    assert store.read_table(settings, "documents").num_rows == 12
+
+
+def test_compact_merges_files_and_keeps_rows(make_settings: SettingsFactory) -> None:
+    from flows.ingest_feeds import ingest_feeds
+    from flows.maintenance import compact
+
+    path = make_settings()
+    settings = load_settings(path)
+    ingest_feeds(settings_path=str(path))
+    ingest_feeds(settings_path=str(path), force=True)
+    before = counts(settings)
+    files_before = len(store.data_files(settings, "loads"))
+    summary = compact(settings_path=str(path))
+    assert summary.status == "ok"
+    assert len(store.data_files(settings, "loads")) < files_before + 1
+    assert counts(settings) == {**before, "loads": before["loads"] + 1}
+
+
+PAGE = """<!doctype html>
+<html><head>
+<title>Meeting with the Minister | Example Government</title>
+<link rel="canonical" href="https://www.example.gov/releases/meeting-with-minister">
+<meta property="article:published_time" content="2023-05-02T09:30:00+02:00">
+</head><body>
+<nav><a href="/">Home</a> <a href="/news">News</a></nav>
+<article>
+<h1>Foreign Minister meets her Canadian counterpart</h1>
+<p>The Foreign Minister met today in Berlin with Canadian Foreign Minister Mélanie Joly.
+The ministers discussed support for Ukraine, energy security and trade between Europe and
+Canada, and agreed to deepen cooperation on critical minerals.</p>
+<p>"Our partnership has never been more important," the Minister said after the meeting.
+Both ministers welcomed the progress made since their last meeting in Ottawa in March and
+agreed to meet again at the G7 ministerial later this year.</p>
+</article>
+<footer>Contact the press office</footer>
+</body></html>
+"""

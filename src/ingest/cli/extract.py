@@ -2,7 +2,68 @@
 
 from __future__ import annotations
 
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
 import click
+
+from ingest.errors import InputError
+from ingest.extract import extract
+from ingest.records import Document
+
+COMMANDS: list[click.Command] = []
+
+
+def _document_of(row: Any, path: str, line_no: int) -> Document:
+    """A Document from one parsed input line; InputError naming file and line if unusable."""
+    if not isinstance(row, dict):
+        raise InputError(f"{path}:{line_no}: expected a JSON object, got {type(row).__name__}")
+    for key in ("id", "text"):
+        if key not in row or row[key] is None:
+            raise InputError(f"{path}:{line_no}: missing required field {key!r}")
+    if not isinstance(row["text"], str):
+        raise InputError(f"{path}:{line_no}: field 'text' must be a string")
+
+    def optional(key: str) -> str | None:
+        value = row.get(key)
+        return None if value is None else str(value)
+
+    return Document(
+        doc_id=str(row["id"]),
+        text=row["text"],
+        title=optional("title"),
+        url=optional("url"),
+        published=optional("published"),
+        source_id=optional("source_id"),
+    ).with_content_hash()
+
+
+def _decoded(raw: bytes | str, path: str, line_no: int) -> str:
+    if isinstance(raw, str):
+        return raw
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError(f"{path}:{line_no}: not valid UTF-8") from None
+
+
+def read_documents(stream: Iterable[bytes | str], path: str) -> Iterator[Document]:
+    """Documents from a JSONL stream (bytes are read as UTF-8); blank lines skipped, bad lines
+    raise InputError naming the file and line."""
+    for line_no, raw in enumerate(stream, start=1):
+        line = _decoded(raw, path, line_no)
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise InputError(f"{path}:{line_no}: malformed JSON ({error.msg})") from None
+        yield _document_of(row, path, line_no)
 
 
 @click.command("extract")
@@ -20,4 +81,33 @@ def extract_command(docs: str, output: str) -> None:
 
     Writes one event record per line; a document's first line is its primary event.
     """
-    raise click.ClickException("extraction is not built yet")
+    try:
+        source = click.open_file(docs, "rb")
+    except OSError as error:
+        raise InputError(f"{docs}: cannot read ({error.strerror})") from None
+    with source:
+        if output == "-":
+            _write_records(source, docs, sys.stdout)
+            return
+        _write_atomically(source, docs, Path(output))
+
+
+def _write_records(source: IO[bytes], path: str, sink: IO[str]) -> None:
+    for document in read_documents(source, path):
+        for record in extract(document):
+            sink.write(json.dumps(record.to_json_dict(), ensure_ascii=False) + "\n")
+
+
+def _write_atomically(source: IO[bytes], path: str, target: Path) -> None:
+    """Write to a temporary sibling and rename on success: a failed run leaves no partial file."""
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    except OSError as error:
+        raise InputError(f"{target}: cannot write ({error.strerror})") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as sink:
+            _write_records(source, path, sink)
+        os.replace(tmp_name, target)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise

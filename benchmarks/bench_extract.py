@@ -1,0 +1,81 @@
+"""Extraction speed and memory over the 2,025-release state.gov corpus, on one core.
+
+usage: python benchmarks/bench_extract.py [CORPUS.json] [--repeat N]
+Prints JSON lines {"name", "value", "unit"}.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+import tracemalloc
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+
+from ingest.extract import EXTRACTOR_VERSION, extract
+from ingest.htmltext import html_to_text
+from ingest.records import Document
+
+DEFAULT_CORPUS = (
+    Path(__file__).resolve().parents[1].parent
+    / "shared/corpus/state.gov_press-releases_2021-05_to_2022-08.items.json"
+)
+
+
+def load_documents(path: Path) -> list[Document]:
+    items = json.loads(path.read_text(encoding="utf-8"))
+    documents = []
+    for number, item in enumerate(items):
+        published = None
+        if item.get("pubDate"):
+            published = parsedate_to_datetime(item["pubDate"]).isoformat()
+        documents.append(
+            Document(
+                doc_id=f"bench-{number}",
+                text=html_to_text(item.get("content") or ""),
+                title=item.get("title"),
+                url=item.get("link"),
+                published=published,
+            )
+        )
+    return documents
+
+
+def emit(name: str, value: float, unit: str, **extra: object) -> None:
+    print(json.dumps({"name": name, "value": value, "unit": unit, **extra}))
+
+
+def main(argv: list[str]) -> int:
+    args = [a for a in argv if not a.startswith("--")]
+    repeat = int(argv[argv.index("--repeat") + 1]) if "--repeat" in argv else 3
+    if "--repeat" in argv:
+        args.remove(str(repeat))
+    path = Path(args[0]) if args else DEFAULT_CORPUS
+    documents = load_documents(path)
+    chars = sum(len(d.text) for d in documents)
+    extract(documents[0])  # warm regex caches and imports outside the timing
+    best = float("inf")
+    records = 0
+    for _ in range(repeat):
+        started = time.perf_counter()
+        records = sum(len(extract(d)) for d in documents)
+        best = min(best, time.perf_counter() - started)
+    tracemalloc.start()
+    for document in documents:
+        extract(document)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    common = {"docs": len(documents), "extractor_version": EXTRACTOR_VERSION}
+    emit("extract_docs_per_second", round(len(documents) / best, 1), "docs/s", **common)
+    emit("extract_chars_per_second", round(chars / best), "chars/s", **common)
+    emit("extract_records", records, "records", **common)
+    emit("extract_peak_traced_memory", round(peak / 2**20, 2), "MiB", **common)
+    max_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    emit("process_max_rss", round(max_rss, 1), "MiB", **common)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,344 @@
+"""Dates in press releases: explicit forms, ranges and relative words, resolved to calendar days.
+
+Explicit forms (registry `_EXPLICIT_PATTERNS`): "April 3, 2025", "Apr. 3", "3 April 2025",
+"3rd of April", "April 1-2", "1–2 April", "March 30 – April 2", "2025-04-03". A range yields its
+first day. A missing year is inferred from the published date: the year (published year - 1,
+same, + 1) that puts the day nearest to publication. Relative words ("today", "yesterday",
+"tomorrow", "on Monday", "this week") resolve against the publisher's local published date.
+Nothing here raises on odd input: unparseable pieces are skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+__all__ = ["MONTHS", "WEEKDAYS", "DateMention", "find_dates", "published_date"]
+
+MONTHS: dict[str, int] = {
+    "january": 1,
+    "jan": 1,
+    "february": 2,
+    "feb": 2,
+    "march": 3,
+    "mar": 3,
+    "april": 4,
+    "apr": 4,
+    "may": 5,
+    "june": 6,
+    "jun": 6,
+    "july": 7,
+    "jul": 7,
+    "august": 8,
+    "aug": 8,
+    "september": 9,
+    "sept": 9,
+    "sep": 9,
+    "october": 10,
+    "oct": 10,
+    "november": 11,
+    "nov": 11,
+    "december": 12,
+    "dec": 12,
+}
+WEEKDAYS: dict[str, int] = {
+    "monday": 0,
+    "tuesday": 1,
+    "wednesday": 2,
+    "thursday": 3,
+    "friday": 4,
+    "saturday": 5,
+    "sunday": 6,
+}
+
+_MONTH = r"(?P<{g}>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_DAY = r"(?P<{g}>[0-3]?\d)(?:st|nd|rd|th)?"
+_YEAR = r"(?P<{g}>(?:19|20)\d\d)"
+_DASH = r"\s*(?:-|–|—|to|until|through|and)\s*"
+
+
+def _f(pattern: str, **groups: str) -> str:
+    return pattern.format(**groups)
+
+
+# Registry of explicit date forms; each names groups m1/d1/y1 (start) and optionally m2/d2/y2.
+_EXPLICIT_PATTERNS: tuple[str, ...] = (
+    # ISO 2025-04-03
+    r"\b(?P<y1>(?:19|20)\d\d)-(?P<m1n>[01]\d)-(?P<d1>[0-3]\d)\b",
+    # numeric day first, as most governments outside the US write it: 03/04/2025, 3.4.2025
+    r"\b(?P<d1>[0-3]?\d)([/.])(?P<m1n>[0-3]?\d)\2(?P<y1>(?:19|20)\d\d)\b",
+    # March 30 – April 2, 2022
+    r"\b"
+    + _f(_MONTH, g="m1")
+    + r"\s+"
+    + _f(_DAY, g="d1")
+    + _DASH
+    + _f(_MONTH, g="m2")
+    + r"\s+"
+    + _f(_DAY, g="d2")
+    + r"\b(?:,?\s+"
+    + _f(_YEAR, g="y1")
+    + r")?",
+    # 30 March – 2 April 2022
+    r"\b"
+    + _f(_DAY, g="d1")
+    + r"\s+(?:of\s+)?"
+    + _f(_MONTH, g="m1")
+    + _DASH
+    + _f(_DAY, g="d2")
+    + r"\s+(?:of\s+)?"
+    + _f(_MONTH, g="m2")
+    + r"\b(?:,?\s+"
+    + _f(_YEAR, g="y1")
+    + r")?",
+    # April 1-2, 2025 / April 3, 2025 / April 3
+    r"\b"
+    + _f(_MONTH, g="m1")
+    + r"\s+"
+    + _f(_DAY, g="d1")
+    + r"(?:"
+    + _DASH
+    + _f(_DAY, g="d2")
+    + r")?\b(?!\s*(?:%|percent|million|billion))(?:,?\s+"
+    + _f(_YEAR, g="y1")
+    + r")?",
+    # 1–2 April 2025 / 3 April 2025 / 3rd of April
+    r"\b"
+    + _f(_DAY, g="d1")
+    + r"(?:"
+    + _DASH
+    + _f(_DAY, g="d2")
+    + r")?\s+(?:of\s+)?"
+    + _f(_MONTH, g="m1")
+    + r"\b(?:,?\s+"
+    + _f(_YEAR, g="y1")
+    + r")?",
+)
+_EXPLICIT = tuple(re.compile(p, re.IGNORECASE) for p in _EXPLICIT_PATTERNS)
+
+# Relative expressions: (pattern, day offset or None for weekday logic).
+_RELATIVE_WORDS: tuple[tuple[str, int], ...] = (
+    (r"\btoday\b", 0),
+    (r"\bthis (?:morning|afternoon|evening)\b", 0),
+    (r"\btonight\b", 0),
+    (r"\bthis week\b", 0),
+    (r"\byesterday\b", -1),
+    (r"\blast night\b", -1),
+    (r"\btomorrow\b", 1),
+)
+_RELATIVE = tuple((re.compile(p, re.IGNORECASE), off) for p, off in _RELATIVE_WORDS)
+_WEEKDAY = re.compile(
+    r"\b(?P<last>last\s+|next\s+|this\s+|on\s+)?(?P<wd>" + "|".join(WEEKDAYS) + r")\b(?!,?\s+"
+    r"(?:" + "|".join(MONTHS) + r")\b)",
+    re.IGNORECASE,
+)
+_FUTURE = re.compile(r"\b(?:will|to travel|to visit|is scheduled|are scheduled|plans to)\b", re.I)
+_ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})")
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention:
+    """One date found in text: the (first) day it names, where, and how it was found."""
+
+    day: date
+    start: int
+    end: int
+    basis: str  # explicit | relative
+    has_year: bool = True
+    is_range: bool = False
+
+
+def published_date(published: str | None, published_at: datetime | None = None) -> date | None:
+    """The publisher's local calendar date: the date part of the local ISO `published` string."""
+    if published:
+        match = _ISO_DATE.match(published)
+        if match:
+            try:
+                return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+            except ValueError:
+                pass
+    if published_at is not None:
+        return published_at.date()
+    return None
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _infer_year(month: int, day: int, anchor: date | None) -> date | None:
+    """The day with the year that lies nearest to `anchor` (publication); None if impossible."""
+    if anchor is None:
+        return None
+    candidates = [
+        d
+        for y in (anchor.year - 1, anchor.year, anchor.year + 1)
+        if (d := _safe_date(y, month, day))
+    ]
+    if not candidates:
+        return None
+    return min(candidates, key=lambda d: abs((d - anchor).days))
+
+
+def _month_of(match: re.Match[str], group: str) -> int | None:
+    value = match.groupdict().get(group)
+    if value is None:
+        return None
+    if value.isdigit():
+        return int(value)
+    return MONTHS.get(value.lower().rstrip("."))
+
+
+def _mention_from(match: re.Match[str], anchor: date | None) -> DateMention | None:
+    groups = match.groupdict()
+    written = groups.get("m1")
+    if written is not None and not written[0].isupper():
+        return None  # "may" the verb, not May; month names are capitalised in English
+    month = _month_of(match, "m1") or _month_of(match, "m1n")
+    day_text = groups.get("d1")
+    if month is None or day_text is None:
+        return None
+    day = int(day_text)
+    if groups.get("m1n") and month > 12 >= day:  # 12/31/2025: the US order after all
+        month, day = day, month
+    year_text = groups.get("y1")
+    if year_text:
+        found = _safe_date(int(year_text), month, day)
+        # a range "March 30 – April 2, 2022": the year written belongs to the end; a start month
+        # after the end month crosses a year boundary
+        end_month = _month_of(match, "m2")
+        if found and end_month is not None and end_month < month:
+            found = _safe_date(int(year_text) - 1, month, day)
+    else:
+        found = _infer_year(month, day, anchor)
+    if found is None:
+        return None
+    is_range = groups.get("d2") is not None
+    return DateMention(found, match.start(), match.end(), "explicit", bool(year_text), is_range)
+
+
+def _explicit(text: str, anchor: date | None) -> list[DateMention]:
+    found: list[DateMention] = []
+    taken: list[tuple[int, int]] = []
+    for pattern in _EXPLICIT:
+        for match in pattern.finditer(text):
+            if any(s < match.end() and match.start() < e for s, e in taken):
+                continue
+            mention = _mention_from(match, anchor)
+            if mention is not None:
+                found.append(mention)
+                taken.append((match.start(), match.end()))
+    return found
+
+
+def _weekday_day(match: re.Match[str], text: str, anchor: date) -> date:
+    target = WEEKDAYS[match.group("wd").lower()]
+    prefix = (match.group("last") or "").strip().lower()
+    sentence_start = max(text.rfind(".", 0, match.start()), text.rfind("\n", 0, match.start()))
+    future = bool(_FUTURE.search(text, sentence_start + 1, match.start())) or prefix == "next"
+    if future:
+        return anchor + timedelta(days=(target - anchor.weekday()) % 7)
+    back = (anchor.weekday() - target) % 7
+    if prefix == "last" and back == 0:
+        back = 7
+    return anchor - timedelta(days=back)
+
+
+def _relative(text: str, anchor: date | None) -> list[DateMention]:
+    if anchor is None:
+        return []
+    found: list[DateMention] = []
+    for pattern, offset in _RELATIVE:
+        for match in pattern.finditer(text):
+            day = anchor + timedelta(days=offset)
+            found.append(DateMention(day, match.start(), match.end(), "relative"))
+    for match in _WEEKDAY.finditer(text):
+        day = _weekday_day(match, text, anchor)
+        found.append(DateMention(day, match.start(), match.end(), "relative"))
+    return found
+
+
+def find_dates(text: str, anchor: date | None) -> list[DateMention]:
+    """Every explicit and relative date in `text`, in text order; relative ones need `anchor`."""
+    try:
+        mentions = _explicit(text, anchor) + _relative(text, anchor)
+    except (ValueError, OverflowError):
+        return []
+    return sorted(mentions, key=lambda m: (m.start, m.end))
+
+
+# Words before a date that make it a bound or a background date, not the day an event happened.
+_NOT_EVENT_DAY = re.compile(
+    r"(?:\bsince|\buntil|\bby|\bbefore|\bafter|\bthrough|\bending|\bfrom\s+\w+\s+to|[’']s)\s*$",
+    re.IGNORECASE,
+)
+# A date used as an adjective ("the May 3 attack", "the July 25 referendum") names another event.
+_ATTRIBUTIVE = re.compile(r"\s+(?!and\b|to\b|in\b|at\b|with\b|for\b|from\b|through\b)[a-z]{3,}")
+# A preposition that introduces the event's own day: "met on April 3", "from May 17-20".
+_EVENT_DAY_CUE = re.compile(
+    r"(?:\bon|\bfrom|\bbetween|\bduring|\bdated|\bheld|\(|–|—|-|:)\s*"
+    r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?(?:the\s+)?$",
+    re.IGNORECASE,
+)
+# A relative clause between commas describes someone, not the event: ", who took office on 1 May,".
+_ASIDE = re.compile(r",\s*(?:who|which|whose|where|when)\b[^,;]*,")
+_TODAY_WORDS = re.compile(r"\btoday\b|\bthis (?:morning|afternoon|evening)\b|\btonight\b", re.I)
+
+
+def _rank(text: str, offset: int, mention: DateMention) -> int | None:
+    """Preference for `mention` (lower is better) as the event's day; None to ignore it."""
+    start, end = offset + mention.start, offset + mention.end
+    before = text[max(0, start - 16) : start]
+    if mention.basis == "relative":
+        return 2
+    if _NOT_EVENT_DAY.search(before):
+        return None
+    if not mention.has_year and _ATTRIBUTIVE.match(text, end):
+        return None
+    return 0 if _EVENT_DAY_CUE.search(before) else 1
+
+
+def event_day(
+    text: str,
+    spans: list[tuple[int, int]],
+    published: date | None,
+    title: str | None = None,
+    engagement: bool = True,
+    near: int = -1,
+) -> tuple[date | None, str, tuple[int, int] | None, bool]:
+    """The day an event happened: (day, basis, (start, end) of the cue, cue_in_title).
+
+    `spans` are the places to look, in order of preference (the event's sentence first). An
+    engagement takes the day introduced there by a preposition ("on April 3") or a relative word
+    ("today"), the one nearest to `near` (the trigger's offset) when several; else a bare date
+    ("traveled March 30 – April 2"); else a date in the headline; else the published date. A
+    statement or remark is dated when published.
+    """
+    if engagement:
+        for start, end in spans:
+            asides = [(c.start(), c.end()) for c in _ASIDE.finditer(text, start, end)]
+            ranked = [
+                (0 if rank != 1 else 1, abs(start + m.start - near) if near >= 0 else m.start, m)
+                for m in find_dates(text[start:end], published)
+                if (rank := _rank(text, start, m)) is not None
+                and not any(a <= start + m.start < b for a, b in asides)
+            ]
+            if ranked:
+                best = min(ranked, key=lambda item: (item[0], item[1]))[2]
+                return best.day, best.basis, (start + best.start, start + best.end), False
+        if title:
+            for m in find_dates(title, published):
+                if m.basis == "explicit":
+                    return m.day, "explicit", (m.start, m.end), True
+    else:
+        for start, end in spans[:1]:
+            match = _TODAY_WORDS.search(text, start, end)
+            if match and published is not None:
+                return published, "relative", (match.start(), match.end()), False
+    if published is not None:
+        return published, "published", None, False
+    return None, "none", None, False

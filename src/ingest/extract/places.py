@@ -1,0 +1,765 @@
+"""Where an event took place: venue, city, country and coordinates, from cues in the release.
+
+Cues, strongest first: a place stated in the sentence reporting the event ("met ... in Madrid",
+"at NATO Headquarters in Brussels", "will travel to Honiara, Solomon Islands"), the dateline and
+venue lines a transcript opens with ("Kuwait City, Kuwait" / "The Sheraton Hotel"), the headline
+("Travel to Germany"), and for trips the first stop named anywhere. Places that are only topics
+("the war in Ukraine") are not locations; a call is located only by a place stated for it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.extract import gazetteer as gz
+from ingest.extract.text import EventAnchor
+from ingest.records import Document, Evidence
+
+__all__ = ["Location", "countries_mentioned", "locate_event", "resolve_place", "stated_country"]
+
+NOWHERE_TYPES = frozenset({"call"})  # located only by a place stated in the event's sentence
+TRIP_TYPES = frozenset({"visit"})
+# A statement's sentences name places as subjects ("sanctions on financiers in Guinea"): it is
+# located only by a dateline or a venue.
+TOPICAL_TYPES = frozenset({"statement"})
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    location_name: str | None = None
+    city: str | None = None
+    country_code: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    evidence: tuple[Evidence, ...] = ()
+
+    @property
+    def found(self) -> bool:
+        return self.country_code is not None or self.location_name is not None
+
+
+NO_LOCATION = Location()
+
+
+def countries_mentioned(text: str) -> list[tuple[str, int, int]]:
+    """Every country referenced in `text` by name, alias or demonym: (ISO code, start, end), in
+    text order, one entry per occurrence (the caller de-duplicates codes)."""
+    return [(hit.key, hit.start, hit.end) for hit in gz.country_hits(text)]
+
+
+# ---------------------------------------------------------------- place phrases
+
+# A capitalised place phrase: up to five words, each capitalised (or a linking particle).
+_WORD = r"(?:[A-Z\u00c0-\u00de][\w'’.\-]*|d[’']\w+)"
+_LINK = r"(?:de|del|da|do|la|le|al|el|of|upon|on|am|an|sur|es|en|of\s+the)"
+PLACE = rf"(?:[Tt]he\s+)?{_WORD}(?:\s+(?:{_LINK}\s+)?{_WORD}){{0,4}}"
+_PLACE_RE = re.compile(
+    rf"(?P<place>{PLACE})(?:,\s*(?P<qual>(?:[A-Z][\w'’.\-]*\.?)(?:\s+[A-Z][\w'’.\-]*){{0,3}}))?"
+)
+_PLACE_LIST_RE = re.compile(
+    rf"(?P<first>{PLACE})(?:,?\s+(?:and\s+)?{PLACE}){{0,4}},\s*(?P<qual>{PLACE})"
+)
+
+# Words that may open a capitalised run but are never places.
+_NOT_PLACES = frozenset(
+    {
+        "the",
+        "a",
+        "an",
+        "his",
+        "her",
+        "their",
+        "our",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "today",
+        "yesterday",
+        "tomorrow",
+        "person",
+        "support",
+        "order",
+        "addition",
+        "response",
+        "particular",
+        "light",
+        "line",
+        "part",
+        "turn",
+        "fact",
+        "total",
+        "accordance",
+        "office",
+        "charge",
+        "place",
+        "time",
+        "advance",
+    }
+)
+
+# Nouns after which "in <Place>" is a topic, not where the event happened.
+_TOPIC_NOUNS = frozenset(
+    {
+        "war",
+        "wars",
+        "situation",
+        "crisis",
+        "crises",
+        "conflict",
+        "conflicts",
+        "invasion",
+        "aggression",
+        "people",
+        "peoples",
+        "democracy",
+        "peace",
+        "stability",
+        "security",
+        "elections",
+        "election",
+        "events",
+        "developments",
+        "investment",
+        "investments",
+        "presence",
+        "operations",
+        "violence",
+        "attack",
+        "attacks",
+        "interests",
+        "cooperation",
+        "progress",
+        "rights",
+        "abuses",
+        "atrocities",
+        "violations",
+        "reforms",
+        "reform",
+        "detention",
+        "detained",
+        "troops",
+        "forces",
+        "deployment",
+        "projects",
+        "project",
+        "activities",
+        "growth",
+        "transition",
+        "efforts",
+        "role",
+        "refugees",
+        "citizens",
+        "communities",
+        "community",
+        "assistance",
+        "aid",
+        "partners",
+        "allies",
+        "ally",
+        "offensive",
+        "fighting",
+        "ceasefire",
+        "truce",
+        "tensions",
+        "protests",
+        "unrest",
+        "coup",
+        "famine",
+        "floods",
+        "earthquake",
+        "disaster",
+        "outbreak",
+        "pandemic",
+        "emergency",
+        "access",
+        "opportunities",
+        "trade",
+        "interest",
+        "embassy",
+        "engagement",
+        "history",
+        "killed",
+        "deaths",
+        "victims",
+        "hostages",
+        "prisoners",
+        "governance",
+        "matters",
+        "issues",
+        "process",
+        "settlement",
+        "solution",
+        "sovereignty",
+        "integrity",
+        "independence",
+        "future",
+        "everyone",
+        "partner",
+        "counterparts",
+        "officials",
+        "leaders",
+        "investors",
+        "businesses",
+        "companies",
+        "organizations",
+        "organisations",
+        "groups",
+        "stakeholders",
+        "society",
+        "operating",
+        "based",
+        "located",
+        "living",
+        "resident",
+        "residing",
+        "born",
+        "stationed",
+        "deployed",
+        "serving",
+        "posted",
+        "recovery",
+        "reconstruction",
+        "energy",
+        "food",
+        "markets",
+        "production",
+        "economy",
+        "sector",
+        "percent",
+        "interference",
+    }
+)
+
+# Where a clause turns from the engagement to its subject matter: places after it are topics.
+_TOPIC_TURN = re.compile(
+    r"\b(?:to\s+(?:discuss|review|reaffirm|underscore|highlight|advance|address|express|"
+    r"convey|coordinate|strengthen|deepen|explore|exchange|consult|emphasi[sz]e|condemn|"
+    r"share|thank|congratulate|commend|raise|urge|welcome|seek)|"
+    r"about|regarding|concerning|on\s+the\s+(?:situation|issue|question|importance|need)|"
+    r"discuss(?:ed|ing)?|reviewed|reaffirmed|emphasi[sz]ed|underscored|highlighted|"
+    r"condemned|expressed|focus(?:ed|ing)?\s+on|amid|following|after\s+the)\b"
+)
+
+_VIRTUAL = re.compile(
+    r"\b(?:virtual(?:ly)?|video\s*(?:link|conference|call)|online|by\s+phone|"
+    r"tele(?:phone|conference))\b",
+    re.IGNORECASE,
+)
+
+# Location cues inside a sentence. `travel` cues name a destination; `at` names a venue.
+_CUE = re.compile(
+    r"\b(?P<cue>[Ii]n|[Aa]t|to|from|[Ww]hile\s+in|visit(?:s|ed|ing)?|visit\s+to|trip\s+to|travel(?:s|ed|led|ing|ling)?"
+    r"\s+(?:\w+\s+){0,4}?to|arriv(?:e|es|ed|ing)\s+in|hosted\s+by(?:\s+the\s+(?:Government|"
+    r"government)\s+of)?|held\s+in|took\s+place\s+in|convened\s+in)\s+(?=[A-Z\u00c0-\u00de]|the\s+[A-Z])"
+)
+
+_DATE_WORDS = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
+)
+_YEAR = r"(?:\s*,?\s*\d{4})?"
+_DATE = rf"(?:\d{{1,2}}\s+{_DATE_WORDS}{_YEAR}|{_DATE_WORDS}\s+\d{{1,2}}{_YEAR})"
+_DATELINE_RES = (
+    # "BRUSSELS —", "London, 12 May 2022 –", "New Delhi, May 5, 2022:", "Tokyo, Japan -"
+    re.compile(
+        rf"^\s*(?P<place>[A-Z][\w'’.\-]*(?:\s+[A-Z][\w'’.\-]*){{0,3}})"
+        rf"(?:\s*,\s*(?P<qual>[A-Z][\w'’.\-]*(?:\s+[A-Z][\w'’.\-]*){{0,3}}))?"
+        rf"(?:\s*,?\s*\(?{_DATE}\)?)?\s*(?:[—–:]|-{{1,2}}\s|$)"
+    ),
+    # "May 16, 2022 – Berlin, Germany"
+    re.compile(
+        rf"^\s*{_DATE}\s*[—–:-]+\s*(?P<place>[A-Z][\w'’.\-]*(?:\s+[A-Z][\w'’.\-]*){{0,3}})"
+        rf"(?:\s*,\s*(?P<qual>[A-Z][\w'’.\-]*(?:\s+[A-Z][\w'’.\-]*){{0,3}}))?"
+    ),
+)
+
+# Head words of a venue written on its own line under a transcript's dateline.
+_VENUE_HEADS = re.compile(
+    r"\b(?:Room|Hall|House|Hotel|Airport|Palace|Building|Center|Centre|Headquarters|HQ|Embassy|"
+    r"Residence|Base|Ministry|Museum|University|Library|Memorial|Park|Gardens?|Chamber|"
+    r"Auditorium|Club|Institute|School|College|Port|Station|Square|Castle|Villa|Terminal|"
+    r"Theat(?:er|re)|Church|Cathedral|Mosque|Temple|Tower|Plaza|Pavilion|Lodge|Stadium|Arena|"
+    r"Office|Consulate|Complex|Campus|Field|Ridge|Harbou?r|Pier|Bhavan|Bhawan|Kantei|Mansion|"
+    r"Guesthouse|Guest\s+House|Hangar|Ballroom|Suite|Lounge|Courtyard|Rotunda)\b"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Place:
+    name: str | None  # venue as written
+    city: str | None
+    country: str
+    lat: float | None
+    lon: float | None
+    spans: tuple[tuple[str, int, int], ...]  # (field, start, end) in the searched text
+
+
+def resolve_place(phrase: str, qualifier: str | None = None) -> tuple[str | None, str] | None:
+    """(city, country) a place phrase names, or None: "Brussels" -> ("Brussels", "BE"),
+    "Solomon Islands" -> (None, "SB"), ("Matera", "Italy") -> ("Matera", "IT")."""
+    found = _resolve(phrase, qualifier, 0, 0)
+    return (found.city, found.country) if found else None
+
+
+def _resolve(phrase: str, qualifier: str | None, start: int, qstart: int) -> _Place | None:
+    phrase = re.sub(r"^[Tt]he\s+", "", phrase.strip()).rstrip(".,;:")
+    if not phrase or phrase.split()[0].lower() in _NOT_PLACES:
+        return None
+    end = start + len(phrase)
+    country = gz.lookup_country(phrase)
+    if country and gz.is_country_phrase(phrase):
+        if country in gz.city_states():
+            city = gz.lookup_city(phrase, country)
+            if city is not None:
+                return _city_place(city, (("city", start, end), ("country_code", start, end)))
+        return _country_place(country, (("country_code", start, end),))
+    qual_code = _qualifier_country(qualifier)
+    spans: tuple[tuple[str, int, int], ...] = (("city", start, end),)
+    if qualifier and qual_code:
+        spans += (("country_code", qstart, qstart + len(qualifier.rstrip(".,;:"))),)
+    else:
+        spans += (("country_code", start, end),)
+    city = gz.lookup_city(phrase, qual_code)
+    if city is not None and _plausible_city(phrase, city, qual_code):
+        return _city_place(city, spans)
+    if qual_code and _looks_like_place_name(phrase):
+        # "Kangerlussuaq, Greenland": a place the tables lack, vouched for by its country
+        return _centred(None, phrase, qual_code, spans)
+    return None
+
+
+def _qualifier_country(qualifier: str | None) -> str | None:
+    if not qualifier:
+        return None
+    qualifier = qualifier.strip().rstrip(",;:")
+    code = gz.lookup_country(qualifier)
+    if code:
+        return code
+    if qualifier.rstrip(".") in gz.us_state_names() or qualifier in gz.us_state_names():
+        return "US"
+    if re.fullmatch(r"D\.?\s?C\.?", qualifier):
+        return "US"
+    return None
+
+
+def _plausible_city(phrase: str, city: gz.City, qualified: str | None) -> bool:
+    """A bare capitalised word is a city only if it is not also an office or common word."""
+    if qualified:
+        return True
+    words = gz.office_words()
+    if all(gz.fold(w).rstrip(".") in words.words for w in phrase.split()):
+        return False
+    return city.population >= 15000
+
+
+def _looks_like_place_name(phrase: str) -> bool:
+    words = phrase.split()
+    office = gz.office_words()
+    return (
+        len(words) <= 3
+        and not any(gz.fold(w).rstrip(".") in office.heads for w in words)
+        and not gz.org_hits(phrase)
+    )
+
+
+def _city_place(city: gz.City, spans: tuple[tuple[str, int, int], ...]) -> _Place:
+    return _Place(None, city.name, city.country_code, city.latitude, city.longitude, spans)
+
+
+def _centred(
+    name: str | None, city: str | None, code: str, spans: tuple[tuple[str, int, int], ...]
+) -> _Place:
+    """A place whose coordinates are its country's centre (the tables lack the city)."""
+    lat, lon = gz.country_centre(code) or (None, None)
+    return _Place(name, city, code, lat, lon, spans)
+
+
+def _country_place(code: str, spans: tuple[tuple[str, int, int], ...]) -> _Place:
+    return _centred(None, None, code, spans)
+
+
+def stated_country(text: str, start: int, end: int) -> str | None:
+    """The country text[start:end] says something happens in ("In Cambodia, ...", "traveled to
+    the People's Republic of China for meetings"), or None."""
+    places = _places_in(text, start, end, trip=False, strict=False)
+    return places[0].country if places else None
+
+
+# ---------------------------------------------------------------- cues in running text
+
+
+def _places_in(
+    text: str, start: int, end: int, *, trip: bool, strict: bool, topic_turn: bool = True
+) -> list[_Place]:
+    """Places the clause text[start:end] states as where something happens, in order.
+
+    `strict` (calls) keeps only "in"/"at"/"from" cues; topic turns end the search unless `trip`.
+    """
+    segment = text[start:end]
+    limit = len(segment)
+    turn = _TOPIC_TURN.search(segment)
+    if turn and topic_turn and not trip:
+        limit = turn.start()
+    found: list[_Place] = []
+    for venue, vstart, vend in gz.venue_hits(segment[:limit]):
+        place = _venue_place(text, start + vstart, start + vend, venue)
+        found.append(place)
+    for cue in _CUE.finditer(segment, 0, limit):
+        word = cue.group("cue").split()[0].lower()
+        word = "in" if word == "while" else word
+        if strict and word not in {"in", "at", "from"}:
+            continue
+        if word in {"to", "from"} and not trip and not strict:
+            continue
+        if word == "in" and _previous_word(segment, cue.start()) in _TOPIC_NOUNS:
+            continue
+        after = _place_after(text, start + cue.end(), venue_ok=word == "at")
+        if after is None and word == "hosted":
+            after = _country_in_run(text, start + cue.end())
+        if after is not None:
+            found.append(after)
+    found.sort(key=lambda p: min(s for _, s, _ in p.spans))
+    return found
+
+
+def _previous_word(segment: str, offset: int) -> str:
+    match = re.search(r"([A-Za-z]+)[ \t,]*$", segment[max(0, offset - 40) : offset])
+    return match.group(1).lower() if match else ""
+
+
+_VENUE_IN_CITY = re.compile(
+    rf"(?P<venue>(?:[Tt]he\s+)?{_WORD}(?:\s+(?:(?:and|of|the|for|de|du)\s+)*{_WORD}){{0,7}})"
+    r"(?:\s*\([^)]{1,40}\))?\s*,?\s+in\s+"
+)
+
+
+def _place_after(text: str, offset: int, *, venue_ok: bool) -> _Place | None:
+    """The place phrase starting at `offset` ("Rome and Matera, Italy", "Brussels, Belgium")."""
+    if venue_ok:
+        venue = _VENUE_IN_CITY.match(text, offset)
+        if venue and _VENUE_HEADS.search(venue.group("venue")):
+            found = _venue_then_city(text, offset, venue.group("venue"))
+            if found is not None:
+                return found
+    match = _PLACE_RE.match(text, offset)
+    if not match or not match.group("place"):
+        return None
+    phrase, qual = match.group("place"), match.group("qual")
+    place = _resolve(phrase, qual, offset, match.start("qual") if qual else 0)
+    listed = _PLACE_LIST_RE.match(text, offset)
+    if place is None and listed:
+        place = _resolve(listed.group("first"), listed.group("qual"), offset, listed.start("qual"))
+    if place is None and qual:
+        place = _resolve(phrase, None, offset, 0)
+    if place is None:
+        place = _shortest_prefix_place(text, offset, phrase)
+    if place is None and venue_ok:
+        place = _venue_then_city(text, offset, phrase)
+    return place
+
+
+def _country_in_run(text: str, offset: int) -> _Place | None:
+    """ "hosted by ASEAN Chair Brunei Darussalam" -> BN: a country closing a capitalised run."""
+    run = re.match(rf"{PLACE}", text[offset : offset + 80])
+    if not run:
+        return None
+    hits = gz.country_hits(run.group(0))
+    if not hits or hits[-1].kind != "name":
+        return None
+    hit = hits[-1]
+    return _country_place(hit.key, (("country_code", offset + hit.start, offset + hit.end),))
+
+
+def _shortest_prefix_place(text: str, offset: int, phrase: str) -> _Place | None:
+    """ "in Madrid Spanish officials" -> Madrid: try shorter word prefixes of a long run."""
+    ends = [m.end() for m in re.finditer(r"\S+", phrase)]
+    for end in reversed(ends[:-1]):
+        place = _resolve(phrase[:end], None, offset, 0)
+        if place is not None:
+            return place
+    return None
+
+
+_THEN_IN = re.compile(r"\s*(?:\([^)]{1,40}\)\s*)?(?:,\s*)?in\s+")
+
+
+def _venue_then_city(text: str, offset: int, phrase: str) -> _Place | None:
+    """ "at the Sheraton Hotel in Kuwait City": an unknown venue placed by the city after it."""
+    if not _VENUE_HEADS.search(phrase):
+        return None
+    after = offset + len(phrase)
+    follow = _THEN_IN.match(text, after, after + 60)
+    if not follow:
+        return None
+    place = _place_after(text, follow.end(), venue_ok=False)
+    if place is None:
+        return None
+    vstart = offset + (4 if phrase.lower().startswith("the ") else 0)
+    name = phrase[4:] if phrase.lower().startswith("the ") else phrase
+    return _Place(
+        name,
+        place.city,
+        place.country,
+        place.lat,
+        place.lon,
+        (("location_name", vstart, vstart + len(name)), *place.spans),
+    )
+
+
+def _venue_place(text: str, start: int, end: int, venue: gz.Venue) -> _Place:
+    """A known venue; a city written right after it ("NATO Headquarters in Brussels") wins."""
+    spans: list[tuple[str, int, int]] = [
+        ("location_name", start, end),
+        ("country_code", start, end),
+    ]
+    city_name, country = venue.city, venue.country_code
+    if city_name:
+        spans.append(("city", start, end))
+    follow = re.match(r"[ \t]*(?:,\s*|in\s+)?", text[end : end + 6])
+    if follow:
+        after = _place_after(text, end + follow.end(), venue_ok=False)
+        if after is not None and after.country == country:
+            return _Place(
+                text[start:end],
+                after.city,
+                after.country,
+                after.lat,
+                after.lon,
+                (("location_name", start, end), *after.spans),
+            )
+    city = gz.lookup_city(city_name, country) if city_name else None
+    if city is not None:
+        return _Place(
+            text[start:end], city.name, country, city.latitude, city.longitude, tuple(spans)
+        )
+    return _centred(text[start:end], city_name, country, tuple(spans))
+
+
+# ---------------------------------------------------------------- datelines and headlines
+
+
+def _dateline(text: str) -> _Place | None:
+    """A transcript's place lines ("Kuwait City, Kuwait" / "The Sheraton Hotel") or a news
+    dateline ("BRUSSELS —", "London, 12 May 2022:") in the first lines of the text."""
+    lines = _head_lines(text, 6)
+    for i, (lstart, line) in enumerate(lines):
+        place = _place_line(text, line, lstart)
+        if place is None:
+            continue
+        if place.name is None:
+            venue = _venue_line(lines, i)
+            if venue is not None:
+                vstart, vname = venue
+                place = _Place(
+                    vname,
+                    place.city,
+                    place.country,
+                    place.lat,
+                    place.lon,
+                    (("location_name", vstart, vstart + len(vname)), *place.spans),
+                )
+        return place
+    return None
+
+
+def _head_lines(text: str, count: int) -> list[tuple[int, str]]:
+    lines: list[tuple[int, str]] = []
+    offset = 0
+    for raw in text.split("\n"):
+        stripped = raw.strip()
+        if stripped:
+            lines.append((offset + raw.index(stripped), stripped))
+            if len(lines) >= count:
+                break
+        offset += len(raw) + 1
+    return lines
+
+
+def _place_line(text: str, line: str, lstart: int) -> _Place | None:
+    # A whole line naming a place: "Washington, D.C.", "New Delhi, India", "UN Headquarters New
+    # York, New York", "Joint Base Andrews".
+    if len(line) <= 60 and not re.search(r"[.!?:;]\s*$", line.replace("D.C.", "DC")):
+        venues = gz.venue_hits(line)
+        if venues and venues[0][1] == 0:
+            venue, vstart, vend = venues[0]
+            return _venue_place(text, lstart + vstart, lstart + vend, venue)
+        match = re.fullmatch(
+            r"(?P<place>[^,]{2,40}?)(?:,\s*(?P<qual>[^,]{2,30}))?", line.rstrip(". ")
+        )
+        if match and not re.search(r"\d", line):
+            qual = match.group("qual")
+            place = _resolve(
+                match.group("place"), qual, lstart, lstart + match.start("qual") if qual else 0
+            )
+            if place is not None and (qual or _single_place_line(match.group("place"))):
+                return place
+    for pattern in _DATELINE_RES:
+        found = pattern.match(line)
+        if found:
+            qual = found.group("qual")
+            phrase = found.group("place")
+            place = _resolve(
+                phrase.title() if phrase.isupper() else phrase,
+                qual.title() if qual and qual.isupper() else qual,
+                lstart + found.start("place"),
+                lstart + found.start("qual") if qual else 0,
+            )
+            if place is not None:
+                return place
+    return None
+
+
+def _single_place_line(phrase: str) -> bool:
+    # "Washington" alone on a line is a dateline; "Office of the Spokesperson" is not a place.
+    return len(phrase.split()) <= 3
+
+
+def _venue_line(lines: list[tuple[int, str]], index: int) -> tuple[int, str] | None:
+    for lstart, line in lines[index + 1 : index + 2]:
+        if len(line) <= 60 and _VENUE_HEADS.search(line) and not re.search(r"[.!?:]$", line):
+            return lstart, line
+    return None
+
+
+_TITLE_CUE = re.compile(
+    r"\b(?:in|at|to|visits?|visiting|arrives\s+in|travels?\s+to|trip\s+to|hosts?\s+.*?\s+in)\s+"
+    r"(?=[A-Z]|the\s+[A-Z])"
+)
+
+
+def _title_places(title: str, *, trip: bool) -> list[_Place]:
+    found: list[_Place] = []
+    for cue in _TITLE_CUE.finditer(title):
+        word = cue.group(0).split()[0].lower()
+        if word == "to" and not trip and "travel" not in title.lower():
+            continue
+        place = _place_after(title, cue.end(), venue_ok=word == "at")
+        if place is not None:
+            found.append(place)
+    return found
+
+
+# ---------------------------------------------------------------- the event's location
+
+
+def locate_event(doc: Document, anchor: EventAnchor) -> Location:
+    """Where the anchor's event took place, with evidence spans for each value found."""
+    text = doc.text
+    trip = anchor.event_type in TRIP_TYPES
+    strict = anchor.event_type in NOWHERE_TYPES
+    if anchor.event_type in TOPICAL_TYPES:
+        dateline = _dateline(text) if anchor.ordinal == 0 else None
+        return _as_location(dateline) if dateline is not None else NO_LOCATION
+    if anchor.start >= 0:
+        sentence = text[anchor.start : anchor.end]
+        if _VIRTUAL.search(sentence) and not trip:
+            return NO_LOCATION
+        places = _places_in(text, anchor.start, anchor.end, trip=trip, strict=strict)
+        if places:
+            return _refine(text, _first(places, trip), anchor, trip)
+        tied = None if strict else _engagement_place(text, anchor.start, anchor.end)
+        if tied is not None:
+            return _refine(text, tied, anchor, trip)
+    if strict:
+        return NO_LOCATION
+    if anchor.ordinal == 0 and anchor.start > 0:
+        framed = _engagement_place(text, 0, anchor.start)
+        if framed is not None:
+            return _as_location(framed)
+    if anchor.ordinal == 0:
+        dateline = _dateline(text)
+        if dateline is not None:
+            return _as_location(dateline)
+        title_places = _title_places(doc.title or "", trip=trip)
+        if title_places:
+            return _refine(text, title_places[0], anchor, trip, field_prefix="title:")
+        if anchor.start >= 0:
+            # "... have today signed a treaty. The Treaty ... was signed at the V&A in London."
+            later = _engagement_place(text, anchor.end, min(len(text), anchor.end + 700))
+            if later is not None:
+                return _refine(text, later, anchor, trip)
+    if trip:
+        places = _places_in(text, 0, len(text), trip=True, strict=False)
+        if places:
+            return _refine(text, places[0], anchor, trip)
+    return NO_LOCATION
+
+
+_ENGAGEMENT = re.compile(
+    r"\b(?:met|meet|meeting|meetings|dialogue|talks|summit|consultations|conference|ministerial|"
+    r"forum|session|held|hosted|convened|gathered|visit|visited|signed|signing|took\s+place)\b"
+    r"[^.;]{0,60}$",
+    re.IGNORECASE,
+)
+
+
+def _engagement_place(text: str, start: int, end: int) -> _Place | None:
+    """A place tied to an engagement word in framing text ("following their strategic dialogue
+    in Reykjavik, Iceland"), for an event whose own sentence names none."""
+    for place in _places_in(text, start, end, trip=False, strict=True, topic_turn=False):
+        first = min(s for _, s, _ in place.spans)
+        if _ENGAGEMENT.search(text, max(start, first - 80), first):
+            return place
+    return None
+
+
+def _first(places: list[_Place], trip: bool) -> _Place:
+    """The first place, unless a later one in the same country is more precise ("Putin, who is
+    in China on a state visit, at the Great Hall of the People in Beijing"). A trip keeps its
+    first stop."""
+    first = places[0]
+    if trip or first.city is not None:
+        return first
+    finer = next((p for p in places[1:] if p.country == first.country and p.city), None)
+    return finer or first
+
+
+def _refine(
+    text: str, place: _Place, anchor: EventAnchor, trip: bool, field_prefix: str = ""
+) -> Location:
+    """A trip's country-only stop gains its city when the text later says "while in Warsaw"."""
+    location = _as_location(place, field_prefix)
+    if not trip or place.city is not None:
+        return location
+    later_places = _places_in(
+        text, max(anchor.start, 0), len(text), trip=False, strict=True, topic_turn=False
+    )
+    for later in later_places:
+        if later.city is not None and later.country == place.country:
+            city_spans = tuple(Evidence(f, s, e) for f, s, e in later.spans if f == "city")
+            return Location(
+                place.name,
+                later.city,
+                place.country,
+                later.lat,
+                later.lon,
+                location.evidence + city_spans,
+            )
+    return location
+
+
+def _as_location(place: _Place, field_prefix: str = "") -> Location:
+    evidence = tuple(Evidence(field_prefix + f, s, e) for f, s, e in place.spans)
+    return Location(place.name, place.city, place.country, place.lat, place.lon, evidence)

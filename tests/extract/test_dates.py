@@ -1,0 +1,135 @@
+"""Dates: explicit forms, ranges, relative words, year inference, event-day choice; never raises."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ingest.extract.dates import event_day, find_dates, published_date
+
+PUBLISHED = date(2022, 4, 6)  # a Wednesday
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "basis"),
+    [
+        ("met on April 3, 2025 in Brussels", date(2025, 4, 3), "explicit"),
+        ("met on Apr. 3, 2025", date(2025, 4, 3), "explicit"),
+        ("met on 3 April 2025", date(2025, 4, 3), "explicit"),
+        ("met on the 3rd of April", date(2022, 4, 3), "explicit"),
+        ("talks on April 1-2", date(2022, 4, 1), "explicit"),
+        ("talks on 1–2 April 2024", date(2024, 4, 1), "explicit"),
+        ("traveled March 30 – April 2.", date(2022, 3, 30), "explicit"),
+        ("will travel May 17 – 22 to India", date(2022, 5, 17), "explicit"),
+        ("on June 29 and 30, the envoy", date(2022, 6, 29), "explicit"),
+        ("dated 2025-04-03 here", date(2025, 4, 3), "explicit"),
+        ("Brussels, 03/04/2025", date(2025, 4, 3), "explicit"),
+        ("Berlin, 3.4.2025", date(2025, 4, 3), "explicit"),
+        ("Washington, 12/31/2025", date(2025, 12, 31), "explicit"),
+        ("Thursday, June 17, 2021, focused", date(2021, 6, 17), "explicit"),
+        ("on 12 December 2021", date(2021, 12, 12), "explicit"),
+        ("spoke today with", PUBLISHED, "relative"),
+        ("met yesterday with", date(2022, 4, 5), "relative"),
+        ("will meet tomorrow", date(2022, 4, 7), "relative"),
+        ("met on Monday with", date(2022, 4, 4), "relative"),
+        ("will meet on Friday with", date(2022, 4, 8), "relative"),
+        ("met this week", PUBLISHED, "relative"),
+    ],
+)
+def test_first_date_in_text(text: str, expected: date, basis: str) -> None:
+    found = find_dates(text, PUBLISHED)
+    assert found, text
+    assert (found[0].day, found[0].basis) == (expected, basis)
+
+
+def test_year_is_inferred_nearest_to_publication() -> None:
+    assert find_dates("on December 30", date(2022, 1, 2))[0].day == date(2021, 12, 30)
+    assert find_dates("on January 3", date(2021, 12, 28))[0].day == date(2022, 1, 3)
+
+
+def test_range_across_new_year_with_one_year() -> None:
+    assert find_dates("December 30 – January 2, 2022", None)[0].day == date(2021, 12, 30)
+
+
+def test_modal_may_and_percentages_are_not_dates() -> None:
+    assert find_dates("Russia may 3 times", PUBLISHED) == []
+    assert find_dates("rose 5 percent", PUBLISHED) == []
+
+
+def test_relative_words_need_a_published_date() -> None:
+    assert find_dates("met today", None) == []
+
+
+def test_published_date_uses_local_date_part() -> None:
+    assert published_date("2022-02-15T21:54:17-05:00") == date(2022, 2, 15)
+    assert published_date("2022-08-02") == date(2022, 8, 2)
+    assert published_date("not a date") is None
+    assert published_date(None) is None
+
+
+def test_event_day_skips_bounds_and_prefers_explicit() -> None:
+    text = "Since February 24, the minister met the envoy on March 3 and again today."
+    day, basis, cue, in_title = event_day(text, [(0, len(text))], PUBLISHED)
+    assert (day, basis, in_title) == (date(2022, 3, 3), "explicit", False)
+    assert cue is not None and text[cue[0] : cue[1]] == "March 3"
+
+
+def test_event_day_falls_back_to_title_then_published() -> None:
+    text = "The Under Secretary will travel to Chile."
+    day, basis, cue, in_title = event_day(
+        text, [(0, len(text))], PUBLISHED, "Travel to Chile May 3-5"
+    )
+    assert (day, basis, in_title) == (date(2022, 5, 3), "explicit", True)
+    day, basis, cue, _ = event_day(text, [(0, len(text))], PUBLISHED, "Travel to Chile")
+    assert (day, basis, cue) == (PUBLISHED, "published", None)
+    assert event_day(text, [], None) == (None, "none", None, False)
+
+
+def test_statement_is_dated_when_published() -> None:
+    text = "The United States condemns the May 3 attack."
+    day, basis, _, _ = event_day(text, [(0, len(text))], PUBLISHED, engagement=False)
+    assert (day, basis) == (PUBLISHED, "published")
+
+
+@given(st.text(max_size=300), st.dates(min_value=date(1901, 1, 2), max_value=date(2098, 12, 30)))
+def test_find_dates_never_raises(text: str, anchor: date) -> None:
+    for mention in find_dates(text, anchor):
+        assert 0 <= mention.start < mention.end <= len(text)
+
+
+@given(st.text(max_size=60))
+def test_published_date_never_raises(value: str) -> None:
+    published_date(value)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The Minister spoke today with her counterpart about the May 3 elections.", PUBLISHED),
+        (
+            "On March 5, from 6:30 p.m. for 45 minutes, the Minister held a telephone talk.",
+            date(2022, 3, 5),
+        ),
+        ("The Secretary met on the 3rd of April with the envoy.", date(2022, 4, 3)),
+        (
+            "The Secretary General met the Prime Minister on Tuesday (5 April 2022).",
+            date(2022, 4, 5),
+        ),
+        (
+            "The two leaders met in Paris on 30 March, the day after the March 29 vote.",
+            date(2022, 3, 30),
+        ),
+    ],
+)
+def test_event_day_prefers_the_events_own_day(sentence: str, expected: date) -> None:
+    assert event_day(sentence, [(0, len(sentence))], PUBLISHED)[0] == expected
+
+
+def test_event_day_nearest_to_the_trigger_wins() -> None:
+    sentence = "The Minister, who took office on 1 January, met the Ambassador today in Rome."
+    near = sentence.index("met")
+    day, basis, _, _ = event_day(sentence, [(0, len(sentence))], PUBLISHED, near=near)
+    assert (day, basis) == (PUBLISHED, "relative")

@@ -1,0 +1,156 @@
+"""Event types from headlines and leads, in the styles of many governments' press offices."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.extract.anchors import CAMEO, find_anchors, title_trigger
+from ingest.records import EVENT_TYPES, Document
+
+HEADLINES = [
+    ("call", "PM call with President Zelenskyy: 5 March 2023"),
+    ("meeting", "PM meeting with Prime Minister Albanese: 13 March 2023"),
+    ("visit", "Visit of External Affairs Minister to Uzbekistan (March 1-3, 2023)"),
+    ("call", "Telephone conversation between Prime Minister and President of France"),
+    (
+        "meeting",
+        "Meeting of Prime Minister with President of Indonesia on the sidelines of the Summit",
+    ),
+    ("call", "Japan-China Foreign Ministers' Telephone Talk"),
+    ("meeting", "Japan-Philippines Summit Meeting"),
+    ("meeting", "Courtesy Call on Prime Minister Kishida by the Secretary of State"),
+    ("conference", "Foreign Minister Hayashi's Attendance at the G20 Foreign Ministers' Meeting"),
+    ("meeting", "President Yoon holds summit with Vietnamese President"),
+    ("call", "Foreign Minister's telephonic conversation with the Foreign Minister of Turkiye"),
+    ("call", "Prime Minister Trudeau speaks with President of Ukraine Volodymyr Zelenskyy"),
+    ("meeting", "Prime Minister Trudeau meets with President of the European Commission"),
+    ("conference", "NATO Foreign Ministers meet in Brussels"),
+    (
+        "meeting",
+        "NATO Secretary General welcomes the Prime Minister of Sweden to NATO Headquarters",
+    ),
+    ("meeting", "Readout of the Secretary-General's meeting with the President of Türkiye"),
+    ("call", "Readout of the Secretary-General's call with Prime Minister of Pakistan"),
+    ("statement", "Statement by the High Representative on behalf of the EU on the elections"),
+    ("other", "Remarks by the High Representative upon arrival at the Foreign Affairs Council"),
+    ("statement", "NATO Secretary General welcomes Finland's decision to apply for membership"),
+    ("meeting", "EU-Japan Summit"),
+    ("signing", "India and Japan sign Memorandum of Cooperation on semiconductors"),
+    ("statement", "Secretary-General Condemns Attack on Peacekeepers in Mali"),
+    ("other", "Minister appoints new ambassador to Japan"),
+    ("statement", "UK calls on Russia to withdraw troops"),
+    ("meeting", "Foreign Secretary meets Indian counterpart in London"),
+    ("visit", "Prime Minister concludes successful visit to India"),
+    ("meeting", "Prime Minister hosts President of Kenya at Downing Street"),
+    ("conference", "Prime Minister to attend COP28 in Dubai"),
+    ("meeting", "Joint Statement on the Meeting of the Foreign Minister and the Defence Minister"),
+    ("other", "Department Press Briefing – May 5, 2022"),
+    ("statement", "Sanctioning Financiers of a Terrorist Group"),
+    ("statement", "G7 Foreign Ministers' Statement on the Missile Launch"),
+    ("statement", "Communiqué on Strategic Alliance and Partnership"),
+    ("visit", "Foreign Minister's Travel to Los Angeles for the Summit of the Americas"),
+    ("meeting", "Joint Statement on the Second Strategic Dialogue Meeting"),
+    ("meeting", "Defence Secretary hosts Ukrainian counterpart in London"),
+    ("meeting", "Outcome of ROK-US Foreign Ministers' Meeting"),
+    ("conference", "Meeting of the North Atlantic Council at the level of Foreign Ministers"),
+    ("conference", "Foreign Affairs Council, 20 March 2023"),
+    ("other", "Secretary-General's press encounter on Ukraine"),
+    ("other", "PM statement at press conference in Hiroshima: 21 May 2023"),
+    ("visit", "Joint Statement on the visit of the Prime Minister to Japan"),
+    ("call", "Japan-U.S. Summit Telephone Talk"),
+]
+
+
+def _doc(title: str | None, text: str = "The minister said things.") -> Document:
+    return Document(doc_id="t", text=text, title=title, published="2023-03-05")
+
+
+@pytest.mark.parametrize(("expected", "title"), HEADLINES)
+def test_headline_decides_event_type(expected: str, title: str) -> None:
+    primary = find_anchors(_doc(title))[0]
+    assert primary.event_type == expected
+    assert primary.cameo_code == CAMEO[expected]
+    assert primary.ordinal == 0
+
+
+@pytest.mark.parametrize(
+    ("expected", "lead"),
+    [
+        ("meeting", "The Foreign Minister met her Irish counterpart in Dublin on Monday."),
+        ("call", "The Prime Minister spoke by telephone with the Chancellor today."),
+        ("call", "The minister held a telephone conversation with his counterpart."),
+        ("visit", "The Secretary will travel to Rome, where he will meet the President."),
+        ("signing", "The two ministers signed a memorandum on energy cooperation."),
+        ("meeting", "The Ambassador paid a courtesy call on the Governor on 3 May."),
+        ("meeting", "A meeting was held between the two delegations in Geneva."),
+        ("call", "The Minister received a telephone call from his Dutch counterpart."),
+        ("meeting", "The Minister was received by President Abdelmadjid Tebboune at the Palace."),
+        ("meeting", "The Minister participated in an informal trilateral meeting in Beijing."),
+        ("statement", "The Government condemns the attack on civilians."),
+    ],
+)
+def test_lead_decides_when_headline_is_neutral(expected: str, lead: str) -> None:
+    doc = _doc("Relations Between Two Friends", "Office of the Spokesperson\n\n" + lead)
+    primary = find_anchors(doc)[0]
+    assert primary.event_type == expected
+    assert doc.text[primary.start : primary.end] == lead
+
+
+def test_history_in_the_lead_is_not_an_engagement() -> None:
+    lead = "Since our two countries signed the Treaty of Friendship in 1850, ties have grown."
+    doc = _doc("National Day", "Office of the Spokesperson\n\n" + lead)
+    assert find_anchors(doc)[0].event_type == "statement"
+
+
+def test_dateline_is_not_the_lead() -> None:
+    text = (
+        "New Delhi, 05 March 2024\n\nThe Minister will pay an official visit to Japan on 6 March."
+    )
+    primary = find_anchors(_doc("Minister's Programme", text))[0]
+    assert primary.event_type == "visit"
+    assert text[primary.start : primary.end].startswith("The Minister will pay")
+
+
+def test_byline_is_not_the_lead() -> None:
+    text = "Jane Q. Public, Secretary of State\n\nThe Secretary met the Minister today."
+    primary = find_anchors(_doc("Relations", text))[0]
+    assert primary.event_type == "meeting"
+    assert text[primary.start : primary.end] == "The Secretary met the Minister today."
+
+
+def test_trigger_offsets_point_at_the_trigger() -> None:
+    doc = _doc(None, "Intro line here.\nThe President met the Emir in Doha today.")
+    primary = find_anchors(doc)[0]
+    assert primary.event_type == "meeting"
+    assert doc.text[primary.trigger_start : primary.trigger_end] == "met"
+    span = title_trigger("Secretary's Call with the Minister", "call")
+    assert (
+        span is not None and "Call with" in "Secretary's Call with the Minister"[span[0] : span[1]]
+    )
+
+
+def test_transcript_without_engagement_headline_is_other() -> None:
+    text = "QUESTION: Thank you for joining us.\n\nSECRETARY: Pleasure to be here."
+    assert (
+        find_anchors(_doc("The Secretary with a Journalist of a TV Channel", text))[0].event_type
+        == "other"
+    )
+
+
+def test_secondary_engagements_follow_the_primary() -> None:
+    text = (
+        "The Envoy traveled to the region June 13-17. In Cairo, the Envoy met with Prime Minister "
+        "Mostafa Madbouly. In Riyadh, he met with Foreign Minister Faisal Farhan."
+    )
+    found = find_anchors(_doc("Envoy's Travel to the Region", text))
+    assert [a.event_type for a in found] == ["visit", "meeting", "meeting"]
+    assert [a.ordinal for a in found] == [0, 1, 2]
+
+
+def test_every_type_has_a_cameo_code() -> None:
+    assert set(CAMEO) == set(EVENT_TYPES)
+
+
+def test_empty_document_is_a_statement() -> None:
+    primary = find_anchors(Document(doc_id="e", text=""))[0]
+    assert (primary.event_type, primary.start, primary.end) == ("statement", -1, -1)

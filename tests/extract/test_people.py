@@ -1,0 +1,400 @@
+"""People: names, titles, affiliations and participants, in the styles of many publishers."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.extract.people import find_people, participants_for
+from ingest.extract.text import EventAnchor
+from ingest.records import Document, Participant
+
+Person = tuple[str, str | None, str | None]  # name, title, affiliation
+
+
+def _run(
+    text: str,
+    event_type: str,
+    *,
+    title: str | None = None,
+    url: str | None = None,
+    sentence: str | None = None,
+) -> tuple[list[Participant], list[Participant], Document]:
+    doc = Document(doc_id="d", text=text, title=title, url=url)
+    sentence = sentence if sentence is not None else text
+    start = text.index(sentence)
+    anchor = EventAnchor(event_type, "040", start, start + len(sentence), title is not None, "")
+    participants, mentioned, evidence = participants_for(find_people(doc), anchor, doc)
+    names = [p.name for p in participants] + [p.name for p in mentioned]
+    for ev in evidence:
+        source = (doc.title or "") if ev.field.startswith("title:") else text
+        written = source[ev.start : ev.end]
+        # each span covers the name it supports, as written there ("Blinken" in a headline)
+        assert any(written == n or n.endswith(" " + written) for n in names), (ev, written)
+    return participants, mentioned, doc
+
+
+def _people(found: list[Participant]) -> list[Person]:
+    return [(p.name, p.title, p.affiliation) for p in found]
+
+
+STYLES = [
+    # UK FCDO: "met" without "with"; own official's country from the publisher
+    (
+        "https://www.gov.uk/government/news/foreign-secretary-meets-japanese-counterpart",
+        "Foreign Secretary meets Japanese Foreign Minister",
+        "Foreign Secretary David Lammy met Japanese Foreign Minister Iwaya Takeshi in London on "
+        "12 March. The Foreign Secretary and Minister Iwaya discussed the Indo-Pacific.",
+        "meeting",
+        [("David Lammy", "Foreign Secretary", "GB"), ("Iwaya Takeshi", "Foreign Minister", "JP")],
+    ),
+    # India MEA: honorifics (Dr., H.E., Mr.) dropped; appositive title with "of <country>"
+    (
+        "https://www.mea.gov.in/press-releases.htm",
+        "Visit of Minister of Foreign Affairs of Algeria to India",
+        "External Affairs Minister Dr. S. Jaishankar held talks with H.E. Mr. Ahmed Attaf, "
+        "Minister of Foreign Affairs of Algeria, in New Delhi today.",
+        "meeting",
+        [
+            ("S. Jaishankar", "External Affairs Minister", "IN"),
+            ("Ahmed Attaf", "Minister of Foreign Affairs", "DZ"),
+        ],
+    ),
+    # Japan MOFA: family name in capitals, title after the name
+    (
+        "https://www.mofa.go.jp/press/release/page1e.html",
+        "Japan-Australia Foreign Ministers' Meeting",
+        "On May 10, Ms. KAMIKAWA Yoko, Minister for Foreign Affairs of Japan, held a meeting with "
+        "the Hon. Penny Wong, Minister for Foreign Affairs of Australia, in Tokyo.",
+        "meeting",
+        [
+            ("KAMIKAWA Yoko", "Minister for Foreign Affairs", "JP"),
+            ("Penny Wong", "Minister for Foreign Affairs", "AU"),
+        ],
+    ),
+    # NATO: organisation in the title; "the Prime Minister of Sweden, Ulf Kristersson"
+    (
+        "https://www.nato.int/cps/en/natohq/news_1.htm",
+        "Secretary General meets with the Prime Minister of Sweden",
+        "NATO Secretary General Jens Stoltenberg met with the Prime Minister of Sweden, Ulf "
+        "Kristersson, at NATO Headquarters on Tuesday.",
+        "meeting",
+        [
+            ("Jens Stoltenberg", "Secretary General", "NATO"),
+            ("Ulf Kristersson", "Prime Minister", "SE"),
+        ],
+    ),
+    # EU: slashed title, particles in a name
+    (
+        "https://www.eeas.europa.eu/eeas/x",
+        "High Representative meets Foreign Minister of Moldova",
+        "High Representative/Vice-President Josep Borrell met today with the Foreign Minister "
+        "of Moldova, Nicu Popescu.",
+        "meeting",
+        [
+            ("Josep Borrell", "High Representative/Vice-President", "EU"),
+            ("Nicu Popescu", "Foreign Minister", "MD"),
+        ],
+    ),
+    # Canada: "The Honourable X, Minister of ..."; possessive country cue
+    (
+        "https://www.canada.ca/en/global-affairs/news/x.html",
+        "Minister Joly speaks with Ukraine's Foreign Minister",
+        "The Honourable Mélanie Joly, Minister of Foreign Affairs, today spoke with Ukraine's "
+        "Foreign Minister, Dmytro Kuleba.",
+        "call",
+        [
+            ("Mélanie Joly", "Minister of Foreign Affairs", "CA"),
+            ("Dmytro Kuleba", "Foreign Minister", "UA"),
+        ],
+    ),
+    # Pakistan: "the Ambassador of the Republic of Korea, Mr. Suh Sang-pyo"
+    (
+        "https://mofa.gov.pk/press-releases/x",
+        "Ambassador of the Republic of Korea calls on Foreign Minister",
+        "Foreign Minister Bilawal Bhutto Zardari received the Ambassador of the Republic of "
+        "Korea, Mr. Suh Sang-pyo, at the Foreign Office in Islamabad today.",
+        "meeting",
+        [
+            ("Bilawal Bhutto Zardari", "Foreign Minister", "PK"),
+            ("Suh Sang-pyo", "Ambassador", "KR"),
+        ],
+    ),
+    # Korea: a US official with a country cue in a Korean release
+    (
+        "https://www.mofa.go.kr/eng/x",
+        "Foreign Minister Holds Talks with U.S. Secretary of State",
+        "Minister of Foreign Affairs Cho Tae-yul held talks with U.S. Secretary of State Antony "
+        "Blinken in Seoul on November 8.",
+        "meeting",
+        [
+            ("Cho Tae-yul", "Minister of Foreign Affairs", "KR"),
+            ("Antony Blinken", "Secretary of State", "US"),
+        ],
+    ),
+    # Gulf names: particles, "Sheikh" as an honorific, a city's country for the Crown Prince
+    (
+        None,
+        None,
+        "In the United Arab Emirates, the Envoy met with the Crown Prince of Abu Dhabi, Sheikh "
+        "Mohamed bin Zayed Al Nahyan, and Minister of State Dr. Sultan Al Jaber.",
+        "meeting",
+        [
+            ("Mohamed bin Zayed Al Nahyan", "Crown Prince of Abu Dhabi", "AE"),
+            ("Sultan Al Jaber", "Minister of State", "AE"),
+        ],
+    ),
+    # India: "Shri" dropped, "President of France, H.E. Mr. Emmanuel Macron"
+    (
+        "https://www.mea.gov.in/bilateral-documents.htm",
+        "Prime Minister's meeting with the President of France",
+        "Prime Minister Shri Narendra Modi met President of France, H.E. Mr. Emmanuel Macron, on "
+        "the sidelines of the G7 Summit in Hiroshima.",
+        "meeting",
+        [("Narendra Modi", "Prime Minister", "IN"), ("Emmanuel Macron", "President", "FR")],
+    ),
+]
+
+
+@pytest.mark.parametrize(("url", "title", "text", "event_type", "expected"), STYLES)
+def test_participants_across_publishers(
+    url: str | None, title: str | None, text: str, event_type: str, expected: list[Person]
+) -> None:
+    participants, _, _ = _run(text, event_type, title=title, url=url)
+    assert sorted(_people(participants)) == sorted(expected)
+
+
+def test_readout_spokesperson_is_not_a_participant() -> None:
+    text = (
+        "Office of the Spokesperson\n\nThe following is attributable to Spokesperson Ned Price:\n\n"
+        "Secretary of State Antony J. Blinken spoke today with Czech Foreign Minister Jan "
+        "Lipavsky. The Secretary and Foreign Minister Lipavsky discussed Russia's invasion."
+    )
+    sentence = (
+        "Secretary of State Antony J. Blinken spoke today with Czech Foreign Minister Jan Lipavsky."
+    )
+    participants, mentioned, _ = _run(
+        text, "call", url="https://www.state.gov/x/", sentence=sentence
+    )
+    assert _people(participants) == [
+        ("Antony J. Blinken", "Secretary of State", "US"),
+        ("Jan Lipavsky", "Foreign Minister", "CZ"),
+    ]
+    assert participants[0].role == "caller"
+    assert [p.name for p in mentioned] == ["Ned Price"]
+
+
+def test_statement_issuer_from_the_byline() -> None:
+    text = (
+        "Ned Price, Department Spokesperson\n\nThe United States condemns the attack on "
+        "peacekeepers in Mali. President Biden's administration stands with the people of Mali."
+    )
+    sentence = "The United States condemns the attack on peacekeepers in Mali."
+    participants, mentioned, _ = _run(
+        text, "statement", url="https://www.state.gov/x/", sentence=sentence
+    )
+    assert _people(participants) == [("Ned Price", "Department Spokesperson", "US")]
+    assert participants[0].role == "issuer"
+    assert [p.name for p in mentioned] == ["Biden"]
+
+
+def test_statement_issuer_who_said_it() -> None:
+    text = (
+        "NATO Secretary General Mark Rutte said on Monday that Allies stand united with Poland. "
+        '"We condemn this attack," he said.'
+    )
+    participants, _, _ = _run(
+        text, "statement", url="https://www.nato.int/x", sentence=text.split(' "')[0]
+    )
+    assert _people(participants) == [("Mark Rutte", "Secretary General", "NATO")]
+
+
+def test_people_merely_mentioned_are_not_participants() -> None:
+    text = (
+        "Secretary Blinken spoke with Palestinian President Mahmoud Abbas to discuss President "
+        "Biden's upcoming trip to the region."
+    )
+    participants, mentioned, _ = _run(text, "call", url="https://www.state.gov/x")
+    assert [p.name for p in participants] == ["Blinken", "Mahmoud Abbas"]
+    assert [p.name for p in mentioned] == ["Biden"]
+
+
+def test_headline_people_resolve_to_full_names() -> None:
+    title = "Secretary Blinken's Meeting with Indonesian Foreign Minister Marsudi"
+    text = (
+        "Secretary of State Antony J. Blinken met with Indonesian Foreign Minister Retno Marsudi "
+        "today in Jakarta."
+    )
+    participants, _, _ = _run(text, "meeting", title=title, url="https://www.state.gov/x/")
+    assert _people(participants) == [
+        ("Antony J. Blinken", "Secretary of State", "US"),
+        ("Retno Marsudi", "Foreign Minister", "ID"),
+    ]
+
+
+def test_trip_participants_are_the_people_met_and_the_delegation() -> None:
+    text = (
+        "Foreign Minister Winston Peters will travel to Tokyo and Seoul next week. In Tokyo, "
+        "Minister Peters will meet with Japanese Foreign Minister Iwaya Takeshi. The delegation "
+        "will include Trade Minister Todd McClay. Mr Peters will also continue to work with UN "
+        "Special Envoy Jane Doe-Smith on regional issues."
+    )
+    sentence = "Foreign Minister Winston Peters will travel to Tokyo and Seoul next week."
+    participants, mentioned, _ = _run(
+        text, "visit", url="https://www.beehive.govt.nz/release/x", sentence=sentence
+    )
+    assert sorted(_people(participants)) == sorted(
+        [
+            ("Winston Peters", "Foreign Minister", "NZ"),
+            ("Iwaya Takeshi", "Foreign Minister", "JP"),
+            ("Todd McClay", "Trade Minister", "NZ"),
+        ]
+    )
+    assert [p.name for p in mentioned] == ["Jane Doe-Smith"]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        (
+            "Foreign Minister Sheikh Abdullah bin Zayed Al Nahyan met",
+            ["Abdullah bin Zayed Al Nahyan"],
+        ),
+        ("President Ursula von der Leyen met", ["Ursula von der Leyen"]),
+        ("Minister Adel al-Jubeir met", ["Adel al-Jubeir"]),
+        ("Prime Minister Prayut Chan-o-cha met", ["Prayut Chan-o-cha"]),
+        ("Ambassador Linda Thomas-Greenfield met", ["Linda Thomas-Greenfield"]),
+        ("Special Envoy for Yemen Tim Lenderking met", ["Tim Lenderking"]),
+        ("Under Secretary for Management John R. Bass met", ["John R. Bass"]),
+        ("Special Representative for Afghanistan Thomas West met", ["Thomas West"]),
+        ("Former President Porfirio “Pepe” Lobo Sosa met", ["Porfirio “Pepe” Lobo Sosa"]),
+        ("The Rt Hon James Cleverly MP, Foreign Secretary, met", ["James Cleverly"]),
+        # places and institutions are not people
+        ("The Minister visited the Hagley Museum in Wilmington and met", []),
+        ("the Crown Prince of Abu Dhabi met", []),
+        (
+            "Later, the Secretary General met with Foreign Minister Maria Stenergard.",
+            ["Maria Stenergard"],
+        ),
+        ("Separately, Mr. Smith met Dr. Jones.", ["Smith", "Jones"]),
+        ("Japan-Australia Foreign Ministers' Telephone Talk", []),
+        (
+            "chaired by the Prime Minister of Malaysia, YAB Dato' Seri Anwar Ibrahim, today",
+            ["Anwar Ibrahim"],
+        ),
+    ],
+)
+def test_names_as_written(text: str, names: list[str]) -> None:
+    doc = Document(doc_id="d", text=text)
+    assert [p.name for p in find_people(doc).people] == names
+
+
+def test_titles_and_affiliations() -> None:
+    text = (
+        "Deputy Secretary Sherman met with UK Minister of State for Middle East, North Africa, "
+        "and North America James Cleverly and with Republic of Korea Foreign Minister Park Jin. "
+        "Later Foreign Minister Park and Minister Cleverly spoke to the press."
+    )
+    index = find_people(Document(doc_id="d", text=text, url="https://www.state.gov/x/"))
+    people = {p.name: (p.title, p.affiliation) for p in index.people}
+    assert people["James Cleverly"] == (
+        "Minister of State for Middle East, North Africa, and North America",
+        "GB",
+    )
+    assert people["Park Jin"] == ("Foreign Minister", "KR")
+    assert people["Sherman"] == ("Deputy Secretary", "US")
+    # later mentions resolve to the same three people
+    assert len(index.people) == 3
+    assert len(index.mentions) == 5
+
+
+def test_byline_block_with_the_office_on_the_next_line() -> None:
+    text = (
+        "Senator the Hon Jane Citizen\nMinister for Foreign Affairs\n\nThe Hon John Example MP\n"
+        "Minister for Defence\n\nToday we are imposing further sanctions on Russia."
+    )
+    sentence = "Today we are imposing further sanctions on Russia."
+    participants, _, _ = _run(
+        text, "statement", url="https://www.foreignminister.gov.au/minister/x", sentence=sentence
+    )
+    assert _people(participants) == [
+        ("Jane Citizen", "Minister for Foreign Affairs", "AU"),
+        ("John Example", "Minister for Defence", "AU"),
+    ]
+    assert {p.role for p in participants} == {"issuer"}
+
+
+def test_leaders_listed_after_the_summit_sentence() -> None:
+    text = (
+        "The Prime Minister today hosted leaders at Lancaster House in London.\n\n"
+        "Leaders attending included President Alain Exemple of France and Chancellor Karl "
+        "Beispiel of Germany. Italy was represented by Foreign Minister Marco Esempio."
+    )
+    sentence = "The Prime Minister today hosted leaders at Lancaster House in London."
+    participants, _, _ = _run(
+        text, "conference", url="https://www.gov.uk/government/news/x", sentence=sentence
+    )
+    assert sorted(_people(participants)) == sorted(
+        [
+            ("Alain Exemple", "President", "FR"),
+            ("Karl Beispiel", "Chancellor", "DE"),
+            ("Marco Esempio", "Foreign Minister", "IT"),
+        ]
+    )
+
+
+def test_a_named_subject_without_a_title() -> None:
+    text = (
+        "Ivan Petrovich had a telephone conversation with President of Finland Aino Virtanen. "
+        "The Presidents discussed trade."
+    )
+    participants, _, _ = _run(
+        text,
+        "call",
+        url="http://en.kremlin.ru/events/president/news/1",
+        sentence=text.split(". ")[0],
+    )
+    assert _people(participants) == [
+        ("Ivan Petrovich", None, "RU"),
+        ("Aino Virtanen", "President", "FI"),
+    ]
+    assert participants[0].role == "caller"
+
+
+@pytest.mark.parametrize(
+    ("text", "url", "expected"),
+    [
+        # an appositive between two people belongs to the second when an honorific opens it
+        (
+            "At the invitation of Prime Minister Shri Narendra Modi, Prime Minister of the "
+            "Republic of Mauritius, Dr. Navinchandra Ramgoolam, paid a State Visit to India.",
+            "https://www.mea.gov.in/x",
+            [
+                ("Narendra Modi", "Prime Minister", "IN"),
+                ("Navinchandra Ramgoolam", "Prime Minister", "MU"),
+            ],
+        ),
+        # "H.E." is an honorific, not initials; an envoy serves the country that sends him
+        (
+            "Secretary-General of ASEAN Dr. Kao Kim Hourn received a courtesy call from "
+            "Ambassador of Japan to ASEAN, H.E. Kiya Masahiko, at the ASEAN Secretariat.",
+            "https://asean.org/x",
+            [
+                ("Kao Kim Hourn", "Secretary-General of ASEAN", "ASEAN"),
+                ("Kiya Masahiko", "Ambassador of Japan to ASEAN", "JP"),
+            ],
+        ),
+        # Japan MOFA spells an organisation out with its acronym: the title is the office
+        (
+            "Mr. ISHIBA Shigeru, Prime Minister of Japan, received a courtesy call from Mr. Mark "
+            "Rutte, Secretary General of the North Atlantic Treaty Organization (NATO), today.",
+            "https://www.mofa.go.jp/x",
+            [
+                ("ISHIBA Shigeru", "Prime Minister", "JP"),
+                ("Mark Rutte", "Secretary General", "NATO"),
+            ],
+        ),
+    ],
+)
+def test_appositives_between_people(text: str, url: str, expected: list[Person]) -> None:
+    participants, _, _ = _run(text, "meeting", url=url)
+    assert _people(participants) == expected

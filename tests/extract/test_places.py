@@ -1,0 +1,248 @@
+"""Event locations from cues in releases of different governments and organisations."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.extract.places import countries_mentioned, locate_event, resolve_place
+from ingest.extract.text import EventAnchor
+from ingest.records import Document
+
+
+def _anchor(text: str, sentence: str, event_type: str, ordinal: int = 0) -> EventAnchor:
+    start = text.index(sentence) if sentence else -1
+    end = start + len(sentence) if sentence else -1
+    return EventAnchor(event_type, "040", start, end, False, "", ordinal=ordinal)
+
+
+def _locate(
+    text: str, sentence: str, event_type: str, title: str | None = None
+) -> tuple[str | None, str | None, str | None]:
+    doc = Document(doc_id="d", text=text, title=title)
+    where = locate_event(doc, _anchor(text, sentence, event_type))
+    for ev in where.evidence:
+        source = doc.title or "" if ev.field.startswith("title:") else text
+        assert 0 <= ev.start < ev.end <= len(source)
+    return where.location_name, where.city, where.country_code
+
+
+CASES = [
+    # UK FCDO: a meeting in London
+    (
+        "Foreign Secretary David Lammy met Japanese Foreign Minister Iwaya Takeshi in London on "
+        "12 March. They discussed the Indo-Pacific.",
+        "meeting",
+        None,
+        (None, "London", "GB"),
+    ),
+    # NATO: a known venue implies the city
+    (
+        "NATO Secretary General Mark Rutte met with the Prime Minister of Sweden at NATO "
+        "Headquarters on Tuesday.",
+        "meeting",
+        None,
+        ("NATO Headquarters", "Brussels", "BE"),
+    ),
+    # Japan MOFA: venue with its city after it
+    (
+        "On May 10, Mr. HAYASHI Yoshimasa, Minister for Foreign Affairs of Japan, held a meeting "
+        "with the Foreign Minister of India at the Iikura Guest House in Tokyo.",
+        "meeting",
+        None,
+        ("Iikura Guest House", "Tokyo", "JP"),
+    ),
+    # city with its country after a comma
+    (
+        "The Minister met his counterpart in Matera, Italy on 29 June.",
+        "meeting",
+        None,
+        (None, "Matera", "IT"),
+    ),
+    # a place the tables lack, vouched for by its country
+    (
+        "The Foreign Minister visited Kangerlussuaq, Greenland on 20 May.",
+        "visit",
+        None,
+        (None, "Kangerlussuaq", "GL"),
+    ),
+    # India MEA: an announced trip is located at its first stop
+    (
+        "External Affairs Minister Dr. S. Jaishankar will travel to Riyadh and Abu Dhabi from "
+        "7-9 September.",
+        "visit",
+        None,
+        (None, "Riyadh", "SA"),
+    ),
+    # a trip to a country, refined by a city of that country later
+    (
+        "The Minister of State travelled to Poland on 3 April. While in Warsaw, she met civil "
+        "society groups.",
+        "visit",
+        None,
+        (None, "Warsaw", "PL"),
+    ),
+    # a trip to countries only: country known, city not
+    (
+        "The Special Envoy will travel to Saudi Arabia and Oman on 25 May.",
+        "visit",
+        None,
+        (None, None, "SA"),
+    ),
+    # places that are only topics are not locations
+    (
+        "The Prime Minister met President Duda to discuss the war in Ukraine and security in "
+        "the Baltic region.",
+        "meeting",
+        None,
+        (None, None, None),
+    ),
+    # a call is not located by the places it discusses
+    (
+        "The Foreign Minister spoke with her counterpart about the situation in Gaza.",
+        "call",
+        None,
+        (None, None, None),
+    ),
+    # a virtual meeting has no location
+    (
+        "Officials of both countries met virtually on 22 March for the Space Dialogue in Hanoi.",
+        "meeting",
+        None,
+        (None, None, None),
+    ),
+    # a statement is located only by a dateline
+    (
+        "BRUSSELS — The European Union condemns the attack in Kabul.",
+        "statement",
+        None,
+        (None, "Brussels", "BE"),
+    ),
+    (
+        "The United States condemns the attack on soldiers serving in Somalia.",
+        "statement",
+        None,
+        (None, None, None),
+    ),
+    # hosted by a country
+    (
+        "The Minister attended the Ministerial Meeting hosted by ASEAN Chair Brunei Darussalam.",
+        "conference",
+        None,
+        (None, None, "BN"),
+    ),
+    # city-state
+    (
+        "The two leaders met in Singapore on the margins of the Shangri-La Dialogue.",
+        "meeting",
+        None,
+        (None, "Singapore", "SG"),
+    ),
+    # US city with its state
+    (
+        "Ambassadors will travel to Wilmington, Delaware on July 21.",
+        "visit",
+        None,
+        (None, "Wilmington", "US"),
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "event_type", "title", "expected"), CASES)
+def test_locate_event_in_the_event_sentence(
+    text: str, event_type: str, title: str | None, expected: tuple[str | None, ...]
+) -> None:
+    assert _locate(text, text, event_type, title) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # State Department transcript: byline, dateline line, venue line
+        (
+            "Antony J. Blinken, Secretary of State\n\nKuwait City, Kuwait\n\nThe Sheraton Hotel\n\n"
+            "QUESTION: Thank you for joining us.",
+            ("The Sheraton Hotel", "Kuwait City", "KW"),
+        ),
+        # EU dateline with a date
+        (
+            "Brussels, 15 May 2023\n\nThe High Representative met the Foreign Minister of Moldova.",
+            (None, "Brussels", "BE"),
+        ),
+        # a venue line naming its city
+        (
+            "Remarks\n\nUN Headquarters New York, New York\n\nMR. SMITH: Good morning.",
+            ("UN Headquarters", "New York", "US"),
+        ),
+        # India MEA style dateline
+        (
+            "New Delhi, May 5, 2022: The Prime Minister received the President of Finland.",
+            (None, "New Delhi", "IN"),
+        ),
+    ],
+)
+def test_dateline_and_venue_lines(text: str, expected: tuple[str | None, ...]) -> None:
+    doc = Document(doc_id="d", text=text)
+    where = locate_event(doc, EventAnchor("other", "010", -1, -1, True, ""))
+    assert (where.location_name, where.city, where.country_code) == expected
+    fields = {ev.field for ev in where.evidence}
+    assert "country_code" in fields
+    for ev in where.evidence:
+        if ev.field == "city":
+            assert expected[1] is not None
+            assert text[ev.start : ev.end].split(",")[0] in {expected[1], "New York"}
+
+
+def test_headline_names_the_trip() -> None:
+    text = "Office of the Spokesperson\n\nThe Counselor will meet senior officials."
+    doc = Document(doc_id="d", text=text, title="Counselor's Travel to Germany")
+    where = locate_event(doc, EventAnchor("visit", "042", -1, -1, True, "travel"))
+    assert where.country_code == "DE"
+    assert where.city is None
+    assert where.latitude is not None  # the country's capital stands for its centre
+    assert all(ev.field.startswith("title:") for ev in where.evidence)
+
+
+def test_coordinates_are_the_city() -> None:
+    text = "The Minister met the Chancellor in Berlin on Monday."
+    doc = Document(doc_id="d", text=text)
+    where = locate_event(doc, _anchor(text, text, "meeting"))
+    assert where.city == "Berlin"
+    assert where.latitude is not None and where.longitude is not None
+    assert 52 < where.latitude < 53 and 13 < where.longitude < 14
+    spans = {ev.field: text[ev.start : ev.end] for ev in where.evidence}
+    assert spans["city"] == "Berlin"
+
+
+def test_framing_sentence_locates_a_joint_statement() -> None:
+    text = (
+        "The following is the text of a joint statement following their strategic dialogue in "
+        "Reykjavik, Iceland on April 26.\n\nBegin text:\n\nThe two countries discussed security."
+    )
+    sentence = "The two countries discussed security."
+    doc = Document(doc_id="d", text=text)
+    where = locate_event(doc, _anchor(text, sentence, "meeting"))
+    assert (where.city, where.country_code) == ("Reykjavik", "IS")
+
+
+@pytest.mark.parametrize(
+    ("phrase", "qualifier", "expected"),
+    [
+        ("Brussels", None, ("Brussels", "BE")),
+        ("Solomon Islands", None, (None, "SB")),
+        ("Matera", "Italy", ("Matera", "IT")),
+        ("Bali", "Indonesia", ("Bali", "ID")),
+        ("Washington", "D.C.", ("Washington", "US")),
+        ("Foreign Minister", None, None),
+    ],
+)
+def test_resolve_place(
+    phrase: str, qualifier: str | None, expected: tuple[str | None, str] | None
+) -> None:
+    assert resolve_place(phrase, qualifier) == expected
+
+
+def test_countries_mentioned_every_occurrence_in_order() -> None:
+    text = "Japan and India discussed Ukraine. Japanese officials thanked India."
+    found = countries_mentioned(text)
+    assert [code for code, _, _ in found] == ["JP", "IN", "UA", "JP", "IN"]
+    assert [text[s:e] for _, s, e in found] == ["Japan", "India", "Ukraine", "Japanese", "India"]

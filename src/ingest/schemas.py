@@ -106,17 +106,55 @@ LOADS = pa.schema(
     ]
 )
 
+# Which stored versions of a document's events are no longer current: written by the events
+# writer, before the new version's rows, whenever a document gets a new version (revised text or
+# new extractor_version). Views drop these (doc_id, load_id) pairs with a hash anti-join, which
+# costs far less than ranking every event row by version on each query.
+SUPERSEDED = pa.schema(
+    [
+        ("doc_id", pa.string()),
+        ("load_id", pa.string()),  # the load whose rows of doc_id are superseded
+        ("superseded_by", pa.string()),  # the load that wrote the newer version
+        ("superseded_at", UTC_TS),
+    ]
+)
+
 TABLES: dict[str, pa.Schema] = {
     "documents": DOCUMENTS,
     "events": EVENTS,
     "rejects": REJECTS,
     "loads": LOADS,
+    "superseded": SUPERSEDED,
 }
 
-# the column each table is partitioned by month on (hive style: month=YYYY-MM)
-PARTITION_TIME_COLUMN: dict[str, str] = {
-    "documents": "fetched_at",
-    "events": "extracted_at",
-    "rejects": "rejected_at",
-    "loads": "started_at",
+# Each table is partitioned by month (hive style: month=YYYY-MM) on the first non-null of these
+# columns. Events and documents go by when things happened, not when we loaded them: a 20-year
+# backfill spreads over many partitions (compaction stays per-partition and small) and date filters
+# skip whole months; rejects and loads go by when they were written.
+PARTITION_TIME_COLUMNS: dict[str, tuple[str, ...]] = {
+    "documents": ("published_at", "fetched_at"),
+    "events": ("event_date", "published_at", "extracted_at"),
+    "rejects": ("rejected_at",),
+    "loads": ("started_at",),
+    "superseded": ("superseded_at",),
+}
+PARTITION_COLUMN = "month"
+
+# The key that makes a write idempotent: a row whose key already exists is not written again
+# (documents and events compare against the latest stored version of the same doc_id).
+TABLE_KEYS: dict[str, tuple[str, ...]] = {
+    "documents": ("doc_id", "content_hash"),
+    "events": ("doc_id", "content_hash", "extractor_version"),
+    "rejects": ("reject_id",),
+    "loads": ("load_id",),
+    "superseded": ("doc_id", "load_id"),
+}
+
+# Sort order inside each written file: row-group statistics then prune date and id filters.
+SORT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "documents": ("published_at", "doc_id"),
+    "events": ("event_date", "doc_id", "event_id"),
+    "rejects": ("rejected_at", "reject_id"),
+    "loads": ("started_at", "load_id"),
+    "superseded": ("doc_id", "load_id"),
 }

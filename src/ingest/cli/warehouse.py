@@ -1,7 +1,123 @@
-"""`ingest` commands of the warehouse area."""
+"""`ingest` commands of the warehouse area: `sql` (read-only queries) and `check` (data checks).
+
+`ingest compact` lives with the pipeline commands (it runs as a Prefect flow around
+`ingest.store.compact`).
+"""
 
 from __future__ import annotations
 
-import click
+import csv
+import json
+import sys
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
 
-COMMANDS: list[click.Command] = []
+import click
+from rich.console import Console
+from rich.table import Table
+
+from ingest import warehouse
+from ingest.config import Settings, load_settings
+from ingest.errors import CheckFailed
+
+settings_option = click.option(
+    "--settings",
+    "settings_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Settings file (default: $INGEST_SETTINGS, else config/settings.toml if present).",
+)
+
+
+def _settings(path: str | None) -> Settings:
+    return load_settings(path)
+
+
+@click.command("sql")
+@click.argument("query")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV (with a header row) instead.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per row instead.")
+@click.option(
+    "--max-rows",
+    type=int,
+    default=200,
+    show_default=True,
+    help="Rows shown in the table view (CSV and JSON print all).",
+)
+@settings_option
+def sql_command(
+    query: str, as_csv: bool, as_json: bool, max_rows: int, settings_path: str | None
+) -> None:
+    """Run one read-only SELECT on the warehouse views and print the result.
+
+    The views (fct_events, dim_people, fct_country_pairs, agg_events_monthly, fct_quotes,
+    fct_event_locations, stg_*) are described in the serving file: try
+    `ingest sql "select table_name, comment from duckdb_views() where not internal"`.
+    """
+    if as_csv and as_json:
+        raise click.UsageError("choose one of --csv and --json")
+    settings = _settings(settings_path)
+    warehouse.refresh_serving_file(settings)
+    result = warehouse.query(settings, query)
+    if as_csv:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(result.columns)
+        writer.writerows([_plain(v) for v in row] for row in result.rows)
+    elif as_json:
+        for row in result.rows:
+            click.echo(json.dumps(dict(zip(result.columns, row, strict=True)), default=_json))
+    else:
+        _print_table(result, max_rows)
+
+
+def _print_table(result: warehouse.QueryResult, max_rows: int) -> None:
+    table = Table(show_lines=False, header_style="bold")
+    for column in result.columns:
+        table.add_column(column, overflow="fold")
+    for row in result.rows[:max_rows]:
+        table.add_row(*("" if v is None else str(_plain(v)) for v in row))
+    console = Console()
+    console.print(table)
+    shown = min(len(result.rows), max_rows)
+    more = f" (showing {shown}; use --csv or --json for all)" if shown < len(result.rows) else ""
+    console.print(f"{len(result.rows)} row(s){more}", style="dim")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, list | dict):
+        return json.dumps(value, default=_json)
+    return value
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    return str(value)
+
+
+@click.command("check")
+@settings_option
+def check_command(settings_path: str | None) -> None:
+    """Run the warehouse data checks (SQL under warehouse/checks returning offending rows).
+
+    Prints one line per failing check and exits with status 2 when any check fails.
+    """
+    settings = _settings(settings_path)
+    results = warehouse.run_checks(settings)
+    failed = [r for r in results if not r.passed]
+    for result in failed:
+        example = ", ".join(
+            f"{c}={v!r}" for c, v in zip(result.columns, result.sample[0], strict=False)
+        )
+        click.echo(f"FAIL {result.name}: {result.failing_rows} row(s), e.g. {example}")
+    if failed:
+        raise CheckFailed(f"{len(failed)} of {len(results)} checks failed")
+    click.echo(f"ok: {len(results)} checks passed")
+
+
+COMMANDS: list[click.Command] = [sql_command, check_command]

@@ -1,0 +1,580 @@
+"""Parquet tables: append-only, month-partitioned, idempotent writes, compaction, empty-safe reads.
+
+Layout: `<data_root>/<table>/month=YYYY-MM/<load_id>-<uuid>.parquet`, zstd, row groups of
+`settings.row_group_size` rows, rows sorted by the table's sort columns. A file is written under a
+name no reader matches (`_tmp-*.tmp`) and renamed into place, so readers never see a partial file.
+`data_root` may be a local path or a URI (`s3://bucket/prefix`): everything goes through a pyarrow
+FileSystem; on object stores a single PUT is already atomic, so files are written in place.
+
+Idempotency (the key in `schemas.TABLE_KEYS`): a document is skipped when its content_hash equals
+the latest stored version of its doc_id; a document's events are skipped when their version
+(doc_id, content_hash, extractor_version) is stored and their content_hash is the document's
+current one (a version is written whole or not at all, so a document's current events share one
+load_id, and the loads they replace are listed in `superseded`); rejects are skipped when their
+reject_id exists (first sighting kept; per-run counts live in `loads`); loads are skipped when
+their load_id exists. A release whose text reverts to an earlier one is written again and becomes
+the newest version; re-running an older extractor on the current text adds nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import uuid
+from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.dataset as ds
+import pyarrow.fs as pafs
+import pyarrow.parquet as pq
+
+from ingest.config import Settings
+from ingest.errors import StoreError
+from ingest.records import Document, EventRecord, Reject
+from ingest.schemas import (
+    DOCUMENTS,
+    EVENTS,
+    LOADS,
+    PARTITION_COLUMN,
+    PARTITION_TIME_COLUMNS,
+    REJECTS,
+    SORT_COLUMNS,
+    SUPERSEDED,
+    TABLES,
+)
+
+COMPRESSION = "zstd"
+TEMP_PREFIX = "_tmp-"
+PARTITIONING = ds.partitioning(pa.schema([(PARTITION_COLUMN, pa.string())]), flavor="hive")
+UNKNOWN_MONTH = "unknown"
+SCHEMA_FILE = "_schema.parquet"
+WRITE_THREADS = 2 * (os.cpu_count() or 1)  # files wait on fsync as much as on the CPU
+MARTS_DIR = "_marts"  # materialized aggregates; `_` keeps them out of every table's listing
+
+
+def new_load_id(now: datetime) -> str:
+    """A load id that sorts by start time and is unique across machines."""
+    moment = now.astimezone(UTC) if now.tzinfo else now.replace(tzinfo=UTC)
+    return f"{moment:%Y%m%dT%H%M%S}Z-{uuid.uuid4().hex[:8]}"
+
+
+# --- locations -------------------------------------------------------------------------------
+
+
+def filesystem(settings: Settings) -> tuple[pafs.FileSystem, str]:
+    """The pyarrow FileSystem holding the tables and the root path inside it."""
+    root = settings.data_root
+    if "://" in root:
+        fs, path = pafs.FileSystem.from_uri(root)
+        return fs, path.rstrip("/")
+    return pafs.LocalFileSystem(), str(Path(root).expanduser().resolve())
+
+
+def table_uri(settings: Settings, name: str) -> str:
+    """Absolute location of a table as DuckDB names it (a path, or the URI with its scheme)."""
+    _schema_of(name)
+    root = settings.data_root
+    if "://" in root:
+        return f"{root.rstrip('/')}/{name}"
+    return f"{Path(root).expanduser().resolve()}/{name}"
+
+
+def data_files(settings: Settings, name: str) -> list[str]:
+    """Paths (inside the table's FileSystem) of the table's visible Parquet files, sorted."""
+    fs, root = filesystem(settings)
+    return _data_files(fs, f"{root}/{_checked(name)}")
+
+
+def _data_files(fs: pafs.FileSystem, directory: str) -> list[str]:
+    try:
+        infos = fs.get_file_info(pafs.FileSelector(directory, recursive=True, allow_not_found=True))
+    except OSError as error:
+        raise StoreError(f"cannot list {directory}: {error}") from error
+    return sorted(
+        info.path
+        for info in infos
+        if info.type == pafs.FileType.File
+        and info.base_name.endswith(".parquet")
+        and not info.base_name.startswith((".", "_"))
+    )
+
+
+def _checked(name: str) -> str:
+    _schema_of(name)
+    return name
+
+
+def _schema_of(name: str) -> pa.Schema:
+    try:
+        return TABLES[name]
+    except KeyError:
+        raise StoreError(f"unknown table '{name}' (known: {', '.join(TABLES)})") from None
+
+
+def ensure_schema_files(settings: Settings) -> None:
+    """Give every table a zero-row file with its current schema (`month=none/_schema.parquet`).
+
+    DuckDB errors on a glob that matches no file, and `union_by_name` takes the columns of all
+    files: with this file every view binds before the first load, and a column added to a schema
+    appears (as null) over older files. pyarrow readers and compaction skip `_` files.
+    """
+    fs, root = filesystem(settings)
+    for name, schema in TABLES.items():
+        directory = f"{root}/{name}/{PARTITION_COLUMN}=none"
+        path = f"{directory}/{SCHEMA_FILE}"
+        if fs.get_file_info(path).type == pafs.FileType.File:
+            try:
+                if pq.read_schema(path, filesystem=fs).equals(schema, check_metadata=False):
+                    continue
+            except (OSError, pa.ArrowInvalid):
+                pass  # unreadable: write it again
+        _write_file(fs, directory, SCHEMA_FILE, schema.empty_table(), settings)
+
+
+def data_fingerprint(settings: Settings) -> str:
+    """Hash of every table's file listing (path, size, mtime): changes whenever data changes."""
+    fs, root = filesystem(settings)
+    digest = hashlib.sha256()
+    for name in TABLES:
+        selector = pafs.FileSelector(f"{root}/{name}", recursive=True, allow_not_found=True)
+        for info in sorted(fs.get_file_info(selector), key=lambda i: i.path):
+            if info.type == pafs.FileType.File and info.base_name.endswith(".parquet"):
+                digest.update(f"{info.path}\x1f{info.size}\x1f{info.mtime_ns}\x1e".encode())
+    return digest.hexdigest()[:32]
+
+
+def mart_uri(settings: Settings, name: str) -> str:
+    """Where a materialized mart's single Parquet file lives (DuckDB's spelling)."""
+    root = settings.data_root
+    base = root.rstrip("/") if "://" in root else str(Path(root).expanduser().resolve())
+    return f"{base}/{MARTS_DIR}/{name}.parquet"
+
+
+def write_mart(settings: Settings, name: str, table: pa.Table) -> None:
+    """Replace a materialized mart's file in one step (readers see the old or the new file)."""
+    fs, root = filesystem(settings)
+    _write_file(fs, f"{root}/{MARTS_DIR}", f"{name}.parquet", table, settings)
+
+
+def read_marker(settings: Settings, name: str) -> str | None:
+    """A small text file kept beside the marts (e.g. the fingerprint they were built from)."""
+    fs, root = filesystem(settings)
+    try:
+        with fs.open_input_stream(f"{root}/{MARTS_DIR}/{name}") as stream:
+            return bytes(stream.read()).decode("utf-8")
+    except (FileNotFoundError, OSError):
+        return None
+
+
+def write_marker(settings: Settings, name: str, text: str) -> None:
+    fs, root = filesystem(settings)
+    fs.create_dir(f"{root}/{MARTS_DIR}", recursive=True)
+    with fs.open_output_stream(f"{root}/{MARTS_DIR}/{name}") as stream:
+        stream.write(text.encode("utf-8"))
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def read_table(settings: Settings, name: str, columns: list[str] | None = None) -> pa.Table:
+    """Every stored row of a table (all versions); an empty table with the schema when none."""
+    return _read(settings, name, columns, None)
+
+
+def _read(
+    settings: Settings, name: str, columns: list[str] | None, where: ds.Expression | None
+) -> pa.Table:
+    schema = _schema_of(name)
+    wanted = columns if columns is not None else schema.names
+    unknown = [c for c in wanted if c not in schema.names]
+    if unknown:
+        raise StoreError(f"table '{name}' has no column(s) {', '.join(unknown)}")
+    fs, root = filesystem(settings)
+    files = _data_files(fs, f"{root}/{name}")
+    if not files:
+        return pa.schema([schema.field(c) for c in wanted]).empty_table()
+    dataset = ds.dataset(
+        files,
+        schema=schema,
+        format="parquet",
+        filesystem=fs,
+        partitioning=PARTITIONING,
+        partition_base_dir=f"{root}/{name}",
+    )
+    try:
+        return dataset.to_table(columns=wanted, filter=where)
+    except (OSError, pa.ArrowInvalid) as error:
+        raise StoreError(f"cannot read table '{name}': {error}") from error
+
+
+def latest_content_hashes(settings: Settings, source_id: str | None = None) -> dict[str, str]:
+    """doc_id -> content_hash of its latest stored version (optionally of one source)."""
+    where = None if source_id is None else pc.field("source_id") == source_id
+    table = _read(settings, "documents", ["doc_id", "content_hash", "fetched_at", "load_id"], where)
+    return {doc_id: version[0] for doc_id, version in _latest_versions(table, "fetched_at").items()}
+
+
+def _latest_versions(table: pa.Table, time_column: str) -> dict[str, tuple[str, ...]]:
+    """doc_id -> version of its newest row (by time, then load_id): (content_hash[, extractor])."""
+    version_columns = [c for c in ("content_hash", "extractor_version") if c in table.column_names]
+    ordered = table.sort_by(
+        [("doc_id", "ascending"), (time_column, "ascending"), ("load_id", "ascending")]
+    )
+    latest: dict[str, tuple[str, ...]] = {}
+    columns = [ordered.column("doc_id").to_pylist()] + [
+        ordered.column(c).to_pylist() for c in version_columns
+    ]
+    for doc_id, *version in zip(*columns, strict=True):
+        latest[doc_id] = tuple(version)  # ascending order: the last one seen is the newest
+    return latest
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+def write_documents(
+    settings: Settings, documents: Sequence[Document], fetched_at: datetime, load_id: str
+) -> int:
+    """Append new and revised documents; returns the number of rows written."""
+    table = documents_table(documents, fetched_at, load_id)
+    table = _distinct(table, ("doc_id", "content_hash"))
+    existing = _read(
+        settings,
+        "documents",
+        ["doc_id", "content_hash", "fetched_at", "load_id"],
+        pc.field("doc_id").isin(table.column("doc_id")),
+    )
+    table = _drop_current_versions(
+        table, _latest_versions(existing, "fetched_at"), ("content_hash",)
+    )
+    return _write(settings, "documents", table, load_id)
+
+
+def write_events(
+    settings: Settings, records: Sequence[EventRecord], load_id: str, extracted_at: datetime
+) -> int:
+    """Append event records unless their document version is already stored; returns rows."""
+    return write_events_table(settings, events_table(records, load_id, extracted_at), load_id)
+
+
+def write_events_table(settings: Settings, table: pa.Table, load_id: str) -> int:
+    """`write_events` for rows already in the EVENTS schema (bulk loads, benchmarks)."""
+    table = _distinct(table.select(EVENTS.names), ("event_id", "content_hash", "extractor_version"))
+    existing = _read(
+        settings,
+        "events",
+        ["doc_id", "content_hash", "extractor_version", "extracted_at", "load_id"],
+        pc.field("doc_id").isin(pc.unique(table.column("doc_id"))),
+    )
+    table = _drop_stored_versions(table, existing)
+    if table.num_rows == 0:
+        return 0
+    # superseded first: a crash in between leaves the document without current events (the
+    # re-run writes them), never with two current versions
+    _supersede(settings, existing, pc.unique(table.column("doc_id")), load_id)
+    return _write(settings, "events", table, load_id)
+
+
+def _supersede(settings: Settings, existing: pa.Table, doc_ids: pa.Array, load_id: str) -> None:
+    """Mark every stored load of these documents as superseded by `load_id`."""
+    older = existing.filter(pc.is_in(existing.column("doc_id"), value_set=doc_ids))
+    if older.num_rows == 0:
+        return
+    pairs = _distinct(older.select(["doc_id", "load_id"]), ("doc_id", "load_id"))
+    pairs = pairs.append_column("superseded_by", pa.array([load_id] * pairs.num_rows))
+    now = pa.array([datetime.now(UTC)] * pairs.num_rows, pa.timestamp("us", tz="UTC"))
+    pairs = pairs.append_column("superseded_at", now)
+    known = _read(settings, "superseded", ["doc_id", "load_id"], pc.field("doc_id").isin(doc_ids))
+    if known.num_rows:
+        pairs = pairs.join(known, ["doc_id", "load_id"], join_type="left anti")
+    _write(settings, "superseded", pairs.select(SUPERSEDED.names), load_id)
+
+
+def write_rejects(
+    settings: Settings, rejects: Sequence[Reject], load_id: str, rejected_at: datetime
+) -> int:
+    """Append rejects not seen before (by reject_id); returns the number of rows written."""
+    rows = [
+        {
+            "reject_id": r.reject_id,
+            "source_id": r.source_id,
+            "item_id": r.item_id,
+            "stage": r.stage,
+            "reason": r.reason,
+            "excerpt": r.excerpt,
+            "rejected_at": _utc(rejected_at),
+            "load_id": load_id,
+        }
+        for r in rejects
+    ]
+    table = _distinct(pa.Table.from_pylist(rows, schema=REJECTS), ("reject_id",))
+    return _write_new_keys(settings, "rejects", table, "reject_id", load_id)
+
+
+def write_load(settings: Settings, row: Mapping[str, Any]) -> None:
+    """Append one `loads` row (columns of schemas.LOADS; missing ones are null)."""
+    unknown = set(row) - set(LOADS.names)
+    if unknown:
+        raise StoreError(f"loads row has unknown column(s): {', '.join(sorted(unknown))}")
+    if not row.get("load_id") or row.get("started_at") is None:
+        raise StoreError("loads row needs load_id and started_at")
+    table = pa.Table.from_pylist([{name: row.get(name) for name in LOADS.names}], schema=LOADS)
+    _write_new_keys(settings, "loads", table, "load_id", str(row["load_id"]))
+
+
+def _write_new_keys(settings: Settings, name: str, table: pa.Table, key: str, load_id: str) -> int:
+    existing = _read(settings, name, [key], pc.field(key).isin(table.column(key)))
+    if existing.num_rows:
+        seen = pc.is_in(table.column(key), value_set=existing.column(key))
+        table = table.filter(pc.invert(seen))
+    return _write(settings, name, table, load_id)
+
+
+def _distinct(table: pa.Table, keys: tuple[str, ...]) -> pa.Table:
+    """First row of each key, in input order."""
+    if table.num_rows < 2 or pc.count_distinct(table.column(keys[0])).as_py() == table.num_rows:
+        return table  # the first key column alone is unique: nothing repeated
+    indexed = table.select(list(keys)).append_column("_row", pa.array(range(table.num_rows)))
+    first = indexed.group_by(list(keys), use_threads=False).aggregate([("_row", "min")])
+    if first.num_rows == table.num_rows:
+        return table  # nothing repeated: skip the copy
+    return table.take(first.sort_by("_row_min").column("_row_min"))
+
+
+def _drop_stored_versions(table: pa.Table, existing: pa.Table) -> pa.Table:
+    """Drop event rows whose version is stored, unless they bring back an older document text.
+
+    A version is (doc_id, content_hash, extractor_version). Re-running any extractor on the
+    current text adds nothing, so the newest extractor_version stays current; a release whose
+    text reverts to an earlier one is written again and becomes current.
+    """
+    if existing.num_rows == 0 or table.num_rows == 0:
+        return table
+    latest = _latest_versions(existing, "extracted_at")
+    stored = set(
+        zip(
+            existing.column("doc_id").to_pylist(),
+            existing.column("content_hash").to_pylist(),
+            existing.column("extractor_version").to_pylist(),
+            strict=True,
+        )
+    )
+    keys = zip(
+        table.column("doc_id").to_pylist(),
+        table.column("content_hash").to_pylist(),
+        table.column("extractor_version").to_pylist(),
+        strict=True,
+    )
+    keep = [key not in stored or latest.get(key[0], ("",))[0] != key[1] for key in keys]
+    return table.filter(pa.array(keep, pa.bool_()))
+
+
+def _drop_current_versions(
+    table: pa.Table, latest: dict[str, tuple[str, ...]], version_columns: tuple[str, ...]
+) -> pa.Table:
+    if not latest or table.num_rows == 0:
+        return table
+    columns = [table.column("doc_id").to_pylist()] + [
+        table.column(c).to_pylist() for c in version_columns
+    ]
+    keep = [latest.get(doc_id) != tuple(version) for doc_id, *version in zip(*columns, strict=True)]
+    return table.filter(pa.array(keep, pa.bool_()))
+
+
+def _write(settings: Settings, name: str, table: pa.Table, load_id: str) -> int:
+    """Write rows as one new file per month partition; returns the number of rows written."""
+    if table.num_rows == 0:
+        return 0
+    fs, root = filesystem(settings)
+    months = _month_keys(table, PARTITION_TIME_COLUMNS[name])
+    keyed = table.select(list(SORT_COLUMNS[name])).append_column("_month", months)
+    sort_keys = [("_month", "ascending")] + [(c, "ascending") for c in SORT_COLUMNS[name]]
+    order = pc.sort_indices(keyed, sort_keys=sort_keys)
+    jobs = []
+    start = 0
+    for item in sorted(pc.value_counts(months).to_pylist(), key=lambda r: r["values"]):
+        month, count = _month_name(item["values"]), item["counts"]
+        directory = f"{root}/{name}/{PARTITION_COLUMN}={month}"
+        file_name = f"{load_id}-{uuid.uuid4().hex}.parquet"
+        jobs.append((directory, file_name, order.slice(start, count)))
+        start += count
+
+    # one chunk per column: a take over many chunks concatenates them again on every call
+    table = table.combine_chunks()
+
+    def write_partition(job: tuple[str, str, pa.Array]) -> None:
+        directory, file_name, rows = job
+        _write_file(fs, directory, file_name, table.take(rows), settings)
+
+    # gathering rows, compressing and fsync all release the GIL: partitions go in parallel
+    with ThreadPoolExecutor(max_workers=min(len(jobs), WRITE_THREADS)) as pool:
+        list(pool.map(write_partition, jobs))
+    return int(table.num_rows)
+
+
+def _month_keys(table: pa.Table, columns: tuple[str, ...]) -> pa.Array:
+    """year * 100 + month of the first non-null partition column (0 when all are null)."""
+    candidates = []
+    for column in columns:
+        values = table.column(column)
+        if pa.types.is_timestamp(values.type) and values.type.tz is not None:
+            values = pc.cast(values, pa.timestamp(values.type.unit))  # stored UTC: drop the zone
+        candidates.append(pc.add(pc.multiply(pc.year(values), 100), pc.month(values)))
+    return pc.fill_null(pc.coalesce(*candidates), 0).combine_chunks()
+
+
+def _month_name(key: int) -> str:
+    return UNKNOWN_MONTH if key == 0 else f"{key // 100:04d}-{key % 100:02d}"
+
+
+def _write_file(
+    fs: pafs.FileSystem, directory: str, file_name: str, table: pa.Table, settings: Settings
+) -> None:
+    final = f"{directory}/{file_name}"
+    try:
+        fs.create_dir(directory, recursive=True)
+        if not isinstance(fs, pafs.LocalFileSystem):
+            _write_parquet(table, final, fs, settings)  # one PUT: atomic on object stores
+            return
+        temporary = f"{directory}/{TEMP_PREFIX}{uuid.uuid4().hex}.tmp"
+        try:
+            with open(temporary, "wb") as handle:
+                _write_parquet(table, handle, None, settings)
+                handle.flush()
+                os.fsync(handle.fileno())  # the rename must never publish unwritten blocks
+            os.replace(temporary, final)
+        finally:
+            if os.path.exists(temporary):
+                os.remove(temporary)
+    except OSError as error:
+        raise StoreError(f"cannot write {final}: {error}") from error
+
+
+def _write_parquet(
+    table: pa.Table, where: Any, fs: pafs.FileSystem | None, settings: Settings
+) -> None:
+    pq.write_table(
+        table,
+        where,
+        filesystem=fs,
+        compression=COMPRESSION,
+        row_group_size=max(1, settings.row_group_size),
+        write_statistics=True,
+    )
+
+
+# --- conversions -----------------------------------------------------------------------------
+
+
+def documents_table(documents: Sequence[Document], fetched_at: datetime, load_id: str) -> pa.Table:
+    """Documents as DOCUMENTS rows (`published` is kept as written, in `published_local`)."""
+    columns: dict[str, list[Any]] = {
+        "doc_id": [d.doc_id for d in documents],
+        "source_id": [d.source_id for d in documents],
+        "url": [d.url for d in documents],
+        "guid": [d.guid for d in documents],
+        "title": [d.title for d in documents],
+        "published_at": [_utc(d.published_at) for d in documents],
+        "published_local": [d.published for d in documents],
+        "fetched_at": [_utc(fetched_at)] * len(documents),
+        "content_hash": [d.content_hash or d.with_content_hash().content_hash for d in documents],
+        "text": [d.text for d in documents],
+        "summary": [d.summary for d in documents],
+        "language": [d.language for d in documents],
+        "load_id": [load_id] * len(documents),
+    }
+    return pa.table(columns, schema=DOCUMENTS)
+
+
+def events_table(records: Sequence[EventRecord], load_id: str, extracted_at: datetime) -> pa.Table:
+    """Event records as EVENTS rows, built column by column (no per-record dict round trip)."""
+    columns: list[pa.Array] = []
+    for field in EVENTS:
+        if field.name == "extracted_at":
+            values: Any = [_utc(extracted_at)] * len(records)
+        elif field.name == "load_id":
+            values = [load_id] * len(records)
+        elif field.name == "published_at":
+            values = [_utc(r.published_at) for r in records]
+        elif pa.types.is_list(field.type) and pa.types.is_struct(field.type.value_type):
+            columns.append(_struct_lists([getattr(r, field.name) for r in records], field.type))
+            continue
+        else:
+            values = [getattr(r, field.name) for r in records]
+        columns.append(pa.array(values, field.type))
+    return pa.Table.from_arrays(columns, schema=EVENTS)
+
+
+def _struct_lists(items: list[tuple[Any, ...]], list_type: pa.ListType) -> pa.Array:
+    """Tuples of dataclasses as a list<struct> column: one flat child array per struct field."""
+    offsets = [0]
+    flat: list[Any] = []
+    for group in items:
+        flat.extend(group)
+        offsets.append(len(flat))
+    struct_type = list_type.value_type
+    children = [
+        pa.array([getattr(item, child.name) for item in flat], child.type) for child in struct_type
+    ]
+    values = pa.StructArray.from_arrays(children, fields=list(struct_type))
+    return pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), values, type=list_type)
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    """Aware datetimes converted to UTC; naive ones are taken to be UTC already."""
+    if moment is None:
+        return None
+    if isinstance(moment, datetime):
+        return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+    if isinstance(moment, date):
+        return datetime(moment.year, moment.month, moment.day, tzinfo=UTC)
+    raise StoreError(f"not a timestamp: {moment!r}")
+
+
+# --- compaction ------------------------------------------------------------------------------
+
+
+def compact(settings: Settings) -> dict[str, Any]:
+    """Merge each partition's files into one (row groups of row_group_size); returns counts.
+
+    The merged file is renamed into place before its inputs are deleted, so every row stays
+    readable throughout; for that instant a row exists twice, which the staging views' key
+    dedup hides. Files written while compaction runs are left for the next run.
+    """
+    fs, root = filesystem(settings)
+    report: dict[str, Any] = {}
+    for name, schema in TABLES.items():
+        counts = {"partitions_merged": 0, "files_before": 0, "files_after": 0, "rows": 0}
+        for directory, files in _partitions(fs, f"{root}/{name}"):
+            counts["files_before"] += len(files)
+            if len(files) < 2:
+                counts["files_after"] += len(files)
+                continue
+            merged = pq.ParquetDataset(
+                files, filesystem=fs, schema=schema, partitioning=None
+            ).read()
+            merged = merged.select(schema.names).sort_by(
+                [(c, "ascending") for c in SORT_COLUMNS[name]]
+            )
+            _write_file(fs, directory, f"compact-{uuid.uuid4().hex}.parquet", merged, settings)
+            for path in files:
+                with contextlib.suppress(FileNotFoundError):  # another compaction got there first
+                    fs.delete_file(path)
+            counts["partitions_merged"] += 1
+            counts["files_after"] += 1
+            counts["rows"] += merged.num_rows
+        report[name] = counts
+    return report
+
+
+def _partitions(fs: pafs.FileSystem, table_dir: str) -> Iterator[tuple[str, list[str]]]:
+    by_directory: dict[str, list[str]] = {}
+    for path in _data_files(fs, table_dir):
+        by_directory.setdefault(path.rsplit("/", 1)[0], []).append(path)
+    yield from sorted(by_directory.items())

@@ -1,0 +1,346 @@
+"""DuckDB views over the Parquet tables: the serving file, data checks and read-only queries.
+
+The serving file holds views only (over `read_parquet` globs with absolute paths), so new Parquet
+files appear to every reader on its next query. It is rebuilt only when the rendered view SQL
+changes (fingerprint kept in its `_meta` view), into a temporary file renamed over the old one:
+readers that hold the old file keep reading it. It is written in the storage format of
+STORAGE_VERSION so that BI tools bundling an older DuckDB can open it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+import tomllib
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pycountry
+
+from ingest import store
+from ingest.config import ORGANISATION_PUBLISHERS, Settings
+from ingest.errors import StoreError
+from ingest.schemas import PARTITION_COLUMN, TABLES
+
+WAREHOUSE_DIR = Path(__file__).resolve().parents[2] / "warehouse"
+MODELS_DIR = WAREHOUSE_DIR / "models"
+CHECKS_DIR = WAREHOUSE_DIR / "checks"
+# the oldest DuckDB our BI users run (Metabase, Superset, Grafana and DBeaver bundle their own)
+STORAGE_VERSION = "v1.4.0"
+# bump when the build procedure itself changes in a way the rendered SQL does not show
+BUILD_FORMAT = "1"
+SOURCE_PATTERN = re.compile(r"\{\{\s*source\('([a-z_]+)'\)\s*\}\}")
+ALLOWED_STATEMENTS = frozenset({duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN})
+CHECK_SAMPLE_ROWS = 5
+MARTS_MARKER = "fingerprint.txt"
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """One view of the serving file: its SQL template and its documentation."""
+
+    name: str
+    template: str
+    description: str
+    columns: dict[str, str] = field(default_factory=dict)
+    materialized: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """The outcome of one data check: the offending rows it returned (none means it passed)."""
+
+    name: str
+    description: str
+    columns: tuple[str, ...]
+    failing_rows: int
+    sample: tuple[tuple[Any, ...], ...] = ()
+
+    @property
+    def passed(self) -> bool:
+        return self.failing_rows == 0
+
+
+@dataclass(frozen=True, slots=True)
+class QueryResult:
+    """Column names and rows of a query."""
+
+    columns: tuple[str, ...]
+    rows: list[tuple[Any, ...]]
+
+
+# --- view definitions ------------------------------------------------------------------------
+
+
+def load_views(models_dir: Path = MODELS_DIR) -> list[View]:
+    """The views in creation order, as declared in models/schema.toml."""
+    spec_path = models_dir / "schema.toml"
+    try:
+        spec = tomllib.loads(spec_path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise StoreError(f"{spec_path}: cannot read view definitions: {error}") from error
+    views = []
+    for name, entry in spec.get("views", {}).items():
+        template = (models_dir / entry["path"]).read_text(encoding="utf-8")
+        columns = dict(entry.get("columns", {}))
+        materialized = bool(entry.get("materialized", False))
+        views.append(View(name, template, entry["description"], columns, materialized))
+    return views
+
+
+def render(template: str, settings: Settings) -> str:
+    """Replace `{{ source('table') }}`, `{{ countries }}` and `{{ organisations }}`."""
+
+    def source(match: re.Match[str]) -> str:
+        return _parquet_source(settings, match.group(1))
+
+    sql = SOURCE_PATTERN.sub(source, template)
+    sql = sql.replace("{{ countries }}", _countries_sql())
+    return sql.replace("{{ organisations }}", _organisations_sql())
+
+
+def _parquet_source(settings: Settings, table: str) -> str:
+    if table not in TABLES:
+        raise StoreError(f"view template names unknown table '{table}'")
+    glob = _quote(f"{store.table_uri(settings, table)}/**/*.parquet")
+    return (
+        f"read_parquet({glob}, hive_partitioning = true, union_by_name = true, "
+        f"hive_types = {{'{PARTITION_COLUMN}': 'VARCHAR'}})"
+    )
+
+
+def _countries_sql() -> str:
+    rows = {c.alpha_2: getattr(c, "common_name", c.name) for c in pycountry.countries}
+    rows["XK"] = "Kosovo"
+    values = ", ".join(f"({_quote(code)}, {_quote(name)})" for code, name in sorted(rows.items()))
+    return f"(values {values}) as countries(country_code, country_name)"
+
+
+def _organisations_sql() -> str:
+    values = ", ".join(f"({_quote(org)})" for org in sorted(ORGANISATION_PUBLISHERS))
+    return f"(values {values}) as organisations(organisation_id)"
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def serving_sql(view: View, settings: Settings) -> str:
+    """The view's definition in the serving file: its SQL, or a read of its materialized file."""
+    if view.materialized:
+        return f"select * from read_parquet({_quote(store.mart_uri(settings, view.name))})"
+    return render(view.template, settings)
+
+
+def fingerprint(settings: Settings, views: Sequence[View]) -> str:
+    """Hash of everything the serving file is built from: definitions, comments, format."""
+    digest = hashlib.sha256(f"{BUILD_FORMAT}\x1f{STORAGE_VERSION}".encode())
+    for view in views:
+        digest.update(f"\x1e{view.name}\x1f{serving_sql(view, settings)}".encode())
+        digest.update(f"\x1f{view.description}\x1f{sorted(view.columns.items())}".encode())
+    return digest.hexdigest()[:32]
+
+
+def _marts_fingerprint(settings: Settings, views: Sequence[View]) -> str:
+    """What the materialized marts are computed from: the mart SQL and the data files."""
+    digest = hashlib.sha256(store.data_fingerprint(settings).encode())
+    for view in views:
+        digest.update(f"\x1e{view.name}\x1f{render(view.template, settings)}".encode())
+    return digest.hexdigest()[:32]
+
+
+def refresh_marts(settings: Settings, force: bool = False) -> bool:
+    """Recompute the materialized marts when the data or their SQL changed; True if recomputed."""
+    views = load_views()
+    wanted = _marts_fingerprint(settings, views)
+    if not force and store.read_marker(settings, MARTS_MARKER) == wanted:
+        return False
+    try:
+        with duckdb.connect() as connection:
+            connection.execute("set enable_progress_bar = false")
+            for view in views:
+                connection.execute(f"create view {view.name} as\n{render(view.template, settings)}")
+            for view in (v for v in views if v.materialized):
+                table = connection.sql(f"select * from {view.name}").to_arrow_table()
+                store.write_mart(settings, view.name, table)
+    except duckdb.Error as error:
+        raise StoreError(f"cannot compute the marts: {error}") from error
+    store.write_marker(settings, MARTS_MARKER, wanted)
+    return True
+
+
+# --- the serving file ------------------------------------------------------------------------
+
+
+def refresh_serving_file(settings: Settings, force: bool = False) -> bool:
+    """Bring the serving file up to date; True if the file itself was rebuilt.
+
+    Materialized marts are recomputed when the data changed; the file is rebuilt only when a
+    view's definition or the data location changed (or when forced).
+    """
+    views = load_views()
+    wanted = fingerprint(settings, views)
+    store.ensure_schema_files(settings)
+    refresh_marts(settings, force)
+    if not force and _built_fingerprint(settings.serving_path) == wanted:
+        return False
+    target = Path(settings.serving_path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f"{target.name}.tmp-{uuid.uuid4().hex}")
+    try:
+        _build(temporary, settings, views, wanted)
+        os.replace(temporary, target)  # open readers keep the old inode
+    finally:
+        for leftover in (temporary, Path(f"{temporary}.wal")):
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
+    return True
+
+
+def _build(path: Path, settings: Settings, views: Sequence[View], wanted: str) -> None:
+    config: dict[str, str | bool | int | float | list[str]] = {
+        "storage_compatibility_version": STORAGE_VERSION
+    }
+    try:
+        with duckdb.connect(str(path), config=config) as connection:
+            connection.execute("begin")  # one commit for hundreds of catalog entries
+            for view in views:
+                connection.execute(f"create view {view.name} as\n{serving_sql(view, settings)}")
+                _comment(connection, view)
+            _create_meta(connection, wanted)
+            connection.execute("commit")
+            connection.execute("checkpoint")
+    except duckdb.Error as error:
+        raise StoreError(
+            f"cannot build the serving file {settings.serving_path}: {error}"
+        ) from error
+
+
+def _comment(connection: duckdb.DuckDBPyConnection, view: View) -> None:
+    connection.execute(f"comment on view {view.name} is {_quote(view.description)}")
+    actual = [row[0] for row in connection.execute(f"describe {view.name}").fetchall()]
+    undocumented = [c for c in actual if c not in view.columns]
+    if undocumented:
+        raise StoreError(
+            f"view {view.name}: no description for column(s) {', '.join(undocumented)}"
+        )
+    for column in actual:
+        text = _quote(view.columns[column])
+        connection.execute(f"comment on column {view.name}.{column} is {text}")
+
+
+def _create_meta(connection: duckdb.DuckDBPyConnection, wanted: str) -> None:
+    built_at = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
+    connection.execute(
+        "create view _meta as select "
+        f"{_quote(wanted)} as fingerprint, timestamptz '{built_at}+00' as built_at, "
+        f"{_quote(duckdb.__version__)} as duckdb_version, "
+        f"{_quote(STORAGE_VERSION)} as storage_version"
+    )
+    meta = View(
+        "_meta",
+        "",
+        "How this serving file was built (its fingerprint is compared before rebuilding).",
+        {
+            "fingerprint": "Hash of the rendered view SQL and comments.",
+            "built_at": "When the file was built (UTC).",
+            "duckdb_version": "DuckDB version that built the file.",
+            "storage_version": "Oldest DuckDB storage version that can read the file.",
+        },
+    )
+    _comment(connection, meta)
+
+
+def _built_fingerprint(serving_path: str) -> str | None:
+    if not Path(serving_path).exists():
+        return None
+    try:
+        with duckdb.connect(serving_path, read_only=True) as connection:
+            row = connection.execute("select fingerprint from _meta").fetchone()
+    except duckdb.Error:
+        return None  # unreadable or from an older layout: rebuild
+    return str(row[0]) if row else None
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def read_only_connection(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection that cannot change the serving file nor touch files outside the data."""
+    if not Path(settings.serving_path).exists():
+        refresh_serving_file(settings)
+    try:
+        connection = duckdb.connect(settings.serving_path, read_only=True)
+    except duckdb.Error as error:
+        raise StoreError(f"cannot open {settings.serving_path}: {error}") from error
+    try:
+        if "://" not in settings.data_root:
+            # local data: reads stay inside data_root, and the settings cannot be turned back on
+            root = str(Path(settings.data_root).resolve()) + "/"
+            connection.execute(f"set allowed_directories = [{_quote(root)}]")
+            connection.execute("set enable_external_access = false")
+        connection.execute("set lock_configuration = true")
+        yield connection
+    finally:
+        connection.close()
+
+
+def query(settings: Settings, sql: str, params: Sequence[Any] = ()) -> QueryResult:
+    """Run one SELECT (or EXPLAIN) on a read-only connection to the serving file."""
+    try:
+        statements = duckdb.extract_statements(sql)
+    except duckdb.Error as error:
+        raise StoreError(f"invalid SQL: {error}") from None
+    if len(statements) != 1:
+        raise StoreError(f"expected one SQL statement, got {len(statements)}")
+    if statements[0].type not in ALLOWED_STATEMENTS:
+        raise StoreError(f"only SELECT queries are allowed, not {statements[0].type.name}")
+    with read_only_connection(settings) as connection:
+        try:
+            cursor = connection.execute(sql, list(params))
+            rows = cursor.fetchall()
+        except duckdb.Error as error:
+            raise StoreError(str(error).splitlines()[0]) from None
+        columns = tuple(d[0] for d in cursor.description or ())
+    return QueryResult(columns, rows)
+
+
+# --- checks ----------------------------------------------------------------------------------
+
+
+def load_checks(checks_dir: Path = CHECKS_DIR) -> list[tuple[str, str, str]]:
+    """(name, description, sql) of every check: a file whose query returns offending rows."""
+    checks = []
+    for path in sorted(checks_dir.glob("*.sql")):
+        sql = path.read_text(encoding="utf-8")
+        first = sql.splitlines()[0] if sql else ""
+        description = first.removeprefix("--").strip() if first.startswith("--") else path.stem
+        checks.append((path.stem, description, sql))
+    return checks
+
+
+def run_checks(settings: Settings) -> list[CheckResult]:
+    """Run every data check against the serving file's views (refreshing the file first)."""
+    refresh_serving_file(settings)
+    results = []
+    with read_only_connection(settings) as connection:
+        for name, description, sql in load_checks():
+            try:
+                cursor = connection.execute(
+                    f"select * from (\n{sql.strip().rstrip(';')}\n) as offending"
+                )
+                rows = cursor.fetchall()
+            except duckdb.Error as error:
+                raise StoreError(f"check {name} cannot run: {error}") from error
+            columns = tuple(d[0] for d in cursor.description or ())
+            sample = tuple(tuple(row) for row in rows[:CHECK_SAMPLE_ROWS])
+            results.append(CheckResult(name, description, columns, len(rows), sample))
+    return results

@@ -1,0 +1,39 @@
+-- one row per quote of a current event, with the speaker's person id
+with
+
+events as (
+    select * from stg_events
+    where len(quotes) > 0
+),
+
+unnested as (
+    select
+        event_id,
+        doc_id,
+        event_type,
+        event_date,
+        source_url,
+        unnest(quotes) as quote,
+        generate_subscripts(quotes, 1) as quote_index
+    from events
+),
+
+final as (
+    select
+        event_id || ':' || quote_index as quote_id,
+        event_id,
+        doc_id,
+        quote_index,
+        quote.speaker as speaker_name,
+        -- the same normalisation as stg_participants, so quotes join dim_people
+        case when quote.speaker is not null then substr(md5(lower(strip_accents(
+            regexp_replace(trim(quote.speaker), '[.\s]+', ' ', 'g')
+        ))), 1, 16) end as speaker_person_id,
+        quote.text as quote_text,
+        event_type,
+        event_date,
+        source_url
+    from unnested
+)
+
+select * from final

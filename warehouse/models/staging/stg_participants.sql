@@ -1,0 +1,44 @@
+-- one row per participant per current event, with a person id shared by spelling variants
+with
+
+events as (
+    select * from stg_events
+),
+
+unnested as (
+    select
+        event_id,
+        doc_id,
+        is_primary,
+        event_type,
+        event_date,
+        event_month,
+        country_code as event_country_code,
+        unnest(participants) as participant,
+        generate_subscripts(participants, 1) as participant_index
+    from events
+),
+
+final as (
+    select
+        event_id || ':' || participant_index as participant_id,
+        event_id,
+        doc_id,
+        participant_index,
+        -- case, accents, dots and spacing do not make a different person
+        substr(md5(lower(strip_accents(
+            regexp_replace(trim(participant.name), '[.\s]+', ' ', 'g')
+        ))), 1, 16) as person_id,
+        participant.name as person_name,
+        participant.title as person_title,
+        participant.affiliation,
+        participant.role,
+        is_primary,
+        event_type,
+        event_date,
+        event_month,
+        event_country_code
+    from unnested
+)
+
+select * from final

@@ -1,4 +1,4 @@
-"""Tests that keep the repository honest: documented commands, docstrings, the two-command README."""
+"""Tests that keep the repository honest: documented commands, docstrings, a two-command README."""
 
 from __future__ import annotations
 

@@ -28,12 +28,12 @@ test: $(STAMP) lint types
 check: test
 
 lint: $(STAMP)
-	$(BIN)/ruff format --check src tests flows benchmarks
-	$(BIN)/ruff check src tests flows benchmarks
+	$(BIN)/ruff format --check src tests flows benchmarks scripts
+	$(BIN)/ruff check src tests flows benchmarks scripts
 
 format: $(STAMP)
-	$(BIN)/ruff format src tests flows benchmarks
-	$(BIN)/ruff check --fix src tests flows benchmarks
+	$(BIN)/ruff format src tests flows benchmarks scripts
+	$(BIN)/ruff check --fix src tests flows benchmarks scripts
 
 types: $(STAMP)
 	$(BIN)/mypy

@@ -17,7 +17,7 @@ from ingest.extract import extract
 from ingest.parse import parse_bytes
 from ingest.state import load_states
 from ingest.tour import FURTHER, STOPS, tour
-from ingest.warehouse import query
+from ingest.warehouse import query, run_checks
 from support.feedserver import FeedServer, Route
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
@@ -58,6 +58,8 @@ def test_run_over_captured_feeds_stores_everything_once(make_settings: SettingsF
     assert "ingest-feeds: ok" in artifact_markdown("ingest-feeds-summary")
     assert Path(settings.serving_path).exists()
     assert query(settings, "select count(*) from stg_documents").rows == [(30,)]
+    # real extracted records pass every warehouse data check (codes, keys, accepted values)
+    assert [check.name for check in run_checks(settings) if not check.passed] == []
 
     second = ingest_feeds(settings_path=str(path))
     assert second.status == "ok"

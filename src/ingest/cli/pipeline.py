@@ -180,6 +180,16 @@ def demo_feeds_path() -> Path:
     raise ConfigError(f"{DEMO_FEEDS_PATH}: demo feeds file not found (run from the repository)")
 
 
+# the shared corpus as monthly feeds (scripts/build_demo_archive.py); the captures are left out
+DEMO_ARCHIVE_SOURCE = "us-state-archive"
+DEMO_ARCHIVE_TIMEZONE = "America/New_York"
+
+
+def demo_archives(feeds_path: Path) -> list[Path]:
+    """The archives bundled beside the demo feeds file (config/demo/archive/*.tar.gz)."""
+    return sorted((feeds_path.parent / "demo" / "archive").glob("*.tar.gz"))
+
+
 def demo_state_path(settings: Settings) -> str:
     """The demo keeps its own feed state, so it never drops the real feeds' validators."""
     return str(Path(settings.state_path).with_name("demo-feeds.json"))
@@ -191,8 +201,9 @@ def demo_state_path(settings: Settings) -> str:
 def demo_command(settings_path: str | None, verbose: bool) -> None:
     """Run the real flow on the bundled captured feeds (config/demo.toml), then a short tour.
 
-    Data goes to the warehouse of your settings (default: warehouse/). Run it twice: the
-    second run adds no documents or events.
+    Also backfills the bundled archive of ~2,000 earlier State Department releases
+    (config/demo/archive/). Data goes to the warehouse of your settings (default: warehouse/).
+    Run it twice: the second run adds no documents or events.
     """
     feeds_path = demo_feeds_path()
     config = load_config(settings_path, str(feeds_path))
@@ -212,6 +223,18 @@ def demo_command(settings_path: str | None, verbose: bool) -> None:
         ),
     )
     _show(console, summary)
+    from flows.backfill import backfill
+
+    for archive in demo_archives(feeds_path):
+        console.print(f"backfilling the bundled archive {archive.name}")
+        summary = backfill(
+            path=str(archive),
+            settings_path=_settings_path(settings_path),
+            source_id=DEMO_ARCHIVE_SOURCE,
+            timezone=DEMO_ARCHIVE_TIMEZONE,
+            progress=True,
+        )
+        _show(console, summary)
     print_tour(config.settings, console)
 
 

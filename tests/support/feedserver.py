@@ -13,6 +13,7 @@ body (slow servers), lie about Content-Length (truncated bodies), gzip, or redir
 from __future__ import annotations
 
 import gzip
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -45,6 +46,17 @@ class Recorded:
     headers: dict[str, str]
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """Clients that hang up mid-response (timeouts, size caps) are what the tests provoke."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        error = sys.exc_info()[1]
+        if not isinstance(error, ConnectionError | TimeoutError):
+            super().handle_error(request, client_address)  # type: ignore[arg-type]
+
+
 class FeedServer:
     """ThreadingHTTPServer on 127.0.0.1 in a daemon thread; use as a context manager."""
 
@@ -55,7 +67,7 @@ class FeedServer:
         self.max_in_flight = 0  # most requests being answered at once (concurrency tests)
         self.stopping = threading.Event()
         self._lock = threading.Lock()
-        self._httpd = ThreadingHTTPServer((host, 0), _handler_for(self))
+        self._httpd = _QuietServer((host, 0), _handler_for(self))
         self._httpd.daemon_threads = True
         self._httpd.block_on_close = False
         self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True)

@@ -74,7 +74,9 @@ TITLE_RULES: tuple[Rule, ...] = _rules(
             r"|\bmeeting\s+of\s+(?:the\s+)?(?:(?-i:[A-Z])[\w.'’-]*\s+|of\s+|the\s+){1,8}and\b|\bmeets\b"
             r"|\b(?:hosts?|receives?|welcomes?)\s+(?:the\s+)?(?:(?-i:[A-Z])[\w.’'-]*\s+){0,3}"
             r"(?:President|Prime\s+Minister|Minister|King|Queen|Chancellor|Premier|Secretary"
-            r"|Ambassador|Envoy|Delegation|Crown\s+Prince|Emir|Sultan|Speaker|counterparts?)\b"
+            r"|Ambassador|Envoy|Delegation|Crown\s+Prince|Emir|Sultan|Speaker|counterparts?"
+            r"|(?:High\s+)?Representative|Commissioner|Director|Secretary-General|Head|Chair\w*"
+            r"|Governor|Vice-President|Deputy)\b"
             r"|\binteracts?\s+with\b"
             # a bilateral gathering: "Japan-India Summit Meeting", "EU-Japan Summit"
             r"|\b(?-i:[A-Z])[\w.]*[-–](?-i:[A-Z])[\w.]*\s+(?:(?-i:[A-Z])[\w’']*\s+){0,3}"
@@ -88,13 +90,20 @@ TITLE_RULES: tuple[Rule, ...] = _rules(
             r"|before\s+departing|upon\s+arrival|testimony|podcast|in\s+conversation|doorstep"
             r"|lecture|press\s+point|media\s+stakeout|press\s+encounter)\b"
             r"|\bdesignation\s+of\b.*\bas\b|\bappoint(?:s|ed|ment)\b|\bnominat(?:ion|ed|es)\b"
-            r"|\bsworn\s+in\b",
+            r"|\bsworn\s+in\b"
+            # a speech to a body: "addresses the General Assembly" (not "addresses concerns")
+            r"|\baddress(?:es|ed)?\s+(?:the\s+)?(?-i:[A-Z])"
+            # taking office: "assumes office as Secretary-General", "takes office"
+            r"|\b(?:assum(?:es|ed|ing)|tak(?:es|ing)|took)\s+office\b",
         ),
         (
             "visit",
             r"\b(?:travel|travels|trip|visit|visits|visiting|tour|tours|arrives?|arrival"
             r"|heads\s+to|departs\s+for|stopover|mission\s+to)\b",
         ),
+        # "A and B discuss preparations for the Summit": the headline names a topic, not the
+        # engagement, so the lead sentences decide (a "." rule defers to them)
+        ("lead", r"\b(?:discuss(?:es|ed)?|preparations?\s+for)\b"),
         (
             "conference",
             r"\b(?:summit|conference|ministerial|forum|congress|plenary|general\s+assembly"
@@ -140,8 +149,9 @@ BODY_RULES: tuple[Rule, ...] = _rules(
         (
             "visit",
             r"\b(?:will\s+travel|travel(?:l)?ed|is\s+traveling|will\s+visit|visited|arrived\s+in"
-            r"|will\s+be\s+visiting|(?:pays?|paid|paying|make|makes|made|making|undertakes?|undertook)"
-            r"\s+(?:an?\s+|his\s+|her\s+|their\s+)?(?:\w+\s+){0,2}visit)\b",
+            r"|will\s+be\s+visiting|(?:pays?|paid|paying|make|makes|made|making|undertakes?|undertook"
+            r"|conclud(?:es|ed|ing)|complet(?:es|ed|ing)|beg(?:an|ins)|start(?:s|ed)|end(?:s|ed))"
+            r"\s+(?:an?\s+|his\s+|her\s+|their\s+)?(?:[\w-]+\s+){0,2}visit)\b",
         ),
         (
             "meeting",
@@ -183,6 +193,9 @@ BODY_RULES: tuple[Rule, ...] = _rules(
 # Lines that frame a release rather than report anything: bylines, attribution, "Begin text:".
 _FRAME_LINE = re.compile(
     r"^(?:office\s+of\s+the\s+spokesperson|media\s+note|readout|fact\s+sheet"
+    # a genre label, maybe numbered or with a date: "Press Release No. 173", "MEDIA ADVISORY"
+    r"|(?:press|news|media)\s+(?:release|statement|advisory|note|communiqu[ée])\b[^\n]{0,80}"
+    r"|[\d./-]{8,10}\.?|[*#=_-]{3,}"
     r"|the\s+(?:following|below)\s+is\s+attributable\b.*"
     r"|begin\s+text:?|end\s+text\.?|for\s+immediate\s+release"
     r"|[^\n]{0,80}?,\s+(?:[\w.’'-]+\s+){0,6}(?:spokesperson|secretary(?:\s+of\s+state)?"
@@ -215,10 +228,15 @@ def _is_frame_line(text: str, start: int, end: int) -> bool:
     return _FRAME_LINE.match(text[start:end]) is not None
 
 
+_LEAD = "lead"  # a headline rule whose match leaves the event type to the lead sentences
+
+
 def _title_type(title: str) -> tuple[str, re.Match[str] | None]:
     for rule in TITLE_RULES:
         match = rule.pattern.search(title)
         if match:
+            if rule.event_type == _LEAD:
+                return "statement", None
             return rule.event_type, match if rule.pattern.pattern != "." else None
     return "statement", None
 

@@ -302,6 +302,14 @@ def _rank(text: str, offset: int, mention: DateMention) -> int | None:
     return 0 if _EVENT_DAY_CUE.search(before) else 1
 
 
+def _class(rank: int, mention: DateMention) -> int:
+    """Preference class: a day introduced by a preposition or a relative word first, and of
+    those, a stated range ("from April 15 to 17") over "today" (a trip reported when over)."""
+    if rank == 1:
+        return 2
+    return 0 if mention.is_range else 1
+
+
 def event_day(
     text: str,
     spans: list[tuple[int, int]],
@@ -322,7 +330,7 @@ def event_day(
         for start, end in spans:
             asides = [(c.start(), c.end()) for c in _ASIDE.finditer(text, start, end)]
             ranked = [
-                (0 if rank != 1 else 1, abs(start + m.start - near) if near >= 0 else m.start, m)
+                (_class(rank, m), abs(start + m.start - near) if near >= 0 else m.start, m)
                 for m in find_dates(text[start:end], published)
                 if (rank := _rank(text, start, m)) is not None
                 and not any(a <= start + m.start < b for a, b in asides)

@@ -433,3 +433,9 @@ def publisher_of(url: str | None) -> str | None:
         if found:
             return found
     return None
+
+
+@cache
+def organisation_codes() -> frozenset[str]:
+    """Every organisation short name extraction can write as an affiliation (warehouse checks)."""
+    return frozenset(str(org["short"]) for org in _toml("organisations.toml")["org"])

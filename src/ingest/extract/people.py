@@ -17,6 +17,7 @@ from functools import cache, lru_cache
 from typing import NamedTuple
 
 from ingest.extract import gazetteer as gz
+from ingest.extract.places import dateline_country
 from ingest.extract.text import EventAnchor, sentences
 from ingest.records import Document, Evidence, Participant, Role
 
@@ -303,6 +304,7 @@ def _runs(tokens: list[_Tok], mask: list[bool]) -> list[_Run]:
             and not tokens[i].punct
             and _is_particle(tokens[i + 1])
             and _name_like(tokens[i + 2], mask[i + 2])
+            and _key(tokens[i].text) not in gz.office_words().honorifics
         )  # "Sultan Al Jaber", "Mohammed bin Salman": a title word opening a particle name
         if not head_then_particle and (
             not _name_like(tokens[i], mask[i])
@@ -490,6 +492,9 @@ def _right_title(tokens: list[_Tok], mask: list[bool], after: int, text: str) ->
         k += 1
     if k < len(tokens) and k > i + 1 and _name_like(tokens[k], mask[k]):
         return None  # "..., Prime Minister of Mauritius, Dr. N. Ramgoolam": the next person's
+    listed = tokens[after + 1].text.lower() == "the" and k == i + 1
+    if listed and k < len(tokens) and _starts_name(tokens, mask, k):
+        return None  # "X, the Minister of Foreign Affairs of Japan, Taro Kono": a list's next
     return _clean_title(text, span, [mask[after + 1 + k] for k in range(len(span))])
 
 
@@ -648,14 +653,25 @@ def _trip_country(text: str, publisher: str | None) -> str | None:
 
 
 def _publisher_from_text(text: str) -> str | None:
+    """The issuing government when the URL does not say: the State Department's own labels, else
+    the country of a home dateline ("ABU DHABI, 12th March, 2025 (WAM) --", "Nairobi –") that
+    the release also names ("the UAE's position"): a dateline alone may be a trip's stop or an
+    organisation's seat ("Washington, DC: the Managing Director ...")."""
     if re.search(r"\b(?:Department of State|State Department|Office of the Spokesperson)\b", text):
         return "US"
-    return None
+    code = dateline_country(text)
+    head = text[:SCAN_HEAD]
+    named = any(
+        hit.key == code and head[hit.end : hit.end + 1] != "$"  # "US$20 billion" is a currency
+        for hit in gz.country_hits(head)
+    )
+    return code if named else None
 
 
 # Long releases (briefing transcripts) are read in full for their first SCAN_HEAD characters;
 # after that only paragraphs naming an office are, which keeps extraction a few ms per release.
 SCAN_HEAD = 5000
+SIGN_OFF = 300  # characters at the end of a release where a signature block may stand
 
 
 def _scanned(text: str) -> str:
@@ -762,10 +778,17 @@ def _raw_from_run(
     )  # "Vladimir Putin had a telephone conversation with ..."
     if _institution_follows(tokens, after):
         return None  # "the Communist Party", "Hagley Museum": an organisation or place
+    if _is_organisation(name):
+        return None  # "the seventh Commonwealth Secretary-General": the body, not a person
     opens_sentence = run.first == 0 or tokens[run.first - 1].punct
     if left is None and len(name_toks) == 1 and opens_sentence and not honorific:
         titled = None  # "Later, the Secretary General met ...": an adverb, not an appositive
     cue = (titled is not None and titled.has_head) or honorific or with_cue or verb_cue
+    line_start = text.rfind("\n", 0, start) + 1
+    # a byline heads a release; a sign-off ("Name\nSpokesperson\nMinistry ...") closes it
+    edge = start <= 400 or start >= len(text) - SIGN_OFF
+    stacked = None if in_title or not edge else _title_on_next_line(text, line_start, start, end)
+    cue = cue or (stacked is not None and len(name_toks) >= 2)
     if not cue:
         # a bare capitalised run: kept only to resolve to someone named elsewhere
         return _Raw(
@@ -784,8 +807,6 @@ def _raw_from_run(
         )
     if _is_place_run(text, tokens, run, name):
         return None
-    line_start = text.rfind("\n", 0, start) + 1
-    stacked = None if in_title or start > 400 else _title_on_next_line(text, line_start, start, end)
     if stacked is not None:
         # "Senator the Hon Penny Wong\nMinister for Foreign Affairs": a byline block
         titled = _Titled(stacked.title, stacked.affiliation, stacked.start, True)
@@ -960,15 +981,19 @@ def _left_appositive(tokens: list[_Tok], mask: list[bool], index: int, text: str
     if _name_like(tokens[i - 1], mask[i - 1]) and not _is_head_token(tokens[i - 1]):
         # "... of Abu Dhabi, Sheikh X": a place closing the title is fine, a person is not
         of = next((k for k in range(i - 1, max(i - 5, 0), -1) if tokens[k].text == "of"), None)
-        if of is None or gz.lookup_city(text[tokens[of + 1].start : tokens[i - 1].end]) is None:
+        place = text[tokens[of + 1].start : tokens[i - 1].end] if of is not None else ""
+        if of is None or (gz.lookup_city(place) is None and gz.lookup_country(place) is None):
             return None
     nxt = tokens[index + 1] if index + 1 < len(tokens) else None
     if nxt is None or not (_name_like(nxt, mask[index + 1]) or _is_particle(nxt)):
         return None  # a left appositive introduces a full name, not a lone word
     titled = _left_title(tokens, mask, i, text)
     honorific = i < index - 1  # "..., Dr. Navinchandra Ramgoolam": an honorific opens a person
-    if titled is not None and not honorific and _after_list_comma(tokens, titled.start):
-        return None  # "Evanna Hu, CEO and Partner, Omelas": the last person's appositive
+    listed = titled is not None and not honorific and _after_list_comma(tokens, titled.start)
+    if listed and (titled is None or titled.affiliation is None):
+        # "Evanna Hu, CEO and Partner, Omelas": the last person's appositive; but "Lavrov, the
+        # Minister of Foreign Affairs of Japan, Taro Kono" names a country: the next person's
+        return None
     if titled is None:
         # the comma blocks _left_title's own scan: look through a place-of title by hand
         j = i - 1
@@ -1185,9 +1210,13 @@ _ENGAGE = re.compile(
 )
 _ATTEND = re.compile(
     r"\b(?:attend(?:ed|ing|ees)?|participat(?:ed|ing|ion)|represented\s+by|joined\s+by|"
-    r"took\s+part|present\s+were|co-?chaired|chaired\s+by|welcomed|led\s+by|among\s+the)\b",
+    r"took\s+part|present\s+were|co-?chaired|chaired\s+by|welcomed|led\s+by"
+    r"|among\s+the\s+(?:[\w-]+\s+){0,2}(?:participants|attendees|leaders|delegates|delegations"
+    r"|heads|ministers|speakers|guests))\b",
     re.IGNORECASE,
 )
+# A relative clause describes something else: "the Commission, which is co-chaired by ...".
+_ASIDE_OPEN = re.compile(r",\s*(?:which|who|whose)\b[^,;]*$")
 _FIRST_PERSON = re.compile(r"\b(?:I|we)\s+(?:will|have|had|am|was|met|spoke|held|visited|travel)")
 _STATEMENT_BY = re.compile(
     r"\b(?:statement|remarks|declaration|communiqu[ée]|message)\s+(?:by|from|of)\b", re.IGNORECASE
@@ -1200,6 +1229,13 @@ _CALL_VERB = re.compile(
     r"\b(?:spoke|speaks|talked|called|calls|telephoned|(?:had|held)\s+a\s+(?:tele)?phone|"
     r"telephone\s+conversation|phone\s+call|video\s+call)"
 )
+_ATTENDED_BY = re.compile(
+    r"\b(?:was|were)\s+(?:also\s+)?(?:attended|signed|co-?signed|joined)\s+by\b"
+    r"|\bspeaking\s+at\s+the\s+(?:opening|closing|meeting|summit|conference|session|forum)\b",
+    re.IGNORECASE,
+)
+# A quotation closed and attributed: "...," said the Foreign Minister <name>.
+_SAID_BEFORE = re.compile(r"[”\"],?\s+(?:said|says|stated|added)\s+[^.”\"\n]{0,80}$")
 ISSUER_TYPES = frozenset({"statement"})
 GATHERINGS = frozenset({"meeting", "conference", "signing"})
 BYLINE_TYPES = frozenset({"statement", "other"})
@@ -1232,9 +1268,15 @@ def participants_for(
             if _ENGAGE.search(text, s, e):
                 _from_engagements(index, text, s, e, chosen)
     if anchor.event_type in GATHERINGS and anchor.start >= 0:
+        # "The meeting was attended by X and Y", "The MoU was signed by X and Y", anywhere after
+        if _ATTENDED_BY.search(text, anchor.start):  # rare: split the text only then
+            for s, e in sentences(text):
+                if s >= anchor.start and _ATTENDED_BY.search(text, s, e):
+                    _from_clause(index, text, s, e, anchor, chosen, turn=False)
         # "Leaders attending included ...", "Türkiye was represented by ...", "welcomed X to"
         for s, e in sentences(text[: _paragraph_end(text, anchor.end, 2)]):
-            if s >= anchor.start and _ATTEND.search(text, s, e):
+            attend = _ATTEND.search(text, s, e) if s >= anchor.start else None
+            if attend and not _ASIDE_OPEN.search(text, s, attend.start()):
                 _from_clause(index, text, s, e, anchor, chosen, turn=False)
     if anchor.start >= 0 and _FIRST_PERSON.search(text, anchor.start, anchor.end):
         # "Today I will travel to Tonga": the byline's author is the traveller
@@ -1250,6 +1292,10 @@ def participants_for(
             or (m.in_title and _STATEMENT_BY.search(title[: m.start]) is not None)
             or (not m.in_title and _issues(text, m))
         }
+        speaker = next((m for m in index.mentions if _quoted_speaker(text, m)), None)
+        if speaker is not None and not chosen:
+            # "'...,' said Minister of Foreign Affairs X": the official the statement quotes
+            chosen[speaker.person] = speaker
     if anchor.event_type == "call" and anchor.start >= 0:
         verb = _CALL_VERB.search(text, anchor.start, anchor.end)
         before = verb.start() if verb else anchor.start
@@ -1373,3 +1419,12 @@ def _quote_attribution(text: str, m: Mention) -> bool:
 
 def _issues(text: str, m: Mention) -> bool:
     return bool(_STATEMENT_VERB.match(text[m.end : m.end + 100]))
+
+
+def _quoted_speaker(text: str, m: Mention) -> bool:
+    return not m.in_title and bool(_SAID_BEFORE.search(text, max(0, m.start - 90), m.start))
+
+
+def _is_organisation(name: str) -> bool:
+    hits = gz.org_hits(name)
+    return len(hits) == 1 and hits[0].start == 0 and hits[0].end == len(name.rstrip("’'s"))

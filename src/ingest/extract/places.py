@@ -9,6 +9,7 @@ venue lines a transcript opens with ("Kuwait City, Kuwait" / "The Sheraton Hotel
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -16,7 +17,14 @@ from ingest.extract import gazetteer as gz
 from ingest.extract.text import EventAnchor
 from ingest.records import Document, Evidence
 
-__all__ = ["Location", "countries_mentioned", "locate_event", "resolve_place", "stated_country"]
+__all__ = [
+    "Location",
+    "countries_mentioned",
+    "dateline_country",
+    "locate_event",
+    "resolve_place",
+    "stated_country",
+]
 
 NOWHERE_TYPES = frozenset({"call"})  # located only by a place stated in the event's sentence
 TRIP_TYPES = frozenset({"visit"})
@@ -280,7 +288,12 @@ _DATE_WORDS = (
     r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
 )
 _YEAR = r"(?:\s*,?\s*\d{4})?"
-_DATE = rf"(?:\d{{1,2}}\s+{_DATE_WORDS}{_YEAR}|{_DATE_WORDS}\s+\d{{1,2}}{_YEAR})"
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+# "12 May 2022", "12th March, 2025", "May 12, 2022", "24.06.2025"; a wire tag may follow: "(WAM)"
+_DATE = (
+    rf"(?:(?:{_DAY}\s+{_DATE_WORDS}{_YEAR}|{_DATE_WORDS}\s+{_DAY}{_YEAR}"
+    r"|\d{1,2}[./]\d{1,2}[./]\d{2,4})(?:\s*\([A-Z]{2,8}\))?)"
+)
 _DATELINE_RES = (
     # "BRUSSELS —", "London, 12 May 2022 –", "New Delhi, May 5, 2022:", "Tokyo, Japan -"
     re.compile(
@@ -302,7 +315,9 @@ _VENUE_HEADS = re.compile(
     r"Auditorium|Club|Institute|School|College|Port|Station|Square|Castle|Villa|Terminal|"
     r"Theat(?:er|re)|Church|Cathedral|Mosque|Temple|Tower|Plaza|Pavilion|Lodge|Stadium|Arena|"
     r"Office|Consulate|Complex|Campus|Field|Ridge|Harbou?r|Pier|Bhavan|Bhawan|Kantei|Mansion|"
-    r"Guesthouse|Guest\s+House|Hangar|Ballroom|Suite|Lounge|Courtyard|Rotunda)\b"
+    r"Guesthouse|Guest\s+House|Hangar|Ballroom|Suite|Lounge|Courtyard|Rotunda|"
+    # the same heads in the languages venues keep their names in: "Palacio de Viana"
+    r"Pal[aá]cio|Palais|Palazzo|Palau|Pałac|Schloss|Casa|Maison|Villa)\b"
 )
 
 
@@ -449,6 +464,13 @@ def _previous_word(segment: str, offset: int) -> str:
     return match.group(1).lower() if match else ""
 
 
+# Venue heads in the languages palaces keep their names in; a run they open is never a city.
+_PALACE = re.compile(r"(?:Pal[aá]cio|Palais|Palazzo|Palau|Pałac|Schloss|Casa|Maison|Villa)\b")
+# A venue's whole name, linking words of any language included: "Palacio das Necessidades".
+_PLACE_RUN = re.compile(
+    r"(?:[Tt]he\s+)?[A-Z\u00c0-\u00de][\w'’.\-]*(?:\s+(?:[a-z]{1,4}\s+){0,2}"
+    r"(?:[A-Z\u00c0-\u00de][\w'’.\-]*|d[’']\w+))*"
+)
 _VENUE_IN_CITY = re.compile(
     rf"(?P<venue>(?:[Tt]he\s+)?{_WORD}(?:\s+(?:(?:and|of|the|for|de|du)\s+)*{_WORD}){{0,7}})"
     r"(?:\s*\([^)]{1,40}\))?\s*,?\s+in\s+"
@@ -467,13 +489,18 @@ def _place_after(text: str, offset: int, *, venue_ok: bool) -> _Place | None:
     if not match or not match.group("place"):
         return None
     phrase, qual = match.group("place"), match.group("qual")
+    if _PALACE.match(re.sub(r"^[Tt]he\s+", "", phrase)):
+        # "at the Palacio das Necessidades": a venue, placed only by a city written after it
+        run = _PLACE_RUN.match(text, offset)
+        return _venue_then_city(text, offset, run.group(0) if run else phrase)
     place = _resolve(phrase, qual, offset, match.start("qual") if qual else 0)
     listed = _PLACE_LIST_RE.match(text, offset)
     if place is None and listed:
         place = _resolve(listed.group("first"), listed.group("qual"), offset, listed.start("qual"))
     if place is None and qual:
         place = _resolve(phrase, None, offset, 0)
-    if place is None:
+    if place is None and not _PALACE.match(re.sub(r"^[Tt]he\s+", "", phrase)):
+        # a venue's first word is never its city ("at the Palacio de Viana")
         place = _shortest_prefix_place(text, offset, phrase)
     if place is None and venue_ok:
         place = _venue_then_city(text, offset, phrase)
@@ -502,7 +529,8 @@ def _shortest_prefix_place(text: str, offset: int, phrase: str) -> _Place | None
     return None
 
 
-_THEN_IN = re.compile(r"\s*(?:\([^)]{1,40}\)\s*)?(?:,\s*)?in\s+")
+# "the Sheraton Hotel in Kuwait City", "the Ministry of Foreign Affairs, Bangkok"
+_THEN_IN = re.compile(r"\s*(?:\([^)]{1,40}\)\s*)?(?:,\s*(?:in\s+)?|in\s+)")
 
 
 def _venue_then_city(text: str, offset: int, phrase: str) -> _Place | None:
@@ -582,6 +610,12 @@ def _dateline(text: str) -> _Place | None:
                 )
         return place
     return None
+
+
+def dateline_country(text: str) -> str | None:
+    """The country of the release's dateline, if it opens with one."""
+    place = _dateline(text)
+    return place.country if place is not None else None
 
 
 def _head_lines(text: str, count: int) -> list[tuple[int, str]]:
@@ -678,7 +712,9 @@ def locate_event(doc: Document, anchor: EventAnchor) -> Location:
             return NO_LOCATION
         places = _places_in(text, anchor.start, anchor.end, trip=trip, strict=strict)
         if places:
-            return _refine(text, _first(places, trip), anchor, trip)
+            return _with_dateline_city(
+                text, anchor, _refine(text, _first(places, trip), anchor, trip)
+            )
         tied = None if strict else _engagement_place(text, anchor.start, anchor.end)
         if tied is not None:
             return _refine(text, tied, anchor, trip)
@@ -705,6 +741,24 @@ def locate_event(doc: Document, anchor: EventAnchor) -> Location:
         if places:
             return _refine(text, places[0], anchor, trip)
     return NO_LOCATION
+
+
+def _with_dateline_city(text: str, anchor: EventAnchor, location: Location) -> Location:
+    """A country-only location gains the dateline's city in that country ("Madrid, 10 February"
+    over "signed at the Palacio de Viana ... in Spain")."""
+    if location.city is not None or anchor.ordinal != 0 or anchor.event_type in TRIP_TYPES:
+        return location
+    dateline = _dateline(text)
+    if dateline is None or dateline.city is None or dateline.country != location.country_code:
+        return location
+    city_spans = tuple(Evidence(f, s, e) for f, s, e in dateline.spans if f == "city")
+    return dataclasses.replace(
+        location,
+        city=dateline.city,
+        latitude=dateline.lat,
+        longitude=dateline.lon,
+        evidence=location.evidence + city_spans,
+    )
 
 
 _ENGAGEMENT = re.compile(

@@ -27,6 +27,7 @@ import pycountry
 from ingest import store
 from ingest.config import ORGANISATION_PUBLISHERS, Settings
 from ingest.errors import StoreError
+from ingest.extract.gazetteer import organisation_codes
 from ingest.schemas import PARTITION_COLUMN, TABLES
 
 WAREHOUSE_DIR = Path(__file__).resolve().parents[2] / "warehouse"
@@ -51,6 +52,7 @@ class View:
     description: str
     columns: dict[str, str] = field(default_factory=dict)
     materialized: bool = False
+    sort_by: tuple[str, ...] = ()  # row order of a materialized file: its filters prune groups
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +93,10 @@ def load_views(models_dir: Path = MODELS_DIR) -> list[View]:
         template = (models_dir / entry["path"]).read_text(encoding="utf-8")
         columns = dict(entry.get("columns", {}))
         materialized = bool(entry.get("materialized", False))
-        views.append(View(name, template, entry["description"], columns, materialized))
+        sort_by = tuple(entry.get("sort_by", ()))
+        if sort_by and not materialized:
+            raise StoreError(f"{spec_path}: view {name} has sort_by but is not materialized")
+        views.append(View(name, template, entry["description"], columns, materialized, sort_by))
     return views
 
 
@@ -124,7 +129,9 @@ def _countries_sql() -> str:
 
 
 def _organisations_sql() -> str:
-    values = ", ".join(f"({_quote(org)})" for org in sorted(ORGANISATION_PUBLISHERS))
+    # the same table extraction writes affiliations from, plus the publishers' organisation ids
+    known = ORGANISATION_PUBLISHERS | organisation_codes()
+    values = ", ".join(f"({_quote(org)})" for org in sorted(known))
     return f"(values {values}) as organisations(organisation_id)"
 
 
@@ -149,10 +156,11 @@ def fingerprint(settings: Settings, views: Sequence[View]) -> str:
 
 
 def _marts_fingerprint(settings: Settings, views: Sequence[View]) -> str:
-    """What the materialized marts are computed from: the mart SQL and the data files."""
+    """What the materialized marts are computed from: the mart SQL, their order and the data."""
     digest = hashlib.sha256(store.data_fingerprint(settings).encode())
     for view in views:
         digest.update(f"\x1e{view.name}\x1f{render(view.template, settings)}".encode())
+        digest.update(f"\x1f{view.materialized}\x1f{view.sort_by}".encode())
     return digest.hexdigest()[:32]
 
 
@@ -168,8 +176,14 @@ def refresh_marts(settings: Settings, force: bool = False) -> bool:
             for view in views:
                 connection.execute(f"create view {view.name} as\n{render(view.template, settings)}")
             for view in (v for v in views if v.materialized):
-                table = connection.sql(f"select * from {view.name}").to_arrow_table()
+                order = f" order by {', '.join(view.sort_by)}" if view.sort_by else ""
+                table = connection.sql(f"select * from {view.name}{order}").to_arrow_table()
                 store.write_mart(settings, view.name, table)
+                # the marts below read the file just written instead of computing it again
+                # (dim_people and fct_country_pairs would each unnest every event once more)
+                connection.execute(
+                    f"create or replace view {view.name} as\n{serving_sql(view, settings)}"
+                )
     except duckdb.Error as error:
         raise StoreError(f"cannot compute the marts: {error}") from error
     store.write_marker(settings, MARTS_MARKER, wanted)

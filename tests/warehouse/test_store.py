@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -228,3 +228,29 @@ def test_event_rows_keep_nested_lists_of_structs(settings: Settings) -> None:
     for key in ("participants", "quotes", "amounts", "topics", "countries_mentioned", "evidence"):
         assert row[key] == expected[key], key
     assert dataclasses.asdict(event)["participants"][0]["name"] == "Marco Rubio"
+
+
+def test_a_revision_moving_its_event_to_another_month_replaces_the_stored_one(
+    settings: Settings,
+) -> None:
+    # the stored versions are looked up in the files holding the doc_id, whatever their month
+    others = [make_document(f"other-{i}") for i in range(3)]
+    for i, other in enumerate(others):
+        event = make_event(other, event_date=date(2023, i + 1, 1))
+        load_once(settings, f"L0{i}", [other], [event])
+    original = make_document()
+    load_once(settings, "L1", [original], [make_event(original)])
+    revised = make_document(text="The meeting took place in December.")
+    moved = [make_event(revised, event_date=date(2024, 12, 1))]
+    load_once(settings, "L2", [revised], moved, when=FETCHED_AT + timedelta(days=1))
+    assert store.write_events(settings, moved, "L3", EXTRACTED_AT + timedelta(days=2)) == 0
+    assert store.write_documents(settings, [revised], FETCHED_AT + timedelta(days=2), "L3") == 0
+    superseded = store.read_table(settings, "superseded", ["doc_id", "load_id", "superseded_by"])
+    assert superseded.to_pylist() == [
+        {"doc_id": original.doc_id, "load_id": "L1", "superseded_by": "L2"}
+    ]
+    warehouse.refresh_serving_file(settings)
+    rows = warehouse.query(
+        settings, "select event_date, load_id from fct_events where doc_id = ?", [original.doc_id]
+    ).rows
+    assert rows == [(date(2024, 12, 1), "L2")]

@@ -1,8 +1,19 @@
 -- one row per canonical person: name, aliases, titles over time, affiliation, event counts
 with
 
-participants as (
-    select * from stg_participants
+participants as not materialized (
+    -- read again by each consumer: a scan of the few columns it needs costs far less than
+    -- holding every column of every participant in memory
+    select
+        person_id,
+        person_name,
+        person_title,
+        affiliation,
+        event_id,
+        doc_id,
+        is_primary,
+        event_date
+    from stg_participants
     where person_name is not null
 ),
 
@@ -18,7 +29,8 @@ spellings as (
 names as (
     select
         person_id,
-        arg_max(person_name, mentions) as person_name,
+        -- ties go to the alphabetically first spelling (arg_max would pick by row order)
+        first(person_name order by mentions desc, person_name) as person_name,
         list(person_name order by mentions desc, person_name) as aliases
     from spellings
     group by person_id
@@ -50,7 +62,7 @@ titles as (
 affiliations as (
     select
         person_id,
-        arg_max(affiliation, mentions) as affiliation
+        first(affiliation order by mentions desc, affiliation) as affiliation
     from (
         select person_id, affiliation, count(*) as mentions
         from participants
@@ -60,15 +72,29 @@ affiliations as (
     group by person_id
 ),
 
-activity as (
+person_events as (
+    -- one row per person and event (a person listed twice in an event counts once); an
+    -- event_id is one row of stg_events (checked), so its document, flag and date are one value
     select
         person_id,
-        count(distinct event_id) as event_count,
-        count(distinct event_id) filter (where is_primary) as primary_event_count,
+        event_id,
+        any_value(doc_id) as doc_id,
+        bool_or(is_primary) as is_primary,
+        any_value(event_date) as event_date
+    from participants
+    group by person_id, event_id
+),
+
+activity as (
+    -- counting rows per person is cheaper than count(distinct event_id) over every participant
+    select
+        person_id,
+        count(*) as event_count,
+        count(*) filter (where is_primary) as primary_event_count,
         count(distinct doc_id) as document_count,
         min(event_date) as first_event_on,
         max(event_date) as last_event_on
-    from participants
+    from person_events
     group by person_id
 ),
 

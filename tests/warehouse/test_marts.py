@@ -1,0 +1,123 @@
+"""Materialized views: same rows as their SQL, fresh after every refresh, sorted for filters."""
+
+from __future__ import annotations
+
+import os
+from datetime import date, timedelta
+from pathlib import Path
+
+import duckdb
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+from tests.warehouse.factories import EXTRACTED_AT, FETCHED_AT, make_document, make_event
+
+from ingest import store, warehouse
+from ingest.config import Settings
+from ingest.records import Participant, Quote
+
+MATERIALIZED = [v for v in warehouse.load_views() if v.materialized]
+
+
+def write_release(settings: Settings, doc_id: str, load_id: str, **event: object) -> None:
+    document = make_document(doc_id)
+    store.write_documents(settings, [document], FETCHED_AT, load_id)
+    store.write_events(settings, [make_event(document, **event)], load_id, EXTRACTED_AT)
+
+
+def rows(settings: Settings, sql: str) -> list[tuple[object, ...]]:
+    return sorted(warehouse.query(settings, sql).rows, key=repr)
+
+
+def live_rows(settings: Settings, name: str) -> list[tuple[object, ...]]:
+    """The view computed from its SQL over the tables right now (nothing materialized)."""
+    with duckdb.connect() as connection:
+        for view in warehouse.load_views():
+            connection.execute(
+                f"create view {view.name} as {warehouse.render(view.template, settings)}"
+            )
+        return sorted(connection.execute(f"select * from {name}").fetchall(), key=repr)
+
+
+def test_participants_and_quotes_show_a_new_event_after_the_refresh(settings: Settings) -> None:
+    write_release(settings, "doc-1", "L1")
+    warehouse.refresh_serving_file(settings)
+    people = "select person_name, doc_id from stg_participants"
+    assert rows(settings, people) == [("Marco Rubio", "doc-1"), ("Mark Rutte", "doc-1")]
+
+    write_release(
+        settings,
+        "doc-2",
+        "L2",
+        participants=(Participant("Kaja Kallas", "High Representative", "EU", "host"),),
+        quotes=(Quote("Kaja Kallas", "Europe stands with Ukraine."),),
+    )
+    assert warehouse.refresh_serving_file(settings) is False  # same views: the file is kept
+    assert ("Kaja Kallas", "doc-2") in rows(settings, people)
+    quotes = rows(settings, "select speaker_name, doc_id from fct_quotes")
+    assert quotes == [("Kaja Kallas", "doc-2"), ("Marco Rubio", "doc-1")]
+    assert ("Kaja Kallas", 1) in rows(settings, "select person_name, event_count from dim_people")
+
+
+def test_a_revised_release_replaces_its_participants_after_the_refresh(settings: Settings) -> None:
+    write_release(settings, "doc-1", "L1")
+    warehouse.refresh_serving_file(settings)
+    revised = make_document("doc-1", text="Secretary Rubio met President Stubb.")
+    store.write_documents(settings, [revised], FETCHED_AT + timedelta(days=1), "L2")
+    stubb = (Participant("Alexander Stubb", "President", "FI", "host"),)
+    store.write_events(settings, [make_event(revised, participants=stubb)], "L2", EXTRACTED_AT)
+    warehouse.refresh_serving_file(settings)
+    assert rows(settings, "select person_name from stg_participants") == [("Alexander Stubb",)]
+
+
+def test_materialized_views_hold_exactly_what_their_sql_computes(settings: Settings) -> None:
+    for i in range(6):
+        people = (
+            Participant(f"Person {i % 3}", "Minister", ["US", "FR", "NATO"][i % 3], "host"),
+            Participant("Marco Rubio", "Secretary of State", "US", "guest"),
+        )
+        write_release(
+            settings, f"doc-{i}", f"L{i}", participants=people, event_date=date(2024, i + 1, 9)
+        )
+    warehouse.refresh_serving_file(settings)
+    for view in MATERIALIZED:
+        assert rows(settings, f"select * from {view.name}") == live_rows(settings, view.name)
+
+
+def test_marts_are_recomputed_only_when_the_data_changed(settings: Settings) -> None:
+    write_release(settings, "doc-1", "L1")
+    warehouse.refresh_serving_file(settings)
+    mart = Path(store.mart_uri(settings, "stg_participants"))
+    before = os.stat(mart).st_mtime_ns
+    assert warehouse.refresh_marts(settings) is False
+    assert os.stat(mart).st_mtime_ns == before
+    write_release(settings, "doc-2", "L2")
+    assert warehouse.refresh_marts(settings) is True
+    assert warehouse.refresh_marts(settings) is False
+
+
+def test_materialized_files_are_sorted_by_their_filters(settings: Settings) -> None:
+    days = [date(2025, 3, 1) - timedelta(days=40 * i) for i in range(8)]  # newest first
+    for i, day in enumerate(days):
+        write_release(settings, f"doc-{i}", f"L{i}", event_date=day)
+    warehouse.refresh_serving_file(settings)
+    for view in MATERIALIZED:
+        if not view.sort_by:
+            continue
+        table = pq.read_table(store.mart_uri(settings, view.name))
+        expected = table.sort_by([(c, "ascending") for c in view.sort_by])
+        assert table.num_rows > 0 and table.equals(expected), view.name
+    participants = pq.read_table(store.mart_uri(settings, "stg_participants"))
+    assert pc.min(participants.column("event_date")).as_py() == min(days)
+    sql = rows(settings, "select sql from duckdb_views() where view_name = 'stg_participants'")
+    assert "_marts/stg_participants.parquet" in str(sql[0][0])
+
+
+def test_dim_people_breaks_ties_alphabetically_whatever_the_row_order(settings: Settings) -> None:
+    # one event each: "Kaja  Kallas" (EU) and "Kaja Kallas" (EE) are one person seen once per
+    # spelling and affiliation; the pick must not depend on the order rows are read in
+    for i, (name, affiliation) in enumerate([("Kaja Kallas", "EU"), ("Kaja  Kallas", "EE")]):
+        person = (Participant(name, "High Representative", affiliation, "host"),)
+        write_release(settings, f"doc-{i}", f"L{i}", participants=person)
+    warehouse.refresh_serving_file(settings)
+    people = rows(settings, "select person_name, affiliation, aliases, event_count from dim_people")
+    assert people == [("Kaja  Kallas", "EE", ["Kaja  Kallas", "Kaja Kallas"], 2)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 from collections.abc import Callable, Sequence
@@ -18,6 +19,7 @@ from prefect.utilities.annotations import quote
 
 from flows import tasks
 from ingest.config import Settings
+from ingest.extract import extract
 from ingest.records import Document, EventRecord, Reject
 from ingest.summary import RunSummary, Tally
 
@@ -98,6 +100,14 @@ def extract_documents(
     runner: ThreadPoolTaskRunner[Any], settings: Settings, documents: Sequence[Document]
 ) -> tasks.Extracted:
     """Extract in batches of extract_batch_size, the batches side by side."""
+    if documents:
+        # Warm the extractor in this thread before fanning out (reliability finding F10): its
+        # gazetteers are built lazily under functools.cache, which lets concurrent first callers
+        # each build a copy. Measured: 8 cold threads 49 -> 558 MB RSS in 30 s; warmed first, a
+        # 3,000-document run's extract stage adds 106 MB instead of 435 MB. A document that
+        # makes the extractor raise is reported by its batch, not here.
+        with contextlib.suppress(Exception):
+            extract(documents[0])
     size = max(1, settings.extract_batch_size)
     batches = [documents[i : i + size] for i in range(0, len(documents), size)]
     futures = [runner.submit(tasks.extract_batch, {"documents": quote(b)}) for b in batches]
@@ -118,16 +128,16 @@ def write_tables(
     records: Sequence[EventRecord],
     rejects: Sequence[Reject],
 ) -> None:
-    """The three tables are independent files: write them side by side, then count."""
+    """Events and rejects side by side, then documents: a stored document implies its events.
+
+    The next run extracts only documents it has not stored with their current content. If the
+    documents file landed first, a crash before the events file would leave those documents
+    without events for good (reliability finding F6); in this order a crash in between makes
+    the next run extract them again, and events already written are skipped as current.
+    """
     load_id, at = tally.load_id, tally.started_at
     common = {"settings": settings, "load_id": load_id}
-    written = [
-        runner.submit(
-            retrying(tasks.write_documents, settings),
-            {**common, "documents": quote(documents), "fetched_at": at},
-        )
-        if documents
-        else None,
+    first = [
         runner.submit(
             retrying(tasks.write_events, settings),
             {**common, "records": quote(records), "extracted_at": at},
@@ -141,8 +151,12 @@ def write_tables(
         if rejects
         else None,
     ]
-    counts = [0 if future is None else future.result() for future in written]
-    tally.add(events_written=counts[1], rejects_written=counts[2])
+    events_written, rejects_written = [0 if f is None else f.result() for f in first]
+    if documents:
+        documents_task = retrying(tasks.write_documents, settings)
+        params = {**common, "documents": quote(documents), "fetched_at": at}
+        runner.submit(documents_task, params).result()
+    tally.add(events_written=events_written, rejects_written=rejects_written)
 
 
 def finish(settings: Settings, tally: Tally, error: BaseException | None = None) -> RunSummary:

@@ -9,18 +9,22 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import ipaddress
 import random
+import socket
+import ssl
 import threading
 import time
 import urllib.request
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import formatdate, parsedate_to_datetime
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import unquote, urljoin, urlsplit
 
 import httpcore
@@ -96,6 +100,95 @@ def open_client(settings: Settings) -> httpx.Client:
 _PEER_CHECK: ContextVar[Callable[[str], None] | None] = ContextVar("peer_check", default=None)
 
 
+# the total deadline (time.monotonic()) of the request this thread is making, read by
+# _DeadlineStream on every socket read and write. httpx's timeouts are per socket operation
+# only: a server trickling its status line and headers within the read timeout would otherwise
+# hold a fetch far past total_timeout (reliability finding F11).
+_DEADLINE: ContextVar[float | None] = ContextVar("deadline", default=None)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A connection whose reads and writes never wait past the current request's deadline."""
+
+    def __init__(self, inner: httpcore.NetworkStream) -> None:
+        self._inner = inner
+
+    def _bounded(self, timeout: float | None) -> float | None:
+        deadline = _DEADLINE.get()
+        if deadline is None:
+            return timeout
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise httpcore.ReadTimeout("total deadline passed")
+        return remaining if timeout is None else min(timeout, remaining)
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, self._bounded(timeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, self._bounded(timeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.NetworkStream:
+        inner = self._inner.start_tls(ssl_context, server_hostname, self._bounded(timeout))
+        return _DeadlineStream(inner)
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+
+# getaddrinfo cannot be interrupted and httpx's connect timeout only starts after it: names are
+# resolved on this pool so a hanging resolver costs a fetch its deadline, not the run (F12)
+_RESOLVER = ThreadPoolExecutor(max_workers=8, thread_name_prefix="resolve")
+
+
+def _connect_resolved(
+    backend: httpcore.NetworkBackend,
+    host: str,
+    port: int,
+    timeout: float | None,
+    local_address: str | None,
+    socket_options: Iterable[httpcore.SOCKET_OPTION] | None,
+) -> httpcore.NetworkStream:
+    """connect_tcp to host's addresses in turn, resolving within the request's deadline."""
+    deadline = _DEADLINE.get()
+    if deadline is None or _is_ip_literal(host):
+        return backend.connect_tcp(host, port, timeout, local_address, socket_options)
+    lookup = _RESOLVER.submit(socket.getaddrinfo, host, port, 0, socket.SOCK_STREAM)
+    try:
+        answers = lookup.result(timeout=max(0.0, deadline - time.monotonic()))
+    except FutureTimeout:
+        raise httpcore.ConnectTimeout(f"resolving {host} outlasted the total deadline") from None
+    except OSError as error:
+        raise httpcore.ConnectError(f"cannot resolve {host}: {error}") from None
+    addresses = list(dict.fromkeys(str(answer[4][0]) for answer in answers))
+    if not addresses:
+        raise httpcore.ConnectError(f"{host} has no addresses")
+    failure: Exception | None = None
+    for address in addresses:  # as socket.create_connection does: the first that connects
+        try:
+            return backend.connect_tcp(address, port, timeout, local_address, socket_options)
+        except (httpcore.ConnectError, httpcore.ConnectTimeout) as error:
+            failure = error
+    assert failure is not None
+    raise failure
+
+
+def _is_ip_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]").split("%", 1)[0])
+    except ValueError:
+        return False
+    return True
+
+
 class _CheckedBackend(httpcore.NetworkBackend):
     """Runs the current request's peer check on each new connection, before it is used."""
 
@@ -110,7 +203,9 @@ class _CheckedBackend(httpcore.NetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.NetworkStream:
-        stream = self._inner.connect_tcp(host, port, timeout, local_address, socket_options)
+        stream: httpcore.NetworkStream = _DeadlineStream(
+            _connect_resolved(self._inner, host, port, timeout, local_address, socket_options)
+        )
         check = _PEER_CHECK.get()
         if check is None:
             return stream
@@ -191,6 +286,7 @@ def get_limited(
         token = _PEER_CHECK.set(
             functools.partial(check_peer, current) if check_peer is not None else None
         )
+        deadline_token = _DEADLINE.set(deadline)
         try:
             with client.stream(
                 "GET", current, headers=dict(headers or {}), timeout=_timeout(settings, remaining)
@@ -213,6 +309,9 @@ def get_limited(
                     redirects=hop,
                 )
         except httpx.TimeoutException as error:
+            if time.monotonic() >= deadline:  # cut by _DeadlineStream, e.g. while reading headers
+                message = f"total timeout after {settings.total_timeout} s reading {current}"
+                raise FetchTimeout(message) from None
             raise FetchTimeout(_timeout_message(error, current, settings, remaining)) from None
         except httpx.InvalidURL as error:
             raise FetchError(f"invalid URL {current}: {error}") from None
@@ -220,6 +319,7 @@ def get_limited(
             raise FetchError(f"{type(error).__name__} fetching {current}: {error}") from None
         finally:
             _PEER_CHECK.reset(token)
+            _DEADLINE.reset(deadline_token)
     raise HTTPStatusError(
         f"more than {settings.max_redirects} redirects from {url} (last {current})", 310
     )

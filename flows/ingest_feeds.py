@@ -93,29 +93,48 @@ def ingest(
 def _run(
     settings: Settings, feeds: Sequence[Feed], keep: Sequence[str], force: bool, tally: Tally
 ) -> None:
-    harvest = Harvest(states=load_states(settings.state_path))
-    by_id = {feed.id: feed for feed in feeds}
+    states = load_states(settings.state_path)
     with fetch.open_client(settings) as client, bounded_runner(settings) as runner:
         hashes = runner.submit(
             retrying(tasks.latest_content_hashes, settings), {"settings": settings}
-        )
-        with tally.timing("fetch"):
-            fetched = _fetch(runner, settings, feeds, harvest.states, client, tally, force)
-        with tally.timing("parse"):
-            parsed = _parse(runner, settings, by_id, fetched, harvest, tally)
-        with tally.timing("split"):
-            changed = _split(parsed, hashes.result(), tally)
-        with tally.timing("article"):
-            harvest.documents = _fill_full_text(runner, settings, client, changed, harvest)
-        with tally.timing("extract"):
-            extracted = extract_documents(runner, settings, harvest.documents)
-        with tally.timing("store"):
-            rejects = [*harvest.rejects, *extracted.rejects]
-            write_tables(runner, settings, tally, harvest.documents, extracted.records, rejects)
-    with tally.timing("states"):
-        retrying(tasks.save_states, settings)(settings.state_path, quote(harvest.states), keep)
+        ).result()
+        size = max(1, settings.feeds_per_group)
+        for start in range(0, len(feeds), size):
+            harvest = Harvest(states=states)
+            group = feeds[start : start + size]
+            _run_group(runner, settings, client, group, harvest, hashes, force, tally)
+            # a group's states are saved only after its rows are written
+            with tally.timing("states"):
+                retrying(tasks.save_states, settings)(settings.state_path, quote(states), keep)
     with tally.timing("views"):
         retrying(tasks.refresh_views, settings)(settings)
+
+
+def _run_group(
+    runner: ThreadPoolTaskRunner[Any],
+    settings: Settings,
+    client: httpx.Client,
+    feeds: Sequence[Feed],
+    harvest: Harvest,
+    hashes: dict[str, str],
+    force: bool,
+    tally: Tally,
+) -> None:
+    """One group of feeds end to end, so a run holds one group's data at a time."""
+    by_id = {feed.id: feed for feed in feeds}
+    with tally.timing("fetch"):
+        fetched = _fetch(runner, settings, feeds, harvest.states, client, tally, force)
+    with tally.timing("parse"):
+        parsed = _parse(runner, settings, by_id, fetched, harvest, tally)
+    with tally.timing("split"):
+        changed = _split(parsed, hashes, tally)
+    with tally.timing("article"):
+        harvest.documents = _fill_full_text(runner, settings, client, changed, harvest)
+    with tally.timing("extract"):
+        extracted = extract_documents(runner, settings, harvest.documents)
+    with tally.timing("store"):
+        rejects = [*harvest.rejects, *extracted.rejects]
+        write_tables(runner, settings, tally, harvest.documents, extracted.records, rejects)
 
 
 def _fetch(

@@ -78,6 +78,9 @@ class Settings:
     failure_threshold: int = 3
     max_check_interval_seconds: int = 6 * 3600
     extract_batch_size: int = 500
+    # feeds fetched, extracted and written together: bounds a run's memory (one group's bodies,
+    # documents and records at a time) at the cost of a few more task runs per group
+    feeds_per_group: int = 50
     row_group_size: int = 100_000
 
 

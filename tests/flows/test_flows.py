@@ -243,3 +243,18 @@ agreed to meet again at the G7 ministerial later this year.</p>
 <footer>Contact the press office</footer>
 </body></html>
 """
+
+
+def test_feeds_in_groups_store_the_same_as_one_group(make_settings: SettingsFactory) -> None:
+    from flows.ingest_feeds import ingest_feeds
+
+    path = make_settings(feeds_per_group=1)  # three groups: fetch, extract and write each
+    settings = load_settings(path)
+    first = ingest_feeds(settings_path=str(path))
+    assert (first.status, first.feeds_ok, first.documents_new) == ("ok", 3, 30)
+    events = store.read_table(settings, "events")
+    assert events.num_rows == first.events_written
+    assert len(set(events.column("doc_id").to_pylist())) == 30  # every document has its events
+    assert set(load_states(settings.state_path)) == {f.id for f in load_feeds(settings.feeds_path)}
+    second = ingest_feeds(settings_path=str(path))
+    assert (second.feeds_not_modified, second.documents_new, second.events_written) == (3, 0, 0)

@@ -80,7 +80,7 @@ class Settings:
     extract_batch_size: int = 500
     # feeds fetched, extracted and written together: bounds a run's memory (one group's bodies,
     # documents and records at a time) at the cost of a few more task runs per group
-    feeds_per_group: int = 50
+    feeds_per_group: int = 20
     row_group_size: int = 100_000
 
 

@@ -254,3 +254,20 @@ def test_a_revision_moving_its_event_to_another_month_replaces_the_stored_one(
         settings, "select event_date, load_id from fct_events where doc_id = ?", [original.doc_id]
     ).rows
     assert rows == [(date(2024, 12, 1), "L2")]
+
+
+def test_data_root_as_a_uri_goes_through_the_filesystem_layer(tmp_path: Path) -> None:
+    # object stores (s3://, gs://) take the same path: pyarrow resolves the URI to a FileSystem
+    from ingest.warehouse import query, refresh_serving_file
+
+    settings = Settings(
+        data_root=(tmp_path / "data").as_uri(), serving_path=str(tmp_path / "ingest.duckdb")
+    )
+    document = make_document()
+    store.write_documents(settings, [document], FETCHED_AT, "load-1")
+    store.write_events(settings, [make_event(document)], "load-1", EXTRACTED_AT)
+    assert list((tmp_path / "data").rglob("*.parquet"))  # the files are where the URI points
+    assert store.read_table(settings, "events").num_rows == 1
+    refresh_serving_file(settings)
+    assert query(settings, "select count(*) from fct_events").rows == [(1,)]
+    assert query(settings, "select count(*) from stg_participants").rows == [(2,)]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
 
@@ -115,7 +115,7 @@ class EventRecord:
     amounts: tuple[Amount, ...] = ()
     evidence: tuple[Evidence, ...] = ()
     confidence: float = 0.0
-    content_hash: str = field(default="", compare=True)
+    content_hash: str = ""  # the document version the record was extracted from
 
     def to_row(self) -> dict[str, Any]:
         """A plain dict with nested lists of dicts: the shape of one `events` table row."""

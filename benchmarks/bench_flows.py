@@ -8,12 +8,15 @@ Prints JSON lines {"name", "value", "unit"}:
 - flow_s / plain_s / prefect_overhead_pct: in one process with the API already up, the flow
   versus the same stage functions called without Prefect, each on a fresh warehouse (median of
   REPEATS); target overhead <= 15 %
+- flow_with_heartbeats_s / prefect_overhead_with_heartbeats_pct: the same flow with Prefect's
+  flow-run heartbeats on, as a served deployment runs it (`ingest run` turns them off)
 - flow_warm_s: the flow again on the same warehouse, every feed answering 304 (in-process,
   the API already up: the no-op run without Prefect's start-up)
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -31,7 +34,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from support.feedserver import FeedServer, Route  # noqa: E402
 
 FEEDS = 50
-REPEATS = 3
+REPEATS = 5
 FIXTURES = sorted((ROOT / "tests" / "fixtures" / "feeds").glob("*.xml"))
 INGEST = Path(sys.executable).with_name("ingest")
 
@@ -113,11 +116,14 @@ def plain_run(settings_path: Path) -> float:
     return time.perf_counter() - start
 
 
-def flow_run(settings_path: Path) -> float:
+def flow_run(settings_path: Path, heartbeats: bool = False) -> float:
+    """The flow as `ingest run` runs it (no heartbeats), or as a served deployment (heartbeats)."""
+    from flows.common import one_off_runs
     from flows.ingest_feeds import ingest_feeds
 
     start = time.perf_counter()
-    ingest_feeds(settings_path=str(settings_path))
+    with contextlib.nullcontext() if heartbeats else one_off_runs():
+        ingest_feeds(settings_path=str(settings_path))
     return time.perf_counter() - start
 
 
@@ -155,18 +161,24 @@ def main() -> None:
             emit("run_warm_s", statistics.median(warm), "s", feeds=FEEDS, runs=warm)
             emit("warm_beyond_prefect_start_s", statistics.median(warm) - prefect_start, "s")
 
-            flow_times, plain_times, warm_times = [], [], []
+            flow_times, plain_times, warm_times, served_times = [], [], [], []
             flow_run(write_config(work, server, "warmup"))  # starts the temporary API once
             for repeat in range(REPEATS):
                 plain_times.append(plain_run(write_config(work, server, f"plain-{repeat}")))
                 settings = write_config(work, server, f"flow-{repeat}")
                 flow_times.append(flow_run(settings))
                 warm_times.append(flow_run(settings))  # every feed answers 304 now
+                served = write_config(work, server, f"served-{repeat}")
+                served_times.append(flow_run(served, heartbeats=True))
             emit("flow_warm_s", statistics.median(warm_times), "s", runs=warm_times)
             flow_s, plain_s = statistics.median(flow_times), statistics.median(plain_times)
             emit("flow_s", flow_s, "s", feeds=FEEDS, runs=flow_times)
             emit("plain_s", plain_s, "s", feeds=FEEDS, runs=plain_times)
             emit("prefect_overhead_pct", 100 * (flow_s - plain_s) / flow_s, "%")
+            # a served deployment's run keeps heartbeats: Prefect then idles up to 1 s at the end
+            served_s = statistics.median(served_times)
+            emit("flow_with_heartbeats_s", served_s, "s", feeds=FEEDS, runs=served_times)
+            emit("prefect_overhead_with_heartbeats_pct", 100 * (served_s - plain_s) / served_s, "%")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import contextlib
 import logging
 import math
-from collections.abc import Callable, Sequence
+import os
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar, cast
 
@@ -13,6 +14,7 @@ from prefect import Task
 from prefect.artifacts import create_markdown_artifact
 from prefect.client.schemas.objects import State, TaskRun
 from prefect.futures import PrefectFuture
+from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
 from prefect.utilities.annotations import quote
@@ -29,6 +31,25 @@ R = TypeVar("R")
 RETRY_JITTER_FACTOR = 0.5
 # a task timeout is a backstop behind the HTTP deadlines, never the first line: leave room
 TIMEOUT_MARGIN_SECONDS = 60.0
+# the user's own choice of flow-run heartbeats wins over one_off_runs()
+HEARTBEAT_VARIABLES = ("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", "PREFECT_RUNNER_HEARTBEAT_FREQUENCY")
+
+
+@contextlib.contextmanager
+def one_off_runs() -> Iterator[None]:
+    """Flow runs started here, in this process, send no heartbeats unless the user asks for them.
+
+    Heartbeats let a Prefect server notice a deployment run whose worker died (`ingest serve`
+    keeps them). A run started by hand in this process has no worker to lose, yet Prefect 3.9
+    joins the heartbeat thread at the end of every flow run, and that thread sleeps in whole
+    seconds: each run waited up to 1 s doing nothing (measured: an empty flow 1.19 s with
+    heartbeats, 0.2 s without; over 50 feeds the Prefect overhead fell from ~21 % to ~1-5 %).
+    """
+    if any(name in os.environ for name in HEARTBEAT_VARIABLES):
+        yield
+        return
+    with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        yield
 
 
 def bounded_runner(settings: Settings) -> ThreadPoolTaskRunner[Any]:

@@ -28,9 +28,11 @@ SettingsFactory = Callable[..., Path]
 @pytest.fixture(scope="session")
 def prefect_harness() -> Iterator[None]:
     """A temporary Prefect API for the whole session (it costs seconds to start)."""
+    from flows.common import one_off_runs
     from prefect.testing.utilities import prefect_test_harness
 
-    with prefect_test_harness(server_startup_timeout=120):
+    # test runs are runs by hand: without heartbeats each flow run ends up to 1 s sooner
+    with prefect_test_harness(server_startup_timeout=120), one_off_runs():
         yield
 
 

@@ -258,3 +258,30 @@ def test_feeds_in_groups_store_the_same_as_one_group(make_settings: SettingsFact
     assert set(load_states(settings.state_path)) == {f.id for f in load_feeds(settings.feeds_path)}
     second = ingest_feeds(settings_path=str(path))
     assert (second.feeds_not_modified, second.documents_new, second.events_written) == (3, 0, 0)
+
+
+def test_runs_by_hand_skip_heartbeats_unless_the_user_sets_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Prefect joins the heartbeat thread at the end of each run: up to 1 s idle per run."""
+    from flows.common import one_off_runs
+    from prefect import flow
+    from prefect.settings import (
+        PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
+        get_current_settings,
+        temporary_settings,
+    )
+
+    @flow(name="heartbeat-probe")
+    def heartbeat_seen_by_the_run() -> int | None:
+        return get_current_settings().flows.heartbeat_frequency
+
+    for name in ("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", "PREFECT_RUNNER_HEARTBEAT_FREQUENCY"):
+        monkeypatch.delenv(name, raising=False)
+    with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: 90}):
+        with one_off_runs():
+            assert heartbeat_seen_by_the_run() is None
+        assert heartbeat_seen_by_the_run() == 90  # restored after
+        monkeypatch.setenv("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", "90")
+        with one_off_runs():
+            assert heartbeat_seen_by_the_run() == 90  # the user's choice wins

@@ -9,6 +9,7 @@ Prefect's temporary local server; `serve` starts a real one (schedules need it).
 
 from __future__ import annotations
 
+import functools
 import os
 import signal
 from collections.abc import Callable, Iterator
@@ -129,9 +130,15 @@ def _show(console: Console, summary: RunSummary) -> None:
     console.print(Markdown(summary.to_markdown()))
 
 
-def _run_flow(console: Console, message: str, call: Callable[[], T]) -> T:
-    with _working(console, message):
-        return call()
+def _run_flow(console: Console, message: str | None, call: Callable[[], T]) -> T:
+    """Run a flow by hand in this process, with a spinner when a message is given."""
+    from flows.common import one_off_runs
+
+    with one_off_runs():
+        if message is None:  # the flow shows a progress bar of its own
+            return call()
+        with _working(console, message):
+            return call()
 
 
 # --- run ---------------------------------------------------------------------------------------
@@ -154,19 +161,29 @@ def run_command(
     """
     config = load_config(settings_path, feeds_path)
     prepare_prefect(config.settings, verbose)
+    _ingest_and_show(_console(), config, settings_path, _absolute(feeds_path), force=force)
+
+
+def _ingest_and_show(
+    console: Console,
+    config: Config,
+    settings_path: str | None,
+    feeds_path: str | None,
+    *,
+    force: bool = False,
+    state_path: str | None = None,
+) -> None:
+    """One `ingest-feeds` run by hand on these feeds, then its summary."""
     from flows.ingest_feeds import ingest_feeds
 
-    console = _console()
-    summary = _run_flow(
-        console,
-        f"ingesting {len(config.feeds)} feeds",
-        lambda: ingest_feeds(
-            settings_path=_settings_path(settings_path),
-            feeds_path=_absolute(feeds_path),
-            force=force,
-        ),
+    call = functools.partial(
+        ingest_feeds,
+        settings_path=_settings_path(settings_path),
+        feeds_path=feeds_path,
+        force=force,
+        state_path=state_path,
     )
-    _show(console, summary)
+    _show(console, _run_flow(console, f"ingesting {len(config.feeds)} feeds", call))
 
 
 # --- demo --------------------------------------------------------------------------------------
@@ -208,32 +225,24 @@ def demo_command(settings_path: str | None, verbose: bool) -> None:
     feeds_path = demo_feeds_path()
     config = load_config(settings_path, str(feeds_path))
     prepare_prefect(config.settings, verbose)
-    from flows.ingest_feeds import ingest_feeds
-
     from ingest.tour import print_tour
 
     console = _console()
-    summary = _run_flow(
-        console,
-        f"ingesting the {len(config.feeds)} demo feeds",
-        lambda: ingest_feeds(
-            settings_path=_settings_path(settings_path),
-            feeds_path=str(feeds_path),
-            state_path=demo_state_path(config.settings),
-        ),
-    )
-    _show(console, summary)
+    state_path = demo_state_path(config.settings)
+    _ingest_and_show(console, config, settings_path, str(feeds_path), state_path=state_path)
     from flows.backfill import backfill
 
     for archive in demo_archives(feeds_path):
         console.print(f"backfilling the bundled archive {archive.name}")
-        summary = backfill(
+        call = functools.partial(
+            backfill,
             path=str(archive),
             settings_path=_settings_path(settings_path),
             source_id=DEMO_ARCHIVE_SOURCE,
             timezone=DEMO_ARCHIVE_TIMEZONE,
             progress=True,
         )
+        summary = _run_flow(console, None, call)
         _show(console, summary)
     print_tour(config.settings, console)
 
@@ -288,15 +297,20 @@ def backfill_command(
     prepare_prefect(settings, verbose)
     from flows.backfill import backfill
 
-    summary = backfill(
-        path=str(Path(path).resolve()),
-        settings_path=_settings_path(settings_path),
-        feed_id=feed_id,
-        source_id=source_id,
-        timezone=timezone,
-        progress=True,
+    console = _console()
+    summary = _run_flow(
+        console,
+        None,
+        lambda: backfill(
+            path=str(Path(path).resolve()),
+            settings_path=_settings_path(settings_path),
+            feed_id=feed_id,
+            source_id=source_id,
+            timezone=timezone,
+            progress=True,
+        ),
     )
-    _show(_console(), summary)
+    _show(console, summary)
 
 
 def _check_backfill_source(

@@ -6,12 +6,15 @@ no tracking parameters), else title + "\\x1f" + the published timestamp. A GUID 
 one fetch gets the link and title appended to its key (then an ordinal if still equal); an exact
 repeat of an earlier entry is rejected as a duplicate. The feed id prefix keeps ids from
 different feeds apart even when publishers reuse GUIDs such as "1", "2", ...
+
+Importing this module adjusts feedparser for speed, never for output (ingest.feedtuning).
 """
 
 from __future__ import annotations
 
 import calendar
 import hashlib
+import io
 import re
 import time
 from collections.abc import Mapping, Sequence
@@ -23,8 +26,11 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
 import feedparser
+import feedparser.api
+import feedparser.html
 import feedparser.mixin
 
+from ingest import feedtuning  # noqa: F401  (importing it installs the adjustments)
 from ingest.config import Feed
 from ingest.fetch import FetchResult
 from ingest.htmltext import html_to_line, html_to_text, normalise_lines, plain_to_text
@@ -47,35 +53,6 @@ BAD_CHAR_REF = re.compile(rb"&#([xX][0-9a-fA-F]{1,12}|[0-9]{1,12});")
 SURROGATES = re.compile("[\ud800-\udfff]")
 # C0 and C1 controls except tab and line breaks (normalise_lines handles those)
 CONTROL_CHARS = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
-
-
-def cp1252_table(fixes: Mapping[int, str]) -> str:
-    """A str.translate table as one string: the fixes, identity for every other BMP character.
-
-    Characters past the Basic Multilingual Plane fall off the end (IndexError), which translate
-    reads as "unchanged", so the output is the same as with the fixes dict.
-    """
-    return "".join(fixes.get(code, chr(code)) for code in range(0x10000))
-
-
-def _install_fast_cp1252() -> bool:
-    """Give feedparser a string translate table instead of its 27-key dict (feedparser 6).
-
-    feedparser calls `text.translate(_cp1252)` on every element's text; with a small dict each
-    other character is a failed lookup that raises and clears a KeyError inside CPython.
-    Measured here on state.gov releases (benchmarks/bench_parse.py): 234 us per 5 KB body with
-    the dict, 98 us with the string table, with identical output.
-    """
-    current = getattr(feedparser.mixin, "_cp1252", None)
-    if isinstance(current, str):
-        return True
-    if type(current) is not dict:
-        return False
-    feedparser.mixin._cp1252 = cp1252_table(current)
-    return True
-
-
-FAST_CP1252 = _install_fast_cp1252()
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,8 +127,11 @@ def parse_bytes(
 
 
 def _feedparser(body: bytes, headers: Mapping[str, str] | None) -> Any:
+    # a stream, as feedparser's docs ask for untrusted input: given bytes, feedparser first tries
+    # to open them as a local file name (a body of b"/etc/hosts" would read that file), which
+    # also costs a failed open() per feed
     return feedparser.parse(
-        body,
+        io.BytesIO(body),
         response_headers=dict(headers or {}),
         sanitize_html=False,
         resolve_relative_uris=False,
@@ -311,7 +291,19 @@ def _document(feed: Feed, entry: _Entry, doc_id: str) -> Document:
         published_at=entry.published_at,
         summary=entry.summary,
         language=feed.language,
-    ).with_content_hash()
+        content_hash=_content_hash(entry.title, entry.text),
+    )
+
+
+def _content_hash(title: str | None, text: str) -> str:
+    """records.content_hash_of for our own title and text, whose whitespace is normalised already.
+
+    Titles are one line and texts lines joined by "\\n", each stripped with single spaces, so
+    content_hash_of's `" ".join(s.split())` is a newline replacement (it split a 5 KB text into
+    ~800 words for nothing).
+    """
+    normalised = (title or "").replace("\n", " ") + "\x1f" + text.replace("\n", " ")
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()[:32]
 
 
 def _field(item: Any, name: str) -> Any:

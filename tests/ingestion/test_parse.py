@@ -290,7 +290,7 @@ def test_cp1252_fix_up_still_applies_with_the_fast_table(make_feed: MakeFeed) ->
     import feedparser.html
     import feedparser.mixin
 
-    from ingest.parse import FAST_CP1252, cp1252_table
+    from ingest.feedtuning import FAST_CP1252, cp1252_table
 
     assert FAST_CP1252 and isinstance(feedparser.mixin._cp1252, str)
     stock = feedparser.html._cp1252

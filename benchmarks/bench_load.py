@@ -10,7 +10,9 @@ feed state file each time, and reports its size at runs 1, 100 and the last.
 The flow body runs without a Prefect API (the harness of tests/reliability swaps the task
 machinery for plain calls on a bounded pool, see tests/reliability/harness.py): this measures
 the pipeline, not Prefect's server.
-Usage: python benchmarks/bench_load.py [--feeds 300] [--entries 100] [--state-runs 1000]
+With --prefect, part 1 runs the same body inside a real flow run instead (Prefect's task
+machinery and its temporary API server, itself a separate process that is not sampled).
+Usage: python benchmarks/bench_load.py [--feeds 300] [--entries 100] [--state-runs 1000] [--prefect]
 """
 
 from __future__ import annotations
@@ -102,6 +104,11 @@ def main() -> None:
     parser.add_argument("--feeds", type=int, default=300)
     parser.add_argument("--entries", type=int, default=100)
     parser.add_argument("--state-runs", type=int, default=1000)
+    parser.add_argument(
+        "--prefect",
+        action="store_true",
+        help="run inside a real flow run (task machinery, temporary API) instead of plain calls",
+    )
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
@@ -125,6 +132,8 @@ def main() -> None:
         assert server.stdout is not None
         base = server.stdout.readline().strip()
         with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
+            # Prefect reads its settings at import, which comes later: a database of our own
+            os.environ.setdefault("PREFECT_HOME", str(Path(tmp) / "prefect"))
             settings, feeds = _setup(Path(tmp), base, args.feeds)
             _one_big_run(settings, feeds, args)
             _state_cycles(settings, feeds, args.state_runs)
@@ -152,14 +161,30 @@ def _setup(tmp: Path, base: str, count: int) -> tuple[Any, list[Any]]:
     return settings, feeds
 
 
+def _with_prefect(settings: Any, feeds: list[Any]) -> Any:
+    """The flow body inside a real flow run: Prefect's task machinery and its temporary API."""
+    from flows.common import one_off_runs
+    from flows.ingest_feeds import ingest
+    from prefect import flow
+
+    @flow(name="bench-load")
+    def load_run() -> Any:
+        return ingest(settings, feeds, force=True)
+
+    with one_off_runs():
+        return load_run()
+
+
 def _one_big_run(settings: Any, feeds: list[Any], args: argparse.Namespace) -> None:
     from ingest import store
     from reliability.harness import run_pipeline
 
+    if args.prefect:
+        _with_prefect(settings, feeds[:1])  # start the temporary API before sampling
     sampler = Sampler()
     sampler.start()
     started = time.monotonic()
-    summary = run_pipeline(settings, feeds)
+    summary = _with_prefect(settings, feeds) if args.prefect else run_pipeline(settings, feeds)
     seconds = time.monotonic() - started
     sampler.stop()
     documents = store.read_table(settings, "documents", ["doc_id"]).num_rows
@@ -169,9 +194,24 @@ def _one_big_run(settings: Any, feeds: list[Any], args: argparse.Namespace) -> N
     emit("load_documents_stored", documents, "rows", expected=expected)
     emit("load_events_written", summary.events_written, "rows")
     emit("load_stage_seconds", round(seconds, 1), "s", stages=dict(summary.durations))
-    emit("load_peak_rss", round(sampler.peak_rss / 2**20, 1), "MB", target_mb=RSS_TARGET_MB)
+    mode = "prefect" if args.prefect else "flow body without Prefect"
+    emit(
+        "load_peak_rss",
+        round(sampler.peak_rss / 2**20, 1),
+        "MB",
+        target_mb=RSS_TARGET_MB,
+        mode=mode,
+        arrow_pool=_arrow_pool(),
+        feeds_per_group=settings.feeds_per_group,
+    )
     emit("load_peak_threads", sampler.peak_threads, "threads")
     emit("load_peak_inet_sockets", sampler.peak_sockets, "sockets")
+
+
+def _arrow_pool() -> str:
+    import pyarrow as pa
+
+    return str(pa.default_memory_pool().backend_name)
 
 
 def _state_cycles(settings: Any, feeds: list[Any], runs: int) -> None:

@@ -1,8 +1,9 @@
 """The `ingest-feeds` flow: fetch -> parse -> full text -> extract -> store -> refresh views.
 
-One fetch task for the due feeds (it bounds concurrency overall and per host itself), parse
-tasks per batch of feeds, a full-text task per feed that needs pages, an extraction task per
-batch of documents, a task per table write: few task runs, whatever the number of entries.
+Feeds go in groups of `feeds_per_group` (a run holds one group's data at a time). Per group: one
+fetch task (it bounds concurrency overall and per host itself), one parse task, a full-text
+task per feed that needs pages, an extraction task per batch of documents, a task per table
+write: few task runs, whatever the number of entries.
 A feed that fails becomes data (a reject row and its state), the others go on, and the run
 ends `partial`. Feed states are saved only after the rows they cover are written, so a run
 that dies mid-way re-fetches next time instead of skipping what it never stored.
@@ -11,7 +12,6 @@ that dies mid-way re-fetches next time instead of skipping what it never stored.
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -181,28 +181,24 @@ def _parse(
             to_parse.append((feed, result))
         else:
             tally.add(**{f"feeds_{result.status}": 1})
-    # parsing is CPU-bound (threads do not overlap it), so a few batches cost fewer task runs
-    size = max(1, math.ceil(len(to_parse) / max(1, settings.max_concurrency)))
-    futures = [
-        runner.submit(tasks.parse_feeds, {"fetched": quote(to_parse[i : i + size])})
-        for i in range(0, len(to_parse), size)
-    ]
+    # parsing holds the GIL (feedparser's handlers are Python): threads would not overlap it, so
+    # the group's feeds go in one task run, the cheapest in Prefect's per-task costs
+    outcomes = (
+        runner.submit(tasks.parse_feeds, {"fetched": quote(to_parse)}).result() if to_parse else []
+    )
     parsed: list[tuple[Feed, ParsedFeed]] = []
-    for future in futures:
-        for feed_id, outcome, error in future.result():
-            feed = by_id[feed_id]
-            if outcome is None or _is_unreadable(outcome):
-                reason = error or _first_reason(outcome)
-                failed = outcome is None
-                _record_feed_failure(
-                    settings, feed, reason, "parse", harvest, tally, rejected=failed
-                )
-                if outcome is not None:
-                    harvest.rejects.extend(outcome.rejects)
-                continue
-            tally.add(feeds_ok=1, entries_parsed=outcome.entries)
-            harvest.rejects.extend(outcome.rejects)
-            parsed.append((feed, outcome))
+    for feed_id, outcome, error in outcomes:
+        feed = by_id[feed_id]
+        if outcome is None or _is_unreadable(outcome):
+            reason = error or _first_reason(outcome)
+            failed = outcome is None
+            _record_feed_failure(settings, feed, reason, "parse", harvest, tally, rejected=failed)
+            if outcome is not None:
+                harvest.rejects.extend(outcome.rejects)
+            continue
+        tally.add(feeds_ok=1, entries_parsed=outcome.entries)
+        harvest.rejects.extend(outcome.rejects)
+        parsed.append((feed, outcome))
     return parsed
 
 

@@ -79,10 +79,10 @@ class Settings:
     max_check_interval_seconds: int = 6 * 3600
     extract_batch_size: int = 500
     # feeds fetched, extracted and written together: bounds a run's memory (one group's bodies,
-    # documents and records at a time) at the cost of more task runs. Measured on 300 feeds x 100
-    # entries: peak RSS 1,543 MB in one group, 728 MB at 50, 629 MB at 20; on 50 small feeds the
-    # Prefect overhead is ~21% at 50 and ~44% at 20 (benchmarks/bench_load.py, bench_flows.py)
-    feeds_per_group: int = 50
+    # documents and records at a time) at the cost of more task runs (about 7 per group).
+    # Measured on 300 feeds x 100 entries with Arrow on jemalloc (ingest.memory): peak RSS
+    # 489 MB in groups of 20, 620 MB in groups of 50 (benchmarks/bench_load.py)
+    feeds_per_group: int = 20
     row_group_size: int = 100_000
 
 

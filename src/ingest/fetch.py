@@ -108,10 +108,17 @@ _DEADLINE: ContextVar[float | None] = ContextVar("deadline", default=None)
 
 
 class _DeadlineStream(httpcore.NetworkStream):
-    """A connection whose reads and writes never wait past the current request's deadline."""
+    """A connection whose reads and writes never wait past the current request's deadline.
 
-    def __init__(self, inner: httpcore.NetworkStream) -> None:
+    It also runs the current request's peer check before the first byte of each request is
+    written: a pooled keep-alive connection opened for a trusted request (the configured feed
+    URL, which has no check) is otherwise reused unchecked for article pages and redirects on
+    the same origin (reliability finding F9).
+    """
+
+    def __init__(self, inner: httpcore.NetworkStream, checked: object | None = None) -> None:
         self._inner = inner
+        self._checked = checked  # the peer check this connection last passed
 
     def _bounded(self, timeout: float | None) -> float | None:
         deadline = _DEADLINE.get()
@@ -122,10 +129,26 @@ class _DeadlineStream(httpcore.NetworkStream):
             raise httpcore.ReadTimeout("total deadline passed")
         return remaining if timeout is None else min(timeout, remaining)
 
+    def check_peer(self, check: Callable[[str], None] | None) -> None:
+        """Run check on the address this connection reached (once per check, i.e. per request)."""
+        if check is None or check is self._checked:
+            return
+        try:
+            address = self._inner.get_extra_info("server_addr")
+        except OSError as error:  # the peer already hung up
+            raise httpcore.ConnectError(str(error)) from None
+        if not (isinstance(address, tuple) and address):
+            raise httpcore.ConnectError("no peer address for this connection")
+        check(str(address[0]))
+        self._checked = check
+
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
         return self._inner.read(max_bytes, self._bounded(timeout))
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        # a refused peer raises BlockedURL here, before any byte: never httpcore's WriteError,
+        # which httpcore swallows to go on reading a response
+        self.check_peer(_PEER_CHECK.get())
         self._inner.write(buffer, self._bounded(timeout))
 
     def close(self) -> None:
@@ -138,7 +161,7 @@ class _DeadlineStream(httpcore.NetworkStream):
         timeout: float | None = None,
     ) -> httpcore.NetworkStream:
         inner = self._inner.start_tls(ssl_context, server_hostname, self._bounded(timeout))
-        return _DeadlineStream(inner)
+        return _DeadlineStream(inner, self._checked)
 
     def get_extra_info(self, info: str) -> Any:
         return self._inner.get_extra_info(info)
@@ -190,7 +213,10 @@ def _is_ip_literal(host: str) -> bool:
 
 
 class _CheckedBackend(httpcore.NetworkBackend):
-    """Runs the current request's peer check on each new connection, before it is used."""
+    """Runs the current request's peer check on each new connection, before it is used.
+
+    Its streams run the check again for each later request they carry (see _DeadlineStream).
+    """
 
     def __init__(self, inner: httpcore.NetworkBackend) -> None:
         self._inner = inner
@@ -203,20 +229,11 @@ class _CheckedBackend(httpcore.NetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.NetworkStream:
-        stream: httpcore.NetworkStream = _DeadlineStream(
+        stream = _DeadlineStream(
             _connect_resolved(self._inner, host, port, timeout, local_address, socket_options)
         )
-        check = _PEER_CHECK.get()
-        if check is None:
-            return stream
-        try:
-            address = stream.get_extra_info("server_addr")
-            if not (isinstance(address, tuple) and address):
-                raise httpcore.ConnectError(f"no peer address for {host}:{port}")
-            check(str(address[0]))
-        except OSError as error:
-            stream.close()
-            raise httpcore.ConnectError(str(error)) from None
+        try:  # before TLS too: a ClientHello is already traffic to the peer
+            stream.check_peer(_PEER_CHECK.get())
         except BaseException:
             stream.close()
             raise

@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from ingest import store
 from ingest.config import Settings
 
 log = logging.getLogger(__name__)
@@ -141,7 +142,13 @@ def save_states(
         "version": STATE_VERSION,
         "feeds": [_state_to_json(states[k]) for k in sorted(states) if k in kept],
     }
-    handle, temp_name = tempfile.mkstemp(prefix=".feeds-", suffix=".tmp", dir=state_path.parent)
+    # a writer killed before the rename leaves its temp file: the next save removes it
+    store.remove_stale_temp_files(state_path.parent, store.STATE_TEMP_PREFIX, store.TEMP_SUFFIX)
+    handle, temp_name = tempfile.mkstemp(
+        prefix=store.STATE_TEMP_PREFIX + store.temp_owner(),
+        suffix=store.TEMP_SUFFIX,
+        dir=state_path.parent,
+    )
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             json.dump(payload, out, indent=1, sort_keys=True)

@@ -7,20 +7,30 @@ name no reader matches (`_tmp-*.tmp`) and renamed into place, so readers never s
 FileSystem; on object stores a single PUT is already atomic, so files are written in place.
 
 Idempotency (the key in `schemas.TABLE_KEYS`): a document is skipped when its content_hash equals
-the latest stored version of its doc_id; a document's events are skipped when their version
-(doc_id, content_hash, extractor_version) is stored and their content_hash is the document's
-current one (a version is written whole or not at all, so a document's current events share one
-load_id, and the loads they replace are listed in `superseded`); rejects are skipped when their
-reject_id exists (first sighting kept; per-run counts live in `loads`); loads are skipped when
-their load_id exists. A release whose text reverts to an earlier one is written again and becomes
-the newest version; re-running an older extractor on the current text adds nothing.
+the latest stored version of its doc_id. Events are skipped row by row: a document's version is
+(doc_id, content_hash, extractor_version), and when it is the latest stored one an event row of
+it is written only if its event_id is not yet among the version's current rows. A version's rows
+go to one file per month partition, so a crash between two renames stores part of them; the
+re-run then writes exactly the missing rows (the version's current rows may thus span two loads,
+neither superseded). A new version lists the loads it replaces in `superseded` before its rows
+are written. Rejects are skipped when their reject_id exists (first sighting kept; per-run counts
+live in `loads`); loads are skipped when their load_id exists. A release whose text reverts to an
+earlier one is written again and becomes the newest version; re-running an older extractor on
+the current text adds nothing.
+
+Temporary files carry their writer's pid and host (`_tmp-<pid>-<host>-<random>.tmp`): writes
+and compaction remove those whose writer is gone, or that are older than TEMP_MAX_AGE_SECONDS.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
+import logging
 import os
+import socket
+import time
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -36,6 +46,7 @@ import pyarrow.parquet as pq
 
 from ingest.config import Settings
 from ingest.errors import StoreError
+from ingest.memory import use_returning_allocator
 from ingest.records import Document, EventRecord, Reject
 from ingest.schemas import (
     DOCUMENTS,
@@ -50,12 +61,22 @@ from ingest.schemas import (
 )
 
 COMPRESSION = "zstd"
+# before the first Arrow buffer: a run in feed groups must give each group's buffers back
+ARROW_ALLOCATOR = use_returning_allocator()
 TEMP_PREFIX = "_tmp-"
 PARTITIONING = ds.partitioning(pa.schema([(PARTITION_COLUMN, pa.string())]), flavor="hive")
 UNKNOWN_MONTH = "unknown"
 SCHEMA_FILE = "_schema.parquet"
 WRITE_THREADS = 2 * (os.cpu_count() or 1)  # files wait on fsync as much as on the CPU
 MARTS_DIR = "_marts"  # materialized aggregates; `_` keeps them out of every table's listing
+# a temporary file this old is an orphan whoever wrote it: a live writer keeps writing to its
+# file (mtime moves) and renames it within seconds of the last write
+TEMP_MAX_AGE_SECONDS = 3600.0
+TEMP_SUFFIX = ".tmp"
+STATE_TEMP_PREFIX = ".feeds-"  # ingest.state's temporary state files, beside state_path
+SERVING_TEMP_INFIX = ".tmp-"  # ingest.warehouse's serving file builds: <serving name>.tmp-...
+
+log = logging.getLogger(__name__)
 
 
 def new_load_id(now: datetime) -> str:
@@ -159,6 +180,8 @@ def mart_uri(settings: Settings, name: str) -> str:
 def write_mart(settings: Settings, name: str, table: pa.Table) -> None:
     """Replace a materialized mart's file in one step (readers see the old or the new file)."""
     fs, root = filesystem(settings)
+    if isinstance(fs, pafs.LocalFileSystem):
+        remove_stale_temp_files(Path(root, MARTS_DIR), TEMP_PREFIX, TEMP_SUFFIX)
     _write_file(fs, f"{root}/{MARTS_DIR}", f"{name}.parquet", table, settings)
 
 
@@ -301,36 +324,107 @@ def write_events(
 
 def write_events_table(settings: Settings, table: pa.Table, load_id: str) -> int:
     """`write_events` for rows already in the EVENTS schema (bulk loads, benchmarks)."""
-    table = _distinct(table.select(EVENTS.names), ("event_id", "content_hash", "extractor_version"))
-    existing = _read_matching(
-        settings,
-        "events",
-        ["doc_id", "content_hash", "extractor_version", "extracted_at", "load_id"],
-        "doc_id",
-        pc.unique(table.column("doc_id")),
-    )
-    table = _drop_stored_versions(table, existing)
+    table = _distinct(table.select(EVENTS.names), EVENT_ROW_KEY)
+    doc_ids = pc.unique(table.column("doc_id"))
+    existing = _read_matching(settings, "events", list(_STORED_EVENT_COLUMNS), "doc_id", doc_ids)
+    superseded = SUPERSEDED.empty_table().select(["doc_id", "load_id"])
+    if existing.num_rows:
+        superseded = _read_matching(
+            settings, "superseded", ["doc_id", "load_id"], "doc_id", doc_ids
+        )
+    table, replaced = _new_event_rows(table, existing, superseded)
     if table.num_rows == 0:
         return 0
     # superseded first: a crash in between leaves the document without current events (the
     # re-run writes them), never with two current versions
-    _supersede(settings, existing, pc.unique(table.column("doc_id")), load_id)
+    _supersede(settings, replaced, superseded, load_id)
     return _write(settings, "events", table, load_id)
 
 
-def _supersede(settings: Settings, existing: pa.Table, doc_ids: pa.Array, load_id: str) -> None:
-    """Mark every stored load of these documents as superseded by `load_id`."""
-    older = existing.filter(pc.is_in(existing.column("doc_id"), value_set=doc_ids))
-    if older.num_rows == 0:
+# what identifies one stored event row version, and what a write reads of the stored rows
+EVENT_ROW_KEY = ("event_id", "content_hash", "extractor_version")
+_STORED_EVENT_COLUMNS = (
+    "doc_id",
+    "event_id",
+    "content_hash",
+    "extractor_version",
+    "extracted_at",
+    "load_id",
+)
+
+
+def _new_event_rows(
+    table: pa.Table, existing: pa.Table, superseded: pa.Table
+) -> tuple[pa.Table, set[tuple[str, str]]]:
+    """The event rows to write, and the stored (doc_id, load_id) pairs they supersede.
+
+    Per document, by the version (content_hash, extractor_version) of its new rows:
+    - the latest stored version: only rows whose event_id is not among the version's current
+      (not superseded) rows are written, nothing is superseded. This completes a version a
+      crash stored in part (some month files renamed, others not); run again, it adds nothing.
+    - stored, not the latest, same text as the latest (another extractor): nothing is written.
+    - not stored, or a text the document reverts to: every row is written and every stored
+      load of the document is superseded.
+    """
+    if existing.num_rows == 0 or table.num_rows == 0:
+        return table, set()
+    latest = _latest_versions(existing, "extracted_at")
+    gone = set(_rows(superseded, ("doc_id", "load_id")))
+    stored_columns = ("doc_id", "event_id", "content_hash", "extractor_version", "load_id")
+    stored = list(_rows(existing, stored_columns))
+    versions = {(doc_id, content, extractor) for doc_id, _, content, extractor, _ in stored}
+    current_rows = {
+        (doc_id, event_id, content, extractor)
+        for doc_id, event_id, content, extractor, load in stored
+        if (doc_id, load) not in gone
+    }
+    keep: list[bool] = []
+    replaced_docs: set[str] = set()
+    for doc_id, event_id, content, extractor in _rows(
+        table, ("doc_id", "event_id", "content_hash", "extractor_version")
+    ):
+        newest = latest.get(doc_id)
+        if newest == (content, extractor):  # the current version: complete it
+            keep.append((doc_id, event_id, content, extractor) not in current_rows)
+        elif (doc_id, content, extractor) in versions and newest and newest[0] == content:
+            keep.append(False)  # another stored extractor version of the current text
+        else:  # a new version, or a text the document reverts to
+            keep.append(True)
+            replaced_docs.add(doc_id)
+    rows = table.filter(pa.array(keep, pa.bool_()))
+    written = set(rows.column("doc_id").to_pylist())
+    replaced = {
+        (doc_id, load)
+        for doc_id, _, content, extractor, load in stored
+        if doc_id in written
+        and (doc_id in replaced_docs or latest.get(doc_id) != (content, extractor))
+    }
+    return rows, replaced
+
+
+def _rows(table: pa.Table, columns: tuple[str, ...]) -> Iterator[tuple[Any, ...]]:
+    return zip(*(table.column(c).to_pylist() for c in columns), strict=True)
+
+
+def _supersede(
+    settings: Settings, pairs: set[tuple[str, str]], known: pa.Table, load_id: str
+) -> None:
+    """Mark stored (doc_id, load_id) pairs as superseded by `load_id` (once per pair)."""
+    pairs = pairs - set(_rows(known, ("doc_id", "load_id")))
+    if not pairs:
         return
-    pairs = _distinct(older.select(["doc_id", "load_id"]), ("doc_id", "load_id"))
-    pairs = pairs.append_column("superseded_by", pa.array([load_id] * pairs.num_rows))
-    now = pa.array([datetime.now(UTC)] * pairs.num_rows, pa.timestamp("us", tz="UTC"))
-    pairs = pairs.append_column("superseded_at", now)
-    known = _read_matching(settings, "superseded", ["doc_id", "load_id"], "doc_id", doc_ids)
-    if known.num_rows:
-        pairs = pairs.join(known, ["doc_id", "load_id"], join_type="left anti")
-    _write(settings, "superseded", pairs.select(SUPERSEDED.names), load_id)
+    ordered = sorted(pairs)
+    now = datetime.now(UTC)
+    table = pa.table(
+        {
+            "doc_id": [doc_id for doc_id, _ in ordered],
+            "load_id": [load for _, load in ordered],
+            "superseded_by": [load_id] * len(ordered),
+            "superseded_at": pa.array([now] * len(ordered), pa.timestamp("us", tz="UTC")),
+        },
+        schema=SUPERSEDED,
+    )
+    _write(settings, "superseded", table, load_id)
 
 
 def write_rejects(
@@ -384,34 +478,6 @@ def _distinct(table: pa.Table, keys: tuple[str, ...]) -> pa.Table:
     return table.take(first.sort_by("_row_min").column("_row_min"))
 
 
-def _drop_stored_versions(table: pa.Table, existing: pa.Table) -> pa.Table:
-    """Drop event rows whose version is stored, unless they bring back an older document text.
-
-    A version is (doc_id, content_hash, extractor_version). Re-running any extractor on the
-    current text adds nothing, so the newest extractor_version stays current; a release whose
-    text reverts to an earlier one is written again and becomes current.
-    """
-    if existing.num_rows == 0 or table.num_rows == 0:
-        return table
-    latest = _latest_versions(existing, "extracted_at")
-    stored = set(
-        zip(
-            existing.column("doc_id").to_pylist(),
-            existing.column("content_hash").to_pylist(),
-            existing.column("extractor_version").to_pylist(),
-            strict=True,
-        )
-    )
-    keys = zip(
-        table.column("doc_id").to_pylist(),
-        table.column("content_hash").to_pylist(),
-        table.column("extractor_version").to_pylist(),
-        strict=True,
-    )
-    keep = [key not in stored or latest.get(key[0], ("",))[0] != key[1] for key in keys]
-    return table.filter(pa.array(keep, pa.bool_()))
-
-
 def _drop_current_versions(
     table: pa.Table, latest: dict[str, tuple[str, ...]], version_columns: tuple[str, ...]
 ) -> pa.Table:
@@ -426,9 +492,11 @@ def _drop_current_versions(
 
 def _write(settings: Settings, name: str, table: pa.Table, load_id: str) -> int:
     """Write rows as one new file per month partition; returns the number of rows written."""
+    fs, root = filesystem(settings)
+    if isinstance(fs, pafs.LocalFileSystem):
+        remove_stale_temp_files(Path(root, name), TEMP_PREFIX, TEMP_SUFFIX, recursive=True)
     if table.num_rows == 0:
         return 0
-    fs, root = filesystem(settings)
     months = _month_keys(table, PARTITION_TIME_COLUMNS[name])
     keyed = table.select(list(SORT_COLUMNS[name])).append_column("_month", months)
     sort_keys = [("_month", "ascending")] + [(c, "ascending") for c in SORT_COLUMNS[name]]
@@ -479,7 +547,7 @@ def _write_file(
         if not isinstance(fs, pafs.LocalFileSystem):
             _write_parquet(table, final, fs, settings)  # one PUT: atomic on object stores
             return
-        temporary = f"{directory}/{TEMP_PREFIX}{uuid.uuid4().hex}.tmp"
+        temporary = f"{directory}/{TEMP_PREFIX}{temp_owner()}{uuid.uuid4().hex}{TEMP_SUFFIX}"
         try:
             with open(temporary, "wb") as handle:
                 _write_parquet(table, handle, None, settings)
@@ -582,8 +650,12 @@ def compact(settings: Settings) -> dict[str, Any]:
 
     The merged file is renamed into place before its inputs are deleted, so every row stays
     readable throughout; for that instant a row exists twice, which the staging views' key
-    dedup hides. Files written while compaction runs are left for the next run.
+    dedup hides. Files written while compaction runs are left for the next run. Orphaned
+    temporary files (see sweep_temp_files) are removed first.
     """
+    removed = sweep_temp_files(settings)
+    if removed:
+        log.info("compaction removed %d orphaned temporary file(s)", removed)
     fs, root = filesystem(settings)
     report: dict[str, Any] = {}
     for name, schema in TABLES.items():
@@ -615,3 +687,100 @@ def _partitions(fs: pafs.FileSystem, table_dir: str) -> Iterator[tuple[str, list
     for path in _data_files(fs, table_dir):
         by_directory.setdefault(path.rsplit("/", 1)[0], []).append(path)
     yield from sorted(by_directory.items())
+
+
+# --- orphaned temporary files ----------------------------------------------------------------
+# A writer killed between creating its temporary file and renaming it (kill -9, OOM, power) leaves
+# the file behind; no reader sees it (the names match no glob), but nothing else would remove it.
+
+
+@functools.cache
+def _host_tag() -> str:
+    """Names this host's process namespace: a pid in a temp name is only judged where it ran."""
+    parts = [socket.gethostname()]
+    with contextlib.suppress(OSError):  # a reboot or another pid namespace reuses pids
+        parts.append(Path("/proc/sys/kernel/random/boot_id").read_text().strip())
+        parts.append(os.readlink("/proc/self/ns/pid"))
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:12]
+
+
+def temp_owner() -> str:
+    """`<pid>-<host tag>-`: what a temporary file name starts with after its prefix."""
+    return f"{os.getpid()}-{_host_tag()}-"
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
+
+
+def temp_is_stale(owner_and_rest: str, age_seconds: float) -> bool:
+    """May a temporary file (its name after the prefix, and its age) be removed?
+
+    Yes when it is older than TEMP_MAX_AGE_SECONDS, or when it names a writer process of this
+    host that no longer exists (a dead writer renames nothing). A file of a live process, of
+    another host, or without an owner (older names) is kept until it is old.
+    """
+    if age_seconds > TEMP_MAX_AGE_SECONDS:
+        return True
+    pid, _, rest = owner_and_rest.partition("-")
+    host, _, _ = rest.partition("-")
+    if not pid.isdigit() or host != _host_tag():
+        return False
+    return int(pid) != os.getpid() and not _pid_alive(int(pid))
+
+
+def remove_stale_temp_files(
+    directory: str | os.PathLike[str], prefix: str, suffix: str = "", recursive: bool = False
+) -> int:
+    """Remove the stale temporary files `<prefix>...<suffix>` in a local directory; the count."""
+    removed = 0
+    now = time.time()
+    for folder, names in _listing(directory, recursive):
+        for name in names:
+            if not (name.startswith(prefix) and name.endswith(suffix)):
+                continue
+            path = os.path.join(folder, name)
+            try:
+                if temp_is_stale(name[len(prefix) :], now - os.stat(path).st_mtime):
+                    os.remove(path)
+                    removed += 1
+            except FileNotFoundError:
+                continue  # renamed into place or removed meanwhile
+            except OSError as error:
+                log.warning("cannot remove temporary file %s: %s", path, error)
+    return removed
+
+
+def _listing(directory: str | os.PathLike[str], recursive: bool) -> Iterator[tuple[str, list[str]]]:
+    """(folder, file names) of a directory, or of its whole tree; nothing when it is missing."""
+    if recursive:
+        for folder, _, names in os.walk(directory):
+            yield folder, names
+        return
+    try:
+        yield os.fspath(directory), [e.name for e in os.scandir(directory) if e.is_file()]
+    except (FileNotFoundError, NotADirectoryError):
+        return
+
+
+def sweep_temp_files(settings: Settings) -> int:
+    """Remove every stale temporary file of ours: Parquet, feed state, serving file builds.
+
+    Safe at any time, also while other runs write (see temp_is_stale); compaction calls it,
+    and a run may call it when it starts. Returns the number of files removed.
+    """
+    removed = 0
+    fs, root = filesystem(settings)
+    if isinstance(fs, pafs.LocalFileSystem):  # object stores get whole files in one PUT
+        removed += remove_stale_temp_files(root, TEMP_PREFIX, TEMP_SUFFIX, recursive=True)
+    state = Path(settings.state_path).expanduser()
+    removed += remove_stale_temp_files(state.parent, STATE_TEMP_PREFIX, TEMP_SUFFIX)
+    serving = Path(settings.serving_path).expanduser()
+    removed += remove_stale_temp_files(serving.parent, serving.name + SERVING_TEMP_INFIX)
+    return removed

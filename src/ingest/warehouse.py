@@ -199,15 +199,20 @@ def refresh_serving_file(settings: Settings, force: bool = False) -> bool:
     Materialized marts are recomputed when the data changed; the file is rebuilt only when a
     view's definition or the data location changed (or when forced).
     """
+    target = Path(settings.serving_path)
+    # builds killed before their rename leave `<name>.tmp-*` files (and their .wal) behind
+    store.remove_stale_temp_files(target.parent, target.name + store.SERVING_TEMP_INFIX)
     views = load_views()
     wanted = fingerprint(settings, views)
     store.ensure_schema_files(settings)
     refresh_marts(settings, force)
     if not force and _built_fingerprint(settings.serving_path) == wanted:
         return False
-    target = Path(settings.serving_path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f"{target.name}.tmp-{uuid.uuid4().hex}")
+    owner = store.temp_owner()
+    temporary = target.with_name(
+        f"{target.name}{store.SERVING_TEMP_INFIX}{owner}{uuid.uuid4().hex}"
+    )
     try:
         _build(temporary, settings, views, wanted)
         os.replace(temporary, target)  # open readers keep the old inode

@@ -11,7 +11,7 @@ trial cost the run itself, not the ~8 s of imports and gazetteer loading a fresh
 needs.
 
 crash_at names a deterministic kill point (the child kills itself with SIGKILL there): see
-CRASH_POINTS.
+CRASH_POINTS and CRASH_POINTS_WITH_ARGUMENT ("events-month=2022-08", "rename=_tmp-").
 """
 
 from __future__ import annotations
@@ -74,6 +74,42 @@ def _kill_on_entry(module: Any, name: str) -> None:
     setattr(module, name, dies)
 
 
+def _kill_at_events_month(month: str) -> None:
+    """Die when the events write reaches the file of `month`, the earlier months renamed (F7).
+
+    One write thread: partitions are then written in ascending month order, one after the other.
+    """
+    write_file = store._write_file
+    store.WRITE_THREADS = 1
+
+    def dies_at_month(fs: Any, directory: str, *args: Any, **kwargs: Any) -> Any:
+        if directory.endswith(f"/events/month={month}"):
+            _die()
+        return write_file(fs, directory, *args, **kwargs)
+
+    store._write_file = dies_at_month
+
+
+def _kill_at_rename(marker: str) -> None:
+    """Die instead of the first rename of a temporary file whose name holds marker (F8)."""
+    replace = os.replace
+
+    def dies_at_rename(source: Any, target: Any, *args: Any, **kwargs: Any) -> Any:
+        if marker in os.path.basename(os.fspath(source)):
+            _die()
+        return replace(source, target, *args, **kwargs)
+
+    os.replace = dies_at_rename  # the child dies anyway: no need to restore it
+
+
+# points taking an argument, written "<name>=<argument>"
+CRASH_POINTS_WITH_ARGUMENT = {
+    # events of the months before <YYYY-MM> renamed into place, that month's file not (F7)
+    "events-month": _kill_at_events_month,
+    # a Parquet (`_tmp-`), state (`.feeds-`) or serving file (`.duckdb.tmp-`) temp not renamed
+    "rename": _kill_at_rename,
+}
+
 CRASH_POINTS = {
     # documents stored, their events not yet
     "after-documents": lambda: _kill_between("write_documents", "write_events"),
@@ -91,8 +127,12 @@ def _child(job: dict[str, Any]) -> None:
     feeds = [
         Feed(**{**feed, "allowed_domains": tuple(feed["allowed_domains"])}) for feed in job["feeds"]
     ]
-    if job.get("crash_at"):
-        CRASH_POINTS[job["crash_at"]]()
+    point = job.get("crash_at")
+    if point and "=" in point:
+        name, argument = point.split("=", 1)
+        CRASH_POINTS_WITH_ARGUMENT[name](argument)
+    elif point:
+        CRASH_POINTS[point]()
     run_pipeline(settings, feeds, force=False)
 
 

@@ -208,3 +208,97 @@ def test_random_kills_landed_inside_runs() -> None:
     if len(KILLS) < 4:
         pytest.skip("needs the random trials of this module")
     assert sum(killed for _, killed in KILLS) >= len(KILLS) // 2, KILLS
+
+
+# --- F7: one document's events in two month files -----------------------------------------------
+
+# corpus items 38..45: item 42 (a visit on 2 August, a meeting dated by its July release, another
+# meeting on 6 August) has events in two month partitions
+SPAN_ITEMS = (38, 8)
+
+
+def _event_months(root: Path) -> dict[str, set[str]]:
+    """doc_id -> the month partitions holding its stored event rows (read file by file)."""
+    months: dict[str, set[str]] = {}
+    for path in store.data_files(fault_settings(root), "events"):
+        month = Path(path).parent.name.removeprefix("month=")
+        for doc_id in pq.read_table(path, columns=["doc_id"]).column("doc_id").to_pylist():
+            months.setdefault(doc_id, set()).add(month)
+    return months
+
+
+def _event_ids(root: Path, doc_id: str) -> list[str]:
+    events = store.read_table(fault_settings(root), "events", ["doc_id", "event_id"]).to_pylist()
+    return [e["event_id"] for e in events if e["doc_id"] == doc_id]
+
+
+@dataclasses.dataclass(frozen=True)
+class Spanning:
+    feeds: list[dict[str, Any]]
+    expected: dict[str, Any]  # the tables of a clean run
+    doc_id: str  # a document with events in two months
+    events: int  # how many events it has
+    month: str  # its last month
+
+
+@pytest.fixture(scope="module")
+def spanning(
+    driver: Driver, served: tuple[FaultServer, list[dict[str, Any]]], tmp_path_factory: Any
+) -> Spanning:
+    server = served[0]
+    server.route("/span.xml", Route(body=corpus_feed(*SPAN_ITEMS, "span")))
+    feeds = [dataclasses.asdict(make_feed("span", server.url("/span.xml")))]
+    root = tmp_path_factory.mktemp("span-baseline")
+    assert driver.run(_job(root, feeds)) == (0, False)
+    spans = {doc: months for doc, months in _event_months(root).items() if len(months) > 1}
+    assert spans, "no document of the feed has events in two months: pick other corpus items"
+    doc_id, months = sorted(spans.items())[0]
+    return Spanning(feeds, _tables(root), doc_id, len(_event_ids(root, doc_id)), max(months))
+
+
+@pytest.mark.slow
+def test_kill_between_the_month_files_of_one_document_then_rerun_equals_clean_run(
+    driver: Driver, spanning: Spanning, tmp_path: Path
+) -> None:
+    """F7: the crash stores part of a document version's events; the re-run adds the rest."""
+    crash_at = f"events-month={spanning.month}"
+    status, _ = driver.run(_job(tmp_path, spanning.feeds, crash_at=crash_at))
+    assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
+    stored = _event_ids(tmp_path, spanning.doc_id)
+    assert 0 < len(stored) < spanning.events, "the kill did not split the document's events"
+    with reported("kill-9-between-event-month-files", lambda: _lost(tmp_path, spanning.expected)):
+        tables = _restart_and_compare(driver, tmp_path, spanning.feeds)
+        _assert_same(tables, spanning.expected, f"killed at {crash_at}")
+
+
+# --- F8: temporary files of a killed writer ------------------------------------------------------
+
+# the crash point's marker -> where the temporary file it leaves lies (glob under the run's root)
+ORPHANS = {
+    "_tmp-": "data/**/_tmp-*.tmp",  # a Parquet file of the tables
+    ".feeds-": "state/.feeds-*.tmp",  # the feed state
+    "ingest.duckdb.tmp-": "ingest.duckdb.tmp-*",  # the serving file
+}
+
+
+def _temp_files(root: Path) -> list[Path]:
+    return sorted(path for pattern in ORPHANS.values() for path in root.glob(pattern))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("marker", sorted(ORPHANS))
+def test_the_temporary_files_of_a_killed_run_are_removed_by_the_next_run(
+    driver: Driver,
+    served: tuple[FaultServer, list[dict[str, Any]]],
+    baseline: tuple[dict[str, Any], float],
+    tmp_path: Path,
+    marker: str,
+) -> None:
+    status, _ = driver.run(_job(tmp_path, served[1], crash_at=f"rename={marker}"))
+    assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
+    orphans = list(tmp_path.glob(ORPHANS[marker]))
+    assert orphans, f"the kill left no {marker} file"
+    with reported(f"kill-9-orphaned-temp-{marker.strip('_.-')}"):
+        tables = _restart_and_compare(driver, tmp_path, served[1])
+        assert _temp_files(tmp_path) == [], "temporary files of the killed run are still there"
+        _assert_same(tables, baseline[0], f"killed at the rename of a {marker} file")

@@ -217,3 +217,36 @@ def test_a_feed_on_a_private_host_may_fetch_its_own_pages(
     assert summary.status == "ok", summary.failures
     text = store.read_table(settings, "documents", ["text"]).column("text").to_pylist()[0]
     assert "teaser" not in text and len(text) > 200
+
+
+def test_a_pooled_feed_connection_is_checked_again_for_article_pages(
+    internet: FakeInternet, fault_server: FaultServer, tmp_path: Path
+) -> None:
+    """F9: the feed URL is trusted (no peer check), but its keep-alive connection is not.
+
+    The feed host resolves public and its connections reach 127.0.0.1 (a rebinding name). The
+    article page on the same origin would reuse the feed's pooled connection: it must be
+    refused before its request is written, not after the response headers came back.
+    """
+    port = _port(fault_server)
+    fault_server.route(
+        "/secret-page", Route(body=b"<html>internal</html>", content_type="text/html")
+    )
+    body = rss([_summary_item(311, f"http://rebind.example:{port}/secret-page")])
+    fault_server.route("/feed.xml", Route(body=body))
+    feed = make_feed(
+        "pooled",
+        f"http://rebind.example:{port}/feed.xml",
+        full_text="auto",
+        allowed_domains=("example",),
+    )
+    settings = fault_settings(tmp_path / "warehouse")
+    with reported("ssrf-pooled-connection-reused-for-a-page"):
+        summary = run_pipeline(settings, [feed])
+
+        assert summary.feeds_ok == 1 and summary.documents_new == 1
+        refused = _rejects(settings, "article")
+        assert refused and "not public" in refused[0]["reason"], refused
+        assert fault_server.requests_to("/secret-page") == []
+        # the page went to the feed's connection, not a new one (else this tests F5 again)
+        assert len(internet.attempts) == 1, internet.attempts

@@ -10,7 +10,8 @@ superseded as (
 ),
 
 current_events as (
-    -- a load writes a document's version whole; when a newer version is written, the older
+    -- a document version's rows are written by one load, or by two when a crash split them
+    -- (the re-run adds only the missing rows); when a newer version is written, the older
     -- loads of that doc_id are listed in `superseded` first
     select events.*
     from events

@@ -1,0 +1,41 @@
+"""Arrow's allocator: jemalloc when the build has it, the user's ARROW_DEFAULT_MEMORY_POOL wins."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pyarrow as pa
+import pytest
+
+PROBE = "import ingest.store, pyarrow as pa; print(pa.default_memory_pool().backend_name)"
+
+
+def backend_after_importing_the_store(**env: str) -> str:
+    environment = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        env={**environment, **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout.strip()
+
+
+def jemalloc_available() -> bool:
+    try:
+        pa.jemalloc_memory_pool()
+    except NotImplementedError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not jemalloc_available(), reason="this pyarrow has no jemalloc")
+def test_the_store_allocates_from_jemalloc() -> None:
+    assert backend_after_importing_the_store() == "jemalloc"
+
+
+def test_the_users_choice_of_pool_wins() -> None:
+    assert backend_after_importing_the_store(ARROW_DEFAULT_MEMORY_POOL="system") == "system"

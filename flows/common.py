@@ -22,6 +22,7 @@ from prefect.utilities.annotations import quote
 from flows import tasks
 from ingest.config import Settings
 from ingest.extract import extract
+from ingest.memory import give_back_unused
 from ingest.records import Document, EventRecord, Reject
 from ingest.summary import RunSummary, Tally
 
@@ -178,6 +179,7 @@ def write_tables(
         params = {**common, "documents": quote(documents), "fetched_at": at}
         runner.submit(documents_task, params).result()
     tally.add(events_written=events_written, rejects_written=rejects_written)
+    give_back_unused()  # the group's tables are gone: the next group starts from what is in use
 
 
 def finish(settings: Settings, tally: Tally, error: BaseException | None = None) -> RunSummary:

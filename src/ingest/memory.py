@@ -4,24 +4,39 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 
-import pyarrow as pa
-
-# the user's (or the platform's) explicit choice, read by pyarrow itself at import
-POOL_VARIABLE = "ARROW_DEFAULT_MEMORY_POOL"
+POOL_VARIABLE = "ARROW_DEFAULT_MEMORY_POOL"  # read once by Arrow's C++ when pyarrow loads
+RETURNING_POOL = "jemalloc"
 
 
-def use_returning_allocator() -> str:
-    """Allocate Arrow buffers from jemalloc when this pyarrow has it; return the backend in use.
+def prefer_returning_allocator() -> None:
+    """Have Arrow allocate from jemalloc, unless the user chose a pool (or Windows: none there).
 
     pyarrow's default on Linux is mimalloc, which keeps freed pages in the heap of the thread
     that freed them. Our Parquet writes run on worker threads, so every group of feeds left its
-    buffers behind and a run's resident memory crept up group after group. Measured on 300
-    feeds x 100 entries in groups of 20 (benchmarks/bench_load.py): peak RSS 625 MB with
-    mimalloc, 489 MB with jemalloc, which returns freed pages after a short decay.
+    buffers behind and a run's resident memory crept up group after group. Measured on 100
+    feeds x 100 entries in groups of 20 (the body of benchmarks/bench_load.py): peak RSS 538 MB
+    with mimalloc, 448 MB with jemalloc. Arrow's C++ reads the choice when pyarrow loads, so
+    this runs on `import ingest`; when pyarrow is already loaded, only the pool that pyarrow's
+    own Python calls use can still change (measured: about half the gain).
     """
-    if POOL_VARIABLE not in os.environ:
-        # a pyarrow built without jemalloc (e.g. Windows wheels) keeps its default
-        with contextlib.suppress(NotImplementedError):
+    if sys.platform == "win32" or POOL_VARIABLE in os.environ:
+        return
+    os.environ[POOL_VARIABLE] = RETURNING_POOL
+    if "pyarrow" in sys.modules:
+        import pyarrow as pa
+
+        with contextlib.suppress(NotImplementedError):  # a build without jemalloc
             pa.set_memory_pool(pa.jemalloc_memory_pool())
-    return str(pa.default_memory_pool().backend_name)
+
+
+def give_back_unused() -> None:
+    """Return the pool's freed pages to the system now rather than after the allocator's decay.
+
+    Called after each feed group's writes, so the next group starts from what is in use
+    (jemalloc's purge covers every arena, whichever thread freed the memory).
+    """
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()

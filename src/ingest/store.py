@@ -46,7 +46,6 @@ import pyarrow.parquet as pq
 
 from ingest.config import Settings
 from ingest.errors import StoreError
-from ingest.memory import use_returning_allocator
 from ingest.records import Document, EventRecord, Reject
 from ingest.schemas import (
     DOCUMENTS,
@@ -61,8 +60,6 @@ from ingest.schemas import (
 )
 
 COMPRESSION = "zstd"
-# before the first Arrow buffer: a run in feed groups must give each group's buffers back
-ARROW_ALLOCATOR = use_returning_allocator()
 TEMP_PREFIX = "_tmp-"
 PARTITIONING = ds.partitioning(pa.schema([(PARTITION_COLUMN, pa.string())]), flavor="hive")
 UNKNOWN_MONTH = "unknown"

@@ -39,3 +39,13 @@ def test_the_store_allocates_from_jemalloc() -> None:
 
 def test_the_users_choice_of_pool_wins() -> None:
     assert backend_after_importing_the_store(ARROW_DEFAULT_MEMORY_POOL="system") == "system"
+
+
+@pytest.mark.skipif(not jemalloc_available(), reason="this pyarrow has no jemalloc")
+def test_pyarrow_loaded_first_still_gets_jemalloc_for_its_own_calls() -> None:
+    probe = "import pyarrow as pa, ingest; print(pa.default_memory_pool().backend_name)"
+    environment = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+    done = subprocess.run(
+        [sys.executable, "-c", probe], env=environment, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "jemalloc"

@@ -180,7 +180,7 @@ def _one_big_run(settings: Any, feeds: list[Any], args: argparse.Namespace) -> N
     from reliability.harness import run_pipeline
 
     if args.prefect:
-        _with_prefect(settings, feeds[:1])  # start the temporary API before sampling
+        _with_prefect(settings, [])  # start the temporary API before sampling, store nothing
     sampler = Sampler()
     sampler.start()
     started = time.monotonic()

@@ -191,21 +191,32 @@ BODY_RULES: tuple[Rule, ...] = _rules(
 )
 
 # Lines that frame a release rather than report anything: bylines, attribution, "Begin text:".
+# Three shapes, so that the costly comma shapes run only on lines that can be them.
 _FRAME_LINE = re.compile(
     r"^(?:office\s+of\s+the\s+spokesperson|media\s+note|readout|fact\s+sheet"
     # a genre label, maybe numbered or with a date: "Press Release No. 173", "MEDIA ADVISORY"
     r"|(?:press|news|media)\s+(?:release|statement|advisory|note|communiqu[ée])\b[^\n]{0,80}"
     r"|[\d./-]{8,10}\.?|[*#=_-]{3,}"
     r"|the\s+(?:following|below)\s+is\s+attributable\b.*"
-    r"|begin\s+text:?|end\s+text\.?|for\s+immediate\s+release"
-    r"|[^\n]{0,80}?,\s+(?:[\w.’'-]+\s+){0,6}(?:spokesperson|secretary(?:\s+of\s+state)?"
-    r"|minister|ambassador|envoy|president)\s*"
-    # a dateline on its own line: "New Delhi, 05 March 2024", "Brussels, 03/04/2025"
-    r"|(?:[A-Z][\w.’'-]*\s?){1,4}(?:,\s*[A-Z][\w.’'-]*(?:\s[A-Z][\w.’'-]*){0,3})?,\s*"
+    r"|begin\s+text:?|end\s+text\.?|for\s+immediate\s+release)$",
+    re.IGNORECASE,
+)
+# a signature: "Ned Price, Department Spokesperson"
+_SIGNATURE_OFFICE = (
+    r"(?:spokesperson|secretary(?:\s+of\s+state)?|minister|ambassador|envoy|president)\s*$"
+)
+_SIGNATURE_LINE = re.compile(
+    r"^(?:[^\n]{0,80}?,\s+(?:[\w.’'-]+\s+){0,6}" + _SIGNATURE_OFFICE + ")", re.IGNORECASE
+)
+_SIGNATURE_END = re.compile(_SIGNATURE_OFFICE, re.IGNORECASE)  # what a signature must end with
+# a dateline on its own line: "New Delhi, 05 March 2024", "Brussels, 03/04/2025"
+_DATELINE = re.compile(
+    r"^(?:(?:[A-Z][\w.’'-]*\s?){1,4}(?:,\s*[A-Z][\w.’'-]*(?:\s[A-Z][\w.’'-]*){0,3})?,\s*"
     r"(?:\d{1,2}\s+[A-Z][a-z]+\.?\s+\d{4}|[A-Z][a-z]+\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}[/.]\d{1,2}[/.]\d{4})"
     r"\s*[-–—:]?)$",
     re.IGNORECASE,
 )
+_YEAR = re.compile(r"\d{4}")  # every dateline date ends with one
 _FRAME_LINE_MAX = 160  # framing lines are short; longer sentences are never tested
 _TRANSCRIPT = re.compile(r"^(?:QUESTION|MODERATOR|[A-Z][A-Z.’' -]{2,40}):\s", re.MULTILINE)
 _EPIGRAPH = re.compile(r"[\"“‘'–—-]")
@@ -225,7 +236,14 @@ def _is_frame_line(text: str, start: int, end: int) -> bool:
         return False
     if (start > 0 and text[start - 1] != "\n") or (end < len(text) and text[end] != "\n"):
         return False
-    return _FRAME_LINE.match(text[start:end]) is not None
+    line = text[start:end]
+    if _FRAME_LINE.match(line) is not None:
+        return True
+    if "," not in line:
+        return False  # signatures and datelines hold a comma
+    if _SIGNATURE_END.search(line) is not None and _SIGNATURE_LINE.match(line) is not None:
+        return True
+    return _YEAR.search(line) is not None and _DATELINE.match(line) is not None
 
 
 _LEAD = "lead"  # a headline rule whose match leaves the event type to the lead sentences
@@ -336,10 +354,10 @@ def _secondary(
         if same and primary.event_type != "visit":
             continue
         segment = doc.text[spans[i][0] : spans[i][1]]
-        if not _TRIGGER_HINT.search(segment):
-            continue  # one cheap scan rules out most sentences of a long release
+        if not _TRIGGER_HINT.search(segment) or not _names_someone(segment):
+            continue  # two cheap scans rule out most sentences of a long release
         for rule in _WITHIN_TRIP_RULES if same else _SECONDARY_RULES:
-            if rule.pattern.search(segment) and _names_someone(segment):
+            if rule.pattern.search(segment):
                 ordinal = len(found) + 1
                 found.append(_anchor(rule.event_type, doc.text, spans, i, False, ordinal, rule))
                 break

@@ -136,9 +136,12 @@ _SYMBOLS = "|".join(re.escape(s) for s in sorted(CURRENCY_SYMBOLS, key=len, reve
 _WORDS = "|".join(re.escape(w) for w in sorted(CURRENCY_WORDS, key=len, reverse=True))
 # The look-ahead on the first character lets the engine skip most positions cheaply.
 _PREFIX = re.compile(r"(?=[$€£¥₹₩A-Z])(?<![\w$])(?P<cur>" + _SYMBOLS + r")\s?" + _NUM + _SCALE)
-_SUFFIX = re.compile(
-    r"(?=\d)(?<![\w$.,])" + _NUM + _SCALE + r"\s+(?P<word>" + _WORDS + r")\b", re.I
-)
+# Whether any symbol occurs at all: one scan instead of a substring search per symbol.
+_ANY_SYMBOL = re.compile(_SYMBOLS)
+# `_NUM` with its first digit written apart (and checked to start the number: no word character,
+# "$", "." or "," before it), so that the engine jumps from digit to digit through the text.
+_NUM_STARTING = r"(?P<num>\d(?<![\w$.,]\d)(?:\d{0,2}(?:,\d{3})+(?:\.\d+)?|\d*(?:\.\d+)?))"
+_SUFFIX = re.compile(_NUM_STARTING + _SCALE + r"\s+(?P<word>" + _WORDS + r")\b", re.I)
 
 
 def _domain_country(url: str | None) -> str:
@@ -170,9 +173,9 @@ def find_amounts(text: str, url: str | None = None) -> list[AmountMention]:
     """Money amounts in `text`, in text order, with ISO 4217 currency and numeric value."""
     found: list[AmountMention] = []
     # cheap substring checks first: most releases hold no money at all
-    has_symbol = any(symbol in text for symbol in CURRENCY_SYMBOLS)
+    has_symbol = _ANY_SYMBOL.search(text) is not None
     lowered = text.lower()
-    has_word = any(word in lowered for word in CURRENCY_WORDS)
+    has_word = any(map(lowered.__contains__, CURRENCY_WORDS))  # no generator frame per word
     for match in _PREFIX.finditer(text) if has_symbol else ():
         code = CURRENCY_SYMBOLS.get(match.group("cur"))
         value = _value(match)
@@ -336,9 +339,51 @@ TOPIC_LEXICON: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("NATO", ("nato",), r"\bNATO\b"),
     ("defense", ("defen", "military"), r"\bdefen[cs]e cooperation\b|\bmilitary cooperation\b"),
 )
+_LEADING_WORD = re.compile(r"\\b([a-z0-9]+)")  # the text "\b" and a word opening a pattern
+
+
+def _top_level_alternatives(pattern: str) -> list[str]:
+    """`pattern` split at its top-level "|" (not inside groups, classes or after a backslash)."""
+    parts: list[str] = []
+    depth, in_class, escaped, start = 0, False, False, 0
+    for i, char in enumerate(pattern):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char in "()":
+            depth += 1 if char == "(" else -1
+        elif char == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+    return [*parts, pattern[start:]]
+
+
+def _literal_first(pattern: str) -> str:
+    r"""`pattern` with each top-level alternative `\bword...` written `word(?<!\wword)...`.
+
+    The same matches (a word boundary before a word character means no word character before
+    it), but a pattern opening with literal text lets the regex engine jump between occurrences
+    of that text instead of trying the word boundary at every position of a long release.
+    """
+    rewritten = []
+    for alternative in _top_level_alternatives(pattern):
+        lead = _LEADING_WORD.match(alternative)
+        word, rest = (lead.group(1), alternative[lead.end() :]) if lead else ("", alternative)
+        if rest[:1] in ("?", "*", "+", "{"):
+            word, rest = word[:-1], word[-1:] + rest  # "tariffs?": the quantified "s" stays
+        rewritten.append(f"{word}(?<!\\w{word}){rest}" if word else alternative)
+    return "|".join(rewritten)
+
+
 # Matched against the lower-cased text: case-sensitive scanning is several times faster.
 _TOPICS = tuple(
-    (topic, cues, re.compile(pattern.lower())) for topic, cues, pattern in TOPIC_LEXICON
+    (topic, cues, re.compile(_literal_first(pattern.lower())))
+    for topic, cues, pattern in TOPIC_LEXICON
 )
 # Topics of the event are set out in the opening paragraphs; a long transcript's tail is Q&A.
 TOPIC_SCOPE = 6000
@@ -352,7 +397,7 @@ def find_topics(text: str) -> list[TopicMention]:
     if len(lowered) != len(chunk):  # a few characters lower-case to two ("İ"): keep offsets
         lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in chunk)
     for topic, cues, pattern in _TOPICS:
-        if not any(cue in lowered for cue in cues):
+        if not any(map(lowered.__contains__, cues)):
             continue
         match = pattern.search(lowered)
         if match is not None:

@@ -14,7 +14,7 @@ import tomllib
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
@@ -193,20 +193,41 @@ def _country_table() -> tuple[dict[str, tuple[str, str]], re.Pattern[str]]:
     return forms, phrase_regex(forms)
 
 
+# Several stages scan the same whole release for countries (names that are not people, countries
+# mentioned); texts this long are scanned once and the matches kept for the next stage.
+_LONG_TEXT = 1000
+
+
+def _country_matches(text: str) -> tuple[tuple[int, int, str], ...]:
+    """(start, end, form) of every country table phrase in `text`."""
+    if len(text) >= _LONG_TEXT:
+        return _release_country_matches(text)
+    return _scan_countries(text)
+
+
+@lru_cache(maxsize=2)
+def _release_country_matches(text: str) -> tuple[tuple[int, int, str], ...]:
+    return _scan_countries(text)
+
+
+def _scan_countries(text: str) -> tuple[tuple[int, int, str], ...]:
+    _, pattern = _country_table()
+    return tuple((m.start(), m.end(), m.group(0)) for m in phrase_matches(pattern, text))
+
+
 def country_spans(text: str) -> list[tuple[int, int]]:
     """Spans of country names, demonyms and the non-country phrases that contain them."""
-    _, pattern = _country_table()
-    return [(m.start(), m.end()) for m in phrase_matches(pattern, text)]
+    return [(start, end) for start, end, _ in _country_matches(text)]
 
 
 def country_hits(text: str) -> list[PhraseHit]:
     """Every country named in `text` by name, alias or demonym, in order, with offsets."""
-    forms, pattern = _country_table()
+    forms, _ = _country_table()
     hits: list[PhraseHit] = []
-    for match in phrase_matches(pattern, text):
-        code, kind = forms[match.group(0)]
+    for start, end, form in _country_matches(text):
+        code, kind = forms[form]
         if kind != "block":
-            hits.append(PhraseHit(code, match.start(), match.end(), kind))
+            hits.append(PhraseHit(code, start, end, kind))
     return hits
 
 

@@ -80,7 +80,6 @@ _CAPITALISED_RUN = re.compile(
     r"(?:\s+(?:(?:of|for|and|the|to|on|in|at|&|bin|bint|ibn|al|el|de|del|da|di|du|van|von|der|den"
     r"|la|le|y)\s+)*[“\"‘(]?(?:[A-Z\u00c0-\u00de]|(?:al|el)[-‐][A-Z])[^\s]*)*"
 )
-_WORD_BEFORE = re.compile(r"\S+\s+$")
 
 
 def _windows(
@@ -95,16 +94,10 @@ def _windows(
         if not text[start].isupper() and not text[start + 1 : start + 2].isupper():
             continue  # "(inaudible)": an opening bracket before a lower-case word
         word = match.group()
-        if (
-            " " not in word
-            and "\n" not in word
-            and (_key(_bare(word)) in _lone_skips() or start in blocked_starts)
-        ):
+        if " " not in word and "\n" not in word and (_lone_skip(word) or start in blocked_starts):
             continue  # "The", "However,", "Ukraine's": a lone word that cannot be a name
-        before = _WORD_BEFORE.search(text, max(0, start - 30), start)
-        if before:
-            start = before.start()
-        if match.group().endswith(",") and heads.search(text, end, end + 60):
+        start = _word_start_before(text, start, max(0, start - 30))
+        if word.endswith(",") and heads.search(text, end, end + 60):
             # an appositive may follow: ", leader of the democratic opposition of Belarus"
             stop = _CLAUSE_STOP.search(text, end, end + 240)
             end = stop.start() + 1 if stop else min(len(text), end + 240)
@@ -115,9 +108,27 @@ def _windows(
     return windows
 
 
+def _word_start_before(text: str, start: int, limit: int) -> int:
+    """Where the word before `start` begins (not before `limit`): the start of the last run of
+    non-space characters followed by space up to `start`; `start` itself when there is none."""
+    space = start
+    while space > limit and text[space - 1].isspace():
+        space -= 1
+    word = space
+    while word > limit and not text[word - 1].isspace():
+        word -= 1
+    return word if limit <= word < space < start else start
+
+
 def _bare(word: str) -> str:
     word = word.rstrip(",.;:!?)”\"’'")
     return word[:-2] if word.endswith(("’s", "'s")) else word
+
+
+@lru_cache(maxsize=1 << 14)
+def _lone_skip(word: str) -> bool:
+    """Whether `word`, standing alone, is never part of a person mention (cached per word)."""
+    return _key(_bare(word)) in _lone_skips()
 
 
 @cache
@@ -297,19 +308,23 @@ def _runs(tokens: list[_Tok], mask: list[bool]) -> list[_Run]:
     """Maximal runs of name tokens (particles and quoted nicknames allowed inside)."""
     runs: list[_Run] = []
     i, n = 0, len(tokens)
+    # each token's kind, worked out once: the scan below looks at most tokens more than once
+    names = [
+        not (t.punct or blocked) and _word_name_like(t.text)
+        for t, blocked in zip(tokens, mask, strict=True)
+    ]
+    particles = [tok.text in _particles() for tok in tokens]
     while i < n:
         head_then_particle = (
             i + 2 < n
+            and particles[i + 1]  # the rarest condition first
             and _capitalised(tokens[i].text)
             and not tokens[i].punct
-            and _is_particle(tokens[i + 1])
-            and _name_like(tokens[i + 2], mask[i + 2])
+            and names[i + 2]
             and _key(tokens[i].text) not in gz.office_words().honorifics
         )  # "Sultan Al Jaber", "Mohammed bin Salman": a title word opening a particle name
         if not head_then_particle and (
-            not _name_like(tokens[i], mask[i])
-            or (_is_initial(tokens[i].text) and i + 1 >= n)
-            or _is_date_word(tokens, i)
+            not names[i] or (_is_initial(tokens[i].text) and i + 1 >= n) or _is_date_word(tokens, i)
         ):
             i += 1
             continue
@@ -318,11 +333,11 @@ def _runs(tokens: list[_Tok], mask: list[bool]) -> list[_Run]:
             nxt = tokens[j + 1]
             if tokens[j].possessive:
                 break
-            if _name_like(nxt, mask[j + 1]):
+            if names[j + 1]:
                 j += 1
-            elif _is_particle(nxt):
+            elif particles[j + 1]:
                 k = j + 1
-                while k < n and _is_particle(tokens[k]):
+                while k < n and particles[k]:
                     k += 1  # "von der Leyen", "bin Zayed"
                 if k < n and _name_or_head(tokens[k], mask[k]):
                     j = k
@@ -386,7 +401,10 @@ def _title_token(tok: _Tok, blocked: bool) -> bool:
         return True
     if tok.text in {"U.S.", "US", "UK", "U.K."}:
         return True
-    return bool(re.fullmatch(r"[A-Z]{2,6}", tok.text))  # an acronym: "MFA", "NUG", "INL"
+    return _ACRONYM.fullmatch(tok.text) is not None  # "MFA", "NUG", "INL"
+
+
+_ACRONYM = re.compile(r"[A-Z]{2,6}")
 
 
 def _honorific_apostrophe(tokens: list[_Tok], i: int) -> bool:
@@ -448,7 +466,7 @@ def _left_title(tokens: list[_Tok], mask: list[bool], index: int, text: str) -> 
     span = tokens[first : end + 1]
     if not any(_is_head_token(t) for t in span):
         return None
-    return _clean_title(text, span, [mask[k] for k in range(first, end + 1)])
+    return _clean_title(text, span)
 
 
 def _right_title(tokens: list[_Tok], mask: list[bool], after: int, text: str) -> _Titled | None:
@@ -495,7 +513,7 @@ def _right_title(tokens: list[_Tok], mask: list[bool], after: int, text: str) ->
     listed = tokens[after + 1].text.lower() == "the" and k == i + 1
     if listed and k < len(tokens) and _starts_name(tokens, mask, k):
         return None  # "X, the Minister of Foreign Affairs of Japan, Taro Kono": a list's next
-    return _clean_title(text, span, [mask[after + 1 + k] for k in range(len(span))])
+    return _clean_title(text, span)
 
 
 def _starts_name(tokens: list[_Tok], mask: list[bool], i: int) -> bool:
@@ -514,11 +532,18 @@ _OF_COUNTRY_TO = re.compile(r"\bof\s+(?:the\s+)?(?P<country>[A-Z][\w’' .-]{1,4
 _OF_COUNTRY = re.compile(r"\s+of\s+(?:the\s+)?(?=[A-Z])")
 
 
-def _clean_title(text: str, span: list[_Tok], blocked: list[bool]) -> _Titled:
+def _clean_title(text: str, span: list[_Tok]) -> _Titled:
     """Split a title phrase into affiliation cue and office: "Indian External Affairs Minister"
     -> ("External Affairs Minister", "IN"); "Minister for Foreign Affairs of Japan" -> JP."""
-    start, end = span[0].start, span[-1].end
-    phrase = text[start:end]
+    title, affiliation, shift, has_head = _title_parts(text[span[0].start : span[-1].end])
+    return _Titled(title, affiliation, span[0].start + shift, has_head)
+
+
+@lru_cache(maxsize=1 << 12)
+def _title_parts(phrase: str) -> tuple[str | None, str | None, int, bool]:
+    """(office, affiliation, offset of the office in `phrase`, has a head word); cached because
+    releases repeat their titles ("Secretary of State", "Prime Minister of Japan")."""
+    start = 0
     affiliation: str | None = None
     lead = gz.country_hits(phrase)
     if lead and lead[0].start == 0:
@@ -569,7 +594,7 @@ def _clean_title(text: str, span: list[_Tok], blocked: list[bool]) -> _Titled:
         phrase = phrase[lead_org.end() :]
     phrase = re.sub(r"\s+", " ", phrase).strip(" ,")
     has_head = any(_key(w) in gz.office_words().heads for w in re.split(r"[\s/]+", phrase))
-    return _Titled(phrase or None, affiliation, start, has_head)
+    return phrase or None, affiliation, start, has_head
 
 
 def _org_or_place_affiliation(phrase: str) -> str | None:
@@ -601,6 +626,7 @@ _MEET_BEFORE = re.compile(
     r"called\s+on|calls\s+on|call\s+on|spoke|speaks|represented\s+by)",
 )
 _WITH_NEAR = re.compile(r"\bwith\b[^,;]{0,60}$", re.IGNORECASE)
+_WITH_NEAR_REACH = 4 + 60 + 1  # "with", 60 characters, and a final newline "$" may stand before
 
 
 @dataclass(frozen=True, slots=True)
@@ -681,11 +707,19 @@ def _scanned(text: str) -> str:
     cut = text.find("\n", SCAN_HEAD)
     if cut < 0:
         return text
-    heads = gz.head_pattern()
+    # one scan for office words; a phrase never spans a line, so each match marks its paragraph
+    offices = [match.start() for match in gz.head_pattern().finditer(text, cut)]
     parts = [text[:cut]]
-    for paragraph in re.split(r"(\n)", text[cut:]):
-        keep = paragraph == "\n" or heads.search(paragraph) is not None
+    start, k = cut, 0
+    for number, paragraph in enumerate(text[cut:].split("\n")):
+        if number:
+            parts.append("\n")
+        end = start + len(paragraph)
+        while k < len(offices) and offices[k] < start:
+            k += 1
+        keep = k < len(offices) and offices[k] < end
         parts.append(paragraph if keep else " " * len(paragraph))
+        start = end + 1
     return "".join(parts)
 
 
@@ -710,6 +744,7 @@ class _Context:
     def __init__(self, text: str) -> None:
         self.text = text
         self._hosts: dict[int, str | None] = {}
+        self._attributed: dict[int, bool] = {}
         self._ends: list[int] | None = None
 
     def sentence(self, offset: int) -> tuple[int, int]:
@@ -725,6 +760,12 @@ class _Context:
         start = ends[k - 1] if k > 0 else 0
         end = ends[k] if k < len(ends) else len(self.text)
         return start, end
+
+    def attributed(self, span: tuple[int, int]) -> bool:
+        """Whether the sentence at `span` attributes a readout ("according to", "readout by")."""
+        if span[0] not in self._attributed:
+            self._attributed[span[0]] = _ATTRIBUTION.search(self.text, *span) is not None
+        return self._attributed[span[0]]
 
     def host_country(self, span: tuple[int, int]) -> str | None:
         if span[0] not in self._hosts:
@@ -750,7 +791,7 @@ def _raw_from_run(
     name_toks = tokens[run.first : run.last + 1]
     start, end = name_toks[0].start, name_toks[-1].end
     name = text[start:end]
-    folded = tuple(_key(t.text) for t in name_toks if t.text not in '“”"')
+    folded = tuple([_key(t.text) for t in name_toks if t.text not in '“”"'])
     if len(name_toks) == 1 and _plainly_bare(tokens, mask, run):
         # the common case: "Rutte", "Washington", a capitalised word with nothing around it
         # that could mark a person; kept only to resolve to someone named elsewhere
@@ -769,7 +810,9 @@ def _raw_from_run(
     honorific = run.first > 0 and _key(prev) in gz.office_words().honorifics
     s_start, s_end = context.sentence(start)
     before = text[s_start:start]
-    with_cue = len(name_toks) >= 2 and _WITH_BEFORE.search(before) is not None
+    # the cue words end where the trailing space of `before` begins: search from there only
+    cue_from = max(0, len(before.rstrip()) - 4)
+    with_cue = len(name_toks) >= 2 and _WITH_BEFORE.search(before, cue_from) is not None
     verb_cue = (
         len(name_toks) >= 2
         and not name_toks[-1].possessive
@@ -818,7 +861,8 @@ def _raw_from_run(
         and "\n" in text[end : end + 200]
         and text.find("\n", end) - end < 100
     )
-    meets = _MEET_BEFORE.search(before) is not None or _WITH_NEAR.search(before) is not None
+    near = max(0, len(before) - _WITH_NEAR_REACH)
+    meets = _MEET_BEFORE.search(before) is not None or _WITH_NEAR.search(before, near) is not None
     return _Raw(
         tokens=folded,
         name=name,
@@ -829,7 +873,7 @@ def _raw_from_run(
         possessive=name_toks[-1].possessive,
         in_title=in_title,
         byline=byline,
-        attribution=bool(_ATTRIBUTION.search(text, s_start, s_end)) and not in_title,
+        attribution=context.attributed((s_start, s_end)) and not in_title,
         object_country=context.host_country((s_start, s_end)) if meets else None,
         is_object=meets,
         shouted=all(t.text.isupper() for t in name_toks if t.text[:1].isalpha()),
@@ -840,7 +884,7 @@ def _title_on_next_line(text: str, line_start: int, start: int, end: int) -> _Ti
     """The office on the line under a name that stands alone on its line (with honorifics)."""
     words = gz.office_words()
     prefix = text[line_start:start].split()
-    if any(_key(w) not in words.honorifics | words.heads | {"the"} for w in prefix):
+    if any(_key(w) not in _byline_prefixes() for w in prefix):
         return None
     line_end = text.find("\n", end)
     if line_end < 0 or any(_key(w) not in words.name_suffixes for w in text[end:line_end].split()):
@@ -853,7 +897,14 @@ def _title_on_next_line(text: str, line_start: int, start: int, end: int) -> _Ti
         return None
     found: list[_Tok] = []
     _tokens_between(text, match.start("line"), match.end("line"), found)
-    return _clean_title(text, found, [False] * len(found)) if found else None
+    return _clean_title(text, found) if found else None
+
+
+@cache
+def _byline_prefixes() -> frozenset[str]:
+    """Folded words that may stand before a name heading a byline block."""
+    words = gz.office_words()
+    return words.honorifics | words.heads | {"the"}
 
 
 _NEXT_LINE = re.compile(r"\n[ \t]*\n?[ \t]*(?P<line>[^\n]+)")
@@ -1009,7 +1060,7 @@ def _left_appositive(tokens: list[_Tok], mask: list[bool], index: int, text: str
             j -= 1
         span = [t for t in tokens[j + 1 : i] if t.text.lower() not in {"the", "a"}]
         if span and any(_is_head_token(t) for t in span):
-            return _clean_title(text, span, [False] * len(span))
+            return _clean_title(text, span)
         return None
     return titled
 
@@ -1081,7 +1132,11 @@ def _content_tokens(tokens: tuple[str, ...]) -> tuple[str, ...]:
 def _corefers(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
     """ "Blinken" ~ "Antony J. Blinken"; "Park" ~ "Park Jin"; "Moreno Bau" ~ "Angeles Moreno
     Bau"."""
-    s, f = _content_tokens(short), _content_tokens(full)
+    return _contents_corefer(_content_tokens(short), _content_tokens(full))
+
+
+def _contents_corefer(s: tuple[str, ...], f: tuple[str, ...]) -> bool:
+    """`_corefers` on content tokens already worked out."""
     if not s or not f:
         return False
     if s == f:
@@ -1171,11 +1226,11 @@ def _find(index: PeopleIndex, tokens: tuple[str, ...]) -> int | None:
     best: tuple[int, int] | None = None
     for i, person in enumerate(index.people):
         full = _content_tokens(person.tokens)
-        if not full:
-            continue
+        if not full or (short[0] not in full and full[0] not in short):
+            continue  # every rank below needs a name token in common
         if short == full:
             rank = 0
-        elif _corefers(tokens, person.tokens) or _corefers(person.tokens, tokens):
+        elif _contents_corefer(short, full) or _contents_corefer(full, short):
             rank = 1 if full[-len(short) :] == short or short[-len(full) :] == full else 2
         elif len(short) == 1 and short[0] in full:
             rank = 3
@@ -1183,6 +1238,8 @@ def _find(index: PeopleIndex, tokens: tuple[str, ...]) -> int | None:
             continue
         if best is None or rank < best[0]:
             best = (rank, i)
+            if rank == 0:
+                break  # nobody ranks better than the exact name
     return best[1] if best else None
 
 
@@ -1425,6 +1482,7 @@ def _quoted_speaker(text: str, m: Mention) -> bool:
     return not m.in_title and bool(_SAID_BEFORE.search(text, max(0, m.start - 90), m.start))
 
 
+@lru_cache(maxsize=1 << 12)
 def _is_organisation(name: str) -> bool:
     hits = gz.org_hits(name)
     return len(hits) == 1 and hits[0].start == 0 and hits[0].end == len(name.rstrip("’'s"))

@@ -106,7 +106,9 @@ ABBREVIATIONS: frozenset[str] = frozenset(
 
 # Candidate sentence ends: terminal punctuation (+ closing quotes/brackets) then space, or a
 # blank line / newline (press releases put the dateline and list items on their own lines).
-_BOUNDARY = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*(?=\s)|\n\s*")
+# One character class opens the pattern so the engine skips ahead to those characters; the
+# look-behinds then pick the branch ("[.!?]+..." or "\n\s*") that character starts.
+_BOUNDARY = re.compile(r"[.!?\n](?:(?<=[.!?])[.!?]*[\"'\u201d\u2019)\]]*(?=\s)|(?<=\n)\s*)")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\.*$")
 _SPACE = re.compile(r"\s+")
 

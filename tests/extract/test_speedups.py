@@ -1,0 +1,92 @@
+"""The speed rewrites find exactly what the plain regexes they replace find."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ingest.extract import anchors, facts, people, text
+
+# Text made of the pieces the rewritten patterns care about: words and their prefixes, digits,
+# separators, capitals, apostrophes and line breaks.
+_PIECES = st.sampled_from(
+    [
+        "trade", "xtrade", "_trade", "tariffs", "security", " cooperation", "counter-",
+        "terrorism", "isis", "al-shabaab", "cop", "26", "climate change", "é", "1", "23",
+        "7,890", "5.5", "$", ",", ".", "!", "?", "”", ")", " ", "  ", "\n", "\n\n", "\t",
+        "million", "euros", "dollars", "won", "Blinken", "Mr.", "U.S.", "A.", "x",
+        "Ned Price, Department Spokesperson", "Brussels, 3 May 2022", "Readout", "’s",
+    ]
+)  # fmt: skip
+_TEXTS = st.lists(_PIECES, max_size=30).map("".join)
+
+
+def _found(
+    pattern: re.Pattern[str], text: str
+) -> list[tuple[tuple[int, int], tuple[str | None, ...]]]:
+    return [(m.span(), m.groups()) for m in pattern.finditer(text)]
+
+
+@pytest.mark.parametrize(("topic", "pattern"), [(t, p) for t, _, p in facts.TOPIC_LEXICON])
+@settings(max_examples=60, deadline=None)
+@given(sample=_TEXTS)
+def test_literal_first_topic_patterns_match_alike(topic: str, pattern: str, sample: str) -> None:
+    plain = re.compile(pattern.lower())
+    fast = re.compile(facts._literal_first(pattern.lower()))
+    assert _found(fast, sample.lower()) == _found(plain, sample.lower()), topic
+
+
+def test_literal_first_rewrites_leading_words_only() -> None:
+    rewritten = facts._literal_first(r"\btrade\b|\btariffs?\b|\b(?:a|b)c|x\|y")
+    assert rewritten == r"trade(?<!\wtrade)\b|tariff(?<!\wtariff)s?\b|\b(?:a|b)c|x\|y"
+
+
+@settings(max_examples=300, deadline=None)
+@given(sample=_TEXTS)
+def test_sentence_boundaries_match_the_plain_pattern(sample: str) -> None:
+    plain = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*(?=\s)|\n\s*")
+    assert _found(text._BOUNDARY, sample) == _found(plain, sample)
+
+
+@settings(max_examples=300, deadline=None)
+@given(sample=_TEXTS)
+def test_suffix_amounts_match_the_plain_pattern(sample: str) -> None:
+    plain = re.compile(
+        r"(?=\d)(?<![\w$.,])" + facts._NUM + facts._SCALE + r"\s+(?P<word>" + facts._WORDS + r")\b",
+        re.I,
+    )
+    assert _found(facts._SUFFIX, sample) == _found(plain, sample)
+
+
+@settings(max_examples=300, deadline=None)
+@given(sample=_TEXTS)
+def test_word_start_before_matches_the_plain_pattern(sample: str) -> None:
+    plain = re.compile(r"\S+\s+$")
+    for start in range(len(sample) + 1):
+        limit = max(0, start - 30)
+        match = plain.search(sample, limit, start)
+        expected = match.start() if match else start
+        assert people._word_start_before(sample, start, limit) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(sample=_TEXTS)
+def test_frame_lines_match_the_single_pattern(sample: str) -> None:
+    line = sample.strip().replace("\n", " ")
+    assert anchors._is_frame_line(line, 0, len(line)) == _frame_line_before(line)
+
+
+def _frame_line_before(line: str) -> bool:
+    """The frame-line test as one regex, as it was before it was split by shape."""
+    whole = re.compile(
+        anchors._FRAME_LINE.pattern[:-2]
+        + "|"
+        + anchors._SIGNATURE_LINE.pattern[len("^(?:") : -len("$)")]
+        + "|"
+        + anchors._DATELINE.pattern[len("^(?:") :],
+        re.IGNORECASE,
+    )
+    return len(line) <= anchors._FRAME_LINE_MAX and whole.match(line) is not None

@@ -432,7 +432,16 @@ def publisher_of(url: str | None) -> str | None:
         found = _publisher_hosts().get(".".join(parts[i:]))
         if found:
             return found
-    return None
+    return _government_domain(parts)
+
+
+def _government_domain(parts: list[str]) -> str | None:
+    """ "mfa.go.ke" -> KE, "www.gov.pl" -> PL: a government label under a country's domain."""
+    table = _toml("publishers.toml")
+    if len(parts) < 2 or parts[-2] not in table["government_labels"]:
+        return None
+    code = table["tld_codes"].get(parts[-1], parts[-1].upper())
+    return code if len(code) == 2 and code in _country_names() else None
 
 
 @cache

@@ -334,7 +334,41 @@ def _runs(tokens: list[_Tok], mask: list[bool]) -> list[_Run]:
                 break
         runs.append(_Run(i, j))
         i = j + 1
-    return [r for r in (_trim_run(tokens, r) for r in runs) if r is not None]
+    trimmed = (_trim_run(tokens, r) for r in runs)
+    return [r for r in (_past_office_tail(tokens, mask, r) for r in trimmed if r) if r]
+
+
+# Connectors that carry an office on into a capitalised word ("Minister for Reintegration");
+# after "and" only a non-head office word does ("Trade and Worship", not "President and X").
+_OF_CONNECTORS = frozenset({"of", "for"})
+_AND_CONNECTORS = frozenset({"and", "&"})
+
+
+def _office_tail(tokens: list[_Tok], mask: list[bool], i: int) -> bool:
+    """ "Minister of Foreign Affairs, International Trade and Worship": a capitalised word that
+    continues an office name after a connector, never the start of a person's name."""
+    k = i - 1
+    if k >= 0 and tokens[k].text.lower() == "the":
+        k -= 1
+    if k < 1 or tokens[k].punct:
+        return False
+    connector, prev = tokens[k].text.lower(), tokens[k - 1]
+    if prev.punct or prev.possessive or _name_like(prev, mask[k - 1]):
+        return False
+    if connector in _OF_CONNECTORS:
+        return _office_word(prev)
+    return connector in _AND_CONNECTORS and _office_word(prev) and not _is_head_token(prev)
+
+
+def _past_office_tail(tokens: list[_Tok], mask: list[bool], run: _Run) -> _Run | None:
+    """ "Deputy Prime Minister for Reintegration Oleg Serebrian": the office's last word is not
+    part of a longer name; a run that is only that word is no name at all."""
+    if not _office_tail(tokens, mask, run.first):
+        return run
+    if run.first == run.last:
+        return None
+    # two words may be a place ("Crown Prince of Abu Dhabi"), left to the place rules
+    return _Run(run.first + 1, run.last) if run.last - run.first >= 2 else run
 
 
 def _is_date_word(tokens: list[_Tok], i: int) -> bool:
@@ -417,6 +451,9 @@ def _left_title(tokens: list[_Tok], mask: list[bool], index: int, text: str) -> 
             i -= 1
             continue
         if tok.text.lower() in _CONNECTORS and not tok.punct:
+            i -= 1
+            continue
+        if _capitalised(tok.text) and _office_tail(tokens, mask, i):
             i -= 1
             continue
         if tok.text == ")" and i >= 2 and tokens[i - 2].text == "(":
@@ -597,7 +634,7 @@ _ATTRIBUTION = re.compile(
 _MEET_BEFORE = re.compile(
     # "met with X", "met X" (not "Ministers met at NATO Headquarters ... chaired by X")
     r"\b(?:(?:met|meet|meets|meeting|meetings)\s+(?:\w+\s+){0,2}?with\b|(?:met|meet|meets)\s+"
-    r"(?=[A-Z]|the\s|his\s|her\s|their\s)|hosted|hosts|received|receives|welcomed|welcomes|"
+    r"(?=[A-Z]|the\s|his\s|her\s|their\s)|hosted(?!\s+by)|hosts|received|receives|welcomed|welcomes|"
     r"called\s+on|calls\s+on|call\s+on|spoke|speaks|represented\s+by)",
 )
 _WITH_NEAR = re.compile(r"\bwith\b[^,;]{0,60}$", re.IGNORECASE)
@@ -978,7 +1015,11 @@ def _left_appositive(tokens: list[_Tok], mask: list[bool], index: int, text: str
         i -= 1  # "YAB Dato' Seri Anwar Ibrahim"
     if i < 1 or tokens[i].text != ",":
         return None
-    if _name_like(tokens[i - 1], mask[i - 1]) and not _is_head_token(tokens[i - 1]):
+    if (
+        _name_like(tokens[i - 1], mask[i - 1])
+        and not _is_head_token(tokens[i - 1])
+        and not _office_tail(tokens, mask, i - 1)
+    ):
         # "... of Abu Dhabi, Sheikh X": a place closing the title is fine, a person is not
         of = next((k for k in range(i - 1, max(i - 5, 0), -1) if tokens[k].text == "of"), None)
         place = text[tokens[of + 1].start : tokens[i - 1].end] if of is not None else ""
@@ -997,21 +1038,38 @@ def _left_appositive(tokens: list[_Tok], mask: list[bool], index: int, text: str
     if titled is None:
         # the comma blocks _left_title's own scan: look through a place-of title by hand
         j = i - 1
-        while (
-            j >= 0
-            and not tokens[j].punct
-            and (
-                _title_token(tokens[j], mask[j])
-                or tokens[j].text.lower() in _CONNECTORS
-                or _capitalised(tokens[j].text)
+        while j >= 0 and (
+            (
+                not tokens[j].punct
+                and (
+                    _title_token(tokens[j], mask[j])
+                    or tokens[j].text.lower() in _CONNECTORS
+                    or _capitalised(tokens[j].text)
+                )
             )
+            or _inner_office_comma(tokens, j, i)
         ):
             j -= 1
         span = [t for t in tokens[j + 1 : i] if t.text.lower() not in {"the", "a"}]
+        while span and span[0].text.lower() in _CONNECTORS:
+            span = span[1:]  # "..., and the Special Representative for X, Name"
         if span and any(_is_head_token(t) for t in span):
             return _clean_title(text, span, [False] * len(span))
         return None
     return titled
+
+
+def _inner_office_comma(tokens: list[_Tok], j: int, end: int) -> bool:
+    """ "Minister for Foreign Affairs, Emigration and Egyptian Expatriates": a comma inside one
+    office's name (an office word before it, the words after it no office of their own)."""
+    if tokens[j].text != "," or j < 1 or not _office_word(tokens[j - 1]):
+        return False
+    after = tokens[j + 1 : end]
+    return (
+        bool(after)
+        and after[0].text.lower() not in _CONNECTORS
+        and not any(_is_head_token(t) or t.punct for t in after)
+    )
 
 
 def _after_list_comma(tokens: list[_Tok], start: int) -> bool:
@@ -1230,8 +1288,21 @@ _CALL_VERB = re.compile(
     r"telephone\s+conversation|phone\s+call|video\s+call)"
 )
 _ATTENDED_BY = re.compile(
-    r"\b(?:was|were)\s+(?:also\s+)?(?:attended|signed|co-?signed|joined)\s+by\b"
-    r"|\bspeaking\s+at\s+the\s+(?:opening|closing|meeting|summit|conference|session|forum)\b",
+    r"\b(?:was|were)\s+(?:also\s+)?(?:attended|signed|co-?signed|joined|accompanied|flanked"
+    r"|(?:officially\s+)?(?:opened|closed|inaugurated))\s+by\b"
+    r"|\bspeaking\s+at\s+the\s+(?:opening|closing|meeting|summit|conference|session|forum)\b"
+    # "Also present at the meeting were ...", "Attending the talks were ...", "Present were ..."
+    r"|\b(?:present|attending|in\s+attendance)\b[^.;:]{0,50}?\b(?:were|was)\s+(?=[A-Z]|the\s)"
+    r"|\bin\s+the\s+presence\s+of\b|\bopened\s+with\s+(?:an?\s+)?(?:address|remarks|speech)\s+by\b"
+    # "X joined the ministers for a session on ...": a late arrival at the gathering
+    r"|\bjoined\s+(?:the\s+)?(?:other\s+)?(?:ministers|leaders|meeting|talks|session|discussions?"
+    r"|summit|conference|delegates|participants|counterparts|colleagues)\b",
+    re.IGNORECASE,
+)
+# A principal someone stands in for is not there: "On behalf of President X, the Minister ...".
+_ON_BEHALF = re.compile(
+    r"\b(?:on\s+behalf\s+of|representing|in\s+(?:place|lieu)\s+of)\s+(?:the\s+)?"
+    r"(?:[\w.’'-]+\s+){0,4}$",
     re.IGNORECASE,
 )
 # A quotation closed and attributed: "...," said the Foreign Minister <name>.
@@ -1267,6 +1338,7 @@ def participants_for(
         for s, e in sentences(text):
             if _ENGAGE.search(text, s, e):
                 _from_engagements(index, text, s, e, chosen)
+    present = set(chosen)  # people found where the event is told, before attendance lists
     if anchor.event_type in GATHERINGS and anchor.start >= 0:
         # "The meeting was attended by X and Y", "The MoU was signed by X and Y", anywhere after
         if _ATTENDED_BY.search(text, anchor.start):  # rare: split the text only then
@@ -1304,7 +1376,11 @@ def participants_for(
             role[caller.person] = "caller"
     participants: list[Participant] = []
     evidence: list[Evidence] = []
-    for pid, m in sorted(chosen.items(), key=lambda kv: (kv[1].in_title, kv[1].start)):
+    # the event's own people first (a later engagement's unnamed subject is the first of them)
+    ordered = sorted(
+        chosen.items(), key=lambda kv: (kv[0] not in present, kv[1].in_title, kv[1].start)
+    )
+    for pid, m in ordered:
         person = index.people[pid]
         participants.append(
             Participant(person.name, person.title, person.affiliation, role.get(pid))
@@ -1380,6 +1456,8 @@ def _from_clause(
             continue
         if m.possessive and not _possessive_engagement(text, m):
             continue
+        if _ON_BEHALF.search(text, max(start, m.start - 60), m.start):
+            continue
         chosen.setdefault(m.person, m)
 
 
@@ -1406,7 +1484,7 @@ def _from_engagements(
             if m.in_title or m.person in index.attribution:
                 continue
             if subject_from <= m.start < limit and not (m.possessive and m.start < engage.start()):
-                if _quote_attribution(text, m):
+                if _quote_attribution(text, m) or _ON_BEHALF.search(text, m.start - 60, m.start):
                     continue
                 chosen.setdefault(m.person, m)
 

@@ -1,0 +1,157 @@
+"""How governments other than the US write releases: each test one general rule, own examples."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.extract import extract
+from ingest.extract.gazetteer import publisher_of
+from ingest.records import Document, EventRecord
+
+
+def _records(
+    text: str,
+    title: str,
+    url: str | None = None,
+    published: str = "2025-06-11T18:00:00+02:00",
+) -> list[EventRecord]:
+    return extract(Document(doc_id="o-1", text=text, title=title, url=url, published=published))
+
+
+def _primary(text: str, title: str, url: str | None = None, **kw: str) -> EventRecord:
+    return _records(text, title, url, **kw)[0]
+
+
+def _people(record: EventRecord) -> dict[str, str | None]:
+    return {p.name: p.affiliation for p in record.participants}
+
+
+# ---------------------------------------------------------------- publisher from the domain
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://foreignaffairs.gov.zm/news/x", "ZM"),
+        ("https://www.mofa.go.ug/statement", "UG"),
+        ("https://cancilleria.gob.cl/noticias/1", "CL"),
+        ("https://www.diplomatie.gouv.ci/a", "CI"),
+        ("https://www.gov.lv/en/article", "LV"),
+        ("https://www.mfa.govt.fj/x", "FJ"),
+        ("https://news.example.com/x", None),
+        ("https://www.gov.eu/x", None),
+    ],
+)
+def test_publisher_from_a_government_domain(url: str, expected: str | None) -> None:
+    assert publisher_of(url) == expected
+
+
+def test_own_officials_serve_the_publisher_of_a_government_domain() -> None:
+    record = _primary(
+        "The Minister of Foreign Affairs, Hon. Kwame Asante, on Monday received the Foreign "
+        "Minister of Latvia, Baiba Kalnina, at the Ministry in Lusaka.",
+        "Foreign Minister receives Latvian counterpart",
+        url="https://www.mfa.gov.zm/press/1",
+    )
+    assert _people(record) == {"Kwame Asante": "ZM", "Baiba Kalnina": "LV"}
+
+
+# ---------------------------------------------------------------- who else took part
+
+
+@pytest.mark.parametrize(
+    "attendance",
+    [
+        "Also present at the talks were the Minister of State, Dr. Ines Obura, and the "
+        "Permanent Secretary, Amb. Peter Kamau.",
+        "Attending the meeting were the Minister of State Ines Obura and Permanent Secretary "
+        "Peter Kamau.",
+        "The Minister was accompanied by the Minister of State, Ines Obura, and the Permanent "
+        "Secretary, Peter Kamau.",
+        "The meeting was held in the presence of Minister of State Ines Obura and Permanent "
+        "Secretary Peter Kamau.",
+    ],
+)
+def test_people_present_at_a_meeting_take_part(attendance: str) -> None:
+    text = (
+        "The Minister of Foreign Affairs, Hon. Grace Wanjiru, today held talks with the Foreign "
+        "Minister of Estonia, Kristjan Tamm, in Nairobi.\n\n"
+        "The two Ministers discussed trade, digital government and security in the region.\n\n"
+        + attendance
+    )
+    record = _primary(text, "Foreign Minister holds talks with Estonian counterpart")
+    names = set(_people(record))
+    assert {"Grace Wanjiru", "Kristjan Tamm", "Ines Obura", "Peter Kamau"} <= names
+    assert record.participants[0].name == "Grace Wanjiru"  # the event's own people first
+
+
+def test_opened_by_and_joined_the_ministers_take_part() -> None:
+    text = (
+        "Foreign ministers of the Union met today in Riga for their annual conference.\n\n"
+        "The conference was opened by the President of Latvia, Edgars Ozols, who called for "
+        "unity.\n\nLater, Moldova's Foreign Minister Ion Rusu joined the ministers for a "
+        "session on enlargement."
+    )
+    record = _primary(text, "Annual conference of foreign ministers in Riga")
+    assert {"Edgars Ozols", "Ion Rusu"} <= set(_people(record))
+
+
+def test_a_principal_represented_is_not_a_participant() -> None:
+    text = (
+        "On behalf of President Ana Lopes, Foreign Minister Rui Matos participated today in the "
+        "summit of the Community of Portuguese Language Countries held in Praia."
+    )
+    record = _primary(text, "Foreign Minister attends summit in Praia")
+    assert set(_people(record)) == {"Rui Matos"}
+    assert "Ana Lopes" in {p.name for p in record.mentioned_people}
+
+
+# ---------------------------------------------------------------- abbreviated offices
+
+
+def test_an_abbreviated_office_before_a_surname_is_the_same_person() -> None:
+    text = (
+        "Foreign Minister Tomas Varga today held talks with Foreign Minister Nora Lind of Norway "
+        "in Budapest. FM Varga said the two countries share a long friendship. "
+        '"We will open a new consulate," said FM Lind.'
+    )
+    record = _primary(text, "FM Varga meets Norwegian counterpart")
+    assert set(_people(record)) == {"Tomas Varga", "Nora Lind"}
+
+
+def test_headline_verbs_after_a_comma_are_not_names() -> None:
+    text = (
+        "The Minister of Foreign Affairs, Amb. Musa Bello, on Monday received the Foreign "
+        "Minister of Austria, Karl Huber, in Abuja."
+    )
+    record = _primary(text, "Bello Receives Austrian Foreign Minister, Seeks Closer Trade Ties")
+    assert set(_people(record)) == {"Musa Bello", "Karl Huber"}
+
+
+# ---------------------------------------------------------------- long office names
+
+
+def test_an_office_with_inner_commas_is_one_title_and_no_person() -> None:
+    text = (
+        "The Minister of Foreign Affairs, Regional Integration and Worship, Lucia Ferraro, held "
+        "a telephone conversation yesterday with the Minister of Foreign Affairs of Chile, "
+        "Pablo Rojas."
+    )
+    record = _primary(text, "Foreign Minister Ferraro spoke with her Chilean counterpart")
+    people = {p.name: p.title for p in record.participants}
+    assert set(people) == {"Lucia Ferraro", "Pablo Rojas"}
+    assert (
+        people["Lucia Ferraro"] == "Minister of Foreign Affairs, Regional Integration and Worship"
+    )
+
+
+def test_the_last_word_of_an_office_is_not_part_of_the_name() -> None:
+    text = (
+        "On Monday the Secretary General met Deputy Prime Minister for Reconciliation Ana "
+        "Petrova and the Minister for Foreign and Diaspora Affairs, Ivan Kolev, in Sofia. She "
+        "was accompanied by the Special Envoy of the Secretary General for the Danube Cooperation "
+        "Process, Lena Brandt."
+    )
+    names = {p.name for p in _primary(text, "Secretary General visits Bulgaria").participants}
+    assert {"Ana Petrova", "Ivan Kolev", "Lena Brandt"} <= names
+    assert not names & {"Reconciliation Ana Petrova", "Diaspora", "Danube Cooperation"}

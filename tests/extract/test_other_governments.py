@@ -155,3 +155,40 @@ def test_the_last_word_of_an_office_is_not_part_of_the_name() -> None:
     names = {p.name for p in _primary(text, "Secretary General visits Bulgaria").participants}
     assert {"Ana Petrova", "Ivan Kolev", "Lena Brandt"} <= names
     assert not names & {"Reconciliation Ana Petrova", "Diaspora", "Danube Cooperation"}
+
+
+# ---------------------------------------------------------------- multilateral or bilateral
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Informal meeting of EU defence ministers in Lisbon", "conference"),
+        ("Meeting of NATO foreign ministers opens in Brussels", "conference"),
+        ("47th Session of the Committee of Ministers held in Vaduz", "conference"),
+        ("Minister opens the session of the General Assembly of the Union", "conference"),
+        ("Minister co-chairs the 5th Session of the Kenya–Uganda Joint Commission", "meeting"),
+        ("Bi-National Commission between Nigeria and Benin holds first session", "meeting"),
+        ("Meeting of the two foreign ministers in Rome", "meeting"),
+    ],
+)
+def test_gatherings_of_many_and_commissions_of_two(title: str, expected: str) -> None:
+    text = "Ministers met on 10 June 2025 in the capital and adopted conclusions."
+    assert _primary(text, title).event_type == expected
+
+
+def test_a_joint_commission_session_is_a_meeting_of_its_co_chairs() -> None:
+    text = (
+        "MEDIA STATEMENT\n\nKampala, 10 June 2025 – The Minister of Foreign Affairs, Mr Odongo "
+        "Okello, today co-chaired the 5th Session of the Uganda–Tanzania Joint Permanent "
+        "Commission with his counterpart, the Minister for Foreign Affairs of Tanzania, Hon. "
+        "Mahmoud Kombo, at the State House.\n\nAt the end of the Session, the two Ministers "
+        "witnessed the signing of three agreements. The agreements were signed by the Permanent "
+        "Secretary, Mr Vincent Bagiire, and the High Commissioner of Tanzania, Ms Grace Mgovano."
+    )
+    title = "Minister Okello co-chairs the 5th Session of the Uganda–Tanzania Joint Commission"
+    record = _primary(text, title, url="https://www.mofa.go.ug/media/1")
+    assert record.event_type == "meeting"
+    people = {p.name: p.title for p in record.participants}
+    assert set(people) == {"Odongo Okello", "Mahmoud Kombo"}  # signatories only signed
+    assert people["Mahmoud Kombo"] == "Minister for Foreign Affairs"

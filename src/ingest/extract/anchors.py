@@ -80,7 +80,11 @@ TITLE_RULES: tuple[Rule, ...] = _rules(
             r"|\binteracts?\s+with\b"
             # a bilateral gathering: "Japan-India Summit Meeting", "EU-Japan Summit"
             r"|\b(?-i:[A-Z])[\w.]*[-–](?-i:[A-Z])[\w.]*\s+(?:(?-i:[A-Z])[\w’']*\s+){0,3}"
-            r"(?:Summit|Ministers[’']?\s+Meeting|Strategic\s+Dialogue|Talks|Consultations)\b",
+            r"(?:Summit|Ministers[’']?\s+Meeting|Strategic\s+Dialogue|Talks|Consultations"
+            r"|Commission|Committee)\b"
+            # two governments' standing commission: "Joint Commission", "Bi-National Commission"
+            r"|\b(?:Joint|Bi-?national)\s+(?:(?:Permanent|Ministerial|Economic)\s+)?"
+            r"(?:Commission|Committee)\b",
         ),
         ("signing", r"\bsign(?:s|ed|ing)?\b(?!\s+of\b)|\bsignature\b"),
         (
@@ -110,6 +114,12 @@ TITLE_RULES: tuple[Rule, ...] = _rules(
             r"|G7|G-7|G20|G-20|convention|symposium|COP\s?\d+)\b|\bministers[’']?\s+meeting\b"
             r"|\bministers\s+(?:meet|gather|convene)\b"
             r"|\bmeeting\s+of\s+(?:the\s+)?(?:(?-i:[A-Z])[\w-]*\s+){0,4}(?:Council|Ministers|Leaders|Heads)\b"
+            # "Informal meeting of EU foreign ministers", "meeting of NATO defence ministers"
+            r"|\bmeeting\s+of\s+(?!(?:the\s+)?two\b)(?:the\s+)?(?:[\w-]+\s+){0,3}"
+            r"(?:foreign|defen[cs]e|finance|trade|energy|health)\s+ministers\b"
+            r"|\binformal\s+meeting\s+of\b|\bCommittee\s+of\s+Ministers\b"
+            r"|\bsession\s+of\s+the\s+(?:[\w-]+\s+){0,3}?(?:General\s+)?(?:Assembly|Council"
+            r"|Conference)\b"
             r"|\b(?:Foreign\s+Affairs|European|General\s+Affairs|North\s+Atlantic)\s+Council\b"
             r"(?!\s+conclusions)"
             r"|\b(?:participat(?:ion|es?|ing)|attendance|attends?|attending)\s+(?:in|at)\b",

@@ -605,8 +605,12 @@ def _clean_title(text: str, span: list[_Tok], blocked: list[bool]) -> _Titled:
         # "NATO Secretary General" -> "Secretary General" with affiliation NATO (the seed's form)
         phrase = phrase[lead_org.end() :]
     phrase = re.sub(r"\s+", " ", phrase).strip(" ,")
+    phrase = _COUNTERPART_LEAD.sub("", phrase)  # "counterpart, the Minister ..." -> the office
     has_head = any(_key(w) in gz.office_words().heads for w in re.split(r"[\s/]+", phrase))
     return _Titled(phrase or None, affiliation, start, has_head)
+
+
+_COUNTERPART_LEAD = re.compile(r"^(?:(?:his|her|their)\s+)?counterparts?\s*,?\s+(?:the\s+)?(?=\S)")
 
 
 def _org_or_place_affiliation(phrase: str) -> str | None:
@@ -1288,7 +1292,7 @@ _CALL_VERB = re.compile(
     r"telephone\s+conversation|phone\s+call|video\s+call)"
 )
 _ATTENDED_BY = re.compile(
-    r"\b(?:was|were)\s+(?:also\s+)?(?:attended|signed|co-?signed|joined|accompanied|flanked"
+    r"\b(?:was|were)\s+(?:also\s+)?(?:attended|joined|accompanied|flanked"
     r"|(?:officially\s+)?(?:opened|closed|inaugurated))\s+by\b"
     r"|\bspeaking\s+at\s+the\s+(?:opening|closing|meeting|summit|conference|session|forum)\b"
     # "Also present at the meeting were ...", "Attending the talks were ...", "Present were ..."
@@ -1297,6 +1301,11 @@ _ATTENDED_BY = re.compile(
     # "X joined the ministers for a session on ...": a late arrival at the gathering
     r"|\bjoined\s+(?:the\s+)?(?:other\s+)?(?:ministers|leaders|meeting|talks|session|discussions?"
     r"|summit|conference|delegates|participants|counterparts|colleagues)\b",
+    re.IGNORECASE,
+)
+# Signatories take part in a signing; at a meeting they may be officials signing on the side.
+_SIGNED_BY = re.compile(
+    rf"{_ATTENDED_BY.pattern}|\b(?:was|were)\s+(?:also\s+)?(?:signed|co-?signed)\s+by\b",
     re.IGNORECASE,
 )
 # A principal someone stands in for is not there: "On behalf of President X, the Minister ...".
@@ -1341,9 +1350,10 @@ def participants_for(
     present = set(chosen)  # people found where the event is told, before attendance lists
     if anchor.event_type in GATHERINGS and anchor.start >= 0:
         # "The meeting was attended by X and Y", "The MoU was signed by X and Y", anywhere after
-        if _ATTENDED_BY.search(text, anchor.start):  # rare: split the text only then
+        cue = _SIGNED_BY if anchor.event_type == "signing" else _ATTENDED_BY
+        if cue.search(text, anchor.start):  # rare: split the text only then
             for s, e in sentences(text):
-                if s >= anchor.start and _ATTENDED_BY.search(text, s, e):
+                if s >= anchor.start and cue.search(text, s, e):
                     _from_clause(index, text, s, e, anchor, chosen, turn=False)
         # "Leaders attending included ...", "Türkiye was represented by ...", "welcomed X to"
         for s, e in sentences(text[: _paragraph_end(text, anchor.end, 2)]):

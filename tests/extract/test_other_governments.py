@@ -192,3 +192,51 @@ def test_a_joint_commission_session_is_a_meeting_of_its_co_chairs() -> None:
     people = {p.name: p.title for p in record.participants}
     assert set(people) == {"Odongo Okello", "Mahmoud Kombo"}  # signatories only signed
     assert people["Mahmoud Kombo"] == "Minister for Foreign Affairs"
+
+
+# ---------------------------------------------------------------- first person and speeches
+
+
+def test_a_first_person_release_is_the_byline_ministers() -> None:
+    text = (
+        "The Hon Mere Tipoki MP\nMinister of Foreign Affairs\n\nMedia release\n\n4 June 2025\n\n"
+        "Today I welcomed Japan's Minister for Foreign Affairs, Iwaya, to Wellington for our "
+        "annual strategic dialogue.\n\nMinister Iwaya and I discussed security in the Pacific."
+    )
+    record = _primary(
+        text,
+        "New Zealand-Japan Foreign Ministers' Strategic Dialogue",
+        url="https://www.beehive.govt.nz/release/x",
+        published="2025-06-04T15:00:00+12:00",
+    )
+    assert _people(record) == {"Mere Tipoki": "NZ", "Iwaya": "JP"}
+    assert (record.city, record.country_code) == ("Wellington", "NZ")
+
+
+def test_welcomed_to_names_the_place_but_not_a_commitment_to_a_country() -> None:
+    text = "The Prime Minister welcomed the Chancellor of Austria, Karl Brandt, to Oslo today."
+    assert _primary(text, "Prime Minister meets Austrian Chancellor").city == "Oslo"
+    text = (
+        "At the meeting in the capital, Foreign Minister Ana Horvat welcomed Germany's "
+        "commitment to Ukraine during talks with Foreign Minister Jonas Weber."
+    )
+    assert _primary(text, "Foreign Minister meets German counterpart").country_code != "UA"
+
+
+def test_a_statement_delivered_as_a_speech_is_a_speech() -> None:
+    text = (
+        "Speech by Minister for Foreign Affairs Lars Holm at the Folketing, Copenhagen, "
+        "5 March 2025.\n\nCheck against delivery.\n\nMr Speaker, Honourable Members,\n\n"
+        "Denmark's security situation is serious."
+    )
+    records = _records(text, "Statement of Government Policy on Foreign Affairs 2025")
+    assert len(records) == 1
+    record = records[0]
+    assert record.event_type == "other"
+    assert set(_people(record)) == {"Lars Holm"}
+    assert (record.city, record.country_code) == ("Copenhagen", "DK")
+
+
+def test_a_statement_headline_without_a_speech_stays_a_statement() -> None:
+    text = "The Ministry condemns the attack on the embassy compound and calls for restraint."
+    assert _primary(text, "Statement on the attack in the capital").event_type == "statement"

@@ -238,6 +238,16 @@ def _is_frame_line(text: str, start: int, end: int) -> bool:
     return _FRAME_LINE.match(text[start:end]) is not None
 
 
+# A body that presents itself as a speech, in its first lines: "Speech by Minister X at the
+# Riksdag", "Address by the President to ...", "Check against delivery".
+_SPEECH_FRAME = re.compile(
+    r"^[ \t]*(?:(?:keynote\s+)?(?:speech|address|statement|remarks|lecture)\s+by\b(?=[^\n]*\bat\b)"
+    r"|(?:speech|address)\s+by\b|(?:check|to\s+be\s+checked)\s+against\s+delivery"
+    r"|as\s+prepared\s+for\s+delivery)",
+    re.IGNORECASE | re.MULTILINE,
+)
+_SPEECH_FRAME_SCOPE = 600
+
 _LEAD = "lead"  # a headline rule whose match leaves the event type to the lead sentences
 
 
@@ -297,6 +307,12 @@ def _primary(doc: Document, spans: list[tuple[int, int]]) -> EventAnchor:
     kind, title_match = _title_type(title) if title.strip() else ("statement", None)
     # an epigraph (a quotation and its "– attribution" line) is not the lead
     lead = [sp for sp in spans if not _EPIGRAPH.match(text, sp[0])][:_LEAD_SENTENCES]
+    if kind == "statement" and spans:
+        speech = _SPEECH_FRAME.search(text, 0, min(len(text), _SPEECH_FRAME_SCOPE))
+        if speech is not None:
+            # "Statement of Government Policy" delivered as "Speech by Minister X at ...": a speech
+            index = next((i for i, sp in enumerate(spans) if sp[0] <= speech.start() < sp[1]), 0)
+            return _anchor("other", text, spans, index, False, 0, None)
     if title_match is not None:
         # the sentence that reports the headline's engagement, else the lead sentence
         for i, span in enumerate(spans[: _LEAD_SENTENCES + 3]):
@@ -369,7 +385,7 @@ def find_anchors(doc: Document) -> list[EventAnchor]:
     primary = _primary(doc, spans)
     found = [primary, *_secondary(doc, spans, primary)]
     issued = _JOINT_STATEMENT.search(doc.title or "")
-    if issued and primary.event_type != "statement":
+    if issued and primary.event_type not in {"statement", "other"}:
         # "Joint Statement on the Meeting of A and B": the meeting is primary, and the statement
         # the governments issued is an event of its own
         found.append(

@@ -1030,8 +1030,16 @@ def _left_appositive(tokens: list[_Tok], mask: list[bool], index: int, text: str
         if of is None or (gz.lookup_city(place) is None and gz.lookup_country(place) is None):
             return None
     nxt = tokens[index + 1] if index + 1 < len(tokens) else None
-    if nxt is None or not (_name_like(nxt, mask[index + 1]) or _is_particle(nxt)):
-        return None  # a left appositive introduces a full name, not a lone word
+    # a left appositive introduces a full name, or a single name the comma closes ("Indonesia's
+    # Minister for Foreign Affairs, Sugiono, arrived")
+    mononym = (
+        nxt is not None
+        and nxt.text in {",", ")"}
+        and not tokens[index].possessive
+        and (_office_word(tokens[i - 1]) or mask[i - 1])  # the office ends at the comma
+    )
+    if nxt is None or not (_name_like(nxt, mask[index + 1]) or _is_particle(nxt) or mononym):
+        return None
     titled = _left_title(tokens, mask, i, text)
     honorific = i < index - 1  # "..., Dr. Navinchandra Ramgoolam": an honorific opens a person
     listed = titled is not None and not honorific and _after_list_comma(tokens, titled.start)
@@ -1279,7 +1287,11 @@ _ATTEND = re.compile(
 )
 # A relative clause describes something else: "the Commission, which is co-chaired by ...".
 _ASIDE_OPEN = re.compile(r",\s*(?:which|who|whose)\b[^,;]*$")
-_FIRST_PERSON = re.compile(r"\b(?:I|we)\s+(?:will|have|had|am|was|met|spoke|held|visited|travel)")
+_FIRST_PERSON = re.compile(
+    r"\b(?:I|we)\s+(?:will|have|had|am|was|met|spoke|held|visited|travel|welcomed|hosted"
+    r"|received|joined|attended|chaired|co-chaired|signed|led|opened|discussed|called)"
+    r"|\band\s+I\s+(?-i:[a-z])"
+)
 _STATEMENT_BY = re.compile(
     r"\b(?:statement|remarks|declaration|communiqu[ée]|message)\s+(?:by|from|of)\b", re.IGNORECASE
 )

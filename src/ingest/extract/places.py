@@ -316,6 +316,9 @@ _VENUE_HEADS = re.compile(
     r"Theat(?:er|re)|Church|Cathedral|Mosque|Temple|Tower|Plaza|Pavilion|Lodge|Stadium|Arena|"
     r"Office|Consulate|Complex|Campus|Field|Ridge|Harbou?r|Pier|Bhavan|Bhawan|Kantei|Mansion|"
     r"Guesthouse|Guest\s+House|Hangar|Ballroom|Suite|Lounge|Courtyard|Rotunda|"
+    # legislatures, where speeches and debates take place: "at the Riksdag, Stockholm"
+    r"Parliament|Riksdag|Bundestag|Bundesrat|Storting|Stortinget|Folketing|Eduskunta|Sejm|"
+    r"Knesset|Duma|Oireachtas|Althing|Saeima|Seimas|Riigikogu|Sabha|Majlis|"
     # the same heads in the languages venues keep their names in: "Palacio de Viana"
     r"Pal[aá]cio|Palais|Palazzo|Palau|Pałac|Schloss|Casa|Maison|Villa)\b"
 )
@@ -446,7 +449,12 @@ def _places_in(
         word = "in" if word == "while" else word
         if strict and word not in {"in", "at", "from"}:
             continue
-        if word in {"to", "from"} and not trip and not strict:
+        if (
+            word in {"to", "from"}
+            and not trip
+            and not strict
+            and not (word == "to" and _welcomed_to(segment, cue.start()))
+        ):
             continue
         if word == "in" and _previous_word(segment, cue.start()) in _TOPIC_NOUNS:
             continue
@@ -457,6 +465,22 @@ def _places_in(
             found.append(after)
     found.sort(key=lambda p: min(s for _, s, _ in p.spans))
     return found
+
+
+# "welcomed the Foreign Minister of X to Canberra": the host's place is where they met; not
+# "welcomed X's commitment to Ukraine"
+_WELCOMED = re.compile(r"\bwelcom(?:e|es|ed|ing)\b[^.;:]{0,100}$", re.IGNORECASE)
+_NOT_WELCOMED_TO = frozenset(
+    "commitment commitments support contribution contributions pledge pledges return accession "
+    "access path transition approach assistance aid".split()
+)
+
+
+def _welcomed_to(segment: str, offset: int) -> bool:
+    if not _WELCOMED.search(segment, max(0, offset - 120), offset):
+        return False
+    previous = _previous_word(segment, offset)
+    return previous not in _TOPIC_NOUNS and previous not in _NOT_WELCOMED_TO
 
 
 def _previous_word(segment: str, offset: int) -> str:

@@ -240,3 +240,32 @@ def test_a_statement_delivered_as_a_speech_is_a_speech() -> None:
 def test_a_statement_headline_without_a_speech_stays_a_statement() -> None:
     text = "The Ministry condemns the attack on the embassy compound and calls for restraint."
     assert _primary(text, "Statement on the attack in the capital").event_type == "statement"
+
+
+def test_a_headline_about_many_ministers_is_a_conference() -> None:
+    text = "Defence ministers of the Alliance met in Brussels on 12 June 2025 to review plans."
+    title = "Defence Ministers agree new capability targets at meeting chaired by the Chair"
+    assert _primary(text, title).event_type == "conference"
+    title = "Foreign Ministers of Chile and Peru hold talks in Lima"
+    assert _primary(text, title).event_type == "meeting"
+
+
+def test_a_two_word_office_tail_is_no_person() -> None:
+    text = (
+        "Today, the Honourable Anne Roy, Minister of Export Promotion, International Trade and "
+        "Economic Development, and Luis Vera, Minister of Foreign Trade of Peru, signed the "
+        "agreement in Ottawa."
+    )
+    names = {p.name for p in _primary(text, "Canada and Peru sign trade agreement").participants}
+    assert names == {"Anne Roy", "Luis Vera"}
+
+
+def test_quotes_attributable_to_a_minister_keep_her_in_the_event() -> None:
+    text = (
+        "Minister for Foreign Affairs Senator the Hon Jane Hill will travel to Suva tomorrow.\n\n"
+        "Senator Hill will call on Prime Minister Sitiveni Lala.\n\n"
+        "Quotes attributable to Minister for Foreign Affairs, Senator the Hon Jane Hill:\n\n"
+        '"Fiji is a close partner."'
+    )
+    record = _primary(text, "Visit to Fiji", url="https://www.foreignminister.gov.au/x")
+    assert {"Jane Hill", "Sitiveni Lala"} <= set(_people(record))

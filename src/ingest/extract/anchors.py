@@ -118,6 +118,11 @@ TITLE_RULES: tuple[Rule, ...] = _rules(
             r"|\bmeeting\s+of\s+(?!(?:the\s+)?two\b)(?:the\s+)?(?:[\w-]+\s+){0,3}"
             r"(?:foreign|defen[cs]e|finance|trade|energy|health)\s+ministers\b"
             r"|\binformal\s+meeting\s+of\b|\bCommittee\s+of\s+Ministers\b"
+            # a headline whose subject is many ministers or leaders: "NATO Defence Ministers
+            # take forward ...", "G20 Leaders agree ..." (not "Ministers of A and B")
+            r"|^\s*(?:[\w-]+\s+){0,3}?(?:(?:Foreign|Defen[cs]e|Finance|Trade|Energy|Health|Interior"
+            r"|Justice|Agriculture|Environment)\s+Ministers|Leaders)\b(?![’']?\s+Meeting)"
+            r"(?![^:]{0,40}?\s+(?:of|from)\s+(?-i:[A-Z])\w*(?:\s+(?-i:[A-Z])\w*)?\s+and\s+(?-i:[A-Z]))"
             r"|\bsession\s+of\s+the\s+(?:[\w-]+\s+){0,3}?(?:General\s+)?(?:Assembly|Council"
             r"|Conference)\b"
             r"|\b(?:Foreign\s+Affairs|European|General\s+Affairs|North\s+Atlantic)\s+Council\b"

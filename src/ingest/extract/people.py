@@ -367,8 +367,12 @@ def _past_office_tail(tokens: list[_Tok], mask: list[bool], run: _Run) -> _Run |
         return run
     if run.first == run.last:
         return None
-    # two words may be a place ("Crown Prince of Abu Dhabi"), left to the place rules
-    return _Run(run.first + 1, run.last) if run.last - run.first >= 2 else run
+    if run.last - run.first >= 2:
+        return _Run(run.first + 1, run.last)
+    # two words: a place ("Crown Prince of Abu Dhabi", left to the place rules) or more of the
+    # office ("Minister of Export Promotion, International Trade ...")
+    first, last = tokens[run.first], tokens[run.last]
+    return run if gz.lookup_city(f"{first.text} {last.text}") is not None else None
 
 
 def _is_date_word(tokens: list[_Tok], i: int) -> bool:
@@ -630,7 +634,7 @@ def _org_or_place_affiliation(phrase: str) -> str | None:
 
 
 _ATTRIBUTION = re.compile(
-    r"attributable\s+to|according\s+to|(?:said|says)\s+(?:a|the)\s+spokes|readout\s+(?:by|from)",
+    r"(?<!quotes\s)(?<!quote\s)attributable\s+to|according\s+to|(?:said|says)\s+(?:a|the)\s+spokes|readout\s+(?:by|from)",
     re.IGNORECASE,
 )
 # An engagement verb earlier in the sentence makes the person someone met (a counterpart);

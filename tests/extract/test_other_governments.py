@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from ingest.extract import extract
+from ingest.extract.dates import find_dates
 from ingest.extract.gazetteer import publisher_of
 from ingest.records import Document, EventRecord
 
@@ -269,3 +272,22 @@ def test_quotes_attributable_to_a_minister_keep_her_in_the_event() -> None:
     )
     record = _primary(text, "Visit to Fiji", url="https://www.foreignminister.gov.au/x")
     assert {"Jane Hill", "Sitiveni Lala"} <= set(_people(record))
+
+
+# ---------------------------------------------------------------- weekdays ahead
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("On Thursday, the Minister will travel to Nairobi.", date(2025, 4, 3)),
+        ("On Friday the delegation is scheduled to attend the forum.", date(2025, 4, 4)),
+        ("She will call on King Letsie III. on Friday.", date(2025, 4, 4)),
+        ("He will meet President Peter A. Mutharika on Friday.", date(2025, 4, 4)),
+        ("On Monday, the Minister met his counterpart.", date(2025, 3, 31)),
+        ("The Minister met the President on Monday and will travel on.", date(2025, 3, 31)),
+    ],
+)
+def test_a_weekday_in_the_future_tense_lies_ahead(sentence: str, expected: date) -> None:
+    # published on Wednesday 2 April 2025
+    assert [m.day for m in find_dates(sentence, date(2025, 4, 2))] == [expected]

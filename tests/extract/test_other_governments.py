@@ -291,3 +291,42 @@ def test_quotes_attributable_to_a_minister_keep_her_in_the_event() -> None:
 def test_a_weekday_in_the_future_tense_lies_ahead(sentence: str, expected: date) -> None:
     # published on Wednesday 2 April 2025
     assert [m.day for m in find_dates(sentence, date(2025, 4, 2))] == [expected]
+
+
+# ---------------------------------------------------------------- issuers and counterparts
+
+
+def test_an_organisation_head_issuing_in_the_third_person() -> None:
+    text = (
+        "Addis Ababa, 3 April 2025: The Chairperson of the Commission, H.E. Amina Diallo, is "
+        "following with deep concern the fighting in the east of the country.\n\n"
+        "The Chairperson calls on all parties to respect the ceasefire."
+    )
+    record = _primary(text, "Statement of the Chairperson of the Commission on the situation")
+    assert set(_people(record)) == {"Amina Diallo"}
+
+
+def test_co_issuers_in_a_joint_release_header() -> None:
+    text = (
+        "Joint media release with:\nThe Hon Tom Reid MP, Minister for Trade and Tourism\n\n"
+        "Senator the Hon Kate Lowe\nMinister for Foreign Affairs\n\n"
+        "Australia is providing $3 million in emergency assistance after the floods."
+    )
+    record = _primary(text, "Australia supports flood response", url="https://www.dfat.gov.au/x")
+    assert _people(record) == {"Tom Reid": "AU", "Kate Lowe": "AU"}
+
+
+def test_received_name_then_office_is_the_counterpart() -> None:
+    text = (
+        "DOHA, 3rd June, 2025 (QNA) -- H.H. Sheikh Hamad bin Khalid Al Thani, Minister of State, "
+        "received Ana Lind, Minister of Foreign Affairs of the Republic of Latvia, who is "
+        "currently visiting the country.\n\nDuring the meeting, H.H. Sheikh Hamad bin Khalid "
+        "welcomed the Latvian minister and discussed ways to enhance cooperation.\n\n"
+        "The meeting was attended by Khalid Al Mansoori, Director of the Europe Department."
+    )
+    records = _records(text, "Minister of State receives Latvian Foreign Minister")
+    assert len(records) == 1  # the later sentences tell the same meeting
+    assert {"Hamad bin Khalid Al Thani", "Ana Lind", "Khalid Al Mansoori"} <= set(
+        _people(records[0])
+    )
+    assert _people(records[0])["Ana Lind"] == "LV"

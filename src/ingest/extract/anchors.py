@@ -173,6 +173,10 @@ BODY_RULES: tuple[Rule, ...] = _rules(
             r"\bmet\b|\bwill\s+meet\b|\bmeets\s+with\b|\bhosted\s+(?:\w+\s+){0,4}(?:for|at)\b"
             r"|\b(?:called\s+on|received|welcomed|hosted)\s+(?:by\s+)?(?:the\s+)?(?:(?-i:[A-Z])[\w.’'-]*\s+){0,3}"
             r"(?:President|Prime\s+Minister|Minister|King|Queen|Chancellor|Ambassador|Secretary)\b"
+            # name before office: "received Ana Lind, Minister of Foreign Affairs of Estonia"
+            r"|\b(?:received|welcomed|hosted)\s+(?-i:[A-Z])[\w.’'-]*(?:\s+(?-i:[A-Z])[\w.’'-]*){0,3},"
+            r"\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3}?(?:President|Prime\s+Minister|Minister|King|Queen"
+            r"|Chancellor|Ambassador|Secretary)\b"
             r"|\bheld\s+(?:\w+\s+){0,3}(?:talks|meeting|dialogue|consultations)\b"
             r"|\bwill\s+hold\s+(?:[\w'’-]+\s+){0,6}(?:meeting|talks|dialogue)\b"
             r"|\b(?:bilateral\s+)?meeting\s+between\b"
@@ -369,6 +373,8 @@ def _secondary(
         segment = doc.text[spans[i][0] : spans[i][1]]
         if not _TRIGGER_HINT.search(segment):
             continue  # one cheap scan rules out most sentences of a long release
+        if not same and _BACK_REFERENCE.match(segment):
+            continue  # "During the meeting, ...": the primary told in more detail
         for rule in _WITHIN_TRIP_RULES if same else _SECONDARY_RULES:
             if rule.pattern.search(segment) and _names_someone(segment):
                 ordinal = len(found) + 1
@@ -377,6 +383,14 @@ def _secondary(
     return found
 
 
+# A sentence that opens by pointing back at the engagement already reported.
+_BACK_REFERENCE = re.compile(
+    r"\s*(?:During|At|In\s+the\s+course\s+of|Throughout)\s+the\s+(?:(?:bilateral|phone|telephone"
+    r"|video)\s+)?(?:meeting|talks|call|conversation|discussions?|visit)\b"
+    r"|\s*The\s+(?:bilateral\s+)?(?:meeting|talks|call|conversation|discussions?)\s+(?:was|were)\s+"
+    r"(?:also\s+)?attended\b",
+    re.IGNORECASE,
+)
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z]\.)?\s+[A-Z][a-z’'-]+\b")
 
 

@@ -779,7 +779,7 @@ class _Context:
 
 _SENTENCE_END = re.compile(r"[.!?][\"”’)]*\s+|\n")
 _ABBREVIATED = re.compile(
-    r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Lt|Gen|Hon|Rt|Amb|Prof|Smt|U\.S|H\.E|D\.C))$"
+    r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Lt|Gen|Hon|Rt|Amb|Prof|Smt|U\.S|H\.E|H\.H|D\.C))$"
 )
 
 
@@ -855,13 +855,16 @@ def _raw_from_run(
     if stacked is not None:
         # "Senator the Hon Penny Wong\nMinister for Foreign Affairs": a byline block
         titled = _Titled(stacked.title, stacked.affiliation, stacked.start, True)
-    byline = stacked is not None or (
-        right is not None
-        and not in_title
-        and text[line_start:start].strip() == ""
-        and start < 400
-        and "\n" in text[end : end + 200]
-        and text.find("\n", end) - end < 100
+    byline = (
+        stacked is not None
+        or (
+            right is not None
+            and not in_title
+            and _only_honorifics(text[line_start:start])  # "The Hon Pat Conroy MP, Minister ..."
+            and start < 400
+            and "\n" in text[end : end + 200]
+            and text.find("\n", end) - end < 100
+        )
     )
     meets = _MEET_BEFORE.search(before) is not None or _WITH_NEAR.search(before) is not None
     return _Raw(
@@ -879,6 +882,11 @@ def _raw_from_run(
         is_object=meets,
         shouted=all(t.text.isupper() for t in name_toks if t.text[:1].isalpha()),
     )
+
+
+def _only_honorifics(prefix: str) -> bool:
+    words = gz.office_words().honorifics | {"the"}
+    return all(_key(w) in words for w in prefix.split())
 
 
 def _title_on_next_line(text: str, line_start: int, start: int, end: int) -> _Titled | None:
@@ -1301,7 +1309,10 @@ _STATEMENT_BY = re.compile(
 )
 _STATEMENT_VERB = re.compile(
     r"^[^.;:]{0,80}?\b(?:said|says|stated|states|announced|announces|condemned|condemns|"
-    r"welcomed|welcomes|issued|issues|declared|expressed|made\s+the\s+following)\b"
+    r"welcomed|welcomes|issued|issues|declared|expressed|made\s+the\s+following"
+    # an organisation head's statement in the third person: "X is following with deep concern"
+    r"|(?:is|are)\s+(?:deeply\s+|gravely\s+|closely\s+)?(?:following|concerned|alarmed|saddened)"
+    r"|calls\s+on|urges|deplores|regrets|reiterates|reaffirms|expresses|extends|conveys)\b"
 )
 _CALL_VERB = re.compile(
     r"\b(?:spoke|speaks|talked|called|calls|telephoned|(?:had|held)\s+a\s+(?:tele)?phone|"

@@ -330,3 +330,61 @@ def test_received_name_then_office_is_the_counterpart() -> None:
         _people(records[0])
     )
     assert _people(records[0])["Ana Lind"] == "LV"
+
+
+# ---------------------------------------------------------------- readouts of many publishers
+
+
+def test_held_a_named_bilateral_meeting_with() -> None:
+    text = (
+        "On April 2, commencing at 10:00 a.m. for approximately 30 minutes, Mr. SATO Kenji, "
+        "Minister for Foreign Affairs, held a Japan-Ghana Foreign Ministers' Meeting with H.E. "
+        "Ms. Efua Mensah, Minister for Foreign Affairs of the Republic of Ghana. The overview of "
+        "the meeting is as follows.\n\n1. At the outset, Minister Sato welcomed Minister "
+        "Mensah's visit to Japan."
+    )
+    record = _primary(text, "Japan-Ghana Foreign Ministers' Meeting", published="2025-04-03")
+    assert record.event_date == date(2025, 4, 2)
+    assert _people(record) == {"SATO Kenji": None, "Efua Mensah": "GH"}
+
+
+def test_a_headline_phone_call_is_not_a_name() -> None:
+    text = "Minister of Foreign Affairs Kim Min-jun had a phone call with the Foreign Minister."
+    record = _primary(text, "Outcome of Foreign Minister's Phone Call with Chilean Minister")
+    assert "Phone" not in {p.name for p in record.participants + record.mentioned_people}
+
+
+def test_a_gathering_that_brought_together_ministers() -> None:
+    text = (
+        "March 3, 2025 - Halifax, Nova Scotia - Global Affairs Canada\n\nToday, Minister of "
+        "Foreign Affairs Claire Dubois concluded the Ocean Ministers' Meeting in Halifax.\n\n"
+        "The meeting brought together ministers of 12 countries, as well as the European "
+        "Commissioner for Oceans, Costas Kadis."
+    )
+    record = _primary(text, "Minister concludes Ocean Ministers' Meeting")
+    assert record.event_type == "conference"
+    assert {"Claire Dubois", "Costas Kadis"} <= set(_people(record))
+    assert record.country_code == "CA"
+
+
+def test_people_met_at_a_later_stop_serve_that_stops_country() -> None:
+    text = (
+        "Foreign Minister Ana Reyes will travel to Vietnam and Laos this week.\n\n"
+        "In Hanoi, Ms Reyes will meet Foreign Minister Bui Thanh Son. In Vientiane she will "
+        "meet Foreign Minister Thongsavanh Phomvihane."
+    )
+    record = _primary(text, "Foreign Minister to travel to Southeast Asia")
+    assert _people(record)["Thongsavanh Phomvihane"] == "LA"
+
+
+def test_an_unnamed_subject_meeting_two_people_is_the_travellers_meeting() -> None:
+    text = (
+        "Foreign Minister Ana Reyes will visit Portugal from 4 to 6 May 2025.\n\n"
+        "During the visit, she will call on President Marcelo Sousa and hold talks with Foreign "
+        "Minister Paulo Rangel."
+    )
+    records = _records(text, "Foreign Minister to visit Portugal")
+    assert {"Ana Reyes", "Marcelo Sousa", "Paulo Rangel"} <= {
+        p.name for p in records[1].participants
+    }
+    assert "Ana Reyes" not in {p.name for p in records[1].mentioned_people}

@@ -176,6 +176,8 @@ def _engagements(doc: Document, index: _people.PeopleIndex) -> list[_Engagement]
         elif lead is not None:
             people = (participants, mentioned, evidence)
             participants, evidence = _with_protagonist(doc, anchor, people, lead)
+            taking_part = {p.name for p in participants}
+            mentioned = [p for p in mentioned if p.name not in taking_part]
         separate = anchor.start >= 0 and _SEPARATE.search(doc.text, anchor.start, anchor.end)
         if separate and anchor.event_type in {"call", "meeting"} and len(participants) >= 3:
             subject, counterparts = participants[0], participants[1:]
@@ -213,8 +215,8 @@ def _with_protagonist(
     Secretary General met with X" adds the primary's first participant, "the two leaders" all."""
     participants, mentioned, evidence = people
     primary_people, lead_evidence = lead
-    if anchor.trigger_start < 0 or not primary_people or len(participants) >= 2:
-        return participants, evidence  # no trigger to split at, or the sentence names a pair
+    if anchor.trigger_start < 0 or not primary_people:
+        return participants, evidence  # no trigger to split at
     subject = doc.text[anchor.start : anchor.trigger_start]
     if any(_surname(p) in subject for p in participants + mentioned):
         return participants, evidence  # the sentence names its own subject

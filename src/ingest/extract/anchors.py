@@ -178,6 +178,8 @@ BODY_RULES: tuple[Rule, ...] = _rules(
             r"\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3}?(?:President|Prime\s+Minister|Minister|King|Queen"
             r"|Chancellor|Ambassador|Secretary)\b"
             r"|\bheld\s+(?:\w+\s+){0,3}(?:talks|meeting|dialogue|consultations)\b"
+            # "held a Japan-Chile Foreign Ministers' Meeting with", "held bilateral meetings with"
+            r"|\bheld\s+(?:[\w'’-]+\s+){0,5}?(?:talks|meetings?|dialogue|consultations)\s+with\b"
             r"|\bwill\s+hold\s+(?:[\w'’-]+\s+){0,6}(?:meeting|talks|dialogue)\b"
             r"|\b(?:bilateral\s+)?meeting\s+between\b"
             r"|\b(?-i:[A-Z])[\w.]*[-–](?-i:[A-Z])[\w.]*\s+(?:summit|talks|meeting)\s+(?:held|took\s+place)\b"
@@ -222,7 +224,10 @@ _FRAME_LINE = re.compile(
     # a dateline on its own line: "New Delhi, 05 March 2024", "Brussels, 03/04/2025"
     r"|(?:[A-Z][\w.’'-]*\s?){1,4}(?:,\s*[A-Z][\w.’'-]*(?:\s[A-Z][\w.’'-]*){0,3})?,\s*"
     r"(?:\d{1,2}\s+[A-Z][a-z]+\.?\s+\d{4}|[A-Z][a-z]+\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}[/.]\d{1,2}[/.]\d{4})"
-    r"\s*[-–—:]?)$",
+    r"\s*[-–—:]?"
+    # date first: "March 14, 2025 - Ottawa, Ontario - Global Affairs Canada"
+    r"|(?:[A-Z][a-z]+\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+[A-Z][a-z]+\.?\s+\d{4})\s*[-–—]\s*"
+    r"(?:(?-i:[A-Z])[\w’'-]*[\s,]*){1,6}(?:[-–—]\s*[^\n.]{0,80})?)$",
     re.IGNORECASE,
 )
 _FRAME_LINE_MAX = 160  # framing lines are short; longer sentences are never tested
@@ -386,7 +391,7 @@ def _secondary(
 # A sentence that opens by pointing back at the engagement already reported.
 _BACK_REFERENCE = re.compile(
     r"\s*(?:During|At|In\s+the\s+course\s+of|Throughout)\s+the\s+(?:(?:bilateral|phone|telephone"
-    r"|video)\s+)?(?:meeting|talks|call|conversation|discussions?|visit)\b"
+    r"|video)\s+)?(?:meeting|talks|call|conversation|discussions?)\b"
     r"|\s*The\s+(?:bilateral\s+)?(?:meeting|talks|call|conversation|discussions?)\s+(?:was|were)\s+"
     r"(?:also\s+)?attended\b",
     re.IGNORECASE,

@@ -45,6 +45,7 @@ __all__ = [
     "phrase_matches",
     "phrase_regex",
     "publisher_of",
+    "region_country",
     "us_state_names",
     "venue_hits",
 ]
@@ -367,6 +368,12 @@ def country_centre(code: str) -> tuple[float, float] | None:
 @cache
 def city_states() -> frozenset[str]:
     return frozenset(_toml("places.toml")["city_states"])
+
+
+def region_country(name: str) -> str | None:
+    """The country of a province or state written as a qualifier ("Ontario" -> CA)."""
+    regions: dict[str, str] = _toml("places.toml")["region_countries"]
+    return regions.get(name.strip().rstrip("."))
 
 
 @cache

@@ -989,6 +989,8 @@ def _prefer(left: _Titled | None, right: _Titled | None) -> _Titled | None:
 _HOST_LEAD = re.compile(
     r"\s*(?:(?:In|While\s+in|During\s+(?:his|her|their|the)\s+\w+\s+(?:to|in))\s+"
     r"(?P<place>[^,]{2,60}),"
+    # "In Kuala Lumpur he will meet ...": no comma after the place
+    r"|(?:In|While\s+in)\s+(?P<place3>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,3})\s+(?=[a-z])"
     r"|(?:The\s+)?(?P<place2>[A-Z][^,.]{1,40}?)\s+(?:was|were)\s+represented\s+by)"
 )
 _TRAVEL_CUE = re.compile(r"\b(?:travel\w*|visit\w*|trip)\s+(?:\w+\s+){0,3}?(?:to|in)\b")
@@ -1003,7 +1005,7 @@ def _host_country(text: str, start: int, end: int) -> str | None:
     lead = _HOST_LEAD.match(sentence)
     if lead:
         # "In the Turkish capital, ...", "In Saudi Arabia, ...", "Türkiye was represented by"
-        phrase = lead.group("place") or lead.group("place2")
+        phrase = lead.group("place") or lead.group("place2") or lead.group("place3")
         hits = gz.country_hits(phrase)
         if hits:
             return hits[0].key
@@ -1292,7 +1294,7 @@ _ENGAGE = re.compile(
 )
 _ATTEND = re.compile(
     r"\b(?:attend(?:ed|ing|ees)?|participat(?:ed|ing|ion)|represented\s+by|joined\s+by|"
-    r"took\s+part|present\s+were|co-?chaired|chaired\s+by|welcomed|led\s+by"
+    r"took\s+part|present\s+were|co-?chaired|chaired\s+by|welcomed|led\s+by|brought\s+together"
     r"|among\s+the\s+(?:[\w-]+\s+){0,2}(?:participants|attendees|leaders|delegates|delegations"
     r"|heads|ministers|speakers|guests))\b",
     re.IGNORECASE,
@@ -1327,7 +1329,7 @@ _ATTENDED_BY = re.compile(
     r"|\bin\s+the\s+presence\s+of\b|\bopened\s+with\s+(?:an?\s+)?(?:address|remarks|speech)\s+by\b"
     # "X joined the ministers for a session on ...": a late arrival at the gathering
     r"|\bjoined\s+(?:the\s+)?(?:other\s+)?(?:ministers|leaders|meeting|talks|session|discussions?"
-    r"|summit|conference|delegates|participants|counterparts|colleagues)\b",
+    r"|summit|conference|delegates|participants|counterparts|colleagues|allies)\b",
     re.IGNORECASE,
 )
 # Signatories take part in a signing; at a meeting they may be officials signing on the side.

@@ -379,7 +379,7 @@ def _qualifier_country(qualifier: str | None) -> str | None:
         return "US"
     if re.fullmatch(r"D\.?\s?C\.?", qualifier):
         return "US"
-    return None
+    return gz.region_country(qualifier)
 
 
 def _plausible_city(phrase: str, city: gz.City, qualified: str | None) -> bool:

@@ -388,3 +388,38 @@ def test_an_unnamed_subject_meeting_two_people_is_the_travellers_meeting() -> No
         p.name for p in records[1].participants
     }
     assert "Ana Reyes" not in {p.name for p in records[1].mentioned_people}
+
+
+def test_a_place_qualified_by_its_country_at_the_end_of_a_paragraph() -> None:
+    text = (
+        "President Ana Silva held a summit with Prime Minister of Japan Sato Ken on 17 June on "
+        "the sidelines of the G7 Summit in Kananaskis, Canada.\n\nThe two leaders agreed to "
+        "deepen relations."
+    )
+    record = _primary(text, "President holds summit with Prime Minister of Japan")
+    assert (record.event_type, record.city, record.country_code) == (
+        "meeting",
+        "Kananaskis",
+        "CA",
+    )
+    assert set(_people(record)) == {"Ana Silva", "Sato Ken"}
+
+
+def test_signed_a_partnership_is_a_signing() -> None:
+    text = (
+        "The Defence Secretary Tom Reed and Danish Defence Minister Lars Berg signed a new "
+        "defence partnership in Copenhagen today."
+    )
+    record = _primary(text, "UK and Denmark agree defence partnership")
+    assert (record.event_type, record.city) == ("signing", "Copenhagen")
+
+
+def test_an_announced_trip_is_dated_by_its_departure() -> None:
+    text = (
+        "Prime Minister Ana Reyes will lead a business delegation to India next week.\n\n"
+        "In New Delhi, the Prime Minister will meet Prime Minister Narendra Modi.\n\n"
+        "The Prime Minister departs on Monday 16 June and returns on Friday 20 June."
+    )
+    record = _primary(text, "Prime Minister to lead trade delegation to India")
+    assert record.event_type == "visit"
+    assert record.event_date == date(2025, 6, 16)

@@ -68,10 +68,19 @@ def _date_fields(
     )
     if anchor.ordinal > 0 and engagement and basis == "published":
         return None, "none", []
+    if anchor.event_type == "visit" and basis == "published":
+        # an announced trip dated only by its itinerary: "The Minister departs on Monday 16 June"
+        departure = _DEPARTURE.search(doc.text)
+        if departure is not None:
+            found = [sp for sp in spans if sp[0] <= departure.start() < sp[1]]
+            day, basis, cue, in_title = _dates.event_day(doc.text, found, published)
     if cue is None:
         return day, basis, []
     field = "title:event_date" if in_title else "event_date"
     return day, basis, [Evidence(field, cue[0], cue[1])]
+
+
+_DEPARTURE = re.compile(r"\b(?:departs|will\s+depart|leaves\s+for|will\s+leave\s+for)\b")
 
 
 def _type_evidence(doc: Document, anchor: EventAnchor) -> list[Evidence]:

@@ -156,7 +156,7 @@ BODY_RULES: tuple[Rule, ...] = _rules(
             r"(?<!was\s)(?<!were\s)(?<!been\s)\bsigned\s+(?:a|an|the|two|three|several)\s+"
             r"(?:[\w-]+\s+){0,4}(?:agreements?|memorand\w*|MoUs?|accords?|treaty|declaration"
             r"|arrangements?|protocol|charter|compact|letters?\s+of\s+intent|joint\s+statement"
-            r"|documents?)\b"
+            r"|documents?|partnership|deal|roadmap|action\s+plan|framework|programme|contracts?)\b"
             r"|\bsigned\s+and\s+(?:issued|exchanged)\b|\bwitnessed\s+the\s+signing\b"
             r"|\bwill\s+sign\b|\bsigning\s+(?:of|ceremony)\b",
         ),
@@ -179,7 +179,7 @@ BODY_RULES: tuple[Rule, ...] = _rules(
             r"|Chancellor|Ambassador|Secretary)\b"
             r"|\bheld\s+(?:\w+\s+){0,3}(?:talks|meeting|dialogue|consultations)\b"
             # "held a Japan-Chile Foreign Ministers' Meeting with", "held bilateral meetings with"
-            r"|\bheld\s+(?:[\w'’-]+\s+){0,5}?(?:talks|meetings?|dialogue|consultations)\s+with\b"
+            r"|\bheld\s+(?:[\w'’-]+\s+){0,5}?(?:talks|meetings?|dialogue|consultations|summit)\s+with\b"
             r"|\bwill\s+hold\s+(?:[\w'’-]+\s+){0,6}(?:meeting|talks|dialogue)\b"
             r"|\b(?:bilateral\s+)?meeting\s+between\b"
             r"|\b(?-i:[A-Z])[\w.]*[-–](?-i:[A-Z])[\w.]*\s+(?:summit|talks|meeting)\s+(?:held|took\s+place)\b"

@@ -133,7 +133,11 @@ _WEEKDAY = re.compile(
     r"(?:" + "|".join(MONTHS) + r")\b)",
     re.IGNORECASE,
 )
-_FUTURE = re.compile(r"\b(?:will|to travel|to visit|is scheduled|are scheduled|plans to)\b", re.I)
+# Future tense, including an itinerary's present ("departs on Monday and returns on Friday").
+_FUTURE = re.compile(
+    r"\b(?:will|to travel|to visit|is scheduled|are scheduled|plans to|departs|leaves|returns)\b",
+    re.I,
+)
 _ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})")
 
 

@@ -63,7 +63,9 @@ _WORD = r"(?:[A-Z\u00c0-\u00de][\w'’.\-]*|d[’']\w+)"
 _LINK = r"(?:de|del|da|do|la|le|al|el|of|upon|on|am|an|sur|es|en|of\s+the)"
 PLACE = rf"(?:[Tt]he\s+)?{_WORD}(?:\s+(?:{_LINK}\s+)?{_WORD}){{0,4}}"
 _PLACE_RE = re.compile(
-    rf"(?P<place>{PLACE})(?:,\s*(?P<qual>(?:[A-Z][\w'’.\-]*\.?)(?:\s+[A-Z][\w'’.\-]*){{0,3}}))?"
+    # the qualifier ends with its line or sentence: "in Kananaskis, Canada.\n\nThe leaders ..."
+    rf"(?P<place>{PLACE})(?:,\s*(?P<qual>(?:[A-Z][\w'’.\-]*\.?)"
+    rf"(?:(?<!\.)[ \t]+[A-Z][\w'’.\-]*){{0,3}}))?"
 )
 _PLACE_LIST_RE = re.compile(
     rf"(?P<first>{PLACE})(?:,?\s+(?:and\s+)?{PLACE}){{0,4}},\s*(?P<qual>{PLACE})"

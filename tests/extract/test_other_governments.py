@@ -423,3 +423,18 @@ def test_an_announced_trip_is_dated_by_its_departure() -> None:
     record = _primary(text, "Prime Minister to lead trade delegation to India")
     assert record.event_type == "visit"
     assert record.event_date == date(2025, 6, 16)
+
+
+def test_a_delegations_leader_and_a_companion_serve_their_country() -> None:
+    text = (
+        "Foreign Minister Dan Levi received a delegation of the Austrian Federal Council led by "
+        "President Karl Maier in Jerusalem today. FM Levi thanked the delegation.\n\n"
+        '"We had a good meeting with Chancellor Eva Brandt of Austria, who was accompanied by '
+        'Minister of Finance Paul Huber," the Foreign Minister said.'
+    )
+    record = _primary(text, "FM Levi meets Austrian delegation", url="https://www.gov.il/x")
+    people = _people(record)
+    assert people["Karl Maier"] == "AT"
+    assert people["Dan Levi"] == "IL"
+    companions = {p.name: p.affiliation for p in record.participants + record.mentioned_people}
+    assert companions["Paul Huber"] == "AT"

@@ -679,7 +679,31 @@ def find_people(doc: Document, publisher: str | None = None) -> PeopleIndex:
         raws += _raw_mentions(doc.title, in_title=True)
     index = PeopleIndex(publisher=publisher)
     _resolve(index, raws, publisher, _trip_country(doc.text, publisher))
+    _share_companions_affiliation(index, doc.text)
     return index
+
+
+# "Prime Minister X, who was accompanied by Minister of Finance Y": Y serves X's government.
+_ACCOMPANYING = re.compile(r"\baccompanied\s+by\b[^.;]{0,80}$")
+
+
+def _share_companions_affiliation(index: PeopleIndex, text: str) -> None:
+    """Officials named without a country after "accompanied by" serve the person they accompany
+    (the nearest one named before it in the same sentence)."""
+    if "accompanied by" not in text:
+        return
+    body = [m for m in index.mentions if not m.in_title]
+    for k, m in enumerate(body):
+        person = index.people[m.person]
+        if person.affiliation is not None:
+            continue
+        cue = _ACCOMPANYING.search(text, max(0, m.start - 90), m.start)
+        if cue is None:
+            continue
+        before = [b for b in body[:k] if b.start < cue.start() and cue.start() - b.end < 120]
+        lead = next((index.people[b.person] for b in reversed(before)), None)
+        if lead is not None and lead.affiliation is not None and lead is not person:
+            person.affiliation = lead.affiliation
 
 
 _TRAVEL_TO = re.compile(
@@ -810,6 +834,7 @@ def _raw_from_run(
     if left is None and right is None:
         left = _left_appositive(tokens, mask, run.first, text)
     titled = _with_country_after(_prefer(left, right), text, tokens[after - 1].end)
+    titled = _with_delegation_country(titled, text, start)
     prev = tokens[run.first - 1].text if run.first > 0 else ""
     honorific = run.first > 0 and _key(prev) in gz.office_words().honorifics
     s_start, s_end = context.sentence(start)
@@ -946,6 +971,31 @@ _SUBJECT_VERB = re.compile(
 )
 _WITH_BEFORE = re.compile(r"\b(?:with|and)\s*$")
 _OF_AFTER = re.compile(r"\s+of\s+(?:the\s+)?")
+
+
+# "a delegation of the Hungarian National Assembly led by Speaker X", "the Thai delegation
+# headed by X": the leader serves the delegation's country.
+_DELEGATION_LED = re.compile(
+    r"(?:\bdelegation\s+(?:of|from)\s+(?:the\s+)?(?P<of>[A-Z][^,.;]{0,60}?)"
+    r"|\b(?P<adj>[A-Z][\w-]+)\s+(?:\w+\s+)?delegation)\s*,?\s+(?:led|headed)\s+by\s+(?:the\s+)?"
+    r"(?:[A-Z][\w’'-]*\s+){0,6}$"  # the leader's office, within the sentence
+)
+
+
+def _with_delegation_country(titled: _Titled | None, text: str, start: int) -> _Titled | None:
+    if titled is not None and titled.affiliation:
+        return titled
+    if "delegation" not in text[max(0, start - 150) : start]:
+        return titled  # the common case, without a regex search
+    found = _DELEGATION_LED.search(text, max(0, start - 150), start)
+    if found is None:
+        return titled
+    hits = gz.country_hits(found.group("of") or found.group("adj") or "")
+    if not hits:
+        return titled
+    if titled is None:
+        return _Titled(None, hits[0].key, start, False)
+    return _Titled(titled.title, hits[0].key, titled.start, titled.has_head)
 
 
 def _with_country_after(titled: _Titled | None, text: str, end: int) -> _Titled | None:

@@ -438,3 +438,13 @@ def test_a_delegations_leader_and_a_companion_serve_their_country() -> None:
     assert people["Dan Levi"] == "IL"
     companions = {p.name: p.affiliation for p in record.participants + record.mentioned_people}
     assert companions["Paul Huber"] == "AT"
+
+
+def test_a_trip_this_week_is_dated_by_its_departure_day() -> None:
+    text = (
+        "Foreign Minister Ana Reyes will travel to Fiji and Tonga this week.\n\n"
+        "In Suva, Ms Reyes will meet Prime Minister Sitiveni Lala.\n\n"
+        "Ms Reyes departs on Wednesday and returns on Saturday."
+    )
+    record = _primary(text, "Foreign Minister to travel to the Pacific", published="2025-04-01")
+    assert record.event_date == date(2025, 4, 2)  # published on a Tuesday

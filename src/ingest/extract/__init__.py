@@ -68,12 +68,15 @@ def _date_fields(
     )
     if anchor.ordinal > 0 and engagement and basis == "published":
         return None, "none", []
-    if anchor.event_type == "visit" and basis == "published":
+    vague = cue is not None and not in_title and doc.text[cue[0] : cue[1]].lower() == "this week"
+    if anchor.event_type == "visit" and (basis == "published" or vague):
         # an announced trip dated only by its itinerary: "The Minister departs on Monday 16 June"
         departure = _DEPARTURE.search(doc.text)
         if departure is not None:
             found = [sp for sp in spans if sp[0] <= departure.start() < sp[1]]
-            day, basis, cue, in_title = _dates.event_day(doc.text, found, published)
+            stated = _dates.event_day(doc.text, found, published)
+            if stated[1] != "published":
+                day, basis, cue, in_title = stated
     if cue is None:
         return day, basis, []
     field = "title:event_date" if in_title else "event_date"

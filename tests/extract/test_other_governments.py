@@ -448,3 +448,13 @@ def test_a_trip_this_week_is_dated_by_its_departure_day() -> None:
     )
     record = _primary(text, "Foreign Minister to travel to the Pacific", published="2025-04-01")
     assert record.event_date == date(2025, 4, 2)  # published on a Tuesday
+
+
+def test_a_seat_after_the_office_is_not_part_of_the_title() -> None:
+    text = (
+        "Deputy Prime Minister and Foreign Minister Senator Ahmed Raza held a telephone "
+        "conversation today with the Foreign Minister of Oman, Badr Albusaidi."
+    )
+    record = _primary(text, "DPM/FM's telephone conversation with the Foreign Minister of Oman")
+    titles = {p.name: p.title for p in record.participants}
+    assert titles["Ahmed Raza"] == "Deputy Prime Minister and Foreign Minister"

@@ -610,10 +610,13 @@ def _clean_title(text: str, span: list[_Tok], blocked: list[bool]) -> _Titled:
         phrase = phrase[lead_org.end() :]
     phrase = re.sub(r"\s+", " ", phrase).strip(" ,")
     phrase = _COUNTERPART_LEAD.sub("", phrase)  # "counterpart, the Minister ..." -> the office
+    # "Foreign Minister Senator Mohammad Ishaq Dar": the seat held is not part of the office
+    phrase = _TRAILING_SEAT.sub("", phrase)
     has_head = any(_key(w) in gz.office_words().heads for w in re.split(r"[\s/]+", phrase))
     return _Titled(phrase or None, affiliation, start, has_head)
 
 
+_TRAILING_SEAT = re.compile(r"(?<=\S)\s+(?:Senator|Sen\.?|MP|MNA)$")
 _COUNTERPART_LEAD = re.compile(r"^(?:(?:his|her|their)\s+)?counterparts?\s*,?\s+(?:the\s+)?(?=\S)")
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from ingest.extract import extract
 from ingest.extract.dates import find_dates
-from ingest.extract.gazetteer import publisher_of
+from ingest.extract.gazetteer import lookup_city, publisher_of
 from ingest.records import Document, EventRecord
 
 
@@ -458,3 +458,20 @@ def test_a_seat_after_the_office_is_not_part_of_the_title() -> None:
     record = _primary(text, "DPM/FM's telephone conversation with the Foreign Minister of Oman")
     titles = {p.name: p.title for p in record.participants}
     assert titles["Ahmed Raza"] == "Deputy Prime Minister and Foreign Minister"
+
+
+@pytest.mark.parametrize(
+    ("written", "shown", "country"),
+    [
+        ("Seville", "Seville", "ES"),  # geonames: Sevilla
+        ("SEVILLE", "Seville", "ES"),  # a dateline in capitals
+        ("Lisbon", "Lisbon", "PT"),
+        ("Brussels", "Brussels", "BE"),
+    ],
+)
+def test_a_city_keeps_the_english_name_the_release_wrote(
+    written: str, shown: str, country: str
+) -> None:
+    city = lookup_city(written)
+    assert city is not None
+    assert (city.name, city.country_code) == (shown, country)

@@ -9,6 +9,7 @@ rather than once per name.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import re
 import tomllib
 import unicodedata
@@ -334,13 +335,24 @@ def lookup_city(name: str, country: str | None = None) -> City | None:
     """The city a release means by `name` (largest of that name, within `country` if given):
     the geonames primary name wins over an alternate spelling ("New Delhi" is not Delhi)."""
     key = _city_key(name)
-    key = fold(_city_aliases().get(key, key))
+    aliased = _city_aliases().get(key)
+    key = fold(aliased) if aliased else key
     primary, alternate = _city_index()
-    for table in (primary, alternate):
-        for city in table.get(key, ()):
-            if country is None or city.country_code == country:
-                return city
+    for city in primary.get(key, ()):
+        if country is None or city.country_code == country:
+            return city
+    for city in alternate.get(key, ()):
+        if country is None or city.country_code == country:
+            # an English release writing "Seville" or "St. John's" names the city as its
+            # readers know it, not as geonames does ("Sevilla", "Saint John's")
+            return city if aliased else dataclasses.replace(city, name=_as_written(name))
     return None
+
+
+def _as_written(name: str) -> str:
+    """A city name as the release wrote it, minus dateline capitals and trailing punctuation."""
+    written = " ".join(name.split()).strip(" .,")
+    return written.title() if written.isupper() else written
 
 
 @cache

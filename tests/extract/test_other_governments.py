@@ -475,3 +475,13 @@ def test_a_city_keeps_the_english_name_the_release_wrote(
     city = lookup_city(written)
     assert city is not None
     assert (city.name, city.country_code) == (shown, country)
+
+
+def test_initials_run_together_do_not_end_a_sentence() -> None:
+    from ingest.extract.text import sentences
+
+    text = "On 2 May 2025, Minister R.K. Sharma signed the agreement. The talks went well."
+    assert [text[s:e] for s, e in sentences(text)] == [
+        "On 2 May 2025, Minister R.K. Sharma signed the agreement.",
+        "The talks went well.",
+    ]

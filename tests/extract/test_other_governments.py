@@ -485,3 +485,15 @@ def test_initials_run_together_do_not_end_a_sentence() -> None:
         "On 2 May 2025, Minister R.K. Sharma signed the agreement.",
         "The talks went well.",
     ]
+
+
+@pytest.mark.parametrize("genre", ["Joint Declaration", "Joint Statement", "Joint Communiqué"])
+def test_signing_a_text_is_a_signing_whatever_its_genre(genre: str) -> None:
+    record = _primary(
+        f"Lisbon – Foreign Minister Rui Costa and Ghanaian Foreign Minister Kwame Mensah "
+        f"signed on Tuesday in Lisbon a {genre} on fisheries cooperation.",
+        f"Portugal and Ghana Sign {genre} on Fisheries",
+    )
+    assert record.event_type == "signing"
+    assert set(_people(record)) == {"Rui Costa", "Kwame Mensah"}
+    assert record.event_date is not None and record.event_date.isoformat() == "2025-06-10"

@@ -43,6 +43,12 @@ def _rules(table: tuple[tuple[str, str], ...]) -> tuple[Rule, ...]:
 # ("Remarks Before Their Meeting" is a meeting), a genre word beats the gathering it happened at.
 TITLE_RULES: tuple[Rule, ...] = _rules(
     (
+        # signing a text is a signing, whatever genre the text is ("Sign Joint Declaration")
+        (
+            "signing",
+            r"\bsign(?:s|ed|ing)?\s+(?:an?\s+|the\s+)?(?:joint\s+)?"
+            r"(?:declaration|statement|communiqu[ée])\b",
+        ),
         # an issuer's statement ("Statement by the High Representative on ...")
         ("statement", r"^\s*(?:joint\s+)?(?:statement|communiqu[ée]|declaration)\s+(?:by|from)\b"),
         # a statement not about an engagement ("G7 Foreign Ministers' Statement on Russia");

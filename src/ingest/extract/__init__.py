@@ -68,6 +68,18 @@ def _date_fields(
     )
     if anchor.ordinal > 0 and engagement and basis == "published":
         return None, "none", []
+    if (
+        anchor.ordinal == 0
+        and engagement
+        and basis == "published"
+        and _GOES_ON_ABOUT.match(doc.text, max(anchor.start, 0))
+    ):
+        # "... co-chaired the Dialogue in Islamabad on 21 August. The talks were held in a
+        # cordial atmosphere.": the sentence before, in the same paragraph, dates the event
+        earlier = _earlier_in_paragraph(doc.text, spans, anchor.start)
+        stated = _dates.event_day(doc.text, earlier, published, None, True, anchor.start)
+        if stated[1] == "explicit":
+            day, basis, cue, in_title = stated
     vague = cue is not None and not in_title and doc.text[cue[0] : cue[1]].lower() == "this week"
     if anchor.event_type == "visit" and (basis == "published" or vague):
         # an announced trip dated only by its itinerary: "The Minister departs on Monday 16 June"
@@ -81,6 +93,25 @@ def _date_fields(
         return day, basis, []
     field = "title:event_date" if in_title else "event_date"
     return day, basis, [Evidence(field, cue[0], cue[1])]
+
+
+# a sentence that goes on about an engagement the sentence before introduced
+_GOES_ON_ABOUT = re.compile(
+    r"(?:(?:During|At|In)\s+)?(?:The|These|Their|Both)\s+(?:two\s+\w+|talks|meeting"
+    r"|discussions?|consultations?|dialogue|call|conversation|visit|sides|ministers|leaders)\b"
+    r"|(?:They|Both)\b",
+    re.IGNORECASE,
+)
+
+
+def _earlier_in_paragraph(
+    text: str, spans: list[tuple[int, int]], start: int
+) -> list[tuple[int, int]]:
+    """The sentence right before `start`, if no blank line separates them."""
+    before = [sp for sp in spans if sp[1] <= start]
+    if not before or "\n\n" in text[before[-1][1] : start]:
+        return []
+    return before[-1:]
 
 
 _DEPARTURE = re.compile(r"\b(?:departs|will\s+depart|leaves\s+for|will\s+leave\s+for)\b")

@@ -25,7 +25,7 @@ from ingest.records import Amount, Document, EventRecord, Evidence, Participant,
 
 __all__ = ["EXTRACTOR_VERSION", "EventAnchor", "extract"]
 
-EXTRACTOR_VERSION = "0.6.0"
+EXTRACTOR_VERSION = "0.7.0"
 
 # A secondary engagement needs its named people: two for a bilateral kind, one for a gathering.
 _MIN_PARTICIPANTS: dict[str, int] = {
@@ -68,10 +68,53 @@ def _date_fields(
     )
     if anchor.ordinal > 0 and engagement and basis == "published":
         return None, "none", []
+    if (
+        anchor.ordinal == 0
+        and engagement
+        and basis == "published"
+        and _GOES_ON_ABOUT.match(doc.text, max(anchor.start, 0))
+    ):
+        # "... co-chaired the Dialogue in Islamabad on 21 August. The talks were held in a
+        # cordial atmosphere.": the sentence before, in the same paragraph, dates the event
+        earlier = _earlier_in_paragraph(doc.text, spans, anchor.start)
+        stated = _dates.event_day(doc.text, earlier, published, None, True, anchor.start)
+        if stated[1] == "explicit":
+            day, basis, cue, in_title = stated
+    vague = cue is not None and not in_title and doc.text[cue[0] : cue[1]].lower() == "this week"
+    if anchor.event_type == "visit" and (basis == "published" or vague):
+        # an announced trip dated only by its itinerary: "The Minister departs on Monday 16 June"
+        departure = _DEPARTURE.search(doc.text)
+        if departure is not None:
+            found = [sp for sp in spans if sp[0] <= departure.start() < sp[1]]
+            stated = _dates.event_day(doc.text, found, published)
+            if stated[1] != "published":
+                day, basis, cue, in_title = stated
     if cue is None:
         return day, basis, []
     field = "title:event_date" if in_title else "event_date"
     return day, basis, [Evidence(field, cue[0], cue[1])]
+
+
+# a sentence that goes on about an engagement the sentence before introduced
+_GOES_ON_ABOUT = re.compile(
+    r"(?:(?:During|At|In)\s+)?(?:The|These|Their|Both)\s+(?:two\s+\w+|talks|meeting"
+    r"|discussions?|consultations?|dialogue|call|conversation|visit|sides|ministers|leaders)\b"
+    r"|(?:They|Both)\b",
+    re.IGNORECASE,
+)
+
+
+def _earlier_in_paragraph(
+    text: str, spans: list[tuple[int, int]], start: int
+) -> list[tuple[int, int]]:
+    """The sentence right before `start`, if no blank line separates them."""
+    before = [sp for sp in spans if sp[1] <= start]
+    if not before or "\n\n" in text[before[-1][1] : start]:
+        return []
+    return before[-1:]
+
+
+_DEPARTURE = re.compile(r"\b(?:departs|will\s+depart|leaves\s+for|will\s+leave\s+for)\b")
 
 
 def _type_evidence(doc: Document, anchor: EventAnchor) -> list[Evidence]:
@@ -176,6 +219,8 @@ def _engagements(doc: Document, index: _people.PeopleIndex) -> list[_Engagement]
         elif lead is not None:
             people = (participants, mentioned, evidence)
             participants, evidence = _with_protagonist(doc, anchor, people, lead)
+            taking_part = {p.name for p in participants}
+            mentioned = [p for p in mentioned if p.name not in taking_part]
         separate = anchor.start >= 0 and _SEPARATE.search(doc.text, anchor.start, anchor.end)
         if separate and anchor.event_type in {"call", "meeting"} and len(participants) >= 3:
             subject, counterparts = participants[0], participants[1:]
@@ -213,8 +258,8 @@ def _with_protagonist(
     Secretary General met with X" adds the primary's first participant, "the two leaders" all."""
     participants, mentioned, evidence = people
     primary_people, lead_evidence = lead
-    if anchor.trigger_start < 0 or not primary_people or len(participants) >= 2:
-        return participants, evidence  # no trigger to split at, or the sentence names a pair
+    if anchor.trigger_start < 0 or not primary_people:
+        return participants, evidence  # no trigger to split at
     subject = doc.text[anchor.start : anchor.trigger_start]
     if any(_surname(p) in subject for p in participants + mentioned):
         return participants, evidence  # the sentence names its own subject

@@ -43,6 +43,12 @@ def _rules(table: tuple[tuple[str, str], ...]) -> tuple[Rule, ...]:
 # ("Remarks Before Their Meeting" is a meeting), a genre word beats the gathering it happened at.
 TITLE_RULES: tuple[Rule, ...] = _rules(
     (
+        # signing a text is a signing, whatever genre the text is ("Sign Joint Declaration")
+        (
+            "signing",
+            r"\bsign(?:s|ed|ing)?\s+(?:an?\s+|the\s+)?(?:joint\s+)?"
+            r"(?:declaration|statement|communiqu[ée])\b",
+        ),
         # an issuer's statement ("Statement by the High Representative on ...")
         ("statement", r"^\s*(?:joint\s+)?(?:statement|communiqu[ée]|declaration)\s+(?:by|from)\b"),
         # a statement not about an engagement ("G7 Foreign Ministers' Statement on Russia");
@@ -80,7 +86,11 @@ TITLE_RULES: tuple[Rule, ...] = _rules(
             r"|\binteracts?\s+with\b"
             # a bilateral gathering: "Japan-India Summit Meeting", "EU-Japan Summit"
             r"|\b(?-i:[A-Z])[\w.]*[-–](?-i:[A-Z])[\w.]*\s+(?:(?-i:[A-Z])[\w’']*\s+){0,3}"
-            r"(?:Summit|Ministers[’']?\s+Meeting|Strategic\s+Dialogue|Talks|Consultations)\b",
+            r"(?:Summit|Ministers[’']?\s+Meeting|Strategic\s+Dialogue|Talks|Consultations"
+            r"|Commission|Committee)\b"
+            # two governments' standing commission: "Joint Commission", "Bi-National Commission"
+            r"|\b(?:Joint|Bi-?national)\s+(?:(?:Permanent|Ministerial|Economic)\s+)?"
+            r"(?:Commission|Committee)\b",
         ),
         ("signing", r"\bsign(?:s|ed|ing)?\b(?!\s+of\b)|\bsignature\b"),
         (
@@ -110,6 +120,17 @@ TITLE_RULES: tuple[Rule, ...] = _rules(
             r"|G7|G-7|G20|G-20|convention|symposium|COP\s?\d+)\b|\bministers[’']?\s+meeting\b"
             r"|\bministers\s+(?:meet|gather|convene)\b"
             r"|\bmeeting\s+of\s+(?:the\s+)?(?:(?-i:[A-Z])[\w-]*\s+){0,4}(?:Council|Ministers|Leaders|Heads)\b"
+            # "Informal meeting of EU foreign ministers", "meeting of NATO defence ministers"
+            r"|\bmeeting\s+of\s+(?!(?:the\s+)?two\b)(?:the\s+)?(?:[\w-]+\s+){0,3}"
+            r"(?:foreign|defen[cs]e|finance|trade|energy|health)\s+ministers\b"
+            r"|\binformal\s+meeting\s+of\b|\bCommittee\s+of\s+Ministers\b"
+            # a headline whose subject is many ministers or leaders: "NATO Defence Ministers
+            # take forward ...", "G20 Leaders agree ..." (not "Ministers of A and B")
+            r"|^\s*(?:[\w-]+\s+){0,3}?(?:(?:Foreign|Defen[cs]e|Finance|Trade|Energy|Health|Interior"
+            r"|Justice|Agriculture|Environment)\s+Ministers|Leaders)\b(?![’']?\s+Meeting)"
+            r"(?![^:]{0,40}?\s+(?:of|from)\s+(?-i:[A-Z])\w*(?:\s+(?-i:[A-Z])\w*)?\s+and\s+(?-i:[A-Z]))"
+            r"|\bsession\s+of\s+the\s+(?:[\w-]+\s+){0,3}?(?:General\s+)?(?:Assembly|Council"
+            r"|Conference)\b"
             r"|\b(?:Foreign\s+Affairs|European|General\s+Affairs|North\s+Atlantic)\s+Council\b"
             r"(?!\s+conclusions)"
             r"|\b(?:participat(?:ion|es?|ing)|attendance|attends?|attending)\s+(?:in|at)\b",
@@ -141,7 +162,7 @@ BODY_RULES: tuple[Rule, ...] = _rules(
             r"(?<!was\s)(?<!were\s)(?<!been\s)\bsigned\s+(?:a|an|the|two|three|several)\s+"
             r"(?:[\w-]+\s+){0,4}(?:agreements?|memorand\w*|MoUs?|accords?|treaty|declaration"
             r"|arrangements?|protocol|charter|compact|letters?\s+of\s+intent|joint\s+statement"
-            r"|documents?)\b"
+            r"|documents?|partnership|deal|roadmap|action\s+plan|framework|programme|contracts?)\b"
             r"|\bsigned\s+and\s+(?:issued|exchanged)\b|\bwitnessed\s+the\s+signing\b"
             r"|\bwill\s+sign\b|\bsigning\s+(?:of|ceremony)\b",
         ),
@@ -158,7 +179,13 @@ BODY_RULES: tuple[Rule, ...] = _rules(
             r"\bmet\b|\bwill\s+meet\b|\bmeets\s+with\b|\bhosted\s+(?:\w+\s+){0,4}(?:for|at)\b"
             r"|\b(?:called\s+on|received|welcomed|hosted)\s+(?:by\s+)?(?:the\s+)?(?:(?-i:[A-Z])[\w.’'-]*\s+){0,3}"
             r"(?:President|Prime\s+Minister|Minister|King|Queen|Chancellor|Ambassador|Secretary)\b"
+            # name before office: "received Ana Lind, Minister of Foreign Affairs of Estonia"
+            r"|\b(?:received|welcomed|hosted)\s+(?-i:[A-Z])[\w.’'-]*(?:\s+(?-i:[A-Z])[\w.’'-]*){0,3},"
+            r"\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3}?(?:President|Prime\s+Minister|Minister|King|Queen"
+            r"|Chancellor|Ambassador|Secretary)\b"
             r"|\bheld\s+(?:\w+\s+){0,3}(?:talks|meeting|dialogue|consultations)\b"
+            # "held a Japan-Chile Foreign Ministers' Meeting with", "held bilateral meetings with"
+            r"|\bheld\s+(?:[\w'’-]+\s+){0,5}?(?:talks|meetings?|dialogue|consultations|summit)\s+with\b"
             r"|\bwill\s+hold\s+(?:[\w'’-]+\s+){0,6}(?:meeting|talks|dialogue)\b"
             r"|\b(?:bilateral\s+)?meeting\s+between\b"
             r"|\b(?-i:[A-Z])[\w.]*[-–](?-i:[A-Z])[\w.]*\s+(?:summit|talks|meeting)\s+(?:held|took\s+place)\b"
@@ -213,7 +240,10 @@ _SIGNATURE_END = re.compile(_SIGNATURE_OFFICE, re.IGNORECASE)  # what a signatur
 _DATELINE = re.compile(
     r"^(?:(?:[A-Z][\w.’'-]*\s?){1,4}(?:,\s*[A-Z][\w.’'-]*(?:\s[A-Z][\w.’'-]*){0,3})?,\s*"
     r"(?:\d{1,2}\s+[A-Z][a-z]+\.?\s+\d{4}|[A-Z][a-z]+\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}[/.]\d{1,2}[/.]\d{4})"
-    r"\s*[-–—:]?)$",
+    r"\s*[-–—:]?"
+    # date first: "March 14, 2025 - Ottawa, Ontario - Global Affairs Canada"
+    r"|(?:[A-Z][a-z]+\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+[A-Z][a-z]+\.?\s+\d{4})\s*[-–—]\s*"
+    r"(?:(?-i:[A-Z])[\w’'-]*[\s,]*){1,6}(?:[-–—]\s*[^\n.]{0,80})?)$",
     re.IGNORECASE,
 )
 _YEAR = re.compile(r"\d{4}")  # every dateline date ends with one
@@ -245,6 +275,16 @@ def _is_frame_line(text: str, start: int, end: int) -> bool:
         return True
     return _YEAR.search(line) is not None and _DATELINE.match(line) is not None
 
+
+# A body that presents itself as a speech, in its first lines: "Speech by Minister X at the
+# Riksdag", "Address by the President to ...", "Check against delivery".
+_SPEECH_FRAME = re.compile(
+    r"^[ \t]*(?:(?:keynote\s+)?(?:speech|address|statement|remarks|lecture)\s+by\b(?=[^\n]*\bat\b)"
+    r"|(?:speech|address)\s+by\b|(?:check|to\s+be\s+checked)\s+against\s+delivery"
+    r"|as\s+prepared\s+for\s+delivery)",
+    re.IGNORECASE | re.MULTILINE,
+)
+_SPEECH_FRAME_SCOPE = 600
 
 _LEAD = "lead"  # a headline rule whose match leaves the event type to the lead sentences
 
@@ -305,6 +345,12 @@ def _primary(doc: Document, spans: list[tuple[int, int]]) -> EventAnchor:
     kind, title_match = _title_type(title) if title.strip() else ("statement", None)
     # an epigraph (a quotation and its "– attribution" line) is not the lead
     lead = [sp for sp in spans if not _EPIGRAPH.match(text, sp[0])][:_LEAD_SENTENCES]
+    if kind == "statement" and spans:
+        speech = _SPEECH_FRAME.search(text, 0, min(len(text), _SPEECH_FRAME_SCOPE))
+        if speech is not None:
+            # "Statement of Government Policy" delivered as "Speech by Minister X at ...": a speech
+            index = next((i for i, sp in enumerate(spans) if sp[0] <= speech.start() < sp[1]), 0)
+            return _anchor("other", text, spans, index, False, 0, None)
     if title_match is not None:
         # the sentence that reports the headline's engagement, else the lead sentence
         for i, span in enumerate(spans[: _LEAD_SENTENCES + 3]):
@@ -356,6 +402,8 @@ def _secondary(
         segment = doc.text[spans[i][0] : spans[i][1]]
         if not _TRIGGER_HINT.search(segment) or not _names_someone(segment):
             continue  # two cheap scans rule out most sentences of a long release
+        if not same and _BACK_REFERENCE.match(segment):
+            continue  # "During the meeting, ...": the primary told in more detail
         for rule in _WITHIN_TRIP_RULES if same else _SECONDARY_RULES:
             if rule.pattern.search(segment):
                 ordinal = len(found) + 1
@@ -364,6 +412,14 @@ def _secondary(
     return found
 
 
+# A sentence that opens by pointing back at the engagement already reported.
+_BACK_REFERENCE = re.compile(
+    r"\s*(?:During|At|In\s+the\s+course\s+of|Throughout)\s+the\s+(?:(?:bilateral|phone|telephone"
+    r"|video)\s+)?(?:meeting|talks|call|conversation|discussions?)\b"
+    r"|\s*The\s+(?:bilateral\s+)?(?:meeting|talks|call|conversation|discussions?)\s+(?:was|were)\s+"
+    r"(?:also\s+)?attended\b",
+    re.IGNORECASE,
+)
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z]\.)?\s+[A-Z][a-z’'-]+\b")
 
 
@@ -377,7 +433,7 @@ def find_anchors(doc: Document) -> list[EventAnchor]:
     primary = _primary(doc, spans)
     found = [primary, *_secondary(doc, spans, primary)]
     issued = _JOINT_STATEMENT.search(doc.title or "")
-    if issued and primary.event_type != "statement":
+    if issued and primary.event_type not in {"statement", "other"}:
         # "Joint Statement on the Meeting of A and B": the meeting is primary, and the statement
         # the governments issued is an event of its own
         found.append(

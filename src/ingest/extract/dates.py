@@ -133,7 +133,11 @@ _WEEKDAY = re.compile(
     r"(?:" + "|".join(MONTHS) + r")\b)",
     re.IGNORECASE,
 )
-_FUTURE = re.compile(r"\b(?:will|to travel|to visit|is scheduled|are scheduled|plans to)\b", re.I)
+# Future tense, including an itinerary's present ("departs on Monday and returns on Friday").
+_FUTURE = re.compile(
+    r"\b(?:will|to travel|to visit|is scheduled|are scheduled|plans to|departs|leaves|returns)\b",
+    re.I,
+)
 _ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})")
 
 
@@ -235,11 +239,27 @@ def _explicit(text: str, anchor: date | None) -> list[DateMention]:
     return found
 
 
+# A sentence end before a weekday (not the period of "Ferdinand R. Marcos" or "Mr.").
+_SENTENCE_BREAK = re.compile(
+    r"(?<![A-Z])(?<!Mr)(?<!Ms)(?<!Dr)(?<!Jr)(?<!Sr)(?<!St)(?<!Mrs)[.!?](?=\s)|\n"
+)
+# A fronted weekday whose own clause is in the future: "On Thursday, the Minister will travel".
+_FRONTED = re.compile(r"\s*(?:on\s+)?$", re.IGNORECASE)
+_FUTURE_AFTER = re.compile(
+    r",?\s+(?:[^.;,\n]{0,60}?\s)?(?:will|shall|is\s+(?:scheduled|expected|due)\s+to"
+    r"|are\s+(?:scheduled|expected|due)\s+to)\b",
+    re.IGNORECASE,
+)
+
+
 def _weekday_day(match: re.Match[str], text: str, anchor: date) -> date:
     target = WEEKDAYS[match.group("wd").lower()]
     prefix = (match.group("last") or "").strip().lower()
-    sentence_start = max(text.rfind(".", 0, match.start()), text.rfind("\n", 0, match.start()))
-    future = bool(_FUTURE.search(text, sentence_start + 1, match.start())) or prefix == "next"
+    breaks = [b.end() for b in _SENTENCE_BREAK.finditer(text, 0, match.start())]
+    sentence_start = breaks[-1] if breaks else 0
+    future = bool(_FUTURE.search(text, sentence_start, match.start())) or prefix == "next"
+    if not future and _FRONTED.fullmatch(text, sentence_start, match.start()):
+        future = _FUTURE_AFTER.match(text, match.end()) is not None
     if future:
         return anchor + timedelta(days=(target - anchor.weekday()) % 7)
     back = (anchor.weekday() - target) % 7

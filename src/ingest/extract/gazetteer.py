@@ -9,6 +9,7 @@ rather than once per name.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import re
 import tomllib
 import unicodedata
@@ -45,6 +46,7 @@ __all__ = [
     "phrase_matches",
     "phrase_regex",
     "publisher_of",
+    "region_country",
     "us_state_names",
     "venue_hits",
 ]
@@ -354,13 +356,24 @@ def lookup_city(name: str, country: str | None = None) -> City | None:
     """The city a release means by `name` (largest of that name, within `country` if given):
     the geonames primary name wins over an alternate spelling ("New Delhi" is not Delhi)."""
     key = _city_key(name)
-    key = fold(_city_aliases().get(key, key))
+    aliased = _city_aliases().get(key)
+    key = fold(aliased) if aliased else key
     primary, alternate = _city_index()
-    for table in (primary, alternate):
-        for city in table.get(key, ()):
-            if country is None or city.country_code == country:
-                return city
+    for city in primary.get(key, ()):
+        if country is None or city.country_code == country:
+            return city
+    for city in alternate.get(key, ()):
+        if country is None or city.country_code == country:
+            # an English release writing "Seville" or "St. John's" names the city as its
+            # readers know it, not as geonames does ("Sevilla", "Saint John's")
+            return city if aliased else dataclasses.replace(city, name=_as_written(name))
     return None
+
+
+def _as_written(name: str) -> str:
+    """A city name as the release wrote it, minus dateline capitals and trailing punctuation."""
+    written = " ".join(name.split()).strip(" .,")
+    return written.title() if written.isupper() else written
 
 
 @cache
@@ -388,6 +401,12 @@ def country_centre(code: str) -> tuple[float, float] | None:
 @cache
 def city_states() -> frozenset[str]:
     return frozenset(_toml("places.toml")["city_states"])
+
+
+def region_country(name: str) -> str | None:
+    """The country of a province or state written as a qualifier ("Ontario" -> CA)."""
+    regions: dict[str, str] = _toml("places.toml")["region_countries"]
+    return regions.get(name.strip().rstrip("."))
 
 
 @cache
@@ -453,7 +472,16 @@ def publisher_of(url: str | None) -> str | None:
         found = _publisher_hosts().get(".".join(parts[i:]))
         if found:
             return found
-    return None
+    return _government_domain(parts)
+
+
+def _government_domain(parts: list[str]) -> str | None:
+    """ "mfa.go.ke" -> KE, "www.gov.pl" -> PL: a government label under a country's domain."""
+    table = _toml("publishers.toml")
+    if len(parts) < 2 or parts[-2] not in table["government_labels"]:
+        return None
+    code = table["tld_codes"].get(parts[-1], parts[-1].upper())
+    return code if len(code) == 2 and code in _country_names() else None
 
 
 @cache

@@ -349,7 +349,45 @@ def _runs(tokens: list[_Tok], mask: list[bool]) -> list[_Run]:
                 break
         runs.append(_Run(i, j))
         i = j + 1
-    return [r for r in (_trim_run(tokens, r) for r in runs) if r is not None]
+    trimmed = (_trim_run(tokens, r) for r in runs)
+    return [r for r in (_past_office_tail(tokens, mask, r) for r in trimmed if r) if r]
+
+
+# Connectors that carry an office on into a capitalised word ("Minister for Reintegration");
+# after "and" only a non-head office word does ("Trade and Worship", not "President and X").
+_OF_CONNECTORS = frozenset({"of", "for"})
+_AND_CONNECTORS = frozenset({"and", "&"})
+
+
+def _office_tail(tokens: list[_Tok], mask: list[bool], i: int) -> bool:
+    """ "Minister of Foreign Affairs, International Trade and Worship": a capitalised word that
+    continues an office name after a connector, never the start of a person's name."""
+    k = i - 1
+    if k >= 0 and tokens[k].text.lower() == "the":
+        k -= 1
+    if k < 1 or tokens[k].punct:
+        return False
+    connector, prev = tokens[k].text.lower(), tokens[k - 1]
+    if prev.punct or prev.possessive or _name_like(prev, mask[k - 1]):
+        return False
+    if connector in _OF_CONNECTORS:
+        return _office_word(prev)
+    return connector in _AND_CONNECTORS and _office_word(prev) and not _is_head_token(prev)
+
+
+def _past_office_tail(tokens: list[_Tok], mask: list[bool], run: _Run) -> _Run | None:
+    """ "Deputy Prime Minister for Reintegration Oleg Serebrian": the office's last word is not
+    part of a longer name; a run that is only that word is no name at all."""
+    if not _office_tail(tokens, mask, run.first):
+        return run
+    if run.first == run.last:
+        return None
+    if run.last - run.first >= 2:
+        return _Run(run.first + 1, run.last)
+    # two words: a place ("Crown Prince of Abu Dhabi", left to the place rules) or more of the
+    # office ("Minister of Export Promotion, International Trade ...")
+    first, last = tokens[run.first], tokens[run.last]
+    return run if gz.lookup_city(f"{first.text} {last.text}") is not None else None
 
 
 def _is_date_word(tokens: list[_Tok], i: int) -> bool:
@@ -435,6 +473,9 @@ def _left_title(tokens: list[_Tok], mask: list[bool], index: int, text: str) -> 
             i -= 1
             continue
         if tok.text.lower() in _CONNECTORS and not tok.punct:
+            i -= 1
+            continue
+        if _capitalised(tok.text) and _office_tail(tokens, mask, i):
             i -= 1
             continue
         if tok.text == ")" and i >= 2 and tokens[i - 2].text == "(":
@@ -593,8 +634,15 @@ def _title_parts(phrase: str) -> tuple[str | None, str | None, int, bool]:
         # "NATO Secretary General" -> "Secretary General" with affiliation NATO (the seed's form)
         phrase = phrase[lead_org.end() :]
     phrase = re.sub(r"\s+", " ", phrase).strip(" ,")
+    phrase = _COUNTERPART_LEAD.sub("", phrase)  # "counterpart, the Minister ..." -> the office
+    # "Foreign Minister Senator Mohammad Ishaq Dar": the seat held is not part of the office
+    phrase = _TRAILING_SEAT.sub("", phrase)
     has_head = any(_key(w) in gz.office_words().heads for w in re.split(r"[\s/]+", phrase))
     return phrase or None, affiliation, start, has_head
+
+
+_TRAILING_SEAT = re.compile(r"(?<=\S)\s+(?:Senator|Sen\.?|MP|MNA)$")
+_COUNTERPART_LEAD = re.compile(r"^(?:(?:his|her|their)\s+)?counterparts?\s*,?\s+(?:the\s+)?(?=\S)")
 
 
 def _org_or_place_affiliation(phrase: str) -> str | None:
@@ -614,7 +662,7 @@ def _org_or_place_affiliation(phrase: str) -> str | None:
 
 
 _ATTRIBUTION = re.compile(
-    r"attributable\s+to|according\s+to|(?:said|says)\s+(?:a|the)\s+spokes|readout\s+(?:by|from)",
+    r"(?<!quotes\s)(?<!quote\s)attributable\s+to|according\s+to|(?:said|says)\s+(?:a|the)\s+spokes|readout\s+(?:by|from)",
     re.IGNORECASE,
 )
 # An engagement verb earlier in the sentence makes the person someone met (a counterpart);
@@ -622,7 +670,7 @@ _ATTRIBUTION = re.compile(
 _MEET_BEFORE = re.compile(
     # "met with X", "met X" (not "Ministers met at NATO Headquarters ... chaired by X")
     r"\b(?:(?:met|meet|meets|meeting|meetings)\s+(?:\w+\s+){0,2}?with\b|(?:met|meet|meets)\s+"
-    r"(?=[A-Z]|the\s|his\s|her\s|their\s)|hosted|hosts|received|receives|welcomed|welcomes|"
+    r"(?=[A-Z]|the\s|his\s|her\s|their\s)|hosted(?!\s+by)|hosts|received|receives|welcomed|welcomes|"
     r"called\s+on|calls\s+on|call\s+on|spoke|speaks|represented\s+by)",
 )
 _WITH_NEAR = re.compile(r"\bwith\b[^,;]{0,60}$", re.IGNORECASE)
@@ -660,7 +708,31 @@ def find_people(doc: Document, publisher: str | None = None) -> PeopleIndex:
         raws += _raw_mentions(doc.title, in_title=True)
     index = PeopleIndex(publisher=publisher)
     _resolve(index, raws, publisher, _trip_country(doc.text, publisher))
+    _share_companions_affiliation(index, doc.text)
     return index
+
+
+# "Prime Minister X, who was accompanied by Minister of Finance Y": Y serves X's government.
+_ACCOMPANYING = re.compile(r"\baccompanied\s+by\b[^.;]{0,80}$")
+
+
+def _share_companions_affiliation(index: PeopleIndex, text: str) -> None:
+    """Officials named without a country after "accompanied by" serve the person they accompany
+    (the nearest one named before it in the same sentence)."""
+    if "accompanied by" not in text:
+        return
+    body = [m for m in index.mentions if not m.in_title]
+    for k, m in enumerate(body):
+        person = index.people[m.person]
+        if person.affiliation is not None:
+            continue
+        cue = _ACCOMPANYING.search(text, max(0, m.start - 90), m.start)
+        if cue is None:
+            continue
+        before = [b for b in body[:k] if b.start < cue.start() and cue.start() - b.end < 120]
+        lead = next((index.people[b.person] for b in reversed(before)), None)
+        if lead is not None and lead.affiliation is not None and lead is not person:
+            person.affiliation = lead.affiliation
 
 
 _TRAVEL_TO = re.compile(
@@ -775,7 +847,7 @@ class _Context:
 
 _SENTENCE_END = re.compile(r"[.!?][\"”’)]*\s+|\n")
 _ABBREVIATED = re.compile(
-    r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Lt|Gen|Hon|Rt|Amb|Prof|Smt|U\.S|H\.E|D\.C))$"
+    r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Lt|Gen|Hon|Rt|Amb|Prof|Smt|U\.S|H\.E|H\.H|D\.C))$"
 )
 
 
@@ -806,6 +878,7 @@ def _raw_from_run(
     if left is None and right is None:
         left = _left_appositive(tokens, mask, run.first, text)
     titled = _with_country_after(_prefer(left, right), text, tokens[after - 1].end)
+    titled = _with_delegation_country(titled, text, start)
     prev = tokens[run.first - 1].text if run.first > 0 else ""
     honorific = run.first > 0 and _key(prev) in gz.office_words().honorifics
     s_start, s_end = context.sentence(start)
@@ -853,13 +926,16 @@ def _raw_from_run(
     if stacked is not None:
         # "Senator the Hon Penny Wong\nMinister for Foreign Affairs": a byline block
         titled = _Titled(stacked.title, stacked.affiliation, stacked.start, True)
-    byline = stacked is not None or (
-        right is not None
-        and not in_title
-        and text[line_start:start].strip() == ""
-        and start < 400
-        and "\n" in text[end : end + 200]
-        and text.find("\n", end) - end < 100
+    byline = (
+        stacked is not None
+        or (
+            right is not None
+            and not in_title
+            and _only_honorifics(text[line_start:start])  # "The Hon Pat Conroy MP, Minister ..."
+            and start < 400
+            and "\n" in text[end : end + 200]
+            and text.find("\n", end) - end < 100
+        )
     )
     near = max(0, len(before) - _WITH_NEAR_REACH)
     meets = _MEET_BEFORE.search(before) is not None or _WITH_NEAR.search(before, near) is not None
@@ -878,6 +954,11 @@ def _raw_from_run(
         is_object=meets,
         shouted=all(t.text.isupper() for t in name_toks if t.text[:1].isalpha()),
     )
+
+
+def _only_honorifics(prefix: str) -> bool:
+    words = gz.office_words().honorifics | {"the"}
+    return all(_key(w) in words for w in prefix.split())
 
 
 def _title_on_next_line(text: str, line_start: int, start: int, end: int) -> _Titled | None:
@@ -946,6 +1027,31 @@ _WITH_BEFORE = re.compile(r"\b(?:with|and)\s*$")
 _OF_AFTER = re.compile(r"\s+of\s+(?:the\s+)?")
 
 
+# "a delegation of the Hungarian National Assembly led by Speaker X", "the Thai delegation
+# headed by X": the leader serves the delegation's country.
+_DELEGATION_LED = re.compile(
+    r"(?:\bdelegation\s+(?:of|from)\s+(?:the\s+)?(?P<of>[A-Z][^,.;]{0,60}?)"
+    r"|\b(?P<adj>[A-Z][\w-]+)\s+(?:\w+\s+)?delegation)\s*,?\s+(?:led|headed)\s+by\s+(?:the\s+)?"
+    r"(?:[A-Z][\w’'-]*\s+){0,6}$"  # the leader's office, within the sentence
+)
+
+
+def _with_delegation_country(titled: _Titled | None, text: str, start: int) -> _Titled | None:
+    if titled is not None and titled.affiliation:
+        return titled
+    if "delegation" not in text[max(0, start - 150) : start]:
+        return titled  # the common case, without a regex search
+    found = _DELEGATION_LED.search(text, max(0, start - 150), start)
+    if found is None:
+        return titled
+    hits = gz.country_hits(found.group("of") or found.group("adj") or "")
+    if not hits:
+        return titled
+    if titled is None:
+        return _Titled(None, hits[0].key, start, False)
+    return _Titled(titled.title, hits[0].key, titled.start, titled.has_head)
+
+
 def _with_country_after(titled: _Titled | None, text: str, end: int) -> _Titled | None:
     """ "President Zelenskyy of Ukraine": a country named right after the name."""
     if titled is not None and titled.affiliation:
@@ -987,6 +1093,8 @@ def _prefer(left: _Titled | None, right: _Titled | None) -> _Titled | None:
 _HOST_LEAD = re.compile(
     r"\s*(?:(?:In|While\s+in|During\s+(?:his|her|their|the)\s+\w+\s+(?:to|in))\s+"
     r"(?P<place>[^,]{2,60}),"
+    # "In Kuala Lumpur he will meet ...": no comma after the place
+    r"|(?:In|While\s+in)\s+(?P<place3>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,3})\s+(?=[a-z])"
     r"|(?:The\s+)?(?P<place2>[A-Z][^,.]{1,40}?)\s+(?:was|were)\s+represented\s+by)"
 )
 _TRAVEL_CUE = re.compile(r"\b(?:travel\w*|visit\w*|trip)\s+(?:\w+\s+){0,3}?(?:to|in)\b")
@@ -1001,7 +1109,7 @@ def _host_country(text: str, start: int, end: int) -> str | None:
     lead = _HOST_LEAD.match(sentence)
     if lead:
         # "In the Turkish capital, ...", "In Saudi Arabia, ...", "Türkiye was represented by"
-        phrase = lead.group("place") or lead.group("place2")
+        phrase = lead.group("place") or lead.group("place2") or lead.group("place3")
         hits = gz.country_hits(phrase)
         if hits:
             return hits[0].key
@@ -1029,15 +1137,27 @@ def _left_appositive(tokens: list[_Tok], mask: list[bool], index: int, text: str
         i -= 1  # "YAB Dato' Seri Anwar Ibrahim"
     if i < 1 or tokens[i].text != ",":
         return None
-    if _name_like(tokens[i - 1], mask[i - 1]) and not _is_head_token(tokens[i - 1]):
+    if (
+        _name_like(tokens[i - 1], mask[i - 1])
+        and not _is_head_token(tokens[i - 1])
+        and not _office_tail(tokens, mask, i - 1)
+    ):
         # "... of Abu Dhabi, Sheikh X": a place closing the title is fine, a person is not
         of = next((k for k in range(i - 1, max(i - 5, 0), -1) if tokens[k].text == "of"), None)
         place = text[tokens[of + 1].start : tokens[i - 1].end] if of is not None else ""
         if of is None or (gz.lookup_city(place) is None and gz.lookup_country(place) is None):
             return None
     nxt = tokens[index + 1] if index + 1 < len(tokens) else None
-    if nxt is None or not (_name_like(nxt, mask[index + 1]) or _is_particle(nxt)):
-        return None  # a left appositive introduces a full name, not a lone word
+    # a left appositive introduces a full name, or a single name the comma closes ("Indonesia's
+    # Minister for Foreign Affairs, Sugiono, arrived")
+    mononym = (
+        nxt is not None
+        and nxt.text in {",", ")"}
+        and not tokens[index].possessive
+        and (_office_word(tokens[i - 1]) or mask[i - 1])  # the office ends at the comma
+    )
+    if nxt is None or not (_name_like(nxt, mask[index + 1]) or _is_particle(nxt) or mononym):
+        return None
     titled = _left_title(tokens, mask, i, text)
     honorific = i < index - 1  # "..., Dr. Navinchandra Ramgoolam": an honorific opens a person
     listed = titled is not None and not honorific and _after_list_comma(tokens, titled.start)
@@ -1048,21 +1168,38 @@ def _left_appositive(tokens: list[_Tok], mask: list[bool], index: int, text: str
     if titled is None:
         # the comma blocks _left_title's own scan: look through a place-of title by hand
         j = i - 1
-        while (
-            j >= 0
-            and not tokens[j].punct
-            and (
-                _title_token(tokens[j], mask[j])
-                or tokens[j].text.lower() in _CONNECTORS
-                or _capitalised(tokens[j].text)
+        while j >= 0 and (
+            (
+                not tokens[j].punct
+                and (
+                    _title_token(tokens[j], mask[j])
+                    or tokens[j].text.lower() in _CONNECTORS
+                    or _capitalised(tokens[j].text)
+                )
             )
+            or _inner_office_comma(tokens, j, i)
         ):
             j -= 1
         span = [t for t in tokens[j + 1 : i] if t.text.lower() not in {"the", "a"}]
+        while span and span[0].text.lower() in _CONNECTORS:
+            span = span[1:]  # "..., and the Special Representative for X, Name"
         if span and any(_is_head_token(t) for t in span):
             return _clean_title(text, span)
         return None
     return titled
+
+
+def _inner_office_comma(tokens: list[_Tok], j: int, end: int) -> bool:
+    """ "Minister for Foreign Affairs, Emigration and Egyptian Expatriates": a comma inside one
+    office's name (an office word before it, the words after it no office of their own)."""
+    if tokens[j].text != "," or j < 1 or not _office_word(tokens[j - 1]):
+        return False
+    after = tokens[j + 1 : end]
+    return (
+        bool(after)
+        and after[0].text.lower() not in _CONNECTORS
+        and not any(_is_head_token(t) or t.punct for t in after)
+    )
 
 
 def _after_list_comma(tokens: list[_Tok], start: int) -> bool:
@@ -1267,28 +1404,53 @@ _ENGAGE = re.compile(
 )
 _ATTEND = re.compile(
     r"\b(?:attend(?:ed|ing|ees)?|participat(?:ed|ing|ion)|represented\s+by|joined\s+by|"
-    r"took\s+part|present\s+were|co-?chaired|chaired\s+by|welcomed|led\s+by"
+    r"took\s+part|present\s+were|co-?chaired|chaired\s+by|welcomed|led\s+by|brought\s+together"
     r"|among\s+the\s+(?:[\w-]+\s+){0,2}(?:participants|attendees|leaders|delegates|delegations"
     r"|heads|ministers|speakers|guests))\b",
     re.IGNORECASE,
 )
 # A relative clause describes something else: "the Commission, which is co-chaired by ...".
 _ASIDE_OPEN = re.compile(r",\s*(?:which|who|whose)\b[^,;]*$")
-_FIRST_PERSON = re.compile(r"\b(?:I|we)\s+(?:will|have|had|am|was|met|spoke|held|visited|travel)")
+_FIRST_PERSON = re.compile(
+    r"\b(?:I|we)\s+(?:will|have|had|am|was|met|spoke|held|visited|travel|welcomed|hosted"
+    r"|received|joined|attended|chaired|co-chaired|signed|led|opened|discussed|called)"
+    r"|\band\s+I\s+(?-i:[a-z])"
+)
 _STATEMENT_BY = re.compile(
     r"\b(?:statement|remarks|declaration|communiqu[ée]|message)\s+(?:by|from|of)\b", re.IGNORECASE
 )
 _STATEMENT_VERB = re.compile(
     r"^[^.;:]{0,80}?\b(?:said|says|stated|states|announced|announces|condemned|condemns|"
-    r"welcomed|welcomes|issued|issues|declared|expressed|made\s+the\s+following)\b"
+    r"welcomed|welcomes|issued|issues|declared|expressed|made\s+the\s+following"
+    # an organisation head's statement in the third person: "X is following with deep concern"
+    r"|(?:is|are)\s+(?:deeply\s+|gravely\s+|closely\s+)?(?:following|concerned|alarmed|saddened)"
+    r"|calls\s+on|urges|deplores|regrets|reiterates|reaffirms|expresses|extends|conveys)\b"
 )
 _CALL_VERB = re.compile(
     r"\b(?:spoke|speaks|talked|called|calls|telephoned|(?:had|held)\s+a\s+(?:tele)?phone|"
     r"telephone\s+conversation|phone\s+call|video\s+call)"
 )
 _ATTENDED_BY = re.compile(
-    r"\b(?:was|were)\s+(?:also\s+)?(?:attended|signed|co-?signed|joined)\s+by\b"
-    r"|\bspeaking\s+at\s+the\s+(?:opening|closing|meeting|summit|conference|session|forum)\b",
+    r"\b(?:was|were)\s+(?:also\s+)?(?:attended|joined|accompanied|flanked"
+    r"|(?:officially\s+)?(?:opened|closed|inaugurated))\s+by\b"
+    r"|\bspeaking\s+at\s+the\s+(?:opening|closing|meeting|summit|conference|session|forum)\b"
+    # "Also present at the meeting were ...", "Attending the talks were ...", "Present were ..."
+    r"|\b(?:present|attending|in\s+attendance)\b[^.;:]{0,50}?\b(?:were|was)\s+(?=[A-Z]|the\s)"
+    r"|\bin\s+the\s+presence\s+of\b|\bopened\s+with\s+(?:an?\s+)?(?:address|remarks|speech)\s+by\b"
+    # "X joined the ministers for a session on ...": a late arrival at the gathering
+    r"|\bjoined\s+(?:the\s+)?(?:other\s+)?(?:ministers|leaders|meeting|talks|session|discussions?"
+    r"|summit|conference|delegates|participants|counterparts|colleagues|allies)\b",
+    re.IGNORECASE,
+)
+# Signatories take part in a signing; at a meeting they may be officials signing on the side.
+_SIGNED_BY = re.compile(
+    rf"{_ATTENDED_BY.pattern}|\b(?:was|were)\s+(?:also\s+)?(?:signed|co-?signed)\s+by\b",
+    re.IGNORECASE,
+)
+# A principal someone stands in for is not there: "On behalf of President X, the Minister ...".
+_ON_BEHALF = re.compile(
+    r"\b(?:on\s+behalf\s+of|representing|in\s+(?:place|lieu)\s+of)\s+(?:the\s+)?"
+    r"(?:[\w.’'-]+\s+){0,4}$",
     re.IGNORECASE,
 )
 # A quotation closed and attributed: "...," said the Foreign Minister <name>.
@@ -1324,11 +1486,13 @@ def participants_for(
         for s, e in sentences(text):
             if _ENGAGE.search(text, s, e):
                 _from_engagements(index, text, s, e, chosen)
+    present = set(chosen)  # people found where the event is told, before attendance lists
     if anchor.event_type in GATHERINGS and anchor.start >= 0:
         # "The meeting was attended by X and Y", "The MoU was signed by X and Y", anywhere after
-        if _ATTENDED_BY.search(text, anchor.start):  # rare: split the text only then
+        cue = _SIGNED_BY if anchor.event_type == "signing" else _ATTENDED_BY
+        if cue.search(text, anchor.start):  # rare: split the text only then
             for s, e in sentences(text):
-                if s >= anchor.start and _ATTENDED_BY.search(text, s, e):
+                if s >= anchor.start and cue.search(text, s, e):
                     _from_clause(index, text, s, e, anchor, chosen, turn=False)
         # "Leaders attending included ...", "Türkiye was represented by ...", "welcomed X to"
         for s, e in sentences(text[: _paragraph_end(text, anchor.end, 2)]):
@@ -1361,7 +1525,11 @@ def participants_for(
             role[caller.person] = "caller"
     participants: list[Participant] = []
     evidence: list[Evidence] = []
-    for pid, m in sorted(chosen.items(), key=lambda kv: (kv[1].in_title, kv[1].start)):
+    # the event's own people first (a later engagement's unnamed subject is the first of them)
+    ordered = sorted(
+        chosen.items(), key=lambda kv: (kv[0] not in present, kv[1].in_title, kv[1].start)
+    )
+    for pid, m in ordered:
         person = index.people[pid]
         participants.append(
             Participant(person.name, person.title, person.affiliation, role.get(pid))
@@ -1437,6 +1605,8 @@ def _from_clause(
             continue
         if m.possessive and not _possessive_engagement(text, m):
             continue
+        if _ON_BEHALF.search(text, max(start, m.start - 60), m.start):
+            continue
         chosen.setdefault(m.person, m)
 
 
@@ -1463,7 +1633,7 @@ def _from_engagements(
             if m.in_title or m.person in index.attribution:
                 continue
             if subject_from <= m.start < limit and not (m.possessive and m.start < engage.start()):
-                if _quote_attribution(text, m):
+                if _quote_attribution(text, m) or _ON_BEHALF.search(text, m.start - 60, m.start):
                     continue
                 chosen.setdefault(m.person, m)
 

@@ -63,7 +63,9 @@ _WORD = r"(?:[A-Z\u00c0-\u00de][\w'’.\-]*|d[’']\w+)"
 _LINK = r"(?:de|del|da|do|la|le|al|el|of|upon|on|am|an|sur|es|en|of\s+the)"
 PLACE = rf"(?:[Tt]he\s+)?{_WORD}(?:\s+(?:{_LINK}\s+)?{_WORD}){{0,4}}"
 _PLACE_RE = re.compile(
-    rf"(?P<place>{PLACE})(?:,\s*(?P<qual>(?:[A-Z][\w'’.\-]*\.?)(?:\s+[A-Z][\w'’.\-]*){{0,3}}))?"
+    # the qualifier ends with its line or sentence: "in Kananaskis, Canada.\n\nThe leaders ..."
+    rf"(?P<place>{PLACE})(?:,\s*(?P<qual>(?:[A-Z][\w'’.\-]*\.?)"
+    rf"(?:(?<!\.)[ \t]+[A-Z][\w'’.\-]*){{0,3}}))?"
 )
 _PLACE_LIST_RE = re.compile(
     rf"(?P<first>{PLACE})(?:,?\s+(?:and\s+)?{PLACE}){{0,4}},\s*(?P<qual>{PLACE})"
@@ -316,6 +318,9 @@ _VENUE_HEADS = re.compile(
     r"Theat(?:er|re)|Church|Cathedral|Mosque|Temple|Tower|Plaza|Pavilion|Lodge|Stadium|Arena|"
     r"Office|Consulate|Complex|Campus|Field|Ridge|Harbou?r|Pier|Bhavan|Bhawan|Kantei|Mansion|"
     r"Guesthouse|Guest\s+House|Hangar|Ballroom|Suite|Lounge|Courtyard|Rotunda|"
+    # legislatures, where speeches and debates take place: "at the Riksdag, Stockholm"
+    r"Parliament|Riksdag|Bundestag|Bundesrat|Storting|Stortinget|Folketing|Eduskunta|Sejm|"
+    r"Knesset|Duma|Oireachtas|Althing|Saeima|Seimas|Riigikogu|Sabha|Majlis|"
     # the same heads in the languages venues keep their names in: "Palacio de Viana"
     r"Pal[aá]cio|Palais|Palazzo|Palau|Pałac|Schloss|Casa|Maison|Villa)\b"
 )
@@ -376,7 +381,7 @@ def _qualifier_country(qualifier: str | None) -> str | None:
         return "US"
     if re.fullmatch(r"D\.?\s?C\.?", qualifier):
         return "US"
-    return None
+    return gz.region_country(qualifier)
 
 
 def _plausible_city(phrase: str, city: gz.City, qualified: str | None) -> bool:
@@ -446,7 +451,12 @@ def _places_in(
         word = "in" if word == "while" else word
         if strict and word not in {"in", "at", "from"}:
             continue
-        if word in {"to", "from"} and not trip and not strict:
+        if (
+            word in {"to", "from"}
+            and not trip
+            and not strict
+            and not (word == "to" and _welcomed_to(segment, cue.start()))
+        ):
             continue
         if word == "in" and _previous_word(segment, cue.start()) in _TOPIC_NOUNS:
             continue
@@ -457,6 +467,22 @@ def _places_in(
             found.append(after)
     found.sort(key=lambda p: min(s for _, s, _ in p.spans))
     return found
+
+
+# "welcomed the Foreign Minister of X to Canberra": the host's place is where they met; not
+# "welcomed X's commitment to Ukraine"
+_WELCOMED = re.compile(r"\bwelcom(?:e|es|ed|ing)\b[^.;:]{0,100}$", re.IGNORECASE)
+_NOT_WELCOMED_TO = frozenset(
+    "commitment commitments support contribution contributions pledge pledges return accession "
+    "access path transition approach assistance aid".split()
+)
+
+
+def _welcomed_to(segment: str, offset: int) -> bool:
+    if not _WELCOMED.search(segment, max(0, offset - 120), offset):
+        return False
+    previous = _previous_word(segment, offset)
+    return previous not in _TOPIC_NOUNS and previous not in _NOT_WELCOMED_TO
 
 
 def _previous_word(segment: str, offset: int) -> str:

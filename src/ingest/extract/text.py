@@ -93,6 +93,9 @@ ABBREVIATIONS: frozenset[str] = frozenset(
         "u.n",
         "e.u",
         "h.e",
+        "h.h",
+        "h.r.h",
+        "hh",
         "rt",
         "approx",
         "dept",
@@ -111,6 +114,8 @@ ABBREVIATIONS: frozenset[str] = frozenset(
 _BOUNDARY = re.compile(r"[.!?\n](?:(?<=[.!?])[.!?]*[\"'\u201d\u2019)\]]*(?=\s)|(?<=\n)\s*)")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\.*$")
 _SPACE = re.compile(r"\s+")
+_INITIALS = re.compile(r"[A-Z](?:\.[A-Z]){1,3}")
+_CAPITALISED_NEXT = re.compile(r"\s+[A-Z][a-z]")
 
 
 def _is_abbreviation(text: str, end: int) -> bool:
@@ -118,8 +123,12 @@ def _is_abbreviation(text: str, end: int) -> bool:
     match = _WORD_BEFORE.search(text, max(0, end - 12), end)
     if match is None:
         return False
-    word = match.group(1).rstrip(".").lower()
+    written = match.group(1).rstrip(".")
+    word = written.lower()
     if len(word) == 1:  # an initial: "John F. Kennedy", "U. S."
+        return True
+    # initials run together before a surname: "Lyonpo D.N. Dhungyel", "A.P.J. Abdul Kalam"
+    if _INITIALS.fullmatch(written) and _CAPITALISED_NEXT.match(text, end):
         return True
     return word in ABBREVIATIONS
 

@@ -1,9 +1,10 @@
 """The `ingest-feeds` flow: fetch -> parse -> full text -> extract -> store -> refresh views.
 
-Feeds go in groups of `feeds_per_group` (a run holds one group's data at a time). Per group: one
-fetch task (it bounds concurrency overall and per host itself), one parse task, a full-text
-task per feed that needs pages, an extraction task per batch of documents, a task per table
-write: few task runs, whatever the number of entries.
+Feeds go in groups of `feeds_per_group`: per group one fetch task (it bounds concurrency overall
+and per host itself), one parse task and a full-text task per feed that needs pages. Documents
+gather until `documents_per_write` (or the last group), then go to the extraction tasks (one per
+extract_batch_size documents) and one write task: few task runs, whatever the number of entries,
+and a run holds one group's bodies and one batch's documents at a time.
 A feed that fails becomes data (a reject row and its state), the others go on, and the run
 ends `partial`. Feed states are saved only after the rows they cover are written, so a run
 that dies mid-way re-fetches next time instead of skipping what it never stored.
@@ -99,18 +100,22 @@ def _run(
             retrying(tasks.latest_content_hashes, settings), {"settings": settings}
         ).result()
         size = max(1, settings.feeds_per_group)
+        harvest = Harvest(states=states)
         for start in range(0, len(feeds), size):
-            harvest = Harvest(states=states)
             group = feeds[start : start + size]
-            _run_group(runner, settings, client, group, harvest, hashes, force, tally)
-            # a group's states are saved only after its rows are written
+            _gather(runner, settings, client, group, harvest, hashes, force, tally)
+            if start + size < len(feeds) and len(harvest.documents) < settings.documents_per_write:
+                continue  # small feeds: gather more before paying for a write
+            _store(runner, settings, harvest, tally)
+            # feed states are saved only after the rows they cover are written
             with tally.timing("states"):
                 retrying(tasks.save_states, settings)(settings.state_path, quote(states), keep)
+            harvest = Harvest(states=states)
     with tally.timing("views"):
         retrying(tasks.refresh_views, settings)(settings)
 
 
-def _run_group(
+def _gather(
     runner: ThreadPoolTaskRunner[Any],
     settings: Settings,
     client: httpx.Client,
@@ -120,7 +125,11 @@ def _run_group(
     force: bool,
     tally: Tally,
 ) -> None:
-    """One group of feeds end to end, so a run holds one group's data at a time."""
+    """Fetch, parse and complete one group of feeds; its new documents join the harvest.
+
+    The group's feed bodies are dropped when it returns: a run holds the bodies of one group
+    and the documents of one write batch at a time.
+    """
     by_id = {feed.id: feed for feed in feeds}
     with tally.timing("fetch"):
         fetched = _fetch(runner, settings, feeds, harvest.states, client, tally, force)
@@ -129,7 +138,13 @@ def _run_group(
     with tally.timing("split"):
         changed = _split(parsed, hashes, tally)
     with tally.timing("article"):
-        harvest.documents = _fill_full_text(runner, settings, client, changed, harvest)
+        harvest.documents += _fill_full_text(runner, settings, client, changed, harvest)
+
+
+def _store(
+    runner: ThreadPoolTaskRunner[Any], settings: Settings, harvest: Harvest, tally: Tally
+) -> None:
+    """Extract the gathered documents and write them with their events and rejects."""
     with tally.timing("extract"):
         extracted = extract_documents(runner, settings, harvest.documents)
     with tally.timing("store"):

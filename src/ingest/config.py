@@ -83,6 +83,9 @@ class Settings:
     # Measured on 300 feeds x 100 entries with Arrow on jemalloc (ingest.memory): peak RSS
     # 489 MB in groups of 20, 620 MB in groups of 50 (benchmarks/bench_load.py)
     feeds_per_group: int = 20
+    # documents extracted and written together (the groups of small feeds gather into one
+    # batch): fewer task runs and files per run; a run's memory grows with it
+    documents_per_write: int = 2000
     row_group_size: int = 100_000
 
 

@@ -49,3 +49,13 @@ def test_pyarrow_loaded_first_still_gets_jemalloc_for_its_own_calls() -> None:
         [sys.executable, "-c", probe], env=environment, capture_output=True, text=True, check=True
     )
     assert done.stdout.strip() == "jemalloc"
+
+
+def test_malloc_arenas_are_limited_unless_the_user_chose(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ingest import memory
+
+    monkeypatch.setenv("MALLOC_ARENA_MAX", "4")
+    assert memory.limit_malloc_arenas() is False  # the user's value stands
+    monkeypatch.delenv("MALLOC_ARENA_MAX")
+    glibc = sys.platform.startswith("linux") and os.confstr("CS_GNU_LIBC_VERSION") is not None
+    assert memory.limit_malloc_arenas() is glibc

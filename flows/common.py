@@ -43,8 +43,8 @@ def one_off_runs() -> Iterator[None]:
     Heartbeats let a Prefect server notice a deployment run whose worker died (`ingest serve`
     keeps them). A run started by hand in this process has no worker to lose, yet Prefect 3.9
     joins the heartbeat thread at the end of every flow run, and that thread sleeps in whole
-    seconds: each run waited up to 1 s doing nothing (measured: an empty flow 1.19 s with
-    heartbeats, 0.2 s without; over 50 feeds the Prefect overhead fell from ~21 % to ~1-5 %).
+    seconds: each run waited up to 1 s doing nothing (measured: an empty flow 1.13-1.17 s with
+    heartbeats, 0.17-0.35 s without).
     """
     if any(name in os.environ for name in HEARTBEAT_VARIABLES):
         yield

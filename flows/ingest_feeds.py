@@ -49,7 +49,7 @@ FLOW_NAME = "ingest-feeds"
 
 @dataclass(slots=True)
 class Harvest:
-    """What the stages of one run produced, gathered for the table writes."""
+    """What the stages produced since the last write: documents and rejects of one batch."""
 
     states: dict[str, FeedState]
     documents: list[Document] = field(default_factory=list)

@@ -80,8 +80,9 @@ class Settings:
     extract_batch_size: int = 500
     # feeds fetched, extracted and written together: bounds a run's memory (one group's bodies,
     # documents and records at a time) at the cost of more task runs (about 7 per group).
-    # Measured on 300 feeds x 100 entries with Arrow on jemalloc (ingest.memory): peak RSS
-    # 489 MB in groups of 20, 620 MB in groups of 50 (benchmarks/bench_load.py)
+    # Measured on 300 feeds x 100 entries (benchmarks/bench_load.py, allocators of
+    # ingest.memory): peak RSS 534 MB in a real flow run and 471 MB for the flow body alone in
+    # groups of 20; the body alone in groups of 50 peaked at 620 MB
     feeds_per_group: int = 20
     # documents extracted and written together (the groups of small feeds gather into one
     # batch): fewer task runs and files per run; a run's memory grows with it

@@ -501,8 +501,10 @@ def test_signing_a_text_is_a_signing_whatever_its_genre(genre: str) -> None:
 
 def test_a_sentence_going_on_about_the_talks_takes_the_day_of_the_one_before() -> None:
     record = _primary(
-        "The two Foreign Ministers co-chaired the 4th Round of the Strategic Dialogue in "
-        "Manila on 9 June 2025. The talks were held in a warm and constructive atmosphere.",
+        "Minister Ana Reyes of the Philippines and Minister Luis Soto of Chile co-chaired the "
+        "4th Round of the Strategic Dialogue at the Department of Foreign Affairs in Manila on "
+        "9 June 2025. The talks were held in a warm and constructive atmosphere.",
         "Joint Press Release: 4th Round of the Philippines-Chile Strategic Dialogue",
     )
     assert record.event_date is not None and record.event_date.isoformat() == "2025-06-09"
+    assert record.date_basis == "explicit"  # the talks' own sentence has no day

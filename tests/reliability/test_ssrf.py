@@ -16,7 +16,7 @@ from xml.sax.saxutils import escape
 import pytest
 
 from ingest import store
-from ingest.config import Settings
+from ingest.config import Feed, Settings
 from ingest.errors import BlockedURL
 from ingest.netguard import check_url
 from reliability.conftest import reported
@@ -178,21 +178,28 @@ def test_feed_redirect_to_internal_address_is_refused(
         assert internet.refused() == []
 
 
-def test_dns_rebinding_sends_nothing_to_the_internal_host(
-    internet: FakeInternet, fault_server: FaultServer, tmp_path: Path
-) -> None:
+def _feed_linking_to_a_secret_page(
+    fault_server: FaultServer, feed_id: str, feed_host: str, item: int
+) -> Feed:
+    """A summary-only feed on feed_host whose article lives at rebind.example/secret-page."""
     port = _port(fault_server)
     fault_server.route(
         "/secret-page", Route(body=b"<html>internal</html>", content_type="text/html")
     )
-    body = rss([_summary_item(310, f"http://rebind.example:{port}/secret-page")])
+    body = rss([_summary_item(item, f"http://rebind.example:{port}/secret-page")])
     fault_server.route("/feed.xml", Route(body=body))
-    feed = make_feed(
-        "rebind",
-        f"http://news.example:{port}/feed.xml",
+    return make_feed(
+        feed_id,
+        f"http://{feed_host}:{port}/feed.xml",
         full_text="auto",
         allowed_domains=("example",),
     )
+
+
+def test_dns_rebinding_sends_nothing_to_the_internal_host(
+    internet: FakeInternet, fault_server: FaultServer, tmp_path: Path
+) -> None:
+    feed = _feed_linking_to_a_secret_page(fault_server, "rebind", "news.example", 310)
     settings = fault_settings(tmp_path / "warehouse")
     with reported("ssrf-dns-rebinding"):
         run_pipeline(settings, [feed])
@@ -228,18 +235,7 @@ def test_a_pooled_feed_connection_is_checked_again_for_article_pages(
     article page on the same origin would reuse the feed's pooled connection: it must be
     refused before its request is written, not after the response headers came back.
     """
-    port = _port(fault_server)
-    fault_server.route(
-        "/secret-page", Route(body=b"<html>internal</html>", content_type="text/html")
-    )
-    body = rss([_summary_item(311, f"http://rebind.example:{port}/secret-page")])
-    fault_server.route("/feed.xml", Route(body=body))
-    feed = make_feed(
-        "pooled",
-        f"http://rebind.example:{port}/feed.xml",
-        full_text="auto",
-        allowed_domains=("example",),
-    )
+    feed = _feed_linking_to_a_secret_page(fault_server, "pooled", "rebind.example", 311)
     settings = fault_settings(tmp_path / "warehouse")
     with reported("ssrf-pooled-connection-reused-for-a-page"):
         summary = run_pipeline(settings, [feed])

@@ -22,11 +22,10 @@ from flows import tasks
 from flows.common import (
     bounded_runner,
     default_runner,
-    extract_documents,
     result_or_error,
     retrying,
     run_reported,
-    write_tables,
+    store_batch,
 )
 from ingest import store
 from ingest.backfill import BACKFILL_SOURCE, Batch, Item, backfill_feed, iter_items, list_items
@@ -78,7 +77,7 @@ def _run(settings: Settings, feed: Feed, path: str, progress: bool, tally: Tally
     bar = _progress_bar() if progress else None
     with bar or nullcontext(), bounded_runner(settings) as runner:
         task_id = bar.add_task("backfill", total=len(names)) if bar else None
-        latest = retrying(tasks.latest_content_hashes, settings)(settings)
+        latest = store.latest_content_hashes(settings)
         batches = _batches(iter_items(path, settings.max_body_bytes), FILES_PER_TASK)
         while chunk := list(islice(batches, BATCHES_PER_CHUNK)):
             with tally.timing("read"):
@@ -90,11 +89,8 @@ def _run(settings: Settings, feed: Feed, path: str, progress: bool, tally: Tally
                     _read_or_reject(f, b, feed, tally) for f, b in zip(futures, chunk, strict=True)
                 ]
             documents = _changed([d for r in read for d in r.documents], latest, tally)
-            with tally.timing("extract"):
-                extracted = extract_documents(runner, settings, documents)
-            with tally.timing("store"):
-                rejects = [*(x for r in read for x in r.rejects), *extracted.rejects]
-                write_tables(runner, settings, tally, documents, extracted.records, rejects)
+            rejects = [x for r in read for x in r.rejects]
+            store_batch(runner, settings, tally, documents, rejects)
             if bar is not None and task_id is not None:
                 bar.advance(task_id, sum(len(b) for b in chunk))
     with tally.timing("views"):

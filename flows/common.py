@@ -6,7 +6,7 @@ import contextlib
 import logging
 import math
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar, cast
 
@@ -20,10 +20,11 @@ from prefect.tasks import exponential_backoff
 from prefect.utilities.annotations import quote
 
 from flows import tasks
+from ingest import store
 from ingest.config import Settings
-from ingest.extract import extract
 from ingest.memory import give_back_unused
-from ingest.records import Document, EventRecord, Reject
+from ingest.records import Document, Reject
+from ingest.state import FeedState
 from ingest.summary import RunSummary, Tally
 
 log = logging.getLogger(__name__)
@@ -68,22 +69,17 @@ def default_runner() -> TaskRunner[PrefectFuture[Any]]:
     return cast(TaskRunner[PrefectFuture[Any]], runner)
 
 
-def retrying(
-    task: Task[..., R], settings: Settings, timeout_seconds: float | None = None
-) -> Task[..., R]:
-    """The task with retries, exponential backoff with jitter (and a timeout), from Settings.
+def retrying(task: Task[..., R], settings: Settings) -> Task[..., R]:
+    """The task with retries and exponential backoff with jitter, from Settings.
 
-    Timeouts only go on the async network tasks: Prefect cannot interrupt a sync task running
-    in a worker thread, so on the others a timeout would only warn. A task that timed out is
-    not retried: its deadline already covers every HTTP retry, and the abandoned attempt may
-    still be running.
+    A task that timed out is not retried: its deadline (`tasks.call_with_deadline`) already
+    covers every HTTP retry, and the abandoned attempt may still be running.
     """
     return task.with_options(
         retries=settings.retries,
         retry_delay_seconds=exponential_backoff(backoff_factor=settings.backoff_base_seconds),
         retry_jitter_factor=RETRY_JITTER_FACTOR,
         retry_condition_fn=_not_timed_out,
-        timeout_seconds=timeout_seconds,
     )
 
 
@@ -118,51 +114,34 @@ def result_or_error(future: PrefectFuture[Any]) -> tuple[Any, str | None]:
         return None, f"{type(error).__name__}: {error}"
 
 
-def extract_documents(
-    runner: ThreadPoolTaskRunner[Any], settings: Settings, documents: Sequence[Document]
-) -> tasks.Extracted:
-    """Extract in batches of extract_batch_size, the batches side by side."""
-    if documents:
-        # Warm the extractor in this thread before fanning out (reliability finding F10): its
-        # gazetteers are built lazily under functools.cache, which lets concurrent first callers
-        # each build a copy. Measured: 8 cold threads 49 -> 558 MB RSS in 30 s; warmed first, a
-        # 3,000-document run's extract stage adds 106 MB instead of 435 MB. A document that
-        # makes the extractor raise is reported by its batch, not here.
-        with contextlib.suppress(Exception):
-            extract(documents[0])
-    size = max(1, settings.extract_batch_size)
-    batches = [documents[i : i + size] for i in range(0, len(documents), size)]
-    futures = [runner.submit(tasks.extract_batch, {"documents": quote(b)}) for b in batches]
-    records: list[EventRecord] = []
-    rejects: list[Reject] = []
-    for future in futures:
-        extracted = future.result()
-        records += extracted.records
-        rejects += extracted.rejects
-    return tasks.Extracted(tuple(records), tuple(rejects))
-
-
-def write_tables(
+def store_batch(
     runner: ThreadPoolTaskRunner[Any],
     settings: Settings,
     tally: Tally,
     documents: Sequence[Document],
-    records: Sequence[EventRecord],
     rejects: Sequence[Reject],
+    *,
+    store_documents: bool = True,
+    states: Mapping[str, FeedState] | None = None,
+    keep: Sequence[str] = (),
 ) -> None:
-    """One task run writes a batch's tables (each task run costs Prefect tens of ms here)."""
-    if not (documents or records or rejects):
+    """One task run extracts and writes a batch (each task run costs Prefect ~10 ms here)."""
+    if not (documents or rejects or states is not None):
         return
     params = {
         "settings": settings,
         "documents": quote(documents),
-        "records": quote(records),
         "rejects": quote(rejects),
         "load_id": tally.load_id,
         "at": tally.started_at,
+        "store_documents": store_documents,
+        "states": None if states is None else quote(states),
+        "keep": quote(keep),
     }
-    written = runner.submit(retrying(tasks.write_tables, settings), params).result()
-    tally.add(events_written=written.events, rejects_written=written.rejects)
+    stored = runner.submit(retrying(tasks.store_batch, settings), params).result()
+    tally.add(events_written=stored.events, rejects_written=stored.rejects)
+    tally.add_duration("extract", stored.extract_seconds)
+    tally.add_duration("store", stored.write_seconds)
     give_back_unused()  # the batch's tables are gone: the next group starts from what is in use
 
 
@@ -171,7 +150,8 @@ def finish(settings: Settings, tally: Tally, error: BaseException | None = None)
     reason = None if error is None else f"{type(error).__name__}: {error}"
     summary = tally.freeze(datetime.now(UTC), error=reason)
     try:
-        retrying(tasks.write_load, settings)(settings, summary.to_load_row())
+        # a plain call, not a task run: one small file (an object store's client retries itself)
+        store.write_load(settings, summary.to_load_row())
     except Exception:
         if error is None:
             raise

@@ -1,10 +1,11 @@
 """The `ingest-feeds` flow: fetch -> parse -> full text -> extract -> store -> refresh views.
 
-Feeds go in groups of `feeds_per_group`: per group one fetch task (it bounds concurrency overall
-and per host itself), one parse task and a full-text task per feed that needs pages. Documents
-gather until `documents_per_write` (or the last group), then go to the extraction tasks (one per
-extract_batch_size documents) and one write task: few task runs, whatever the number of entries,
-and a run holds one group's bodies and one batch's documents at a time.
+Feeds go in groups of `feeds_per_group`: per group one fetch-and-parse task (it bounds fetch
+concurrency overall and per host itself) and a full-text task per feed that needs pages. Documents
+gather until `documents_per_write` (or the last group), then one task extracts and writes them
+with the feed states: few task runs, whatever the number of entries, and a run holds one
+group's bodies and one batch's documents at a time. Reading the stored content hashes and
+writing the run's `loads` row are plain calls: small reads and writes, not worth a task run.
 A feed that fails becomes data (a reject row and its state), the others go on, and the run
 ends `partial`. Feed states are saved only after the rows they cover are written, so a run
 that dies mid-way re-fetches next time instead of skipping what it never stored.
@@ -28,17 +29,15 @@ from flows import tasks
 from flows.common import (
     bounded_runner,
     default_runner,
-    extract_documents,
     fetch_deadline,
     result_or_error,
     retrying,
     run_reported,
-    write_tables,
+    store_batch,
 )
 from ingest import fetch, store
 from ingest.config import Feed, Settings, load_feeds, load_settings
 from ingest.extract import EXTRACTOR_VERSION
-from ingest.fetch import FetchResult
 from ingest.parse import ParsedFeed, split_new_and_revised
 from ingest.records import Document, Reject
 from ingest.state import FeedState, load_states, state_after_failure
@@ -95,21 +94,25 @@ def _run(
     settings: Settings, feeds: Sequence[Feed], keep: Sequence[str], force: bool, tally: Tally
 ) -> None:
     states = load_states(settings.state_path)
+    latest = store.latest_content_hashes(settings)
     with fetch.open_client(settings) as client, bounded_runner(settings) as runner:
-        hashes = runner.submit(
-            retrying(tasks.latest_content_hashes, settings), {"settings": settings}
-        ).result()
         size = max(1, settings.feeds_per_group)
         harvest = Harvest(states=states)
         for start in range(0, len(feeds), size):
             group = feeds[start : start + size]
-            _gather(runner, settings, client, group, harvest, hashes, force, tally)
+            _gather(runner, settings, client, group, harvest, latest, force, tally)
             if start + size < len(feeds) and len(harvest.documents) < settings.documents_per_write:
                 continue  # small feeds: gather more before paying for a write
-            _store(runner, settings, harvest, tally)
-            # feed states are saved only after the rows they cover are written
-            with tally.timing("states"):
-                retrying(tasks.save_states, settings)(settings.state_path, quote(states), keep)
+            # feed states are saved with, and after, the rows they cover
+            store_batch(
+                runner,
+                settings,
+                tally,
+                harvest.documents,
+                harvest.rejects,
+                states=states,
+                keep=keep,
+            )
             harvest = Harvest(states=states)
     with tally.timing("views"):
         retrying(tasks.refresh_views, settings)(settings)
@@ -121,7 +124,7 @@ def _gather(
     client: httpx.Client,
     feeds: Sequence[Feed],
     harvest: Harvest,
-    hashes: dict[str, str],
+    latest: dict[str, str],
     force: bool,
     tally: Tally,
 ) -> None:
@@ -130,90 +133,57 @@ def _gather(
     The group's feed bodies are dropped when it returns: a run holds the bodies of one group
     and the documents of one write batch at a time.
     """
-    by_id = {feed.id: feed for feed in feeds}
-    with tally.timing("fetch"):
-        fetched = _fetch(runner, settings, feeds, harvest.states, client, tally, force)
-    with tally.timing("parse"):
-        parsed = _parse(runner, settings, by_id, fetched, harvest, tally)
+    with tally.timing("fetch+parse"):
+        parsed = _fetch_and_parse(runner, settings, feeds, harvest, tally, force, client)
     with tally.timing("split"):
-        changed = _split(parsed, hashes, tally)
+        changed = _split(parsed, latest, tally)
     with tally.timing("article"):
         harvest.documents += _fill_full_text(runner, settings, client, changed, harvest)
 
 
-def _store(
-    runner: ThreadPoolTaskRunner[Any], settings: Settings, harvest: Harvest, tally: Tally
-) -> None:
-    """Extract the gathered documents and write them with their events and rejects."""
-    with tally.timing("extract"):
-        extracted = extract_documents(runner, settings, harvest.documents)
-    with tally.timing("store"):
-        rejects = [*harvest.rejects, *extracted.rejects]
-        write_tables(runner, settings, tally, harvest.documents, extracted.records, rejects)
-
-
-def _fetch(
+def _fetch_and_parse(
     runner: ThreadPoolTaskRunner[Any],
     settings: Settings,
     feeds: Sequence[Feed],
-    states: dict[str, FeedState],
-    client: httpx.Client,
+    harvest: Harvest,
     tally: Tally,
     force: bool,
-) -> list[tuple[FetchResult, FeedState]]:
+    client: httpx.Client,
+) -> list[tuple[Feed, ParsedFeed]]:
+    """One task run per group: the feeds that answered, parsed; failures recorded as data."""
     per_host = Counter(feed.host for feed in feeds)
     deadline = fetch_deadline(settings, len(feeds), max(per_host.values(), default=0))
-    task = retrying(tasks.fetch_feeds, settings, timeout_seconds=deadline)
     params = {
         "feeds": quote(list(feeds)),
-        "states": quote(dict(states)),
+        "states": quote(dict(harvest.states)),
         "settings": settings,
         "client": client,
         "now": tally.started_at,
         "force": force,
+        "deadline_seconds": deadline,
     }
-    fetched: list[tuple[FetchResult, FeedState]] = runner.submit(task, params).result()
-    for result, state in fetched:
-        states[result.feed_id] = state
-    return fetched
-
-
-def _parse(
-    runner: ThreadPoolTaskRunner[Any],
-    settings: Settings,
-    by_id: dict[str, Feed],
-    fetched: Iterable[tuple[FetchResult, FeedState]],
-    harvest: Harvest,
-    tally: Tally,
-) -> list[tuple[Feed, ParsedFeed]]:
-    to_parse: list[tuple[Feed, FetchResult]] = []
-    for result, _state in fetched:
+    outcomes = runner.submit(retrying(tasks.fetch_and_parse, settings), params).result()
+    by_id = {feed.id: feed for feed in feeds}
+    parsed: list[tuple[Feed, ParsedFeed]] = []
+    for outcome in outcomes:
+        result = outcome.fetched
         feed = by_id[result.feed_id]
+        harvest.states[feed.id] = outcome.state
         if result.status == "failed":
             reason = result.error or "fetch failed"
             _record_feed_failure(settings, feed, reason, "fetch", harvest, tally)
-        elif result.status == "ok":
-            to_parse.append((feed, result))
-        else:
+        elif result.status != "ok":
             tally.add(**{f"feeds_{result.status}": 1})
-    # parsing holds the GIL (feedparser's handlers are Python): threads would not overlap it, so
-    # the group's feeds go in one task run, the cheapest in Prefect's per-task costs
-    outcomes = (
-        runner.submit(tasks.parse_feeds, {"fetched": quote(to_parse)}).result() if to_parse else []
-    )
-    parsed: list[tuple[Feed, ParsedFeed]] = []
-    for feed_id, outcome, error in outcomes:
-        feed = by_id[feed_id]
-        if outcome is None or _is_unreadable(outcome):
-            reason = error or _first_reason(outcome)
-            failed = outcome is None
+        elif outcome.parsed is None or _is_unreadable(outcome.parsed):
+            reason = outcome.parse_error or _first_reason(outcome.parsed)
+            failed = outcome.parsed is None
             _record_feed_failure(settings, feed, reason, "parse", harvest, tally, rejected=failed)
-            if outcome is not None:
-                harvest.rejects.extend(outcome.rejects)
-            continue
-        tally.add(feeds_ok=1, entries_parsed=outcome.entries)
-        harvest.rejects.extend(outcome.rejects)
-        parsed.append((feed, outcome))
+            if outcome.parsed is not None:
+                harvest.rejects.extend(outcome.parsed.rejects)
+        else:
+            tally.add(feeds_ok=1, entries_parsed=outcome.parsed.entries)
+            harvest.rejects.extend(outcome.parsed.rejects)
+            parsed.append((feed, outcome.parsed))
     return parsed
 
 
@@ -277,16 +247,17 @@ def _fill_full_text(
         if feed.full_text == "never":
             documents += docs
             continue
-        deadline = fetch_deadline(settings, len(docs), len(docs))
-        task = retrying(tasks.fill_full_text, settings, timeout_seconds=deadline)
         params = {
             "feed": feed,
             "documents": quote(docs),
             "settings": settings,
             "client": client,
             "summary_only": quote(summary_only),
+            "deadline_seconds": fetch_deadline(settings, len(docs), len(docs)),
         }
-        futures.append((feed, docs, runner.submit(task, params)))
+        futures.append(
+            (feed, docs, runner.submit(retrying(tasks.fill_full_text, settings), params))
+        )
     for feed, docs, future in futures:
         outcome, error = result_or_error(future)
         if outcome is None:

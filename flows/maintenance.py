@@ -15,12 +15,11 @@ from flows import tasks
 from flows.common import (
     bounded_runner,
     default_runner,
-    extract_documents,
     retrying,
     run_reported,
-    write_tables,
+    store_batch,
 )
-from ingest import store
+from ingest import backfill, store
 from ingest.config import Settings, load_settings
 from ingest.extract import EXTRACTOR_VERSION
 from ingest.summary import RunSummary, Tally
@@ -40,16 +39,14 @@ def reprocess(settings_path: str | None = None, everything: bool = False) -> Run
 
 def _reprocess(settings: Settings, everything: bool, tally: Tally) -> None:
     with tally.timing("select"):
-        select = retrying(tasks.documents_to_reprocess, settings)
-        documents = select(settings, EXTRACTOR_VERSION, everything)
+        documents = backfill.documents_to_reprocess(
+            settings, EXTRACTOR_VERSION, everything=everything
+        )
     tally.details.append(("documents re-extracted", str(len(documents))))
     if not documents:
         return
     with bounded_runner(settings) as runner:
-        with tally.timing("extract"):
-            extracted = extract_documents(runner, settings, documents)
-        with tally.timing("store"):
-            write_tables(runner, settings, tally, (), extracted.records, extracted.rejects)
+        store_batch(runner, settings, tally, documents, (), store_documents=False)
     with tally.timing("views"):
         retrying(tasks.refresh_views, settings)(settings)
 

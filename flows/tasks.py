@@ -6,14 +6,17 @@ set retries, backoff and timeouts from Settings through `with_options`.
 
 from __future__ import annotations
 
+import contextvars
+import dataclasses
 import functools
-from collections.abc import Mapping, Sequence
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import httpx
-from anyio import to_thread
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 from prefect.logging import get_run_logger
@@ -24,66 +27,155 @@ from ingest.extract import extract
 from ingest.records import Document, EventRecord, Reject
 
 MAX_REASON_CHARS = 300
+R = TypeVar("R")
 
 
 @dataclass(frozen=True, slots=True)
-class Extracted:
-    """Event records of one batch, and the documents the extractor could not handle."""
+class FeedOutcome:
+    """One feed of a group: its fetch (body dropped once parsed), its new state, its parse."""
 
-    records: tuple[EventRecord, ...]
-    rejects: tuple[Reject, ...]
+    fetched: fetch.FetchResult
+    state: state.FeedState
+    parsed: parse.ParsedFeed | None = None
+    parse_error: str | None = None  # the parser raised on this feed (a bug, kept as data)
 
 
-@task(name="fetch-feeds", cache_policy=NO_CACHE)
-async def fetch_feeds(
+@task(name="fetch-and-parse", cache_policy=NO_CACHE)
+def fetch_and_parse(
     feeds: Sequence[Feed],
     states: Mapping[str, state.FeedState],
     settings: Settings,
     client: httpx.Client,
     now: datetime,
     force: bool,
-) -> list[tuple[fetch.FetchResult, state.FeedState]]:
-    # async only so that the task timeout can abandon a stuck fetch (a sync task in a worker
-    # thread cannot be interrupted); the fetching itself is plain blocking httpx in a thread
+    deadline_seconds: float,
+) -> list[FeedOutcome]:
+    """Fetch a group of feeds side by side, then parse each one that answered with a body.
+
+    One task run per group: parsing holds the GIL (feedparser's handlers are Python), so
+    threads would not overlap it, and every task run has a cost in Prefect. Only the fetch
+    runs under the deadline: parsing is bounded by the body-size cap.
+    """
     call = functools.partial(fetch.fetch_feeds, feeds, states, settings, client, now, force)
-    return await to_thread.run_sync(call, abandon_on_cancel=True)
-
-
-@task(name="parse-feeds", cache_policy=NO_CACHE)
-def parse_feeds(
-    fetched: Sequence[tuple[Feed, fetch.FetchResult]],
-) -> list[tuple[str, parse.ParsedFeed | None, str | None]]:
-    """Parse a batch of feeds: (feed id, parsed, None), or (feed id, None, why it crashed)."""
-    outcomes: list[tuple[str, parse.ParsedFeed | None, str | None]] = []
-    for feed, result in fetched:
-        try:
-            outcomes.append((feed.id, parse.parse_feed(feed, result), None))
-        except Exception as error:  # a parser bug on one feed must not lose the others
-            get_run_logger().exception("parser failed on feed %s", feed.id)
-            outcomes.append((feed.id, None, f"parser raised {type(error).__name__}: {error}"))
+    fetched = call_with_deadline(call, deadline_seconds, f"fetching {len(feeds)} feeds")
+    by_id = {feed.id: feed for feed in feeds}
+    outcomes: list[FeedOutcome] = []
+    for result, next_state in fetched:
+        if result.status != "ok":
+            outcomes.append(FeedOutcome(result, next_state))
+            continue
+        parsed, error = _parse_one(by_id[result.feed_id], result)
+        # the body is parsed: keep the group's memory to its documents
+        outcomes.append(
+            FeedOutcome(dataclasses.replace(result, body=None), next_state, parsed, error)
+        )
     return outcomes
 
 
+def _parse_one(feed: Feed, result: fetch.FetchResult) -> tuple[parse.ParsedFeed | None, str | None]:
+    try:
+        return parse.parse_feed(feed, result), None
+    except Exception as error:  # a parser bug on one feed must not lose the others
+        get_run_logger().exception("parser failed on feed %s", feed.id)
+        return None, f"parser raised {type(error).__name__}: {error}"
+
+
 @task(name="fill-full-text", task_run_name="full-text-{feed.id}", cache_policy=NO_CACHE)
-async def fill_full_text(
+def fill_full_text(
     feed: Feed,
     documents: Sequence[Document],
     settings: Settings,
     client: httpx.Client,
     summary_only: frozenset[str],
+    deadline_seconds: float,
 ) -> tuple[list[Document], list[Reject]]:
-    # async for the same reason as fetch_feeds: a timeout must be able to give up on it
     from ingest import article  # trafilatura loads only in runs that fetch pages
 
     call = functools.partial(
         article.fill_full_text, feed, documents, settings, client, summary_only
     )
-    return await to_thread.run_sync(call, abandon_on_cancel=True)
+    return call_with_deadline(call, deadline_seconds, f"fetching pages of feed {feed.id}")
 
 
-@task(name="extract-batch", cache_policy=NO_CACHE)
-def extract_batch(documents: Sequence[Document]) -> Extracted:
-    """Extract every document; one that makes the extractor raise becomes a reject, not a crash."""
+def call_with_deadline(call: Callable[[], R], seconds: float, what: str) -> R:
+    """call() in a thread of its own; TimeoutError if it has not returned within `seconds`.
+
+    The backstop behind the HTTP deadlines: Prefect cannot interrupt a sync task, and an async
+    task costs an event loop and an API client per run (measured: ~30 ms each here). Python
+    cannot stop a thread either, so a call past its deadline is abandoned: a daemon thread,
+    its result dropped.
+    """
+    done = threading.Event()
+    outcome: list[tuple[bool, Any]] = []
+
+    def run() -> None:
+        try:
+            outcome.append((True, call()))
+        except BaseException as error:  # handed to the caller, who re-raises it
+            outcome.append((False, error))
+        finally:
+            done.set()
+
+    context = contextvars.copy_context()  # Prefect's run context, for its loggers
+    threading.Thread(target=context.run, args=(run,), name="deadline", daemon=True).start()
+    if not done.wait(seconds):
+        raise TimeoutError(f"{what} still running after {seconds:.0f} s: abandoned")
+    succeeded, value = outcome[0]
+    if not succeeded:
+        raise value
+    return cast(R, value)
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """What one batch added to each table, and how long its extraction and writes took."""
+
+    events: int
+    rejects: int
+    documents: int
+    extract_seconds: float
+    write_seconds: float
+
+
+@task(name="store-batch", cache_policy=NO_CACHE)
+def store_batch(
+    settings: Settings,
+    documents: Sequence[Document],
+    rejects: Sequence[Reject],
+    load_id: str,
+    at: datetime,
+    store_documents: bool = True,
+    states: Mapping[str, state.FeedState] | None = None,
+    keep: Sequence[str] = (),
+) -> Stored:
+    """Extract a batch; write its events and rejects, then its documents, then the feed states.
+
+    Order matters. The next run extracts only documents it has not stored with their current
+    content: if the documents file landed first, a crash before the events file would leave
+    those documents without events for good (reliability finding F6); in this order a crash in
+    between makes the next run extract them again, and the event rows already written are
+    skipped. Feed states go last, as they cover the rows just written (a run that dies before
+    re-fetches next time). Every write skips what is stored, so a retry of the whole task adds
+    nothing twice. `store_documents` is off when re-extracting stored documents.
+    """
+    started = time.perf_counter()
+    records, failed = extract_each(documents)
+    extracted = time.perf_counter()
+    rejects = [*rejects, *failed]
+    events = store.write_events(settings, records, load_id, at) if records else 0
+    rejected = store.write_rejects(settings, rejects, load_id, at) if rejects else 0
+    written = store.write_documents(settings, documents, at, load_id) if store_documents else 0
+    if states is not None:
+        state.save_states(settings.state_path, states, keep=keep)
+    ended = time.perf_counter()
+    return Stored(events, rejected, written, extracted - started, ended - extracted)
+
+
+def extract_each(documents: Sequence[Document]) -> tuple[list[EventRecord], list[Reject]]:
+    """Every document's events; one that makes the extractor raise becomes a reject, not a crash.
+
+    One thread extracts a batch: the extractor is pure Python, so threads would not overlap.
+    """
     records: list[EventRecord] = []
     rejects: list[Reject] = []
     for document in documents:
@@ -95,49 +187,7 @@ def extract_batch(documents: Sequence[Document]) -> Extracted:
             rejects.append(
                 Reject(document.source_id, document.doc_id, "extract", reason[:MAX_REASON_CHARS])
             )
-    return Extracted(tuple(records), tuple(rejects))
-
-
-@task(name="latest-content-hashes", cache_policy=NO_CACHE)
-def latest_content_hashes(settings: Settings) -> dict[str, str]:
-    return store.latest_content_hashes(settings)
-
-
-@dataclass(frozen=True, slots=True)
-class Written:
-    """Rows a batch added to each table."""
-
-    events: int
-    rejects: int
-    documents: int
-
-
-@task(name="write-tables", cache_policy=NO_CACHE)
-def write_tables(
-    settings: Settings,
-    documents: Sequence[Document],
-    records: Sequence[EventRecord],
-    rejects: Sequence[Reject],
-    load_id: str,
-    at: datetime,
-) -> Written:
-    """Events and rejects, then documents: a stored document implies its events.
-
-    The next run extracts only documents it has not stored with their current content. If the
-    documents file landed first, a crash before the events file would leave those documents
-    without events for good (reliability finding F6); in this order a crash in between makes
-    the next run extract them again, and the event rows already written are skipped. Every
-    write skips what is stored, so a retry of the whole task adds nothing twice.
-    """
-    events = store.write_events(settings, records, load_id, at) if records else 0
-    rejected = store.write_rejects(settings, rejects, load_id, at) if rejects else 0
-    stored = store.write_documents(settings, documents, at, load_id) if documents else 0
-    return Written(events, rejected, stored)
-
-
-@task(name="save-feed-states", cache_policy=NO_CACHE)
-def save_states(path: str, states: Mapping[str, state.FeedState], keep: Sequence[str]) -> None:
-    state.save_states(path, states, keep=keep)
+    return records, rejects
 
 
 @task(name="refresh-views", cache_policy=NO_CACHE)
@@ -145,19 +195,9 @@ def refresh_views(settings: Settings) -> bool:
     return warehouse.refresh_serving_file(settings)
 
 
-@task(name="write-load", cache_policy=NO_CACHE)
-def write_load(settings: Settings, row: dict[str, Any]) -> None:
-    store.write_load(settings, row)
-
-
 @task(name="read-backfill", cache_policy=NO_CACHE)
 def read_backfill(items: Sequence[backfill.Item], feed: Feed) -> backfill.Batch:
     return backfill.read_items(items, feed)
-
-
-@task(name="documents-to-reprocess", cache_policy=NO_CACHE)
-def documents_to_reprocess(settings: Settings, version: str, everything: bool) -> list[Document]:
-    return backfill.documents_to_reprocess(settings, version, everything=everything)
 
 
 @task(name="compact-tables", cache_policy=NO_CACHE)

@@ -77,9 +77,8 @@ class Settings:
     backoff_base_seconds: float = 1.0
     failure_threshold: int = 3
     max_check_interval_seconds: int = 6 * 3600
-    extract_batch_size: int = 500
-    # feeds fetched, extracted and written together: bounds a run's memory (one group's bodies,
-    # documents and records at a time) at the cost of more task runs (about 7 per group).
+    # feeds fetched and parsed together (one task run per group): bounds a run's memory (one
+    # group's bodies at a time) at the cost of more task runs.
     # Measured on 300 feeds x 100 entries (benchmarks/bench_load.py, allocators of
     # ingest.memory): peak RSS 534 MB in a real flow run and 471 MB for the flow body alone in
     # groups of 20; the body alone in groups of 50 peaked at 620 MB

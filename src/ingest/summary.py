@@ -158,7 +158,10 @@ class Tally:
         try:
             yield
         finally:
-            self.durations[stage] = self.durations.get(stage, 0.0) + time.perf_counter() - start
+            self.add_duration(stage, time.perf_counter() - start)
+
+    def add_duration(self, stage: str, seconds: float) -> None:
+        self.durations[stage] = self.durations.get(stage, 0.0) + seconds
 
     def freeze(self, ended_at: datetime, error: str | None = None) -> RunSummary:
         known = {f.name for f in dataclasses.fields(RunSummary)}

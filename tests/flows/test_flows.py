@@ -285,3 +285,28 @@ def test_runs_by_hand_skip_heartbeats_unless_the_user_sets_them(
         monkeypatch.setenv("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", "90")
         with one_off_runs():
             assert heartbeat_seen_by_the_run() == 90  # the user's choice wins
+
+
+def test_a_task_past_its_deadline_is_not_retried_other_failures_are() -> None:
+    """The deadline already covers every HTTP retry; the abandoned attempt may still run."""
+    from flows.common import retrying
+    from prefect import flow, task
+    from prefect.cache_policies import NO_CACHE
+
+    attempts: list[str] = []
+
+    @task(cache_policy=NO_CACHE)
+    def failing(kind: str) -> None:
+        attempts.append(kind)
+        raise TimeoutError("past the deadline") if kind == "timeout" else OSError("disk hiccup")
+
+    @flow(name="retry-probe")
+    def run(kind: str) -> str:
+        try:
+            retrying(failing, Settings(retries=2, backoff_base_seconds=0.01))(kind)
+        except Exception as error:
+            return type(error).__name__
+        return "no error"
+
+    assert (run("timeout"), attempts.count("timeout")) == ("TimeoutError", 1)
+    assert (run("os"), attempts.count("os")) == ("OSError", 3)

@@ -6,6 +6,8 @@ import dataclasses
 import io
 import json
 import tarfile
+import threading
+import time
 import zipfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -143,3 +145,22 @@ def test_unknown_sources_are_input_errors(tmp_path: Path) -> None:
     (tmp_path / "bad.zip").write_bytes(b"not a zip")
     with pytest.raises(InputError, match="archive"):
         list_items(tmp_path / "bad.zip")
+
+
+def test_a_call_past_its_deadline_is_abandoned_with_a_timeout() -> None:
+    from flows.tasks import call_with_deadline
+
+    release = threading.Event()
+    started = time.monotonic()
+    with pytest.raises(TimeoutError, match="fetching 3 feeds still running after 0 s"):
+        call_with_deadline(lambda: release.wait(30), 0.2, "fetching 3 feeds")
+    assert time.monotonic() - started < 5  # the caller went on; the call still waits
+    release.set()
+
+
+def test_a_call_within_its_deadline_gives_its_result_or_its_error() -> None:
+    from flows.tasks import call_with_deadline
+
+    assert call_with_deadline(lambda: 42, 5, "answering") == 42
+    with pytest.raises(KeyError, match="missing"):
+        call_with_deadline(lambda: {}["missing"], 5, "looking up")

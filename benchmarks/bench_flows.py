@@ -6,12 +6,20 @@ Prints JSON lines {"name", "value", "unit"}:
   and then with every feed answering 304 Not Modified; warm_beyond_prefect_start_s subtracts
   prefect_start_s (target <= 3 s)
 - flow_s / plain_s / prefect_overhead_pct: in one process with the API already up, the flow
-  versus the same stage functions called without Prefect, each on a fresh warehouse (median of
-  REPEATS); target overhead <= 15 %
+  versus the same stage functions called without Prefect, each on a fresh warehouse, taken in
+  turns (median of PAIRS); prefect_overhead_paired_pct is the median of the per-pair
+  overheads; target overhead <= 15 %. Each also reports the CPU seconds of this process and of
+  the Prefect API server process during the run: the server shares the machine's cores
 - flow_with_heartbeats_s / prefect_overhead_with_heartbeats_pct: the same flow with Prefect's
   flow-run heartbeats on, as a served deployment runs it (`ingest run` turns them off)
 - flow_warm_s: the flow again on the same warehouse, every feed answering 304 (in-process,
   the API already up: the no-op run without Prefect's start-up)
+
+Flow runs started back to back against the temporary SQLite-backed API often wait ~2 s at the
+start: the server answers POST /flow_runs/ with 503 "database is locked" while it records the
+previous run's task runs, and Prefect's client backs off 2 s (measured here: 4 of 6 empty
+five-task flows in a row took 1.9-2.5 s instead of 0.24 s). A run occasionally more than 1 s
+slower than its neighbours is that.
 """
 
 from __future__ import annotations
@@ -25,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -34,7 +43,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 from support.feedserver import FeedServer, Route  # noqa: E402
 
 FEEDS = 50
-REPEATS = 5
+REPEATS = 9
+PAIRS = 15  # the overhead is a difference of two noisy times: more pairs steady its median
 FIXTURES = sorted((ROOT / "tests" / "fixtures" / "feeds").glob("*.xml"))
 INGEST = Path(sys.executable).with_name("ingest")
 
@@ -116,15 +126,72 @@ def plain_run(settings_path: Path) -> float:
     return time.perf_counter() - start
 
 
-def flow_run(settings_path: Path, heartbeats: bool = False) -> float:
-    """The flow as `ingest run` runs it (no heartbeats), or as a served deployment (heartbeats)."""
-    from flows.common import one_off_runs
+def flow_run(settings_path: Path) -> float:
+    """The flow, called in this process (the caller chooses heartbeats on or off)."""
     from flows.ingest_feeds import ingest_feeds
 
     start = time.perf_counter()
-    with contextlib.nullcontext() if heartbeats else one_off_runs():
-        ingest_feeds(settings_path=str(settings_path))
+    ingest_feeds(settings_path=str(settings_path))
     return time.perf_counter() - start
+
+
+def children_cpu_seconds() -> float:
+    """CPU seconds used so far by this process's children (the temporary Prefect API server)."""
+    import psutil
+
+    total = 0.0
+    for child in psutil.Process().children(recursive=True):
+        with contextlib.suppress(psutil.Error):
+            times = child.cpu_times()
+            total += times.user + times.system
+    return total
+
+
+def with_cpu(run: Callable[[Path], float], settings_path: Path) -> tuple[float, float, float]:
+    """(wall s, this process's CPU s, the API server's CPU s) of one run."""
+    cpu, server = time.process_time(), children_cpu_seconds()
+    wall = run(settings_path)
+    return wall, time.process_time() - cpu, children_cpu_seconds() - server
+
+
+def paired_runs(server: FeedServer, work: Path) -> dict[str, list[tuple[float, float, float]]]:
+    """Plain and flow runs taken in turns (which goes first alternates), each on a fresh warehouse.
+
+    Heartbeats are off for the whole series, as `ingest run` turns them off once per process:
+    the settings switch (~0.1 s of pydantic validation) is process set-up, not run time.
+    """
+    from flows.common import one_off_runs
+
+    times: dict[str, list[tuple[float, float, float]]] = {"plain": [], "flow": [], "warm": []}
+    with one_off_runs():
+        flow_run(write_config(work, server, "warmup"))  # starts the temporary API once
+        plain_run(write_config(work, server, "warmup-plain"))  # loads what the stages load
+        for pair in range(PAIRS):
+            plain = write_config(work, server, f"plain-{pair}")
+            flow = write_config(work, server, f"flow-{pair}")
+            if pair % 2:
+                times["flow"].append(with_cpu(flow_run, flow))
+                times["plain"].append(with_cpu(plain_run, plain))
+            else:
+                times["plain"].append(with_cpu(plain_run, plain))
+                times["flow"].append(with_cpu(flow_run, flow))
+            times["warm"].append(with_cpu(flow_run, flow))  # every feed answers 304 now
+    return times
+
+
+def emit_runs(name: str, runs: list[tuple[float, float, float]], **extra: object) -> float:
+    """The median wall time of runs, with their median CPU seconds here and in the API server."""
+    walls = [wall for wall, _, _ in runs]
+    emit(
+        name,
+        statistics.median(walls),
+        "s",
+        cpu_s=round(statistics.median(cpu for _, cpu, _ in runs), 3),
+        api_server_cpu_s=round(statistics.median(server for _, _, server in runs), 3),
+        runs=[round(wall, 3) for wall in walls],
+        **extra,
+    )
+    return statistics.median(walls)
 
 
 def main() -> None:
@@ -161,23 +228,27 @@ def main() -> None:
             emit("run_warm_s", statistics.median(warm), "s", feeds=FEEDS, runs=warm)
             emit("warm_beyond_prefect_start_s", statistics.median(warm) - prefect_start, "s")
 
-            flow_times, plain_times, warm_times, served_times = [], [], [], []
-            flow_run(write_config(work, server, "warmup"))  # starts the temporary API once
-            for repeat in range(REPEATS):
-                plain_times.append(plain_run(write_config(work, server, f"plain-{repeat}")))
-                settings = write_config(work, server, f"flow-{repeat}")
-                flow_times.append(flow_run(settings))
-                warm_times.append(flow_run(settings))  # every feed answers 304 now
-                served = write_config(work, server, f"served-{repeat}")
-                served_times.append(flow_run(served, heartbeats=True))
-            emit("flow_warm_s", statistics.median(warm_times), "s", runs=warm_times)
-            flow_s, plain_s = statistics.median(flow_times), statistics.median(plain_times)
-            emit("flow_s", flow_s, "s", feeds=FEEDS, runs=flow_times)
-            emit("plain_s", plain_s, "s", feeds=FEEDS, runs=plain_times)
+            times = paired_runs(server, work)
+            emit_runs("flow_warm_s", times["warm"])
+            flow_s = emit_runs("flow_s", times["flow"], feeds=FEEDS)
+            plain_s = emit_runs("plain_s", times["plain"], feeds=FEEDS)
             emit("prefect_overhead_pct", 100 * (flow_s - plain_s) / flow_s, "%")
+            pairs = [
+                100 * (flow[0] - plain[0]) / flow[0]
+                for flow, plain in zip(times["flow"], times["plain"], strict=True)
+            ]
+            quartiles = statistics.quantiles(pairs, n=4)
+            emit(
+                "prefect_overhead_paired_pct",
+                statistics.median(pairs),
+                "%",
+                interquartile=[round(quartiles[0], 1), round(quartiles[2], 1)],
+                runs=[round(pair, 1) for pair in pairs],
+            )
             # a served deployment's run keeps heartbeats: Prefect then idles up to 1 s at the end
-            served_s = statistics.median(served_times)
-            emit("flow_with_heartbeats_s", served_s, "s", feeds=FEEDS, runs=served_times)
+            served = [flow_run(write_config(work, server, f"served-{r}")) for r in range(REPEATS)]
+            served_s = statistics.median(served)
+            emit("flow_with_heartbeats_s", served_s, "s", feeds=FEEDS, runs=served)
             emit("prefect_overhead_with_heartbeats_pct", 100 * (served_s - plain_s) / served_s, "%")
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -80,8 +80,8 @@ class Settings:
     # feeds fetched and parsed together (one task run per group): bounds a run's memory (one
     # group's bodies at a time) at the cost of more task runs.
     # Measured on 300 feeds x 100 entries (benchmarks/bench_load.py, allocators of
-    # ingest.memory): peak RSS 534 MB in a real flow run and 471 MB for the flow body alone in
-    # groups of 20; the body alone in groups of 50 peaked at 620 MB
+    # ingest.memory): peak RSS 507 MB in a real flow run in groups of 20 (534 MB before parsing
+    # moved into the fetch task); the flow body alone in groups of 50 peaked at 620 MB
     feeds_per_group: int = 20
     # documents extracted and written together (the groups of small feeds gather into one
     # batch): fewer task runs and files per run; a run's memory grows with it

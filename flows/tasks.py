@@ -1,7 +1,8 @@
 """Prefect tasks: each calls one `ingest` stage function, for a feed or a batch, never an entry.
 
 Tasks take no cache (their inputs are large and their side effects must happen) and let the flow
-set retries, backoff and timeouts from Settings through `with_options`.
+set retries and backoff from Settings through `with_options`; the network tasks take their
+deadline as an argument (`call_with_deadline`), as Prefect cannot interrupt a sync task.
 """
 
 from __future__ import annotations
@@ -174,7 +175,9 @@ def store_batch(
 def extract_each(documents: Sequence[Document]) -> tuple[list[EventRecord], list[Reject]]:
     """Every document's events; one that makes the extractor raise becomes a reject, not a crash.
 
-    One thread extracts a batch: the extractor is pure Python, so threads would not overlap.
+    One thread extracts a batch: the extractor is pure Python, so threads would not overlap,
+    and its lazily built gazetteers are built once (concurrent first callers each built a copy:
+    reliability finding F10).
     """
     records: list[EventRecord] = []
     rejects: list[Reject] = []

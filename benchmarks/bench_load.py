@@ -12,7 +12,8 @@ machinery for plain calls on a bounded pool, see tests/reliability/harness.py): 
 the pipeline, not Prefect's server.
 With --prefect, part 1 runs the same body inside a real flow run instead (Prefect's task
 machinery and its temporary API server, itself a separate process that is not sampled).
-Usage: python benchmarks/bench_load.py [--feeds 300] [--entries 100] [--state-runs 1000] [--prefect]
+Usage: python benchmarks/bench_load.py [--feeds 300] [--entries 100] [--state-runs 1000]
+       [--feeds-per-group N] [--prefect]
 """
 
 from __future__ import annotations
@@ -105,6 +106,9 @@ def main() -> None:
     parser.add_argument("--entries", type=int, default=100)
     parser.add_argument("--state-runs", type=int, default=1000)
     parser.add_argument(
+        "--feeds-per-group", type=int, default=None, help="default: the shipped setting"
+    )
+    parser.add_argument(
         "--prefect",
         action="store_true",
         help="run inside a real flow run (task machinery, temporary API) instead of plain calls",
@@ -134,7 +138,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
             # Prefect reads its settings at import, which comes later: a database of our own
             os.environ.setdefault("PREFECT_HOME", str(Path(tmp) / "prefect"))
-            settings, feeds = _setup(Path(tmp), base, args.feeds)
+            settings, feeds = _setup(Path(tmp), base, args.feeds, args.feeds_per_group)
             _one_big_run(settings, feeds, args)
             _state_cycles(settings, feeds, args.state_runs)
     finally:
@@ -143,7 +147,8 @@ def main() -> None:
         server.wait(timeout=30)
 
 
-def _setup(tmp: Path, base: str, count: int) -> tuple[Any, list[Any]]:
+def _setup(tmp: Path, base: str, count: int, feeds_per_group: int | None) -> tuple[Any, list[Any]]:
+    from ingest.config import Settings
     from reliability.harness import fault_settings, make_feed
 
     settings = fault_settings(
@@ -156,6 +161,7 @@ def _setup(tmp: Path, base: str, count: int) -> tuple[Any, list[Any]]:
         backoff_base_seconds=0.5,
         max_concurrency=8,  # the shipped settings
         per_host_concurrency=8,  # one host here; real feeds spread over many
+        feeds_per_group=feeds_per_group or Settings().feeds_per_group,
     )
     feeds = [make_feed(f"feed-{i}", f"{base}/feed-{i}.xml") for i in range(count)]
     return settings, feeds

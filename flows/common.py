@@ -22,7 +22,6 @@ from prefect.utilities.annotations import quote
 from flows import tasks
 from ingest import store
 from ingest.config import Settings
-from ingest.memory import give_back_unused
 from ingest.records import Document, Reject
 from ingest.state import FeedState
 from ingest.summary import RunSummary, Tally
@@ -142,7 +141,6 @@ def store_batch(
     tally.add(events_written=stored.events, rejects_written=stored.rejects)
     tally.add_duration("extract", stored.extract_seconds)
     tally.add_duration("store", stored.write_seconds)
-    give_back_unused()  # the batch's tables are gone: the next group starts from what is in use
 
 
 def finish(settings: Settings, tally: Tally, error: BaseException | None = None) -> RunSummary:

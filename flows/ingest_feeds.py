@@ -1,11 +1,13 @@
 """The `ingest-feeds` flow: fetch -> parse -> full text -> extract -> store -> refresh views.
 
 Feeds go in groups of `feeds_per_group`: per group one fetch-and-parse task (it bounds fetch
-concurrency overall and per host itself) and a full-text task per feed that needs pages. Documents
-gather until `documents_per_write` (or the last group), then one task extracts and writes them
-with the feed states: few task runs, whatever the number of entries, and a run holds one
-group's bodies and one batch's documents at a time. Reading the stored content hashes and
-writing the run's `loads` row are plain calls: small reads and writes, not worth a task run.
+concurrency overall and per host itself, and drops each body once parsed) and a full-text task
+per feed that needs pages. Documents gather until `documents_per_write` (or the last group),
+then one task extracts and writes them, in slices of `documents_per_write`, with the feed
+states: few task runs, whatever the number of entries (50 feeds: three), and a run holds at
+most max_concurrency bodies, one batch's documents and one slice's events at a time.
+Reading the stored content hashes and writing the run's `loads` row are plain calls: small
+reads and writes, not worth a task run.
 A feed that fails becomes data (a reject row and its state), the others go on, and the run
 ends `partial`. Feed states are saved only after the rows they cover are written, so a run
 that dies mid-way re-fetches next time instead of skipping what it never stored.

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextvars
 import dataclasses
 import functools
+import logging
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -20,14 +21,18 @@ from typing import Any, TypeVar, cast
 import httpx
 from prefect import task
 from prefect.cache_policies import NO_CACHE
+from prefect.exceptions import MissingContextError
 from prefect.logging import get_run_logger
 
 from ingest import backfill, fetch, parse, state, store, warehouse
 from ingest.config import Feed, Settings
 from ingest.extract import extract
+from ingest.memory import give_back_unused
 from ingest.records import Document, EventRecord, Reject
 
 MAX_REASON_CHARS = 300
+Logger = logging.Logger | logging.LoggerAdapter[Any]
+log = logging.getLogger(__name__)
 R = TypeVar("R")
 
 
@@ -51,33 +56,44 @@ def fetch_and_parse(
     force: bool,
     deadline_seconds: float,
 ) -> list[FeedOutcome]:
-    """Fetch a group of feeds side by side, then parse each one that answered with a body.
+    """Fetch a group of feeds side by side, parsing each body as soon as it arrives.
 
-    One task run per group: parsing holds the GIL (feedparser's handlers are Python), so
-    threads would not overlap it, and every task run has a cost in Prefect. Only the fetch
-    runs under the deadline: parsing is bounded by the body-size cap.
+    One task run per group: every task run has a cost in Prefect. Each body is parsed in the
+    worker that fetched it and dropped, so the group holds at most max_concurrency bodies at
+    a time, plus its documents. Parsing holds the GIL (feedparser's handlers are Python) and
+    runs under the deadline too, inside its margin: it is bounded by the body-size cap.
     """
-    call = functools.partial(fetch.fetch_feeds, feeds, states, settings, client, now, force)
-    fetched = call_with_deadline(call, deadline_seconds, f"fetching {len(feeds)} feeds")
-    by_id = {feed.id: feed for feed in feeds}
-    outcomes: list[FeedOutcome] = []
-    for result, next_state in fetched:
+    logger = run_logger()  # the fetch workers run outside Prefect's run context: take it here
+
+    def parse_and_drop_body(
+        feed: Feed, result: fetch.FetchResult, next_state: state.FeedState
+    ) -> FeedOutcome:
         if result.status != "ok":
-            outcomes.append(FeedOutcome(result, next_state))
-            continue
-        parsed, error = _parse_one(by_id[result.feed_id], result)
-        # the body is parsed: keep the group's memory to its documents
-        outcomes.append(
-            FeedOutcome(dataclasses.replace(result, body=None), next_state, parsed, error)
-        )
-    return outcomes
+            return FeedOutcome(result, next_state)
+        parsed, error = _parse_one(feed, result, logger)
+        return FeedOutcome(dataclasses.replace(result, body=None), next_state, parsed, error)
+
+    call = functools.partial(
+        fetch.fetch_each, feeds, states, settings, client, now, parse_and_drop_body, force
+    )
+    return call_with_deadline(call, deadline_seconds, f"fetching {len(feeds)} feeds")
 
 
-def _parse_one(feed: Feed, result: fetch.FetchResult) -> tuple[parse.ParsedFeed | None, str | None]:
+def run_logger() -> Logger:
+    """The task run's logger (its lines reach the Prefect UI), or this module's outside a run."""
+    try:
+        return get_run_logger()
+    except MissingContextError:
+        return log
+
+
+def _parse_one(
+    feed: Feed, result: fetch.FetchResult, logger: Logger
+) -> tuple[parse.ParsedFeed | None, str | None]:
     try:
         return parse.parse_feed(feed, result), None
     except Exception as error:  # a parser bug on one feed must not lose the others
-        get_run_logger().exception("parser failed on feed %s", feed.id)
+        logger.exception("parser failed on feed %s", feed.id)
         return None, f"parser raised {type(error).__name__}: {error}"
 
 
@@ -137,6 +153,15 @@ class Stored:
     extract_seconds: float
     write_seconds: float
 
+    def __add__(self, other: Stored) -> Stored:
+        return Stored(
+            self.events + other.events,
+            self.rejects + other.rejects,
+            self.documents + other.documents,
+            self.extract_seconds + other.extract_seconds,
+            self.write_seconds + other.write_seconds,
+        )
+
 
 @task(name="store-batch", cache_policy=NO_CACHE)
 def store_batch(
@@ -158,7 +183,32 @@ def store_batch(
     skipped. Feed states go last, as they cover the rows just written (a run that dies before
     re-fetches next time). Every write skips what is stored, so a retry of the whole task adds
     nothing twice. `store_documents` is off when re-extracting stored documents.
+
+    A large batch goes in slices of `documents_per_write`, each in that order: memory follows
+    the slice's events and Arrow tables, not the batch, and the task run is still one.
     """
+    total = Stored(0, 0, 0, 0.0, 0.0)
+    size = max(1, settings.documents_per_write)
+    for start in range(0, max(1, len(documents)), size):
+        first = rejects if start == 0 else ()
+        part = documents[start : start + size]
+        total = total + _store_slice(settings, part, first, load_id, at, store_documents)
+        give_back_unused()  # the slice's tables are gone: the next one starts from what is in use
+    if states is not None:
+        started = time.perf_counter()
+        state.save_states(settings.state_path, states, keep=keep)
+        total = total + Stored(0, 0, 0, 0.0, time.perf_counter() - started)
+    return total
+
+
+def _store_slice(
+    settings: Settings,
+    documents: Sequence[Document],
+    rejects: Sequence[Reject],
+    load_id: str,
+    at: datetime,
+    store_documents: bool,
+) -> Stored:
     started = time.perf_counter()
     records, failed = extract_each(documents)
     extracted = time.perf_counter()
@@ -166,10 +216,7 @@ def store_batch(
     events = store.write_events(settings, records, load_id, at) if records else 0
     rejected = store.write_rejects(settings, rejects, load_id, at) if rejects else 0
     written = store.write_documents(settings, documents, at, load_id) if store_documents else 0
-    if states is not None:
-        state.save_states(settings.state_path, states, keep=keep)
-    ended = time.perf_counter()
-    return Stored(events, rejected, written, extracted - started, ended - extracted)
+    return Stored(events, rejected, written, extracted - started, time.perf_counter() - extracted)
 
 
 def extract_each(documents: Sequence[Document]) -> tuple[list[EventRecord], list[Reject]]:
@@ -185,7 +232,7 @@ def extract_each(documents: Sequence[Document]) -> tuple[list[EventRecord], list
         try:
             records.extend(extract(document))
         except Exception as error:  # a bug on one document must not lose the batch
-            get_run_logger().exception("extractor failed on %s", document.doc_id)
+            run_logger().exception("extractor failed on %s", document.doc_id)
             reason = f"extractor raised {type(error).__name__}: {error}"
             rejects.append(
                 Reject(document.source_id, document.doc_id, "extract", reason[:MAX_REASON_CHARS])

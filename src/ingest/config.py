@@ -77,14 +77,14 @@ class Settings:
     backoff_base_seconds: float = 1.0
     failure_threshold: int = 3
     max_check_interval_seconds: int = 6 * 3600
-    # feeds fetched and parsed together (one task run per group): bounds a run's memory (one
-    # group's bodies at a time) at the cost of more task runs.
-    # Measured on 300 feeds x 100 entries (benchmarks/bench_load.py, allocators of
-    # ingest.memory): peak RSS 507 MB in a real flow run in groups of 20 (534 MB before parsing
-    # moved into the fetch task); the flow body alone in groups of 50 peaked at 620 MB
-    feeds_per_group: int = 20
+    # feeds fetched and parsed together: one task run per group, and a run holds one group's
+    # documents at a time (bodies are parsed and dropped as they arrive). Fewer groups cost
+    # Prefect less (each task run ~10 ms here and ~33 ms of the API server's CPU).
+    # Measured on 300 feeds x 100 entries (benchmarks/bench_load.py --prefect): peak RSS
+    # 532 MB in groups of 50, 538 MB in groups of 20 (run-to-run spread ~30 MB)
+    feeds_per_group: int = 50
     # documents extracted and written together (the groups of small feeds gather into one
-    # batch): fewer task runs and files per run; a run's memory grows with it
+    # batch; a larger batch is written in slices of this size): a run's memory grows with it
     documents_per_write: int = 2000
     row_group_size: int = 100_000
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import formatdate, parsedate_to_datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 from urllib.parse import unquote, urljoin, urlsplit
 
 import httpcore
@@ -36,6 +36,8 @@ from ingest.netguard import check_address, check_url, host_is_private, is_proxie
 from ingest.state import FeedState, state_after_failure, state_after_success
 
 FetchStatus = Literal["ok", "not_modified", "failed", "skipped"]
+T = TypeVar("T")
+
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 # transient answers worth another try in the same run (unless the server says when)
 RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
@@ -643,18 +645,40 @@ def fetch_feeds(
     Feeds whose next_check_at is still ahead are 'skipped' (unless force); results keep the
     order of feeds.
     """
+    return fetch_each(feeds, states, settings, client, now, _as_fetched, force)
+
+
+def _as_fetched(feed: Feed, result: FetchResult, state: FeedState) -> tuple[FetchResult, FeedState]:
+    return result, state
+
+
+def fetch_each(
+    feeds: Iterable[Feed],
+    states: Mapping[str, FeedState],
+    settings: Settings,
+    client: httpx.Client,
+    now: datetime,
+    then: Callable[[Feed, FetchResult, FeedState], T],
+    force: bool = False,
+) -> list[T]:
+    """`fetch_feeds`, handing each feed's fetch to `then` in the worker that fetched it.
+
+    `then` runs as soon as its feed is fetched (e.g. to parse the body and drop it), so a
+    group holds at most max_concurrency bodies at a time, not one per feed.
+    """
     feed_list = list(feeds)
     per_host = max(1, settings.per_host_concurrency)
     host_slots = {f.host: threading.BoundedSemaphore(per_host) for f in feed_list}
 
-    def run(feed: Feed) -> tuple[FetchResult, FeedState]:
+    def run(feed: Feed) -> T:
         state = states.get(feed.id) or FeedState(feed_id=feed.id)
         if not force and not state.is_due(now):
             due = state.next_check_at.isoformat() if state.next_check_at else "now"
             result = FetchResult(feed.id, "skipped", feed.url, error=f"next check at {due}")
-            return result, state
+            return then(feed, result, state)
         with host_slots[feed.host]:
-            return fetch_feed(feed, state, settings, client, now)
+            result, state = fetch_feed(feed, state, settings, client, now)
+        return then(feed, result, state)  # after the host's slot is given back
 
     if not feed_list:
         return []

@@ -12,9 +12,10 @@ import pytest
 from conftest import FIXTURE_FEEDS, SettingsFactory, feed_entry
 
 from ingest import store
-from ingest.config import Settings, load_feeds, load_settings
+from ingest.config import Feed, Settings, load_feeds, load_settings
 from ingest.extract import extract
-from ingest.parse import parse_bytes
+from ingest.fetch import FetchResult
+from ingest.parse import ParsedFeed, parse_bytes
 from ingest.state import load_states
 from ingest.tour import FURTHER, STOPS, tour
 from ingest.warehouse import query, run_checks
@@ -245,19 +246,61 @@ agreed to meet again at the G7 ministerial later this year.</p>
 """
 
 
-def test_feeds_in_groups_store_the_same_as_one_group(make_settings: SettingsFactory) -> None:
+def test_groups_and_write_slices_store_the_same_as_one_batch(
+    make_settings: SettingsFactory, tmp_path: Path
+) -> None:
     from flows.ingest_feeds import ingest_feeds
 
-    path = make_settings(feeds_per_group=1)  # three groups: fetch, extract and write each
+    apart = tmp_path / "one-batch"
+    whole_path = make_settings(
+        data_root=str(apart / "data"),
+        serving_path=str(apart / "ingest.duckdb"),
+        state_path=str(apart / "feeds.json"),
+    )
+    whole_settings = load_settings(whole_path)
+    whole = ingest_feeds(settings_path=str(whole_path))
+
+    # three groups of one feed (10 entries each), each batch written in slices of 4, 4 and 2
+    path = make_settings(feeds_per_group=1, documents_per_write=4)
     settings = load_settings(path)
     first = ingest_feeds(settings_path=str(path))
     assert (first.status, first.feeds_ok, first.documents_new) == ("ok", 3, 30)
-    events = store.read_table(settings, "events")
-    assert events.num_rows == first.events_written
-    assert len(set(events.column("doc_id").to_pylist())) == 30  # every document has its events
+    assert first.events_written == whole.events_written
+    keys = ["doc_id", "event_id"]
+    assert sorted(store.read_table(settings, "events", keys).to_pylist(), key=str) == sorted(
+        store.read_table(whole_settings, "events", keys).to_pylist(), key=str
+    )
+    assert len(list(Path(settings.data_root, "documents").rglob("*.parquet"))) >= 9
     assert set(load_states(settings.state_path)) == {f.id for f in load_feeds(settings.feeds_path)}
     second = ingest_feeds(settings_path=str(path))
     assert (second.feeds_not_modified, second.documents_new, second.events_written) == (3, 0, 0)
+
+
+def test_a_parser_bug_on_one_feed_is_a_reject_and_the_others_are_stored(
+    make_settings: SettingsFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from flows.ingest_feeds import ingest_feeds
+
+    from ingest import parse
+
+    path = make_settings()
+    settings = load_settings(path)
+    victim = load_feeds(settings.feeds_path)[1].id
+    real_parse = parse.parse_feed
+
+    def parse_with_a_bug(feed: Feed, result: FetchResult) -> ParsedFeed:
+        if feed.id == victim:
+            raise RuntimeError("parser bug")
+        return real_parse(feed, result)
+
+    monkeypatch.setattr(parse, "parse_feed", parse_with_a_bug)
+    summary = ingest_feeds(settings_path=str(path))
+    assert (summary.status, summary.feeds_ok, summary.feeds_failed) == ("partial", 2, 1)
+    assert summary.documents_new == 20
+    rejects = store.read_table(settings, "rejects").to_pylist()
+    assert [(r["source_id"], r["stage"]) for r in rejects] == [(victim, "parse")]
+    assert "parser raised RuntimeError: parser bug" in rejects[0]["reason"]
+    assert load_states(settings.state_path)[victim].consecutive_failures == 1
 
 
 def test_runs_by_hand_skip_heartbeats_unless_the_user_sets_them(

@@ -18,8 +18,10 @@ import pytest
 from ingest.config import Feed, Settings
 from ingest.errors import BlockedURL
 from ingest.fetch import (
+    FetchResult,
     backoff_seconds,
     cache_max_age,
+    fetch_each,
     fetch_feed,
     fetch_feeds,
     get_limited,
@@ -427,3 +429,31 @@ def test_peer_check_runs_before_the_request_is_sent(
     assert len(server.requests_to("/secret")) == 1
     # and requests without a peer check on the same client are unaffected
     assert get_limited(client, url, settings).status == 200
+
+
+def test_fetch_each_hands_each_feed_on_as_soon_as_it_is_fetched(
+    server: FeedServer, settings: Settings, client: httpx.Client, make_feed: MakeFeed
+) -> None:
+    """The flow parses and drops each body here: a slow feed must not hold the others' bodies."""
+    body = STATE_0803.read_bytes()
+    server.route("/slow.xml", Route(body=body, delay=0.3))  # within the read timeout
+    server.route("/fast.xml", Route(body=body))
+    feeds = [
+        make_feed(server.url("/slow.xml"), id="slow"),
+        make_feed(server.url("/fast.xml"), id="fast"),
+        make_feed(server.url("/fast.xml"), id="later"),
+    ]
+    states = {"later": FeedState("later", next_check_at=NOW + timedelta(minutes=5))}
+    handed: dict[str, float] = {}
+
+    def then(feed: Feed, result: FetchResult, state: FeedState) -> tuple[str, str, int]:
+        handed[feed.id] = time.monotonic()
+        return feed.id, result.status, len(result.body or b"")
+
+    results = fetch_each(feeds, states, settings, client, NOW, then)
+    assert results == [
+        ("slow", "ok", len(body)),
+        ("fast", "ok", len(body)),
+        ("later", "skipped", 0),
+    ]
+    assert handed["slow"] - handed["fast"] > 0.2  # the fast feed did not wait for the slow one

@@ -148,8 +148,9 @@ def main() -> None:
 
 
 def _setup(tmp: Path, base: str, count: int, feeds_per_group: int | None) -> tuple[Any, list[Any]]:
-    from ingest.config import Settings
     from reliability.harness import fault_settings, make_feed
+
+    grouping = {} if feeds_per_group is None else {"feeds_per_group": feeds_per_group}
 
     settings = fault_settings(
         tmp / "warehouse",
@@ -161,7 +162,7 @@ def _setup(tmp: Path, base: str, count: int, feeds_per_group: int | None) -> tup
         backoff_base_seconds=0.5,
         max_concurrency=8,  # the shipped settings
         per_host_concurrency=8,  # one host here; real feeds spread over many
-        feeds_per_group=feeds_per_group or Settings().feeds_per_group,
+        **grouping,
     )
     feeds = [make_feed(f"feed-{i}", f"{base}/feed-{i}.xml") for i in range(count)]
     return settings, feeds

@@ -189,6 +189,7 @@ def store_batch(
     """
     total = Stored(0, 0, 0, 0.0, 0.0)
     size = max(1, settings.documents_per_write)
+    # at least one slice: a batch of rejects alone (feeds that failed) is written too
     for start in range(0, max(1, len(documents)), size):
         first = rejects if start == 0 else ()
         part = documents[start : start + size]
@@ -197,7 +198,8 @@ def store_batch(
     if states is not None:
         started = time.perf_counter()
         state.save_states(settings.state_path, states, keep=keep)
-        total = total + Stored(0, 0, 0, 0.0, time.perf_counter() - started)
+        saving = time.perf_counter() - started
+        total = dataclasses.replace(total, write_seconds=total.write_seconds + saving)
     return total
 
 

@@ -57,7 +57,7 @@ def limit_malloc_arenas() -> bool:
 def give_back_unused() -> None:
     """Return the pool's freed pages to the system now rather than after the allocator's decay.
 
-    Called after each feed group's writes, so the next group starts from what is in use
+    Called after each write slice of a store batch, so the next starts from what is in use
     (jemalloc's purge covers every arena, whichever thread freed the memory).
     """
     import pyarrow as pa

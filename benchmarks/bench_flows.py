@@ -7,9 +7,12 @@ Prints JSON lines {"name", "value", "unit"}:
   prefect_start_s (target <= 3 s)
 - flow_s / plain_s / prefect_overhead_pct: in one process with the API already up, the flow
   versus the same stage functions called without Prefect, each on a fresh warehouse, taken in
-  turns (median of PAIRS); prefect_overhead_paired_pct is the median of the per-pair
+  turns (median of ROUNDS); prefect_overhead_paired_pct is the median of the per-round
   overheads; target overhead <= 15 %. Each also reports the CPU seconds of this process and of
   the Prefect API server process during the run: the server shares the machine's cores
+- body_s / prefect_overhead_vs_body_pct: the flow's own body with Prefect's task machinery
+  swapped for plain calls on a thread pool (tests/reliability/harness.py), in the same rounds:
+  the very code the flow runs, so the difference is Prefect alone
 - flow_with_heartbeats_s / prefect_overhead_with_heartbeats_pct: the same flow with Prefect's
   flow-run heartbeats on, as a served deployment runs it (`ingest run` turns them off)
 - flow_warm_s: the flow again on the same warehouse, every feed answering 304 (in-process,
@@ -44,7 +47,7 @@ from support.feedserver import FeedServer, Route  # noqa: E402
 
 FEEDS = 50
 REPEATS = 9
-PAIRS = 15  # the overhead is a difference of two noisy times: more pairs steady its median
+ROUNDS = 20  # the overhead is a difference of noisy times: more rounds steady its median
 FIXTURES = sorted((ROOT / "tests" / "fixtures" / "feeds").glob("*.xml"))
 INGEST = Path(sys.executable).with_name("ingest")
 
@@ -126,6 +129,17 @@ def plain_run(settings_path: Path) -> float:
     return time.perf_counter() - start
 
 
+def body_run(settings_path: Path) -> float:
+    """The flow's body with Prefect's task machinery replaced by plain calls."""
+    from ingest.config import load_feeds, load_settings
+    from reliability.harness import run_pipeline
+
+    start = time.perf_counter()
+    settings = load_settings(settings_path)
+    run_pipeline(settings, load_feeds(settings.feeds_path), force=False)
+    return time.perf_counter() - start
+
+
 def flow_run(settings_path: Path) -> float:
     """The flow, called in this process (the caller chooses heartbeats on or off)."""
     from flows.ingest_feeds import ingest_feeds
@@ -155,26 +169,27 @@ def with_cpu(run: Callable[[Path], float], settings_path: Path) -> tuple[float, 
 
 
 def paired_runs(server: FeedServer, work: Path) -> dict[str, list[tuple[float, float, float]]]:
-    """Plain and flow runs taken in turns (which goes first alternates), each on a fresh warehouse.
+    """Plain, body and flow runs taken in rounds (which goes first rotates), each on a fresh
+    warehouse; then the flow again on its warehouse, every feed answering 304.
 
     Heartbeats are off for the whole series, as `ingest run` turns them off once per process:
     the settings switch (~0.1 s of pydantic validation) is process set-up, not run time.
     """
     from flows.common import one_off_runs
 
-    times: dict[str, list[tuple[float, float, float]]] = {"plain": [], "flow": [], "warm": []}
+    runs = {"plain": plain_run, "body": body_run, "flow": flow_run}
+    times: dict[str, list[tuple[float, float, float]]] = {name: [] for name in [*runs, "warm"]}
     with one_off_runs():
         flow_run(write_config(work, server, "warmup"))  # starts the temporary API once
         plain_run(write_config(work, server, "warmup-plain"))  # loads what the stages load
-        for pair in range(PAIRS):
-            plain = write_config(work, server, f"plain-{pair}")
-            flow = write_config(work, server, f"flow-{pair}")
-            if pair % 2:
-                times["flow"].append(with_cpu(flow_run, flow))
-                times["plain"].append(with_cpu(plain_run, plain))
-            else:
-                times["plain"].append(with_cpu(plain_run, plain))
-                times["flow"].append(with_cpu(flow_run, flow))
+        body_run(write_config(work, server, "warmup-body"))
+        names = list(runs)
+        for round_ in range(ROUNDS):
+            shift = round_ % len(names)
+            for name in names[shift:] + names[:shift]:
+                path = write_config(work, server, f"{name}-{round_}")
+                times[name].append(with_cpu(runs[name], path))
+            flow = work / f"flow-{round_}" / "settings.toml"
             times["warm"].append(with_cpu(flow_run, flow))  # every feed answers 304 now
     return times
 
@@ -192,6 +207,21 @@ def emit_runs(name: str, runs: list[tuple[float, float, float]], **extra: object
         **extra,
     )
     return statistics.median(walls)
+
+
+def emit_paired(
+    name: str, flows: list[tuple[float, float, float]], bases: list[tuple[float, float, float]]
+) -> None:
+    """The median of the per-round overheads, with their interquartile range."""
+    rounds = [100 * (flow[0] - base[0]) / flow[0] for flow, base in zip(flows, bases, strict=True)]
+    quartiles = statistics.quantiles(rounds, n=4)
+    emit(
+        name,
+        statistics.median(rounds),
+        "%",
+        interquartile=[round(quartiles[0], 1), round(quartiles[2], 1)],
+        runs=[round(value, 1) for value in rounds],
+    )
 
 
 def main() -> None:
@@ -231,25 +261,21 @@ def main() -> None:
             times = paired_runs(server, work)
             emit_runs("flow_warm_s", times["warm"])
             flow_s = emit_runs("flow_s", times["flow"], feeds=FEEDS)
-            plain_s = emit_runs("plain_s", times["plain"], feeds=FEEDS)
-            emit("prefect_overhead_pct", 100 * (flow_s - plain_s) / flow_s, "%")
-            pairs = [
-                100 * (flow[0] - plain[0]) / flow[0]
-                for flow, plain in zip(times["flow"], times["plain"], strict=True)
-            ]
-            quartiles = statistics.quantiles(pairs, n=4)
-            emit(
-                "prefect_overhead_paired_pct",
-                statistics.median(pairs),
-                "%",
-                interquartile=[round(quartiles[0], 1), round(quartiles[2], 1)],
-                runs=[round(pair, 1) for pair in pairs],
-            )
+            base_s: dict[str, float] = {}
+            for baseline, suffix in (("plain", ""), ("body", "_vs_body")):
+                base_s[baseline] = emit_runs(f"{baseline}_s", times[baseline], feeds=FEEDS)
+                overhead = 100 * (flow_s - base_s[baseline]) / flow_s
+                emit(f"prefect_overhead{suffix}_pct", overhead, "%")
+                emit_paired(f"prefect_overhead{suffix}_paired_pct", times["flow"], times[baseline])
             # a served deployment's run keeps heartbeats: Prefect then idles up to 1 s at the end
             served = [flow_run(write_config(work, server, f"served-{r}")) for r in range(REPEATS)]
             served_s = statistics.median(served)
             emit("flow_with_heartbeats_s", served_s, "s", feeds=FEEDS, runs=served)
-            emit("prefect_overhead_with_heartbeats_pct", 100 * (served_s - plain_s) / served_s, "%")
+            emit(
+                "prefect_overhead_with_heartbeats_pct",
+                100 * (served_s - base_s["plain"]) / served_s,
+                "%",
+            )
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

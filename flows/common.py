@@ -123,9 +123,10 @@ def store_batch(
     store_documents: bool = True,
     states: Mapping[str, FeedState] | None = None,
     keep: Sequence[str] = (),
+    refresh: bool = False,
 ) -> None:
-    """One task run extracts and writes a batch (each task run costs Prefect ~10 ms here)."""
-    if not (documents or rejects or states is not None):
+    """One task run extracts and writes a batch, then (`refresh`) rebuilds the serving file."""
+    if not (documents or rejects or states is not None or refresh):
         return
     params = {
         "settings": settings,
@@ -136,11 +137,14 @@ def store_batch(
         "store_documents": store_documents,
         "states": None if states is None else quote(states),
         "keep": quote(keep),
+        "refresh": refresh,
     }
     stored = runner.submit(retrying(tasks.store_batch, settings), params).result()
     tally.add(events_written=stored.events, rejects_written=stored.rejects)
     tally.add_duration("extract", stored.extract_seconds)
     tally.add_duration("store", stored.write_seconds)
+    if refresh:
+        tally.add_duration("views", stored.views_seconds)
 
 
 def finish(settings: Settings, tally: Tally, error: BaseException | None = None) -> RunSummary:

@@ -4,8 +4,9 @@ Feeds go in groups of `feeds_per_group`: per group one fetch-and-parse task (it 
 concurrency overall and per host itself, and drops each body once parsed) and a full-text task
 per feed that needs pages. Documents gather until `documents_per_write` (or the last group),
 then one task extracts and writes them, in slices of `documents_per_write`, with the feed
-states: few task runs, whatever the number of entries (50 feeds: three), and a run holds at
-most max_concurrency bodies, one batch's documents and one slice's events at a time.
+states; the last batch's task also rebuilds the serving file. Few task runs, whatever the
+number of entries (50 feeds: two), and a run holds at most max_concurrency bodies, one
+batch's documents and one slice's events at a time.
 Reading the stored content hashes and writing the run's `loads` row are plain calls: small
 reads and writes, not worth a task run.
 A feed that fails becomes data (a reject row and its state), the others go on, and the run
@@ -56,6 +57,9 @@ class Harvest:
     documents: list[Document] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)
 
+    def rows(self) -> tuple[list[Document], list[Reject]]:
+        return self.documents, self.rejects
+
 
 @flow(name=FLOW_NAME, task_runner=default_runner())
 def ingest_feeds(
@@ -103,21 +107,16 @@ def _run(
         for start in range(0, len(feeds), size):
             group = feeds[start : start + size]
             _gather(runner, settings, client, group, harvest, latest, force, tally)
-            if start + size < len(feeds) and len(harvest.documents) < settings.documents_per_write:
-                continue  # small feeds: gather more before paying for a write
-            # feed states are saved with, and after, the rows they cover
-            store_batch(
-                runner,
-                settings,
-                tally,
-                harvest.documents,
-                harvest.rejects,
-                states=states,
-                keep=keep,
-            )
-            harvest = Harvest(states=states)
-    with tally.timing("views"):
-        retrying(tasks.refresh_views, settings)(settings)
+            more_to_come = start + size < len(feeds)
+            # small feeds: gather more before paying for a write; feed states are saved with,
+            # and after, the rows they cover
+            if more_to_come and len(harvest.documents) >= settings.documents_per_write:
+                store_batch(runner, settings, tally, *harvest.rows(), states=states, keep=keep)
+                harvest = Harvest(states=states)
+        # the last batch (even an empty one: the states) and the serving file in one task run
+        store_batch(
+            runner, settings, tally, *harvest.rows(), states=states, keep=keep, refresh=True
+        )
 
 
 def _gather(

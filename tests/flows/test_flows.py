@@ -271,9 +271,26 @@ def test_groups_and_write_slices_store_the_same_as_one_batch(
         store.read_table(whole_settings, "events", keys).to_pylist(), key=str
     )
     assert len(list(Path(settings.data_root, "documents").rglob("*.parquet"))) >= 9
+    # the last batch's task rebuilt the serving file: it shows every batch, not only its own
+    assert query(settings, "select count(*) from stg_documents").rows == [(30,)]
+    assert "views" in dict(first.durations)
     assert set(load_states(settings.state_path)) == {f.id for f in load_feeds(settings.feeds_path)}
     second = ingest_feeds(settings_path=str(path))
     assert (second.feeds_not_modified, second.documents_new, second.events_written) == (3, 0, 0)
+
+
+def test_a_run_with_no_feed_due_still_builds_the_serving_file(
+    make_settings: SettingsFactory,
+) -> None:
+    from flows.ingest_feeds import ingest_feeds
+
+    path = make_settings()
+    settings = load_settings(path)
+    summary = ingest_feeds(settings_path=str(path), schedule="0 0 31 2 *")  # no feed has it
+    assert (summary.status, summary.feeds_ok, summary.documents_new) == ("ok", 0, 0)
+    assert Path(settings.serving_path).exists()
+    assert query(settings, "select count(*) from stg_documents").rows == [(0,)]
+    assert counts(settings)["loads"] == 1
 
 
 def test_a_parser_bug_on_one_feed_is_a_reject_and_the_others_are_stored(

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import time
+import unicodedata
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ingest.extract import gazetteer as gz
 
@@ -164,3 +168,58 @@ def test_country_scan_is_fast() -> None:
         gz.country_hits(text)
     per_call = (time.perf_counter() - started) / 200
     assert per_call < 0.02  # a 2,700-character text; ~0.2 ms idle, generous for a busy CI box
+
+
+@pytest.mark.parametrize("enabled_before", [True, False])
+def test_a_table_is_built_once_with_the_collector_paused_and_left_as_found(
+    enabled_before: bool,
+) -> None:
+    seen: list[bool] = []
+
+    @gz.table
+    def squares(limit: int) -> dict[int, int]:
+        seen.append(gc.isenabled())
+        return {n: n * n for n in range(limit)}
+
+    was_enabled = gc.isenabled()
+    try:
+        _set_collector(enabled_before)
+        first = squares(4)
+        assert squares(4) is first
+        assert squares(5) == {0: 0, 1: 1, 2: 4, 3: 9, 4: 16}
+        assert seen == [False, False]
+        assert gc.isenabled() is enabled_before
+    finally:
+        _set_collector(was_enabled)
+
+
+def _set_collector(enabled: bool) -> None:
+    if enabled:
+        gc.enable()
+    else:
+        gc.disable()
+
+
+def test_a_failing_table_build_resumes_the_collector() -> None:
+    @gz.table
+    def broken() -> dict[str, str]:
+        raise ValueError("bad table")
+
+    assert gc.isenabled()
+    with pytest.raises(ValueError, match="bad table"):
+        broken()
+    assert gc.isenabled()
+
+
+def _fold_by_decomposing(text: str) -> str:
+    """`fold` without its ASCII shortcut: every text decomposed and stripped of accents."""
+    apostrophes = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
+    decomposed = unicodedata.normalize("NFKD", text.translate(apostrophes))
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(stripped.casefold().split())
+
+
+@settings(max_examples=300, deadline=None)
+@given(sample=st.text(alphabet=st.characters(max_codepoint=0x2FF) | st.sampled_from("’‘`ﬁ")))
+def test_fold_takes_the_ascii_shortcut_without_changing_a_key(sample: str) -> None:
+    assert gz.fold(sample) == _fold_by_decomposing(sample)

@@ -116,8 +116,8 @@ def table(build: Callable[_Args, _Table]) -> Callable[_Args, _Table]:
 
     Why paused: the builders allocate a few hundred thousand small containers (geonames' cities,
     pycountry's records) that all live as long as the process; while they pile up the collector
-    runs again and again and rescans every one of them. benchmarks/bench_extract.py's
-    `first_document_s` measures what the pause saves on the first release a process extracts.
+    runs again and again and rescans every one of them (`first_document_s` in
+    benchmarks/bench_extract.py times the first release a process extracts, which builds them).
     Any cyclic garbage a build leaves goes at the collector's first run after it.
     """
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import threading
@@ -39,6 +38,8 @@ os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
 
 import psutil  # noqa: E402
 
+from support.feedserver import in_own_process  # noqa: E402
+
 RSS_TARGET_MB = 600
 
 
@@ -52,18 +53,15 @@ def emit(name: str, value: float, unit: str, **extra: Any) -> None:
 def serve(feeds: int, entries: int) -> None:
     """Serve feed i at /feed-i.xml with ETag "v1" (304 on a match); print the port; run."""
     from reliability.harness import corpus_items, rss, rss_item
-    from support.feedserver import FeedServer, Route
+    from support.feedserver import FeedServer, Route, serve_until_stdin_closes
 
     items = corpus_items(full=True)
     server = FeedServer()
-    server._httpd.socket.listen(1024)  # many connections at once: do not drop SYNs
     for index in range(feeds):
         chosen = [items[(index * entries + k) % len(items)] for k in range(entries)]
         body = rss([rss_item(item, guid=f"f{index}:{item['link']}") for item in chosen])
         server.route(f"/feed-{index}.xml", Route(body=body, etag='"v1"'))
-    print(server.base, flush=True)
-    sys.stdin.read()  # until the parent closes our stdin
-    server.close()
+    serve_until_stdin_closes(server)
 
 
 # --- sampling ---------------------------------------------------------------------------------
@@ -118,33 +116,17 @@ def main() -> None:
     if args.serve:
         serve(args.feeds, args.entries)
         return
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            __file__,
-            "--serve",
-            "--feeds",
-            str(args.feeds),
-            "--entries",
-            str(args.entries),
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert server.stdout is not None
-        base = server.stdout.readline().strip()
-        with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
-            # Prefect reads its settings at import, which comes later: a database of our own
-            os.environ.setdefault("PREFECT_HOME", str(Path(tmp) / "prefect"))
-            settings, feeds = _setup(Path(tmp), base, args.feeds, args.feeds_per_group)
-            _one_big_run(settings, feeds, args)
-            _state_cycles(settings, feeds, args.state_runs)
-    finally:
-        assert server.stdin is not None
-        server.stdin.close()
-        server.wait(timeout=30)
+    command = [sys.executable, __file__, "--serve", "--feeds", str(args.feeds)]
+    command += ["--entries", str(args.entries)]
+    with (
+        in_own_process(command) as (base, _),
+        tempfile.TemporaryDirectory(prefix="bench-load-") as tmp,
+    ):
+        # Prefect reads its settings at import, which comes later: a database of our own
+        os.environ.setdefault("PREFECT_HOME", str(Path(tmp) / "prefect"))
+        settings, feeds = _setup(Path(tmp), base, args.feeds, args.feeds_per_group)
+        _one_big_run(settings, feeds, args)
+        _state_cycles(settings, feeds, args.state_runs)
 
 
 def _setup(tmp: Path, base: str, count: int, feeds_per_group: int | None) -> tuple[Any, list[Any]]:

@@ -32,7 +32,7 @@ import os
 import socket
 import time
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -155,11 +155,11 @@ def ensure_schema_files(settings: Settings) -> None:
         _write_file(fs, directory, SCHEMA_FILE, schema.empty_table(), settings)
 
 
-def data_fingerprint(settings: Settings) -> str:
-    """Hash of every table's file listing (path, size, mtime): changes whenever data changes."""
+def data_fingerprint(settings: Settings, tables: Iterable[str] = TABLES) -> str:
+    """Hash of the tables' file listings (path, size, mtime): changes whenever their data does."""
     fs, root = filesystem(settings)
     digest = hashlib.sha256()
-    for name in TABLES:
+    for name in sorted(tables):
         selector = pafs.FileSelector(f"{root}/{name}", recursive=True, allow_not_found=True)
         for info in sorted(fs.get_file_info(selector), key=lambda i: i.path):
             if info.type == pafs.FileType.File and info.base_name.endswith(".parquet"):

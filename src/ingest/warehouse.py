@@ -10,12 +10,13 @@ STORAGE_VERSION so that BI tools bundling an older DuckDB can open it.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import re
 import tomllib
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -121,6 +122,7 @@ def _parquet_source(settings: Settings, table: str) -> str:
     )
 
 
+@functools.cache  # fixed for the process; every fingerprint renders it
 def _countries_sql() -> str:
     rows = {c.alpha_2: getattr(c, "common_name", c.name) for c in pycountry.countries}
     rows["XK"] = "Kosovo"
@@ -128,6 +130,7 @@ def _countries_sql() -> str:
     return f"(values {values}) as countries(country_code, country_name)"
 
 
+@functools.cache
 def _organisations_sql() -> str:
     # the same table extraction writes affiliations from, plus the publishers' organisation ids
     known = ORGANISATION_PUBLISHERS | organisation_codes()
@@ -156,12 +159,36 @@ def fingerprint(settings: Settings, views: Sequence[View]) -> str:
 
 
 def _marts_fingerprint(settings: Settings, views: Sequence[View]) -> str:
-    """What the materialized marts are computed from: the mart SQL, their order and the data."""
-    digest = hashlib.sha256(store.data_fingerprint(settings).encode())
+    """What the materialized marts are computed from: the mart SQL, their order and the data of
+    the tables they read (a run's load row or rejects alone leave them as they are)."""
+    read = tables_read(views, [view.name for view in views if view.materialized])
+    digest = hashlib.sha256(store.data_fingerprint(settings, read).encode())
     for view in views:
         digest.update(f"\x1e{view.name}\x1f{render(view.template, settings)}".encode())
         digest.update(f"\x1f{view.materialized}\x1f{view.sort_by}".encode())
     return digest.hexdigest()[:32]
+
+
+def tables_read(views: Sequence[View], names: Iterable[str]) -> set[str]:
+    """The tables the named views read, directly or through the views they select from.
+
+    A view counts as read when its name appears as a word in the SQL, comments included: a
+    table too many only costs a needless recompute, a table missed would leave a mart stale.
+    """
+    by_name = {view.name: view for view in views}
+    mentions = re.compile(r"\b(" + "|".join(map(re.escape, by_name)) + r")\b")
+    tables: set[str] = set()
+    seen: set[str] = set()
+    pending = list(names)
+    while pending:
+        name = pending.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        template = by_name[name].template
+        tables.update(SOURCE_PATTERN.findall(template))
+        pending += [found for found in mentions.findall(template) if found not in seen]
+    return tables
 
 
 def refresh_marts(settings: Settings, force: bool = False) -> bool:

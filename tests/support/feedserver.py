@@ -8,14 +8,21 @@
 A path may have several routes: they answer in turn and the last one repeats (e.g. 503 then
 200 for retry tests). Routes can delay before answering (never-answering servers), trickle the
 body (slow servers), lie about Content-Length (truncated bodies), gzip, or redirect.
+
+Benchmarks serve their feeds from a process of their own (`in_own_process` runs a script that
+ends in `serve_until_stdin_closes`), as remote publishers do: a server thread inside the measured
+process would spend that process's CPU and take its GIL.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gzip
+import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -208,3 +215,26 @@ def _not_modified(route: Route, headers: dict[str, str]) -> bool:
     if route.etag and headers.get("if-none-match") == route.etag:
         return True
     return bool(route.last_modified and headers.get("if-modified-since") == route.last_modified)
+
+
+def serve_until_stdin_closes(server: FeedServer) -> None:
+    """The serving process's last step: print the base URL, then serve until stdin closes."""
+    server._httpd.socket.listen(1024)  # many connections at once: drop no SYNs
+    print(server.base, flush=True)
+    sys.stdin.read()
+    server.close()
+
+
+@contextlib.contextmanager
+def in_own_process(command: list[str]) -> Iterator[tuple[str, int]]:
+    """Run `command` (a script ending in `serve_until_stdin_closes`); yield (base URL, pid)."""
+    server = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert server.stdin is not None and server.stdout is not None
+    try:
+        base = server.stdout.readline().strip()
+        if not base:
+            raise RuntimeError(f"the feed server {command[:3]} exited before serving")
+        yield base, server.pid
+    finally:
+        server.stdin.close()
+        server.wait(timeout=30)

@@ -13,7 +13,7 @@ from tests.warehouse.factories import EXTRACTED_AT, FETCHED_AT, make_document, m
 
 from ingest import store, warehouse
 from ingest.config import Settings
-from ingest.records import Participant, Quote
+from ingest.records import Participant, Quote, Reject
 
 MATERIALIZED = [v for v in warehouse.load_views() if v.materialized]
 
@@ -93,6 +93,40 @@ def test_marts_are_recomputed_only_when_the_data_changed(settings: Settings) -> 
     write_release(settings, "doc-2", "L2")
     assert warehouse.refresh_marts(settings) is True
     assert warehouse.refresh_marts(settings) is False
+
+
+def test_a_run_that_wrote_only_its_load_row_and_rejects_keeps_the_marts(
+    settings: Settings,
+) -> None:
+    write_release(settings, "doc-1", "L1")
+    warehouse.refresh_serving_file(settings)
+    store.write_load(settings, {"load_id": "L2", "flow": "ingest-feeds", "started_at": FETCHED_AT})
+    store.write_rejects(settings, [Reject("feed", "x", "parse", "empty feed")], "L2", FETCHED_AT)
+    assert warehouse.refresh_marts(settings) is False
+    assert rows(settings, "select load_id from stg_loads") == [("L2",)]  # a view, not a mart
+    write_release(settings, "doc-2", "L3")
+    assert warehouse.refresh_marts(settings) is True
+
+
+def test_tables_read_follows_the_views_a_view_selects_from() -> None:
+    views = [
+        warehouse.View("mart", "select * from middle join {{ source('events') }}", ""),
+        warehouse.View("middle", "select * from {{ source('superseded') }}, mart", ""),
+        warehouse.View("middle_two", "select * from {{ source('loads') }}", ""),
+        warehouse.View("other", "select * from {{ source('rejects') }}", ""),
+    ]
+    # `middle` names `mart` back (a cycle ends); `middle_two` is another word, not `middle`
+    assert warehouse.tables_read(views, ["mart"]) == {"events", "superseded"}
+    assert warehouse.tables_read(views, ["other", "middle_two"]) == {"rejects", "loads"}
+    assert warehouse.tables_read(views, []) == set()
+
+
+def test_every_materialized_view_is_refreshed_by_the_tables_its_sql_names() -> None:
+    views = warehouse.load_views()
+    read = warehouse.tables_read(views, [view.name for view in MATERIALIZED])
+    for view in MATERIALIZED:
+        assert set(warehouse.SOURCE_PATTERN.findall(view.template)) <= read, view.name
+    assert {"events", "superseded"} <= read
 
 
 def test_materialized_files_are_sorted_by_their_filters(settings: Settings) -> None:

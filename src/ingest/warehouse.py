@@ -39,6 +39,7 @@ STORAGE_VERSION = "v1.4.0"
 # bump when the build procedure itself changes in a way the rendered SQL does not show
 BUILD_FORMAT = "1"
 SOURCE_PATTERN = re.compile(r"\{\{\s*source\('([a-z_]+)'\)\s*\}\}")
+PERSON_ID_PATTERN = re.compile(r"\{\{\s*person_id\(([^{}]+?)\)\s*\}\}")
 ALLOWED_STATEMENTS = frozenset({duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN})
 CHECK_SAMPLE_ROWS = 5
 MARTS_MARKER = "fingerprint.txt"
@@ -102,12 +103,14 @@ def load_views(models_dir: Path = MODELS_DIR) -> list[View]:
 
 
 def render(template: str, settings: Settings) -> str:
-    """Replace `{{ source('table') }}`, `{{ countries }}` and `{{ organisations }}`."""
+    """Replace `{{ source('table') }}`, `{{ person_id(name) }}`, `{{ countries }}` and
+    `{{ organisations }}`."""
 
     def source(match: re.Match[str]) -> str:
         return _parquet_source(settings, match.group(1))
 
     sql = SOURCE_PATTERN.sub(source, template)
+    sql = PERSON_ID_PATTERN.sub(lambda match: _person_id_sql(match.group(1).strip()), sql)
     sql = sql.replace("{{ countries }}", _countries_sql())
     return sql.replace("{{ organisations }}", _organisations_sql())
 
@@ -120,6 +123,18 @@ def _parquet_source(settings: Settings, table: str) -> str:
         f"read_parquet({glob}, hive_partitioning = true, union_by_name = true, "
         f"hive_types = {{'{PARTITION_COLUMN}': 'VARCHAR'}})"
     )
+
+
+def _person_id_sql(name: str) -> str:
+    """The id one person's spellings share: case, accents, dots, spacing and middle initials
+    do not make another person ("Wendy R. Sherman" is "Wendy Sherman"); null for a null name.
+
+    Every view that names people uses this one expression, so their ids join.
+    """
+    folded = f"trim(lower(strip_accents(regexp_replace({name}, '[.\\s]+', ' ', 'g'))))"
+    # a one-letter word between two others is a middle initial
+    without_initials = f"regexp_replace({folded}, ' (\\pL )+', ' ', 'g')"
+    return f"substr(md5({without_initials}), 1, 16)"
 
 
 @functools.cache  # fixed for the process; every fingerprint renders it

@@ -155,3 +155,21 @@ def test_dim_people_breaks_ties_alphabetically_whatever_the_row_order(settings: 
     warehouse.refresh_serving_file(settings)
     people = rows(settings, "select person_name, affiliation, aliases, event_count from dim_people")
     assert people == [("Kaja  Kallas", "EE", ["Kaja  Kallas", "Kaja Kallas"], 2)]
+
+
+def test_spellings_that_differ_by_middle_initials_are_one_person(settings: Settings) -> None:
+    spellings = ["Wendy R. Sherman", "Wendy Sherman", "WENDY  R SHERMAN", "Ferdinand Marcos Jr."]
+    spellings += ["Ferdinand Marcos Jr", "J. Sherman"]  # a first initial is not a middle one
+    for i, name in enumerate(spellings):
+        person = (Participant(name, "Deputy Secretary", "US", "host"),)
+        said = (Quote(name, f"Statement {i}."),)
+        write_release(settings, f"doc-{i}", f"L{i}", participants=person, quotes=said)
+    warehouse.refresh_serving_file(settings)
+    people = rows(settings, "select person_name, event_count from dim_people")
+    assert people == [("Ferdinand Marcos Jr", 2), ("J. Sherman", 1), ("WENDY  R SHERMAN", 3)]
+    joined = rows(
+        settings,
+        "select p.person_name, count(*) from fct_quotes q "
+        "join dim_people p on p.person_id = q.speaker_person_id group by all",
+    )
+    assert joined == [("Ferdinand Marcos Jr", 2), ("J. Sherman", 1), ("WENDY  R SHERMAN", 3)]

@@ -25,10 +25,8 @@ final as (
         doc_id,
         quote_index,
         quote.speaker as speaker_name,
-        -- the same normalisation as stg_participants, so quotes join dim_people
-        case when quote.speaker is not null then substr(md5(lower(strip_accents(
-            regexp_replace(trim(quote.speaker), '[.\s]+', ' ', 'g')
-        ))), 1, 16) end as speaker_person_id,
+        -- the same id as stg_participants gives, so quotes join dim_people
+        {{ person_id(quote.speaker) }} as speaker_person_id,
         quote.text as quote_text,
         event_type,
         event_date,

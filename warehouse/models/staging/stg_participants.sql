@@ -25,10 +25,8 @@ final as (
         event_id,
         doc_id,
         participant_index,
-        -- case, accents, dots and spacing do not make a different person
-        substr(md5(lower(strip_accents(
-            regexp_replace(trim(participant.name), '[.\s]+', ' ', 'g')
-        ))), 1, 16) as person_id,
+        -- case, accents, dots, spacing and middle initials do not make another person
+        {{ person_id(participant.name) }} as person_id,
         participant.name as person_name,
         participant.title as person_title,
         participant.affiliation,

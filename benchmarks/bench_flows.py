@@ -17,6 +17,8 @@ Prints JSON lines {"name", "value", "unit"}:
   flow-run heartbeats on, as a served deployment runs it (`ingest run` turns them off)
 - flow_warm_s: the flow again on the same warehouse, every feed answering 304 (in-process,
   the API already up: the no-op run without Prefect's start-up)
+- prefect_start_with_server_s / run_cold_with_server_s / run_warm_with_server_s: the empty flow
+  and `ingest run` again with a Prefect server already running (as beside `ingest serve`)
 
 The feeds are served by a process of its own, as remote publishers' are: a server thread inside
 the measured process would spend its CPU and take its GIL while the flow's workers parse. Measured
@@ -252,6 +254,26 @@ def emit_paired(
     )
 
 
+def runs_beside_a_server(
+    work: Path, feeds_url: str, env: dict[str, str], empty_flow: list[str]
+) -> None:
+    """`ingest run` where a Prefect server already runs (`ingest serve`'s, or PREFECT_API_URL):
+    no temporary server to start, so a one-off run costs Prefect's import and one flow run."""
+    from flows.server import start_local_server
+
+    server = start_local_server(work / "server-home", ui=False)
+    try:
+        beside = {**env, "PREFECT_API_URL": server.api_url}
+        starts = [timed_process(empty_flow, beside) for _ in range(REPEATS)]
+        emit("prefect_start_with_server_s", statistics.median(starts), "s", runs=starts)
+        command = [str(INGEST), "run", "--settings", str(write_config(work, feeds_url, "beside"))]
+        emit("run_cold_with_server_s", timed_process(command, beside), "s", feeds=FEEDS)
+        warm = [timed_process(command, beside) for _ in range(REPEATS)]
+        emit("run_warm_with_server_s", statistics.median(warm), "s", feeds=FEEDS, runs=warm)
+    finally:
+        server.stop()
+
+
 def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="bench-flows-"))
     home = work / "prefect-home"
@@ -306,6 +328,7 @@ def main() -> None:
                 100 * (served_s - base_s["plain"]) / served_s,
                 "%",
             )
+            runs_beside_a_server(work, feeds_url, env, empty_flow)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -23,7 +23,6 @@ from flows.common import (
     bounded_runner,
     default_runner,
     result_or_error,
-    retrying,
     run_reported,
     store_batch,
 )
@@ -93,8 +92,6 @@ def _run(settings: Settings, feed: Feed, path: str, progress: bool, tally: Tally
             store_batch(runner, settings, tally, documents, rejects)
             if bar is not None and task_id is not None:
                 bar.advance(task_id, sum(len(b) for b in chunk))
-    with tally.timing("views"):
-        retrying(tasks.refresh_views, settings)(settings)
 
 
 def _progress_bar() -> Progress:

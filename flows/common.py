@@ -6,7 +6,7 @@ import contextlib
 import logging
 import math
 import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar, cast
 
@@ -20,10 +20,9 @@ from prefect.tasks import exponential_backoff
 from prefect.utilities.annotations import quote
 
 from flows import tasks
-from ingest import store
+from ingest import publication, store, warehouse
 from ingest.config import Settings
 from ingest.records import Document, Reject
-from ingest.state import FeedState
 from ingest.summary import RunSummary, Tally
 
 log = logging.getLogger(__name__)
@@ -121,12 +120,9 @@ def store_batch(
     rejects: Sequence[Reject],
     *,
     store_documents: bool = True,
-    states: Mapping[str, FeedState] | None = None,
-    keep: Sequence[str] = (),
-    refresh: bool = False,
 ) -> None:
-    """One task run extracts and writes a batch, then (`refresh`) rebuilds the serving file."""
-    if not (documents or rejects or states is not None or refresh):
+    """One task run extracts and writes a batch (hidden from readers until the run publishes)."""
+    if not (documents or rejects):
         return
     params = {
         "settings": settings,
@@ -135,30 +131,50 @@ def store_batch(
         "load_id": tally.load_id,
         "at": tally.started_at,
         "store_documents": store_documents,
-        "states": None if states is None else quote(states),
-        "keep": quote(keep),
-        "refresh": refresh,
     }
     stored = runner.submit(retrying(tasks.store_batch, settings), params).result()
     tally.add(events_written=stored.events, rejects_written=stored.rejects)
     tally.add_duration("extract", stored.extract_seconds)
     tally.add_duration("store", stored.write_seconds)
-    if refresh:
-        tally.add_duration("views", stored.views_seconds)
 
 
-def finish(settings: Settings, tally: Tally, error: BaseException | None = None) -> RunSummary:
-    """Freeze the tally, write its `loads` row and publish it as a markdown artifact."""
-    reason = None if error is None else f"{type(error).__name__}: {error}"
-    summary = tally.freeze(datetime.now(UTC), error=reason)
-    try:
-        # a plain call, not a task run: one small file (an object store's client retries itself)
+# what a flow body may hand back: work that must wait until its rows are published
+AfterPublish = Callable[[], None] | None
+
+
+def finish(
+    settings: Settings,
+    tally: Tally,
+    error: BaseException | None = None,
+    after_publish: AfterPublish = None,
+) -> RunSummary:
+    """Record the run in `loads`; publish its rows if it succeeded; report it as an artifact.
+
+    A plain call, not a task run (small files). On success the `loads` row is written under the
+    publication lock, once the marts are computed and just before the publication that shows
+    the run's rows; then `after_publish` runs (feed states: they must never get ahead of what
+    readers and the next run see). A failed run's rows stay hidden (its load stays in flight).
+    """
+    recorded: list[RunSummary] = []
+
+    def record(marts_seconds: float) -> None:
+        tally.add_duration("views", marts_seconds)
+        summary = tally.freeze(datetime.now(UTC))
         store.write_load(settings, summary.to_load_row())
-    except Exception:
-        if error is None:
+        recorded.append(summary)
+
+    if error is None:
+        try:
+            warehouse.publish(settings, tally.load_id, before=record)
+        except Exception as publish_error:
+            if not recorded:
+                _record_failure(settings, tally, publish_error)
             raise
-        # the run already failed: keep its error, not the secondary one
-        log.exception("could not record the failed run %s", summary.load_id)
+        if after_publish is not None:
+            after_publish()
+        summary = recorded[0]
+    else:
+        summary = _record_failure(settings, tally, error)
     create_markdown_artifact(
         key=f"{summary.flow}-summary",
         markdown=summary.to_markdown(),
@@ -167,11 +183,25 @@ def finish(settings: Settings, tally: Tally, error: BaseException | None = None)
     return summary
 
 
-def run_reported(settings: Settings, tally: Tally, body: Callable[[Tally], None]) -> RunSummary:
-    """Run the flow body; whatever happens, the run is recorded and reported."""
+def _record_failure(settings: Settings, tally: Tally, error: BaseException) -> RunSummary:
+    summary = tally.freeze(datetime.now(UTC), error=f"{type(error).__name__}: {error}")
     try:
-        body(tally)
+        store.write_load(settings, summary.to_load_row())
+    except Exception:
+        # the run already failed: keep its error, not the secondary one
+        log.exception("could not record the failed run %s", summary.load_id)
+    return summary
+
+
+def run_reported(
+    settings: Settings, tally: Tally, body: Callable[[Tally], AfterPublish]
+) -> RunSummary:
+    """Run the flow body between listing its load in flight and publishing it; whatever
+    happens, the run is recorded and reported."""
+    publication.begin(settings, tally.load_id, tally.started_at)
+    try:
+        after_publish = body(tally)
     except Exception as error:
         finish(settings, tally, error)
         raise
-    return finish(settings, tally)
+    return finish(settings, tally, after_publish=after_publish)

@@ -3,15 +3,14 @@
 Feeds go in groups of `feeds_per_group`: per group one fetch-and-parse task (it bounds fetch
 concurrency overall and per host itself, and drops each body once parsed) and a full-text task
 per feed that needs pages. Documents gather until `documents_per_write` (or the last group),
-then one task extracts and writes them, in slices of `documents_per_write`, with the feed
-states; the last batch's task also rebuilds the serving file. Few task runs, whatever the
-number of entries (50 feeds: two), and a run holds at most max_concurrency bodies, one
-batch's documents and one slice's events at a time.
-Reading the stored content hashes and writing the run's `loads` row are plain calls: small
-reads and writes, not worth a task run.
+then one task extracts and writes them, in slices of `documents_per_write`. Few task runs,
+whatever the number of entries (50 feeds: two), and a run holds at most max_concurrency
+bodies, one batch's documents and one slice's events at a time.
+Reading the stored content hashes, publishing the run and writing its `loads` row are plain
+calls: small reads and writes, not worth a task run.
 A feed that fails becomes data (a reject row and its state), the others go on, and the run
-ends `partial`. Feed states are saved only after the rows they cover are written, so a run
-that dies mid-way re-fetches next time instead of skipping what it never stored.
+ends `partial`. Feed states are saved only after the run's rows are published, so a run that
+dies mid-way re-fetches next time instead of skipping what readers never saw.
 """
 
 from __future__ import annotations
@@ -30,6 +29,7 @@ from prefect.utilities.annotations import quote
 
 from flows import tasks
 from flows.common import (
+    AfterPublish,
     bounded_runner,
     default_runner,
     fetch_deadline,
@@ -38,7 +38,7 @@ from flows.common import (
     run_reported,
     store_batch,
 )
-from ingest import fetch, store
+from ingest import fetch, state, store
 from ingest.config import Feed, Settings, load_feeds, load_settings
 from ingest.extract import EXTRACTOR_VERSION
 from ingest.parse import ParsedFeed, split_new_and_revised
@@ -98,7 +98,7 @@ def ingest(
 
 def _run(
     settings: Settings, feeds: Sequence[Feed], keep: Sequence[str], force: bool, tally: Tally
-) -> None:
+) -> AfterPublish:
     states = load_states(settings.state_path)
     latest = store.latest_content_hashes(settings)
     with fetch.open_client(settings) as client, bounded_runner(settings) as runner:
@@ -108,15 +108,12 @@ def _run(
             group = feeds[start : start + size]
             _gather(runner, settings, client, group, harvest, latest, force, tally)
             more_to_come = start + size < len(feeds)
-            # small feeds: gather more before paying for a write; feed states are saved with,
-            # and after, the rows they cover
+            # small feeds: gather more before paying for a write
             if more_to_come and len(harvest.documents) >= settings.documents_per_write:
-                store_batch(runner, settings, tally, *harvest.rows(), states=states, keep=keep)
+                store_batch(runner, settings, tally, *harvest.rows())
                 harvest = Harvest(states=states)
-        # the last batch (even an empty one: the states) and the serving file in one task run
-        store_batch(
-            runner, settings, tally, *harvest.rows(), states=states, keep=keep, refresh=True
-        )
+        store_batch(runner, settings, tally, *harvest.rows())
+    return lambda: state.save_states(settings.state_path, states, keep=keep)
 
 
 def _gather(

@@ -47,8 +47,6 @@ def _reprocess(settings: Settings, everything: bool, tally: Tally) -> None:
         return
     with bounded_runner(settings) as runner:
         store_batch(runner, settings, tally, documents, (), store_documents=False)
-    with tally.timing("views"):
-        retrying(tasks.refresh_views, settings)(settings)
 
 
 @flow(name=COMPACT_FLOW)

@@ -24,7 +24,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.exceptions import MissingContextError
 from prefect.logging import get_run_logger
 
-from ingest import backfill, fetch, parse, state, store, warehouse
+from ingest import backfill, fetch, parse, state, store
 from ingest.config import Feed, Settings
 from ingest.extract import extract
 from ingest.memory import give_back_unused
@@ -145,14 +145,13 @@ def call_with_deadline(call: Callable[[], R], seconds: float, what: str) -> R:
 
 @dataclass(frozen=True, slots=True)
 class Stored:
-    """What one batch added to each table, and how long extraction, writes and views took."""
+    """What one batch added to each table, and how long extraction and writes took."""
 
     events: int
     rejects: int
     documents: int
     extract_seconds: float
     write_seconds: float
-    views_seconds: float = 0.0
 
     def __add__(self, other: Stored) -> Stored:
         return Stored(
@@ -161,7 +160,6 @@ class Stored:
             self.documents + other.documents,
             self.extract_seconds + other.extract_seconds,
             self.write_seconds + other.write_seconds,
-            self.views_seconds + other.views_seconds,
         )
 
 
@@ -173,26 +171,20 @@ def store_batch(
     load_id: str,
     at: datetime,
     store_documents: bool = True,
-    states: Mapping[str, state.FeedState] | None = None,
-    keep: Sequence[str] = (),
-    refresh: bool = False,
 ) -> Stored:
-    """Extract a batch; write its events and rejects, then its documents, then the feed states.
+    """Extract a batch; write its events and rejects, then its documents.
 
     Order matters. The next run extracts only documents it has not stored with their current
     content: if the documents file landed first, a crash before the events file would leave
     those documents without events for good (reliability finding F6); in this order a crash in
     between makes the next run extract them again, and the event rows already written are
-    skipped. Feed states go last, as they cover the rows just written (a run that dies before
-    re-fetches next time). Every write skips what is stored, so a retry of the whole task adds
-    nothing twice. `store_documents` is off when re-extracting stored documents.
+    skipped. Nothing written here is visible before the run publishes its load; feed states
+    wait for that too (flows.common.finish). Every write skips what is stored, so a retry of
+    the whole task adds nothing twice. `store_documents` is off when re-extracting stored
+    documents.
 
     A large batch goes in slices of `documents_per_write`, each in that order: memory follows
     the slice's events and Arrow tables, not the batch, and the task run is still one.
-    With `refresh` (a run's last batch) the serving file is rebuilt last, by the task that wrote
-    what it shows: one task run fewer per flow run (each costs Prefect ~15 ms here and its API
-    server ~20 ms of CPU on the same cores). A retry after a failed refresh extracts the batch
-    again and skips every row already written.
     """
     total = Stored(0, 0, 0, 0.0, 0.0)
     size = max(1, settings.documents_per_write)
@@ -202,15 +194,6 @@ def store_batch(
         part = documents[start : start + size]
         total = total + _store_slice(settings, part, first, load_id, at, store_documents)
         give_back_unused()  # the slice's tables are gone: the next one starts from what is in use
-    if states is not None:
-        started = time.perf_counter()
-        state.save_states(settings.state_path, states, keep=keep)
-        saving = time.perf_counter() - started
-        total = dataclasses.replace(total, write_seconds=total.write_seconds + saving)
-    if refresh:
-        started = time.perf_counter()
-        warehouse.refresh_serving_file(settings)
-        total = dataclasses.replace(total, views_seconds=time.perf_counter() - started)
     return total
 
 
@@ -251,11 +234,6 @@ def extract_each(documents: Sequence[Document]) -> tuple[list[EventRecord], list
                 Reject(document.source_id, document.doc_id, "extract", reason[:MAX_REASON_CHARS])
             )
     return records, rejects
-
-
-@task(name="refresh-views", cache_policy=NO_CACHE)
-def refresh_views(settings: Settings) -> bool:
-    return warehouse.refresh_serving_file(settings)
 
 
 @task(name="read-backfill", cache_policy=NO_CACHE)

@@ -119,6 +119,19 @@ SUPERSEDED = pa.schema(
     ]
 )
 
+# What readers see (ingest.publication): one row, replaced whole by each publication. Loads still
+# being written (or whose run died) are listed in `in_flight`, and their rows are hidden; the
+# marts are read from the snapshot named here.
+IN_FLIGHT = pa.struct([("load_id", pa.string()), ("started_at", UTC_TS)])
+PUBLICATION = pa.schema(
+    [
+        ("in_flight", pa.list_(IN_FLIGHT)),
+        ("marts_snapshot", pa.string()),
+        ("marts_fingerprint", pa.string()),
+        ("published_at", UTC_TS),
+    ]
+)
+
 TABLES: dict[str, pa.Schema] = {
     "documents": DOCUMENTS,
     "events": EVENTS,
@@ -148,6 +161,15 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "rejects": ("reject_id",),
     "loads": ("load_id",),
     "superseded": ("doc_id", "load_id"),
+}
+
+# The column naming the load that wrote a row: rows of a load that is not published are hidden.
+# `loads` has none: a run's own row is written as it ends, failed runs included, and stays visible.
+WRITER_COLUMNS: dict[str, str] = {
+    "documents": "load_id",
+    "events": "load_id",
+    "rejects": "load_id",
+    "superseded": "superseded_by",
 }
 
 # Sort order inside each written file: row-group statistics then prune date and id filters.

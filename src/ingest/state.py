@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from ingest import store
+from ingest import files
 from ingest.config import Settings
 
 log = logging.getLogger(__name__)
@@ -143,10 +143,10 @@ def save_states(
         "feeds": [_state_to_json(states[k]) for k in sorted(states) if k in kept],
     }
     # a writer killed before the rename leaves its temp file: the next save removes it
-    store.remove_stale_temp_files(state_path.parent, store.STATE_TEMP_PREFIX, store.TEMP_SUFFIX)
+    files.remove_stale_temp_files(state_path.parent, files.STATE_TEMP_PREFIX, files.TEMP_SUFFIX)
     handle, temp_name = tempfile.mkstemp(
-        prefix=store.STATE_TEMP_PREFIX + store.temp_owner(),
-        suffix=store.TEMP_SUFFIX,
+        prefix=files.STATE_TEMP_PREFIX + files.temp_owner(),
+        suffix=files.TEMP_SUFFIX,
         dir=state_path.parent,
     )
     try:

@@ -1,10 +1,10 @@
 """Parquet tables: append-only, month-partitioned, idempotent writes, compaction, empty-safe reads.
 
 Layout: `<data_root>/<table>/month=YYYY-MM/<load_id>-<uuid>.parquet`, zstd, row groups of
-`settings.row_group_size` rows, rows sorted by the table's sort columns. A file is written under a
-name no reader matches (`_tmp-*.tmp`) and renamed into place, so readers never see a partial file.
-`data_root` may be a local path or a URI (`s3://bucket/prefix`): everything goes through a pyarrow
-FileSystem; on object stores a single PUT is already atomic, so files are written in place.
+`settings.row_group_size` rows, rows sorted by the table's sort columns; each file lands whole
+(ingest.files). Rows of a load that is not published yet (ingest.publication) are hidden from
+every read here, except from the writes of that same load: a run that dies before publishing
+has its rows written again by the next run, and its own files are never read back.
 
 Idempotency (the key in `schemas.TABLE_KEYS`): a document is skipped when its content_hash equals
 the latest stored version of its doc_id. Events are skipped row by row: a document's version is
@@ -17,20 +17,14 @@ are written. Rejects are skipped when their reject_id exists (first sighting kep
 live in `loads`); loads are skipped when their load_id exists. A release whose text reverts to an
 earlier one is written again and becomes the newest version; re-running an older extractor on
 the current text adds nothing.
-
-Temporary files carry their writer's pid and host (`_tmp-<pid>-<host>-<random>.tmp`): writes
-and compaction remove those whose writer is gone, or that are older than TEMP_MAX_AGE_SECONDS.
 """
 
 from __future__ import annotations
 
 import contextlib
-import functools
 import hashlib
 import logging
 import os
-import socket
-import time
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -44,8 +38,16 @@ import pyarrow.dataset as ds
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
+from ingest import files, publication
 from ingest.config import Settings
 from ingest.errors import StoreError
+from ingest.files import (
+    TEMP_PREFIX,
+    TEMP_SUFFIX,
+    filesystem,
+    remove_stale_temp_files,
+    write_file,
+)
 from ingest.records import Document, EventRecord, Reject
 from ingest.schemas import (
     DOCUMENTS,
@@ -57,21 +59,16 @@ from ingest.schemas import (
     SORT_COLUMNS,
     SUPERSEDED,
     TABLES,
+    WRITER_COLUMNS,
 )
 
-COMPRESSION = "zstd"
-TEMP_PREFIX = "_tmp-"
 PARTITIONING = ds.partitioning(pa.schema([(PARTITION_COLUMN, pa.string())]), flavor="hive")
 UNKNOWN_MONTH = "unknown"
 SCHEMA_FILE = "_schema.parquet"
 WRITE_THREADS = 2 * (os.cpu_count() or 1)  # files wait on fsync as much as on the CPU
 MARTS_DIR = "_marts"  # materialized aggregates; `_` keeps them out of every table's listing
-# a temporary file this old is an orphan whoever wrote it: a live writer keeps writing to its
-# file (mtime moves) and renames it within seconds of the last write
-TEMP_MAX_AGE_SECONDS = 3600.0
-TEMP_SUFFIX = ".tmp"
-STATE_TEMP_PREFIX = ".feeds-"  # ingest.state's temporary state files, beside state_path
-SERVING_TEMP_INFIX = ".tmp-"  # ingest.warehouse's serving file builds: <serving name>.tmp-...
+SNAPSHOT_COLUMN = "snapshot"  # a mart's files: _marts/<name>/snapshot=<id>/data.parquet
+COMPACTED_PREFIX = "compact-"  # compaction's files hold published rows only
 
 log = logging.getLogger(__name__)
 
@@ -85,31 +82,21 @@ def new_load_id(now: datetime) -> str:
 # --- locations -------------------------------------------------------------------------------
 
 
-def filesystem(settings: Settings) -> tuple[pafs.FileSystem, str]:
-    """The pyarrow FileSystem holding the tables and the root path inside it."""
-    root = settings.data_root
-    if "://" in root:
-        fs, path = pafs.FileSystem.from_uri(root)
-        return fs, path.rstrip("/")
-    return pafs.LocalFileSystem(), str(Path(root).expanduser().resolve())
-
-
 def table_uri(settings: Settings, name: str) -> str:
     """Absolute location of a table as DuckDB names it (a path, or the URI with its scheme)."""
-    _schema_of(name)
-    root = settings.data_root
-    if "://" in root:
-        return f"{root.rstrip('/')}/{name}"
-    return f"{Path(root).expanduser().resolve()}/{name}"
+    return f"{files.root_uri(settings)}/{_checked(name)}"
 
 
 def data_files(settings: Settings, name: str) -> list[str]:
     """Paths (inside the table's FileSystem) of the table's visible Parquet files, sorted."""
     fs, root = filesystem(settings)
-    return _data_files(fs, f"{root}/{_checked(name)}")
+    return _data_files(fs, f"{root}/{_checked(name)}", _hidden(settings, name, None))
 
 
-def _data_files(fs: pafs.FileSystem, directory: str) -> list[str]:
+def _data_files(
+    fs: pafs.FileSystem, directory: str, hidden: frozenset[str] = frozenset()
+) -> list[str]:
+    """The Parquet files of a table, but for those of hidden loads (and `_`/`.` files)."""
     try:
         infos = fs.get_file_info(pafs.FileSelector(directory, recursive=True, allow_not_found=True))
     except OSError as error:
@@ -120,7 +107,20 @@ def _data_files(fs: pafs.FileSystem, directory: str) -> list[str]:
         if info.type == pafs.FileType.File
         and info.base_name.endswith(".parquet")
         and not info.base_name.startswith((".", "_"))
+        and file_load(info.base_name) not in hidden
     )
+
+
+def file_load(base_name: str) -> str:
+    """The load that wrote a data file (`<load_id>-<uuid hex>.parquet`; `compact` for merges)."""
+    return base_name.removesuffix(".parquet").rsplit("-", 1)[0]
+
+
+def _hidden(settings: Settings, name: str, writer: str | None) -> frozenset[str]:
+    """Loads whose rows of table `name` the caller must not see (none for `loads`)."""
+    if name not in WRITER_COLUMNS:
+        return frozenset()
+    return publication.hidden_loads(settings, writer)
 
 
 def _checked(name: str) -> str:
@@ -136,7 +136,8 @@ def _schema_of(name: str) -> pa.Schema:
 
 
 def ensure_schema_files(settings: Settings) -> None:
-    """Give every table a zero-row file with its current schema (`month=none/_schema.parquet`).
+    """Give every table a zero-row file with its current schema (`month=none/_schema.parquet`),
+    and the data root its publication file.
 
     DuckDB errors on a glob that matches no file, and `union_by_name` takes the columns of all
     files: with this file every view binds before the first load, and a column added to a schema
@@ -152,63 +153,91 @@ def ensure_schema_files(settings: Settings) -> None:
                     continue
             except (OSError, pa.ArrowInvalid):
                 pass  # unreadable: write it again
-        _write_file(fs, directory, SCHEMA_FILE, schema.empty_table(), settings)
+        write_file(fs, directory, SCHEMA_FILE, schema.empty_table(), settings)
+    publication.ensure(settings)
 
 
-def data_fingerprint(settings: Settings, tables: Iterable[str] = TABLES) -> str:
-    """Hash of the tables' file listings (path, size, mtime): changes whenever their data does."""
+def data_fingerprint(
+    settings: Settings, tables: Iterable[str] = TABLES, hidden: frozenset[str] = frozenset()
+) -> str:
+    """Hash of the tables' visible file listings (path, size, mtime): changes whenever the data
+    a reader sees does (a load's files count once it is published)."""
     fs, root = filesystem(settings)
     digest = hashlib.sha256()
     for name in sorted(tables):
         selector = pafs.FileSelector(f"{root}/{name}", recursive=True, allow_not_found=True)
         for info in sorted(fs.get_file_info(selector), key=lambda i: i.path):
-            if info.type == pafs.FileType.File and info.base_name.endswith(".parquet"):
+            if (
+                info.type == pafs.FileType.File
+                and info.base_name.endswith(".parquet")
+                and file_load(info.base_name) not in hidden
+            ):
                 digest.update(f"{info.path}\x1f{info.size}\x1f{info.mtime_ns}\x1e".encode())
     return digest.hexdigest()[:32]
 
 
-def mart_uri(settings: Settings, name: str) -> str:
-    """Where a materialized mart's single Parquet file lives (DuckDB's spelling)."""
-    root = settings.data_root
-    base = root.rstrip("/") if "://" in root else str(Path(root).expanduser().resolve())
-    return f"{base}/{MARTS_DIR}/{name}.parquet"
+def mart_glob(settings: Settings, name: str) -> str:
+    """Every snapshot file of a materialized mart, as DuckDB names them."""
+    return f"{files.root_uri(settings)}/{MARTS_DIR}/{name}/*/*.parquet"
 
 
-def write_mart(settings: Settings, name: str, table: pa.Table) -> None:
-    """Replace a materialized mart's file in one step (readers see the old or the new file)."""
+def mart_path(settings: Settings, name: str, snapshot: str) -> str:
+    """The file of one snapshot of a mart, inside the data root's FileSystem."""
+    _, root = filesystem(settings)
+    return f"{root}/{MARTS_DIR}/{name}/{SNAPSHOT_COLUMN}={snapshot}/data.parquet"
+
+
+def write_mart(settings: Settings, name: str, snapshot: str, table: pa.Table) -> None:
+    """Write one snapshot of a mart (readers switch to it when it is published)."""
+    fs, _ = filesystem(settings)
+    directory, file_name = mart_path(settings, name, snapshot).rsplit("/", 1)
+    if files.is_local(fs):
+        remove_stale_temp_files(directory, TEMP_PREFIX, TEMP_SUFFIX)
+    write_file(fs, directory, file_name, table, settings)
+
+
+def mart_snapshot_exists(settings: Settings, names: Iterable[str], snapshot: str) -> bool:
+    fs, _ = filesystem(settings)
+    return all(
+        fs.get_file_info(mart_path(settings, name, snapshot)).type == pafs.FileType.File
+        for name in names
+    )
+
+
+def prune_marts(settings: Settings, keep: Iterable[str]) -> int:
+    """Delete mart snapshots other than `keep` (and files of the older one-file layout)."""
     fs, root = filesystem(settings)
-    if isinstance(fs, pafs.LocalFileSystem):
-        remove_stale_temp_files(Path(root, MARTS_DIR), TEMP_PREFIX, TEMP_SUFFIX)
-    _write_file(fs, f"{root}/{MARTS_DIR}", f"{name}.parquet", table, settings)
-
-
-def read_marker(settings: Settings, name: str) -> str | None:
-    """A small text file kept beside the marts (e.g. the fingerprint they were built from)."""
-    fs, root = filesystem(settings)
-    try:
-        with fs.open_input_stream(f"{root}/{MARTS_DIR}/{name}") as stream:
-            return bytes(stream.read()).decode("utf-8")
-    except (FileNotFoundError, OSError):
-        return None
-
-
-def write_marker(settings: Settings, name: str, text: str) -> None:
-    fs, root = filesystem(settings)
-    fs.create_dir(f"{root}/{MARTS_DIR}", recursive=True)
-    with fs.open_output_stream(f"{root}/{MARTS_DIR}/{name}") as stream:
-        stream.write(text.encode("utf-8"))
+    kept = {f"{SNAPSHOT_COLUMN}={snapshot}" for snapshot in keep}
+    removed = 0
+    selector = pafs.FileSelector(f"{root}/{MARTS_DIR}", allow_not_found=True)
+    for mart in fs.get_file_info(selector):
+        if mart.type == pafs.FileType.File and mart.base_name.endswith(".parquet"):
+            fs.delete_file(mart.path)  # a mart of the one-file layout
+            removed += 1
+        if mart.type != pafs.FileType.Directory:
+            continue
+        for snapshot in fs.get_file_info(pafs.FileSelector(mart.path, allow_not_found=True)):
+            if snapshot.type == pafs.FileType.Directory and snapshot.base_name not in kept:
+                with contextlib.suppress(FileNotFoundError):
+                    fs.delete_dir(snapshot.path)
+                removed += 1
+    return removed
 
 
 # --- reading ---------------------------------------------------------------------------------
 
 
 def read_table(settings: Settings, name: str, columns: list[str] | None = None) -> pa.Table:
-    """Every stored row of a table (all versions); an empty table with the schema when none."""
+    """Every published row of a table (all versions); an empty table with the schema when none."""
     return _read(settings, name, columns, None)
 
 
 def _read(
-    settings: Settings, name: str, columns: list[str] | None, where: ds.Expression | None
+    settings: Settings,
+    name: str,
+    columns: list[str] | None,
+    where: ds.Expression | None,
+    writer: str | None = None,
 ) -> pa.Table:
     schema = _schema_of(name)
     wanted = columns if columns is not None else schema.names
@@ -216,19 +245,20 @@ def _read(
     if unknown:
         raise StoreError(f"table '{name}' has no column(s) {', '.join(unknown)}")
     fs, root = filesystem(settings)
-    files = _data_files(fs, f"{root}/{name}")
-    if not files:
+    paths = _data_files(fs, f"{root}/{name}", _hidden(settings, name, writer))
+    if not paths:
         return pa.schema([schema.field(c) for c in wanted]).empty_table()
     try:
-        return _dataset(fs, root, name, files).to_table(columns=wanted, filter=where)
+        return _dataset(fs, root, name, paths).to_table(columns=wanted, filter=where)
     except (OSError, pa.ArrowInvalid) as error:
         raise StoreError(f"cannot read table '{name}': {error}") from error
 
 
 def _read_matching(
-    settings: Settings, name: str, columns: list[str], key: str, values: pa.Array
+    settings: Settings, name: str, columns: list[str], key: str, values: pa.Array, writer: str
 ) -> pa.Table:
-    """The rows whose `key` is one of `values`: what a write compares its new rows against.
+    """The rows whose `key` is one of `values`: what a write of load `writer` compares its new
+    rows against (published rows and its own).
 
     A filtered scan decodes every projected column of every file before it filters, so this
     first reads only the key column (and each row's file name) to find the files holding a
@@ -240,10 +270,11 @@ def _read_matching(
         return empty
     fs, root = filesystem(settings)
     where = pc.field(key).isin(values)
+    hidden = _hidden(settings, name, writer)
     for attempt in range(2):
-        files = _data_files(fs, f"{root}/{name}")
+        paths = _data_files(fs, f"{root}/{name}", hidden)
         try:
-            hits = _dataset(fs, root, name, files).to_table(columns=["__filename"], filter=where)
+            hits = _dataset(fs, root, name, paths).to_table(columns=["__filename"], filter=where)
             holding = sorted(pc.unique(hits.column("__filename")).to_pylist())
             if not holding:
                 return empty
@@ -257,9 +288,9 @@ def _read_matching(
     return empty
 
 
-def _dataset(fs: pafs.FileSystem, root: str, name: str, files: list[str]) -> ds.Dataset:
+def _dataset(fs: pafs.FileSystem, root: str, name: str, paths: list[str]) -> ds.Dataset:
     return ds.dataset(
-        files,
+        paths,
         schema=_schema_of(name),
         format="parquet",
         filesystem=fs,
@@ -305,6 +336,7 @@ def write_documents(
         ["doc_id", "content_hash", "fetched_at", "load_id"],
         "doc_id",
         pc.unique(table.column("doc_id")),
+        load_id,
     )
     table = _drop_current_versions(
         table, _latest_versions(existing, "fetched_at"), ("content_hash",)
@@ -323,11 +355,13 @@ def write_events_table(settings: Settings, table: pa.Table, load_id: str) -> int
     """`write_events` for rows already in the EVENTS schema (bulk loads, benchmarks)."""
     table = _distinct(table.select(EVENTS.names), EVENT_ROW_KEY)
     doc_ids = pc.unique(table.column("doc_id"))
-    existing = _read_matching(settings, "events", list(_STORED_EVENT_COLUMNS), "doc_id", doc_ids)
+    existing = _read_matching(
+        settings, "events", list(_STORED_EVENT_COLUMNS), "doc_id", doc_ids, load_id
+    )
     superseded = SUPERSEDED.empty_table().select(["doc_id", "load_id"])
     if existing.num_rows:
         superseded = _read_matching(
-            settings, "superseded", ["doc_id", "load_id"], "doc_id", doc_ids
+            settings, "superseded", ["doc_id", "load_id"], "doc_id", doc_ids, load_id
         )
     table, replaced = _new_event_rows(table, existing, superseded)
     if table.num_rows == 0:
@@ -457,7 +491,7 @@ def write_load(settings: Settings, row: Mapping[str, Any]) -> None:
 
 
 def _write_new_keys(settings: Settings, name: str, table: pa.Table, key: str, load_id: str) -> int:
-    existing = _read_matching(settings, name, [key], key, table.column(key))
+    existing = _read_matching(settings, name, [key], key, table.column(key), load_id)
     if existing.num_rows:
         seen = pc.is_in(table.column(key), value_set=existing.column(key))
         table = table.filter(pc.invert(seen))
@@ -490,7 +524,7 @@ def _drop_current_versions(
 def _write(settings: Settings, name: str, table: pa.Table, load_id: str) -> int:
     """Write rows as one new file per month partition; returns the number of rows written."""
     fs, root = filesystem(settings)
-    if isinstance(fs, pafs.LocalFileSystem):
+    if files.is_local(fs):
         remove_stale_temp_files(Path(root, name), TEMP_PREFIX, TEMP_SUFFIX, recursive=True)
     if table.num_rows == 0:
         return 0
@@ -512,7 +546,7 @@ def _write(settings: Settings, name: str, table: pa.Table, load_id: str) -> int:
 
     def write_partition(job: tuple[str, str, pa.Array]) -> None:
         directory, file_name, rows = job
-        _write_file(fs, directory, file_name, table.take(rows), settings)
+        write_file(fs, directory, file_name, table.take(rows), settings)
 
     # gathering rows, compressing and fsync all release the GIL: partitions go in parallel
     with ThreadPoolExecutor(max_workers=min(len(jobs), WRITE_THREADS)) as pool:
@@ -533,42 +567,6 @@ def _month_keys(table: pa.Table, columns: tuple[str, ...]) -> pa.Array:
 
 def _month_name(key: int) -> str:
     return UNKNOWN_MONTH if key == 0 else f"{key // 100:04d}-{key % 100:02d}"
-
-
-def _write_file(
-    fs: pafs.FileSystem, directory: str, file_name: str, table: pa.Table, settings: Settings
-) -> None:
-    final = f"{directory}/{file_name}"
-    try:
-        fs.create_dir(directory, recursive=True)
-        if not isinstance(fs, pafs.LocalFileSystem):
-            _write_parquet(table, final, fs, settings)  # one PUT: atomic on object stores
-            return
-        temporary = f"{directory}/{TEMP_PREFIX}{temp_owner()}{uuid.uuid4().hex}{TEMP_SUFFIX}"
-        try:
-            with open(temporary, "wb") as handle:
-                _write_parquet(table, handle, None, settings)
-                handle.flush()
-                os.fsync(handle.fileno())  # the rename must never publish unwritten blocks
-            os.replace(temporary, final)
-        finally:
-            if os.path.exists(temporary):
-                os.remove(temporary)
-    except OSError as error:
-        raise StoreError(f"cannot write {final}: {error}") from error
-
-
-def _write_parquet(
-    table: pa.Table, where: Any, fs: pafs.FileSystem | None, settings: Settings
-) -> None:
-    pq.write_table(
-        table,
-        where,
-        filesystem=fs,
-        compression=COMPRESSION,
-        row_group_size=max(1, settings.row_group_size),
-        write_statistics=True,
-    )
 
 
 # --- conversions -----------------------------------------------------------------------------
@@ -643,141 +641,72 @@ def _utc(moment: datetime | None) -> datetime | None:
 
 
 def compact(settings: Settings) -> dict[str, Any]:
-    """Merge each partition's files into one (row groups of row_group_size); returns counts.
+    """Merge each partition's published files into one (row groups of row_group_size); returns
+    counts per table, and under "orphans" the loads whose files were deleted.
 
     The merged file is renamed into place before its inputs are deleted, so every row stays
     readable throughout; for that instant a row exists twice, which the staging views' key
-    dedup hides. Files written while compaction runs are left for the next run. Orphaned
-    temporary files (see sweep_temp_files) are removed first.
+    dedup hides. Files of loads in flight are left alone (their rows are not published), except
+    those of loads in flight for longer than publication.ORPHAN_MAX_AGE: their runs died, so
+    their files are deleted and the loads forgotten. Files written while compaction runs are
+    left for the next run. Orphaned temporary files (see sweep_temp_files) are removed first.
     """
-    removed = sweep_temp_files(settings)
+    removed = files.sweep_temp_files(settings)
     if removed:
         log.info("compaction removed %d orphaned temporary file(s)", removed)
     fs, root = filesystem(settings)
+    current = publication.read(settings)
     report: dict[str, Any] = {}
     for name, schema in TABLES.items():
         counts = {"partitions_merged": 0, "files_before": 0, "files_after": 0, "rows": 0}
-        for directory, files in _partitions(fs, f"{root}/{name}"):
-            counts["files_before"] += len(files)
-            if len(files) < 2:
-                counts["files_after"] += len(files)
+        hidden = current.hidden if name in WRITER_COLUMNS else frozenset()
+        for directory, paths in _partitions(fs, f"{root}/{name}", hidden):
+            counts["files_before"] += len(paths)
+            if len(paths) < 2:
+                counts["files_after"] += len(paths)
                 continue
             merged = pq.ParquetDataset(
-                files, filesystem=fs, schema=schema, partitioning=None
+                paths, filesystem=fs, schema=schema, partitioning=None
             ).read()
             merged = merged.select(schema.names).sort_by(
                 [(c, "ascending") for c in SORT_COLUMNS[name]]
             )
-            _write_file(fs, directory, f"compact-{uuid.uuid4().hex}.parquet", merged, settings)
-            for path in files:
+            write_file(
+                fs, directory, f"{COMPACTED_PREFIX}{uuid.uuid4().hex}.parquet", merged, settings
+            )
+            for path in paths:
                 with contextlib.suppress(FileNotFoundError):  # another compaction got there first
                     fs.delete_file(path)
             counts["partitions_merged"] += 1
             counts["files_after"] += 1
             counts["rows"] += merged.num_rows
         report[name] = counts
+    orphans = publication.orphans(current, datetime.now(UTC))
+    report["orphans"] = {"loads": len(orphans), "files_deleted": _delete_loads(settings, orphans)}
+    publication.forget(settings, orphans)
     return report
 
 
-def _partitions(fs: pafs.FileSystem, table_dir: str) -> Iterator[tuple[str, list[str]]]:
+def _delete_loads(settings: Settings, loads: frozenset[str]) -> int:
+    """Delete every data file written by these loads; the number deleted."""
+    if not loads:
+        return 0
+    fs, root = filesystem(settings)
+    deleted = 0
+    for name in WRITER_COLUMNS:
+        selector = pafs.FileSelector(f"{root}/{name}", recursive=True, allow_not_found=True)
+        for info in fs.get_file_info(selector):
+            if info.type == pafs.FileType.File and file_load(info.base_name) in loads:
+                with contextlib.suppress(FileNotFoundError):
+                    fs.delete_file(info.path)
+                deleted += 1
+    return deleted
+
+
+def _partitions(
+    fs: pafs.FileSystem, table_dir: str, hidden: frozenset[str]
+) -> Iterator[tuple[str, list[str]]]:
     by_directory: dict[str, list[str]] = {}
-    for path in _data_files(fs, table_dir):
+    for path in _data_files(fs, table_dir, hidden):
         by_directory.setdefault(path.rsplit("/", 1)[0], []).append(path)
     yield from sorted(by_directory.items())
-
-
-# --- orphaned temporary files ----------------------------------------------------------------
-# A writer killed between creating its temporary file and renaming it (kill -9, OOM, power) leaves
-# the file behind; no reader sees it (the names match no glob), but nothing else would remove it.
-
-
-@functools.cache
-def _host_tag() -> str:
-    """Names this host's process namespace: a pid in a temp name is only judged where it ran."""
-    parts = [socket.gethostname()]
-    with contextlib.suppress(OSError):  # a reboot or another pid namespace reuses pids
-        parts.append(Path("/proc/sys/kernel/random/boot_id").read_text().strip())
-        parts.append(os.readlink("/proc/self/ns/pid"))
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:12]
-
-
-def temp_owner() -> str:
-    """`<pid>-<host tag>-`: what a temporary file name starts with after its prefix."""
-    return f"{os.getpid()}-{_host_tag()}-"
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # someone else's process: alive
-        return True
-    return True
-
-
-def temp_is_stale(owner_and_rest: str, age_seconds: float) -> bool:
-    """May a temporary file (its name after the prefix, and its age) be removed?
-
-    Yes when it is older than TEMP_MAX_AGE_SECONDS, or when it names a writer process of this
-    host that no longer exists (a dead writer renames nothing). A file of a live process, of
-    another host, or without an owner (older names) is kept until it is old.
-    """
-    if age_seconds > TEMP_MAX_AGE_SECONDS:
-        return True
-    pid, _, rest = owner_and_rest.partition("-")
-    host, _, _ = rest.partition("-")
-    if not pid.isdigit() or host != _host_tag():
-        return False
-    return int(pid) != os.getpid() and not _pid_alive(int(pid))
-
-
-def remove_stale_temp_files(
-    directory: str | os.PathLike[str], prefix: str, suffix: str = "", recursive: bool = False
-) -> int:
-    """Remove the stale temporary files `<prefix>...<suffix>` in a local directory; the count."""
-    removed = 0
-    now = time.time()
-    for folder, names in _listing(directory, recursive):
-        for name in names:
-            if not (name.startswith(prefix) and name.endswith(suffix)):
-                continue
-            path = os.path.join(folder, name)
-            try:
-                if temp_is_stale(name[len(prefix) :], now - os.stat(path).st_mtime):
-                    os.remove(path)
-                    removed += 1
-            except FileNotFoundError:
-                continue  # renamed into place or removed meanwhile
-            except OSError as error:
-                log.warning("cannot remove temporary file %s: %s", path, error)
-    return removed
-
-
-def _listing(directory: str | os.PathLike[str], recursive: bool) -> Iterator[tuple[str, list[str]]]:
-    """(folder, file names) of a directory, or of its whole tree; nothing when it is missing."""
-    if recursive:
-        for folder, _, names in os.walk(directory):
-            yield folder, names
-        return
-    try:
-        yield os.fspath(directory), [e.name for e in os.scandir(directory) if e.is_file()]
-    except (FileNotFoundError, NotADirectoryError):
-        return
-
-
-def sweep_temp_files(settings: Settings) -> int:
-    """Remove every stale temporary file of ours: Parquet, feed state, serving file builds.
-
-    Safe at any time, also while other runs write (see temp_is_stale); compaction calls it,
-    and a run may call it when it starts. Returns the number of files removed.
-    """
-    removed = 0
-    fs, root = filesystem(settings)
-    if isinstance(fs, pafs.LocalFileSystem):  # object stores get whole files in one PUT
-        removed += remove_stale_temp_files(root, TEMP_PREFIX, TEMP_SUFFIX, recursive=True)
-    state = Path(settings.state_path).expanduser()
-    removed += remove_stale_temp_files(state.parent, STATE_TEMP_PREFIX, TEMP_SUFFIX)
-    serving = Path(settings.serving_path).expanduser()
-    removed += remove_stale_temp_files(serving.parent, serving.name + SERVING_TEMP_INFIX)
-    return removed

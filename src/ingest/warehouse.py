@@ -1,22 +1,29 @@
-"""DuckDB views over the Parquet tables: the serving file, data checks and read-only queries.
+"""DuckDB views over the Parquet tables: publication, the serving file, checks and queries.
 
 The serving file holds views only (over `read_parquet` globs with absolute paths), so new Parquet
 files appear to every reader on its next query. It is rebuilt only when the rendered view SQL
 changes (fingerprint kept in its `_meta` view), into a temporary file renamed over the old one:
 readers that hold the old file keep reading it. It is written in the storage format of
 STORAGE_VERSION so that BI tools bundling an older DuckDB can open it.
+
+Every view reads only published rows: the rows of loads listed in flight in the publication file
+(ingest.publication) are filtered out, and the materialized marts are read from the snapshot the
+publication names. `publish` computes the marts with a run's rows and then publishes both in one
+file replacement, so a reader sees a whole run, facts and marts together, or none of it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import hashlib
 import os
 import re
+import time
 import tomllib
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,11 +32,11 @@ from typing import Any
 import duckdb
 import pycountry
 
-from ingest import store
+from ingest import files, publication, store
 from ingest.config import ORGANISATION_PUBLISHERS, Settings
 from ingest.errors import StoreError
 from ingest.extract.gazetteer import organisation_codes
-from ingest.schemas import PARTITION_COLUMN, TABLES
+from ingest.schemas import PARTITION_COLUMN, TABLES, WRITER_COLUMNS
 
 WAREHOUSE_DIR = Path(__file__).resolve().parents[2] / "warehouse"
 MODELS_DIR = WAREHOUSE_DIR / "models"
@@ -42,7 +49,8 @@ SOURCE_PATTERN = re.compile(r"\{\{\s*source\('([a-z_]+)'\)\s*\}\}")
 PERSON_ID_PATTERN = re.compile(r"\{\{\s*person_id\(([^{}]+?)\)\s*\}\}")
 ALLOWED_STATEMENTS = frozenset({duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN})
 CHECK_SAMPLE_ROWS = 5
-MARTS_MARKER = "fingerprint.txt"
+# mart snapshots kept besides the published one: a reader mid-query may still read the previous
+PREVIOUS_SNAPSHOTS_KEPT = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,27 +110,48 @@ def load_views(models_dir: Path = MODELS_DIR) -> list[View]:
     return views
 
 
-def render(template: str, settings: Settings) -> str:
-    """Replace `{{ source('table') }}`, `{{ person_id(name) }}`, `{{ countries }}` and
-    `{{ organisations }}`."""
+def render(template: str, settings: Settings, hidden: Collection[str] | None = None) -> str:
+    """Replace `{{ source('table') }}`, `{{ person_id(name) }}`, `{{ countries }}`,
+    `{{ organisations }}` and `{{ unpublished_loads }}` (a query of the hidden load ids).
+
+    A source shows published rows only: without `hidden`, the rows of the loads the publication
+    file lists in flight at query time are left out; with it, the rows of those loads (what a
+    publication in the making computes its marts from).
+    """
 
     def source(match: re.Match[str]) -> str:
-        return _parquet_source(settings, match.group(1))
+        return _parquet_source(settings, match.group(1), hidden)
 
     sql = SOURCE_PATTERN.sub(source, template)
     sql = PERSON_ID_PATTERN.sub(lambda match: _person_id_sql(match.group(1).strip()), sql)
     sql = sql.replace("{{ countries }}", _countries_sql())
+    sql = sql.replace("{{ unpublished_loads }}", _hidden_sql(settings, hidden))
     return sql.replace("{{ organisations }}", _organisations_sql())
 
 
-def _parquet_source(settings: Settings, table: str) -> str:
+def _parquet_source(settings: Settings, table: str, hidden: Collection[str] | None) -> str:
     if table not in TABLES:
         raise StoreError(f"view template names unknown table '{table}'")
     glob = _quote(f"{store.table_uri(settings, table)}/**/*.parquet")
-    return (
+    scan = (
         f"read_parquet({glob}, hive_partitioning = true, union_by_name = true, "
         f"hive_types = {{'{PARTITION_COLUMN}': 'VARCHAR'}})"
     )
+    writer = WRITER_COLUMNS.get(table)
+    if writer is None:
+        return scan
+    return f"(select * from {scan} where {writer} not in ({_hidden_sql(settings, hidden)}))"
+
+
+def _hidden_sql(settings: Settings, hidden: Collection[str] | None) -> str:
+    """A query of the load ids whose rows are not published."""
+    if hidden is None:
+        pub = _quote(publication.uri(settings))
+        return f"select unnest(in_flight).load_id as load_id from read_parquet({pub})"
+    if not hidden:
+        return "select null::varchar as load_id where false"
+    loads = ", ".join(_quote(load) for load in sorted(hidden))
+    return f"select unnest([{loads}]) as load_id"
 
 
 def _person_id_sql(name: str) -> str:
@@ -158,10 +187,18 @@ def _quote(text: str) -> str:
 
 
 def serving_sql(view: View, settings: Settings) -> str:
-    """The view's definition in the serving file: its SQL, or a read of its materialized file."""
-    if view.materialized:
-        return f"select * from read_parquet({_quote(store.mart_uri(settings, view.name))})"
-    return render(view.template, settings)
+    """The view's definition in the serving file: its SQL, or a read of the published snapshot of
+    its materialized files."""
+    if not view.materialized:
+        return render(view.template, settings)
+    column = store.SNAPSHOT_COLUMN
+    glob = _quote(store.mart_glob(settings, view.name))
+    pub = _quote(publication.uri(settings))
+    return (
+        f"select * exclude ({column}) from read_parquet({glob}, hive_partitioning = true, "
+        f"hive_types = {{'{column}': 'VARCHAR'}})\n"
+        f"where {column} = (select marts_snapshot from read_parquet({pub}))"
+    )
 
 
 def fingerprint(settings: Settings, views: Sequence[View]) -> str:
@@ -173,13 +210,13 @@ def fingerprint(settings: Settings, views: Sequence[View]) -> str:
     return digest.hexdigest()[:32]
 
 
-def _marts_fingerprint(settings: Settings, views: Sequence[View]) -> str:
-    """What the materialized marts are computed from: the mart SQL, their order and the data of
-    the tables they read (a run's load row or rejects alone leave them as they are)."""
+def _marts_fingerprint(settings: Settings, views: Sequence[View], hidden: frozenset[str]) -> str:
+    """What the materialized marts are computed from: the mart SQL, their order and the visible
+    data of the tables they read (a run's load row or rejects alone leave them as they are)."""
     read = tables_read(views, [view.name for view in views if view.materialized])
-    digest = hashlib.sha256(store.data_fingerprint(settings, read).encode())
+    digest = hashlib.sha256(store.data_fingerprint(settings, read, hidden).encode())
     for view in views:
-        digest.update(f"\x1e{view.name}\x1f{render(view.template, settings)}".encode())
+        digest.update(f"\x1e{view.name}\x1f{render(view.template, settings, ())}".encode())
         digest.update(f"\x1f{view.materialized}\x1f{view.sort_by}".encode())
     return digest.hexdigest()[:32]
 
@@ -206,54 +243,122 @@ def tables_read(views: Sequence[View], names: Iterable[str]) -> set[str]:
     return tables
 
 
-def refresh_marts(settings: Settings, force: bool = False) -> bool:
-    """Recompute the materialized marts when the data or their SQL changed; True if recomputed."""
+@dataclass(frozen=True, slots=True)
+class Published:
+    """What `publish` did: whether it computed the marts anew and rebuilt the serving file."""
+
+    marts_recomputed: bool
+    serving_rebuilt: bool
+    marts_seconds: float
+
+
+def publish(
+    settings: Settings,
+    load_id: str | None = None,
+    *,
+    before: Callable[[float], None] | None = None,
+    force: bool = False,
+) -> Published:
+    """Publish load_id's rows (none: only what changed since the last publication), with marts
+    computed from them, in one replacement of the publication file; then the serving file.
+
+    Under the publication lock: the marts are computed from the published rows plus load_id's
+    (skipped when that data and the mart SQL are unchanged), `before(seconds spent on marts)`
+    runs (the run writes its `loads` row there), and the publication names the new snapshot
+    and lists load_id no longer in flight. Readers then see the run's rows and marts at once.
+    A failure before the replacement leaves load_id in flight: its rows stay hidden.
+    """
     views = load_views()
-    wanted = _marts_fingerprint(settings, views)
-    if not force and store.read_marker(settings, MARTS_MARKER) == wanted:
-        return False
+    store.ensure_schema_files(settings)
+    started = time.perf_counter()
+    with publication.locked(settings) as current:
+        hidden = current.hidden_except(load_id)
+        wanted = _marts_fingerprint(settings, views, hidden)
+        snapshot = current.marts_snapshot
+        stale = (
+            force
+            or snapshot is None
+            or current.marts_fingerprint != wanted
+            or not store.mart_snapshot_exists(settings, _materialized(views), snapshot)
+        )
+        if stale:
+            snapshot = _compute_marts(settings, views, hidden)
+        marts_seconds = time.perf_counter() - started
+        if before is not None:
+            before(marts_seconds)
+        if stale or load_id in current.hidden:
+            done = current.without([load_id] if load_id else [])
+            publication.write(
+                settings,
+                dataclasses.replace(done, marts_snapshot=snapshot, marts_fingerprint=wanted),
+            )
+    if stale and snapshot is not None:
+        previous = [] if current.marts_snapshot is None else [current.marts_snapshot]
+        store.prune_marts(settings, [snapshot, *previous[:PREVIOUS_SNAPSHOTS_KEPT]])
+    rebuilt = _refresh_serving_file(settings, views, force)
+    return Published(stale, rebuilt, marts_seconds)
+
+
+def _materialized(views: Sequence[View]) -> list[str]:
+    return [view.name for view in views if view.materialized]
+
+
+def _compute_marts(settings: Settings, views: Sequence[View], hidden: frozenset[str]) -> str:
+    """Write a new snapshot of every materialized mart from the rows not hidden; its id."""
+    snapshot = store.new_load_id(datetime.now(UTC))
     try:
         with duckdb.connect() as connection:
             connection.execute("set enable_progress_bar = false")
             for view in views:
-                connection.execute(f"create view {view.name} as\n{render(view.template, settings)}")
+                connection.execute(
+                    f"create view {view.name} as\n{render(view.template, settings, hidden)}"
+                )
             for view in (v for v in views if v.materialized):
                 order = f" order by {', '.join(view.sort_by)}" if view.sort_by else ""
                 table = connection.sql(f"select * from {view.name}{order}").to_arrow_table()
-                store.write_mart(settings, view.name, table)
+                store.write_mart(settings, view.name, snapshot, table)
                 # the marts below read the file just written instead of computing it again
                 # (dim_people and fct_country_pairs would each unnest every event once more)
+                written = _duckdb_path(settings, store.mart_path(settings, view.name, snapshot))
                 connection.execute(
-                    f"create or replace view {view.name} as\n{serving_sql(view, settings)}"
+                    f"create or replace view {view.name} as "
+                    f"select * from read_parquet({_quote(written)})"
                 )
     except duckdb.Error as error:
         raise StoreError(f"cannot compute the marts: {error}") from error
-    store.write_marker(settings, MARTS_MARKER, wanted)
-    return True
+    return snapshot
+
+
+def _duckdb_path(settings: Settings, path: str) -> str:
+    """A path inside the data root's FileSystem as DuckDB names it."""
+    _, root = files.filesystem(settings)
+    return files.root_uri(settings) + path.removeprefix(root)
 
 
 # --- the serving file ------------------------------------------------------------------------
 
 
 def refresh_serving_file(settings: Settings, force: bool = False) -> bool:
-    """Bring the serving file up to date; True if the file itself was rebuilt.
+    """Bring the marts and the serving file up to date; True if the file itself was rebuilt.
 
-    Materialized marts are recomputed when the data changed; the file is rebuilt only when a
-    view's definition or the data location changed (or when forced).
+    Publishes nothing new: marts are recomputed when the published data changed (rows written
+    outside any run, or a compaction), and the file is rebuilt only when a view's definition or
+    the data location changed (or when forced).
     """
+    return publish(settings, force=force).serving_rebuilt
+
+
+def _refresh_serving_file(settings: Settings, views: Sequence[View], force: bool) -> bool:
     target = Path(settings.serving_path)
     # builds killed before their rename leave `<name>.tmp-*` files (and their .wal) behind
-    store.remove_stale_temp_files(target.parent, target.name + store.SERVING_TEMP_INFIX)
-    views = load_views()
+    files.remove_stale_temp_files(target.parent, target.name + files.SERVING_TEMP_INFIX)
     wanted = fingerprint(settings, views)
-    store.ensure_schema_files(settings)
-    refresh_marts(settings, force)
     if not force and _built_fingerprint(settings.serving_path) == wanted:
         return False
     target.parent.mkdir(parents=True, exist_ok=True)
-    owner = store.temp_owner()
+    owner = files.temp_owner()
     temporary = target.with_name(
-        f"{target.name}{store.SERVING_TEMP_INFIX}{owner}{uuid.uuid4().hex}"
+        f"{target.name}{files.SERVING_TEMP_INFIX}{owner}{uuid.uuid4().hex}"
     )
     try:
         _build(temporary, settings, views, wanted)

@@ -32,7 +32,7 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 
 import flows.ingest_feeds  # noqa: E402,F401  (imported before forking: children start warm)
 
-from ingest import state, store, warehouse  # noqa: E402
+from ingest import publication, state, store, warehouse  # noqa: E402
 from ingest.config import Feed  # noqa: E402
 from ingest.extract import extract  # noqa: E402
 from ingest.records import Document  # noqa: E402
@@ -67,6 +67,24 @@ def _kill_between(first: str, second: str) -> None:
     setattr(store, second, second_dies)
 
 
+def _kill_at_publication() -> None:
+    """Die as the publication file is replaced, the marts and the run's loads row written."""
+    load_row_written = threading.Event()
+    write_load, write = store.write_load, publication.write
+
+    def load_row_then_mark(*args: Any, **kwargs: Any) -> None:
+        write_load(*args, **kwargs)
+        load_row_written.set()
+
+    def dies_once_recorded(*args: Any, **kwargs: Any) -> None:
+        if load_row_written.is_set():
+            _die()
+        write(*args, **kwargs)
+
+    store.write_load = load_row_then_mark
+    publication.write = dies_once_recorded
+
+
 def _kill_on_entry(module: Any, name: str) -> None:
     def dies(*args: Any, **kwargs: Any) -> Any:
         _die()
@@ -79,7 +97,7 @@ def _kill_at_events_month(month: str) -> None:
 
     One write thread: partitions are then written in ascending month order, one after the other.
     """
-    write_file = store._write_file
+    write_file = store.write_file
     store.WRITE_THREADS = 1
 
     def dies_at_month(fs: Any, directory: str, *args: Any, **kwargs: Any) -> Any:
@@ -87,7 +105,7 @@ def _kill_at_events_month(month: str) -> None:
             _die()
         return write_file(fs, directory, *args, **kwargs)
 
-    store._write_file = dies_at_month
+    store.write_file = dies_at_month
 
 
 def _kill_at_rename(marker: str) -> None:
@@ -115,10 +133,14 @@ CRASH_POINTS = {
     "after-documents": lambda: _kill_between("write_documents", "write_events"),
     # events stored, their documents not yet
     "after-events": lambda: _kill_between("write_events", "write_documents"),
-    # every table written, the feed state not saved
+    # every table written, nothing published yet
+    "before-publish": lambda: _kill_on_entry(warehouse, "publish"),
+    # marts computed and the loads row written, the publication not replaced
+    "before-publication": _kill_at_publication,
+    # published, the serving file not checked yet and the feed state not saved
+    "before-views": lambda: _kill_on_entry(warehouse, "_refresh_serving_file"),
+    # published, the feed state not saved
     "before-state-save": lambda: _kill_on_entry(state, "save_states"),
-    # tables and state written, the serving file not refreshed
-    "before-views": lambda: _kill_on_entry(warehouse, "refresh_serving_file"),
 }
 
 

@@ -183,8 +183,10 @@ def test_kill_at_a_random_moment_then_rerun_equals_clean_run(
 POINTS = [
     "after-documents",  # F6, fixed in flows/tasks.store_batch
     "after-events",
-    "before-state-save",
+    "before-publish",
+    "before-publication",
     "before-views",
+    "before-state-save",
 ]
 
 
@@ -228,8 +230,13 @@ def _event_months(root: Path) -> dict[str, set[str]]:
 
 
 def _event_ids(root: Path, doc_id: str) -> list[str]:
-    events = store.read_table(fault_settings(root), "events", ["doc_id", "event_id"]).to_pylist()
-    return [e["event_id"] for e in events if e["doc_id"] == doc_id]
+    """The event ids of doc_id on disk, published or not (a killed run's rows are hidden)."""
+    ids = []
+    for path in sorted(root.glob("data/events/month=*/*.parquet")):
+        if not path.name.startswith("_"):
+            rows = pq.read_table(path, columns=["doc_id", "event_id"]).to_pylist()
+            ids += [row["event_id"] for row in rows if row["doc_id"] == doc_id]
+    return ids
 
 
 @dataclasses.dataclass(frozen=True)

@@ -154,6 +154,7 @@ SAFE_INTERPOLATIONS = frozenset(
         "column",
         "text",
         "render(view.template, settings)",
+        "render(view.template, settings, hidden)",
         "serving_sql(view, settings)",
         "sql.strip().rstrip(';')",  # a check file of ours, not user text
         "built_at",  # a timestamp we format

@@ -11,7 +11,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from tests.warehouse.factories import EXTRACTED_AT, FETCHED_AT, make_document, make_event
 
-from ingest import store, warehouse
+from ingest import publication, store, warehouse
 from ingest.config import Settings
 from ingest.records import Participant, Quote, Reject
 
@@ -83,16 +83,23 @@ def test_materialized_views_hold_exactly_what_their_sql_computes(settings: Setti
         assert rows(settings, f"select * from {view.name}") == live_rows(settings, view.name)
 
 
+def published_mart(settings: Settings, name: str) -> Path:
+    snapshot = publication.read(settings).marts_snapshot
+    assert snapshot is not None
+    return Path(store.mart_path(settings, name, snapshot))
+
+
 def test_marts_are_recomputed_only_when_the_data_changed(settings: Settings) -> None:
     write_release(settings, "doc-1", "L1")
     warehouse.refresh_serving_file(settings)
-    mart = Path(store.mart_uri(settings, "stg_participants"))
+    mart = published_mart(settings, "stg_participants")
     before = os.stat(mart).st_mtime_ns
-    assert warehouse.refresh_marts(settings) is False
+    assert warehouse.publish(settings).marts_recomputed is False
+    assert published_mart(settings, "stg_participants") == mart
     assert os.stat(mart).st_mtime_ns == before
     write_release(settings, "doc-2", "L2")
-    assert warehouse.refresh_marts(settings) is True
-    assert warehouse.refresh_marts(settings) is False
+    assert warehouse.publish(settings).marts_recomputed is True
+    assert warehouse.publish(settings).marts_recomputed is False
 
 
 def test_a_run_that_wrote_only_its_load_row_and_rejects_keeps_the_marts(
@@ -102,10 +109,10 @@ def test_a_run_that_wrote_only_its_load_row_and_rejects_keeps_the_marts(
     warehouse.refresh_serving_file(settings)
     store.write_load(settings, {"load_id": "L2", "flow": "ingest-feeds", "started_at": FETCHED_AT})
     store.write_rejects(settings, [Reject("feed", "x", "parse", "empty feed")], "L2", FETCHED_AT)
-    assert warehouse.refresh_marts(settings) is False
+    assert warehouse.publish(settings).marts_recomputed is False
     assert rows(settings, "select load_id from stg_loads") == [("L2",)]  # a view, not a mart
     write_release(settings, "doc-2", "L3")
-    assert warehouse.refresh_marts(settings) is True
+    assert warehouse.publish(settings).marts_recomputed is True
 
 
 def test_tables_read_follows_the_views_a_view_selects_from() -> None:
@@ -137,13 +144,13 @@ def test_materialized_files_are_sorted_by_their_filters(settings: Settings) -> N
     for view in MATERIALIZED:
         if not view.sort_by:
             continue
-        table = pq.read_table(store.mart_uri(settings, view.name))
+        table = pq.read_table(published_mart(settings, view.name))
         expected = table.sort_by([(c, "ascending") for c in view.sort_by])
         assert table.num_rows > 0 and table.equals(expected), view.name
-    participants = pq.read_table(store.mart_uri(settings, "stg_participants"))
+    participants = pq.read_table(published_mart(settings, "stg_participants"))
     assert pc.min(participants.column("event_date")).as_py() == min(days)
     sql = rows(settings, "select sql from duckdb_views() where view_name = 'stg_participants'")
-    assert "_marts/stg_participants.parquet" in str(sql[0][0])
+    assert "_marts/stg_participants/" in str(sql[0][0])
 
 
 def test_dim_people_breaks_ties_alphabetically_whatever_the_row_order(settings: Settings) -> None:

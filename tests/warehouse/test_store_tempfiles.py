@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from tests.warehouse.factories import EXTRACTED_AT, make_document, make_event
 
-from ingest import state, store, warehouse
+from ingest import files, state, store, warehouse
 from ingest.config import Settings
 
 TWO_HOURS = 2 * 3600
@@ -45,7 +45,7 @@ def pids() -> Iterator[tuple[int, int]]:
 
 def owner(pid: int) -> str:
     """What a temporary file of process pid on this host is named after its prefix."""
-    return f"{pid}-{store.temp_owner().split('-', 1)[1]}"
+    return f"{pid}-{files.temp_owner().split('-', 1)[1]}"
 
 
 def touch(path: Path, age_seconds: float = 0) -> Path:
@@ -82,11 +82,11 @@ def test_the_sweep_removes_files_of_dead_writers_and_old_files_only(
     store.write_documents(local, [document], EXTRACTED_AT, "L0")  # a real file beside them
     kept += [Path(p) for p in store.data_files(local, "documents")]
 
-    assert store.sweep_temp_files(local) == len(gone)
+    assert files.sweep_temp_files(local) == len(gone)
 
     assert [p for p in gone if p.exists()] == []
     assert [p for p in kept if not p.exists()] == []
-    assert store.sweep_temp_files(local) == 0
+    assert files.sweep_temp_files(local) == 0
 
 
 def test_every_writer_removes_its_own_orphans_before_writing(

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from tests.warehouse.factories import EXTRACTED_AT, make_document, make_event
 
-from ingest import store, warehouse
+from ingest import files, store, warehouse
 from ingest.config import Settings
 from ingest.errors import StoreError
 
@@ -67,17 +67,17 @@ def test_a_version_whose_loads_were_superseded_by_a_failed_write_is_written_agai
     # (disk full); the next run brings the old text back: it must become current again
     first, second = make_document(), make_document(text="A corrected readout.")
     store.write_events(settings, [make_event(first)], "L1", EXTRACTED_AT)
-    write_parquet = store._write_parquet
+    write_parquet = files.write_parquet
 
     def full_disk(table: object, where: object, *args: object) -> None:
         if "/events/" in str(getattr(where, "name", where)):
             raise OSError(28, "No space left on device")
         write_parquet(table, where, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(store, "_write_parquet", full_disk)
+    monkeypatch.setattr(files, "write_parquet", full_disk)
     with pytest.raises(StoreError, match="No space left"):
         store.write_events(settings, [make_event(second)], "L2", EXTRACTED_AT + HOUR)
-    monkeypatch.setattr(store, "_write_parquet", write_parquet)
+    monkeypatch.setattr(files, "write_parquet", write_parquet)
     assert superseded(settings) == {(first.doc_id, "L1")}
 
     assert store.write_events(settings, [make_event(first)], "L3", EXTRACTED_AT + 2 * HOUR) == 1

@@ -1,8 +1,12 @@
--- one row per pipeline run: when, outcome and counts per stage
+-- one row per pipeline run: when, outcome and counts per stage, and whether its rows are visible
 with
 
 loads as (
     select * exclude (month) from {{ source('loads') }}
+),
+
+unpublished as (
+    {{ unpublished_loads }}
 ),
 
 final as (
@@ -21,7 +25,8 @@ final as (
         events_written,
         rejects_written,
         extractor_version,
-        message
+        message,
+        load_id not in (select load_id from unpublished) as is_published
     from loads
     qualify row_number() over (partition by load_id order by ended_at desc nulls last) = 1
 )

@@ -1,0 +1,79 @@
+"""A reader in another process sees a backfill's rows all at once, facts and marts together.
+
+Reliability finding (issue 17, item 6): during a backfill, fct_events grew batch by batch while
+dim_people and stg_participants changed only at the end. Here `ingest backfill` writes 400 real
+releases in slices of 40 while this process queries the serving file over and over: every
+answer must be the warehouse before the run or after it, never a mix.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+
+import pytest
+
+from ingest import warehouse
+from ingest.config import Settings
+from reliability.harness import corpus_items
+
+COUNTS = (
+    "select (select count(*) from fct_events), (select count(*) from stg_participants), "
+    "(select count(*) from dim_people), (select count(*) from stg_documents), "
+    "(select count(*) from agg_events_monthly)"
+)
+
+
+def _documents(path: Path) -> None:
+    with path.open("w", encoding="utf-8") as handle:
+        for number, item in enumerate(corpus_items()):
+            row = {
+                "id": f"doc-{number}",
+                "url": item["link"],
+                "title": item["title"],
+                "published": parsedate_to_datetime(item["pubDate"]).isoformat(),
+                "text": item["content"],
+            }
+            handle.write(json.dumps(row) + "\n")
+
+
+@pytest.mark.slow
+def test_a_reader_never_sees_part_of_a_backfill(tmp_path: Path) -> None:
+    settings = Settings(
+        data_root=str(tmp_path / "data"),
+        serving_path=str(tmp_path / "ingest.duckdb"),
+        state_path=str(tmp_path / "state" / "feeds.json"),
+    )
+    settings_file = tmp_path / "settings.toml"
+    settings_file.write_text(
+        f'data_root = "{settings.data_root}"\nserving_path = "{settings.serving_path}"\n'
+        f'state_path = "{settings.state_path}"\ndocuments_per_write = 40\n',
+        encoding="utf-8",
+    )
+    archive = tmp_path / "archive" / "releases.jsonl"
+    archive.parent.mkdir()
+    _documents(archive)
+    warehouse.refresh_serving_file(settings)
+    before = warehouse.query(settings, COUNTS).rows[0]
+    assert before == (0, 0, 0, 0, 0)
+
+    env = {**os.environ, "INGEST_SETTINGS": str(settings_file)}
+    command = [str(Path(sys.executable).with_name("ingest")), "backfill", str(archive)]
+    backfill = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    seen = []
+    deadline = time.monotonic() + 240
+    while backfill.poll() is None and time.monotonic() < deadline:
+        seen.append(warehouse.query(settings, COUNTS).rows[0])
+        time.sleep(0.05)
+    _, stderr = backfill.communicate(timeout=60)
+    assert backfill.returncode == 0, stderr.decode()
+    after = warehouse.query(settings, COUNTS).rows[0]
+
+    assert after[0] >= 400 and after[3] == 400
+    assert len(seen) > 20, "the reader did not query while the backfill ran"
+    assert set(seen) <= {before, after}, sorted(set(seen) - {before, after})[:5]

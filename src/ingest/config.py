@@ -1,7 +1,8 @@
 """Configuration in layers: shipped defaults, then a settings file, then INGEST_* variables.
 
 Two files: settings (where data lives, HTTP limits, concurrency) and the feed list. Both are
-validated at load: an invalid file raises ConfigError with one line naming file, feed and field.
+read as UTF-8 and validated at load: an invalid file raises ConfigError with one line naming
+file, feed and field.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pycountry
@@ -22,7 +23,7 @@ from ingest.errors import ConfigError
 
 FullText = Literal["auto", "always", "never"]
 FULL_TEXT_MODES: tuple[str, ...] = ("auto", "always", "never")
-FEED_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
+FEED_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}\Z")  # \Z: "$" would let a final newline in
 # minute hour day-of-month month day-of-week, each a list of numbers, ranges, steps or names
 CRON_ITEM = r"(\*|[0-9A-Za-z]+(-[0-9A-Za-z]+)?)(/[0-9]+)?"
 CRON_FIELD = re.compile(rf"^{CRON_ITEM}(,{CRON_ITEM})*$")
@@ -143,12 +144,20 @@ def _absolute(location: str) -> str:
 
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
+        data = path.read_bytes()
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read: {error.strerror or error}") from None
+    try:
+        text = data.decode("utf-8-sig")  # a byte order mark (Windows editors) is harmless
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise ConfigError(
+            f"{path}: not UTF-8 (byte 0x{data[error.start]:02x} on line {line}); save it as UTF-8"
+        ) from None
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: not valid TOML: {error}") from None
-    except OSError as error:
-        raise ConfigError(f"{path}: cannot read: {error.strerror}") from None
 
 
 def load_feeds(path: str | os.PathLike[str]) -> tuple[Feed, ...]:
@@ -176,11 +185,11 @@ def _feed_from(entry: Any, path: Path, index: int) -> Feed:
     if not isinstance(entry, dict):
         raise ConfigError(f"{path}: {label}: must be a table")
     if isinstance(entry.get("id"), str):
-        label = f"feed '{entry['id']}'"
+        label = f"feed {entry['id']!r}"
     known = {f.name for f in dataclasses.fields(Feed)}
     for key in entry:
         if key not in known:
-            raise ConfigError(f"{path}: {label}: field '{key}': unknown field")
+            raise ConfigError(f"{path}: {label}: field {key!r}: unknown field")
     for required in ("id", "url", "publisher", "country"):
         if required not in entry:
             raise ConfigError(f"{path}: {label}: field '{required}': missing")
@@ -188,11 +197,15 @@ def _feed_from(entry: Any, path: Path, index: int) -> Feed:
         expected = list if key == "allowed_domains" else str
         if not isinstance(value, expected):
             raise ConfigError(f"{path}: {label}: field '{key}': must be {expected.__name__}")
+    domains = entry.get("allowed_domains", [])
+    if not all(isinstance(d, str) for d in domains):
+        raise ConfigError(f"{path}: {label}: field 'allowed_domains': must be a list of strings")
     values = dict(entry)
-    values["allowed_domains"] = tuple(
-        d.lower().lstrip(".") for d in entry.get("allowed_domains", [])
-    )
-    values["url"] = _resolve_feed_url(entry["url"], path.parent)
+    values["allowed_domains"] = tuple(d.lower().lstrip(".") for d in domains)
+    try:
+        values["url"] = _resolve_feed_url(entry["url"], path.parent)
+    except ValueError as error:  # a broken IPv6 literal, a NUL byte in a path
+        raise ConfigError(f"{path}: {label}: field 'url': not a URL ({error})") from None
     feed = Feed(**values)
     problem = _feed_problem(feed)
     if problem:
@@ -210,30 +223,40 @@ def _resolve_feed_url(url: str, base: Path) -> str:
     return (base / url).resolve().as_uri()
 
 
+def _url_parts(url: str) -> SplitResult:
+    """urlsplit, with the port read too: both raise ValueError on a malformed URL."""
+    parts = urlsplit(url)
+    parts.port  # noqa: B018
+    return parts
+
+
 def _feed_problem(feed: Feed) -> tuple[str, str] | None:
-    parts = urlsplit(feed.url)
     if not FEED_ID.match(feed.id):
         return "id", "use lowercase letters, digits, '.', '_' or '-' (at most 64)"
+    try:
+        parts = _url_parts(feed.url)
+    except ValueError as error:
+        return "url", f"not a URL ({error})"
     if parts.scheme not in ("http", "https", "file"):
-        return "url", f"scheme '{parts.scheme}' not supported (http, https, file or a path)"
+        return "url", f"scheme {parts.scheme!r} not supported (http, https, file or a path)"
     if parts.scheme in ("http", "https") and not parts.hostname:
         return "url", "no host"
     if not _is_country(feed.country):
         return (
             "country",
-            f"'{feed.country}' is not an ISO 3166-1 alpha-2 code or an organisation id",
+            f"{feed.country!r} is not an ISO 3166-1 alpha-2 code or an organisation id",
         )
     if not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*", feed.language):
-        return "language", f"'{feed.language}' is not a language tag like 'en' or 'fr-CA'"
+        return "language", f"{feed.language!r} is not a language tag like 'en' or 'fr-CA'"
     try:
         ZoneInfo(feed.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        return "timezone", f"'{feed.timezone}' is not an IANA time zone like 'America/New_York'"
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return "timezone", f"{feed.timezone!r} is not an IANA time zone like 'America/New_York'"
     fields_ = feed.schedule.split()
     if len(fields_) != 5 or not all(CRON_FIELD.match(f) for f in fields_):
-        return "schedule", f"'{feed.schedule}' is not a 5-field cron expression"
+        return "schedule", f"{feed.schedule!r} is not a 5-field cron expression"
     if feed.full_text not in FULL_TEXT_MODES:
-        return "full_text", f"'{feed.full_text}' is not one of {', '.join(FULL_TEXT_MODES)}"
+        return "full_text", f"{feed.full_text!r} is not one of {', '.join(FULL_TEXT_MODES)}"
     return None
 
 

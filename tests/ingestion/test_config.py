@@ -1,12 +1,19 @@
-"""Invalid feed files raise ConfigError with one line naming file, feed and field."""
+"""Invalid feeds and settings raise ConfigError: one line naming file or variable, feed, field."""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hyp_settings
+from hypothesis import strategies as st
 
-from ingest.config import load_feeds
+from ingest.config import load_feeds, load_settings
 from ingest.errors import ConfigError
 
 GOOD = """
@@ -115,3 +122,136 @@ def test_not_a_feeds_file(text: str, message: str, tmp_path: Path) -> None:
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="feeds file not found"):
         load_feeds(tmp_path / "absent.toml")
+
+
+# --- issue 17, item 5: inputs that crashed or slipped through --------------------------------
+
+
+@pytest.mark.parametrize("name", ["feeds.toml", "settings.toml"])
+def test_a_file_that_is_not_utf8_is_one_line(name: str, tmp_path: Path) -> None:
+    path = tmp_path / name
+    text = GOOD if name == "feeds.toml" else 'user_agent = "x"\n'
+    path.write_bytes(text.replace('"U', '"\xe9U').encode("latin-1") + b'data_root = "d\xe9"\n')
+    load = load_feeds if name == "feeds.toml" else load_settings
+    with pytest.raises(ConfigError) as caught:
+        load(path)
+    line = 5 if name == "feeds.toml" else 2
+    assert str(caught.value) == (f"{path}: not UTF-8 (byte 0xe9 on line {line}); save it as UTF-8")
+
+
+def test_a_utf8_file_with_a_byte_order_mark_loads(tmp_path: Path) -> None:
+    path = tmp_path / "feeds.toml"
+    path.write_bytes(GOOD.encode("utf-8-sig"))
+    assert load_feeds(path)[0].id == "us-state"
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (  # the list's items reached str.lower()
+            ('country = "US"', 'country = "US"\nallowed_domains = ["state.gov", 1]'),
+            "feed 'us-state': field 'allowed_domains': must be a list of strings",
+        ),
+        (  # urlsplit raised ValueError
+            ("https://www.state.gov/rss-feed", "http://[::1/rss-feed"),
+            "feed 'us-state': field 'url': not a URL (Invalid IPv6 URL)",
+        ),
+        (
+            ("https://www.state.gov/rss-feed", "https://www.state.gov:99999/rss-feed"),
+            "feed 'us-state': field 'url': not a URL (Port out of range 0-65535)",
+        ),
+        (  # a path with a NUL byte
+            ("https://www.state.gov/rss-feed/press-releases/feed/", "feeds/a\\u0000.xml"),
+            "feed 'us-state': field 'url': not a URL (embedded null byte)",
+        ),
+        (  # FEED_ID's "$" matched before a trailing newline
+            ('id = "us-state"', 'id = "us-state\\n"'),
+            "feed 'us-state\\n': field 'id': use lowercase letters",
+        ),
+        (  # an error message must stay one line whatever the value holds
+            ('timezone = "America/New_York"', 'timezone = "Europe/\\nParis"'),
+            "feed 'us-state': field 'timezone': 'Europe/\\nParis' is not an IANA time zone",
+        ),
+    ],
+)
+def test_values_that_crashed_or_slipped_through_are_refused(
+    change: tuple[str, str], message: str, tmp_path: Path
+) -> None:
+    path = write(tmp_path, GOOD.replace(*change))
+    with pytest.raises(ConfigError) as caught:
+        load_feeds(path)
+    text = str(caught.value)
+    assert text.startswith(f"{path}: ") and message in text and "\n" not in text
+
+
+def _toml_string(value: str) -> str:
+    """value as a TOML basic string (JSON's escapes are TOML's; DEL must be escaped too)."""
+    return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
+@hyp_settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    field=st.sampled_from(
+        ["id", "url", "publisher", "country", "language", "timezone", "schedule"]
+    ),
+    value=st.text(max_size=40),
+)
+def test_any_text_in_a_field_loads_or_is_one_line(field: str, value: str, tmp_path: Path) -> None:
+    entry = {
+        "id": "us-state",
+        "url": "https://www.state.gov/feed/",
+        "publisher": "U.S. Department of State",
+        "country": "US",
+        field: value,
+    }
+    path = write(
+        tmp_path, "[[feeds]]\n" + "".join(f"{k} = {_toml_string(v)}\n" for k, v in entry.items())
+    )
+    try:
+        load_feeds(path)
+    except ConfigError as error:
+        assert str(error).startswith(f"{path}: feed ") and "\n" not in str(error)
+
+
+# --- the same errors through the command line: exit 2, one line on stderr, no traceback --------
+
+INGEST = Path(sys.executable).with_name("ingest")
+
+
+def _cli(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("INGEST_", "PREFECT_"))}
+    environ.update(PREFECT_HOME=str(tmp_path / "prefect"), **env)
+    return subprocess.run(
+        [str(INGEST), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        env=environ,
+    )
+
+
+def _settings_file(tmp_path: Path, text: str = "") -> Path:
+    path = tmp_path / "settings.toml"
+    feeds = write(tmp_path, GOOD)
+    path.write_text(f'feeds_path = "{feeds.as_posix()}"\n{text}', encoding="utf-8")
+    return path
+
+
+def _assert_one_line_error(done: subprocess.CompletedProcess[str], expected: str) -> None:
+    assert done.returncode == 2, (done.stdout, done.stderr)
+    assert done.stderr.startswith(f"error: {expected}"), done.stderr
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("name", ["feeds.toml", "settings.toml"])
+def test_a_file_not_utf8_through_the_command_line(name: str, tmp_path: Path) -> None:
+    settings = _settings_file(tmp_path)
+    path = tmp_path / name
+    path.write_bytes(path.read_bytes().replace(b"U.S.", b"\xc9.U.") + b'user_agent = "\xff"\n')
+    line = 5 if name == "feeds.toml" else 2
+    done = _cli(tmp_path, "status", "--settings", str(settings))
+    byte = "c9" if name == "feeds.toml" else "ff"
+    _assert_one_line_error(done, f"{path}: not UTF-8 (byte 0x{byte} on line {line})")

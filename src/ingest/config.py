@@ -1,13 +1,15 @@
 """Configuration in layers: shipped defaults, then a settings file, then INGEST_* variables.
 
 Two files: settings (where data lives, HTTP limits, concurrency) and the feed list. Both are
-read as UTF-8 and validated at load: an invalid file raises ConfigError with one line naming
-file, feed and field.
+read as UTF-8 and validated at load: an invalid value raises ConfigError with one line naming
+where it came from (the file, or the INGEST_* variable), the feed and the field. Numbers must be
+finite and within SETTING_LIMITS (whole numbers for counts).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import re
 import tomllib
@@ -90,49 +92,102 @@ class Settings:
     row_group_size: int = 100_000
 
 
+PATH_SETTINGS = ("data_root", "serving_path", "state_path", "feeds_path")  # stored absolute
+# (low, high) of each numeric setting. Seconds (floats) must be above low and at most high;
+# counts (ints) whole numbers from low to high. The highs are far past any sane use, low enough
+# that a typo (an extra zero or three) is caught rather than waited on or allocated.
+SETTING_LIMITS: dict[str, tuple[float, float]] = {
+    "connect_timeout": (0, 600),
+    "read_timeout": (0, 600),
+    "total_timeout": (0, 3600),
+    "backoff_base_seconds": (0, 600),
+    "max_body_bytes": (1, 1_000_000_000),  # a body is held in memory
+    "max_redirects": (0, 20),  # 0: follow none
+    "max_concurrency": (1, 256),
+    "per_host_concurrency": (1, 64),
+    "retries": (0, 10),  # 0: one attempt
+    "failure_threshold": (1, 1000),
+    "max_check_interval_seconds": (1, 30 * 86400),
+    "feeds_per_group": (1, 10_000),
+    "documents_per_write": (1, 1_000_000),
+    "row_group_size": (1, 10_000_000),
+}
+
+
 def load_settings(
     path: str | os.PathLike[str] | None = None, environ: dict[str, str] | None = None
 ) -> Settings:
     """Defaults, then the settings file (if present), then INGEST_* environment variables."""
     env = dict(os.environ if environ is None else environ)
-    explicit = path is not None or "INGEST_SETTINGS" in env
     settings_path = Path(path or env.get("INGEST_SETTINGS") or DEFAULT_SETTINGS_PATH)
-    values: dict[str, Any] = {}
+    # each value with where it came from, which its error message names
+    values: dict[str, tuple[Any, str]] = {}
     if settings_path.exists():
-        values.update(_read_toml(settings_path))
-    elif explicit:
+        values.update((k, (v, str(settings_path))) for k, v in _read_toml(settings_path).items())
+    elif path is not None:
         raise ConfigError(f"{settings_path}: settings file not found")
+    elif "INGEST_SETTINGS" in env:
+        raise ConfigError(f"{settings_path}: settings file not found (named by INGEST_SETTINGS)")
     for spec in dataclasses.fields(Settings):
         key = f"INGEST_{spec.name.upper()}"
         if key in env:
-            values[spec.name] = env[key]
-    return _settings_from(values, str(settings_path))
+            values[spec.name] = (env[key], f"environment variable {key}")
+    return _settings_from(values)
 
 
-def _settings_from(values: dict[str, Any], where: str) -> Settings:
+def _settings_from(values: dict[str, tuple[Any, str]]) -> Settings:
     defaults = Settings()
     known = {f.name for f in dataclasses.fields(Settings)}
     typed: dict[str, Any] = {}
-    for key, raw in values.items():
+    for key, (raw, source) in values.items():
         if key not in known:
-            raise ConfigError(f"{where}: unknown setting '{key}'")
-        default = getattr(defaults, key)
-        try:
-            typed[key] = type(default)(raw)
-        except (TypeError, ValueError):
-            raise ConfigError(
-                f"{where}: setting '{key}' must be {type(default).__name__}, got {raw!r}"
-            ) from None
-        if isinstance(typed[key], int | float) and typed[key] < 0:
-            raise ConfigError(f"{where}: setting '{key}' must not be negative, got {raw!r}")
-    settings = Settings(**typed)
-    return dataclasses.replace(
-        settings,
-        data_root=_absolute(settings.data_root),
-        serving_path=_absolute(settings.serving_path),
-        state_path=_absolute(settings.state_path),
-        feeds_path=_absolute(settings.feeds_path),
-    )
+            raise ConfigError(f"{source}: unknown setting {key!r}")
+        problem, typed[key] = _setting_value(key, raw, type(getattr(defaults, key)))
+        if problem:
+            raise ConfigError(f"{source}: setting '{key}' must be {problem}, got {raw!r}")
+        if key in PATH_SETTINGS:
+            try:
+                typed[key] = _absolute(typed[key])
+            except (RuntimeError, ValueError) as error:  # "~nobody/x": no such home directory
+                raise ConfigError(f"{source}: setting '{key}': {raw!r}: {error}") from None
+    typed.update((k, _absolute(getattr(defaults, k))) for k in PATH_SETTINGS if k not in typed)
+    return Settings(**typed)
+
+
+def _setting_value(key: str, raw: Any, kind: type) -> tuple[str | None, Any]:
+    """(what the value must be, or None when it is fine; the value as kind)."""
+    if kind is str:
+        if isinstance(raw, str) and raw.strip() and raw.isprintable():
+            return None, raw
+        return "a non-empty line of text", None
+    low, high = SETTING_LIMITS[key]
+    if kind is int:
+        value = _whole_number(raw)
+        if value is None or not low <= value <= high:
+            return f"a whole number from {low:,.0f} to {high:,.0f}", None
+        return None, value
+    seconds = _finite_number(raw)
+    if seconds is None or not low < seconds <= high:
+        return f"a number of seconds above {low:g} and at most {high:g}", None
+    return None, seconds
+
+
+def _whole_number(raw: Any) -> int | None:
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        return raw
+    if isinstance(raw, str) and re.fullmatch(r"[+-]?[0-9]+", raw.strip()):
+        return int(raw)
+    return None  # 2.5, 3.0, nan, true: counts are written as whole numbers
+
+
+def _finite_number(raw: Any) -> float | None:
+    if isinstance(raw, bool) or not isinstance(raw, int | float | str):
+        return None
+    try:
+        value = float(raw)
+    except (ValueError, OverflowError):
+        return None
+    return value if math.isfinite(value) else None
 
 
 def _absolute(location: str) -> str:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import math
 import os
 import subprocess
 import sys
@@ -13,7 +15,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
 
-from ingest.config import load_feeds, load_settings
+from ingest.config import SETTING_LIMITS, Settings, load_feeds, load_settings
 from ingest.errors import ConfigError
 
 GOOD = """
@@ -215,6 +217,125 @@ def test_any_text_in_a_field_loads_or_is_one_line(field: str, value: str, tmp_pa
         assert str(error).startswith(f"{path}: feed ") and "\n" not in str(error)
 
 
+# --- settings: numbers in range, errors naming the file or variable they came from -------------
+
+NUMERIC = sorted(SETTING_LIMITS)
+
+
+def test_every_numeric_setting_has_limits() -> None:
+    numeric = {f.name for f in dataclasses.fields(Settings) if f.type in ("int", "float")}
+    assert numeric == set(SETTING_LIMITS)
+
+
+def _bad_value(name: str) -> st.SearchStrategy[float]:
+    low, high = SETTING_LIMITS[name]
+    if isinstance(getattr(Settings(), name), float):  # seconds: finite, above 0, at most high
+        return st.one_of(
+            st.sampled_from([math.nan, math.inf, -math.inf, 0.0, -0.0]),
+            st.floats(max_value=0.0, allow_nan=False),
+            st.floats(min_value=high, exclude_min=True),
+        )
+    return st.one_of(  # counts: whole numbers from low to high
+        st.sampled_from([math.nan, math.inf, float(low) + 0.5]),
+        st.integers(min_value=-(2**63), max_value=int(low) - 1),
+        st.integers(min_value=int(high) + 1, max_value=2**63 - 1),
+        st.floats(min_value=low, max_value=high).filter(lambda v: not v.is_integer()),
+    )
+
+
+def _toml(value: float) -> str:
+    if isinstance(value, float) and math.isnan(value):
+        return "nan"
+    if isinstance(value, float) and math.isinf(value):
+        return "inf" if value > 0 else "-inf"
+    return repr(value)
+
+
+@hyp_settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data(), name=st.sampled_from(NUMERIC), from_env=st.booleans())
+def test_numbers_out_of_range_are_refused_naming_their_source(
+    data: st.DataObject, name: str, from_env: bool, tmp_path: Path
+) -> None:
+    value = data.draw(_bad_value(name))
+    path = tmp_path / "settings.toml"
+    variable = f"INGEST_{name.upper()}"
+    if from_env:
+        path.write_text('user_agent = "x"\n', encoding="utf-8")
+        environ = {variable: _toml(value)}
+        source = f"environment variable {variable}"
+    else:
+        path.write_text(f"{name} = {_toml(value)}\n", encoding="utf-8")
+        environ = {}
+        source = str(path)
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path, environ)
+    message = str(caught.value)
+    assert message.startswith(f"{source}: setting '{name}' must be "), message
+    assert "\n" not in message
+    if from_env:
+        assert str(path) not in message  # the file is fine: the variable is to blame
+
+
+@hyp_settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data(), name=st.sampled_from(NUMERIC))
+def test_numbers_in_range_load_with_their_type(
+    data: st.DataObject, name: str, tmp_path: Path
+) -> None:
+    low, high = SETTING_LIMITS[name]
+    kind = type(getattr(Settings(), name))
+    if kind is float:
+        value: float = data.draw(st.floats(min_value=0.0, max_value=high, exclude_min=True))
+    else:
+        value = data.draw(st.integers(int(low), int(high)))
+    path = tmp_path / "settings.toml"
+    path.write_text(f"{name} = {value!r}\n", encoding="utf-8")
+    from_file = getattr(load_settings(path, {}), name)
+    from_env = getattr(
+        load_settings(tmp_path / "settings.toml", {f"INGEST_{name.upper()}": repr(value)}), name
+    )
+    assert from_file == from_env == value
+    assert type(from_file) is type(from_env) is kind
+
+
+def test_an_environment_variable_is_blamed_not_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "settings.toml"
+    path.write_text("retries = 2\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path, {"INGEST_RETRIES": "x"})
+    assert str(caught.value) == (
+        "environment variable INGEST_RETRIES: setting 'retries' must be a whole number from "
+        "0 to 10, got 'x'"
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("retries = 2.5", "setting 'retries' must be a whole number from 0 to 10, got 2.5"),
+        ("retries = true", "setting 'retries' must be a whole number from 0 to 10, got True"),
+        ("connect_timeout = 0", "setting 'connect_timeout' must be a number of seconds above 0"),
+        ("data_root = 5", "setting 'data_root' must be a non-empty line of text, got 5"),
+        ('user_agent = "a\\nb"', "setting 'user_agent' must be a non-empty line of text"),
+        ('data_root = ""', "setting 'data_root' must be a non-empty line of text, got ''"),
+        (
+            "max_body_bytes = 0",
+            "setting 'max_body_bytes' must be a whole number from 1 to 1,000,000,000, got 0",
+        ),
+        ("__class__ = 1", "unknown setting '__class__'"),
+    ],
+)
+def test_settings_of_the_wrong_kind_are_refused(line: str, message: str, tmp_path: Path) -> None:
+    path = tmp_path / "settings.toml"
+    path.write_text(line + "\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path, {})
+    assert str(caught.value).startswith(f"{path}: {message}") and "\n" not in str(caught.value)
+
+
 # --- the same errors through the command line: exit 2, one line on stderr, no traceback --------
 
 INGEST = Path(sys.executable).with_name("ingest")
@@ -255,3 +376,12 @@ def test_a_file_not_utf8_through_the_command_line(name: str, tmp_path: Path) -> 
     done = _cli(tmp_path, "status", "--settings", str(settings))
     byte = "c9" if name == "feeds.toml" else "ff"
     _assert_one_line_error(done, f"{path}: not UTF-8 (byte 0x{byte} on line {line})")
+
+
+def test_numbers_out_of_range_through_the_command_line(tmp_path: Path) -> None:
+    settings = _settings_file(tmp_path, "total_timeout = nan\n")
+    done = _cli(tmp_path, "status", "--settings", str(settings))
+    _assert_one_line_error(done, f"{settings}: setting 'total_timeout' must be a number of seconds")
+    settings = _settings_file(tmp_path)
+    done = _cli(tmp_path, "status", "--settings", str(settings), INGEST_READ_TIMEOUT="inf")
+    _assert_one_line_error(done, "environment variable INGEST_READ_TIMEOUT: setting 'read_timeout'")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import json
 import math
@@ -11,11 +12,15 @@ import sys
 from pathlib import Path
 
 import pytest
+from flows.deployments import feed_schedules
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
+from prefect._internal.schemas.validators import validate_cron_string
+from prefect.client.schemas.schedules import CronSchedule as ClientCronSchedule
+from prefect.server.schemas.schedules import CronSchedule as ServerCronSchedule
 
-from ingest.config import SETTING_LIMITS, Settings, load_feeds, load_settings
+from ingest.config import SETTING_LIMITS, Feed, Settings, cron_problem, load_feeds, load_settings
 from ingest.errors import ConfigError
 
 GOOD = """
@@ -336,6 +341,102 @@ def test_settings_of_the_wrong_kind_are_refused(line: str, message: str, tmp_pat
     assert str(caught.value).startswith(f"{path}: {message}") and "\n" not in str(caught.value)
 
 
+# --- cron: exactly what Prefect's CronSchedule accepts, and nothing that never fires ----------
+
+
+def _with_schedule(tmp_path: Path, schedule: str) -> Path:
+    return write(
+        tmp_path, GOOD.replace('country = "US"', f'country = "US"\nschedule = "{schedule}"')
+    )
+
+
+@pytest.mark.parametrize(
+    ("schedule", "reason"),
+    [
+        ("99 * * * *", "not a valid cron expression"),
+        ("60 * * * *", "not a valid cron expression"),
+        ("*/0 * * * *", "not a valid cron expression"),
+        ("0 24 * * *", "not a valid cron expression"),
+        ("0 0 0 * *", "not a valid cron expression"),
+        ("0 0 * 13 *", "not a valid cron expression"),
+        ("H * * * *", "not a valid cron expression"),  # croniter's hashed form: Prefect refuses it
+        ("0 0 31 2 *", "never fires"),
+        ("0 0 31 4,6 *", "never fires"),
+        ("* * * * * *", "is not a 5-field cron expression"),
+        ("@hourly", "is not a 5-field cron expression"),
+    ],
+)
+def test_cron_expressions_prefect_would_refuse_are_refused(
+    schedule: str, reason: str, tmp_path: Path
+) -> None:
+    path = _with_schedule(tmp_path, schedule)
+    with pytest.raises(ConfigError) as caught:
+        load_feeds(path)
+    assert str(caught.value).startswith(f"{path}: feed 'us-state': field 'schedule': '{schedule}' ")
+    assert reason in str(caught.value) and "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "schedule",
+    [
+        "*/30 * * * *",
+        "0 9 * * mon-fri",
+        "15 6 1 jan,jul *",
+        "0 0 29 2 *",
+        "5-1 * * * *",
+        "0 0 * * 7",
+    ],
+)
+def test_cron_expressions_prefect_accepts_load(schedule: str, tmp_path: Path) -> None:
+    assert load_feeds(_with_schedule(tmp_path, schedule))[0].schedule == schedule
+
+
+CRON_ATOM = st.one_of(
+    st.just("*"),
+    st.integers(0, 99).map(str),
+    st.sampled_from(["jan", "dec", "mon", "sun", "L", "H", "5#3", "?"]),
+    st.tuples(st.integers(0, 99), st.integers(0, 99)).map(lambda r: f"{r[0]}-{r[1]}"),
+)
+CRON_PART = st.tuples(CRON_ATOM, st.one_of(st.just(""), st.integers(0, 99).map(lambda s: f"/{s}")))
+CRON_FIELD_TEXT = st.lists(CRON_PART.map("".join), min_size=1, max_size=3).map(",".join)
+
+
+@hyp_settings(max_examples=300, deadline=None)
+@given(st.lists(CRON_FIELD_TEXT, min_size=5, max_size=5).map(" ".join))
+def test_every_schedule_validation_accepts_builds_a_prefect_cron_schedule(schedule: str) -> None:
+    """What `ingest serve` does with a schedule: Cron(...) per expression, then the server
+    schedules runs from it (CronSchedule.get_dates). And what Prefect's validator takes, we
+    take too, unless it never fires."""
+    problem = cron_problem(schedule)
+    try:
+        validate_cron_string(schedule)
+    except ValueError:
+        assert problem is not None and "not a valid cron expression" in problem
+        return
+    if problem is not None:
+        assert "never fires" in problem
+        return
+    feed = Feed(id="f", url="https://x.example/", publisher="P", country="US", schedule=schedule)
+    (built,) = feed_schedules([feed])
+    assert built.cron == schedule
+    ClientCronSchedule(cron=schedule, timezone="UTC")  # what the deployment sends
+    server_side = ServerCronSchedule(cron=schedule, timezone="UTC")
+    assert len(asyncio.run(server_side.get_dates(n=1))) == 1
+
+
+def test_checking_a_schedule_does_not_import_prefect() -> None:
+    """Feeds are validated by `ingest status` too, which has no other use for Prefect."""
+    script = (
+        "import sys; from ingest.config import cron_problem; "
+        "print(cron_problem('99 * * * *'), cron_problem('*/30 * * * *'), 'prefect' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+    assert done.stdout.split("\n")[0].endswith(") None False"), done
+    assert done.stdout.startswith("is not a valid cron expression"), done
+
+
 # --- the same errors through the command line: exit 2, one line on stderr, no traceback --------
 
 INGEST = Path(sys.executable).with_name("ingest")
@@ -385,3 +486,14 @@ def test_numbers_out_of_range_through_the_command_line(tmp_path: Path) -> None:
     settings = _settings_file(tmp_path)
     done = _cli(tmp_path, "status", "--settings", str(settings), INGEST_READ_TIMEOUT="inf")
     _assert_one_line_error(done, "environment variable INGEST_READ_TIMEOUT: setting 'read_timeout'")
+
+
+def test_serve_refuses_a_bad_cron_expression_before_it_starts(tmp_path: Path) -> None:
+    """`ingest serve` used to start Prefect, then crash building the schedule."""
+    settings = _settings_file(tmp_path)
+    feeds = _with_schedule(tmp_path, "99 * * * *")
+    # no server there: serve must refuse the feeds file before it looks for one
+    done = _cli(
+        tmp_path, "serve", "--settings", str(settings), PREFECT_API_URL="http://127.0.0.1:9/api"
+    )
+    _assert_one_line_error(done, f"{feeds}: feed 'us-state': field 'schedule': '99 * * * *' ")

@@ -3,8 +3,10 @@
 Pages are fetched with the feed limits (timeouts, size and redirect caps) and only from the
 feed's allowed domains over http(s), never from private addresses (ingest.netguard), every
 redirect hop re-checked, and the address each connection reached checked again before the
-request is sent on it (DNS may change between check and connect: rebinding). trafilatura only
-ever sees HTML we fetched: it makes no requests itself.
+request is sent on it (DNS may change between check and connect: rebinding). A feed on a
+private host reads pages only from its own origin (scheme, host and port), over connections
+to its host's own addresses. trafilatura only ever sees HTML we fetched: it makes no requests
+itself.
 
 A document filled from its page keeps the content_hash of its feed entry: the next run then
 sees the entry unchanged and does not fetch the page again; a changed entry re-fetches it.
@@ -22,7 +24,7 @@ import trafilatura
 from ingest.config import Feed, Settings
 from ingest.errors import FetchError
 from ingest.fetch import get_limited
-from ingest.netguard import check_address, check_url, host_is_private, is_proxied
+from ingest.netguard import FeedGuard, feed_guard
 from ingest.records import Document, Reject
 
 # "auto" without parse's summary_only set: a text this short that equals the summary is a teaser
@@ -72,13 +74,13 @@ def fill_full_text(
     ]
     if not wanted:
         return list(documents), []
-    private_ok = host_is_private(feed.host)
+    guard = page_guard(feed)  # one DNS lookup per feed, not per page
     workers = max(1, min(settings.per_host_concurrency, len(wanted)))
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="article") as pool:
         outcomes = dict(
             zip(
                 (d.doc_id for d in wanted),
-                pool.map(lambda d: _filled(feed, d, settings, client, private_ok), wanted),
+                pool.map(lambda d: _filled(feed, d, settings, client, guard), wanted),
                 strict=True,
             )
         )
@@ -94,11 +96,11 @@ def fill_full_text(
 
 
 def _filled(
-    feed: Feed, document: Document, settings: Settings, client: httpx.Client, private_ok: bool
+    feed: Feed, document: Document, settings: Settings, client: httpx.Client, guard: FeedGuard
 ) -> tuple[Document, Reject | None]:
     url = document.url or ""
     try:
-        html = fetch_article(feed, url, settings, client, allow_private=private_ok)
+        html = fetch_article(feed, url, settings, client, guard=guard)
     except FetchError as error:
         return document, Reject(feed.id, document.doc_id, "article", str(error), url)
     text = main_text_from_html(html, url)
@@ -110,36 +112,32 @@ def _filled(
     return dataclasses.replace(document, text=text), None
 
 
+def page_guard(feed: Feed) -> FeedGuard:
+    """Where feed's article pages may come from (ingest.netguard.FeedGuard)."""
+    return feed_guard(feed.url, article_domains(feed))
+
+
 def fetch_article(
     feed: Feed,
     url: str,
     settings: Settings,
     client: httpx.Client,
     *,
-    allow_private: bool | None = None,
+    guard: FeedGuard | None = None,
 ) -> str:
     """The HTML of an article page, fetched within limits; raises FetchError with a reason.
 
-    Private addresses are allowed only when the feed itself is on one (allow_private=None
-    works that out from the feed's host).
+    guard (default: page_guard(feed)) checks every hop and the address each connection reached.
     """
-    domains = article_domains(feed)
-    private_ok = host_is_private(feed.host) if allow_private is None else allow_private
-
-    def check_hop(hop: str) -> None:
-        check_url(hop, domains, allow_private_hosts=private_ok)
-
-    def check_peer(hop: str, peer: str) -> None:
-        if not private_ok and not is_proxied(hop):
-            check_address(hop, peer)
-
+    if guard is None:
+        guard = page_guard(feed)
     response = get_limited(
         client,
         url,
         settings,
         headers={"Accept": ACCEPT_HTML},
-        check_hop=check_hop,
-        check_peer=check_peer,
+        check_hop=guard.check_hop,
+        check_peer=guard.check_peer,
     )
     if not 200 <= response.status < 300:
         raise FetchError(f"HTTP {response.status} from {response.final_url}")

@@ -1,19 +1,28 @@
 """Configuration in layers: shipped defaults, then a settings file, then INGEST_* variables.
 
 Two files: settings (where data lives, HTTP limits, concurrency) and the feed list. Both are
-validated at load: an invalid file raises ConfigError with one line naming file, feed and field.
+read as UTF-8 and validated at load: an invalid value raises ConfigError with one line naming
+where it came from (the file, or the INGEST_* variable), the feed and the field. Numbers must be
+finite and within SETTING_LIMITS (whole numbers for counts); cron schedules must be what
+Prefect's CronSchedule accepts (`ingest serve` builds one per expression) and must fire.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
+import importlib
+import importlib.util
+import math
 import os
 import re
+import sys
 import tomllib
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pycountry
@@ -22,10 +31,8 @@ from ingest.errors import ConfigError
 
 FullText = Literal["auto", "always", "never"]
 FULL_TEXT_MODES: tuple[str, ...] = ("auto", "always", "never")
-FEED_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
-# minute hour day-of-month month day-of-week, each a list of numbers, ranges, steps or names
-CRON_ITEM = r"(\*|[0-9A-Za-z]+(-[0-9A-Za-z]+)?)(/[0-9]+)?"
-CRON_FIELD = re.compile(rf"^{CRON_ITEM}(,{CRON_ITEM})*$")
+FEED_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}\Z")  # \Z: "$" would let a final newline in
+CRON_FIELDS = 5  # minute hour day-of-month month day-of-week (croniter reads 6 as seconds)
 DEFAULT_SETTINGS_PATH = Path("config/settings.toml")
 DEFAULT_FEEDS_PATH = Path("config/feeds.toml")
 DEMO_FEEDS_PATH = Path("config/demo.toml")
@@ -89,49 +96,102 @@ class Settings:
     row_group_size: int = 100_000
 
 
+PATH_SETTINGS = ("data_root", "serving_path", "state_path", "feeds_path")  # stored absolute
+# (low, high) of each numeric setting. Seconds (floats) must be above low and at most high;
+# counts (ints) whole numbers from low to high. The highs are far past any sane use, low enough
+# that a typo (an extra zero or three) is caught rather than waited on or allocated.
+SETTING_LIMITS: dict[str, tuple[float, float]] = {
+    "connect_timeout": (0, 600),
+    "read_timeout": (0, 600),
+    "total_timeout": (0, 3600),
+    "backoff_base_seconds": (0, 600),
+    "max_body_bytes": (1, 1_000_000_000),  # a body is held in memory
+    "max_redirects": (0, 20),  # 0: follow none
+    "max_concurrency": (1, 256),
+    "per_host_concurrency": (1, 64),
+    "retries": (0, 10),  # 0: one attempt
+    "failure_threshold": (1, 1000),
+    "max_check_interval_seconds": (1, 30 * 86400),
+    "feeds_per_group": (1, 10_000),
+    "documents_per_write": (1, 1_000_000),
+    "row_group_size": (1, 10_000_000),
+}
+
+
 def load_settings(
     path: str | os.PathLike[str] | None = None, environ: dict[str, str] | None = None
 ) -> Settings:
     """Defaults, then the settings file (if present), then INGEST_* environment variables."""
     env = dict(os.environ if environ is None else environ)
-    explicit = path is not None or "INGEST_SETTINGS" in env
     settings_path = Path(path or env.get("INGEST_SETTINGS") or DEFAULT_SETTINGS_PATH)
-    values: dict[str, Any] = {}
+    # each value with where it came from, which its error message names
+    values: dict[str, tuple[Any, str]] = {}
     if settings_path.exists():
-        values.update(_read_toml(settings_path))
-    elif explicit:
+        values.update((k, (v, str(settings_path))) for k, v in _read_toml(settings_path).items())
+    elif path is not None:
         raise ConfigError(f"{settings_path}: settings file not found")
+    elif "INGEST_SETTINGS" in env:
+        raise ConfigError(f"{settings_path}: settings file not found (named by INGEST_SETTINGS)")
     for spec in dataclasses.fields(Settings):
         key = f"INGEST_{spec.name.upper()}"
         if key in env:
-            values[spec.name] = env[key]
-    return _settings_from(values, str(settings_path))
+            values[spec.name] = (env[key], f"environment variable {key}")
+    return _settings_from(values)
 
 
-def _settings_from(values: dict[str, Any], where: str) -> Settings:
+def _settings_from(values: dict[str, tuple[Any, str]]) -> Settings:
     defaults = Settings()
     known = {f.name for f in dataclasses.fields(Settings)}
     typed: dict[str, Any] = {}
-    for key, raw in values.items():
+    for key, (raw, source) in values.items():
         if key not in known:
-            raise ConfigError(f"{where}: unknown setting '{key}'")
-        default = getattr(defaults, key)
-        try:
-            typed[key] = type(default)(raw)
-        except (TypeError, ValueError):
-            raise ConfigError(
-                f"{where}: setting '{key}' must be {type(default).__name__}, got {raw!r}"
-            ) from None
-        if isinstance(typed[key], int | float) and typed[key] < 0:
-            raise ConfigError(f"{where}: setting '{key}' must not be negative, got {raw!r}")
-    settings = Settings(**typed)
-    return dataclasses.replace(
-        settings,
-        data_root=_absolute(settings.data_root),
-        serving_path=_absolute(settings.serving_path),
-        state_path=_absolute(settings.state_path),
-        feeds_path=_absolute(settings.feeds_path),
-    )
+            raise ConfigError(f"{source}: unknown setting {key!r}")
+        problem, typed[key] = _setting_value(key, raw, type(getattr(defaults, key)))
+        if problem:
+            raise ConfigError(f"{source}: setting '{key}' must be {problem}, got {raw!r}")
+        if key in PATH_SETTINGS:
+            try:
+                typed[key] = _absolute(typed[key])
+            except (RuntimeError, ValueError) as error:  # "~nobody/x": no such home directory
+                raise ConfigError(f"{source}: setting '{key}': {raw!r}: {error}") from None
+    typed.update((k, _absolute(getattr(defaults, k))) for k in PATH_SETTINGS if k not in typed)
+    return Settings(**typed)
+
+
+def _setting_value(key: str, raw: Any, kind: type) -> tuple[str | None, Any]:
+    """(what the value must be, or None when it is fine; the value as kind)."""
+    if kind is str:
+        if isinstance(raw, str) and raw.strip() and raw.isprintable():
+            return None, raw
+        return "a non-empty line of text", None
+    low, high = SETTING_LIMITS[key]
+    if kind is int:
+        value = _whole_number(raw)
+        if value is None or not low <= value <= high:
+            return f"a whole number from {low:,.0f} to {high:,.0f}", None
+        return None, value
+    seconds = _finite_number(raw)
+    if seconds is None or not low < seconds <= high:
+        return f"a number of seconds above {low:g} and at most {high:g}", None
+    return None, seconds
+
+
+def _whole_number(raw: Any) -> int | None:
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        return raw
+    if isinstance(raw, str) and re.fullmatch(r"[+-]?[0-9]+", raw.strip()):
+        return int(raw)
+    return None  # 2.5, 3.0, nan, true: counts are written as whole numbers
+
+
+def _finite_number(raw: Any) -> float | None:
+    if isinstance(raw, bool) or not isinstance(raw, int | float | str):
+        return None
+    try:
+        value = float(raw)
+    except (ValueError, OverflowError):
+        return None
+    return value if math.isfinite(value) else None
 
 
 def _absolute(location: str) -> str:
@@ -143,12 +203,20 @@ def _absolute(location: str) -> str:
 
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
+        data = path.read_bytes()
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read: {error.strerror or error}") from None
+    try:
+        text = data.decode("utf-8-sig")  # a byte order mark (Windows editors) is harmless
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise ConfigError(
+            f"{path}: not UTF-8 (byte 0x{data[error.start]:02x} on line {line}); save it as UTF-8"
+        ) from None
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: not valid TOML: {error}") from None
-    except OSError as error:
-        raise ConfigError(f"{path}: cannot read: {error.strerror}") from None
 
 
 def load_feeds(path: str | os.PathLike[str]) -> tuple[Feed, ...]:
@@ -176,11 +244,11 @@ def _feed_from(entry: Any, path: Path, index: int) -> Feed:
     if not isinstance(entry, dict):
         raise ConfigError(f"{path}: {label}: must be a table")
     if isinstance(entry.get("id"), str):
-        label = f"feed '{entry['id']}'"
+        label = f"feed {entry['id']!r}"
     known = {f.name for f in dataclasses.fields(Feed)}
     for key in entry:
         if key not in known:
-            raise ConfigError(f"{path}: {label}: field '{key}': unknown field")
+            raise ConfigError(f"{path}: {label}: field {key!r}: unknown field")
     for required in ("id", "url", "publisher", "country"):
         if required not in entry:
             raise ConfigError(f"{path}: {label}: field '{required}': missing")
@@ -188,11 +256,15 @@ def _feed_from(entry: Any, path: Path, index: int) -> Feed:
         expected = list if key == "allowed_domains" else str
         if not isinstance(value, expected):
             raise ConfigError(f"{path}: {label}: field '{key}': must be {expected.__name__}")
+    domains = entry.get("allowed_domains", [])
+    if not all(isinstance(d, str) for d in domains):
+        raise ConfigError(f"{path}: {label}: field 'allowed_domains': must be a list of strings")
     values = dict(entry)
-    values["allowed_domains"] = tuple(
-        d.lower().lstrip(".") for d in entry.get("allowed_domains", [])
-    )
-    values["url"] = _resolve_feed_url(entry["url"], path.parent)
+    values["allowed_domains"] = tuple(d.lower().lstrip(".") for d in domains)
+    try:
+        values["url"] = _resolve_feed_url(entry["url"], path.parent)
+    except ValueError as error:  # a broken IPv6 literal, a NUL byte in a path
+        raise ConfigError(f"{path}: {label}: field 'url': not a URL ({error})") from None
     feed = Feed(**values)
     problem = _feed_problem(feed)
     if problem:
@@ -210,31 +282,86 @@ def _resolve_feed_url(url: str, base: Path) -> str:
     return (base / url).resolve().as_uri()
 
 
+def _url_parts(url: str) -> SplitResult:
+    """urlsplit, with the port read too: both raise ValueError on a malformed URL."""
+    parts = urlsplit(url)
+    parts.port  # noqa: B018
+    return parts
+
+
 def _feed_problem(feed: Feed) -> tuple[str, str] | None:
-    parts = urlsplit(feed.url)
     if not FEED_ID.match(feed.id):
         return "id", "use lowercase letters, digits, '.', '_' or '-' (at most 64)"
+    try:
+        parts = _url_parts(feed.url)
+    except ValueError as error:
+        return "url", f"not a URL ({error})"
     if parts.scheme not in ("http", "https", "file"):
-        return "url", f"scheme '{parts.scheme}' not supported (http, https, file or a path)"
+        return "url", f"scheme {parts.scheme!r} not supported (http, https, file or a path)"
     if parts.scheme in ("http", "https") and not parts.hostname:
         return "url", "no host"
     if not _is_country(feed.country):
         return (
             "country",
-            f"'{feed.country}' is not an ISO 3166-1 alpha-2 code or an organisation id",
+            f"{feed.country!r} is not an ISO 3166-1 alpha-2 code or an organisation id",
         )
     if not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*", feed.language):
-        return "language", f"'{feed.language}' is not a language tag like 'en' or 'fr-CA'"
+        return "language", f"{feed.language!r} is not a language tag like 'en' or 'fr-CA'"
     try:
         ZoneInfo(feed.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        return "timezone", f"'{feed.timezone}' is not an IANA time zone like 'America/New_York'"
-    fields_ = feed.schedule.split()
-    if len(fields_) != 5 or not all(CRON_FIELD.match(f) for f in fields_):
-        return "schedule", f"'{feed.schedule}' is not a 5-field cron expression"
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return "timezone", f"{feed.timezone!r} is not an IANA time zone like 'America/New_York'"
+    problem = cron_problem(feed.schedule)
+    if problem:
+        return "schedule", f"{feed.schedule!r} {problem}"
     if feed.full_text not in FULL_TEXT_MODES:
-        return "full_text", f"'{feed.full_text}' is not one of {', '.join(FULL_TEXT_MODES)}"
+        return "full_text", f"{feed.full_text!r} is not one of {', '.join(FULL_TEXT_MODES)}"
     return None
+
+
+def cron_problem(expression: str) -> str | None:
+    """Why `ingest serve` could not schedule expression, or None when it can.
+
+    The check Prefect's Cron and CronSchedule run (prefect._internal.schemas.validators.
+    validate_cron_string: croniter.is_valid, then no random "R" or hashed "H" field) with the
+    croniter Prefect vendors, so whatever passes here is a schedule `ingest serve` builds;
+    plus a first firing time, which "0 0 31 2 *" never has (Prefect accepts it, then its
+    scheduler cannot place a run).
+    """
+    fields_ = expression.split()
+    if len(fields_) != CRON_FIELDS:
+        return "is not a 5-field cron expression"
+    croniter = _prefect_croniter()
+    random_or_hashed = any(f.casefold() in ("r", "h") for f in fields_)  # as Prefect checks
+    if random_or_hashed or not croniter.croniter.is_valid(expression):
+        return (
+            "is not a valid cron expression (minute 0-59, hour 0-23, day 1-31, month 1-12 or "
+            "jan-dec, weekday 0-7 or sun-sat; steps above 0)"
+        )
+    try:
+        croniter.croniter(expression, datetime(2001, 1, 1)).get_next(datetime)
+    except croniter.CroniterError:
+        return "never fires (no such date)"
+    return None
+
+
+@functools.cache
+def _prefect_croniter() -> Any:
+    """The croniter module Prefect vendors (prefect/_vendor/croniter/croniter.py).
+
+    Loaded from its file when Prefect is not imported yet: importing it through the package
+    runs prefect/__init__ first, which took `ingest status` from 0.4 to 1.5 s.
+    """
+    if "prefect" not in sys.modules:
+        package = importlib.util.find_spec("prefect")
+        for folder in (package.submodule_search_locations or []) if package else []:
+            path = Path(folder, "_vendor", "croniter", "croniter.py")
+            spec = importlib.util.spec_from_file_location("ingest._prefect_croniter", path)
+            if path.is_file() and spec is not None and spec.loader is not None:
+                module = importlib.util.module_from_spec(spec)
+                spec.loader.exec_module(module)
+                return module
+    return importlib.import_module("prefect._vendor.croniter.croniter")
 
 
 # publishers that are international organisations rather than governments

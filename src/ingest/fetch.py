@@ -32,7 +32,7 @@ import httpx
 
 from ingest.config import Feed, Settings
 from ingest.errors import BlockedURL, BodyTooLarge, FetchError, FetchTimeout, HTTPStatusError
-from ingest.netguard import check_address, check_url, host_is_private, is_proxied
+from ingest.netguard import FeedGuard, feed_guard
 from ingest.state import FeedState, state_after_failure, state_after_success
 
 FetchStatus = Literal["ok", "not_modified", "failed", "skipped"]
@@ -433,25 +433,26 @@ def redirect_guards(feed: Feed) -> tuple[HopCheck, PeerCheck]:
     """Checks for the hops of a feed fetch: the configured URL is trusted, redirects are not.
 
     A redirect must stay on http(s) and, unless the feed itself is on a private host, must not
-    lead to (or connect to) a private, loopback or link-local address.
+    lead to (or connect to) a private, loopback or link-local address; a feed on a private
+    host may redirect only within its own origin, to its host's own addresses (FeedGuard).
     """
-    private_ok: list[bool] = []  # worked out once, on the first redirect (a DNS lookup)
+    guards: list[FeedGuard] = []  # made once, on the first redirect (a DNS lookup)
 
-    def allows_private() -> bool:
-        if not private_ok:
-            private_ok.append(host_is_private(feed.host))
-        return private_ok[0]
+    def guard() -> FeedGuard:
+        if not guards:
+            guards.append(feed_guard(feed.url))
+        return guards[0]
 
     def check_hop(url: str) -> None:
         scheme = urlsplit(url).scheme.lower()
         if scheme not in ("http", "https"):
             raise BlockedURL(f"blocked redirect to {url}: scheme '{scheme}' is not http or https")
-        if url != feed.url and not allows_private():
-            check_url(url, (), allow_private_hosts=False)
+        if url != feed.url:
+            guard().check_hop(url)
 
     def check_peer(url: str, peer: str) -> None:
-        if url != feed.url and not allows_private() and not is_proxied(url):
-            check_address(url, peer)
+        if url != feed.url:
+            guard().check_peer(url, peer)
 
     return check_hop, check_peer
 

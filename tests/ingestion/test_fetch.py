@@ -407,12 +407,17 @@ def test_feed_redirects_may_not_lead_to_private_addresses(make_feed: MakeFeed) -
             check_hop(target)
     with pytest.raises(BlockedURL, match="not public"):
         check_peer("https://8.8.8.8/moved.xml", "10.0.0.1")  # DNS said public, socket says not
-    # a feed configured on a private host may redirect within private space
+    # a feed configured on a private host may redirect within its own origin only
     check_hop, check_peer = redirect_guards(make_feed("http://127.0.0.1:9/feed.xml"))
     check_hop("http://127.0.0.1:9/other.xml")
     check_peer("http://127.0.0.1:9/other.xml", "127.0.0.1")
     with pytest.raises(BlockedURL, match="scheme 'file'"):
         check_hop("file:///etc/passwd")
+    for elsewhere in ("http://127.0.0.1:10/feed.xml", "http://localhost:9/", "http://10.0.0.1/"):
+        with pytest.raises(BlockedURL, match=r"not on http://127\.0\.0\.1:9, the origin"):
+            check_hop(elsewhere)
+    with pytest.raises(BlockedURL, match="not an address of the feed's host"):
+        check_peer("http://127.0.0.1:9/other.xml", "10.0.0.1")
 
 
 def test_peer_check_runs_before_the_request_is_sent(

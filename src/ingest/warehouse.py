@@ -25,7 +25,7 @@ from typing import Any
 import duckdb
 import pycountry
 
-from ingest import store
+from ingest import sqlguard, store
 from ingest.config import ORGANISATION_PUBLISHERS, Settings
 from ingest.errors import StoreError
 from ingest.extract.gazetteer import organisation_codes
@@ -40,7 +40,6 @@ STORAGE_VERSION = "v1.4.0"
 BUILD_FORMAT = "1"
 SOURCE_PATTERN = re.compile(r"\{\{\s*source\('([a-z_]+)'\)\s*\}\}")
 PERSON_ID_PATTERN = re.compile(r"\{\{\s*person_id\(([^{}]+?)\)\s*\}\}")
-ALLOWED_STATEMENTS = frozenset({duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN})
 CHECK_SAMPLE_ROWS = 5
 MARTS_MARKER = "fingerprint.txt"
 
@@ -384,7 +383,8 @@ def read_only_connection(settings: Settings) -> Iterator[duckdb.DuckDBPyConnecti
     """A connection that cannot change the serving file, touch files outside the data root,
     load extensions or change its settings, for every form of data_root (path, file://, s3://).
 
-    Inside the data root it could still write: DuckDB's allowed directories grant both.
+    Inside the data root it could still write (DuckDB's allowed directories grant both): what
+    runs on it is our own SQL, or user SQL that passed `ingest.sqlguard`.
     """
     if not Path(settings.serving_path).exists():
         refresh_serving_file(settings)
@@ -452,18 +452,16 @@ def _first_line(error: BaseException) -> str:
 
 
 def query(settings: Settings, sql: str, params: Sequence[Any] = ()) -> QueryResult:
-    """Run one SELECT (or EXPLAIN) on a read-only connection to the serving file."""
-    try:
-        statements = duckdb.extract_statements(sql)
-    except duckdb.Error as error:
-        raise StoreError(f"invalid SQL: {error}") from None
-    if len(statements) != 1:
-        raise StoreError(f"expected one SQL statement, got {len(statements)}")
-    if statements[0].type not in ALLOWED_STATEMENTS:
-        raise StoreError(f"only SELECT queries are allowed, not {statements[0].type.name}")
+    """Run one SELECT (or EXPLAIN of one) on a read-only connection to the serving file.
+
+    The statement is checked twice before it runs: its type by DuckDB's parser, then what its
+    parse tree names (`ingest.sqlguard`); each refusal is a one-line StoreError.
+    """
+    checked = sqlguard.check_statement(sql)
     with read_only_connection(settings) as connection:
+        sqlguard.check_select(connection, checked.select)
         try:
-            cursor = connection.execute(sql, list(params))
+            cursor = connection.execute(checked.run, list(params))
             rows = cursor.fetchall()
         except duckdb.Error as error:
             raise StoreError(_first_line(error)) from None

@@ -32,7 +32,7 @@ from typing import Any
 import duckdb
 import pycountry
 
-from ingest import files, publication, store
+from ingest import files, publication, sqlguard, store
 from ingest.config import ORGANISATION_PUBLISHERS, Settings
 from ingest.errors import StoreError
 from ingest.extract.gazetteer import organisation_codes
@@ -47,10 +47,7 @@ STORAGE_VERSION = "v1.4.0"
 BUILD_FORMAT = "1"
 SOURCE_PATTERN = re.compile(r"\{\{\s*source\('([a-z_]+)'\)\s*\}\}")
 PERSON_ID_PATTERN = re.compile(r"\{\{\s*person_id\(([^{}]+?)\)\s*\}\}")
-ALLOWED_STATEMENTS = frozenset({duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN})
 CHECK_SAMPLE_ROWS = 5
-# mart snapshots kept besides the published one: a reader mid-query may still read the previous
-PREVIOUS_SNAPSHOTS_KEPT = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,8 +290,9 @@ def publish(
                 dataclasses.replace(done, marts_snapshot=snapshot, marts_fingerprint=wanted),
             )
     if stale and snapshot is not None:
+        # the previous snapshot stays: a reader may be in the middle of a query of it
         previous = [] if current.marts_snapshot is None else [current.marts_snapshot]
-        store.prune_marts(settings, [snapshot, *previous[:PREVIOUS_SNAPSHOTS_KEPT]])
+        store.prune_marts(settings, [snapshot, *previous])
     rebuilt = _refresh_serving_file(settings, views, force)
     return Published(stale, rebuilt, marts_seconds)
 
@@ -438,43 +436,139 @@ def _built_fingerprint(serving_path: str) -> str | None:
 # --- reading ---------------------------------------------------------------------------------
 
 
+# DuckDB's own limits on every read-only connection, set where DuckDB takes them: at connect
+# (the rest cannot be set before the database starts, see read_only_connection)
+READ_ONLY_CONFIG: dict[str, str | bool | int | float | list[str]] = {
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "allow_community_extensions": False,
+    "allow_unsigned_extensions": False,
+    # a query cannot scan the caller's Python variables by naming them
+    "python_enable_replacements": False,
+    # no spill folder: DuckDB adds it to the allowed directories, and the views are small
+    "temp_directory": "",
+}
+# what a remote data root needs loaded before the configuration is locked
+REMOTE_EXTENSIONS = {
+    "s3": "httpfs",
+    "s3a": "httpfs",
+    "s3n": "httpfs",
+    "gs": "httpfs",
+    "gcs": "httpfs",
+    "r2": "httpfs",
+    "http": "httpfs",
+    "https": "httpfs",
+    "hf": "httpfs",
+    "az": "azure",
+    "azure": "azure",
+    "abfss": "azure",
+}
+
+
+def allowed_directories(settings: Settings) -> list[str]:
+    """The only places a read-only connection may touch: the data root, whatever its form.
+
+    A path or `file://` URI becomes the absolute path (DuckDB compares `file://` names as
+    paths), plus its symlink-resolved form when that differs; a remote root stays its URI.
+    """
+    root = settings.data_root
+    if "://" in root and not root.lower().startswith("file://"):
+        return [root.rstrip("/") + "/"]
+    if root.lower().startswith("file://"):
+        root = root[len("file://") :]
+        root = root[len("localhost") :] if root.lower().startswith("localhost/") else root
+    given = os.path.normpath(os.path.abspath(os.path.expanduser(root)))
+    resolved = str(Path(given).resolve())
+    return [f"{path.rstrip('/')}/" for path in dict.fromkeys([resolved, given])]
+
+
 @contextlib.contextmanager
 def read_only_connection(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A connection that cannot change the serving file nor touch files outside the data."""
+    """A connection that cannot change the serving file, touch files outside the data root,
+    load extensions or change its settings, for every form of data_root (path, file://, s3://).
+
+    Inside the data root it could still write (DuckDB's allowed directories grant both): what
+    runs on it is our own SQL, or user SQL that passed `ingest.sqlguard`.
+    """
     if not Path(settings.serving_path).exists():
         refresh_serving_file(settings)
     try:
-        connection = duckdb.connect(settings.serving_path, read_only=True)
+        connection = duckdb.connect(settings.serving_path, read_only=True, config=READ_ONLY_CONFIG)
     except duckdb.Error as error:
-        raise StoreError(f"cannot open {settings.serving_path}: {error}") from error
+        raise StoreError(f"cannot open {settings.serving_path}: {_first_line(error)}") from error
     try:
-        if "://" not in settings.data_root:
-            # local data: reads stay inside data_root, and the settings cannot be turned back on
-            root = str(Path(settings.data_root).resolve()) + "/"
-            connection.execute(f"set allowed_directories = [{_quote(root)}]")
-            connection.execute("set enable_external_access = false")
-        connection.execute("set lock_configuration = true")
+        _restrict(connection, settings)
         yield connection
     finally:
         connection.close()
 
 
-def query(settings: Settings, sql: str, params: Sequence[Any] = ()) -> QueryResult:
-    """Run one SELECT (or EXPLAIN) on a read-only connection to the serving file."""
+def _restrict(connection: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    """Limit the connection to the data root and lock that, then check every limit holds."""
+    directories = allowed_directories(settings)
     try:
-        statements = duckdb.extract_statements(sql)
+        connection.execute("set allowed_directories = ?", [directories])
+        _load_remote_extension(connection, settings)
+        connection.execute("set enable_external_access = false")
+        connection.execute("set lock_configuration = true")
     except duckdb.Error as error:
-        raise StoreError(f"invalid SQL: {error}") from None
-    if len(statements) != 1:
-        raise StoreError(f"expected one SQL statement, got {len(statements)}")
-    if statements[0].type not in ALLOWED_STATEMENTS:
-        raise StoreError(f"only SELECT queries are allowed, not {statements[0].type.name}")
+        raise StoreError(
+            f"cannot restrict the read-only connection: {_first_line(error)}"
+        ) from None
+    wanted: dict[str, object] = {
+        **READ_ONLY_CONFIG,
+        "enable_external_access": False,
+        "lock_configuration": True,
+        "access_mode": "read_only",
+    }
+    for key, value in wanted.items():
+        row = connection.execute("select current_setting(?)", [key]).fetchone()
+        actual = row[0] if row else None
+        if str(actual).lower() != str(value).lower():
+            raise StoreError(f"read-only connection: setting {key} is {actual!r}, not {value!r}")
+    row = connection.execute("select current_setting('allowed_directories')").fetchone()
+    if not row or sorted(row[0]) != sorted(directories):
+        raise StoreError(f"read-only connection: allowed_directories is {row}, not {directories}")
+
+
+def _load_remote_extension(connection: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    scheme = settings.data_root.split("://", 1)[0].lower() if "://" in settings.data_root else ""
+    extension = REMOTE_EXTENSIONS.get(scheme)
+    if extension is None:
+        return
+    try:
+        connection.load_extension(extension)
+    except duckdb.Error:
+        try:  # not installed yet (autoinstall is off): install it, once
+            connection.install_extension(extension)
+            connection.load_extension(extension)
+        except duckdb.Error as error:
+            raise StoreError(
+                f"cannot load DuckDB's {extension} extension for data_root "
+                f"{settings.data_root}: {_first_line(error)}"
+            ) from None
+
+
+def _first_line(error: BaseException) -> str:
+    """The first line of a DuckDB error (the rest points into the query text)."""
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
+
+
+def query(settings: Settings, sql: str, params: Sequence[Any] = ()) -> QueryResult:
+    """Run one SELECT (or EXPLAIN of one) on a read-only connection to the serving file.
+
+    The statement is checked twice before it runs: its type by DuckDB's parser, then what its
+    parse tree names (`ingest.sqlguard`); each refusal is a one-line StoreError.
+    """
+    checked = sqlguard.check_statement(sql)
     with read_only_connection(settings) as connection:
+        sqlguard.check_select(connection, checked.select)
         try:
-            cursor = connection.execute(sql, list(params))
+            cursor = connection.execute(checked.run, list(params))
             rows = cursor.fetchall()
         except duckdb.Error as error:
-            raise StoreError(str(error).splitlines()[0]) from None
+            raise StoreError(_first_line(error)) from None
         columns = tuple(d[0] for d in cursor.description or ())
     return QueryResult(columns, rows)
 

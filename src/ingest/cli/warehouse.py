@@ -53,7 +53,7 @@ def sql_command(
 
     The views (fct_events, dim_people, fct_country_pairs, agg_events_monthly, fct_quotes,
     fct_event_locations, stg_*) are described in the serving file: try
-    `ingest sql "select table_name, comment from duckdb_views() where not internal"`.
+    `ingest sql "select view_name, comment from duckdb_views() where not internal"`.
     """
     if as_csv and as_json:
         raise click.UsageError("choose one of --csv and --json")

@@ -361,6 +361,10 @@ def _refresh_serving_file(settings: Settings, views: Sequence[View], force: bool
     try:
         _build(temporary, settings, views, wanted)
         os.replace(temporary, target)  # open readers keep the old inode
+        # a read-write holder of the old file left its write-ahead log under the file's name:
+        # DuckDB would replay it into the new file and refuse to open it
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(f"{target}.wal")
     finally:
         for leftover in (temporary, Path(f"{temporary}.wal")):
             with contextlib.suppress(FileNotFoundError):
@@ -493,14 +497,29 @@ def read_only_connection(settings: Settings) -> Iterator[duckdb.DuckDBPyConnecti
     if not Path(settings.serving_path).exists():
         refresh_serving_file(settings)
     try:
-        connection = duckdb.connect(settings.serving_path, read_only=True, config=READ_ONLY_CONFIG)
+        connection = _open_read_only(settings)
     except duckdb.Error as error:
-        raise StoreError(f"cannot open {settings.serving_path}: {_first_line(error)}") from error
+        if "WAL" not in str(error):
+            raise StoreError(
+                f"cannot open {settings.serving_path}: {_first_line(error)}"
+            ) from error
+        # a read-write holder's write-ahead log beside a rebuilt file: build it again
+        refresh_serving_file(settings, force=True)
+        try:
+            connection = _open_read_only(settings)
+        except duckdb.Error as again:
+            raise StoreError(
+                f"cannot open {settings.serving_path}: {_first_line(again)}"
+            ) from again
     try:
         _restrict(connection, settings)
         yield connection
     finally:
         connection.close()
+
+
+def _open_read_only(settings: Settings) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(settings.serving_path, read_only=True, config=READ_ONLY_CONFIG)
 
 
 def _restrict(connection: duckdb.DuckDBPyConnection, settings: Settings) -> None:

@@ -169,3 +169,48 @@ def test_a_bi_reader_holding_the_file_sees_new_rows_without_reconnecting(
     finally:
         reader.stdin.close()
         assert reader.wait(timeout=30) == 0
+
+
+READ_WRITE_HOLDER = textwrap.dedent(
+    """
+    import sys
+    import duckdb
+
+    connection = duckdb.connect(sys.argv[1])  # read-write: DuckDB's lock on the file
+    connection.execute("create view mine as select 1 as x")  # a write-ahead log beside it
+    print(connection.execute("select count(*) from fct_events").fetchone()[0], flush=True)
+    sys.stdin.readline()
+    print(connection.execute("select count(*) from mine").fetchone()[0], flush=True)
+    """
+)
+
+
+def test_a_read_write_holder_neither_blocks_the_pipeline_nor_breaks_later_readers(
+    settings: Settings, tmp_path: Path
+) -> None:
+    write_release(settings, "doc-1", "L1")
+    warehouse.refresh_serving_file(settings)
+    script = tmp_path / "holder.py"
+    script.write_text(READ_WRITE_HOLDER, encoding="utf-8")
+    holder = subprocess.Popen(
+        [sys.executable, str(script), settings.serving_path],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdin is not None and holder.stdout is not None
+    try:
+        assert holder.stdout.readline().strip() == "1"
+        assert Path(settings.serving_path + ".wal").exists()
+        write_release(settings, "doc-2", "L2")
+        # the pipeline cannot read the held file's fingerprint: it builds a new file and
+        # renames it over the held one, whose write-ahead log must not outlive it
+        assert warehouse.refresh_serving_file(settings) is True
+        assert warehouse.query(settings, "select count(*) from fct_events").rows == [(2,)]
+        holder.stdin.write("\n")
+        holder.stdin.flush()
+        assert holder.stdout.readline().strip() == "1"  # the holder keeps its old file
+    finally:
+        holder.stdin.close()
+        assert holder.wait(timeout=30) == 0
+    assert warehouse.query(settings, "select count(*) from fct_events").rows == [(2,)]

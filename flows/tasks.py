@@ -24,7 +24,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.exceptions import MissingContextError
 from prefect.logging import get_run_logger
 
-from ingest import backfill, fetch, parse, state, store, warehouse
+from ingest import backfill, fetch, parse, sources, state, store, warehouse
 from ingest.config import Feed, Settings
 from ingest.extract import extract
 from ingest.memory import give_back_unused
@@ -259,7 +259,7 @@ def refresh_views(settings: Settings) -> bool:
 
 
 @task(name="read-backfill", cache_policy=NO_CACHE)
-def read_backfill(items: Sequence[backfill.Item], feed: Feed) -> backfill.Batch:
+def read_backfill(items: Sequence[sources.Item], feed: Feed) -> backfill.Batch:
     return backfill.read_items(items, feed)
 
 

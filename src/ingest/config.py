@@ -70,6 +70,11 @@ class Settings:
     read_timeout: float = 20.0
     total_timeout: float = 60.0
     max_body_bytes: int = 20_000_000
+    # backfill: the largest file read whole (a saved feed or page: parsing one holds about ten
+    # times its size) and the longest JSONL line (one document); JSONL files are read line by
+    # line, so their size has no limit. Larger files and lines are refused with a reject.
+    max_file_bytes: int = 20_000_000
+    max_line_bytes: int = 64_000_000
     max_redirects: int = 5
     max_concurrency: int = 8
     per_host_concurrency: int = 2

@@ -201,7 +201,9 @@ def test_backfill_reads_feeds_jsonl_and_pages(
     reasons = [row["reason"] for row in store.read_table(settings, "rejects").to_pylist()]
     assert any("no 'text'" in reason for reason in reasons)
     assert len(reasons) == 2  # the line without text and the line that is not JSON
-    assert first.status == "ok"
+    # two lines refused: the run says so
+    assert first.status == "partial"
+    assert sorted(item for item, _ in first.failures) == ["docs.jsonl:2", "docs.jsonl:3"]
     assert dict(first.details)["files"] == "3"
 
     second = backfill(path=str(source), settings_path=str(path))

@@ -119,7 +119,7 @@ def _progress_bar() -> Progress:
 
 
 def _read_params(items: list[Item], feed: Feed, settings: Settings) -> dict[str, object]:
-    return {"items": quote(items), "feed": feed}
+    return {"items": quote(items), "feed": feed, "max_document_chars": settings.max_document_chars}
 
 
 def _grouped(

@@ -3,8 +3,9 @@
 The files of a backfill source come from `ingest.sources` (read whole, or JSONL in pieces of
 lines, or refused with the reason); each file kind has one reader in READERS, which turns the
 bytes into documents and rejects. A refused file (or line) becomes a reject with its name and
-the reason; the others go on. Reprocessing selects stored documents whose events came from
-another extractor version.
+the reason; the others go on. Every document's text is cut to max_document_chars when it is
+made (ingest.limits). Reprocessing selects stored documents whose events came from another
+extractor version.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 
 from ingest.config import Feed, Settings
 from ingest.errors import InputError
+from ingest.limits import DEFAULT_MAX_DOCUMENT_CHARS, cut_page, limit_document
 from ingest.parse import canonical_link, doc_id_of, identity_key, parse_bytes
 from ingest.records import Document, Reject
 from ingest.sources import Item, kind_of
@@ -38,7 +40,7 @@ class Batch:
     entries: int = 0  # feed entries, JSONL lines and pages read
 
 
-Reader = Callable[[Item, Feed], Batch]
+Reader = Callable[[Item, Feed, int], Batch]
 
 
 def backfill_feed(
@@ -60,35 +62,39 @@ def backfill_feed(
     )
 
 
-def read_items(items: Sequence[Item], feed: Feed) -> Batch:
+def read_items(
+    items: Sequence[Item], feed: Feed, max_document_chars: int = DEFAULT_MAX_DOCUMENT_CHARS
+) -> Batch:
     """Read items with the reader their names call for; refused ones become rejects."""
     documents: list[Document] = []
     rejects: list[Reject] = []
     entries = 0
     for item in items:
-        batch = read_item(item, feed)
+        batch = read_item(item, feed, max_document_chars)
         documents += batch.documents
         rejects += batch.rejects
         entries += batch.entries
     return Batch(tuple(documents), tuple(rejects), entries)
 
 
-def read_item(item: Item, feed: Feed) -> Batch:
+def read_item(
+    item: Item, feed: Feed, max_document_chars: int = DEFAULT_MAX_DOCUMENT_CHARS
+) -> Batch:
     if item.refused is not None:
         where = item.name if item.line is None else f"{item.name}:{item.line}"
         return Batch(rejects=(_reject(feed, where, item.refused),))
     kind = kind_of(item.name)
     if kind is None:
         return Batch(rejects=(_reject(feed, item.name, "not a feed, JSONL or HTML file"),))
-    return READERS[kind](item, feed)
+    return READERS[kind](item, feed, max_document_chars)
 
 
-def read_feed_file(item: Item, feed: Feed) -> Batch:
+def read_feed_file(item: Item, feed: Feed, max_document_chars: int) -> Batch:
     """A saved RSS/Atom file: the same parser as live feeds, so ids match live ingestion.
 
     A file that parsed with errors keeps its whole entries; its parse warning names the file.
     """
-    parsed = parse_bytes(feed, item.data, base_url=feed.url)
+    parsed = parse_bytes(feed, item.data, base_url=feed.url, max_document_chars=max_document_chars)
     rejects = tuple(_renamed(r, item.name) for r in parsed.rejects)
     return Batch(parsed.documents, rejects, parsed.entries)
 
@@ -100,7 +106,7 @@ def _renamed(reject: Reject, name: str) -> Reject:
     return reject
 
 
-def read_jsonl(item: Item, feed: Feed) -> Batch:
+def read_jsonl(item: Item, feed: Feed, max_document_chars: int) -> Batch:
     """JSONL documents, one object per line: {id, url, title, published, text} at least text.
 
     `item` is a whole file or a piece of one (`item.line`: its first line's number); each line
@@ -121,13 +127,15 @@ def read_jsonl(item: Item, feed: Feed) -> Batch:
             rejects.append(_reject(feed, where, f"not UTF-8: {error}"))
             continue
         try:
-            documents.append(document_from_json(json.loads(line), feed))
+            documents.append(document_from_json(json.loads(line), feed, max_document_chars))
         except (json.JSONDecodeError, InputError) as error:
             rejects.append(_reject(feed, where, str(error), line[:MAX_EXCERPT_CHARS]))
     return Batch(tuple(documents), tuple(rejects), len(documents) + len(rejects))
 
 
-def document_from_json(row: Any, feed: Feed) -> Document:
+def document_from_json(
+    row: Any, feed: Feed, max_document_chars: int = DEFAULT_MAX_DOCUMENT_CHARS
+) -> Document:
     """A Document from one JSON object; the id is kept when given, else derived like a feed's."""
     if not isinstance(row, dict):
         raise InputError("line is not a JSON object")
@@ -141,7 +149,7 @@ def document_from_json(row: Any, feed: Feed) -> Document:
     if not given and key is None:
         raise InputError("no id, guid, url, title or published date to identify the document")
     source = _string(row, "source_id") or feed.id
-    return Document(
+    document = Document(
         doc_id=str(given) if given else doc_id_of(source, key or ""),
         text=text,
         title=fields["title"],
@@ -152,7 +160,8 @@ def document_from_json(row: Any, feed: Feed) -> Document:
         published_at=published_at,
         summary=fields["summary"],
         language=_string(row, "language") or feed.language,
-    ).with_content_hash()
+    )
+    return limit_document(document, max_document_chars).with_content_hash()
 
 
 def _string(row: dict[str, Any], key: str) -> str | None:
@@ -225,11 +234,14 @@ PAGE_META = {
 }
 
 
-def read_html(item: Item, feed: Feed) -> Batch:
-    """A saved article page: main text with the article extractor, head fields from meta tags."""
+def read_html(item: Item, feed: Feed, max_document_chars: int) -> Batch:
+    """A saved article page: main text with the article extractor, head fields from meta tags.
+
+    A page too long to extract whole is cut first (`ingest.limits.cut_page`), its text after.
+    """
     from ingest.article import main_text_from_html  # trafilatura loads only when pages come
 
-    html = item.data.decode("utf-8", "replace")
+    html, page_cut = cut_page(item.data.decode("utf-8", "replace"), max_document_chars)
     meta = _PageMeta()
     meta.feed(html)
     meta.close()
@@ -255,8 +267,9 @@ def read_html(item: Item, feed: Feed) -> Batch:
         source_id=feed.id,
         published_at=published_at,
         language=feed.language,
-    ).with_content_hash()
-    return Batch((document,), (), 1)
+    )
+    document = limit_document(document, max_document_chars, page_cut=page_cut)
+    return Batch((document.with_content_hash(),), (), 1)
 
 
 def _reject(feed: Feed, item_id: str, reason: str, excerpt: str = "") -> Reject:
@@ -292,7 +305,12 @@ def documents_to_reprocess(
             and (events[doc_id]["content_hash"], events[doc_id]["extractor_version"])
             != (row["content_hash"], extractor_version)
         }
-    return [_document_from_row(row) for _doc_id, row in sorted(latest_docs.items())]
+    # a text stored whole before the limit existed is cut like a new one; its stored version
+    # (content_hash) is the one the events come from
+    limit = settings.max_document_chars
+    return [
+        limit_document(_document_from_row(row), limit) for _, row in sorted(latest_docs.items())
+    ]
 
 
 def _newest(rows: list[dict[str, Any]], time_column: str) -> dict[str, dict[str, Any]]:
@@ -318,4 +336,6 @@ def _document_from_row(row: dict[str, Any]) -> Document:
         summary=row["summary"],
         language=row["language"],
         content_hash=row["content_hash"] or "",
+        is_text_cut=bool(row["is_text_cut"]),
+        original_text_chars=row["original_text_chars"],
     )

@@ -11,6 +11,7 @@ A feed that is not well-formed XML still gives the entries feedparser's loose pa
 only the whole ones: an entry whose end tag never came (the body was cut short, or a CDATA
 section never closed) is refused, and the feed gets a parse warning naming the error. Notes
 feedparser itself calls harmless (a mislabelled content type or encoding) are no warning.
+Text longer than max_document_chars is cut at a paragraph boundary (ingest.limits).
 
 Importing this module adjusts feedparser for speed, never for output (ingest.feedtuning).
 """
@@ -40,6 +41,7 @@ from ingest import feedtuning  # noqa: F401  (importing it installs the adjustme
 from ingest.config import Feed
 from ingest.fetch import FetchResult
 from ingest.htmltext import html_to_line, html_to_text, normalise_lines, plain_to_text
+from ingest.limits import DEFAULT_MAX_DOCUMENT_CHARS, cut_text
 from ingest.records import Document, Reject
 
 DOC_ID_HASH_CHARS = 24
@@ -97,17 +99,28 @@ class _Entry:
     text: str
     summary: str | None
     summary_only: bool
+    original_chars: int | None  # the text's length before it was cut; None when whole
 
 
-def parse_feed(feed: Feed, result: FetchResult) -> ParsedFeed:
+def parse_feed(
+    feed: Feed, result: FetchResult, max_document_chars: int = DEFAULT_MAX_DOCUMENT_CHARS
+) -> ParsedFeed:
     """Parse the body of a fetched feed; no body (not modified, failed) gives an empty result."""
     if result.body is None:
         return ParsedFeed()
-    return parse_bytes(feed, result.body, result.headers, result.final_url or result.url)
+    url = result.final_url or result.url
+    return parse_bytes(
+        feed, result.body, result.headers, url, max_document_chars=max_document_chars
+    )
 
 
 def parse_bytes(
-    feed: Feed, body: bytes, headers: Mapping[str, str] | None = None, base_url: str | None = None
+    feed: Feed,
+    body: bytes,
+    headers: Mapping[str, str] | None = None,
+    base_url: str | None = None,
+    *,
+    max_document_chars: int = DEFAULT_MAX_DOCUMENT_CHARS,
 ) -> ParsedFeed:
     """Feed XML to documents; 'bozo and nothing parsed' is one parse reject.
 
@@ -145,6 +158,7 @@ def parse_bytes(
         # a malformed feed went through feedparser's loose parser, which decodes character
         # references such as &#xD800; or &#0; that well-formed XML cannot contain
         scrub=bozo is not None,
+        max_chars=max_document_chars,
     )
     malformed = note is not None and not isinstance(note, HARMLESS_NOTES)
     whole = _whole_entries(body, len(entries)) if malformed else len(entries)
@@ -224,6 +238,7 @@ class _Reading:
     zone: ZoneInfo
     trust_plain: bool
     scrub: bool
+    max_chars: int = DEFAULT_MAX_DOCUMENT_CHARS
 
 
 def _documents(
@@ -323,6 +338,8 @@ def _read_entry(raw: Any, reading: _Reading) -> _Entry:
     # was only a teaser, so the fuller text wins
     summary_only = not body or len(summary) > len(body)
     text = summary if summary_only else body
+    whole_chars = len(text)
+    text, summary = cut_text(text, reading.max_chars), cut_text(summary, reading.max_chars)
     return _Entry(
         key=identity_key(guid, link, title, published_at.isoformat() if published_at else None),
         guid=guid,
@@ -333,6 +350,7 @@ def _read_entry(raw: Any, reading: _Reading) -> _Entry:
         text=text,
         summary=summary or None,
         summary_only=summary_only,
+        original_chars=whole_chars if len(text) < whole_chars else None,
     )
 
 
@@ -359,6 +377,8 @@ def _document(feed: Feed, entry: _Entry, doc_id: str) -> Document:
         summary=entry.summary,
         language=feed.language,
         content_hash=_content_hash(entry.title, entry.text),
+        is_text_cut=entry.original_chars is not None,
+        original_text_chars=entry.original_chars,
     )
 
 

@@ -307,10 +307,10 @@ def test_a_parser_bug_on_one_feed_is_a_reject_and_the_others_are_stored(
     victim = load_feeds(settings.feeds_path)[1].id
     real_parse = parse.parse_feed
 
-    def parse_with_a_bug(feed: Feed, result: FetchResult) -> ParsedFeed:
+    def parse_with_a_bug(feed: Feed, result: FetchResult, max_chars: int) -> ParsedFeed:
         if feed.id == victim:
             raise RuntimeError("parser bug")
-        return real_parse(feed, result)
+        return real_parse(feed, result, max_chars)
 
     monkeypatch.setattr(parse, "parse_feed", parse_with_a_bug)
     summary = ingest_feeds(settings_path=str(path))

@@ -2,17 +2,24 @@
 
 Memory is bounded per document: a line longer than max_line_bytes is an error naming it, and
 a text longer than max_document_chars is cut at a paragraph boundary before extraction (its
-records then say `is_text_cut`).
+records then say `is_text_cut`). Output to a file appears whole or not at all: records go to
+an unnamed file in the target's directory (Linux O_TMPFILE), given its name only on success,
+so nothing is left behind even when the process is killed; elsewhere a named temporary file,
+removed on failure, Ctrl-C or SIGTERM.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import shutil
+import signal
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from types import FrameType
 from typing import IO, Any, Protocol
 
 import click
@@ -22,6 +29,8 @@ from ingest.errors import InputError
 from ingest.extract import extract
 from ingest.limits import DEFAULT_MAX_DOCUMENT_CHARS, limit_document
 from ingest.records import Document
+
+PROC_FD = Path("/proc/self/fd")  # where an unnamed file can be linked from (Linux)
 
 COMMANDS: list[click.Command] = []
 
@@ -119,7 +128,7 @@ def extract_command(docs: str, output: str, settings_path: str | None) -> None:
 
     Writes one event record per line; a document's first line is its primary event. A text
     longer than max_document_chars is cut at a paragraph boundary first (its records say
-    is_text_cut).
+    is_text_cut). With -o the file appears only when every document was extracted.
     """
     settings = load_settings(settings_path)
     limits = (settings.max_document_chars, settings.max_line_bytes)
@@ -127,7 +136,7 @@ def extract_command(docs: str, output: str, settings_path: str | None) -> None:
         source = click.open_file(docs, "rb")
     except OSError as error:
         raise InputError(f"{docs}: cannot read ({error.strerror})") from None
-    with source:
+    with source, _terminate_like_interrupt():
         if output == "-":
             _write_records(source, docs, sys.stdout, *limits)
             return
@@ -143,10 +152,35 @@ def _write_records(
             sink.write(json.dumps(record.to_json_dict(), ensure_ascii=False) + "\n")
 
 
+@contextlib.contextmanager
+def _terminate_like_interrupt() -> Iterator[None]:
+    """SIGTERM unwinds like Ctrl-C (cleanup runs) instead of ending the process on the spot."""
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        raise SystemExit(128 + signum)
+
+    try:
+        previous = signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread (e.g. called from a test runner's worker)
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def _write_atomically(
     source: IO[bytes], path: str, target: Path, max_chars: int, max_line_bytes: int
 ) -> None:
-    """Write to a temporary sibling and rename on success: a failed run leaves no partial file."""
+    """Write the records where no one sees them, and give them the target's name on success."""
+    unnamed = _open_unnamed(target)
+    if unnamed is not None:
+        with os.fdopen(unnamed, "w", encoding="utf-8") as sink:
+            _write_records(source, path, sink, max_chars, max_line_bytes)
+            sink.flush()
+            _name_unnamed(unnamed, target)
+        return
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     except OSError as error:
@@ -157,4 +191,44 @@ def _write_atomically(
         os.replace(tmp_name, target)
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
+        raise
+
+
+def _open_unnamed(target: Path) -> int | None:
+    """A file beside target that has no name yet (it vanishes if the process dies); None when
+    the system or file system cannot make one (then a named temporary file is used)."""
+    flag = getattr(os, "O_TMPFILE", 0)
+    if not flag or not PROC_FD.is_dir():
+        return None
+    try:
+        return os.open(target.parent, flag | os.O_RDWR, 0o666)
+    except IsADirectoryError:  # a kernel without O_TMPFILE reads the flags as O_DIRECTORY
+        return None
+    except OSError as error:
+        if not target.parent.is_dir():
+            raise InputError(f"{target}: cannot write ({error.strerror})") from None
+        return None  # e.g. EOPNOTSUPP: this file system has no unnamed files
+
+
+def _name_unnamed(fd: int, target: Path) -> None:
+    """Link the unnamed file beside target, then rename it over target (atomic).
+
+    Linking needs linkat() to follow /proc/self/fd/N; where that is refused, the records are
+    copied to a named temporary file instead.
+    """
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        try:
+            proc = os.open(PROC_FD, os.O_RDONLY | os.O_DIRECTORY)
+            try:  # a src_dir_fd makes os.link call linkat, which can follow the fd's link
+                os.link(str(fd), temporary, src_dir_fd=proc, follow_symlinks=True)
+            finally:
+                os.close(proc)
+        except OSError:
+            os.lseek(fd, 0, os.SEEK_SET)
+            with os.fdopen(os.dup(fd), "rb") as records, temporary.open("xb") as copy:
+                shutil.copyfileobj(records, copy)
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
         raise

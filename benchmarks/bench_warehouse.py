@@ -125,6 +125,7 @@ def synthetic_events(connection: duckdb.DuckDBPyConnection, start: int, count: i
         [{{'value': 1e6, 'currency': 'USD', 'text': '$1 million'}}] as amounts,
         [{{'field': 'event_date', 'start': 10, 'end': 20}}] as evidence,
         0.8 as confidence,
+        false as is_text_cut,
         'bench-1' as extractor_version,
         timestamptz '2026-01-01 00:00:00+00' as extracted_at,
         'bench' as load_id

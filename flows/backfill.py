@@ -1,17 +1,20 @@
 """The `backfill` flow: a directory or archive of feeds, JSONL documents or pages into the tables.
 
-Files are read in batches (one task per batch of files, the batches side by side) and processed
-in chunks, so an archive far larger than memory streams through: each chunk's new and revised
-documents are extracted and written before the next chunk is read. A document seen again later
-in the same source (feed snapshots overlap) is skipped, a changed one becomes a revision.
+Files are read in batches (one task per batch of files or JSONL pieces, the batches side by
+side) and processed in chunks, so an archive far larger than memory streams through: each
+chunk's new and revised documents are extracted and written before the next chunk is read.
+Batches and chunks close at a number of items or of bytes, whichever comes first. A document
+seen again later in the same source (feed snapshots overlap) is skipped, a changed one becomes
+a revision. Whatever was refused or read in part (a file, a JSONL line, a feed entry, the rest
+of a broken archive) is a reject and a failure of the run, which then ends `partial`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import nullcontext
 from datetime import UTC, datetime
-from itertools import islice
+from typing import TypeVar
 
 from prefect import flow
 from prefect.futures import PrefectFuture
@@ -27,16 +30,20 @@ from flows.common import (
     store_batch,
 )
 from ingest import store
-from ingest.backfill import BACKFILL_SOURCE, Batch, Item, backfill_feed, iter_items, list_items
+from ingest.backfill import BACKFILL_SOURCE, Batch, backfill_feed
 from ingest.config import Feed, Settings, load_feeds, load_settings
 from ingest.errors import ConfigError
 from ingest.extract import EXTRACTOR_VERSION
 from ingest.records import Document, Reject
+from ingest.sources import Item, iter_items, list_items
 from ingest.summary import RunSummary, Tally
 
 FLOW_NAME = "backfill"
 FILES_PER_TASK = 50
+BYTES_PER_TASK = 8_000_000
 BATCHES_PER_CHUNK = 8
+BYTES_PER_CHUNK = 32_000_000  # plus at most one file: what a chunk holds of the source's bytes
+T = TypeVar("T")
 
 
 @flow(name=FLOW_NAME, task_runner=default_runner())
@@ -77,11 +84,13 @@ def _run(settings: Settings, feed: Feed, path: str, progress: bool, tally: Tally
     with bar or nullcontext(), bounded_runner(settings) as runner:
         task_id = bar.add_task("backfill", total=len(names)) if bar else None
         latest = store.latest_content_hashes(settings)
-        batches = _batches(iter_items(path, settings.max_body_bytes), FILES_PER_TASK)
-        while chunk := list(islice(batches, BATCHES_PER_CHUNK)):
+        items = iter_items(path, settings)
+        batches = _grouped(items, FILES_PER_TASK, BYTES_PER_TASK, lambda i: len(i.data))
+        chunks = _grouped(batches, BATCHES_PER_CHUNK, BYTES_PER_CHUNK, _bytes_of)
+        for chunk in chunks:
             with tally.timing("read"):
                 futures = [
-                    runner.submit(tasks.read_backfill, {"items": quote(b), "feed": feed})
+                    runner.submit(tasks.read_backfill, _read_params(b, feed, settings))
                     for b in chunk
                 ]
                 read = [
@@ -89,9 +98,11 @@ def _run(settings: Settings, feed: Feed, path: str, progress: bool, tally: Tally
                 ]
             documents = _changed([d for r in read for d in r.documents], latest, tally)
             rejects = [x for r in read for x in r.rejects]
+            for reject in rejects:  # refused, or read in part: the run is partial
+                tally.fail(str(reject.item_id), reject.reason)
             store_batch(runner, settings, tally, documents, rejects)
             if bar is not None and task_id is not None:
-                bar.advance(task_id, sum(len(b) for b in chunk))
+                bar.advance(task_id, sum(item.last for batch in chunk for item in batch))
 
 
 def _progress_bar() -> Progress:
@@ -104,9 +115,28 @@ def _progress_bar() -> Progress:
     )
 
 
-def _batches(items: Iterator[Item], size: int) -> Iterator[list[Item]]:
-    while batch := list(islice(items, size)):
-        yield batch
+def _read_params(items: list[Item], feed: Feed, settings: Settings) -> dict[str, object]:
+    return {"items": quote(items), "feed": feed, "max_document_chars": settings.max_document_chars}
+
+
+def _grouped(
+    things: Iterator[T], most: int, most_bytes: int, size: Callable[[T], int]
+) -> Iterator[list[T]]:
+    """Consecutive groups of at most `most` things; a group also closes once it has most_bytes."""
+    group: list[T] = []
+    total = 0
+    for thing in things:
+        group.append(thing)
+        total += size(thing)
+        if len(group) >= most or total >= most_bytes:
+            yield group
+            group, total = [], 0
+    if group:
+        yield group
+
+
+def _bytes_of(items: list[Item]) -> int:
+    return sum(len(item.data) for item in items)
 
 
 def _read_or_reject(
@@ -119,7 +149,8 @@ def _read_or_reject(
         tally.add(entries_parsed=outcome.entries)
         return outcome
     reason = f"reading failed: {error}"
-    tally.failures += [(item.name, reason) for item in items]
+    for item in items:
+        tally.fail(item.name, reason)
     return Batch(rejects=tuple(Reject(feed.id, item.name, "backfill", reason) for item in items))
 
 

@@ -9,8 +9,10 @@ bodies, one batch's documents and one slice's events at a time.
 Reading the stored content hashes, publishing the run and writing its `loads` row are plain
 calls: small reads and writes, not worth a task run.
 A feed that fails becomes data (a reject row and its state), the others go on, and the run
-ends `partial`. Feed states are saved only after the run's rows are published, so a run that
-dies mid-way re-fetches next time instead of skipping what readers never saw.
+ends `partial`; so does a run with a feed that parsed with errors (its whole entries are kept,
+the feed is not failing, and its parse warning is a reject row). Feed states are saved only
+after the run's rows are published, so a run that dies mid-way re-fetches next time instead of
+skipping what readers never saw.
 """
 
 from __future__ import annotations
@@ -181,6 +183,8 @@ def _fetch_and_parse(
         else:
             tally.add(feeds_ok=1, entries_parsed=outcome.parsed.entries)
             harvest.rejects.extend(outcome.parsed.rejects)
+            if outcome.parsed.warning is not None:  # read, but not whole: the run is partial
+                tally.failures.append((feed.id, outcome.parsed.warning.reason))
             parsed.append((feed, outcome.parsed))
     return parsed
 

@@ -24,7 +24,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.exceptions import MissingContextError
 from prefect.logging import get_run_logger
 
-from ingest import backfill, fetch, parse, state, store
+from ingest import backfill, fetch, parse, sources, state, store
 from ingest.config import Feed, Settings
 from ingest.extract import extract
 from ingest.memory import give_back_unused
@@ -70,7 +70,7 @@ def fetch_and_parse(
     ) -> FeedOutcome:
         if result.status != "ok":
             return FeedOutcome(result, next_state)
-        parsed, error = _parse_one(feed, result, logger)
+        parsed, error = _parse_one(feed, result, logger, settings.max_document_chars)
         return FeedOutcome(dataclasses.replace(result, body=None), next_state, parsed, error)
 
     call = functools.partial(
@@ -88,10 +88,10 @@ def run_logger() -> Logger:
 
 
 def _parse_one(
-    feed: Feed, result: fetch.FetchResult, logger: Logger
+    feed: Feed, result: fetch.FetchResult, logger: Logger, max_document_chars: int
 ) -> tuple[parse.ParsedFeed | None, str | None]:
     try:
-        return parse.parse_feed(feed, result), None
+        return parse.parse_feed(feed, result, max_document_chars), None
     except Exception as error:  # a parser bug on one feed must not lose the others
         logger.exception("parser failed on feed %s", feed.id)
         return None, f"parser raised {type(error).__name__}: {error}"
@@ -237,8 +237,10 @@ def extract_each(documents: Sequence[Document]) -> tuple[list[EventRecord], list
 
 
 @task(name="read-backfill", cache_policy=NO_CACHE)
-def read_backfill(items: Sequence[backfill.Item], feed: Feed) -> backfill.Batch:
-    return backfill.read_items(items, feed)
+def read_backfill(
+    items: Sequence[sources.Item], feed: Feed, max_document_chars: int
+) -> backfill.Batch:
+    return backfill.read_items(items, feed, max_document_chars)
 
 
 @task(name="compact-tables", cache_policy=NO_CACHE)

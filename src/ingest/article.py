@@ -10,6 +10,7 @@ itself.
 
 A document filled from its page keeps the content_hash of its feed entry: the next run then
 sees the entry unchanged and does not fetch the page again; a changed entry re-fetches it.
+A page is cut before extraction and its text after, like every document (ingest.limits).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import trafilatura
 from ingest.config import Feed, Settings
 from ingest.errors import FetchError
 from ingest.fetch import get_limited
+from ingest.limits import cut_page, limit_document
 from ingest.netguard import FeedGuard, feed_guard
 from ingest.records import Document, Reject
 
@@ -103,13 +105,16 @@ def _filled(
         html = fetch_article(feed, url, settings, client, guard=guard)
     except FetchError as error:
         return document, Reject(feed.id, document.doc_id, "article", str(error), url)
-    text = main_text_from_html(html, url)
+    page, page_cut = cut_page(html, settings.max_document_chars)
+    del html
+    text = main_text_from_html(page, url)
     if not text:
         reason = f"no main text found in {url}"
         return document, Reject(feed.id, document.doc_id, "article", reason, url)
     if len(text) <= len(document.text):
         return document, None  # the feed already had as much text as the page
-    return dataclasses.replace(document, text=text), None
+    filled = dataclasses.replace(document, text=text, is_text_cut=False, original_text_chars=None)
+    return limit_document(filled, settings.max_document_chars, page_cut=page_cut), None
 
 
 def page_guard(feed: Feed) -> FeedGuard:

@@ -1,41 +1,34 @@
 """Documents from elsewhere than live feeds: saved files and archives, or the store itself.
 
-A backfill source is a directory or an archive (.zip, .tar, .tar.gz, .tgz) of feed files
-(.xml, .rss, .atom), JSONL documents (.jsonl, one {id, url, title, published, text} per line) and
-saved article pages (.html, .htm). Each file kind has one reader in READERS. A file that cannot be
-read becomes a reject with its name and the reason; the others go on. Reprocessing selects stored
-documents whose events came from another extractor version.
+The files of a backfill source come from `ingest.sources` (read whole, or JSONL in pieces of
+lines, or refused with the reason); each file kind has one reader in READERS, which turns the
+bytes into documents and rejects. A refused file (or line) becomes a reject with its name and
+the reason; the others go on. Every document's text is cut to max_document_chars when it is
+made (ingest.limits). Reprocessing selects stored documents whose events came from another
+extractor version.
 """
 
 from __future__ import annotations
 
 import json
-import tarfile
-import zipfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from html.parser import HTMLParser
-from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ingest.config import Feed, Settings
 from ingest.errors import InputError
+from ingest.limits import DEFAULT_MAX_DOCUMENT_CHARS, cut_page, limit_document
 from ingest.parse import canonical_link, doc_id_of, identity_key, parse_bytes
 from ingest.records import Document, Reject
+from ingest.sources import Item, kind_of
 from ingest.store import read_table
 
 BACKFILL_SOURCE = "backfill"
-ARCHIVE_SUFFIXES = (".zip", ".tar", ".tar.gz", ".tgz")
 MAX_REASON_CHARS = 300
-
-
-@dataclass(frozen=True, slots=True)
-class Item:
-    """One file of a backfill source: its name inside the source, and its bytes."""
-
-    name: str
-    data: bytes
+MAX_EXCERPT_CHARS = 200
+UTF8_BOM = b"\xef\xbb\xbf"
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +40,7 @@ class Batch:
     entries: int = 0  # feed entries, JSONL lines and pages read
 
 
-Reader = Callable[[Item, Feed], Batch]
+Reader = Callable[[Item, Feed, int], Batch]
 
 
 def backfill_feed(
@@ -69,119 +62,39 @@ def backfill_feed(
     )
 
 
-def kind_of(name: str) -> str | None:
-    """The reader a file name calls for (None: not a backfill file)."""
-    suffix = PurePosixPath(name.lower()).suffix
-    return next((kind for kind, suffixes in SUFFIXES.items() if suffix in suffixes), None)
-
-
-def is_archive(path: Path) -> bool:
-    return path.is_file() and path.name.lower().endswith(ARCHIVE_SUFFIXES)
-
-
-def list_items(path: str | Path) -> list[str]:
-    """Names of the backfill files in a directory or archive, in the order they are read."""
-    source = Path(path)
-    if source.is_dir():
-        return [str(p.relative_to(source)) for p in _directory_files(source)]
-    if is_archive(source):
-        return [name for name, _size in _archive_members(source)]
-    if source.is_file() and kind_of(source.name):
-        return [source.name]
-    raise InputError(f"{source}: not a directory, an archive or a feed/JSONL/HTML file")
-
-
-def iter_items(path: str | Path, max_bytes: int) -> Iterator[Item]:
-    """The backfill files of a directory or archive with their bytes, capped at max_bytes each.
-
-    A file over the cap is yielded empty, so that its reader rejects it with the reason.
-    """
-    source = Path(path)
-    if source.is_dir():
-        for file in _directory_files(source):
-            name = str(file.relative_to(source))
-            size = file.stat().st_size
-            yield Item(name, file.read_bytes() if size <= max_bytes else b"")
-    elif is_archive(source):
-        yield from _archive_items(source, max_bytes)
-    elif source.is_file():
-        yield Item(source.name, source.read_bytes()[: max_bytes + 1])
-    else:
-        raise InputError(f"{source}: not a directory, an archive or a feed/JSONL/HTML file")
-
-
-def _directory_files(directory: Path) -> list[Path]:
-    return sorted(
-        p
-        for p in directory.rglob("*")
-        if p.is_file()
-        and not any(part.startswith(".") for part in p.relative_to(directory).parts)
-        and kind_of(p.name)
-    )
-
-
-def _archive_members(path: Path) -> list[tuple[str, int]]:
-    try:
-        if path.name.lower().endswith(".zip"):
-            with zipfile.ZipFile(path) as archive:
-                members = [(i.filename, i.file_size) for i in archive.infolist() if not i.is_dir()]
-        else:
-            with tarfile.open(path) as archive:
-                members = [(m.name, m.size) for m in archive.getmembers() if m.isfile()]
-    except (zipfile.BadZipFile, tarfile.TarError, OSError) as error:
-        raise InputError(f"{path}: not a readable archive: {error}") from None
-    return sorted((name, size) for name, size in members if _wanted(name))
-
-
-def _wanted(name: str) -> bool:
-    parts = PurePosixPath(name).parts
-    return bool(kind_of(name)) and not any(p.startswith((".", "__MACOSX")) for p in parts)
-
-
-def _archive_items(path: Path, max_bytes: int) -> Iterator[Item]:
-    wanted = dict(_archive_members(path))
-    if path.name.lower().endswith(".zip"):
-        with zipfile.ZipFile(path) as archive:
-            for name in sorted(wanted):
-                # the declared size can lie (zip bombs): read at most one byte past the cap
-                with archive.open(name) as member:
-                    data = member.read(max_bytes + 1)
-                yield Item(name, data if len(data) <= max_bytes else b"")
-        return
-    with tarfile.open(path) as archive:
-        for entry in archive:
-            if entry.name not in wanted:
-                continue
-            handle = archive.extractfile(entry)
-            data = handle.read(max_bytes + 1) if handle is not None else b""
-            yield Item(entry.name, data if len(data) <= max_bytes else b"")
-
-
-def read_items(items: Sequence[Item], feed: Feed) -> Batch:
-    """Read items with the reader their names call for; unreadable ones become rejects."""
+def read_items(
+    items: Sequence[Item], feed: Feed, max_document_chars: int = DEFAULT_MAX_DOCUMENT_CHARS
+) -> Batch:
+    """Read items with the reader their names call for; refused ones become rejects."""
     documents: list[Document] = []
     rejects: list[Reject] = []
     entries = 0
     for item in items:
-        batch = read_item(item, feed)
+        batch = read_item(item, feed, max_document_chars)
         documents += batch.documents
         rejects += batch.rejects
         entries += batch.entries
     return Batch(tuple(documents), tuple(rejects), entries)
 
 
-def read_item(item: Item, feed: Feed) -> Batch:
+def read_item(
+    item: Item, feed: Feed, max_document_chars: int = DEFAULT_MAX_DOCUMENT_CHARS
+) -> Batch:
+    if item.refused is not None:
+        where = item.name if item.line is None else f"{item.name}:{item.line}"
+        return Batch(rejects=(_reject(feed, where, item.refused),))
     kind = kind_of(item.name)
     if kind is None:
         return Batch(rejects=(_reject(feed, item.name, "not a feed, JSONL or HTML file"),))
-    if not item.data:
-        return Batch(rejects=(_reject(feed, item.name, "empty, or over the size cap"),))
-    return READERS[kind](item, feed)
+    return READERS[kind](item, feed, max_document_chars)
 
 
-def read_feed_file(item: Item, feed: Feed) -> Batch:
-    """A saved RSS/Atom file: the same parser as live feeds, so ids match live ingestion."""
-    parsed = parse_bytes(feed, item.data, base_url=feed.url)
+def read_feed_file(item: Item, feed: Feed, max_document_chars: int) -> Batch:
+    """A saved RSS/Atom file: the same parser as live feeds, so ids match live ingestion.
+
+    A file that parsed with errors keeps its whole entries; its parse warning names the file.
+    """
+    parsed = parse_bytes(feed, item.data, base_url=feed.url, max_document_chars=max_document_chars)
     rejects = tuple(_renamed(r, item.name) for r in parsed.rejects)
     return Batch(parsed.documents, rejects, parsed.entries)
 
@@ -193,25 +106,36 @@ def _renamed(reject: Reject, name: str) -> Reject:
     return reject
 
 
-def read_jsonl(item: Item, feed: Feed) -> Batch:
-    """JSONL documents, one object per line: {id, url, title, published, text} at least text."""
+def read_jsonl(item: Item, feed: Feed, max_document_chars: int) -> Batch:
+    """JSONL documents, one object per line: {id, url, title, published, text} at least text.
+
+    `item` is a whole file or a piece of one (`item.line`: its first line's number); each line
+    is read on its own, so a bad line (not UTF-8, not JSON, no text) is one reject.
+    """
     documents: list[Document] = []
     rejects: list[Reject] = []
-    try:
-        lines = item.data.decode("utf-8").splitlines()
-    except UnicodeDecodeError as error:
-        return Batch(rejects=(_reject(feed, item.name, f"not UTF-8: {error}"),))
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
+    first = item.line or 1
+    for number, raw in enumerate(item.data.split(b"\n"), start=first):
+        if number == 1:
+            raw = raw.removeprefix(UTF8_BOM)
+        if not raw.strip():
+            continue
+        where = f"{item.name}:{number}"
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            rejects.append(_reject(feed, where, f"not UTF-8: {error}"))
             continue
         try:
-            documents.append(document_from_json(json.loads(line), feed))
+            documents.append(document_from_json(json.loads(line), feed, max_document_chars))
         except (json.JSONDecodeError, InputError) as error:
-            rejects.append(_reject(feed, f"{item.name}:{number}", str(error), line[:200]))
+            rejects.append(_reject(feed, where, str(error), line[:MAX_EXCERPT_CHARS]))
     return Batch(tuple(documents), tuple(rejects), len(documents) + len(rejects))
 
 
-def document_from_json(row: Any, feed: Feed) -> Document:
+def document_from_json(
+    row: Any, feed: Feed, max_document_chars: int = DEFAULT_MAX_DOCUMENT_CHARS
+) -> Document:
     """A Document from one JSON object; the id is kept when given, else derived like a feed's."""
     if not isinstance(row, dict):
         raise InputError("line is not a JSON object")
@@ -225,7 +149,7 @@ def document_from_json(row: Any, feed: Feed) -> Document:
     if not given and key is None:
         raise InputError("no id, guid, url, title or published date to identify the document")
     source = _string(row, "source_id") or feed.id
-    return Document(
+    document = Document(
         doc_id=str(given) if given else doc_id_of(source, key or ""),
         text=text,
         title=fields["title"],
@@ -236,7 +160,8 @@ def document_from_json(row: Any, feed: Feed) -> Document:
         published_at=published_at,
         summary=fields["summary"],
         language=_string(row, "language") or feed.language,
-    ).with_content_hash()
+    )
+    return limit_document(document, max_document_chars).with_content_hash()
 
 
 def _string(row: dict[str, Any], key: str) -> str | None:
@@ -309,11 +234,14 @@ PAGE_META = {
 }
 
 
-def read_html(item: Item, feed: Feed) -> Batch:
-    """A saved article page: main text with the article extractor, head fields from meta tags."""
+def read_html(item: Item, feed: Feed, max_document_chars: int) -> Batch:
+    """A saved article page: main text with the article extractor, head fields from meta tags.
+
+    A page too long to extract whole is cut first (`ingest.limits.cut_page`), its text after.
+    """
     from ingest.article import main_text_from_html  # trafilatura loads only when pages come
 
-    html = item.data.decode("utf-8", "replace")
+    html, page_cut = cut_page(item.data.decode("utf-8", "replace"), max_document_chars)
     meta = _PageMeta()
     meta.feed(html)
     meta.close()
@@ -339,8 +267,9 @@ def read_html(item: Item, feed: Feed) -> Batch:
         source_id=feed.id,
         published_at=published_at,
         language=feed.language,
-    ).with_content_hash()
-    return Batch((document,), (), 1)
+    )
+    document = limit_document(document, max_document_chars, page_cut=page_cut)
+    return Batch((document.with_content_hash(),), (), 1)
 
 
 def _reject(feed: Feed, item_id: str, reason: str, excerpt: str = "") -> Reject:
@@ -349,11 +278,6 @@ def _reject(feed: Feed, item_id: str, reason: str, excerpt: str = "") -> Reject:
     )
 
 
-SUFFIXES: dict[str, tuple[str, ...]] = {
-    "feed": (".xml", ".rss", ".atom"),
-    "jsonl": (".jsonl", ".ndjson"),
-    "html": (".html", ".htm"),
-}
 READERS: dict[str, Reader] = {"feed": read_feed_file, "jsonl": read_jsonl, "html": read_html}
 
 
@@ -381,7 +305,12 @@ def documents_to_reprocess(
             and (events[doc_id]["content_hash"], events[doc_id]["extractor_version"])
             != (row["content_hash"], extractor_version)
         }
-    return [_document_from_row(row) for _doc_id, row in sorted(latest_docs.items())]
+    # a text stored whole before the limit existed is cut like a new one; its stored version
+    # (content_hash) is the one the events come from
+    limit = settings.max_document_chars
+    return [
+        limit_document(_document_from_row(row), limit) for _, row in sorted(latest_docs.items())
+    ]
 
 
 def _newest(rows: list[dict[str, Any]], time_column: str) -> dict[str, dict[str, Any]]:
@@ -407,4 +336,6 @@ def _document_from_row(row: dict[str, Any]) -> Document:
         summary=row["summary"],
         language=row["language"],
         content_hash=row["content_hash"] or "",
+        is_text_cut=bool(row["is_text_cut"]),
+        original_text_chars=row["original_text_chars"],
     )

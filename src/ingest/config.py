@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import pycountry
 
 from ingest.errors import ConfigError
+from ingest.limits import DEFAULT_MAX_DOCUMENT_CHARS
 
 FullText = Literal["auto", "always", "never"]
 FULL_TEXT_MODES: tuple[str, ...] = ("auto", "always", "never")
@@ -77,6 +78,14 @@ class Settings:
     read_timeout: float = 20.0
     total_timeout: float = 60.0
     max_body_bytes: int = 20_000_000
+    # the longest text one document keeps: longer text is cut at a paragraph boundary and the
+    # document says so (ingest.limits); the longest real releases are under 80,000 characters
+    max_document_chars: int = DEFAULT_MAX_DOCUMENT_CHARS
+    # backfill: the largest file read whole (a saved feed or page: parsing one holds about ten
+    # times its size) and the longest JSONL line (one document); JSONL files are read line by
+    # line, so their size has no limit. Larger files and lines are refused with a reject.
+    max_file_bytes: int = 20_000_000
+    max_line_bytes: int = 64_000_000
     max_redirects: int = 5
     max_concurrency: int = 8
     per_host_concurrency: int = 2

@@ -7,6 +7,12 @@ one fetch gets the link and title appended to its key (then an ordinal if still 
 repeat of an earlier entry is rejected as a duplicate. The feed id prefix keeps ids from
 different feeds apart even when publishers reuse GUIDs such as "1", "2", ...
 
+A feed that is not well-formed XML still gives the entries feedparser's loose parser found, but
+only the whole ones: an entry whose end tag never came (the body was cut short, or a CDATA
+section never closed) is refused, and the feed gets a parse warning naming the error. Notes
+feedparser itself calls harmless (a mislabelled content type or encoding) are no warning.
+Text longer than max_document_chars is cut at a paragraph boundary (ingest.limits).
+
 Importing this module adjusts feedparser for speed, never for output (ingest.feedtuning).
 """
 
@@ -27,6 +33,7 @@ from zoneinfo import ZoneInfo
 
 import feedparser
 import feedparser.api
+import feedparser.exceptions
 import feedparser.html
 import feedparser.mixin
 
@@ -34,6 +41,7 @@ from ingest import feedtuning  # noqa: F401  (importing it installs the adjustme
 from ingest.config import Feed
 from ingest.fetch import FetchResult
 from ingest.htmltext import html_to_line, html_to_text, normalise_lines, plain_to_text
+from ingest.limits import DEFAULT_MAX_DOCUMENT_CHARS, cut_text
 from ingest.records import Document, Reject
 
 DOC_ID_HASH_CHARS = 24
@@ -53,6 +61,16 @@ BAD_CHAR_REF = re.compile(rb"&#([xX][0-9a-fA-F]{1,12}|[0-9]{1,12});")
 SURROGATES = re.compile("[\ud800-\udfff]")
 # C0 and C1 controls except tab and line breaks (normalise_lines handles those)
 CONTROL_CHARS = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
+# what feedparser notes about a feed it still read whole: a content type that is not XML, an
+# encoding other than the declared one (its own name for them: "things nobody cares about")
+HARMLESS_NOTES = feedparser.exceptions.ThingsNobodyCaresAboutButMe
+# in a malformed feed, what the XML itself holds of entry end tags: CDATA sections and comments
+# are skipped whole (one never closed runs to the end of the body); every other </item> or
+# </entry>, with any namespace prefix, is the end of one whole entry
+ENTRY_ENDS = re.compile(
+    rb"<!\[CDATA\[.*?(?:\]\]>|\Z)|<!--.*?(?:-->|\Z)|</(?:[\w.-]+:)?(?:item|entry)\s*>",
+    re.DOTALL | re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +83,9 @@ class ParsedFeed:
     # doc_ids whose text came from a summary only (no fuller body in the feed)
     summary_only: frozenset[str] = field(default_factory=frozenset)
     bozo: str | None = None  # why feedparser found the XML malformed, when entries still parsed
+    # the parse warning of a feed that parsed with errors (also in rejects): what was whole
+    # is kept, what was cut is refused; a run that meets one is partial
+    warning: Reject | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,19 +99,34 @@ class _Entry:
     text: str
     summary: str | None
     summary_only: bool
+    original_chars: int | None  # the text's length before it was cut; None when whole
 
 
-def parse_feed(feed: Feed, result: FetchResult) -> ParsedFeed:
+def parse_feed(
+    feed: Feed, result: FetchResult, max_document_chars: int = DEFAULT_MAX_DOCUMENT_CHARS
+) -> ParsedFeed:
     """Parse the body of a fetched feed; no body (not modified, failed) gives an empty result."""
     if result.body is None:
         return ParsedFeed()
-    return parse_bytes(feed, result.body, result.headers, result.final_url or result.url)
+    url = result.final_url or result.url
+    return parse_bytes(
+        feed, result.body, result.headers, url, max_document_chars=max_document_chars
+    )
 
 
 def parse_bytes(
-    feed: Feed, body: bytes, headers: Mapping[str, str] | None = None, base_url: str | None = None
+    feed: Feed,
+    body: bytes,
+    headers: Mapping[str, str] | None = None,
+    base_url: str | None = None,
+    *,
+    max_document_chars: int = DEFAULT_MAX_DOCUMENT_CHARS,
 ) -> ParsedFeed:
-    """Feed XML to documents; 'bozo and nothing parsed' is one parse reject."""
+    """Feed XML to documents; 'bozo and nothing parsed' is one parse reject.
+
+    A malformed feed that still gave entries keeps its whole ones, refuses those cut short,
+    and carries a parse warning (`ParsedFeed.warning`, also among its rejects).
+    """
     try:
         parsed = _feedparser(body, headers)
     except (UnicodeError, ValueError, OverflowError):
@@ -103,7 +139,8 @@ def parse_bytes(
             reject = Reject(feed.id, base_url or feed.url, "parse", reason, _excerpt(body))
             return ParsedFeed(rejects=(reject,), bozo=reason)
     entries: list[Any] = parsed.get("entries") or []
-    bozo = _one_line(parsed.get("bozo_exception")) if parsed.get("bozo") else None
+    note = parsed.get("bozo_exception") if parsed.get("bozo") else None
+    bozo = None if note is None else _one_line(note)
     version = str(parsed.get("version") or "")
     if not entries:
         if bozo is None and version:
@@ -121,9 +158,53 @@ def parse_bytes(
         # a malformed feed went through feedparser's loose parser, which decodes character
         # references such as &#xD800; or &#0; that well-formed XML cannot contain
         scrub=bozo is not None,
+        max_chars=max_document_chars,
     )
-    documents, rejects, summary_only = _documents(feed, entries, reading)
-    return ParsedFeed(tuple(documents), tuple(rejects), len(entries), summary_only, bozo)
+    malformed = note is not None and not isinstance(note, HARMLESS_NOTES)
+    whole = _whole_entries(body, len(entries)) if malformed else len(entries)
+    documents, rejects, summary_only = _documents(feed, entries[:whole], reading)
+    rejects += _incomplete(feed, entries, whole)
+    warning = None
+    if malformed:
+        warning = _parse_warning(feed, base_url, f"{bozo}", whole, len(entries))
+        rejects.append(warning)
+    return ParsedFeed(tuple(documents), tuple(rejects), len(entries), summary_only, bozo, warning)
+
+
+def _incomplete(feed: Feed, entries: Sequence[Any], whole: int) -> list[Reject]:
+    """A reject per entry after the whole ones: the feed ended before their end tags."""
+    reason = "entry {} is incomplete: the feed ends inside it"
+    return [
+        Reject(feed.id, _entry_id(entries[n - 1], n), "parse", reason.format(n))
+        for n in range(whole + 1, len(entries) + 1)
+    ]
+
+
+def _parse_warning(
+    feed: Feed, base_url: str | None, error: str, whole: int, entries: int
+) -> Reject:
+    """The reject row saying a feed parsed with errors: the error, and what was whole."""
+    cut = entries - whole
+    counts = f"{whole} of {entries} entries whole" + (f", {cut} incomplete" if cut else "")
+    reason = f"feed parsed with errors ({error}): {counts}"
+    return Reject(feed.id, base_url or feed.url, "parse", reason)
+
+
+def _whole_entries(body: bytes, entries: int) -> int:
+    """How many leading entries of a malformed feed reached their end tag (the rest were cut)."""
+    if b"\x00" in body[:64]:  # UTF-16 or UTF-32: no byte pattern to count, trust the parser
+        return entries
+    ends = sum(1 for m in ENTRY_ENDS.finditer(body) if body.startswith(b"</", m.start()))
+    return min(entries, ends)
+
+
+def _entry_id(raw: Any, position: int) -> str:
+    """What names a refused entry: its GUID or link when it got that far, else its position."""
+    for name in ("id", "link"):
+        value = _text(_field(raw, name))
+        if value:
+            return value
+    return f"entry {position}"
 
 
 def _feedparser(body: bytes, headers: Mapping[str, str] | None) -> Any:
@@ -157,6 +238,7 @@ class _Reading:
     zone: ZoneInfo
     trust_plain: bool
     scrub: bool
+    max_chars: int = DEFAULT_MAX_DOCUMENT_CHARS
 
 
 def _documents(
@@ -256,6 +338,8 @@ def _read_entry(raw: Any, reading: _Reading) -> _Entry:
     # was only a teaser, so the fuller text wins
     summary_only = not body or len(summary) > len(body)
     text = summary if summary_only else body
+    whole_chars = len(text)
+    text, summary = cut_text(text, reading.max_chars), cut_text(summary, reading.max_chars)
     return _Entry(
         key=identity_key(guid, link, title, published_at.isoformat() if published_at else None),
         guid=guid,
@@ -266,6 +350,7 @@ def _read_entry(raw: Any, reading: _Reading) -> _Entry:
         text=text,
         summary=summary or None,
         summary_only=summary_only,
+        original_chars=whole_chars if len(text) < whole_chars else None,
     )
 
 
@@ -292,6 +377,8 @@ def _document(feed: Feed, entry: _Entry, doc_id: str) -> Document:
         summary=entry.summary,
         language=feed.language,
         content_hash=_content_hash(entry.title, entry.text),
+        is_text_cut=entry.original_chars is not None,
+        original_text_chars=entry.original_chars,
     )
 
 

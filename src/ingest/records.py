@@ -46,6 +46,10 @@ class Document:
     summary: str | None = None
     language: str | None = None
     content_hash: str = ""
+    # the text was cut at max_document_chars (ingest.limits), and its length before the cut
+    # (None when unknown: a page cut before its text was extracted)
+    is_text_cut: bool = False
+    original_text_chars: int | None = None
 
     def with_content_hash(self) -> Document:
         """Return a copy whose content_hash covers the fields a revision can change."""
@@ -116,6 +120,7 @@ class EventRecord:
     evidence: tuple[Evidence, ...] = ()
     confidence: float = 0.0
     content_hash: str = ""  # the document version the record was extracted from
+    is_text_cut: bool = False  # extracted from a text cut at max_document_chars
 
     def to_row(self) -> dict[str, Any]:
         """A plain dict with nested lists of dicts: the shape of one `events` table row."""

@@ -36,6 +36,8 @@ DOCUMENTS = pa.schema(
         ("text", pa.string()),
         ("summary", pa.string()),
         ("language", pa.string()),
+        ("is_text_cut", pa.bool_()),  # text cut at max_document_chars (ingest.limits)
+        ("original_text_chars", pa.int64()),  # its length before the cut, when known
         ("load_id", pa.string()),
     ]
 )
@@ -67,6 +69,7 @@ EVENTS = pa.schema(
         ("amounts", pa.list_(AMOUNT)),
         ("evidence", pa.list_(EVIDENCE)),
         ("confidence", pa.float64()),
+        ("is_text_cut", pa.bool_()),  # extracted from a text cut at max_document_chars
         ("extractor_version", pa.string()),
         ("extracted_at", UTC_TS),
         ("load_id", pa.string()),

@@ -587,6 +587,8 @@ def documents_table(documents: Sequence[Document], fetched_at: datetime, load_id
         "text": [d.text for d in documents],
         "summary": [d.summary for d in documents],
         "language": [d.language for d in documents],
+        "is_text_cut": [d.is_text_cut for d in documents],
+        "original_text_chars": [d.original_text_chars for d in documents],
         "load_id": [load_id] * len(documents),
     }
     return pa.table(columns, schema=DOCUMENTS)

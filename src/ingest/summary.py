@@ -23,6 +23,9 @@ COUNTERS: tuple[tuple[str, str], ...] = (
     ("rejects_written", "rejects written"),
 )
 MAX_FAILURES_SHOWN = 20
+# failures a run keeps by name (a backfill of millions of bad lines must not hold them all);
+# the rest are counted, and every one of them is a reject row anyway
+MAX_FAILURES_KEPT = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +48,7 @@ class RunSummary:
     extractor_version: str = ""
     durations: tuple[tuple[str, float], ...] = ()  # (stage, seconds) in run order
     failures: tuple[tuple[str, str], ...] = ()  # (feed or item id, reason)
+    more_failures: int = 0  # failures past MAX_FAILURES_KEPT, counted only
     details: tuple[tuple[str, str], ...] = ()  # flow-specific facts, e.g. compaction counts
     error: str | None = None  # set when the run itself failed (a bug or a store error)
 
@@ -53,7 +57,7 @@ class RunSummary:
         """ok; partial when some feeds or items failed but the run completed; failed."""
         if self.error is not None:
             return "failed"
-        if self.feeds_failed or self.failures:
+        if self.feeds_failed or self.failures or self.more_failures:
             return "partial"
         return "ok"
 
@@ -69,7 +73,7 @@ class RunSummary:
         if not self.failures:
             return "; ".join(f"{name}: {value}" for name, value in self.details)
         shown = "; ".join(f"{item}: {reason}" for item, reason in self.failures[:3])
-        more = len(self.failures) - 3
+        more = len(self.failures) + self.more_failures - 3
         return shown + (f"; and {more} more" if more > 0 else "")
 
     def to_load_row(self) -> dict[str, Any]:
@@ -115,8 +119,9 @@ class RunSummary:
                 f"| {_cell(item)} | {_cell(reason)} |"
                 for item, reason in self.failures[:MAX_FAILURES_SHOWN]
             ]
-            if len(self.failures) > MAX_FAILURES_SHOWN:
-                lines.append(f"\n... and {len(self.failures) - MAX_FAILURES_SHOWN} more")
+            more = len(self.failures) + self.more_failures - MAX_FAILURES_SHOWN
+            if more > 0:
+                lines.append(f"\n... and {more} more")
         if self.error is not None:
             lines += ["", f"**error:** {_cell(self.error)}"]
         return "\n".join(lines) + "\n"
@@ -146,6 +151,14 @@ class Tally:
     failures: list[tuple[str, str]] = field(default_factory=list)
     details: list[tuple[str, str]] = field(default_factory=list)
     extractor_version: str = ""
+    more_failures: int = 0
+
+    def fail(self, item: str, reason: str) -> None:
+        """Note a failure (the run ends partial); past MAX_FAILURES_KEPT it is only counted."""
+        if len(self.failures) < MAX_FAILURES_KEPT:
+            self.failures.append((item, reason))
+        else:
+            self.more_failures += 1
 
     def add(self, **counts: int) -> None:
         for name, value in counts.items():
@@ -176,6 +189,7 @@ class Tally:
             extractor_version=self.extractor_version,
             durations=tuple(self.durations.items()),
             failures=tuple(self.failures),
+            more_failures=self.more_failures,
             details=tuple(self.details),
             error=error,
             **self.counts,

@@ -201,7 +201,9 @@ def test_backfill_reads_feeds_jsonl_and_pages(
     reasons = [row["reason"] for row in store.read_table(settings, "rejects").to_pylist()]
     assert any("no 'text'" in reason for reason in reasons)
     assert len(reasons) == 2  # the line without text and the line that is not JSON
-    assert first.status == "ok"
+    # two lines refused: the run says so
+    assert first.status == "partial"
+    assert sorted(item for item, _ in first.failures) == ["docs.jsonl:2", "docs.jsonl:3"]
     assert dict(first.details)["files"] == "3"
 
     second = backfill(path=str(source), settings_path=str(path))
@@ -305,10 +307,10 @@ def test_a_parser_bug_on_one_feed_is_a_reject_and_the_others_are_stored(
     victim = load_feeds(settings.feeds_path)[1].id
     real_parse = parse.parse_feed
 
-    def parse_with_a_bug(feed: Feed, result: FetchResult) -> ParsedFeed:
+    def parse_with_a_bug(feed: Feed, result: FetchResult, max_chars: int) -> ParsedFeed:
         if feed.id == victim:
             raise RuntimeError("parser bug")
-        return real_parse(feed, result)
+        return real_parse(feed, result, max_chars)
 
     monkeypatch.setattr(parse, "parse_feed", parse_with_a_bug)
     summary = ingest_feeds(settings_path=str(path))

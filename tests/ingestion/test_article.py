@@ -157,3 +157,25 @@ def test_main_text_from_saved_html() -> None:
     assert "Related Articles" not in text and "Accessibility Statement" not in text
     assert main_text_from_html("") is None
     assert main_text_from_html("<html><body><nav>Home</nav></body></html>") is None
+
+
+def test_a_long_article_page_is_cut_like_every_document(
+    server: FeedServer, settings: Settings, client: httpx.Client, make_feed: MakeFeed
+) -> None:
+    import dataclasses
+
+    feed = make_feed(serve_summary_feed(server), full_text="auto", allowed_domains=("127.0.0.1",))
+    parsed, documents = fetch_and_parse(feed, settings, client)
+    sherman = (ARTICLES / "sherman-laos.html").read_text(encoding="utf-8")
+    whole = main_text_from_html(sherman) or ""
+    small = dataclasses.replace(settings, max_document_chars=len(whole) // 2)
+    filled, _ = fill_full_text(feed, documents, small, client, parsed.summary_only)
+    cut = filled[0]
+    assert cut.is_text_cut and cut.original_text_chars == len(whole)
+    assert len(cut.text) <= small.max_document_chars and whole.startswith(cut.text)
+    # at a paragraph break, or a sentence end when none is in the second half of the limit
+    assert whole[len(cut.text)] == "\n" or cut.text.endswith(".")
+    # a page far longer than the text limit is cut before its text is extracted
+    tiny = dataclasses.replace(settings, max_document_chars=200)
+    filled, _ = fill_full_text(feed, documents, tiny, client, parsed.summary_only)
+    assert filled[0].is_text_cut and len(filled[0].text) <= 200

@@ -215,18 +215,62 @@ def test_duplicate_guids_are_disambiguated_deterministically(make_feed: MakeFeed
     assert all(r.stage == "parse" and r.source_id == "us-state-test" for r in parsed.rejects)
 
 
-def test_truncated_xml_with_entries_is_accepted(make_feed: MakeFeed) -> None:
+def test_truncated_xml_keeps_its_whole_entries_and_warns(make_feed: MakeFeed) -> None:
     body = (FEEDS / "state.gov_press-releases_rss_2022-08-03.xml").read_bytes()
     cut = body[: body.index(b"</item>", len(body) // 2) + len(b"</item>") + 40]
     parsed = parse_bytes(make_feed("x.xml"), cut)
     assert parsed.bozo == "<unknown>:1007:30: no element found"
-    # six whole entries, and the seventh cut after its first 40 bytes (nothing to identify it)
+    # six whole entries, and the seventh cut after its first 40 bytes
     assert parsed.entries == 7 and len(parsed.documents) == 6
     assert parsed.documents[0].title == (
         "Art in Embassies Announces New Temporary Exhibitions for Chief of Mission Residences"
     )
-    (reject,) = parsed.rejects
-    assert reject.reason == "entry 7 has no guid, link, title or date to identify it"
+    incomplete, warning = parsed.rejects
+    assert incomplete.reason == "entry 7 is incomplete: the feed ends inside it"
+    assert parsed.warning == warning
+    assert (warning.item_id, warning.stage) == ("x.xml", "parse")
+    assert warning.reason == (
+        "feed parsed with errors (<unknown>:1007:30: no element found): "
+        "6 of 7 entries whole, 1 incomplete"
+    )
+
+
+def test_an_entry_cut_inside_its_text_is_refused_not_stored_in_part(make_feed: MakeFeed) -> None:
+    body = (FEEDS / "nasa.gov_breaking-news_rss_2022-04-05.xml").read_bytes()
+    cut = body[: body.index(b"by an American, will participate")]
+    parsed = parse_bytes(make_feed("https://www.nasa.gov/rss/dyn/breaking_news.rss"), cut)
+    assert parsed.entries == 4
+    assert [d.title for d in parsed.documents][-1] != (
+        "NASA Astronaut to Discuss American Space Record in News Conference"
+    )
+    assert len(parsed.documents) == 3
+    assert not any("by an American" in d.text for d in parsed.documents)
+    assert parsed.warning is not None and "parsed with errors" in parsed.warning.reason
+    assert any("entry 4 is incomplete" in r.reason for r in parsed.rejects)
+
+
+def test_a_feed_cut_inside_cdata_warns_and_names_the_error(make_feed: MakeFeed) -> None:
+    body = (FEEDS / "state.gov_press-releases_rss_2021-05-23.xml").read_bytes()
+    cut = body[: body.index(b"The delegations discussed the deteriorating") + 20]
+    parsed = parse_bytes(make_feed("https://www.state.gov/feed/"), cut)
+    assert len(parsed.documents) == 4
+    assert parsed.warning is not None
+    assert "unclosed CDATA section" in parsed.warning.reason
+    assert parsed.warning.item_id == "https://www.state.gov/feed/"
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in FEEDS.glob("*.xml")))
+def test_whole_feeds_give_no_warning(name: str, make_feed: MakeFeed) -> None:
+    parsed = parse_bytes(make_feed("x.xml"), (FEEDS / name).read_bytes())
+    assert parsed.warning is None
+    assert not any(r.stage == "parse" and "incomplete" in r.reason for r in parsed.rejects)
+
+
+def test_a_mislabelled_content_type_is_no_warning(make_feed: MakeFeed) -> None:
+    body = (FEEDS / "nasa.gov_breaking-news_rss_2022-04-05.xml").read_bytes()
+    parsed = parse_bytes(make_feed("x.xml"), body, {"content-type": "text/html; charset=utf-8"})
+    assert parsed.bozo is not None  # feedparser notes it ...
+    assert parsed.warning is None  # ... but the feed was read whole
 
 
 @pytest.mark.parametrize(

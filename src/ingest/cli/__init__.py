@@ -1,7 +1,8 @@
 """The `ingest` command: one group, subcommands grouped by area in sibling modules.
 
 Errors we raise on purpose (IngestError) become one line on stderr and exit status 2; anything
-else is a bug and keeps its traceback.
+else is a bug and keeps its traceback. A command may end with a status of its own (`backfill`:
+3 when the run was partial).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ for _area in (pipeline, warehouse):
 
 def main() -> None:
     try:
-        cli.main(standalone_mode=False)
+        status = cli.main(standalone_mode=False)  # a command's ctx.exit(n) returns n here
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         sys.exit(130)
@@ -48,3 +49,5 @@ def main() -> None:
         sys.exit(2)
     except BrokenPipeError:
         sys.exit(0)
+    if isinstance(status, int) and status:
+        sys.exit(status)

@@ -48,6 +48,7 @@ PREFECT_DEFAULTS = {
 }
 REPO_ROOT = Path(__file__).resolve().parents[3]
 LOADS_SHOWN = 5
+PARTIAL_EXIT_STATUS = 3  # `backfill`: the run completed, but something was refused
 
 settings_option = click.option(
     "--settings",
@@ -286,10 +287,15 @@ def backfill_command(
 
     Feed files (.xml, .rss, .atom) are parsed like live feeds; JSONL lines are documents
     {id, url, title, published, text}; saved pages (.html) go through the article extractor.
-    Documents already stored are skipped; unreadable files become rejects.
+    Documents already stored are skipped. Feed files and pages are read whole up to the
+    max_file_bytes setting, JSONL line by line up to max_line_bytes per line; larger files
+    and lines, binary files, links, entries of a feed cut short and the unreadable rest of a
+    broken archive become rejects, and the run is partial. Exit status: 0 when everything
+    was read, 3 when the run was partial (see `ingest sql "select * from stg_rejects"`), 2
+    when it could not run.
     """
     settings = load_settings(settings_path)
-    from ingest.backfill import list_items
+    from ingest.sources import list_items
 
     _check_backfill_source(settings, feed_id, source_id, timezone)
     if not list_items(path):  # raises InputError, one line, for what is no backfill source
@@ -311,6 +317,8 @@ def backfill_command(
         ),
     )
     _show(console, summary)
+    if summary.status == "partial":
+        click.get_current_context().exit(PARTIAL_EXIT_STATUS)
 
 
 def _check_backfill_source(

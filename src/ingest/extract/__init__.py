@@ -356,6 +356,7 @@ def extract(document: Document) -> list[EventRecord]:
                     anchor, basis, where.country_code is not None, len(participants)
                 ),
                 content_hash=doc.content_hash,
+                is_text_cut=doc.is_text_cut,
                 **fields,
             )
         )

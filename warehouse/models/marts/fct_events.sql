@@ -34,6 +34,7 @@ final as (
         len(quotes) as quote_count,
         len(amounts) as amount_count,
         confidence,
+        is_text_cut,
         extractor_version,
         content_hash,
         extracted_at,

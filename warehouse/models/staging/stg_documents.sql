@@ -19,6 +19,8 @@ final as (
         text,
         summary,
         language,
+        coalesce(is_text_cut, false) as is_text_cut,
+        original_text_chars,
         load_id
     from documents
     qualify row_number() over (partition by doc_id order by fetched_at desc, load_id desc) = 1

@@ -48,6 +48,7 @@ final as (
         amounts,
         evidence,
         confidence,
+        coalesce(is_text_cut, false) as is_text_cut,
         extractor_version,
         extracted_at,
         load_id

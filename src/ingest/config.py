@@ -124,6 +124,9 @@ SETTING_LIMITS: dict[str, tuple[float, float]] = {
     "feeds_per_group": (1, 10_000),
     "documents_per_write": (1, 1_000_000),
     "row_group_size": (1, 10_000_000),
+    "max_document_chars": (1_000, 100_000_000),  # a text is extracted in memory
+    "max_file_bytes": (1, 1_000_000_000),  # a backfill feed file or page is held whole
+    "max_line_bytes": (1, 1_000_000_000),  # one JSONL line is held whole
 }
 
 

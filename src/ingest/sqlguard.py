@@ -51,6 +51,9 @@ TABLE_FUNCTIONS = frozenset(
 SETTING_FUNCTIONS = frozenset({"current_setting", "getenv", "getvariable"})
 # SHOW TABLES and SHOW ALL TABLES list the catalog; other SHOW forms are refused
 SHOW_SPECIALS = frozenset({'"tables"', "__show_tables_expanded"})
+# query nodes that only read: a COPY_QUERY_NODE (or any other statement) may sit inside a CTE
+# ("with w as (copy (select 1) to 'x.csv') select * from w" writes x.csv)
+QUERY_NODES = frozenset({"SELECT_NODE", "SET_OPERATION_NODE", "RECURSIVE_CTE_NODE", "CTE_NODE"})
 # the table references that only combine what the checked ones produce
 PLAIN_REFS = frozenset({"EMPTY", "EXPRESSION_LIST", "JOIN", "PIVOT", "SUBQUERY"})
 EXPLAIN_KEYWORDS = ("EXPLAIN", "ANALYZE")
@@ -189,6 +192,12 @@ def _ctes(node: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _check_node(node: dict[str, Any], names: _Names) -> None:
+    kind = node.get("type")
+    if isinstance(kind, str) and kind.endswith("_NODE") and kind not in QUERY_NODES:
+        shown = kind.removesuffix("_NODE").removesuffix("_QUERY")
+        raise StoreError(f"{_shown(shown)} inside a query is not allowed: only SELECT")
+    if "info_type" in node:
+        raise StoreError(f"{_shown(str(node['info_type']))} inside a query is not allowed")
     if "function_name" in node:
         name = str(node["function_name"]).lower()
         if name in SETTING_FUNCTIONS:

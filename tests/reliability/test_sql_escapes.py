@@ -292,6 +292,9 @@ ESCAPES: tuple[tuple[str, str], ...] = (
     ("/* harmless */ CoPy (SeLeCt 1) To '{out}/leak.csv'", "COPY"),
     ("-- a comment\ncopy (select 1) to '{path}/x.csv'", "COPY"),
     ("select * from (copy (select 1) to '{out}/leak.csv')", "invalid SQL"),
+    # a COPY as a CTE's query: the statement is a SELECT, the CTE writes (found by hypothesis)
+    ("with w as (copy (select 1) to '{out}/leak.csv') select * from w", "COPY"),
+    ("with w as (copy (select 1) to '{root}/events/x.parquet') select 1", "COPY"),
     ("EXPLAIN EXPLAIN ANALYZE COPY (SELECT 1) TO '{path}/x.csv'", "EXPLAIN"),
     ("EXPLAIN (FORMAT json) COPY (SELECT 1) TO '{path}/x.csv'", "EXPLAIN"),
     ("PIVOT stg_events ON event_type", "MULTI"),

@@ -95,6 +95,7 @@ def test_one_run_over_every_hostile_feed_stays_under_600_mb(tmp_path: Path) -> N
         output = (run.stdout.read() + run.stderr.read()).decode(errors="replace")  # type: ignore[union-attr]
         secret_requests = other_service.requests_to("/secret")
 
+    print(f"ingest run peak RSS {usage.ru_maxrss / 1024:.0f} MB")
     assert os.WIFEXITED(status), output
     peak = usage.ru_maxrss * 1024  # kilobytes on Linux
     assert peak <= PEAK_RSS_LIMIT_BYTES, f"peak RSS {peak / MB:.0f} MB\n{output[-2000:]}"

@@ -85,7 +85,7 @@ def test_one_run_over_every_hostile_feed_stays_under_600_mb(tmp_path: Path) -> N
             f'data_root = "{settings.data_root}"\nserving_path = "{settings.serving_path}"\n'
             f'state_path = "{settings.state_path}"\nfeeds_path = "{feeds_file}"\n'
             "connect_timeout = 1.0\nread_timeout = 1.0\ntotal_timeout = 3.0\nretries = 0\n"
-            "max_concurrency = 32\nper_host_concurrency = 32\n",
+            "max_concurrency = 8\nper_host_concurrency = 8\n",  # the default max_concurrency
             encoding="utf-8",
         )
         env = {**os.environ, "INGEST_SETTINGS": str(settings_file)}

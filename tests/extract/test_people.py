@@ -398,3 +398,43 @@ def test_a_named_subject_without_a_title() -> None:
 def test_appositives_between_people(text: str, url: str, expected: list[Person]) -> None:
     participants, _, _ = _run(text, "meeting", url=url)
     assert _people(participants) == expected
+
+
+def _affiliations(text: str, url: str | None = None, title: str | None = None) -> dict:
+    index = find_people(Document(doc_id="d", text=text, url=url, title=title))
+    return {p.name: p.affiliation for p in index.people}
+
+
+def test_an_office_the_publisher_does_not_have_is_a_foreign_leader() -> None:
+    # the US government has no Prime Minister: Modi serves the other country the release names
+    text = (
+        "Secretary Blinken met with Prime Minister Narendra Modi in New Delhi today. They "
+        "discussed the partnership between the United States and India, India's role in the "
+        "Quad and India's G20 presidency."
+    )
+    found = _affiliations(text, "https://www.state.gov/secretary-blinkens-meeting/")
+    assert found["Narendra Modi"] == "IN"
+    assert found["Blinken"] == "US"
+
+
+def test_a_second_holder_of_an_office_is_the_counterpart() -> None:
+    text = (
+        "President Biden spoke today with President Emmanuel Macron. The two leaders discussed "
+        "support for Ukraine and France's role in the Indo-Pacific. France and France's partners "
+        "will host the summit."
+    )
+    found = _affiliations(text, "https://www.whitehouse.gov/briefing-room/readout/")
+    assert found["Biden"] == "US"
+    assert found["Emmanuel Macron"] == "FR"
+
+
+def test_own_officials_of_an_unknown_publisher_serve_the_country_named_most() -> None:
+    # an aggregator URL: the release's own country is the one it names clearly most often
+    text = (
+        "Prime Minister Justin Trudeau spoke yesterday with Mexican President-elect Andrés "
+        "Manuel López Obrador. They discussed the partnership between Canada and Mexico, "
+        "Canada's trade and Canada's support for the region."
+    )
+    found = _affiliations(text, "https://www.marketscreener.com/news/x")
+    assert found["Justin Trudeau"] == "CA"
+    assert found["Andrés Manuel López Obrador"] == "MX"

@@ -14,6 +14,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from itertools import pairwise
 from typing import NamedTuple
 
 from ingest.extract import gazetteer as gz
@@ -31,6 +32,9 @@ class Person:
     title: str | None
     affiliation: str | None
     byline: bool = False
+    # how the affiliation was settled: "text" (the person's own title, apposition or host),
+    # "own" (no cue: the issuing government's official), "" (nothing)
+    basis: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -707,9 +711,125 @@ def find_people(doc: Document, publisher: str | None = None) -> PeopleIndex:
     if doc.title:
         raws += _raw_mentions(doc.title, in_title=True)
     index = PeopleIndex(publisher=publisher)
-    _resolve(index, raws, publisher, _trip_country(doc.text, publisher))
+    trip = _trip_country(doc.text, publisher)
+    _resolve(index, raws, publisher, trip)
     _share_companions_affiliation(index, doc.text)
+    _home_affiliations(index, doc, publisher, trip)
     return index
+
+
+def _home_affiliations(
+    index: PeopleIndex, doc: Document, publisher: str | None, trip: str | None
+) -> None:
+    """Officials named without a country cue ("own"): they serve the issuing government, which
+    is the publisher when known, else the country the release names most that no one else
+    present is explicitly from. A titled counterpart met without a country cue serves the other
+    country the release names most. Neither when the office is one that government does not have
+    ("Prime Minister Modi" from Washington), or is already held by an earlier person (a second
+    "President" in a release): such a person serves the other country the release names."""
+    pending = [p for p in index.people if p.basis == "own" or (not p.basis and p.title)]
+    if not pending:
+        return
+    counts: dict[str, int] = {}
+    for part in (doc.title or "", doc.text[:SCAN_HEAD]):
+        for hit in gz.country_hits(part):
+            if part[hit.end : hit.end + 1] != "$":  # "US$20 billion" is a currency
+                counts[hit.key] = counts.get(hit.key, 0) + 1
+    taken = {p.affiliation for p in index.people if p.basis == "text" and p.affiliation}
+
+    def most_named(exclude: set[str]) -> str | None:
+        # the country named clearly most often: twice at least, and more than any other
+        ranked = sorted(
+            ((n, code) for code, n in counts.items() if code not in exclude), reverse=True
+        )
+        if (
+            not ranked
+            or ranked[0][0] < _HOME_MIN
+            or (len(ranked) > 1 and ranked[1][0] * _HOME_LEAD > ranked[0][0])
+        ):
+            return None
+        return ranked[0][1]
+
+    home = publisher or most_named(taken | ({trip} if trip else set()))
+    first_seen: dict[int, int] = {}
+    for rank, m in enumerate(index.mentions):
+        first_seen.setdefault(m.person, rank)
+    not_held = _offices_not_held().get(home or "", frozenset())
+    held: set[str] = {
+        gz.fold(p.title)
+        for p in index.people
+        if p.title and p.affiliation == home and p.basis == "text"
+    }
+    people = {id(p): i for i, p in enumerate(index.people)}
+    for person in sorted(pending, key=lambda p: first_seen.get(people[id(p)], len(first_seen))):
+        office = gz.fold(person.title) if person.title else ""
+        if person.basis != "own" or (
+            office and (office in held or _heads_not_held(office, not_held))
+        ):
+            person.affiliation = most_named(taken | ({home} if home else set()))
+            continue
+        person.affiliation = home
+        if office and office not in _SHARED_OFFICES:
+            held.add(office)
+
+
+_HOME_MIN = 2  # mentions a country needs to be taken as the release's own
+_HOME_LEAD = 2  # ... and how many times the next country's count it needs
+
+# Offices a government has many holders of at once: a second "Minister" is no clash.
+_SHARED_OFFICES = frozenset(
+    {
+        "minister",
+        "ambassador",
+        "senator",
+        "representative",
+        "secretary",
+        "director",
+        "adviser",
+        "advisor",
+        "counselor",
+        "counsellor",
+        "official",
+        "spokesperson",
+        "envoy",
+        "general",
+        "deputy minister",
+        "vice minister",
+        "minister of state",
+        "state minister",
+        "congressman",
+        "congresswoman",
+        "member",
+        "governor",
+        "mayor",
+        "judge",
+        "justice",
+        "officer",
+        "commissioner",
+    }
+)
+
+
+def _heads_not_held(office: str, not_held: frozenset[str]) -> bool:
+    """Whether every office head in a folded title is one the government does not have
+    ("minister of education": yes for the US; "minister counselor": no, a diplomatic rank)."""
+    if not not_held:
+        return False
+    words = re.split(r"[\s/-]+", office)
+    heads = gz.office_words().heads
+    pairs = {f"{a} {b}" for a, b in pairwise(words)} & heads
+    found = ({w for w in words if w in heads} | pairs) - _MODIFIER_HEADS
+    covered = {w for p in pairs & not_held for w in p.split()}
+    return bool(found) and all(h in not_held or h in covered for h in found)
+
+
+_MODIFIER_HEADS = frozenset({"deputy", "counterpart"})
+
+
+@cache
+def _offices_not_held() -> dict[str, frozenset[str]]:
+    table = gz._toml("offices.toml").get("offices_not_held", {})
+    return {code: frozenset(gz.fold(w) for w in words) for code, words in table.items()}
 
 
 # "Prime Minister X, who was accompanied by Minister of Finance Y": Y serves X's government.
@@ -732,7 +852,7 @@ def _share_companions_affiliation(index: PeopleIndex, text: str) -> None:
         before = [b for b in body[:k] if b.start < cue.start() and cue.start() - b.end < 120]
         lead = next((index.people[b.person] for b in reversed(before)), None)
         if lead is not None and lead.affiliation is not None and lead is not person:
-            person.affiliation = lead.affiliation
+            person.affiliation, person.basis = lead.affiliation, "text"
 
 
 _TRAVEL_TO = re.compile(
@@ -1339,14 +1459,17 @@ def _settle(person: Person, raws: list[_Raw], publisher: str | None, doc_host: s
     hosted = next((r.object_country for r in raws if r.object_country), None)
     if hosted is None and met:
         hosted = doc_host
+    person.basis = "text"
     if explicit:
         person.affiliation = explicit
     elif implied:
         person.affiliation = implied
     elif hosted and hosted != publisher:
         person.affiliation = hosted
-    elif (own or person.byline) and publisher:
-        person.affiliation = publisher
+    elif own or person.byline:
+        person.affiliation, person.basis = publisher, "own"
+    else:
+        person.basis = ""
 
 
 def _extends(new: str, old: str) -> bool:

@@ -438,3 +438,56 @@ def test_own_officials_of_an_unknown_publisher_serve_the_country_named_most() ->
     found = _affiliations(text, "https://www.marketscreener.com/news/x")
     assert found["Justin Trudeau"] == "CA"
     assert found["Andrés Manuel López Obrador"] == "MX"
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        # headline and programme words are not names, even after an office
+        ("Japan-China Foreign Ministers’ Meeting and Working Lunch", "Working Lunch"),
+        ("On the Secretary’s Upcoming Travel to San Jose, Costa Rica", "Upcoming"),
+        ("New U.S. APEC Business Advisory Council Member Appointment", "Appointment"),
+        # a month in a date
+        ("The supplemental appropriation signed by the President in May provides aid.", "May"),
+        ("Building on the President’s June 29 meeting with President Yoon Suk Yeol.", "June"),
+        # a glued word and a contraction
+        (
+            "Daniel Benaim, Deputy Assistant Secretary for Arabian Peninsula AffairsBureau",
+            "AffairsBureau",
+        ),
+        ("the High Representative and Vice-President of the European Comm'n", "Comm'n"),
+        # a large city
+        ("Consul General in Mexico met Governor Los Angeles yesterday.", "Los Angeles"),
+    ],
+)
+def test_a_name_looks_like_a_name(text: str, absent: str) -> None:
+    names = [p.name for p in find_people(Document(doc_id="d", text=text)).people]
+    assert absent not in names
+
+
+def test_a_surname_given_first_and_the_given_names_after_a_comma() -> None:
+    text = (
+        "Minister of Foreign Affairs Kang, Kyung-wha had a meeting with Minister for Foreign "
+        "Affairs of Japan Toshimitsu Motegi. Mr. Hayashi held a talk with H.E. Mr. Lavrov, "
+        "Sergey Viktorovich, Minister of Foreign Affairs of the Russian Federation. Minister Kang "
+        "thanked Minister Lavrov."
+    )
+    names = [p.name for p in find_people(Document(doc_id="d", text=text)).people]
+    assert "Kang Kyung-wha" in names  # an East Asian name keeps its order
+    assert "Sergey Viktorovich Lavrov" in names
+    assert "Sergey Viktorovich" not in names and "Kang" not in names
+
+
+def test_an_ambassadors_full_rank_is_not_a_name() -> None:
+    text = (
+        "The Minister met with the Ambassador Extraordinary and Plenipotentiary of Italy, "
+        "Mr. Lo Cascio."
+    )
+    names = [p.name for p in find_people(Document(doc_id="d", text=text)).people]
+    assert "Extraordinary" not in names and "Plenipotentiary" not in names
+
+
+def test_a_surname_that_is_also_a_word() -> None:
+    text = "USAID Administrator Samantha Power will join Secretary Blinken in Rome."
+    names = [p.name for p in find_people(Document(doc_id="d", text=text)).people]
+    assert "Samantha Power" in names

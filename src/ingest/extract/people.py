@@ -10,6 +10,7 @@ full name. Office words, honorifics and particles are data (`ingest/data/offices
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -926,7 +927,66 @@ def _raw_mentions(text: str, *, in_title: bool) -> list[_Raw]:
         raw = _raw_from_run(context, tokens, mask, run, in_title=in_title)
         if raw is not None:
             raws.append(raw)
-    return _inherit_list_titles(raws, text)
+    return _inherit_list_titles(_join_inverted_names(raws, text), text)
+
+
+_INVERTED_GAP = re.compile(r"[ \t]*,[ \t]*$")
+_INVERTED_AFTER = re.compile(r"[ \t]*,|[ \t]+(?!and\b|or\b)[a-z]")
+_HYPHENATED_GIVEN = re.compile(r"[A-Z][a-z]+-[a-z]+")  # "Kyung-wha", "Jae-in"
+
+
+def _join_inverted_names(raws: list[_Raw], text: str) -> list[_Raw]:
+    """A surname written first and the given names after a comma, one person:
+    "Minister of Foreign Affairs Kang, Kyung-wha had ...", "Mr. Lavrov, Sergey Viktorovich,
+    Minister of ...". An East Asian given name (hyphenated, or after a surname in capitals) keeps
+    the written order ("Kang Kyung-wha"); other names read given names first ("Sergey
+    Viktorovich Lavrov"). The given names must be named nowhere else: "Minister Kang, Motegi
+    and ..." is a list."""
+    if len(raws) < 2:
+        return raws
+    firsts: dict[str, int] = {}
+    for raw in raws:
+        for token in raw.tokens:
+            firsts[token] = firsts.get(token, 0) + 1
+    out: list[_Raw] = []
+    k = 0
+    while k < len(raws):
+        surname = raws[k]
+        given = raws[k + 1] if k + 1 < len(raws) else None
+        if (
+            given is not None
+            and surname.cue
+            and len(surname.tokens) == 1
+            and not surname.possessive
+            and 1 <= len(given.tokens) <= 3
+            and (given.titled is None or given.titled.start > given.start)
+            and (surname.titled is None or surname.titled.start < surname.start)
+            and _INVERTED_GAP.match(text, surname.end, given.start) is not None
+            and _INVERTED_AFTER.match(text, given.end) is not None
+            and all(firsts[t] == 1 for t in given.tokens)
+        ):
+            east_asian = (
+                _HYPHENATED_GIVEN.fullmatch(given.name) is not None or surname.name.isupper()
+            )
+            if east_asian:
+                tokens, name = surname.tokens + given.tokens, f"{surname.name} {given.name}"
+            else:
+                tokens, name = given.tokens + surname.tokens, f"{given.name} {surname.name}"
+            out.append(
+                dataclasses.replace(
+                    surname,
+                    tokens=tokens,
+                    name=name,
+                    end=given.end,
+                    titled=surname.titled or given.titled,
+                    possessive=given.possessive,
+                )
+            )
+            k += 2
+            continue
+        out.append(surname)
+        k += 1
+    return out
 
 
 class _Context:
@@ -1043,6 +1103,10 @@ def _raw_from_run(
         )
     if _is_place_run(text, tokens, run, name):
         return None
+    if not _looks_like_a_name(text, name_toks, name):
+        # "Working Lunch", "June 29", "AffairsBureau": kept only to resolve to someone named
+        return _Raw(folded, name, start, end, None, False, name_toks[-1].possessive, in_title,
+                    False, False, None, False)  # fmt: skip
     if stacked is not None:
         # "Senator the Hon Penny Wong\nMinister for Foreign Affairs": a byline block
         titled = _Titled(stacked.title, stacked.affiliation, stacked.start, True)
@@ -1074,6 +1138,63 @@ def _raw_from_run(
         is_object=meets,
         shouted=all(t.text.isupper() for t in name_toks if t.text[:1].isalpha()),
     )
+
+
+@cache
+def _common_words() -> frozenset[str]:
+    """Folded English words the releases write in lower case (data/common_words.txt)."""
+    lines = gz._data_text("common_words.txt").splitlines()
+    return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
+
+
+_DATE_BEFORE = re.compile(
+    r"(?:\b(?:in|on|since|by|until|till|from|during|of|early|late|mid|last|next|this|through)|[’']s)"
+    r"\s*$",
+    re.IGNORECASE,
+)
+_GLUED = re.compile(r"^(?P<head>[A-Z][a-z]{3,})[A-Z][a-z]")
+_CONTRACTION = re.compile(r"\w[’'][a-z]$")  # "Comm'n", not "O'Brien" or "Mata’afa"
+
+
+def _looks_like_a_name(text: str, name_toks: list[_Tok], name: str) -> bool:
+    """A person's name is not a run of common lower-case words ("Working Lunch", "Upcoming"),
+    a month in a date ("in May", "the President's June 29 meeting"), a glued word
+    ("AffairsBureau"), a contraction ("Comm'n"), or a country or a large city."""
+    words = [t.text for t in name_toks if t.text not in '“”"']
+    content = [_key(_bare(w)) for w in words if _key(w) not in _particles()]
+    if content and all(w in _common_words() for w in content):
+        return False
+    if len(words) == 1 and _MONTHS.match(_bare(words[0])):
+        start, end = name_toks[0].start, name_toks[-1].end
+        if re.match(r"\s*\d", text[end : end + 3]) or _DATE_BEFORE.search(
+            text, max(0, start - 12), start
+        ):
+            return False
+    for word in words:
+        glued = _GLUED.match(word)
+        if glued and (
+            _key(glued.group("head")) in _common_words()
+            or _key(glued.group("head")) in gz.office_words().words
+        ):
+            return False
+        if _CONTRACTION.search(word):
+            return False
+    if gz.is_country_phrase(name) and gz.lookup_country(name):
+        return False
+    # a city of any size is too weak for one word: "Austin", "George" and "Lincoln" are people too
+    city = gz.lookup_city(name)
+    if city is None:
+        return True
+    if len(content) > 1:
+        return city.population < _CITY_NAME_MIN
+    capital = gz.capital_of(city.country_code)
+    return city.population < _CITY_WORD_MIN and not (
+        capital is not None and capital.name == city.name and city.population >= _CITY_NAME_MIN
+    )
+
+
+_CITY_NAME_MIN = 100_000  # a multi-word name that is a city this large is the city
+_CITY_WORD_MIN = 1_500_000  # ... and a one-word name, unless it is a capital
 
 
 def _only_honorifics(prefix: str) -> bool:

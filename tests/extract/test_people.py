@@ -491,3 +491,48 @@ def test_a_surname_that_is_also_a_word() -> None:
     text = "USAID Administrator Samantha Power will join Secretary Blinken in Rome."
     names = [p.name for p in find_people(Document(doc_id="d", text=text)).people]
     assert "Samantha Power" in names
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "affiliation"),
+    [
+        # a country word right before a lower-case office
+        (
+            "Foreign Minister Gabrielius Landsbergis had a telephone conversation with his Turkish "
+            "counterpart Mevlüt Çavuşoğlu.",
+            "Mevlüt Çavuşoğlu",
+            "TR",
+        ),
+        # a national office later in a compound title beats the organisation chaired
+        (
+            "Frank-Walter Steinmeier, OSCE Chairperson-in-Office and German Foreign Minister, "
+            "met Sebastian Kurz.",
+            "Frank-Walter Steinmeier",
+            "DE",
+        ),
+        # an envoy "of" the sending country "in" the host
+        ("He met Jorge Valdez, Ambassador of Peru in Chile, today.", "Jorge Valdez", "PE"),
+        # an organisation in a portfolio is not the body served
+        (
+            "The Minister met Amery Browne, Minister of Foreign and CARICOM Affairs, today.",
+            "Amery Browne",
+            None,
+        ),
+        # organisations by their short names
+        (
+            "Marija Pejčinović Burić, Council of Europe Secretary General, met the Minister.",
+            "Marija Pejčinović Burić",
+            "CoE",
+        ),
+        (
+            "The Minister met Luis Alberto Moreno, President of the Inter-American Development "
+            "Bank, today.",
+            "Luis Alberto Moreno",
+            "IDB",
+        ),
+    ],
+)
+def test_affiliation_from_the_persons_own_title(
+    text: str, name: str, affiliation: str | None
+) -> None:
+    assert _affiliations(text, "https://example.org/x")[name] == affiliation

@@ -574,7 +574,9 @@ def _starts_name(tokens: list[_Tok], mask: list[bool], i: int) -> bool:
 
 _US_DEPARTMENT = re.compile(r"^(?:U\.S\.\s+)?(?:Department\s+of\s+State|State\s+Department)\s+")
 _OF_ORG = re.compile(r"\s+of\s+(?:the\s+)?(?P<org>[A-Z][^,(]*?)(?P<acronym>\s*\([A-Z]{2,8}\)?)?$")
-_OF_COUNTRY_TO = re.compile(r"\bof\s+(?:the\s+)?(?P<country>[A-Z][\w’' .-]{1,40}?)\s+to\b")
+_OF_COUNTRY_TO = re.compile(
+    r"\bof\s+(?:the\s+)?(?P<country>[A-Z][\w’' .-]{1,40}?)\s+(?:to\b|in\s+(?=[A-Z]))"
+)
 _OF_COUNTRY = re.compile(r"\s+of\s+(?:the\s+)?(?=[A-Z])")
 
 
@@ -628,6 +630,10 @@ def _title_parts(phrase: str) -> tuple[str | None, str | None, int, bool]:
                 # "Secretary General of the North Atlantic Treaty Organization (NATO)": the body
                 # spelt out for the affiliation; "President of the European Council" stays whole
                 phrase = phrase[: org_tail.start()]
+    national = _national_office(phrase)
+    if national is not None and (affiliation is None or affiliation in gz.organisation_codes()):
+        # "OSCE Chairperson-in-Office and German Foreign Minister": the government served
+        affiliation = national
     if affiliation is None:
         affiliation = _org_or_place_affiliation(phrase)
     lead_org = re.match(r"(?P<org>[A-Z]{2,6})\s+(?=\S)", phrase)
@@ -650,9 +656,33 @@ _TRAILING_SEAT = re.compile(r"(?<=\S)\s+(?:Senator|Sen\.?|MP|MNA)$")
 _COUNTERPART_LEAD = re.compile(r"^(?:(?:his|her|their)\s+)?counterparts?\s*,?\s+(?:the\s+)?(?=\S)")
 
 
+_PORTFOLIO_AFTER = re.compile(r"\s+(?:and\s+[A-Z][\w-]*\s+)?Affairs\b")
+_PART_BREAK = re.compile(r",\s+|\s+and\s+")
+_NATIONAL_BEFORE = re.compile(r"^(?:[’']s)?\s+(?=[A-Z])")  # "German Foreign", "Iceland's Foreign"
+
+
+def _national_office(phrase: str) -> str | None:
+    """The country of a later part of a compound title: "OSCE Chairperson-in-Office and German
+    Foreign Minister" -> DE, "President of the Committee of Ministers, Iceland's Foreign
+    Minister" -> IS: a national office that a person also holds names the government served."""
+    for part in _PART_BREAK.finditer(phrase):
+        rest = phrase[part.end() :]
+        hits = gz.country_hits(rest)
+        if (
+            hits
+            and hits[0].start == 0
+            and _NATIONAL_BEFORE.match(rest[hits[0].end :])
+            and _lower_heads().search(rest, hits[0].end)
+        ):
+            return hits[0].key
+    return None
+
+
 def _org_or_place_affiliation(phrase: str) -> str | None:
-    """ "NATO Secretary General" -> NATO; "Crown Prince of Abu Dhabi" -> AE (a city's country)."""
-    orgs = gz.org_hits(phrase)
+    """ "NATO Secretary General" -> NATO; "Crown Prince of Abu Dhabi" -> AE (a city's country).
+    An organisation named in a portfolio ("Minister of Foreign and CARICOM Affairs") is not the
+    body served."""
+    orgs = [h for h in gz.org_hits(phrase) if not _PORTFOLIO_AFTER.match(phrase, h.end)]
     if orgs:
         return orgs[0].key
     place = re.search(r"\bof\s+((?:[A-Z][\w’'-]+\s?){1,3})$", phrase)
@@ -756,64 +786,68 @@ def _home_affiliations(
     for rank, m in enumerate(index.mentions):
         first_seen.setdefault(m.person, rank)
     not_held = _offices_not_held().get(home or "", frozenset())
+    held_here = _offices_held().get(home or "", frozenset())
     held: set[str] = {
         gz.fold(p.title)
         for p in index.people
         if p.title and p.affiliation == home and p.basis == "text"
     }
     people = {id(p): i for i, p in enumerate(index.people)}
+    others = taken | ({home} if home else set())
     for person in sorted(pending, key=lambda p: first_seen.get(people[id(p)], len(first_seen))):
         office = gz.fold(person.title) if person.title else ""
-        if person.basis != "own" or (
-            office and (office in held or _heads_not_held(office, not_held))
-        ):
-            person.affiliation = most_named(taken | ({home} if home else set()))
+        foreign = bool(office) and (_heads_all_in(office, not_held) or office in _COUNTERPART)
+        if foreign:
+            # a counterpart, or an office this government does not have
+            person.affiliation = most_named(others)
+            continue
+        if office in held:
+            # a second holder of a one-holder office serves the other country, when one is clear
+            person.affiliation = most_named(others) or (home if person.basis == "own" else None)
+            continue
+        if person.basis != "own":
+            # someone met, with no country cue: a guest, unless the office is one the
+            # government itself has ("President Biden" met by a visitor): then unknown
+            own_office = bool(office) and _heads_all_in(office, held_here)
+            person.affiliation = None if own_office else most_named(others)
             continue
         person.affiliation = home
-        if office and office not in _SHARED_OFFICES:
+        if office in _single_holder_offices() and not _near_a_foreign_country(
+            index, people[id(person)], doc.text, home
+        ):
+            # only a holder named away from other countries' names is surely the government's
+            # own ("President Biden has said Russia ...": Biden or Putin may be the second)
             held.add(office)
 
 
+_COUNTERPART = frozenset({"counterpart", "counterparts"})
 _HOME_MIN = 2  # mentions a country needs to be taken as the release's own
 _HOME_LEAD = 2  # ... and how many times the next country's count it needs
 
-# Offices a government has many holders of at once: a second "Minister" is no clash.
-_SHARED_OFFICES = frozenset(
-    {
-        "minister",
-        "ambassador",
-        "senator",
-        "representative",
-        "secretary",
-        "director",
-        "adviser",
-        "advisor",
-        "counselor",
-        "counsellor",
-        "official",
-        "spokesperson",
-        "envoy",
-        "general",
-        "deputy minister",
-        "vice minister",
-        "minister of state",
-        "state minister",
-        "congressman",
-        "congresswoman",
-        "member",
-        "governor",
-        "mayor",
-        "judge",
-        "justice",
-        "officer",
-        "commissioner",
-    }
-)
+
+@cache
+def _single_holder_offices() -> frozenset[str]:
+    """Folded offices one person holds in a government at a time (offices.toml)."""
+    return frozenset(gz.fold(w) for w in gz._toml("offices.toml")["single_holder"]["offices"])
 
 
-def _heads_not_held(office: str, not_held: frozenset[str]) -> bool:
-    """Whether every office head in a folded title is one the government does not have
-    ("minister of education": yes for the US; "minister counselor": no, a diplomatic rank)."""
+def _near_a_foreign_country(index: PeopleIndex, pid: int, text: str, home: str | None) -> bool:
+    """Whether a sentence naming the person also names a country other than `home`."""
+    for m in index.mentions:
+        if m.person != pid or m.in_title:
+            continue
+        left = max(text.rfind(". ", 0, m.start), text.rfind("\n", 0, m.start)) + 1
+        right = min((i for i in (text.find(". ", m.end), text.find("\n", m.end)) if i >= 0),
+                    default=len(text))  # fmt: skip
+        if any(hit.key != home for hit in gz.country_hits(text[left:right])):
+            return True
+    return False
+
+
+def _heads_all_in(office: str, not_held: frozenset[str]) -> bool:
+    """Whether every office head in a folded title is in `not_held` (a government's offices it
+    does not have, or does): "minister of education" is all "minister"; "minister counselor"
+    also has "counselor", a diplomatic rank."""
     if not not_held:
         return False
     words = re.split(r"[\s/-]+", office)
@@ -830,6 +864,12 @@ _MODIFIER_HEADS = frozenset({"deputy", "counterpart"})
 @cache
 def _offices_not_held() -> dict[str, frozenset[str]]:
     table = gz._toml("offices.toml").get("offices_not_held", {})
+    return {code: frozenset(gz.fold(w) for w in words) for code, words in table.items()}
+
+
+@cache
+def _offices_held() -> dict[str, frozenset[str]]:
+    table = gz._toml("offices.toml").get("offices_held", {})
     return {code: frozenset(gz.fold(w) for w in words) for code, words in table.items()}
 
 
@@ -1059,6 +1099,7 @@ def _raw_from_run(
         left = _left_appositive(tokens, mask, run.first, text)
     titled = _with_country_after(_prefer(left, right), text, tokens[after - 1].end)
     titled = _with_delegation_country(titled, text, start)
+    titled = _with_country_before(titled, text)
     prev = tokens[run.first - 1].text if run.first > 0 else ""
     honorific = run.first > 0 and _key(prev) in gz.office_words().honorifics
     s_start, s_end = context.sentence(start)
@@ -1291,6 +1332,18 @@ def _with_delegation_country(titled: _Titled | None, text: str, start: int) -> _
     if titled is None:
         return _Titled(None, hits[0].key, start, False)
     return _Titled(titled.title, hits[0].key, titled.start, titled.has_head)
+
+
+def _with_country_before(titled: _Titled | None, text: str) -> _Titled | None:
+    """ "his Turkish counterpart Mevlüt Çavuşoğlu", "his Brazilian counterpart, Ernesto Araújo":
+    a country word right before a title the title scan left out (a lower-case office)."""
+    if titled is None or titled.affiliation is not None or not titled.title or titled.start < 3:
+        return titled
+    window = text[max(0, titled.start - 40) : titled.start]
+    hits = gz.country_hits(window)
+    if not hits or window[hits[-1].end :].strip(" ") != "" or window[hits[-1].end :] == "":
+        return titled
+    return _Titled(titled.title, hits[-1].key, titled.start, titled.has_head)
 
 
 def _with_country_after(titled: _Titled | None, text: str, end: int) -> _Titled | None:

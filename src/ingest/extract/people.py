@@ -1783,6 +1783,22 @@ def participants_for(
         for s, e in sentences(text):
             if _ENGAGE.search(text, s, e):
                 _from_engagements(index, text, s, e, chosen)
+    elif (
+        anchor.event_type == "meeting"
+        and anchor.ordinal == 0
+        and anchor.start >= 0
+        and sum(not m.in_title for m in chosen.values()) == 1
+    ):
+        # "X met with Finnish authorities. He first met with President Y and ...": the
+        # meeting's counterparts are named in the next sentences that tell it
+        traveller = next(m for m in chosen.values() if not m.in_title)
+        for s, e in sentences(text[: _paragraph_end(text, anchor.end, 3)]):
+            if s >= anchor.end and _TOLD_AGAIN.match(text, s) and _ENGAGE.search(text, s, e):
+                before = len(chosen)
+                _from_engagements(index, text, s, e, chosen)
+                if len(chosen) == before:
+                    break
+        chosen.setdefault(traveller.person, traveller)
     present = set(chosen)  # people found where the event is told, before attendance lists
     if anchor.event_type in GATHERINGS and anchor.start >= 0:
         # "The meeting was attended by X and Y", "The MoU was signed by X and Y", anywhere after
@@ -1858,6 +1874,14 @@ def _paragraph_end(text: str, offset: int, paragraphs: int) -> int:
             return len(text)
         end = found.start()
     return end
+
+
+# a sentence continuing the traveller's account: "He also met", "Mr. X first met", "The Minister"
+_TOLD_AGAIN = re.compile(
+    r"\s*(?:He|She|They|(?:Mr|Ms|Mrs|Dr)\.?\s+[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,3}|The\s+"
+    r"(?:Secretary|Minister|Foreign\s+Minister|Prime\s+Minister|President))\s+(?:also\s+|first\s+|"
+    r"then\s+|later\s+)?(?:met|held|called|paid)\b"
+)
 
 
 def _following(text: str, offset: int, count: int) -> list[tuple[int, int]]:

@@ -456,8 +456,13 @@ def test_own_officials_of_an_unknown_publisher_serve_the_country_named_most() ->
             "AffairsBureau",
         ),
         ("the High Representative and Vice-President of the European Comm'n", "Comm'n"),
-        # a large city
+        # a large city, the end of a country's name, an abbreviation
         ("Consul General in Mexico met Governor Los Angeles yesterday.", "Los Angeles"),
+        (
+            "He received Minister of Foreign Affairs of Bosnia & Herzegovina, Dr. Ana Lukic.",
+            "Herzegovina",
+        ),
+        ("He met the Rt. Hon. President Bidya Devi Bhandari today.", "Rt."),
     ],
 )
 def test_a_name_looks_like_a_name(text: str, absent: str) -> None:

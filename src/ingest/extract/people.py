@@ -1193,6 +1193,7 @@ _DATE_BEFORE = re.compile(
     r"\s*$",
     re.IGNORECASE,
 )
+_JOINED_COUNTRY = re.compile(r"\b([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?)\s+(?:and|&)\s+$")
 _GLUED = re.compile(r"^(?P<head>[A-Z][a-z]{3,})[A-Z][a-z]")
 _CONTRACTION = re.compile(r"\w[’'][a-z]$")  # "Comm'n", not "O'Brien" or "Mata’afa"
 
@@ -1222,6 +1223,12 @@ def _looks_like_a_name(text: str, name_toks: list[_Tok], name: str) -> bool:
             return False
     if gz.is_country_phrase(name) and gz.lookup_country(name):
         return False
+    start = name_toks[0].start
+    joined = _JOINED_COUNTRY.search(text, max(0, start - 40), start)
+    if joined and gz.lookup_country(f"{joined.group(1)} and {name}"):
+        return False  # "Bosnia & Herzegovina", "Trinidad and Tobago": the end of a country
+    if len(words) == 1 and re.fullmatch(r"[A-Z][a-z]{0,2}\.", words[0]):
+        return False  # "Rt." of "Rt. Hon.", "Jr.": an abbreviation, not a name
     # a city of any size is too weak for one word: "Austin", "George" and "Lincoln" are people too
     city = gz.lookup_city(name)
     if city is None:

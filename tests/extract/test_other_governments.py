@@ -508,3 +508,17 @@ def test_a_sentence_going_on_about_the_talks_takes_the_day_of_the_one_before() -
     )
     assert record.event_date is not None and record.event_date.isoformat() == "2025-06-09"
     assert record.date_basis == "explicit"  # the talks' own sentence has no day
+
+
+def test_a_meeting_with_unnamed_authorities_names_them_in_the_next_sentences() -> None:
+    text = (
+        "The Secretary General Anna Berg met with Estonian authorities on a one day visit to "
+        "Tallinn on 8 November to discuss Estonia's commitment to the mission.\n"
+        "Ms. Berg first met with the Estonian President Kaja Tamm and the Prime Minister Juri "
+        "Kask. She also met with the Defence Minister Mart Saar.\n"
+        "Their discussions centred on the mission, in which Estonia plays an important role."
+    )
+    record = _primary(text, "", url="https://www.nato.int/x")
+    names = [p.name for p in record.participants]
+    assert names[0] == "Anna Berg"
+    assert {"Kaja Tamm", "Juri Kask", "Mart Saar"} <= set(names)

@@ -398,3 +398,146 @@ def test_a_named_subject_without_a_title() -> None:
 def test_appositives_between_people(text: str, url: str, expected: list[Person]) -> None:
     participants, _, _ = _run(text, "meeting", url=url)
     assert _people(participants) == expected
+
+
+def _affiliations(text: str, url: str | None = None, title: str | None = None) -> dict:
+    index = find_people(Document(doc_id="d", text=text, url=url, title=title))
+    return {p.name: p.affiliation for p in index.people}
+
+
+def test_an_office_the_publisher_does_not_have_is_a_foreign_leader() -> None:
+    # the US government has no Prime Minister: Modi serves the other country the release names
+    text = (
+        "Secretary Blinken met with Prime Minister Narendra Modi in New Delhi today. They "
+        "discussed the partnership between the United States and India, India's role in the "
+        "Quad and India's G20 presidency."
+    )
+    found = _affiliations(text, "https://www.state.gov/secretary-blinkens-meeting/")
+    assert found["Narendra Modi"] == "IN"
+    assert found["Blinken"] == "US"
+
+
+def test_a_second_holder_of_an_office_is_the_counterpart() -> None:
+    text = (
+        "President Biden spoke today with President Emmanuel Macron. The two leaders discussed "
+        "support for Ukraine and France's role in the Indo-Pacific. France and France's partners "
+        "will host the summit."
+    )
+    found = _affiliations(text, "https://www.whitehouse.gov/briefing-room/readout/")
+    assert found["Biden"] == "US"
+    assert found["Emmanuel Macron"] == "FR"
+
+
+def test_own_officials_of_an_unknown_publisher_serve_the_country_named_most() -> None:
+    # an aggregator URL: the release's own country is the one it names clearly most often
+    text = (
+        "Prime Minister Justin Trudeau spoke yesterday with Mexican President-elect Andrés "
+        "Manuel López Obrador. They discussed the partnership between Canada and Mexico, "
+        "Canada's trade and Canada's support for the region."
+    )
+    found = _affiliations(text, "https://www.marketscreener.com/news/x")
+    assert found["Justin Trudeau"] == "CA"
+    assert found["Andrés Manuel López Obrador"] == "MX"
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        # headline and programme words are not names, even after an office
+        ("Japan-China Foreign Ministers’ Meeting and Working Lunch", "Working Lunch"),
+        ("On the Secretary’s Upcoming Travel to San Jose, Costa Rica", "Upcoming"),
+        ("New U.S. APEC Business Advisory Council Member Appointment", "Appointment"),
+        # a month in a date
+        ("The supplemental appropriation signed by the President in May provides aid.", "May"),
+        ("Building on the President’s June 29 meeting with President Yoon Suk Yeol.", "June"),
+        # a glued word and a contraction
+        (
+            "Daniel Benaim, Deputy Assistant Secretary for Arabian Peninsula AffairsBureau",
+            "AffairsBureau",
+        ),
+        ("the High Representative and Vice-President of the European Comm'n", "Comm'n"),
+        # a large city, the end of a country's name, an abbreviation
+        ("Consul General in Mexico met Governor Los Angeles yesterday.", "Los Angeles"),
+        (
+            "He received Minister of Foreign Affairs of Bosnia & Herzegovina, Dr. Ana Lukic.",
+            "Herzegovina",
+        ),
+        ("He met the Rt. Hon. President Bidya Devi Bhandari today.", "Rt."),
+    ],
+)
+def test_a_name_looks_like_a_name(text: str, absent: str) -> None:
+    names = [p.name for p in find_people(Document(doc_id="d", text=text)).people]
+    assert absent not in names
+
+
+def test_a_surname_given_first_and_the_given_names_after_a_comma() -> None:
+    text = (
+        "Minister of Foreign Affairs Kang, Kyung-wha had a meeting with Minister for Foreign "
+        "Affairs of Japan Toshimitsu Motegi. Mr. Hayashi held a talk with H.E. Mr. Lavrov, "
+        "Sergey Viktorovich, Minister of Foreign Affairs of the Russian Federation. Minister Kang "
+        "thanked Minister Lavrov."
+    )
+    names = [p.name for p in find_people(Document(doc_id="d", text=text)).people]
+    assert "Kang Kyung-wha" in names  # an East Asian name keeps its order
+    assert "Sergey Viktorovich Lavrov" in names
+    assert "Sergey Viktorovich" not in names and "Kang" not in names
+
+
+def test_an_ambassadors_full_rank_is_not_a_name() -> None:
+    text = (
+        "The Minister met with the Ambassador Extraordinary and Plenipotentiary of Italy, "
+        "Mr. Lo Cascio."
+    )
+    names = [p.name for p in find_people(Document(doc_id="d", text=text)).people]
+    assert "Extraordinary" not in names and "Plenipotentiary" not in names
+
+
+def test_a_surname_that_is_also_a_word() -> None:
+    text = "USAID Administrator Samantha Power will join Secretary Blinken in Rome."
+    names = [p.name for p in find_people(Document(doc_id="d", text=text)).people]
+    assert "Samantha Power" in names
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "affiliation"),
+    [
+        # a country word right before a lower-case office
+        (
+            "Foreign Minister Gabrielius Landsbergis had a telephone conversation with his Turkish "
+            "counterpart Mevlüt Çavuşoğlu.",
+            "Mevlüt Çavuşoğlu",
+            "TR",
+        ),
+        # a national office later in a compound title beats the organisation chaired
+        (
+            "Frank-Walter Steinmeier, OSCE Chairperson-in-Office and German Foreign Minister, "
+            "met Sebastian Kurz.",
+            "Frank-Walter Steinmeier",
+            "DE",
+        ),
+        # an envoy "of" the sending country "in" the host
+        ("He met Jorge Valdez, Ambassador of Peru in Chile, today.", "Jorge Valdez", "PE"),
+        # an organisation in a portfolio is not the body served
+        (
+            "The Minister met Amery Browne, Minister of Foreign and CARICOM Affairs, today.",
+            "Amery Browne",
+            None,
+        ),
+        # organisations by their short names
+        (
+            "Marija Pejčinović Burić, Council of Europe Secretary General, met the Minister.",
+            "Marija Pejčinović Burić",
+            "CoE",
+        ),
+        (
+            "The Minister met Luis Alberto Moreno, President of the Inter-American Development "
+            "Bank, today.",
+            "Luis Alberto Moreno",
+            "IDB",
+        ),
+    ],
+)
+def test_affiliation_from_the_persons_own_title(
+    text: str, name: str, affiliation: str | None
+) -> None:
+    assert _affiliations(text, "https://example.org/x")[name] == affiliation

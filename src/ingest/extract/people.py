@@ -10,10 +10,12 @@ full name. Office words, honorifics and particles are data (`ingest/data/offices
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from itertools import pairwise
 from typing import NamedTuple
 
 from ingest.extract import gazetteer as gz
@@ -31,6 +33,9 @@ class Person:
     title: str | None
     affiliation: str | None
     byline: bool = False
+    # how the affiliation was settled: "text" (the person's own title, apposition or host),
+    # "own" (no cue: the issuing government's official), "" (nothing)
+    basis: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -569,7 +574,9 @@ def _starts_name(tokens: list[_Tok], mask: list[bool], i: int) -> bool:
 
 _US_DEPARTMENT = re.compile(r"^(?:U\.S\.\s+)?(?:Department\s+of\s+State|State\s+Department)\s+")
 _OF_ORG = re.compile(r"\s+of\s+(?:the\s+)?(?P<org>[A-Z][^,(]*?)(?P<acronym>\s*\([A-Z]{2,8}\)?)?$")
-_OF_COUNTRY_TO = re.compile(r"\bof\s+(?:the\s+)?(?P<country>[A-Z][\w’' .-]{1,40}?)\s+to\b")
+_OF_COUNTRY_TO = re.compile(
+    r"\bof\s+(?:the\s+)?(?P<country>[A-Z][\w’' .-]{1,40}?)\s+(?:to\b|in\s+(?=[A-Z]))"
+)
 _OF_COUNTRY = re.compile(r"\s+of\s+(?:the\s+)?(?=[A-Z])")
 
 
@@ -623,6 +630,10 @@ def _title_parts(phrase: str) -> tuple[str | None, str | None, int, bool]:
                 # "Secretary General of the North Atlantic Treaty Organization (NATO)": the body
                 # spelt out for the affiliation; "President of the European Council" stays whole
                 phrase = phrase[: org_tail.start()]
+    national = _national_office(phrase)
+    if national is not None and (affiliation is None or affiliation in gz.organisation_codes()):
+        # "OSCE Chairperson-in-Office and German Foreign Minister": the government served
+        affiliation = national
     if affiliation is None:
         affiliation = _org_or_place_affiliation(phrase)
     lead_org = re.match(r"(?P<org>[A-Z]{2,6})\s+(?=\S)", phrase)
@@ -645,9 +656,33 @@ _TRAILING_SEAT = re.compile(r"(?<=\S)\s+(?:Senator|Sen\.?|MP|MNA)$")
 _COUNTERPART_LEAD = re.compile(r"^(?:(?:his|her|their)\s+)?counterparts?\s*,?\s+(?:the\s+)?(?=\S)")
 
 
+_PORTFOLIO_AFTER = re.compile(r"\s+(?:and\s+[A-Z][\w-]*\s+)?Affairs\b")
+_PART_BREAK = re.compile(r",\s+|\s+and\s+")
+_NATIONAL_BEFORE = re.compile(r"^(?:[’']s)?\s+(?=[A-Z])")  # "German Foreign", "Iceland's Foreign"
+
+
+def _national_office(phrase: str) -> str | None:
+    """The country of a later part of a compound title: "OSCE Chairperson-in-Office and German
+    Foreign Minister" -> DE, "President of the Committee of Ministers, Iceland's Foreign
+    Minister" -> IS: a national office that a person also holds names the government served."""
+    for part in _PART_BREAK.finditer(phrase):
+        rest = phrase[part.end() :]
+        hits = gz.country_hits(rest)
+        if (
+            hits
+            and hits[0].start == 0
+            and _NATIONAL_BEFORE.match(rest[hits[0].end :])
+            and _lower_heads().search(rest, hits[0].end)
+        ):
+            return hits[0].key
+    return None
+
+
 def _org_or_place_affiliation(phrase: str) -> str | None:
-    """ "NATO Secretary General" -> NATO; "Crown Prince of Abu Dhabi" -> AE (a city's country)."""
-    orgs = gz.org_hits(phrase)
+    """ "NATO Secretary General" -> NATO; "Crown Prince of Abu Dhabi" -> AE (a city's country).
+    An organisation named in a portfolio ("Minister of Foreign and CARICOM Affairs") is not the
+    body served."""
+    orgs = [h for h in gz.org_hits(phrase) if not _PORTFOLIO_AFTER.match(phrase, h.end)]
     if orgs:
         return orgs[0].key
     place = re.search(r"\bof\s+((?:[A-Z][\w’'-]+\s?){1,3})$", phrase)
@@ -707,9 +742,135 @@ def find_people(doc: Document, publisher: str | None = None) -> PeopleIndex:
     if doc.title:
         raws += _raw_mentions(doc.title, in_title=True)
     index = PeopleIndex(publisher=publisher)
-    _resolve(index, raws, publisher, _trip_country(doc.text, publisher))
+    trip = _trip_country(doc.text, publisher)
+    _resolve(index, raws, publisher, trip)
     _share_companions_affiliation(index, doc.text)
+    _home_affiliations(index, doc, publisher, trip)
     return index
+
+
+def _home_affiliations(
+    index: PeopleIndex, doc: Document, publisher: str | None, trip: str | None
+) -> None:
+    """Officials named without a country cue ("own"): they serve the issuing government, which
+    is the publisher when known, else the country the release names most that no one else
+    present is explicitly from. A titled counterpart met without a country cue serves the other
+    country the release names most. Neither when the office is one that government does not have
+    ("Prime Minister Modi" from Washington), or is already held by an earlier person (a second
+    "President" in a release): such a person serves the other country the release names."""
+    pending = [p for p in index.people if p.basis == "own" or (not p.basis and p.title)]
+    if not pending:
+        return
+    counts: dict[str, int] = {}
+    for part in (doc.title or "", doc.text[:SCAN_HEAD]):
+        for hit in gz.country_hits(part):
+            if part[hit.end : hit.end + 1] != "$":  # "US$20 billion" is a currency
+                counts[hit.key] = counts.get(hit.key, 0) + 1
+    taken = {p.affiliation for p in index.people if p.basis == "text" and p.affiliation}
+
+    def most_named(exclude: set[str]) -> str | None:
+        # the country named clearly most often: twice at least, and more than any other
+        ranked = sorted(
+            ((n, code) for code, n in counts.items() if code not in exclude), reverse=True
+        )
+        if (
+            not ranked
+            or ranked[0][0] < _HOME_MIN
+            or (len(ranked) > 1 and ranked[1][0] * _HOME_LEAD > ranked[0][0])
+        ):
+            return None
+        return ranked[0][1]
+
+    home = publisher or most_named(taken | ({trip} if trip else set()))
+    first_seen: dict[int, int] = {}
+    for rank, m in enumerate(index.mentions):
+        first_seen.setdefault(m.person, rank)
+    not_held = _offices_not_held().get(home or "", frozenset())
+    held_here = _offices_held().get(home or "", frozenset())
+    held: set[str] = {
+        gz.fold(p.title)
+        for p in index.people
+        if p.title and p.affiliation == home and p.basis == "text"
+    }
+    people = {id(p): i for i, p in enumerate(index.people)}
+    others = taken | ({home} if home else set())
+    for person in sorted(pending, key=lambda p: first_seen.get(people[id(p)], len(first_seen))):
+        office = gz.fold(person.title) if person.title else ""
+        foreign = bool(office) and (_heads_all_in(office, not_held) or office in _COUNTERPART)
+        if foreign:
+            # a counterpart, or an office this government does not have
+            person.affiliation = most_named(others)
+            continue
+        if office in held:
+            # a second holder of a one-holder office serves the other country, when one is clear
+            person.affiliation = most_named(others) or (home if person.basis == "own" else None)
+            continue
+        if person.basis != "own":
+            # someone met, with no country cue: a guest, unless the office is one the
+            # government itself has ("President Biden" met by a visitor): then unknown
+            own_office = bool(office) and _heads_all_in(office, held_here)
+            person.affiliation = None if own_office else most_named(others)
+            continue
+        person.affiliation = home
+        if office in _single_holder_offices() and not _near_a_foreign_country(
+            index, people[id(person)], doc.text, home
+        ):
+            # only a holder named away from other countries' names is surely the government's
+            # own ("President Biden has said Russia ...": Biden or Putin may be the second)
+            held.add(office)
+
+
+_COUNTERPART = frozenset({"counterpart", "counterparts"})
+_HOME_MIN = 2  # mentions a country needs to be taken as the release's own
+_HOME_LEAD = 2  # ... and how many times the next country's count it needs
+
+
+@cache
+def _single_holder_offices() -> frozenset[str]:
+    """Folded offices one person holds in a government at a time (offices.toml)."""
+    return frozenset(gz.fold(w) for w in gz._toml("offices.toml")["single_holder"]["offices"])
+
+
+def _near_a_foreign_country(index: PeopleIndex, pid: int, text: str, home: str | None) -> bool:
+    """Whether a sentence naming the person also names a country other than `home`."""
+    for m in index.mentions:
+        if m.person != pid or m.in_title:
+            continue
+        left = max(text.rfind(". ", 0, m.start), text.rfind("\n", 0, m.start)) + 1
+        right = min((i for i in (text.find(". ", m.end), text.find("\n", m.end)) if i >= 0),
+                    default=len(text))  # fmt: skip
+        if any(hit.key != home for hit in gz.country_hits(text[left:right])):
+            return True
+    return False
+
+
+def _heads_all_in(office: str, not_held: frozenset[str]) -> bool:
+    """Whether every office head in a folded title is in `not_held` (a government's offices it
+    does not have, or does): "minister of education" is all "minister"; "minister counselor"
+    also has "counselor", a diplomatic rank."""
+    if not not_held:
+        return False
+    words = re.split(r"[\s/-]+", office)
+    heads = gz.office_words().heads
+    pairs = {f"{a} {b}" for a, b in pairwise(words)} & heads
+    found = ({w for w in words if w in heads} | pairs) - _MODIFIER_HEADS
+    covered = {w for p in pairs & not_held for w in p.split()}
+    return bool(found) and all(h in not_held or h in covered for h in found)
+
+
+_MODIFIER_HEADS = frozenset({"deputy", "counterpart"})
+
+
+@cache
+def _offices_not_held() -> dict[str, frozenset[str]]:
+    table = gz._toml("offices.toml").get("offices_not_held", {})
+    return {code: frozenset(gz.fold(w) for w in words) for code, words in table.items()}
+
+
+@cache
+def _offices_held() -> dict[str, frozenset[str]]:
+    table = gz._toml("offices.toml").get("offices_held", {})
+    return {code: frozenset(gz.fold(w) for w in words) for code, words in table.items()}
 
 
 # "Prime Minister X, who was accompanied by Minister of Finance Y": Y serves X's government.
@@ -732,7 +893,7 @@ def _share_companions_affiliation(index: PeopleIndex, text: str) -> None:
         before = [b for b in body[:k] if b.start < cue.start() and cue.start() - b.end < 120]
         lead = next((index.people[b.person] for b in reversed(before)), None)
         if lead is not None and lead.affiliation is not None and lead is not person:
-            person.affiliation = lead.affiliation
+            person.affiliation, person.basis = lead.affiliation, "text"
 
 
 _TRAVEL_TO = re.compile(
@@ -806,7 +967,66 @@ def _raw_mentions(text: str, *, in_title: bool) -> list[_Raw]:
         raw = _raw_from_run(context, tokens, mask, run, in_title=in_title)
         if raw is not None:
             raws.append(raw)
-    return _inherit_list_titles(raws, text)
+    return _inherit_list_titles(_join_inverted_names(raws, text), text)
+
+
+_INVERTED_GAP = re.compile(r"[ \t]*,[ \t]*$")
+_INVERTED_AFTER = re.compile(r"[ \t]*,|[ \t]+(?!and\b|or\b)[a-z]")
+_HYPHENATED_GIVEN = re.compile(r"[A-Z][a-z]+-[a-z]+")  # "Kyung-wha", "Jae-in"
+
+
+def _join_inverted_names(raws: list[_Raw], text: str) -> list[_Raw]:
+    """A surname written first and the given names after a comma, one person:
+    "Minister of Foreign Affairs Kang, Kyung-wha had ...", "Mr. Lavrov, Sergey Viktorovich,
+    Minister of ...". An East Asian given name (hyphenated, or after a surname in capitals) keeps
+    the written order ("Kang Kyung-wha"); other names read given names first ("Sergey
+    Viktorovich Lavrov"). The given names must be named nowhere else: "Minister Kang, Motegi
+    and ..." is a list."""
+    if len(raws) < 2:
+        return raws
+    firsts: dict[str, int] = {}
+    for raw in raws:
+        for token in raw.tokens:
+            firsts[token] = firsts.get(token, 0) + 1
+    out: list[_Raw] = []
+    k = 0
+    while k < len(raws):
+        surname = raws[k]
+        given = raws[k + 1] if k + 1 < len(raws) else None
+        if (
+            given is not None
+            and surname.cue
+            and len(surname.tokens) == 1
+            and not surname.possessive
+            and 1 <= len(given.tokens) <= 3
+            and (given.titled is None or given.titled.start > given.start)
+            and (surname.titled is None or surname.titled.start < surname.start)
+            and _INVERTED_GAP.match(text, surname.end, given.start) is not None
+            and _INVERTED_AFTER.match(text, given.end) is not None
+            and all(firsts[t] == 1 for t in given.tokens)
+        ):
+            east_asian = (
+                _HYPHENATED_GIVEN.fullmatch(given.name) is not None or surname.name.isupper()
+            )
+            if east_asian:
+                tokens, name = surname.tokens + given.tokens, f"{surname.name} {given.name}"
+            else:
+                tokens, name = given.tokens + surname.tokens, f"{given.name} {surname.name}"
+            out.append(
+                dataclasses.replace(
+                    surname,
+                    tokens=tokens,
+                    name=name,
+                    end=given.end,
+                    titled=surname.titled or given.titled,
+                    possessive=given.possessive,
+                )
+            )
+            k += 2
+            continue
+        out.append(surname)
+        k += 1
+    return out
 
 
 class _Context:
@@ -879,6 +1099,7 @@ def _raw_from_run(
         left = _left_appositive(tokens, mask, run.first, text)
     titled = _with_country_after(_prefer(left, right), text, tokens[after - 1].end)
     titled = _with_delegation_country(titled, text, start)
+    titled = _with_country_before(titled, text)
     prev = tokens[run.first - 1].text if run.first > 0 else ""
     honorific = run.first > 0 and _key(prev) in gz.office_words().honorifics
     s_start, s_end = context.sentence(start)
@@ -923,6 +1144,10 @@ def _raw_from_run(
         )
     if _is_place_run(text, tokens, run, name):
         return None
+    if not _looks_like_a_name(text, name_toks, name):
+        # "Working Lunch", "June 29", "AffairsBureau": kept only to resolve to someone named
+        return _Raw(folded, name, start, end, None, False, name_toks[-1].possessive, in_title,
+                    False, False, None, False)  # fmt: skip
     if stacked is not None:
         # "Senator the Hon Penny Wong\nMinister for Foreign Affairs": a byline block
         titled = _Titled(stacked.title, stacked.affiliation, stacked.start, True)
@@ -954,6 +1179,70 @@ def _raw_from_run(
         is_object=meets,
         shouted=all(t.text.isupper() for t in name_toks if t.text[:1].isalpha()),
     )
+
+
+@cache
+def _common_words() -> frozenset[str]:
+    """Folded English words the releases write in lower case (data/common_words.txt)."""
+    lines = gz._data_text("common_words.txt").splitlines()
+    return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
+
+
+_DATE_BEFORE = re.compile(
+    r"(?:\b(?:in|on|since|by|until|till|from|during|of|early|late|mid|last|next|this|through)|[’']s)"
+    r"\s*$",
+    re.IGNORECASE,
+)
+_JOINED_COUNTRY = re.compile(r"\b([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?)\s+(?:and|&)\s+$")
+_GLUED = re.compile(r"^(?P<head>[A-Z][a-z]{3,})[A-Z][a-z]")
+_CONTRACTION = re.compile(r"\w[’'][a-z]$")  # "Comm'n", not "O'Brien" or "Mata’afa"
+
+
+def _looks_like_a_name(text: str, name_toks: list[_Tok], name: str) -> bool:
+    """A person's name is not a run of common lower-case words ("Working Lunch", "Upcoming"),
+    a month in a date ("in May", "the President's June 29 meeting"), a glued word
+    ("AffairsBureau"), a contraction ("Comm'n"), or a country or a large city."""
+    words = [t.text for t in name_toks if t.text not in '“”"']
+    content = [_key(_bare(w)) for w in words if _key(w) not in _particles()]
+    if content and all(w in _common_words() for w in content):
+        return False
+    if len(words) == 1 and _MONTHS.match(_bare(words[0])):
+        start, end = name_toks[0].start, name_toks[-1].end
+        if re.match(r"\s*\d", text[end : end + 3]) or _DATE_BEFORE.search(
+            text, max(0, start - 12), start
+        ):
+            return False
+    for word in words:
+        glued = _GLUED.match(word)
+        if glued and (
+            _key(glued.group("head")) in _common_words()
+            or _key(glued.group("head")) in gz.office_words().words
+        ):
+            return False
+        if _CONTRACTION.search(word):
+            return False
+    if gz.is_country_phrase(name) and gz.lookup_country(name):
+        return False
+    start = name_toks[0].start
+    joined = _JOINED_COUNTRY.search(text, max(0, start - 40), start)
+    if joined and gz.lookup_country(f"{joined.group(1)} and {name}"):
+        return False  # "Bosnia & Herzegovina", "Trinidad and Tobago": the end of a country
+    if len(words) == 1 and re.fullmatch(r"[A-Z][a-z]{0,2}\.", words[0]):
+        return False  # "Rt." of "Rt. Hon.", "Jr.": an abbreviation, not a name
+    # a city of any size is too weak for one word: "Austin", "George" and "Lincoln" are people too
+    city = gz.lookup_city(name)
+    if city is None:
+        return True
+    if len(content) > 1:
+        return city.population < _CITY_NAME_MIN
+    capital = gz.capital_of(city.country_code)
+    return city.population < _CITY_WORD_MIN and not (
+        capital is not None and capital.name == city.name and city.population >= _CITY_NAME_MIN
+    )
+
+
+_CITY_NAME_MIN = 100_000  # a multi-word name that is a city this large is the city
+_CITY_WORD_MIN = 1_500_000  # ... and a one-word name, unless it is a capital
 
 
 def _only_honorifics(prefix: str) -> bool:
@@ -1050,6 +1339,18 @@ def _with_delegation_country(titled: _Titled | None, text: str, start: int) -> _
     if titled is None:
         return _Titled(None, hits[0].key, start, False)
     return _Titled(titled.title, hits[0].key, titled.start, titled.has_head)
+
+
+def _with_country_before(titled: _Titled | None, text: str) -> _Titled | None:
+    """ "his Turkish counterpart Mevlüt Çavuşoğlu", "his Brazilian counterpart, Ernesto Araújo":
+    a country word right before a title the title scan left out (a lower-case office)."""
+    if titled is None or titled.affiliation is not None or not titled.title or titled.start < 3:
+        return titled
+    window = text[max(0, titled.start - 40) : titled.start]
+    hits = gz.country_hits(window)
+    if not hits or window[hits[-1].end :].strip(" ") != "" or window[hits[-1].end :] == "":
+        return titled
+    return _Titled(titled.title, hits[-1].key, titled.start, titled.has_head)
 
 
 def _with_country_after(titled: _Titled | None, text: str, end: int) -> _Titled | None:
@@ -1339,14 +1640,17 @@ def _settle(person: Person, raws: list[_Raw], publisher: str | None, doc_host: s
     hosted = next((r.object_country for r in raws if r.object_country), None)
     if hosted is None and met:
         hosted = doc_host
+    person.basis = "text"
     if explicit:
         person.affiliation = explicit
     elif implied:
         person.affiliation = implied
     elif hosted and hosted != publisher:
         person.affiliation = hosted
-    elif (own or person.byline) and publisher:
-        person.affiliation = publisher
+    elif own or person.byline:
+        person.affiliation, person.basis = publisher, "own"
+    else:
+        person.basis = ""
 
 
 def _extends(new: str, old: str) -> bool:
@@ -1486,6 +1790,22 @@ def participants_for(
         for s, e in sentences(text):
             if _ENGAGE.search(text, s, e):
                 _from_engagements(index, text, s, e, chosen)
+    elif (
+        anchor.event_type == "meeting"
+        and anchor.ordinal == 0
+        and anchor.start >= 0
+        and sum(not m.in_title for m in chosen.values()) == 1
+    ):
+        # "X met with Finnish authorities. He first met with President Y and ...": the
+        # meeting's counterparts are named in the next sentences that tell it
+        traveller = next(m for m in chosen.values() if not m.in_title)
+        for s, e in sentences(text[: _paragraph_end(text, anchor.end, 3)]):
+            if s >= anchor.end and _TOLD_AGAIN.match(text, s) and _ENGAGE.search(text, s, e):
+                before = len(chosen)
+                _from_engagements(index, text, s, e, chosen)
+                if len(chosen) == before:
+                    break
+        chosen.setdefault(traveller.person, traveller)
     present = set(chosen)  # people found where the event is told, before attendance lists
     if anchor.event_type in GATHERINGS and anchor.start >= 0:
         # "The meeting was attended by X and Y", "The MoU was signed by X and Y", anywhere after
@@ -1561,6 +1881,14 @@ def _paragraph_end(text: str, offset: int, paragraphs: int) -> int:
             return len(text)
         end = found.start()
     return end
+
+
+# a sentence continuing the traveller's account: "He also met", "Mr. X first met", "The Minister"
+_TOLD_AGAIN = re.compile(
+    r"\s*(?:He|She|They|(?:Mr|Ms|Mrs|Dr)\.?\s+[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,3}|The\s+"
+    r"(?:Secretary|Minister|Foreign\s+Minister|Prime\s+Minister|President))\s+(?:also\s+|first\s+|"
+    r"then\s+|later\s+)?(?:met|held|called|paid)\b"
+)
 
 
 def _following(text: str, offset: int, count: int) -> list[tuple[int, int]]:

@@ -246,3 +246,31 @@ def test_countries_mentioned_every_occurrence_in_order() -> None:
     found = countries_mentioned(text)
     assert [code for code, _, _ in found] == ["JP", "IN", "UA", "JP", "IN"]
     assert [text[s:e] for _, s, e in found] == ["Japan", "India", "Ukraine", "Japanese", "India"]
+
+
+def test_a_known_venue_is_never_a_namesake_city() -> None:
+    # "White House" is also a town's name in the city tables: the venue's city wins.
+    text = (
+        "President Alpha Beta met today with Prime Minister Gamma Delta of the United Kingdom at "
+        "the White House. The leaders discussed trade."
+    )
+    sentence = text.split(". ")[0] + "."
+    assert _locate(text, sentence, "meeting") == ("White House", "Washington", "US")
+    assert resolve_place("State House") is None
+
+
+def test_a_lead_sentence_engagement_far_from_its_place_or_after_it() -> None:
+    # the engagement word is more than a line before its place, or follows it
+    text = (
+        "Director-General Ana Novak engaged in consultations with Director-General for European "
+        "Affairs Rui Costa at the Portuguese Ministry of Foreign Affairs in Lisbon. The "
+        "consultations were held in the context of excellent cooperation."
+    )
+    sentence = "The consultations were held in the context of excellent cooperation."
+    assert _locate(text, sentence, "meeting")[1:] == ("Lisbon", "PT")
+    text = (
+        "President Alpha Beta has told a visiting delegation that trade will grow. He made the "
+        "remarks at State House, Entebbe in a meeting with the Foreign Minister Gamma Delta."
+    )
+    sentence = "President Alpha Beta has told a visiting delegation that trade will grow."
+    assert _locate(text, sentence, "meeting")[1:] == ("Entebbe", "UG")

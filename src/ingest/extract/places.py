@@ -388,6 +388,9 @@ def _plausible_city(phrase: str, city: gz.City, qualified: str | None) -> bool:
     """A bare capitalised word is a city only if it is not also an office or common word."""
     if qualified:
         return True
+    if _VENUE_HEADS.fullmatch(phrase.split()[-1]) and len(phrase.split()) > 1:
+        # "White House", "State House", "Lancaster House": a venue's name, not a namesake town
+        return False
     words = gz.office_words()
     if all(gz.fold(w).rstrip(".") in words.words for w in phrase.split()):
         return False
@@ -443,9 +446,11 @@ def _places_in(
     if turn and topic_turn and not trip:
         limit = turn.start()
     found: list[_Place] = []
+    venue_spans: list[tuple[int, int]] = []
     for venue, vstart, vend in gz.venue_hits(segment[:limit]):
         place = _venue_place(text, start + vstart, start + vend, venue)
         found.append(place)
+        venue_spans.append((start + vstart, start + vend))
     for cue in _CUE.finditer(segment, 0, limit):
         word = cue.group("cue").split()[0].lower()
         word = "in" if word == "while" else word
@@ -463,10 +468,21 @@ def _places_in(
         after = _place_after(text, start + cue.end(), venue_ok=word == "at")
         if after is None and word == "hosted":
             after = _country_in_run(text, start + cue.end())
-        if after is not None:
+        if after is not None and not _inside_venue(after, venue_spans):
             found.append(after)
     found.sort(key=lambda p: min(s for _, s, _ in p.spans))
     return found
+
+
+def _inside_venue(place: _Place, venue_spans: list[tuple[int, int]]) -> bool:
+    """A known venue is never a city: "at the White House" is the venue's Washington, not a
+    namesake town "White House" elsewhere."""
+    return any(
+        s < vend and e > vstart and place.name is None
+        for vstart, vend in venue_spans
+        for field, s, e in place.spans
+        if field == "city"
+    )
 
 
 # "welcomed the Foreign Minister of X to Canberra": the host's place is where they met; not
@@ -759,7 +775,7 @@ def locate_event(doc: Document, anchor: EventAnchor) -> Location:
             return _refine(text, title_places[0], anchor, trip, field_prefix="title:")
         if anchor.start >= 0:
             # "... have today signed a treaty. The Treaty ... was signed at the V&A in London."
-            later = _engagement_place(text, anchor.end, min(len(text), anchor.end + 700))
+            later = _engagement_place(text, anchor.end, min(len(text), anchor.end + 700), reach=80)
             if later is not None:
                 return _refine(text, later, anchor, trip)
     if trip:
@@ -790,17 +806,26 @@ def _with_dateline_city(text: str, anchor: EventAnchor, location: Location) -> L
 _ENGAGEMENT = re.compile(
     r"\b(?:met|meet|meeting|meetings|dialogue|talks|summit|consultations|conference|ministerial|"
     r"forum|session|held|hosted|convened|gathered|visit|visited|signed|signing|took\s+place)\b"
-    r"[^.;]{0,60}$",
+    r"[^.;]{0,140}$",
+    re.IGNORECASE,
+)
+# The engagement named right after its place: "at State House, Entebbe in a meeting with ..."
+_ENGAGEMENT_AFTER = re.compile(
+    r"[^.;]{0,20}?\b(?:in|during|for)\s+(?:a\s+|the\s+|their\s+|his\s+|her\s+)?"
+    r"(?:\w+\s+){0,2}?(?:meeting|meetings|talks|consultations|summit|dialogue|conference)\b",
     re.IGNORECASE,
 )
 
 
-def _engagement_place(text: str, start: int, end: int) -> _Place | None:
+def _engagement_place(text: str, start: int, end: int, reach: int = 160) -> _Place | None:
     """A place tied to an engagement word in framing text ("following their strategic dialogue
     in Reykjavik, Iceland"), for an event whose own sentence names none."""
     for place in _places_in(text, start, end, trip=False, strict=True, topic_turn=False):
         first = min(s for _, s, _ in place.spans)
-        if _ENGAGEMENT.search(text, max(start, first - 80), first):
+        last = max(e for _, _, e in place.spans)
+        if _ENGAGEMENT.search(text, max(start, first - reach), first) or _ENGAGEMENT_AFTER.match(
+            text, last, min(len(text), last + 40)
+        ):
             return place
     return None
 

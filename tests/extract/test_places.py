@@ -274,3 +274,26 @@ def test_a_lead_sentence_engagement_far_from_its_place_or_after_it() -> None:
     )
     sentence = "President Alpha Beta has told a visiting delegation that trade will grow."
     assert _locate(text, sentence, "meeting")[1:] == ("Entebbe", "UG")
+
+
+def test_an_announced_trip_is_located_at_its_first_stop() -> None:
+    text = (
+        "The Minister of Foreign Affairs, Ana Beta, today announced that she will be traveling to "
+        "France, Germany and Belgium.\n\nMinister Beta will start her trip in Paris, France, on "
+        "February 13.\n\nMinister Beta will then travel to Munich, Germany, where she will attend "
+        "a conference."
+    )
+    sentence = (
+        "Minister Beta will then travel to Munich, Germany, where she will attend a conference."
+    )
+    assert _locate(text, sentence, "visit")[1:] == ("Paris", "FR")
+
+
+def test_a_finished_trip_takes_the_dateline_city_of_its_country() -> None:
+    text = (
+        "May 16, 2022 – Berlin, Germany – Ministry of Foreign Affairs\n\nThe Minister today "
+        "concluded a productive trip to Germany.\n\nAt the ministers' meeting in Wangels, Germany, "
+        "the Minister reaffirmed the commitment."
+    )
+    sentence = "The Minister today concluded a productive trip to Germany."
+    assert _locate(text, sentence, "visit")[1:] == ("Berlin", "DE")

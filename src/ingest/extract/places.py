@@ -753,6 +753,10 @@ def locate_event(doc: Document, anchor: EventAnchor) -> Location:
         if _VIRTUAL.search(sentence) and not trip:
             return NO_LOCATION
         places = _places_in(text, anchor.start, anchor.end, trip=trip, strict=strict)
+        if trip and anchor.ordinal == 0:
+            # an announced trip is located at its first stop, which an earlier sentence may name
+            # ("will travel to France, Germany and Belgium ... will then travel to Munich")
+            places = _places_in(text, 0, anchor.start, trip=True, strict=False)[:1] or places
         if places:
             return _with_dateline_city(
                 text, anchor, _refine(text, _first(places, trip), anchor, trip)
@@ -848,9 +852,21 @@ def _refine(
     location = _as_location(place, field_prefix)
     if not trip or place.city is not None:
         return location
-    later_places = _places_in(
-        text, max(anchor.start, 0), len(text), trip=False, strict=True, topic_turn=False
-    )
+    dateline = _dateline(text) if anchor.ordinal == 0 else None
+    if dateline is not None and dateline.city is not None and dateline.country == place.country:
+        # "May 16, 2022 – Berlin, Germany": the traveller is where the release was issued
+        city_spans = tuple(Evidence(f, s, e) for f, s, e in dateline.spans if f == "city")
+        return dataclasses.replace(
+            location,
+            city=dateline.city,
+            latitude=dateline.lat,
+            longitude=dateline.lon,
+            evidence=location.evidence + city_spans,
+        )
+    since = max(anchor.start, 0)
+    if not field_prefix:
+        since = min(since, min(s for _, s, _ in place.spans))
+    later_places = _places_in(text, since, len(text), trip=False, strict=True, topic_turn=False)
     for later in later_places:
         if later.city is not None and later.country == place.country:
             city_spans = tuple(Evidence(f, s, e) for f, s, e in later.spans if f == "city")

@@ -297,3 +297,15 @@ def test_a_finished_trip_takes_the_dateline_city_of_its_country() -> None:
     )
     sentence = "The Minister today concluded a productive trip to Germany."
     assert _locate(text, sentence, "visit")[1:] == ("Berlin", "DE")
+
+
+def test_a_namesake_of_a_country_is_placed_by_its_qualifier() -> None:
+    assert resolve_place("Antigua", "Guatemala") == ("Antigua", "GT")
+    assert resolve_place("Antigua") == (None, "AG")
+    # a list of countries is not a city in the last one
+    assert resolve_place("Senegal", "Mauritania") == (None, "SN")
+
+
+def test_a_country_whose_capital_bears_its_name_is_written_for_the_capital() -> None:
+    text = "On 11 April 2022, the Foreign Minister attended the Council meeting in Luxembourg."
+    assert _locate(text, text, "conference")[1:] == ("Luxembourg", "LU")

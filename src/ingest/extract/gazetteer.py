@@ -49,6 +49,7 @@ __all__ = [
     "phrase_regex",
     "publisher_of",
     "region_country",
+    "seat_hits",
     "us_state_names",
     "venue_hits",
 ]
@@ -334,6 +335,27 @@ def _venue_table() -> tuple[dict[str, Venue], re.Pattern[str]]:
             for variant in _variants(name):
                 forms[variant] = venue
     return forms, phrase_regex(forms)
+
+
+@table
+def _seat_table() -> tuple[dict[str, str], re.Pattern[str]]:
+    forms: dict[str, str] = {}
+    names: list[str] = []
+    for row in _toml("venues.toml")["seat"]:
+        for name in row["names"]:
+            forms[fold(name)] = str(row["id"])
+            names.append(name)
+    return forms, phrase_regex(names, ignore_case=True)
+
+
+def seat_hits(text: str) -> list[tuple[str, int, int]]:
+    """A government's own seats named in `text` ("the Foreign Ministry", "State House"): (rule
+    id, start, end); the tables do not say whose seat, the text around it does."""
+    forms, pattern = _seat_table()
+    return [
+        (forms.get(fold(m.group(0)), "seat"), m.start(), m.end())
+        for m in phrase_matches(pattern, text)
+    ]
 
 
 def venue_hits(text: str) -> list[tuple[Venue, int, int]]:

@@ -750,6 +750,66 @@ def _title_places(title: str, *, trip: bool) -> list[_Place]:
 
 def locate_event(doc: Document, anchor: EventAnchor) -> Location:
     """Where the anchor's event took place, with evidence spans for each value found."""
+    location = _locate(doc, anchor)
+    if (
+        location.city is not None
+        or anchor.ordinal != 0
+        or anchor.start < 0
+        or anchor.event_type in NOWHERE_TYPES | TOPICAL_TYPES
+    ):
+        return location
+    # "met ... at the Ministry of Foreign Affairs": a government's seat is in its capital
+    for start, end in ((anchor.start, anchor.end), (0, anchor.start)):
+        seated = _seat_location(doc, start, end, location)
+        if seated is not None:
+            return seated
+    return location
+
+
+# A seat is where the event happened when the text puts the event there: "at"/"in" before it.
+_SEAT_CUE = re.compile(r"\b(?:[Aa]t|[Ii]n)\s+(?:the\s+)?[^.;:!?]{0,50}$")
+_SEAT_OF = re.compile(r"\s*,?\s+(?:of|in)\s+(?:the\s+)?")
+
+
+def _seat_location(doc: Document, start: int, end: int, location: Location) -> Location | None:
+    """The capital of the government whose seat text[start:end] places the event in: the
+    country named with the seat ("the Portuguese Ministry", "the Ministry of Foreign Affairs of
+    Japan"), else the country the event is already placed in, else the publisher's."""
+    text = doc.text
+    for _rule, sstart, send in gz.seat_hits(text[start:end]):
+        sstart, send = start + sstart, start + send
+        cue = _SEAT_CUE.search(text, max(start, sstart - 60), sstart)
+        if cue is None:
+            continue
+        named = gz.country_hits(text[cue.start() : sstart])
+        code = named[-1].key if named else None
+        after = _SEAT_OF.match(text, send)
+        if code is None and after is not None:
+            following = gz.country_hits(text[after.end() : after.end() + 40])
+            if following and following[0].start == 0:
+                code = following[0].key
+        code = code or location.country_code or gz.publisher_of(doc.url)
+        if code is None or len(code) != 2:
+            continue
+        capital = gz.capital_of(code)
+        if capital is None:
+            continue
+        evidence: tuple[Evidence, ...] = (Evidence("city", sstart, send),)
+        if location.country_code != code:
+            evidence += (Evidence("country_code", sstart, send),)
+            location = NO_LOCATION
+        return Location(
+            location.location_name or text[sstart:send],
+            capital.name,
+            code,
+            capital.latitude,
+            capital.longitude,
+            location.evidence + evidence,
+        )
+    return None
+
+
+def _locate(doc: Document, anchor: EventAnchor) -> Location:
     text = doc.text
     trip = anchor.event_type in TRIP_TYPES
     strict = anchor.event_type in NOWHERE_TYPES

@@ -344,3 +344,32 @@ def test_a_government_seat_without_a_city_is_in_that_government_s_capital() -> N
     # a call is not placed by a seat, and a seat named as an affiliation is no place
     text = "The minister spoke by phone with an official of the Ministry of Foreign Affairs."
     assert _locate_doc(text, text, "call", "https://japan.go.jp/x").country_code is None
+
+
+def test_a_trip_stop_takes_its_city_from_the_headline_or_a_later_travel_cue() -> None:
+    text = (
+        "Prime Minister Ana Beta will begin his visits with visits to Brunei and Malaysia from 11 "
+        "to 12 June 2024."
+    )
+    doc = Document(
+        doc_id="d",
+        text=text,
+        title="PM to visit Bandar Seri Begawan, Brunei Darussalam and Kuala Lumpur, Malaysia",
+    )
+    where = locate_event(doc, _anchor(text, text, "visit"))
+    assert (where.city, where.country_code) == ("Bandar Seri Begawan", "BN")
+    assert any(ev.field == "title:city" for ev in where.evidence)
+    text = (
+        "Foreign Minister Ana Beta is now travelling to Washington, DC at the invitation of his "
+        "colleague."
+    )
+    doc = Document(
+        doc_id="d", text=text, title="Foreign Minister Beta travels to the United States"
+    )
+    where = locate_event(doc, _anchor(text, "", "visit"))
+    assert (where.city, where.country_code) == ("Washington", "US")
+
+
+def test_leaving_for_a_place_is_travelling_there() -> None:
+    text = "I will leave for Hiroshima, Japan to attend the G7 Summit at the invitation of Japan."
+    assert _locate(text, text, "visit")[1:] == ("Hiroshima", "JP")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ingest.extract import gazetteer as gz
@@ -281,7 +282,8 @@ _VIRTUAL = re.compile(
 # Location cues inside a sentence. `travel` cues name a destination; `at` names a venue.
 _CUE = re.compile(
     r"\b(?P<cue>[Ii]n|[Aa]t|to|from|[Ww]hile\s+in|visit(?:s|ed|ing)?|visit\s+to|trip\s+to|travel(?:s|ed|led|ing|ling)?"
-    r"\s+(?:\w+\s+){0,4}?to|arriv(?:e|es|ed|ing)\s+in|hosted\s+by(?:\s+the\s+(?:Government|"
+    r"\s+(?:\w+\s+){0,4}?to|arriv(?:e|es|ed|ing)\s+in|(?:leave|leaves|left|leaving|depart|departs|"
+    r"departed|departing)\s+for|touch(?:es|ed|ing)?\s+down\s+in|hosted\s+by(?:\s+the\s+(?:Government|"
     r"government)\s+of)?|held\s+in|took\s+place\s+in|convened\s+in)\s+(?=[A-Z\u00c0-\u00de]|the\s+[A-Z])"
 )
 
@@ -827,11 +829,11 @@ def _locate(doc: Document, anchor: EventAnchor) -> Location:
             places = _places_in(text, 0, anchor.start, trip=True, strict=False)[:1] or places
         if places:
             return _with_dateline_city(
-                text, anchor, _refine(text, _first(places, trip), anchor, trip)
+                text, anchor, _refine(doc, _first(places, trip), anchor, trip)
             )
         tied = None if strict else _engagement_place(text, anchor.start, anchor.end)
         if tied is not None:
-            return _refine(text, tied, anchor, trip)
+            return _refine(doc, tied, anchor, trip)
     if strict:
         return NO_LOCATION
     if anchor.ordinal == 0 and anchor.start > 0:
@@ -844,16 +846,16 @@ def _locate(doc: Document, anchor: EventAnchor) -> Location:
             return _as_location(dateline)
         title_places = _title_places(doc.title or "", trip=trip)
         if title_places:
-            return _refine(text, title_places[0], anchor, trip, field_prefix="title:")
+            return _refine(doc, title_places[0], anchor, trip, field_prefix="title:")
         if anchor.start >= 0:
             # "... have today signed a treaty. The Treaty ... was signed at the V&A in London."
             later = _engagement_place(text, anchor.end, min(len(text), anchor.end + 700), reach=80)
             if later is not None:
-                return _refine(text, later, anchor, trip)
+                return _refine(doc, later, anchor, trip)
     if trip:
         places = _places_in(text, 0, len(text), trip=True, strict=False)
         if places:
-            return _refine(text, places[0], anchor, trip)
+            return _refine(doc, places[0], anchor, trip)
     return NO_LOCATION
 
 
@@ -914,30 +916,22 @@ def _first(places: list[_Place], trip: bool) -> _Place:
 
 
 def _refine(
-    text: str, place: _Place, anchor: EventAnchor, trip: bool, field_prefix: str = ""
+    doc: Document, place: _Place, anchor: EventAnchor, trip: bool, field_prefix: str = ""
 ) -> Location:
-    """A trip's country-only stop gains its city when the text later says "while in Warsaw"."""
+    """A trip's country-only stop gains its city in that country: the dateline's ("May 16, 2022
+    – Berlin, Germany": the traveller is where the release was issued), the headline's ("to
+    visit Bandar Seri Begawan, Brunei Darussalam"), else one the text states from the stop on
+    ("while in Warsaw", "is now travelling to Washington, DC")."""
     location = _as_location(place, field_prefix)
     if not trip or place.city is not None:
         return location
-    dateline = _dateline(text) if anchor.ordinal == 0 else None
-    if dateline is not None and dateline.city is not None and dateline.country == place.country:
-        # "May 16, 2022 – Berlin, Germany": the traveller is where the release was issued
-        city_spans = tuple(Evidence(f, s, e) for f, s, e in dateline.spans if f == "city")
-        return dataclasses.replace(
-            location,
-            city=dateline.city,
-            latitude=dateline.lat,
-            longitude=dateline.lon,
-            evidence=location.evidence + city_spans,
-        )
     since = max(anchor.start, 0)
     if not field_prefix:
         since = min(since, min(s for _, s, _ in place.spans))
-    later_places = _places_in(text, since, len(text), trip=False, strict=True, topic_turn=False)
-    for later in later_places:
+    candidates = _stop_cities(doc, anchor, since)
+    for prefix, later in candidates:
         if later.city is not None and later.country == place.country:
-            city_spans = tuple(Evidence(f, s, e) for f, s, e in later.spans if f == "city")
+            city_spans = tuple(Evidence(prefix + f, s, e) for f, s, e in later.spans if f == "city")
             return Location(
                 place.name,
                 later.city,
@@ -947,6 +941,23 @@ def _refine(
                 location.evidence + city_spans,
             )
     return location
+
+
+def _stop_cities(doc: Document, anchor: EventAnchor, since: int) -> Iterator[tuple[str, _Place]]:
+    """Places that may give a trip's stop its city, most trusted first, found lazily:
+    (evidence field prefix, place)."""
+    text = doc.text
+    if anchor.ordinal == 0:
+        dateline = _dateline(text)
+        if dateline is not None:
+            yield "", dateline
+        if doc.title:
+            for place in _title_places(doc.title, trip=True):
+                yield "title:", place
+    for place in _places_in(text, since, len(text), trip=False, strict=True, topic_turn=False):
+        yield "", place
+    for place in _places_in(text, since, len(text), trip=True, strict=False):
+        yield "", place
 
 
 def _as_location(place: _Place, field_prefix: str = "") -> Location:

@@ -373,3 +373,25 @@ def test_a_trip_stop_takes_its_city_from_the_headline_or_a_later_travel_cue() ->
 def test_leaving_for_a_place_is_travelling_there() -> None:
     text = "I will leave for Hiroshima, Japan to attend the G7 Summit at the invitation of Japan."
     assert _locate(text, text, "visit")[1:] == ("Hiroshima", "JP")
+
+
+def test_a_meeting_during_the_counterpart_s_visit_is_in_the_visited_country() -> None:
+    text = (
+        "Foreign Minister Ana Beta received Minister of Foreign Affairs Gamma Delta today. Views "
+        "were exchanged on bilateral relations.\n\nExtending a warm welcome to the Foreign "
+        "Minister on her visit to Pakistan, Foreign Minister Beta underlined the ties."
+    )
+    sentence = "Foreign Minister Ana Beta received Minister of Foreign Affairs Gamma Delta today."
+    assert _locate(text, sentence, "meeting")[1:] == (None, "PK")
+    # a past visit is not where today's meeting is
+    text = (
+        "Foreign Minister Ana Beta met Minister Gamma Delta today. They recalled his recent visit "
+        "to India."
+    )
+    assert _locate(
+        text, "Foreign Minister Ana Beta met Minister Gamma Delta today.", "meeting"
+    ) == (
+        None,
+        None,
+        None,
+    )

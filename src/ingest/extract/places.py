@@ -856,7 +856,30 @@ def _locate(doc: Document, anchor: EventAnchor) -> Location:
         places = _places_in(text, 0, len(text), trip=True, strict=False)
         if places:
             return _refine(doc, places[0], anchor, trip)
+    if anchor.ordinal == 0:
+        hosted = _hosted_visit(text)
+        if hosted is not None:
+            return _as_location(hosted)
     return NO_LOCATION
+
+
+# A meeting held during the counterpart's visit: "welcomed the Foreign Minister on her visit to
+# Pakistan", "I welcome your visit to Japan", "received the Speaker during his visit to ...".
+_HOSTED_VISIT = re.compile(
+    r"\b(?:(?:on|during)\s+(?:his|her|their|your|the)\s+(?:(?:official|working|state|first|"
+    r"current|ongoing|two-day|three-day|one-day)\s+)*visit\s+to|welcom(?:e|es|ed|ing)\s+"
+    r"(?:your|his|her|their)\s+(?:(?:official|working|state|first)\s+)*visit\s+to)\s+"
+    r"(?=[A-Z]|the\s+[A-Z])"
+)
+
+
+def _hosted_visit(text: str) -> _Place | None:
+    """Where the counterpart is visiting, for a meeting whose own sentences name no place."""
+    for cue in _HOSTED_VISIT.finditer(text, 0, min(len(text), 2000)):
+        place = _place_after(text, cue.end(), venue_ok=False)
+        if place is not None:
+            return place
+    return None
 
 
 def _with_dateline_city(text: str, anchor: EventAnchor, location: Location) -> Location:

@@ -395,3 +395,16 @@ def test_a_meeting_during_the_counterpart_s_visit_is_in_the_visited_country() ->
         None,
         None,
     )
+
+
+def test_a_gathering_named_after_its_host_city_places_the_meeting() -> None:
+    text = (
+        "1. On the occasion of the 56th Munich Security Conference, Minister Ana Beta had a "
+        "meeting with Minister Gamma Delta on the morning of February 15."
+    )
+    assert _locate(text, "1.", "meeting")[1:] == ("Munich", "DE")
+    text = "Minister Ana Beta has received Minister Gamma Delta at Expo 2020 Dubai."
+    assert _locate(text, text, "meeting")[1:] == ("Dubai", "AE")
+    # a gathering's name without a city places nothing
+    text = "Minister Ana Beta met Minister Gamma Delta on the sidelines of the 9th ACS Summit."
+    assert _locate(text, text, "meeting") == (None, None, None)

@@ -336,6 +336,7 @@ class _Place:
     lat: float | None
     lon: float | None
     spans: tuple[tuple[str, int, int], ...]  # (field, start, end) in the searched text
+    gathering: bool = False  # the city named in a gathering's name: itself an engagement
 
 
 def resolve_place(phrase: str, qualifier: str | None = None) -> tuple[str | None, str] | None:
@@ -480,8 +481,43 @@ def _places_in(
             after = _country_in_run(text, start + cue.end())
         if after is not None and not _inside_venue(after, venue_spans):
             found.append(after)
+    for cue in _GATHERING_CUE.finditer(segment, 0, limit):
+        gathered = _gathering_place(text, start + cue.end())
+        if gathered is not None:
+            found.append(gathered)
     found.sort(key=lambda p: min(s for _, s, _ in p.spans))
     return found
+
+
+# A gathering named after its host city, attended or met on the sidelines of: "on the occasion of
+# the 56th Munich Security Conference", "on the sidelines of the Hiroshima G7 Summit".
+_GATHERING_CUE = re.compile(
+    r"\b(?:(?:[Oo]n|[Aa]t|[Ii]n|[Ww]ithin)\s+the\s+(?:sidelines|margins|margin|occasion)\s+of|"
+    r"attend(?:s|ed|ing)?|at)\s+(?:the\s+)?(?=[A-Z0-9])"
+)
+_GATHERING_RUN = re.compile(
+    r"(?:(?:\d{1,4}(?:st|nd|rd|th)?|[A-Z][\w'’.\-]*)(?:\s+|(?=[,.;:()])|$)){1,7}"
+)
+_GATHERING_HEADS = re.compile(
+    r"\b(?:Conference|Summit|Forum|Dialogue|Expo|Session|Ministerial|Meeting|Congress|Games|"
+    r"Assembly|Week|Council)\b"
+)
+
+
+def _gathering_place(text: str, offset: int) -> _Place | None:
+    """The host city a gathering's name carries ("56th Munich Security Conference" -> Munich),
+    when the run after the cue is a gathering's name."""
+    run = _GATHERING_RUN.match(text, offset, min(len(text), offset + 90))
+    if run is None or not _GATHERING_HEADS.search(run.group(0)):
+        return None
+    for word in re.finditer(r"[A-Z][\w'’\-]+", run.group(0)):
+        if _GATHERING_HEADS.fullmatch(word.group(0)):
+            continue
+        wstart = offset + word.start()
+        place = _resolve(word.group(0), None, wstart, 0)
+        if place is not None and place.city is not None:
+            return dataclasses.replace(place, gathering=True)
+    return None
 
 
 def _inside_venue(place: _Place, venue_spans: list[tuple[int, int]]) -> bool:
@@ -920,8 +956,10 @@ def _engagement_place(text: str, start: int, end: int, reach: int = 160) -> _Pla
     for place in _places_in(text, start, end, trip=False, strict=True, topic_turn=False):
         first = min(s for _, s, _ in place.spans)
         last = max(e for _, _, e in place.spans)
-        if _ENGAGEMENT.search(text, max(start, first - reach), first) or _ENGAGEMENT_AFTER.match(
-            text, last, min(len(text), last + 40)
+        if (
+            place.gathering
+            or _ENGAGEMENT.search(text, max(start, first - reach), first)
+            or _ENGAGEMENT_AFTER.match(text, last, min(len(text), last + 40))
         ):
             return place
     return None

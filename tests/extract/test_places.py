@@ -408,3 +408,17 @@ def test_a_gathering_named_after_its_host_city_places_the_meeting() -> None:
     # a gathering's name without a city places nothing
     text = "Minister Ana Beta met Minister Gamma Delta on the sidelines of the 9th ACS Summit."
     assert _locate(text, text, "meeting") == (None, None, None)
+
+
+def test_a_headline_closing_with_place_and_date_is_a_dateline() -> None:
+    text = "My dear Yiannis, our meeting today is a very important opportunity for coordination."
+    title = (
+        "Statements following his meeting with his counterpart Ioannis Beta (Athens, 07.11.2022)"
+    )
+    doc = Document(doc_id="d", text=text, title=title)
+    where = locate_event(doc, _anchor(text, text, "meeting"))
+    assert (where.city, where.country_code) == ("Athens", "GR")
+    assert {ev.field for ev in where.evidence} >= {"title:city"}
+    # a parenthesis that is no place and date is not one
+    doc = Document(doc_id="d", text=text, title="Meeting with the Minister (Foreign Affairs, 2022)")
+    assert locate_event(doc, _anchor(text, text, "meeting")).country_code is None

@@ -771,6 +771,17 @@ _TITLE_CUE = re.compile(
 )
 
 
+# A transcript's headline closing with its place and date: "... Kasoulides (Athens, 07.11.2022)"
+_TITLE_DATELINE = re.compile(r"\((?P<place>[A-Z][^,()\d]{1,40}),\s*[^()]*\d[^()]*\)\s*$")
+
+
+def _title_dateline(title: str) -> _Place | None:
+    found = _TITLE_DATELINE.search(title)
+    if found is None:
+        return None
+    return _resolve(found.group("place"), None, found.start("place"), 0)
+
+
 def _title_places(title: str, *, trip: bool) -> list[_Place]:
     found: list[_Place] = []
     for cue in _TITLE_CUE.finditer(title):
@@ -881,6 +892,9 @@ def _locate(doc: Document, anchor: EventAnchor) -> Location:
         if dateline is not None:
             return _as_location(dateline)
         title_places = _title_places(doc.title or "", trip=trip)
+        title_dateline = _title_dateline(doc.title or "")
+        if title_dateline is not None and not trip:
+            title_places = [title_dateline]
         if title_places:
             return _refine(doc, title_places[0], anchor, trip, field_prefix="title:")
         if anchor.start >= 0:

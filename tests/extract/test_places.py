@@ -422,3 +422,17 @@ def test_a_headline_closing_with_place_and_date_is_a_dateline() -> None:
     # a parenthesis that is no place and date is not one
     doc = Document(doc_id="d", text=text, title="Meeting with the Minister (Foreign Affairs, 2022)")
     assert locate_event(doc, _anchor(text, text, "meeting")).country_code is None
+
+
+def test_a_region_named_after_a_city_is_no_city_and_accredited_is_no_venue() -> None:
+    text = (
+        "President Ana Beta arrived in Khorezm region on June 3.\n\nThe President met the "
+        "President of Tajikistan Gamma Delta at Urgench International Airport."
+    )
+    sentence = "President Ana Beta arrived in Khorezm region on June 3."
+    assert _locate(text, sentence, "visit")[1:] == ("Urgench", "UZ")
+    text = (
+        "On 29 August 2023, Undersecretary of State Ana Beta welcomed the representatives of "
+        "embassies of Arab states accredited in Warsaw."
+    )
+    assert _locate(text, text, "meeting") == (None, None, None)

@@ -250,6 +250,7 @@ _TOPIC_NOUNS = frozenset(
         "deployed",
         "serving",
         "posted",
+        "accredited",
         "recovery",
         "reconstruction",
         "energy",
@@ -581,6 +582,13 @@ def _place_after(text: str, offset: int, *, venue_ok: bool) -> _Place | None:
         # "at the Palacio das Necessidades": a venue, placed only by a city written after it
         run = _PLACE_RUN.match(text, offset)
         return _venue_then_city(text, offset, run.group(0) if run else phrase)
+    if not qual and _REGION_WORD.match(text, match.end("place")):
+        # "arrived in Khorezm region": a region named after its city is not that city
+        place = _resolve(phrase, None, offset, 0)
+        if place is None or place.city is None:
+            return place
+        spans = tuple((("country_code", s, e) for f, s, e in place.spans if f == "country_code"))
+        return _centred(None, None, place.country, spans)
     place = _resolve(phrase, qual, offset, match.start("qual") if qual else 0)
     listed = _PLACE_LIST_RE.match(text, offset)
     if place is None and listed:
@@ -593,6 +601,12 @@ def _place_after(text: str, offset: int, *, venue_ok: bool) -> _Place | None:
     if place is None and venue_ok:
         place = _venue_then_city(text, offset, phrase)
     return place
+
+
+_REGION_WORD = re.compile(
+    r"\s+(?:region|province|district|oblast|governorate|prefecture|county|state|"
+    r"municipality|parish)\b"
+)
 
 
 def _country_in_run(text: str, offset: int) -> _Place | None:
@@ -1020,17 +1034,18 @@ def _refine(
 
 def _stop_cities(doc: Document, anchor: EventAnchor, since: int) -> Iterator[tuple[str, _Place]]:
     """Places that may give a trip's stop its city, most trusted first, found lazily:
-    (evidence field prefix, place)."""
+    (evidence field prefix, place): the dateline, a place stated in or at from the stop on,
+    the headline's, a later destination."""
     text = doc.text
     if anchor.ordinal == 0:
         dateline = _dateline(text)
         if dateline is not None:
             yield "", dateline
-        if doc.title:
-            for place in _title_places(doc.title, trip=True):
-                yield "title:", place
     for place in _places_in(text, since, len(text), trip=False, strict=True, topic_turn=False):
         yield "", place
+    if anchor.ordinal == 0 and doc.title:
+        for place in _title_places(doc.title, trip=True):
+            yield "title:", place
     for place in _places_in(text, since, len(text), trip=True, strict=False):
         yield "", place
 

@@ -436,3 +436,18 @@ def test_a_region_named_after_a_city_is_no_city_and_accredited_is_no_venue() -> 
         "embassies of Arab states accredited in Warsaw."
     )
     assert _locate(text, text, "meeting") == (None, None, None)
+
+
+def test_a_bare_namesake_resolves_among_the_release_s_countries() -> None:
+    text = (
+        "The Minister of Foreign Affairs of Costa Rica, Ana Beta, met with Minister Gamma Delta "
+        "in San Jose. They discussed trade between Costa Rica and Panama."
+    )
+    sentence = text.split(". ")[0] + "."
+    assert _locate(text, sentence, "meeting")[1:] == ("San José", "CR")
+    # a capital is not given up for a small namesake in a country the release names
+    text = "Secretary Ana Beta of the United States met Minister Gamma Delta in Paris."
+    assert _locate(text, text, "meeting")[1:] == ("Paris", "FR")
+    # with no country named, the largest namesake
+    text = "Minister Ana Beta met Minister Gamma Delta in San Jose."
+    assert _locate(text, text, "meeting")[1:] == ("San Jose", "US")

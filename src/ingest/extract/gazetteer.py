@@ -41,6 +41,7 @@ __all__ = [
     "implied_affiliation",
     "is_country_phrase",
     "lookup_city",
+    "lookup_city_in_context",
     "lookup_country",
     "office_words",
     "org_hits",
@@ -422,6 +423,44 @@ def lookup_city(name: str, country: str | None = None) -> City | None:
             # readers know it, not as geonames does ("Sevilla", "Saint John's")
             return city if aliased else dataclasses.replace(city, name=_as_written(name))
     return None
+
+
+# A namesake in a country the release names wins over a larger one elsewhere only if it is that
+# country's capital or a city of this size at least ("San Jose" in a release about Costa Rica).
+_NAMESAKE_MIN_POPULATION = 50_000
+
+
+def lookup_city_in_context(name: str, countries: frozenset[str]) -> City | None:
+    """The city a release means by a bare `name`, given the countries the release names and its
+    publisher's: the largest namesake, unless it is no capital, its country is not among them and
+    a namesake in one of them is (a capital first, else a city of some size)."""
+    largest = lookup_city(name)
+    if largest is None or not countries or largest.country_code in countries:
+        return largest
+    if _is_capital(largest):
+        return largest
+    key = _city_key(name)
+    aliased = _city_aliases().get(key)
+    key = fold(aliased) if aliased else key
+    primary, alternate = _city_index()
+    known = [
+        c for c in (*primary.get(key, ()), *alternate.get(key, ())) if c.country_code in countries
+    ]
+    if not known:
+        return largest
+    capitals = [c for c in known if _is_capital(c)]
+    chosen = capitals[0] if capitals else max(known, key=lambda c: c.population)
+    if not capitals and chosen.population < _NAMESAKE_MIN_POPULATION:
+        return largest
+    return lookup_city(name, chosen.country_code)
+
+
+def _is_capital(city: City) -> bool:
+    capital = capital_of(city.country_code)
+    return capital is not None and (capital.latitude, capital.longitude) == (
+        city.latitude,
+        city.longitude,
+    )
 
 
 def _as_written(name: str) -> str:

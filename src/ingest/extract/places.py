@@ -10,8 +10,10 @@ venue lines a transcript opens with ("Kuwait City, Kuwait" / "The Sheraton Hotel
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from ingest.extract import gazetteer as gz
@@ -373,7 +375,10 @@ def _resolve(phrase: str, qualifier: str | None, start: int, qstart: int) -> _Pl
         spans += (("country_code", qstart, qstart + len(qualifier.rstrip(".,;:"))),)
     else:
         spans += (("country_code", start, end),)
-    city = gz.lookup_city(phrase, qual_code)
+    if qual_code:
+        city = gz.lookup_city(phrase, qual_code)
+    else:
+        city = gz.lookup_city_in_context(phrase, _DOC_COUNTRIES.get())
     if city is not None and _plausible_city(phrase, city, qual_code):
         return _city_place(city, spans)
     if qual_code and _looks_like_place_name(phrase):
@@ -811,8 +816,30 @@ def _title_places(title: str, *, trip: bool) -> list[_Place]:
 # ---------------------------------------------------------------- the event's location
 
 
+# The countries the release being located names, and its publisher's: a bare city name resolves
+# to a namesake among them ("San Jose" in a release about Costa Rica).
+_DOC_COUNTRIES: ContextVar[frozenset[str]] = ContextVar("_DOC_COUNTRIES", default=frozenset())
+
+
+@functools.lru_cache(maxsize=8)
+def _countries_of(text: str, title: str, url: str) -> frozenset[str]:
+    codes = {hit.key for hit in gz.country_hits(text)} | {hit.key for hit in gz.country_hits(title)}
+    publisher = gz.publisher_of(url)
+    if publisher and len(publisher) == 2:
+        codes.add(publisher)
+    return frozenset(codes)
+
+
 def locate_event(doc: Document, anchor: EventAnchor) -> Location:
     """Where the anchor's event took place, with evidence spans for each value found."""
+    token = _DOC_COUNTRIES.set(_countries_of(doc.text, doc.title or "", doc.url or ""))
+    try:
+        return _locate_with_seat(doc, anchor)
+    finally:
+        _DOC_COUNTRIES.reset(token)
+
+
+def _locate_with_seat(doc: Document, anchor: EventAnchor) -> Location:
     location = _locate(doc, anchor)
     if (
         location.city is not None

@@ -426,8 +426,8 @@ def test_a_headline_closing_with_place_and_date_is_a_dateline() -> None:
 
 def test_a_region_named_after_a_city_is_no_city_and_accredited_is_no_venue() -> None:
     text = (
-        "President Ana Beta arrived in Khorezm region on June 3.\n\nThe President met the "
-        "President of Tajikistan Gamma Delta at Urgench International Airport."
+        "President Ana Beta arrived in Khorezm region on June 3.\n\nThe President of "
+        "Uzbekistan met the President of Tajikistan Gamma Delta at Urgench International Airport."
     )
     sentence = "President Ana Beta arrived in Khorezm region on June 3."
     assert _locate(text, sentence, "visit")[1:] == ("Urgench", "UZ")
@@ -451,3 +451,10 @@ def test_a_bare_namesake_resolves_among_the_release_s_countries() -> None:
     # with no country named, the largest namesake
     text = "Minister Ana Beta met Minister Gamma Delta in San Jose."
     assert _locate(text, text, "meeting")[1:] == ("San Jose", "US")
+
+
+def test_a_venue_named_after_a_person_is_not_in_a_namesake_town() -> None:
+    text = "The Secretary of State spoke with students at George Washington University on Monday."
+    assert _locate(text, text, "meeting") == (None, None, None)
+    text = "The Secretary arrived at Brussels Airport on Monday and met the Minister."
+    assert _locate(text, text, "meeting")[1:] == ("Brussels", "BE")

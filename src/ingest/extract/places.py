@@ -632,8 +632,20 @@ def _shortest_prefix_place(text: str, offset: int, phrase: str) -> _Place | None
     for end in reversed(ends[:-1]):
         place = _resolve(phrase[:end], None, offset, 0)
         if place is not None:
+            if _VENUE_HEADS.search(phrase, end) and not _named_host(place):
+                # "at George Washington University" is no venue in George, South Africa
+                return None
             return place
     return None
+
+
+def _named_host(place: _Place) -> bool:
+    """A venue's leading city is its host only if it is a capital or in a country the release
+    names ("Brussels Airport", not "George Washington University" in a US release)."""
+    if place.country in _DOC_COUNTRIES.get():
+        return True
+    capital = gz.capital_of(place.country)
+    return capital is not None and capital.name == place.city
 
 
 # "the Sheraton Hotel in Kuwait City", "the Ministry of Foreign Affairs, Bangkok"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.extract.places import countries_mentioned, locate_event, resolve_place
+from ingest.extract.places import Location, countries_mentioned, locate_event, resolve_place
 from ingest.extract.text import EventAnchor
 from ingest.records import Document
 
@@ -246,3 +246,215 @@ def test_countries_mentioned_every_occurrence_in_order() -> None:
     found = countries_mentioned(text)
     assert [code for code, _, _ in found] == ["JP", "IN", "UA", "JP", "IN"]
     assert [text[s:e] for _, s, e in found] == ["Japan", "India", "Ukraine", "Japanese", "India"]
+
+
+def test_a_known_venue_is_never_a_namesake_city() -> None:
+    # "White House" is also a town's name in the city tables: the venue's city wins.
+    text = (
+        "President Alpha Beta met today with Prime Minister Gamma Delta of the United Kingdom at "
+        "the White House. The leaders discussed trade."
+    )
+    sentence = text.split(". ")[0] + "."
+    assert _locate(text, sentence, "meeting") == ("White House", "Washington", "US")
+    assert resolve_place("State House") is None
+
+
+def test_a_lead_sentence_engagement_far_from_its_place_or_after_it() -> None:
+    # the engagement word is more than a line before its place, or follows it
+    text = (
+        "Director-General Ana Novak engaged in consultations with Director-General for European "
+        "Affairs Rui Costa at the Portuguese Ministry of Foreign Affairs in Lisbon. The "
+        "consultations were held in the context of excellent cooperation."
+    )
+    sentence = "The consultations were held in the context of excellent cooperation."
+    assert _locate(text, sentence, "meeting")[1:] == ("Lisbon", "PT")
+    text = (
+        "President Alpha Beta has told a visiting delegation that trade will grow. He made the "
+        "remarks at State House, Entebbe in a meeting with the Foreign Minister Gamma Delta."
+    )
+    sentence = "President Alpha Beta has told a visiting delegation that trade will grow."
+    assert _locate(text, sentence, "meeting")[1:] == ("Entebbe", "UG")
+
+
+def test_an_announced_trip_is_located_at_its_first_stop() -> None:
+    text = (
+        "The Minister of Foreign Affairs, Ana Beta, today announced that she will be traveling to "
+        "France, Germany and Belgium.\n\nMinister Beta will start her trip in Paris, France, on "
+        "February 13.\n\nMinister Beta will then travel to Munich, Germany, where she will attend "
+        "a conference."
+    )
+    sentence = (
+        "Minister Beta will then travel to Munich, Germany, where she will attend a conference."
+    )
+    assert _locate(text, sentence, "visit")[1:] == ("Paris", "FR")
+
+
+def test_a_finished_trip_takes_the_dateline_city_of_its_country() -> None:
+    text = (
+        "May 16, 2022 – Berlin, Germany – Ministry of Foreign Affairs\n\nThe Minister today "
+        "concluded a productive trip to Germany.\n\nAt the ministers' meeting in Wangels, Germany, "
+        "the Minister reaffirmed the commitment."
+    )
+    sentence = "The Minister today concluded a productive trip to Germany."
+    assert _locate(text, sentence, "visit")[1:] == ("Berlin", "DE")
+
+
+def test_a_namesake_of_a_country_is_placed_by_its_qualifier() -> None:
+    assert resolve_place("Antigua", "Guatemala") == ("Antigua", "GT")
+    assert resolve_place("Antigua") == (None, "AG")
+    # a list of countries is not a city in the last one
+    assert resolve_place("Senegal", "Mauritania") == (None, "SN")
+
+
+def test_a_country_whose_capital_bears_its_name_is_written_for_the_capital() -> None:
+    text = "On 11 April 2022, the Foreign Minister attended the Council meeting in Luxembourg."
+    assert _locate(text, text, "conference")[1:] == ("Luxembourg", "LU")
+
+
+def _locate_doc(text: str, sentence: str, event_type: str, url: str | None = None) -> Location:
+    doc = Document(doc_id="d", text=text, url=url)
+    return locate_event(doc, _anchor(text, sentence, event_type))
+
+
+def test_a_government_seat_without_a_city_is_in_that_government_s_capital() -> None:
+    # the country named with the seat
+    text = (
+        "On 17 May 2022, Prime Minister Ana Beta met with Austrian Chancellor Karl Gamma at the "
+        "Kramar Villa, the Czech PM's official residence. They discussed energy."
+    )
+    sentence = text.split(". ")[0] + "."
+    where = _locate_doc(text, sentence, "meeting")
+    assert (where.city, where.country_code) == ("Prague", "CZ")
+    # the country the event is already placed in
+    text = (
+        "The minister, on a one-day official visit to Sri Lanka, met with his counterpart for "
+        "talks at the Ministry of Foreign Affairs on the 4th."
+    )
+    where = _locate_doc(text, text, "meeting")
+    assert (where.city, where.country_code) == ("Colombo", "LK")
+    # the publisher's government, for a seat in a sentence before the anchor
+    text = (
+        "Prime Minister Ana Beta hosted King Alpha Delta at the Prime Minister's Office. The two "
+        "leaders then held a summit meeting."
+    )
+    where = _locate_doc(
+        text, "The two leaders then held a summit meeting.", "meeting", "https://japan.go.jp/x"
+    )
+    assert (where.city, where.country_code) == ("Tokyo", "JP")
+    # a call is not placed by a seat, and a seat named as an affiliation is no place
+    text = "The minister spoke by phone with an official of the Ministry of Foreign Affairs."
+    assert _locate_doc(text, text, "call", "https://japan.go.jp/x").country_code is None
+
+
+def test_a_trip_stop_takes_its_city_from_the_headline_or_a_later_travel_cue() -> None:
+    text = (
+        "Prime Minister Ana Beta will begin his visits with visits to Brunei and Malaysia from 11 "
+        "to 12 June 2024."
+    )
+    doc = Document(
+        doc_id="d",
+        text=text,
+        title="PM to visit Bandar Seri Begawan, Brunei Darussalam and Kuala Lumpur, Malaysia",
+    )
+    where = locate_event(doc, _anchor(text, text, "visit"))
+    assert (where.city, where.country_code) == ("Bandar Seri Begawan", "BN")
+    assert any(ev.field == "title:city" for ev in where.evidence)
+    text = (
+        "Foreign Minister Ana Beta is now travelling to Washington, DC at the invitation of his "
+        "colleague."
+    )
+    doc = Document(
+        doc_id="d", text=text, title="Foreign Minister Beta travels to the United States"
+    )
+    where = locate_event(doc, _anchor(text, "", "visit"))
+    assert (where.city, where.country_code) == ("Washington", "US")
+
+
+def test_leaving_for_a_place_is_travelling_there() -> None:
+    text = "I will leave for Hiroshima, Japan to attend the G7 Summit at the invitation of Japan."
+    assert _locate(text, text, "visit")[1:] == ("Hiroshima", "JP")
+
+
+def test_a_meeting_during_the_counterpart_s_visit_is_in_the_visited_country() -> None:
+    text = (
+        "Foreign Minister Ana Beta received Minister of Foreign Affairs Gamma Delta today. Views "
+        "were exchanged on bilateral relations.\n\nExtending a warm welcome to the Foreign "
+        "Minister on her visit to Pakistan, Foreign Minister Beta underlined the ties."
+    )
+    sentence = "Foreign Minister Ana Beta received Minister of Foreign Affairs Gamma Delta today."
+    assert _locate(text, sentence, "meeting")[1:] == (None, "PK")
+    # a past visit is not where today's meeting is
+    text = (
+        "Foreign Minister Ana Beta met Minister Gamma Delta today. They recalled his recent visit "
+        "to India."
+    )
+    assert _locate(
+        text, "Foreign Minister Ana Beta met Minister Gamma Delta today.", "meeting"
+    ) == (
+        None,
+        None,
+        None,
+    )
+
+
+def test_a_gathering_named_after_its_host_city_places_the_meeting() -> None:
+    text = (
+        "1. On the occasion of the 56th Munich Security Conference, Minister Ana Beta had a "
+        "meeting with Minister Gamma Delta on the morning of February 15."
+    )
+    assert _locate(text, "1.", "meeting")[1:] == ("Munich", "DE")
+    text = "Minister Ana Beta has received Minister Gamma Delta at Expo 2020 Dubai."
+    assert _locate(text, text, "meeting")[1:] == ("Dubai", "AE")
+    # a gathering's name without a city places nothing
+    text = "Minister Ana Beta met Minister Gamma Delta on the sidelines of the 9th ACS Summit."
+    assert _locate(text, text, "meeting") == (None, None, None)
+
+
+def test_a_headline_closing_with_place_and_date_is_a_dateline() -> None:
+    text = "My dear Yiannis, our meeting today is a very important opportunity for coordination."
+    title = (
+        "Statements following his meeting with his counterpart Ioannis Beta (Athens, 07.11.2022)"
+    )
+    doc = Document(doc_id="d", text=text, title=title)
+    where = locate_event(doc, _anchor(text, text, "meeting"))
+    assert (where.city, where.country_code) == ("Athens", "GR")
+    assert {ev.field for ev in where.evidence} >= {"title:city"}
+    # a parenthesis that is no place and date is not one
+    doc = Document(doc_id="d", text=text, title="Meeting with the Minister (Foreign Affairs, 2022)")
+    assert locate_event(doc, _anchor(text, text, "meeting")).country_code is None
+
+
+def test_a_region_named_after_a_city_is_no_city_and_accredited_is_no_venue() -> None:
+    text = (
+        "President Ana Beta arrived in Khorezm region on June 3.\n\nThe President of "
+        "Uzbekistan met the President of Tajikistan Gamma Delta at Urgench International Airport."
+    )
+    sentence = "President Ana Beta arrived in Khorezm region on June 3."
+    assert _locate(text, sentence, "visit")[1:] == ("Urgench", "UZ")
+    text = (
+        "On 29 August 2023, Undersecretary of State Ana Beta welcomed the representatives of "
+        "embassies of Arab states accredited in Warsaw."
+    )
+    assert _locate(text, text, "meeting") == (None, None, None)
+
+
+def test_a_bare_namesake_resolves_among_the_release_s_countries() -> None:
+    text = (
+        "The Minister of Foreign Affairs of Costa Rica, Ana Beta, met with Minister Gamma Delta "
+        "in San Jose. They discussed trade between Costa Rica and Panama."
+    )
+    sentence = text.split(". ")[0] + "."
+    assert _locate(text, sentence, "meeting")[1:] == ("San José", "CR")
+    # a capital is not given up for a small namesake in a country the release names
+    text = "Secretary Ana Beta of the United States met Minister Gamma Delta in Paris."
+    assert _locate(text, text, "meeting")[1:] == ("Paris", "FR")
+    # with no country named, the largest namesake
+    text = "Minister Ana Beta met Minister Gamma Delta in San Jose."
+    assert _locate(text, text, "meeting")[1:] == ("San Jose", "US")
+
+
+def test_a_venue_named_after_a_person_is_not_in_a_namesake_town() -> None:
+    text = "The Secretary of State spoke with students at George Washington University on Monday."
+    assert _locate(text, text, "meeting") == (None, None, None)
+    text = "The Secretary arrived at Brussels Airport on Monday and met the Minister."
+    assert _locate(text, text, "meeting")[1:] == ("Brussels", "BE")

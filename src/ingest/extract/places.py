@@ -10,7 +10,10 @@ venue lines a transcript opens with ("Kuwait City, Kuwait" / "The Sheraton Hotel
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
+from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from ingest.extract import gazetteer as gz
@@ -249,6 +252,7 @@ _TOPIC_NOUNS = frozenset(
         "deployed",
         "serving",
         "posted",
+        "accredited",
         "recovery",
         "reconstruction",
         "energy",
@@ -281,7 +285,8 @@ _VIRTUAL = re.compile(
 # Location cues inside a sentence. `travel` cues name a destination; `at` names a venue.
 _CUE = re.compile(
     r"\b(?P<cue>[Ii]n|[Aa]t|to|from|[Ww]hile\s+in|visit(?:s|ed|ing)?|visit\s+to|trip\s+to|travel(?:s|ed|led|ing|ling)?"
-    r"\s+(?:\w+\s+){0,4}?to|arriv(?:e|es|ed|ing)\s+in|hosted\s+by(?:\s+the\s+(?:Government|"
+    r"\s+(?:\w+\s+){0,4}?to|arriv(?:e|es|ed|ing)\s+in|(?:leave|leaves|left|leaving|depart|departs|"
+    r"departed|departing)\s+for|touch(?:es|ed|ing)?\s+down\s+in|hosted\s+by(?:\s+the\s+(?:Government|"
     r"government)\s+of)?|held\s+in|took\s+place\s+in|convened\s+in)\s+(?=[A-Z\u00c0-\u00de]|the\s+[A-Z])"
 )
 
@@ -334,6 +339,7 @@ class _Place:
     lat: float | None
     lon: float | None
     spans: tuple[tuple[str, int, int], ...]  # (field, start, end) in the searched text
+    gathering: bool = False  # the city named in a gathering's name: itself an engagement
 
 
 def resolve_place(phrase: str, qualifier: str | None = None) -> tuple[str | None, str] | None:
@@ -349,19 +355,30 @@ def _resolve(phrase: str, qualifier: str | None, start: int, qstart: int) -> _Pl
         return None
     end = start + len(phrase)
     country = gz.lookup_country(phrase)
+    qual_code = _qualifier_country(qualifier)
+    if (
+        country
+        and qual_code
+        and qual_code != country
+        and gz.lookup_city(phrase, qual_code) is not None
+    ):
+        # a namesake placed by its qualifier: "Antigua, Guatemala" is a city in Guatemala
+        country = None
     if country and gz.is_country_phrase(phrase):
         if country in gz.city_states():
             city = gz.lookup_city(phrase, country)
             if city is not None:
                 return _city_place(city, (("city", start, end), ("country_code", start, end)))
         return _country_place(country, (("country_code", start, end),))
-    qual_code = _qualifier_country(qualifier)
     spans: tuple[tuple[str, int, int], ...] = (("city", start, end),)
     if qualifier and qual_code:
         spans += (("country_code", qstart, qstart + len(qualifier.rstrip(".,;:"))),)
     else:
         spans += (("country_code", start, end),)
-    city = gz.lookup_city(phrase, qual_code)
+    if qual_code:
+        city = gz.lookup_city(phrase, qual_code)
+    else:
+        city = gz.lookup_city_in_context(phrase, _DOC_COUNTRIES.get())
     if city is not None and _plausible_city(phrase, city, qual_code):
         return _city_place(city, spans)
     if qual_code and _looks_like_place_name(phrase):
@@ -388,6 +405,9 @@ def _plausible_city(phrase: str, city: gz.City, qualified: str | None) -> bool:
     """A bare capitalised word is a city only if it is not also an office or common word."""
     if qualified:
         return True
+    if _VENUE_HEADS.fullmatch(phrase.split()[-1]) and len(phrase.split()) > 1:
+        # "White House", "State House", "Lancaster House": a venue's name, not a namesake town
+        return False
     words = gz.office_words()
     if all(gz.fold(w).rstrip(".") in words.words for w in phrase.split()):
         return False
@@ -443,9 +463,11 @@ def _places_in(
     if turn and topic_turn and not trip:
         limit = turn.start()
     found: list[_Place] = []
+    venue_spans: list[tuple[int, int]] = []
     for venue, vstart, vend in gz.venue_hits(segment[:limit]):
         place = _venue_place(text, start + vstart, start + vend, venue)
         found.append(place)
+        venue_spans.append((start + vstart, start + vend))
     for cue in _CUE.finditer(segment, 0, limit):
         word = cue.group("cue").split()[0].lower()
         word = "in" if word == "while" else word
@@ -463,10 +485,56 @@ def _places_in(
         after = _place_after(text, start + cue.end(), venue_ok=word == "at")
         if after is None and word == "hosted":
             after = _country_in_run(text, start + cue.end())
-        if after is not None:
+        if after is not None and not _inside_venue(after, venue_spans):
             found.append(after)
+    for cue in _GATHERING_CUE.finditer(segment, 0, limit):
+        gathered = _gathering_place(text, start + cue.end())
+        if gathered is not None:
+            found.append(gathered)
     found.sort(key=lambda p: min(s for _, s, _ in p.spans))
     return found
+
+
+# A gathering named after its host city, attended or met on the sidelines of: "on the occasion of
+# the 56th Munich Security Conference", "on the sidelines of the Hiroshima G7 Summit".
+_GATHERING_CUE = re.compile(
+    r"\b(?:(?:[Oo]n|[Aa]t|[Ii]n|[Ww]ithin)\s+the\s+(?:sidelines|margins|margin|occasion)\s+of|"
+    r"attend(?:s|ed|ing)?|at)\s+(?:the\s+)?(?=[A-Z0-9])"
+)
+_GATHERING_RUN = re.compile(
+    r"(?:(?:\d{1,4}(?:st|nd|rd|th)?|[A-Z][\w'’.\-]*)(?:\s+|(?=[,.;:()])|$)){1,7}"
+)
+_GATHERING_HEADS = re.compile(
+    r"\b(?:Conference|Summit|Forum|Dialogue|Expo|Session|Ministerial|Meeting|Congress|Games|"
+    r"Assembly|Week|Council)\b"
+)
+
+
+def _gathering_place(text: str, offset: int) -> _Place | None:
+    """The host city a gathering's name carries ("56th Munich Security Conference" -> Munich),
+    when the run after the cue is a gathering's name."""
+    run = _GATHERING_RUN.match(text, offset, min(len(text), offset + 90))
+    if run is None or not _GATHERING_HEADS.search(run.group(0)):
+        return None
+    for word in re.finditer(r"[A-Z][\w'’\-]+", run.group(0)):
+        if _GATHERING_HEADS.fullmatch(word.group(0)):
+            continue
+        wstart = offset + word.start()
+        place = _resolve(word.group(0), None, wstart, 0)
+        if place is not None and place.city is not None:
+            return dataclasses.replace(place, gathering=True)
+    return None
+
+
+def _inside_venue(place: _Place, venue_spans: list[tuple[int, int]]) -> bool:
+    """A known venue is never a city: "at the White House" is the venue's Washington, not a
+    namesake town "White House" elsewhere."""
+    return any(
+        s < vend and e > vstart and place.name is None
+        for vstart, vend in venue_spans
+        for field, s, e in place.spans
+        if field == "city"
+    )
 
 
 # "welcomed the Foreign Minister of X to Canberra": the host's place is where they met; not
@@ -519,6 +587,13 @@ def _place_after(text: str, offset: int, *, venue_ok: bool) -> _Place | None:
         # "at the Palacio das Necessidades": a venue, placed only by a city written after it
         run = _PLACE_RUN.match(text, offset)
         return _venue_then_city(text, offset, run.group(0) if run else phrase)
+    if not qual and _REGION_WORD.match(text, match.end("place")):
+        # "arrived in Khorezm region": a region named after its city is not that city
+        place = _resolve(phrase, None, offset, 0)
+        if place is None or place.city is None:
+            return place
+        spans = tuple((("country_code", s, e) for f, s, e in place.spans if f == "country_code"))
+        return _centred(None, None, place.country, spans)
     place = _resolve(phrase, qual, offset, match.start("qual") if qual else 0)
     listed = _PLACE_LIST_RE.match(text, offset)
     if place is None and listed:
@@ -531,6 +606,12 @@ def _place_after(text: str, offset: int, *, venue_ok: bool) -> _Place | None:
     if place is None and venue_ok:
         place = _venue_then_city(text, offset, phrase)
     return place
+
+
+_REGION_WORD = re.compile(
+    r"\s+(?:region|province|district|oblast|governorate|prefecture|county|state|"
+    r"municipality|parish)\b"
+)
 
 
 def _country_in_run(text: str, offset: int) -> _Place | None:
@@ -551,8 +632,20 @@ def _shortest_prefix_place(text: str, offset: int, phrase: str) -> _Place | None
     for end in reversed(ends[:-1]):
         place = _resolve(phrase[:end], None, offset, 0)
         if place is not None:
+            if _VENUE_HEADS.search(phrase, end) and not _named_host(place):
+                # "at George Washington University" is no venue in George, South Africa
+                return None
             return place
     return None
+
+
+def _named_host(place: _Place) -> bool:
+    """A venue's leading city is its host only if it is a capital or in a country the release
+    names ("Brussels Airport", not "George Washington University" in a US release)."""
+    if place.country in _DOC_COUNTRIES.get():
+        return True
+    capital = gz.capital_of(place.country)
+    return capital is not None and capital.name == place.city
 
 
 # "the Sheraton Hotel in Kuwait City", "the Ministry of Foreign Affairs, Bangkok"
@@ -709,6 +802,17 @@ _TITLE_CUE = re.compile(
 )
 
 
+# A transcript's headline closing with its place and date: "... Kasoulides (Athens, 07.11.2022)"
+_TITLE_DATELINE = re.compile(r"\((?P<place>[A-Z][^,()\d]{1,40}),\s*[^()]*\d[^()]*\)\s*$")
+
+
+def _title_dateline(title: str) -> _Place | None:
+    found = _TITLE_DATELINE.search(title)
+    if found is None:
+        return None
+    return _resolve(found.group("place"), None, found.start("place"), 0)
+
+
 def _title_places(title: str, *, trip: bool) -> list[_Place]:
     found: list[_Place] = []
     for cue in _TITLE_CUE.finditer(title):
@@ -724,8 +828,90 @@ def _title_places(title: str, *, trip: bool) -> list[_Place]:
 # ---------------------------------------------------------------- the event's location
 
 
+# The countries the release being located names, and its publisher's: a bare city name resolves
+# to a namesake among them ("San Jose" in a release about Costa Rica).
+_DOC_COUNTRIES: ContextVar[frozenset[str]] = ContextVar("_DOC_COUNTRIES", default=frozenset())
+
+
+@functools.lru_cache(maxsize=8)
+def _countries_of(text: str, title: str, url: str) -> frozenset[str]:
+    codes = {hit.key for hit in gz.country_hits(text)} | {hit.key for hit in gz.country_hits(title)}
+    publisher = gz.publisher_of(url)
+    if publisher and len(publisher) == 2:
+        codes.add(publisher)
+    return frozenset(codes)
+
+
 def locate_event(doc: Document, anchor: EventAnchor) -> Location:
     """Where the anchor's event took place, with evidence spans for each value found."""
+    token = _DOC_COUNTRIES.set(_countries_of(doc.text, doc.title or "", doc.url or ""))
+    try:
+        return _locate_with_seat(doc, anchor)
+    finally:
+        _DOC_COUNTRIES.reset(token)
+
+
+def _locate_with_seat(doc: Document, anchor: EventAnchor) -> Location:
+    location = _locate(doc, anchor)
+    if (
+        location.city is not None
+        or anchor.ordinal != 0
+        or anchor.start < 0
+        or anchor.event_type in NOWHERE_TYPES | TOPICAL_TYPES
+    ):
+        return location
+    # "met ... at the Ministry of Foreign Affairs": a government's seat is in its capital
+    for start, end in ((anchor.start, anchor.end), (0, anchor.start)):
+        seated = _seat_location(doc, start, end, location)
+        if seated is not None:
+            return seated
+    return location
+
+
+# A seat is where the event happened when the text puts the event there: "at"/"in" before it.
+_SEAT_CUE = re.compile(r"\b(?:[Aa]t|[Ii]n)\s+(?:the\s+)?[^.;:!?]{0,50}$")
+_SEAT_OF = re.compile(r"\s*,?\s+(?:of|in)\s+(?:the\s+)?")
+
+
+def _seat_location(doc: Document, start: int, end: int, location: Location) -> Location | None:
+    """The capital of the government whose seat text[start:end] places the event in: the
+    country named with the seat ("the Portuguese Ministry", "the Ministry of Foreign Affairs of
+    Japan"), else the country the event is already placed in, else the publisher's."""
+    text = doc.text
+    for _rule, sstart, send in gz.seat_hits(text[start:end]):
+        sstart, send = start + sstart, start + send
+        cue = _SEAT_CUE.search(text, max(start, sstart - 60), sstart)
+        if cue is None:
+            continue
+        named = gz.country_hits(text[cue.start() : sstart])
+        code = named[-1].key if named else None
+        after = _SEAT_OF.match(text, send)
+        if code is None and after is not None:
+            following = gz.country_hits(text[after.end() : after.end() + 40])
+            if following and following[0].start == 0:
+                code = following[0].key
+        code = code or location.country_code or gz.publisher_of(doc.url)
+        if code is None or len(code) != 2:
+            continue
+        capital = gz.capital_of(code)
+        if capital is None:
+            continue
+        evidence: tuple[Evidence, ...] = (Evidence("city", sstart, send),)
+        if location.country_code != code:
+            evidence += (Evidence("country_code", sstart, send),)
+            location = NO_LOCATION
+        return Location(
+            location.location_name or text[sstart:send],
+            capital.name,
+            code,
+            capital.latitude,
+            capital.longitude,
+            location.evidence + evidence,
+        )
+    return None
+
+
+def _locate(doc: Document, anchor: EventAnchor) -> Location:
     text = doc.text
     trip = anchor.event_type in TRIP_TYPES
     strict = anchor.event_type in NOWHERE_TYPES
@@ -737,13 +923,17 @@ def locate_event(doc: Document, anchor: EventAnchor) -> Location:
         if _VIRTUAL.search(sentence) and not trip:
             return NO_LOCATION
         places = _places_in(text, anchor.start, anchor.end, trip=trip, strict=strict)
+        if trip and anchor.ordinal == 0:
+            # an announced trip is located at its first stop, which an earlier sentence may name
+            # ("will travel to France, Germany and Belgium ... will then travel to Munich")
+            places = _places_in(text, 0, anchor.start, trip=True, strict=False)[:1] or places
         if places:
             return _with_dateline_city(
-                text, anchor, _refine(text, _first(places, trip), anchor, trip)
+                text, anchor, _refine(doc, _first(places, trip), anchor, trip)
             )
         tied = None if strict else _engagement_place(text, anchor.start, anchor.end)
         if tied is not None:
-            return _refine(text, tied, anchor, trip)
+            return _refine(doc, tied, anchor, trip)
     if strict:
         return NO_LOCATION
     if anchor.ordinal == 0 and anchor.start > 0:
@@ -755,18 +945,44 @@ def locate_event(doc: Document, anchor: EventAnchor) -> Location:
         if dateline is not None:
             return _as_location(dateline)
         title_places = _title_places(doc.title or "", trip=trip)
+        title_dateline = _title_dateline(doc.title or "")
+        if title_dateline is not None and not trip:
+            title_places = [title_dateline]
         if title_places:
-            return _refine(text, title_places[0], anchor, trip, field_prefix="title:")
+            return _refine(doc, title_places[0], anchor, trip, field_prefix="title:")
         if anchor.start >= 0:
             # "... have today signed a treaty. The Treaty ... was signed at the V&A in London."
-            later = _engagement_place(text, anchor.end, min(len(text), anchor.end + 700))
+            later = _engagement_place(text, anchor.end, min(len(text), anchor.end + 700), reach=80)
             if later is not None:
-                return _refine(text, later, anchor, trip)
+                return _refine(doc, later, anchor, trip)
     if trip:
         places = _places_in(text, 0, len(text), trip=True, strict=False)
         if places:
-            return _refine(text, places[0], anchor, trip)
+            return _refine(doc, places[0], anchor, trip)
+    if anchor.ordinal == 0:
+        hosted = _hosted_visit(text)
+        if hosted is not None:
+            return _as_location(hosted)
     return NO_LOCATION
+
+
+# A meeting held during the counterpart's visit: "welcomed the Foreign Minister on her visit to
+# Pakistan", "I welcome your visit to Japan", "received the Speaker during his visit to ...".
+_HOSTED_VISIT = re.compile(
+    r"\b(?:(?:on|during)\s+(?:his|her|their|your|the)\s+(?:(?:official|working|state|first|"
+    r"current|ongoing|two-day|three-day|one-day)\s+)*visit\s+to|welcom(?:e|es|ed|ing)\s+"
+    r"(?:your|his|her|their)\s+(?:(?:official|working|state|first)\s+)*visit\s+to)\s+"
+    r"(?=[A-Z]|the\s+[A-Z])"
+)
+
+
+def _hosted_visit(text: str) -> _Place | None:
+    """Where the counterpart is visiting, for a meeting whose own sentences name no place."""
+    for cue in _HOSTED_VISIT.finditer(text, 0, min(len(text), 2000)):
+        place = _place_after(text, cue.end(), venue_ok=False)
+        if place is not None:
+            return place
+    return None
 
 
 def _with_dateline_city(text: str, anchor: EventAnchor, location: Location) -> Location:
@@ -790,17 +1006,28 @@ def _with_dateline_city(text: str, anchor: EventAnchor, location: Location) -> L
 _ENGAGEMENT = re.compile(
     r"\b(?:met|meet|meeting|meetings|dialogue|talks|summit|consultations|conference|ministerial|"
     r"forum|session|held|hosted|convened|gathered|visit|visited|signed|signing|took\s+place)\b"
-    r"[^.;]{0,60}$",
+    r"[^.;]{0,140}$",
+    re.IGNORECASE,
+)
+# The engagement named right after its place: "at State House, Entebbe in a meeting with ..."
+_ENGAGEMENT_AFTER = re.compile(
+    r"[^.;]{0,20}?\b(?:in|during|for)\s+(?:a\s+|the\s+|their\s+|his\s+|her\s+)?"
+    r"(?:\w+\s+){0,2}?(?:meeting|meetings|talks|consultations|summit|dialogue|conference)\b",
     re.IGNORECASE,
 )
 
 
-def _engagement_place(text: str, start: int, end: int) -> _Place | None:
+def _engagement_place(text: str, start: int, end: int, reach: int = 160) -> _Place | None:
     """A place tied to an engagement word in framing text ("following their strategic dialogue
     in Reykjavik, Iceland"), for an event whose own sentence names none."""
     for place in _places_in(text, start, end, trip=False, strict=True, topic_turn=False):
         first = min(s for _, s, _ in place.spans)
-        if _ENGAGEMENT.search(text, max(start, first - 80), first):
+        last = max(e for _, _, e in place.spans)
+        if (
+            place.gathering
+            or _ENGAGEMENT.search(text, max(start, first - reach), first)
+            or _ENGAGEMENT_AFTER.match(text, last, min(len(text), last + 40))
+        ):
             return place
     return None
 
@@ -817,18 +1044,22 @@ def _first(places: list[_Place], trip: bool) -> _Place:
 
 
 def _refine(
-    text: str, place: _Place, anchor: EventAnchor, trip: bool, field_prefix: str = ""
+    doc: Document, place: _Place, anchor: EventAnchor, trip: bool, field_prefix: str = ""
 ) -> Location:
-    """A trip's country-only stop gains its city when the text later says "while in Warsaw"."""
+    """A trip's country-only stop gains its city in that country: the dateline's ("May 16, 2022
+    – Berlin, Germany": the traveller is where the release was issued), the headline's ("to
+    visit Bandar Seri Begawan, Brunei Darussalam"), else one the text states from the stop on
+    ("while in Warsaw", "is now travelling to Washington, DC")."""
     location = _as_location(place, field_prefix)
     if not trip or place.city is not None:
         return location
-    later_places = _places_in(
-        text, max(anchor.start, 0), len(text), trip=False, strict=True, topic_turn=False
-    )
-    for later in later_places:
+    since = max(anchor.start, 0)
+    if not field_prefix:
+        since = min(since, min(s for _, s, _ in place.spans))
+    candidates = _stop_cities(doc, anchor, since)
+    for prefix, later in candidates:
         if later.city is not None and later.country == place.country:
-            city_spans = tuple(Evidence(f, s, e) for f, s, e in later.spans if f == "city")
+            city_spans = tuple(Evidence(prefix + f, s, e) for f, s, e in later.spans if f == "city")
             return Location(
                 place.name,
                 later.city,
@@ -838,6 +1069,24 @@ def _refine(
                 location.evidence + city_spans,
             )
     return location
+
+
+def _stop_cities(doc: Document, anchor: EventAnchor, since: int) -> Iterator[tuple[str, _Place]]:
+    """Places that may give a trip's stop its city, most trusted first, found lazily:
+    (evidence field prefix, place): the dateline, a place stated in or at from the stop on,
+    the headline's, a later destination."""
+    text = doc.text
+    if anchor.ordinal == 0:
+        dateline = _dateline(text)
+        if dateline is not None:
+            yield "", dateline
+    for place in _places_in(text, since, len(text), trip=False, strict=True, topic_turn=False):
+        yield "", place
+    if anchor.ordinal == 0 and doc.title:
+        for place in _title_places(doc.title, trip=True):
+            yield "title:", place
+    for place in _places_in(text, since, len(text), trip=True, strict=False):
+        yield "", place
 
 
 def _as_location(place: _Place, field_prefix: str = "") -> Location:

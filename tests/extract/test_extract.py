@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from ingest.extract import EXTRACTOR_VERSION, extract
@@ -186,6 +186,7 @@ _TEXT = st.one_of(st.text(max_size=200), st.lists(_WORDS, max_size=60).map(" ".j
 
 @settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(_TEXT, st.none() | _TEXT, _PUBLISHED)
+@example("MET:AAa withAAa A<", None, None)  # "A<" was taken for a surname
 def test_extract_never_raises_and_records_are_well_formed(
     text: str, title: str | None, published: str | None
 ) -> None:

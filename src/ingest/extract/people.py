@@ -1198,11 +1198,17 @@ _GLUED = re.compile(r"^(?P<head>[A-Z][a-z]{3,})[A-Z][a-z]")
 _CONTRACTION = re.compile(r"\w[’'][a-z]$")  # "Comm'n", not "O'Brien" or "Mata’afa"
 
 
+# anything a written name never holds
+_NOT_NAME_CHARACTER = re.compile(r"[^\w.'’‘\-–]|[\d_]")
+
+
 def _looks_like_a_name(text: str, name_toks: list[_Tok], name: str) -> bool:
     """A person's name is not a run of common lower-case words ("Working Lunch", "Upcoming"),
     a month in a date ("in May", "the President's June 29 meeting"), a glued word
     ("AffairsBureau"), a contraction ("Comm'n"), or a country or a large city."""
     words = [t.text for t in name_toks if t.text not in '“”"']
+    if any(_NOT_NAME_CHARACTER.search(w) for w in words):
+        return False  # "A<", "R&D", "x@y": names are letters, apostrophes, hyphens and dots
     content = [_key(_bare(w)) for w in words if _key(w) not in _particles()]
     if content and all(w in _common_words() for w in content):
         return False

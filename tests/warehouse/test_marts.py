@@ -180,3 +180,11 @@ def test_spellings_that_differ_by_middle_initials_are_one_person(settings: Setti
         "join dim_people p on p.person_id = q.speaker_person_id group by all",
     )
     assert joined == [("Ferdinand Marcos Jr", 2), ("J. Sherman", 1), ("WENDY  R SHERMAN", 3)]
+
+
+def test_fct_events_flags_records_more_likely_wrong_than_right(settings: Settings) -> None:
+    write_release(settings, "doc-sure", "L1", confidence=0.8)
+    write_release(settings, "doc-doubt", "L2", confidence=0.3)
+    warehouse.refresh_serving_file(settings)
+    flagged = rows(settings, "select doc_id, needs_review from fct_events")
+    assert flagged == [("doc-doubt", True), ("doc-sure", False)]

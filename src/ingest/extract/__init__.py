@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from ingest.extract import anchors as _anchors
+from ingest.extract import confidence as _confidence
 from ingest.extract import dates as _dates
 from ingest.extract import facts as _facts
 from ingest.extract import people as _people
@@ -137,16 +138,6 @@ def _full_speaker(speaker: str | None, people: list[Participant]) -> str | None:
         if person.name.split() and person.name.split()[-1].casefold() == last:
             return person.name
     return speaker
-
-
-def _confidence(anchor: EventAnchor, basis: str, located: bool, participants: int) -> float:
-    score = 0.35
-    score += 0.2 if anchor.in_title else 0.0
-    score += 0.15 if anchor.trigger_start >= 0 else 0.0
-    score += {"explicit": 0.15, "relative": 0.1, "published": 0.05}.get(basis, 0.0)
-    score += 0.05 if located else 0.0
-    score += 0.1 if participants else 0.0
-    return round(min(score, 1.0), 3)
 
 
 @dataclass(frozen=True, slots=True)
@@ -352,12 +343,10 @@ def extract(document: Document) -> list[EventRecord]:
                 participants=tuple(participants),
                 mentioned_people=tuple(mentioned),
                 evidence=tuple(evidence),
-                confidence=_confidence(
-                    anchor, basis, where.country_code is not None, len(participants)
-                ),
+                confidence=0.0,  # scored below, from the finished record
                 content_hash=doc.content_hash,
                 is_text_cut=doc.is_text_cut,
                 **fields,
             )
         )
-    return records
+    return [dataclasses.replace(r, confidence=_confidence.score(r)) for r in records]

@@ -34,6 +34,8 @@ final as (
         len(quotes) as quote_count,
         len(amounts) as amount_count,
         confidence,
+        -- under 0.5: the extractor's own estimate says the record is more likely wrong than right
+        confidence < 0.5 as needs_review,
         is_text_cut,
         extractor_version,
         content_hash,

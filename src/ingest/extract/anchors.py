@@ -9,12 +9,14 @@ patterns and the event-type -> CAMEO mapping are data (`TITLE_RULES`, `BODY_RULE
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass
+from importlib import resources
 
 from ingest.extract.text import EventAnchor, sentences
 from ingest.records import Document
 
-__all__ = ["BODY_RULES", "CAMEO", "TITLE_RULES", "content_sentences", "find_anchors"]
+__all__ = ["BODY_RULES", "CAMEO", "CUES", "TITLE_RULES", "content_sentences", "find_anchors"]
 
 # CAMEO verb codes per event type: consult (040), telephone (041), make a visit (042), meet at a
 # third location (044, a multilateral gathering), sign formal agreement (057), statement (010).
@@ -31,191 +33,49 @@ CAMEO: dict[str, str] = {
 
 @dataclass(frozen=True, slots=True)
 class Rule:
+    """One anchor rule of `data/cues.toml`: its id, the event type it signals, its pattern."""
+
+    rule_id: str
     event_type: str
     pattern: re.Pattern[str]
 
 
-def _rules(table: tuple[tuple[str, str], ...]) -> tuple[Rule, ...]:
-    return tuple(Rule(kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in table)
+_CUE_REF = re.compile(r"@([a-z_]+)")
 
 
-# Headline rules, most specific first: an explicit engagement with someone beats a genre word
-# ("Remarks Before Their Meeting" is a meeting), a genre word beats the gathering it happened at.
-TITLE_RULES: tuple[Rule, ...] = _rules(
-    (
-        # signing a text is a signing, whatever genre the text is ("Sign Joint Declaration")
-        (
-            "signing",
-            r"\bsign(?:s|ed|ing)?\s+(?:an?\s+|the\s+)?(?:joint\s+)?"
-            r"(?:declaration|statement|communiqu[ée])\b",
-        ),
-        # an issuer's statement ("Statement by the High Representative on ...")
-        ("statement", r"^\s*(?:joint\s+)?(?:statement|communiqu[ée]|declaration)\s+(?:by|from)\b"),
-        # a statement not about an engagement ("G7 Foreign Ministers' Statement on Russia");
-        # "Joint Statement on the Meeting of ..." falls through to the meeting rules
-        (
-            "statement",
-            r"\b(?:statement|communiqu[ée]|declaration)\b(?![^:]*\b(?:meeting|dialogue|talks"
-            r"|consultations?|summit|visit|call|conference|ministerial|session|forum)\b)",
-        ),
-        # in-person calls: "courtesy call", "calls on President X" (not "calls on Russia to")
-        (
-            "meeting",
-            r"\bcourtesy\s+call\b|\bcalls?\s+on\s+(?:the\s+)?(?:H\.?\s?E\.?\s+)?(?:(?-i:[A-Z])[a-z]+\s+)?"
-            r"(?:President|Prime|Minister|King|Queen|Emperor|Crown|Chancellor|Premier|Governor"
-            r"|Secretary|Chief|Speaker|Vice|Foreign|Chairman|Chairperson)\b",
-        ),
-        (
-            "call",
-            r"\b(?:tele)?(?:phone\s+)?calls?\s+(?:with|between|from|to)\b|\bphone\s+(?:call|talks?)\b"
-            r"|\btelephon(?:e|ic)\b|\bvideo\s*(?:call|conference|link|talks?)\b"
-            r"|\bspeaks?\s+(?:by\s+(?:tele)?phone\s+)?(?:with|to)\b"
-            r"|\bspoke\s+(?:by\s+(?:tele)?phone\s+)?(?:with|to)\b|\bvirtual\s+call\b",
-        ),
-        (
-            "meeting",
-            r"\b(?:meets?|meeting|met|talks|bilateral|summit)\s+(?:(?:talks|meeting)\s+)?(?:with|between)\b"
-            r"|\bmeeting\s+of\s+[\w\s.’'-]{1,60}?\s+with\b"
-            r"|\bbefore\s+(?:his|her|their)\s+(?:bilateral\s+)?meeting\b"
-            r"|\bmeeting\s+of\s+(?:the\s+)?(?:(?-i:[A-Z])[\w.'’-]*\s+|of\s+|the\s+){1,8}and\b|\bmeets\b"
-            r"|\b(?:hosts?|receives?|welcomes?)\s+(?:the\s+)?(?:(?-i:[A-Z])[\w.’'-]*\s+){0,3}"
-            r"(?:President|Prime\s+Minister|Minister|King|Queen|Chancellor|Premier|Secretary"
-            r"|Ambassador|Envoy|Delegation|Crown\s+Prince|Emir|Sultan|Speaker|counterparts?"
-            r"|(?:High\s+)?Representative|Commissioner|Director|Secretary-General|Head|Chair\w*"
-            r"|Governor|Vice-President|Deputy)\b"
-            r"|\binteracts?\s+with\b"
-            # a bilateral gathering: "Japan-India Summit Meeting", "EU-Japan Summit"
-            r"|\b(?-i:[A-Z])[\w.]*[-–](?-i:[A-Z])[\w.]*\s+(?:(?-i:[A-Z])[\w’']*\s+){0,3}"
-            r"(?:Summit|Ministers[’']?\s+Meeting|Strategic\s+Dialogue|Talks|Consultations"
-            r"|Commission|Committee)\b"
-            # two governments' standing commission: "Joint Commission", "Bi-National Commission"
-            r"|\b(?:Joint|Bi-?national)\s+(?:(?:Permanent|Ministerial|Economic)\s+)?"
-            r"(?:Commission|Committee)\b",
-        ),
-        ("signing", r"\bsign(?:s|ed|ing)?\b(?!\s+of\b)|\bsignature\b"),
-        (
-            "other",
-            r"\b(?:remarks|interview|press\s+briefing|briefing|press\s+availability"
-            r"|press\s+conference|media\s+availability|op-ed|speech|keynote|address(?:es)?\s+(?:to|at)"
-            r"|before\s+departing|upon\s+arrival|testimony|podcast|in\s+conversation|doorstep"
-            r"|lecture|press\s+point|media\s+stakeout|press\s+encounter)\b"
-            r"|\bdesignation\s+of\b.*\bas\b|\bappoint(?:s|ed|ment)\b|\bnominat(?:ion|ed|es)\b"
-            r"|\bsworn\s+in\b"
-            # a speech to a body: "addresses the General Assembly" (not "addresses concerns")
-            r"|\baddress(?:es|ed)?\s+(?:the\s+)?(?-i:[A-Z])"
-            # taking office: "assumes office as Secretary-General", "takes office"
-            r"|\b(?:assum(?:es|ed|ing)|tak(?:es|ing)|took)\s+office\b",
-        ),
-        (
-            "visit",
-            r"\b(?:travel|travels|trip|visit|visits|visiting|tour|tours|arrives?|arrival"
-            r"|heads\s+to|departs\s+for|stopover|mission\s+to)\b",
-        ),
-        # "A and B discuss preparations for the Summit": the headline names a topic, not the
-        # engagement, so the lead sentences decide (a "." rule defers to them)
-        ("lead", r"\b(?:discuss(?:es|ed)?|preparations?\s+for)\b"),
-        (
-            "conference",
-            r"\b(?:summit|conference|ministerial|forum|congress|plenary|general\s+assembly"
-            r"|G7|G-7|G20|G-20|convention|symposium|COP\s?\d+)\b|\bministers[’']?\s+meeting\b"
-            r"|\bministers\s+(?:meet|gather|convene)\b"
-            r"|\bmeeting\s+of\s+(?:the\s+)?(?:(?-i:[A-Z])[\w-]*\s+){0,4}(?:Council|Ministers|Leaders|Heads)\b"
-            # "Informal meeting of EU foreign ministers", "meeting of NATO defence ministers"
-            r"|\bmeeting\s+of\s+(?!(?:the\s+)?two\b)(?:the\s+)?(?:[\w-]+\s+){0,3}"
-            r"(?:foreign|defen[cs]e|finance|trade|energy|health)\s+ministers\b"
-            r"|\binformal\s+meeting\s+of\b|\bCommittee\s+of\s+Ministers\b"
-            # a headline whose subject is many ministers or leaders: "NATO Defence Ministers
-            # take forward ...", "G20 Leaders agree ..." (not "Ministers of A and B")
-            r"|^\s*(?:[\w-]+\s+){0,3}?(?:(?:Foreign|Defen[cs]e|Finance|Trade|Energy|Health|Interior"
-            r"|Justice|Agriculture|Environment)\s+Ministers|Leaders)\b(?![’']?\s+Meeting)"
-            r"(?![^:]{0,40}?\s+(?:of|from)\s+(?-i:[A-Z])\w*(?:\s+(?-i:[A-Z])\w*)?\s+and\s+(?-i:[A-Z]))"
-            r"|\bsession\s+of\s+the\s+(?:[\w-]+\s+){0,3}?(?:General\s+)?(?:Assembly|Council"
-            r"|Conference)\b"
-            r"|\b(?:Foreign\s+Affairs|European|General\s+Affairs|North\s+Atlantic)\s+Council\b"
-            r"(?!\s+conclusions)"
-            r"|\b(?:participat(?:ion|es?|ing)|attendance|attends?|attending)\s+(?:in|at)\b",
-        ),
-        (
-            "meeting",
-            r"\b(?:meeting|dialogue|talks|consultations?|roundtable|round\s+table"
-            r"|bilateral|working\s+lunch|working\s+dinner|breakfast|luncheon)\b",
-        ),
-        ("statement", r"."),
+def _cue_alternation(forms: list[str]) -> str:
+    """A cue's forms as one group, longest first, spaces matching any run of white space."""
+    ordered = sorted(set(forms), key=len, reverse=True)
+    return "(?:" + "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in ordered) + ")"
+
+
+def _load_rules() -> tuple[dict[str, str], tuple[Rule, ...], tuple[Rule, ...]]:
+    data = tomllib.loads(
+        resources.files("ingest").joinpath("data", CUES_FILE).read_text(encoding="utf-8")
     )
-)
+    cues = {cue["id"]: _cue_alternation(cue["forms"]) for cue in data["cue"]}
 
-# Lead-sentence rules, used when the headline names no engagement (or there is no headline).
-BODY_RULES: tuple[Rule, ...] = _rules(
-    (
-        # an in-person "courtesy call" is a meeting, not a phone call
-        ("meeting", r"\bcourtesy\s+call\b"),
-        (
-            "call",
-            r"\b(?:spoke|spoken|speaks|talked)\s+(?:\w+\s+){0,3}(?:by\s+(?:tele)?phone|with|to)\b"
-            r"|\btelephonic\b|\b(?:held|had)\s+(?:a\s+)?(?:phone|telephone)\s+talks?\b"
-            r"|\b(?:held|had|made|received|joined)\s+(?:a\s+|an\s+|separate\s+)?(?:\w+\s+)?"
-            r"(?:phone|telephone|video)?\s*(?:calls?|conversations?\s+by\s+phone)\b"
-            r"|\b(?:phone|telephone|video)\s+(?:call|conversation)s?\b|\bvideo\s?conferenc",
-        ),
-        (
-            "signing",
-            r"(?<!was\s)(?<!were\s)(?<!been\s)\bsigned\s+(?:a|an|the|two|three|several)\s+"
-            r"(?:[\w-]+\s+){0,4}(?:agreements?|memorand\w*|MoUs?|accords?|treaty|declaration"
-            r"|arrangements?|protocol|charter|compact|letters?\s+of\s+intent|joint\s+statement"
-            r"|documents?|partnership|deal|roadmap|action\s+plan|framework|programme|contracts?)\b"
-            r"|\bsigned\s+and\s+(?:issued|exchanged)\b|\bwitnessed\s+the\s+signing\b"
-            r"|\bwill\s+sign\b|\bsigning\s+(?:of|ceremony)\b",
-        ),
-        # a trip frames the meetings reported with it: "will travel to Rome, where he will meet"
-        (
-            "visit",
-            r"\b(?:will\s+travel|travel(?:l)?ed|is\s+traveling|will\s+visit|visited|arrived\s+in"
-            r"|will\s+be\s+visiting|(?:pays?|paid|paying|make|makes|made|making|undertakes?|undertook"
-            r"|conclud(?:es|ed|ing)|complet(?:es|ed|ing)|beg(?:an|ins)|start(?:s|ed)|end(?:s|ed))"
-            r"\s+(?:an?\s+|his\s+|her\s+|their\s+)?(?:[\w-]+\s+){0,2}visit)\b",
-        ),
-        (
-            "meeting",
-            r"\bmet\b|\bwill\s+meet\b|\bmeets\s+with\b|\bhosted\s+(?:\w+\s+){0,4}(?:for|at)\b"
-            r"|\b(?:called\s+on|received|welcomed|hosted)\s+(?:by\s+)?(?:the\s+)?(?:(?-i:[A-Z])[\w.’'-]*\s+){0,3}"
-            r"(?:President|Prime\s+Minister|Minister|King|Queen|Chancellor|Ambassador|Secretary)\b"
-            # name before office: "received Ana Lind, Minister of Foreign Affairs of Estonia"
-            r"|\b(?:received|welcomed|hosted)\s+(?-i:[A-Z])[\w.’'-]*(?:\s+(?-i:[A-Z])[\w.’'-]*){0,3},"
-            r"\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3}?(?:President|Prime\s+Minister|Minister|King|Queen"
-            r"|Chancellor|Ambassador|Secretary)\b"
-            r"|\bheld\s+(?:\w+\s+){0,3}(?:talks|meeting|dialogue|consultations)\b"
-            # "held a Japan-Chile Foreign Ministers' Meeting with", "held bilateral meetings with"
-            r"|\bheld\s+(?:[\w'’-]+\s+){0,5}?(?:talks|meetings?|dialogue|consultations|summit)\s+with\b"
-            r"|\bwill\s+hold\s+(?:[\w'’-]+\s+){0,6}(?:meeting|talks|dialogue)\b"
-            r"|\b(?:bilateral\s+)?meeting\s+between\b"
-            r"|\b(?-i:[A-Z])[\w.]*[-–](?-i:[A-Z])[\w.]*\s+(?:summit|talks|meeting)\s+(?:held|took\s+place)\b"
-            r"|\b(?:will\s+)?call(?:s|ed)?\s+on\s+(?:the\s+)?(?:(?-i:[A-Z])[\w.’'-]*\s+){0,3}"
-            r"(?:President|Prime\s+Minister|Minister|King|Queen|Chancellor|Emperor|Crown\s+Prince)\b"
-            r"|\b(?:meeting|talks|consultations|dialogue)\s+(?:was|were)\s+held\b"
-            r"|\b(?:participated|took\s+part)\s+in\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}"
-            r"(?:meeting|talks)\b"
-            r"|\b(?:their|the|a)\s+(?:[\w-]+\s+){0,3}(?:meeting|talks|dialogue|consultations)"
-            r"\s+(?:in|at|on)\s+(?-i:[A-Z])",
-        ),
-        (
-            "visit",
-            r"\b(?:travel(?:l?ed|s)?|will\s+travel|visited|will\s+visit|is\s+visiting"
-            r"|arrived\s+in|trip\s+to|will\s+lead\s+(?:a|the)\s+(?:\w+\s+){0,3}delegation\s+to)\b",
-        ),
-        (
-            "conference",
-            r"\b(?:participated|took\s+part|will\s+participate|attended|will\s+attend)\s+in?\b"
-            r"(?=[^.]*\b(?:summit|conference|ministerial|forum|session|plenary|congress)\b)",
-        ),
-        (
-            "other",
-            r"\b(?:appointed|appointment|began\s+serving|sworn\s+in|nominated|named\s+as)\b"
-            # a speech's salutation
-            r"|^(?:Excellenc|Ladies\s+and\s+gentlemen|Distinguished|Good\s+(?:morning|afternoon|evening)"
-            r"|Thank\s+you(?:\s+very\s+much)?,)",
-        ),
-    )
-)
+    def expand(pattern: str) -> str:
+        return _CUE_REF.sub(lambda m: cues[m.group(1)], pattern)
+
+    def rules(section: str) -> tuple[Rule, ...]:
+        return tuple(
+            Rule(
+                entry["id"],
+                entry["event_type"],
+                re.compile("|".join(expand(p) for p in entry["any"]), re.IGNORECASE),
+            )
+            for entry in data[section]
+        )
+
+    return cues, rules("title_rule"), rules("body_rule")
+
+
+CUES_FILE = "cues.toml"
+# CUES: cue id -> its regex group; headline rules, most specific first (an explicit engagement
+# with someone beats a genre word, a genre word beats the gathering it happened at); lead-sentence
+# rules, used when the headline names no engagement (or there is no headline).
+CUES, TITLE_RULES, BODY_RULES = _load_rules()
 
 # Lines that frame a release rather than report anything: bylines, attribution, "Begin text:".
 # Three shapes, so that the costly comma shapes run only on lines that can be them.
@@ -287,16 +147,17 @@ _SPEECH_FRAME = re.compile(
 _SPEECH_FRAME_SCOPE = 600
 
 _LEAD = "lead"  # a headline rule whose match leaves the event type to the lead sentences
+_TITLE_DEFAULT = "title.statement.default"  # the headline rule that matches any headline
+_NO_CUE = "statement.no_cue"  # no headline and no lead sentence names an engagement
 
 
-def _title_type(title: str) -> tuple[str, re.Match[str] | None]:
+def _title_rule(title: str) -> tuple[Rule | None, re.Match[str] | None]:
+    """The first headline rule matching `title`, and its match."""
     for rule in TITLE_RULES:
         match = rule.pattern.search(title)
         if match:
-            if rule.event_type == _LEAD:
-                return "statement", None
-            return rule.event_type, match if rule.pattern.pattern != "." else None
-    return "statement", None
+            return rule, match
+    return None, None
 
 
 # Sentences about history, not news: "Since our countries signed the Treaty in 1850".
@@ -328,6 +189,7 @@ def _anchor(
     in_title: bool,
     ordinal: int,
     rule: Rule | None,
+    rule_id: str | None = None,
 ) -> EventAnchor:
     start, end = spans[index] if index >= 0 else (-1, -1)
     trigger, t_start, t_end = "", -1, -1
@@ -335,14 +197,23 @@ def _anchor(
         match = rule.pattern.search(text, start, end)
         if match:
             trigger, t_start, t_end = match.group(0), match.start(), match.end()
+    if rule_id is None:
+        rule_id = rule.rule_id if rule is not None else ""
     return EventAnchor(
-        kind, CAMEO[kind], start, end, in_title, trigger, index, ordinal, t_start, t_end
+        kind, CAMEO[kind], start, end, in_title, trigger, index, ordinal, t_start, t_end, rule_id
     )
 
 
 def _primary(doc: Document, spans: list[tuple[int, int]]) -> EventAnchor:
     text, title = doc.text, doc.title or ""
-    kind, title_match = _title_type(title) if title.strip() else ("statement", None)
+    title_rule, title_match = _title_rule(title) if title.strip() else (None, None)
+    kind = "statement"
+    if title_rule is not None and title_rule.event_type != _LEAD:
+        kind = title_rule.event_type
+        if title_rule.rule_id == _TITLE_DEFAULT:
+            title_match = None
+    else:
+        title_match = None
     # an epigraph (a quotation and its "– attribution" line) is not the lead
     lead = [sp for sp in spans if not _EPIGRAPH.match(text, sp[0])][:_LEAD_SENTENCES]
     if kind == "statement" and spans:
@@ -350,22 +221,23 @@ def _primary(doc: Document, spans: list[tuple[int, int]]) -> EventAnchor:
         if speech is not None:
             # "Statement of Government Policy" delivered as "Speech by Minister X at ...": a speech
             index = next((i for i, sp in enumerate(spans) if sp[0] <= speech.start() < sp[1]), 0)
-            return _anchor("other", text, spans, index, False, 0, None)
-    if title_match is not None:
+            return _anchor("other", text, spans, index, False, 0, None, "frame.speech")
+    if title_match is not None and title_rule is not None:
         # the sentence that reports the headline's engagement, else the lead sentence
         for i, span in enumerate(spans[: _LEAD_SENTENCES + 3]):
             rule = _body_match(text, span, kind)
             if rule is not None:
-                return _anchor(kind, text, spans, i, True, 0, rule)
+                return _anchor(kind, text, spans, i, True, 0, rule, title_rule.rule_id)
         index = 0 if spans else -1
-        return _anchor(kind, text, spans, index, True, 0, None)
+        return _anchor(kind, text, spans, index, True, 0, None, title_rule.rule_id)
     if _TRANSCRIPT.search(text):
-        return _anchor("other", text, spans, 0 if spans else -1, False, 0, None)
+        return _anchor("other", text, spans, 0 if spans else -1, False, 0, None, "frame.transcript")
     for span in lead:
         rule = _body_match(text, span, None)
         if rule is not None:
             return _anchor(rule.event_type, text, spans, spans.index(span), False, 0, rule)
-    return _anchor("statement", text, spans, 0 if spans else -1, False, 0, None)
+    fallback = title_rule.rule_id if title_rule is not None else _NO_CUE
+    return _anchor("statement", text, spans, 0 if spans else -1, False, 0, None, fallback)
 
 
 _SECONDARY_RULES = tuple(
@@ -438,7 +310,15 @@ def find_anchors(doc: Document) -> list[EventAnchor]:
         # the governments issued is an event of its own
         found.append(
             EventAnchor(
-                "statement", CAMEO["statement"], -1, -1, True, issued.group(0), -1, len(found)
+                "statement",
+                CAMEO["statement"],
+                -1,
+                -1,
+                True,
+                issued.group(0),
+                -1,
+                len(found),
+                rule_id="title.joint_statement",
             )
         )
     return found
@@ -452,7 +332,7 @@ def title_trigger(title: str | None, event_type: str) -> tuple[int, int] | None:
     if not title:
         return None
     for rule in TITLE_RULES:
-        if rule.event_type != event_type or rule.pattern.pattern == ".":
+        if rule.event_type != event_type or rule.rule_id == _TITLE_DEFAULT:
             continue
         match = rule.pattern.search(title)
         if match:

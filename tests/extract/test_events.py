@@ -154,3 +154,72 @@ def test_every_type_has_a_cameo_code() -> None:
 def test_empty_document_is_a_statement() -> None:
     primary = find_anchors(Document(doc_id="e", text=""))[0]
     assert (primary.event_type, primary.start, primary.end) == ("statement", -1, -1)
+
+
+# Headlines whose type comes from the cue vocabulary (data/cues.toml) rather than one wording.
+@pytest.mark.parametrize(
+    ("expected", "rule_id", "title"),
+    [
+        # any form of a host verb, any article, a lowercase guest noun
+        ("meeting", "title.meeting.host", "Secretary General welcomed the Finance Minister"),
+        (
+            "meeting",
+            "title.meeting.host",
+            "President of Ruritania receives a Freedonian delegation",
+        ),
+        ("meeting", "title.meeting.host", "Minister Kaya had talk with Estonia's head of state"),
+        (
+            "meeting",
+            "title.meeting.host",
+            "Range of issues covered in Envoy's meetings with Ministers",
+        ),
+        # a trip made for the engagement is the trip
+        (
+            "visit",
+            "title.visit.for_engagement",
+            "Foreign Minister travels to Oslo for bilateral talks",
+        ),
+        ("visit", "title.visit.for_engagement", "President to host King Harald for a State Visit"),
+        # taking part in a gathering is the gathering, whatever its name or medium
+        (
+            "conference",
+            "title.conference.attend",
+            "Minister Novak to attend FAC meeting in Brussels",
+        ),
+        (
+            "conference",
+            "title.conference.attend",
+            "Administrator Attends U.S.-Africa Leaders Summit",
+        ),
+        (
+            "meeting",
+            "title.meeting.with",
+            "Minister attends Slovenia-Bavaria Mixed Commission meeting",
+        ),
+        # a government pronouncing on something is a statement
+        (
+            "statement",
+            "title.statement.pronounce",
+            "President congratulates Prime Minister Ana Lopes",
+        ),
+        # a genre word with its topic after "on"
+        ("other", "title.other.genre_on", "Press Conference on the Japan-Chile Summit Meeting"),
+        # a phone conversation is a call
+        ("call", "title.call", "Minister holds phone conversation with the Secretary of State"),
+    ],
+)
+def test_cue_vocabulary_decides_headlines(expected: str, rule_id: str, title: str) -> None:
+    primary = find_anchors(_doc(title))[0]
+    assert (primary.event_type, primary.rule_id) == (expected, rule_id)
+
+
+def test_an_invitation_to_visit_is_not_a_trip() -> None:
+    doc = _doc("Minister invites Prime Minister Lind to visit Latvia", "Minister Ozols met Lind.")
+    primary = find_anchors(doc)[0]
+    assert (primary.event_type, primary.rule_id) == ("meeting", "body.meeting")
+
+
+def test_attending_a_gathering_beats_its_medium() -> None:
+    lead = "The Minister participated in the ASEAN Foreign Ministers' Meeting held via video link."
+    doc = _doc("Press Release (16-10-2021)", "Office of the Spokesperson\n\n" + lead)
+    assert find_anchors(doc)[0].event_type == "conference"

@@ -223,3 +223,31 @@ def test_attending_a_gathering_beats_its_medium() -> None:
     lead = "The Minister participated in the ASEAN Foreign Ministers' Meeting held via video link."
     doc = _doc("Press Release (16-10-2021)", "Office of the Spokesperson\n\n" + lead)
     assert find_anchors(doc)[0].event_type == "conference"
+
+
+@pytest.mark.parametrize(
+    ("expected", "lead"),
+    [
+        (
+            "meeting",
+            "Foreign Minister Ana Lind and her Turkish counterpart Mevlut Cavusoglu exchanged views"
+            " on regional security.",
+        ),
+        (
+            "call",
+            "President Ivo Horvat and Chancellor Karl Weber of Austria exchanged views by phone on"
+            " energy prices.",
+        ),
+        ("statement", "The Council discussed further sanctions against the regime."),
+        ("statement", "Minister Ana Lind discussed the budget with Croatian farmers."),
+    ],
+)
+def test_officials_of_two_governments_conferring_are_an_engagement(
+    expected: str, lead: str
+) -> None:
+    doc = _doc("Relations Between Two Friends", "Office of the Spokesperson\n\n" + lead)
+    primary = find_anchors(doc)[0]
+    assert primary.event_type == expected
+    if expected != "statement":
+        assert primary.rule_id == "lead.engagement.confer"
+        assert doc.text[primary.trigger_start : primary.trigger_end].startswith("exchanged")

@@ -13,6 +13,7 @@ import tomllib
 from dataclasses import dataclass
 from importlib import resources
 
+from ingest.extract import gazetteer as _gazetteer
 from ingest.extract.text import EventAnchor, sentences
 from ingest.records import Document
 
@@ -76,6 +77,11 @@ CUES_FILE = "cues.toml"
 # with someone beats a genre word, a genre word beats the gathering it happened at); lead-sentence
 # rules, used when the headline names no engagement (or there is no headline).
 CUES, TITLE_RULES, BODY_RULES = _load_rules()
+# A headline's genre label before a colon says what kind of text it is, not what happened:
+# "MFA Press Statement: Minister X's Meeting with Y" is typed by what follows the label.
+_GENRE_LABEL = re.compile(
+    r"^\s*(?:[\w.’'-]+\s+){0,3}?" + CUES["genre_label"] + r"\s*:\s*(?=\S)", re.IGNORECASE
+)
 
 # Lines that frame a release rather than report anything: bylines, attribution, "Begin text:".
 # Three shapes, so that the costly comma shapes run only on lines that can be them.
@@ -152,7 +158,10 @@ _NO_CUE = "statement.no_cue"  # no headline and no lead sentence names an engage
 
 
 def _title_rule(title: str) -> tuple[Rule | None, re.Match[str] | None]:
-    """The first headline rule matching `title`, and its match."""
+    """The first headline rule matching `title` (after a genre label), and its match."""
+    label = _GENRE_LABEL.match(title)
+    if label is not None:
+        title = title[label.end() :]
     for rule in TITLE_RULES:
         match = rule.pattern.search(title)
         if match:
@@ -236,8 +245,94 @@ def _primary(doc: Document, spans: list[tuple[int, int]]) -> EventAnchor:
         rule = _body_match(text, span, None)
         if rule is not None:
             return _anchor(rule.event_type, text, spans, spans.index(span), False, 0, rule)
+    concluded = title_rule is not None and title_rule.event_type == "statement"
+    if not concluded or title_rule is None or title_rule.rule_id == _TITLE_DEFAULT:
+        engaged = _conferring(text, title, lead)
+        if engaged is not None:
+            return engaged
     fallback = title_rule.rule_id if title_rule is not None else _NO_CUE
     return _anchor("statement", text, spans, 0 if spans else -1, False, 0, None, fallback)
+
+
+# Two sides talking: a verb of conferring (data/cues.toml `confer`), and the medium when remote.
+_CONFER = re.compile(r"\b" + CUES["confer"] + r"\b", re.IGNORECASE)
+_REMOTE = re.compile(r"\b" + CUES["remote"] + r"\b", re.IGNORECASE)
+# the other side named without its country: "his Turkish counterpart", "the two sides"
+_OTHER_SIDE = re.compile(
+    r"\b(?:counterparts?|(?:the\s+)?(?:two|both)\s+(?:sides|ministers|leaders|parties|delegations)"
+    r"|interlocutors?)\b",
+    re.IGNORECASE,
+)
+
+
+def _conferring(text: str, title: str, lead: list[tuple[int, int]]) -> EventAnchor | None:
+    """An engagement no verb of the rules names: officials of two governments (or a government
+    and an organisation) who discussed, exchanged views, held talks or agreed, in the headline or
+    the lead sentences. A meeting, or a call when a phone or video medium is named. Two sides:
+    two people named and a foreign country or organisation (the publisher's own government goes
+    unnamed), or one named and "counterpart", "the two sides"."""
+    sides = title + " " + " ".join(text[s:e] for s, e in lead)
+    if _CONFER.search(sides) is None or _gazetteer.head_pattern().search(sides) is None:
+        return None
+    named = _people_named(sides)
+    other_side = _OTHER_SIDE.search(sides) is not None
+    if named < 1 or (named < 2 and not other_side):
+        return None
+    parties = {hit.key for hit in _gazetteer.country_hits(sides)}
+    parties |= {hit.key for hit in _gazetteer.org_hits(sides)}
+    if not parties and not other_side:
+        return None
+    kind = "call" if _REMOTE.search(sides) is not None else "meeting"
+    # the sentence that tells who conferred, else the first that names the people
+    for index, (start, end) in enumerate(lead):
+        match = _CONFER.search(text, start, end)
+        if match is not None and _people_named(text[start:end]):
+            return EventAnchor(
+                kind,
+                CAMEO[kind],
+                start,
+                end,
+                False,
+                match.group(0),
+                index,
+                0,
+                match.start(),
+                match.end(),
+                _CONFERRING,
+            )
+    index = next((i for i, (s, e) in enumerate(lead) if _people_named(text[s:e])), 0)
+    start, end = lead[index] if lead else (-1, -1)
+    return EventAnchor(
+        kind, CAMEO[kind], start, end, not lead, "", index if lead else -1, 0, -1, -1, _CONFERRING
+    )
+
+
+# a run of capitalised words: "German Foreign Minister Frank-Walter Steinmeier"
+_CAPITALISED_RUN = re.compile(r"\b[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*")
+
+
+def _people_named(segment: str) -> int:
+    """How many people `segment` names: the words of a capitalised run after its last office,
+    institution or country word, two of them, or one after an office ("Minister Borg")."""
+    words = _gazetteer.office_words()
+    stop = words.words | words.not_names | words.institutions | words.honorifics
+    count = 0
+    for match in _CAPITALISED_RUN.finditer(segment):
+        written = match.group(0).split()
+        name: list[str] = []
+        after_office = False
+        for word in written:
+            folded = _gazetteer.fold(word).rstrip(".")
+            if word.isupper() or folded in stop or _gazetteer.lookup_country(word.rstrip("’'s")):
+                name, after_office = [], folded in words.words
+            else:
+                name.append(word)
+        if len(name) >= 2 or (name and after_office):
+            count += 1
+    return count
+
+
+_CONFERRING = "lead.engagement.confer"
 
 
 _SECONDARY_RULES = tuple(

@@ -251,3 +251,39 @@ def test_officials_of_two_governments_conferring_are_an_engagement(
     if expected != "statement":
         assert primary.rule_id == "lead.engagement.confer"
         assert doc.text[primary.trigger_start : primary.trigger_end].startswith("exchanged")
+
+
+@pytest.mark.parametrize(
+    ("expected", "rule_id", "lead"),
+    [
+        (
+            "visit",
+            "body.visit.trip_frame",
+            "The Secretary General met with Finnish authorities on a one day visit to Helsinki.",
+        ),
+        (
+            "visit",
+            "body.visit",
+            "The envoys departed South Africa to deliver messages from President Cyril Ramaphosa.",
+        ),
+        (
+            "meeting",
+            "body.meeting.noun_with",
+            "Minister Ian Borg said this after an official meeting he had with Minister Tajani.",
+        ),
+        (
+            "meeting",
+            "body.meeting.host",
+            "Foreign Minister Karl Berg welcomed his Indian counterpart Raj Mehta to Vienna.",
+        ),
+    ],
+)
+def test_lead_vocabulary_of_trips_and_meetings(expected: str, rule_id: str, lead: str) -> None:
+    doc = _doc("Relations Between Two Friends", "Office of the Spokesperson\n\n" + lead)
+    primary = find_anchors(doc)[0]
+    assert (primary.event_type, primary.rule_id) == (expected, rule_id)
+
+
+def test_leading_a_delegation_abroad_is_a_visit() -> None:
+    title = "Deputy President leads a high-level government and business delegation to Japan"
+    assert find_anchors(_doc(title))[0].event_type == "visit"

@@ -287,3 +287,15 @@ def test_lead_vocabulary_of_trips_and_meetings(expected: str, rule_id: str, lead
 def test_leading_a_delegation_abroad_is_a_visit() -> None:
     title = "Deputy President leads a high-level government and business delegation to Japan"
     assert find_anchors(_doc(title))[0].event_type == "visit"
+
+
+def test_a_meeting_on_a_trip_reports_the_trip_too() -> None:
+    text = (
+        "Foreign Minister Ana Lind met Prime Minister Karl Berg in Oslo on Monday. "
+        "Minister Lind is on an official visit to Norway."
+    )
+    found = find_anchors(_doc("Minister Lind meets Prime Minister Berg", text))
+    assert [(a.event_type, a.rule_id) for a in found] == [
+        ("meeting", "title.meeting.with"),
+        ("visit", "body.visit.trip_frame"),
+    ]

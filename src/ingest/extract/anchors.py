@@ -356,17 +356,25 @@ def _secondary(
     doc: Document, spans: list[tuple[int, int]], primary: EventAnchor
 ) -> list[EventAnchor]:
     """Further engagements: sentences after the primary's that report a meeting, call, signing
-    or gathering attended (and, for a trip, the meetings its own sentence announces)."""
+    or gathering attended (and, for a trip, the meetings its own sentence announces); for an
+    engagement that is not itself a trip, the trip it belongs to, once."""
     if primary.event_type in {"statement", "other"} or primary.sentence_index < 0:
         return []
     found: list[EventAnchor] = []
+    trip = primary.event_type == "visit"  # a trip already reported
     for i in range(primary.sentence_index, min(len(spans), _SECONDARY_SCOPE)):
         if len(found) >= _MAX_SECONDARY:
             break
         same = i == primary.sentence_index
+        segment = doc.text[spans[i][0] : spans[i][1]]
+        if not trip and _BACKGROUND.search(segment) is None:
+            rule = next((r for r in _TRIP_RULES if r.pattern.search(segment)), None)
+            if rule is not None and _names_someone(segment):
+                trip = True
+                found.append(_anchor("visit", doc.text, spans, i, False, len(found) + 1, rule))
+                continue
         if same and primary.event_type != "visit":
             continue
-        segment = doc.text[spans[i][0] : spans[i][1]]
         if not _TRIGGER_HINT.search(segment) or not _names_someone(segment):
             continue  # two cheap scans rule out most sentences of a long release
         if not same and _BACK_REFERENCE.match(segment):
@@ -377,6 +385,10 @@ def _secondary(
                 found.append(_anchor(rule.event_type, doc.text, spans, i, False, ordinal, rule))
                 break
     return found
+
+
+# The trip an engagement was part of: "during his official visit to", "is visiting", "arrived in".
+_TRIP_RULES = tuple(r for r in BODY_RULES if r.event_type == "visit")
 
 
 # A sentence that opens by pointing back at the engagement already reported.

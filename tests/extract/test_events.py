@@ -299,3 +299,22 @@ def test_a_meeting_on_a_trip_reports_the_trip_too() -> None:
         ("meeting", "title.meeting.with"),
         ("visit", "body.visit.trip_frame"),
     ]
+
+
+def test_a_headline_trip_holds_the_meetings_before_its_sentence() -> None:
+    text = (
+        "Secretary General Ana Lind in Moscow on 19 October for talks.\n\n"
+        "The Secretary General met with Sergey Lavrov, Minister for Foreign Affairs. "
+        "She also visited the State Duma to meet members of the delegation."
+    )
+    found = find_anchors(_doc("Secretary General on working visit to Moscow", text))
+    assert [a.event_type for a in found] == ["visit", "meeting"]
+
+
+def test_a_speech_release_still_reports_its_meetings() -> None:
+    text = (
+        "Minister Ana Lind was sworn in today as Minister of Foreign Affairs.\n\n"
+        "Yesterday, Minister Lind met with the Minister of State Alan Duncan in Santiago."
+    )
+    found = find_anchors(_doc("Ana Lind is appointed Foreign Minister", text))
+    assert [a.event_type for a in found] == ["other", "meeting"]

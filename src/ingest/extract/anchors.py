@@ -358,11 +358,13 @@ def _secondary(
     """Further engagements: sentences after the primary's that report a meeting, call, signing
     or gathering attended (and, for a trip, the meetings its own sentence announces); for an
     engagement that is not itself a trip, the trip it belongs to, once."""
-    if primary.event_type in {"statement", "other"} or primary.sentence_index < 0:
+    if primary.event_type in _NO_SECONDARY or primary.sentence_index < 0:
         return []
     found: list[EventAnchor] = []
     trip = primary.event_type == "visit"  # a trip already reported
-    for i in range(primary.sentence_index, min(len(spans), _SECONDARY_SCOPE)):
+    # a trip the headline names holds every meeting the release reports, before its sentence too
+    first = 0 if trip and primary.in_title else primary.sentence_index
+    for i in range(first, min(len(spans), _SECONDARY_SCOPE)):
         if len(found) >= _MAX_SECONDARY:
             break
         same = i == primary.sentence_index
@@ -387,6 +389,7 @@ def _secondary(
     return found
 
 
+_NO_SECONDARY = frozenset({"statement"})
 # The trip an engagement was part of: "during his official visit to", "is visiting", "arrived in".
 _TRIP_RULES = tuple(r for r in BODY_RULES if r.event_type == "visit")
 

@@ -318,3 +318,14 @@ def test_a_speech_release_still_reports_its_meetings() -> None:
     )
     found = find_anchors(_doc("Ana Lind is appointed Foreign Minister", text))
     assert [a.event_type for a in found] == ["other", "meeting"]
+
+
+def test_two_named_countries_ministers_meeting_is_bilateral() -> None:
+    text = (
+        "The Minister of Foreign Affairs, Ricardo Patino, arrived at the Palace to meet with "
+        "Colombian Foreign Minister Maria Holguin."
+    )
+    title = "Ecuador and Colombia Foreign Ministers meet in Bogota to assess progress"
+    primary = find_anchors(_doc(title, text))[0]
+    assert (primary.event_type, primary.rule_id) == ("meeting", "title.meeting.two_parties")
+    assert primary.sentence_index == 0 and primary.trigger.startswith("to meet with")

@@ -343,11 +343,14 @@ _WITHIN_TRIP_RULES = tuple(r for r in _SECONDARY_RULES if r.event_type in {"meet
 
 
 # Every secondary rule needs one of these words; sentences without any are skipped.
+# The engagement cues of data/cues.toml count too, so a new cue form needs no second edit here.
 _TRIGGER_HINT = re.compile(
     r"\b(?:met|meet|meets|meeting|meetings|calls?|called|spoke|spoken|speaks|talked|talks"
     r"|signed|sign|signing|held|hold|hosted|received|welcomed|participated|participate"
     r"|took|attended|attend|phone|telephon\w*|video\s?conferenc\w*|conversations?|courtesy"
-    r"|dialogue|consultations|summit)\b",
+    r"|dialogue|consultations|summit|"
+    + "|".join(CUES[cue] for cue in ("meet", "host", "talks", "attend", "remote"))
+    + r")\b",
     re.IGNORECASE,
 )
 

@@ -50,11 +50,14 @@ def _cue_alternation(forms: list[str]) -> str:
     return "(?:" + "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in ordered) + ")"
 
 
-def _load_rules() -> tuple[dict[str, str], tuple[Rule, ...], tuple[Rule, ...]]:
+def _load_rules() -> tuple[
+    dict[str, tuple[str, ...]], dict[str, str], tuple[Rule, ...], tuple[Rule, ...]
+]:
     data = tomllib.loads(
         resources.files("ingest").joinpath("data", CUES_FILE).read_text(encoding="utf-8")
     )
-    cues = {cue["id"]: _cue_alternation(cue["forms"]) for cue in data["cue"]}
+    forms = {cue["id"]: tuple(cue["forms"]) for cue in data["cue"]}
+    cues = {cue_id: _cue_alternation(list(written)) for cue_id, written in forms.items()}
 
     def expand(pattern: str) -> str:
         return _CUE_REF.sub(lambda m: cues[m.group(1)], pattern)
@@ -69,14 +72,15 @@ def _load_rules() -> tuple[dict[str, str], tuple[Rule, ...], tuple[Rule, ...]]:
             for entry in data[section]
         )
 
-    return cues, rules("title_rule"), rules("body_rule")
+    return forms, cues, rules("title_rule"), rules("body_rule")
 
 
 CUES_FILE = "cues.toml"
-# CUES: cue id -> its regex group; headline rules, most specific first (an explicit engagement
-# with someone beats a genre word, a genre word beats the gathering it happened at); lead-sentence
-# rules, used when the headline names no engagement (or there is no headline).
-CUES, TITLE_RULES, BODY_RULES = _load_rules()
+# CUE_FORMS: cue id -> its forms as written; CUES: cue id -> its regex group; headline rules,
+# most specific first (an explicit engagement with someone beats a genre word, a genre word beats
+# the gathering it happened at); lead-sentence rules, used when the headline names no engagement
+# (or there is no headline).
+CUE_FORMS, CUES, TITLE_RULES, BODY_RULES = _load_rules()
 # A headline's genre label before a colon says what kind of text it is, not what happened:
 # "MFA Press Statement: Minister X's Meeting with Y" is typed by what follows the label.
 _GENRE_LABEL = re.compile(
@@ -118,6 +122,7 @@ _TRANSCRIPT = re.compile(r"^(?:QUESTION|MODERATOR|[A-Z][A-Z.’' -]{2,40}):\s", 
 _EPIGRAPH = re.compile(r"[\"“‘'–—-]")
 _LEAD_SENTENCES = 3
 _MAX_SECONDARY = 6
+_OTHER_SCOPE = 12  # sentences of an 'other' release (speech, appointment) read for engagements
 _SECONDARY_SCOPE = 80  # sentences: a long transcript's Q&A reports no engagements of its own
 
 
@@ -342,15 +347,26 @@ _SECONDARY_RULES = tuple(
 _WITHIN_TRIP_RULES = tuple(r for r in _SECONDARY_RULES if r.event_type in {"meeting", "conference"})
 
 
-# Every secondary rule needs one of these words; sentences without any are skipped.
-# The engagement cues of data/cues.toml count too, so a new cue form needs no second edit here.
+# Every secondary rule needs one of these words; sentences without any are skipped. The
+# engagement cues of data/cues.toml count too, so a new cue form needs no second edit here. One
+# trie regex.
+_HINT_WORDS = [
+    *(
+        "met meet meets meeting meetings call calls called spoke spoken speaks talked talks signed"
+        " sign signing held hold hosted received welcomed participated participate took attended"
+        " attend phone telephone telephoned telephonic telephonically videoconference"
+        " videoconferencing conversation conversations courtesy dialogue consultations summit"
+    ).split(),
+    "video conference",
+    "video conferencing",
+    "video-conference",
+]
 _TRIGGER_HINT = re.compile(
-    r"\b(?:met|meet|meets|meeting|meetings|calls?|called|spoke|spoken|speaks|talked|talks"
-    r"|signed|sign|signing|held|hold|hosted|received|welcomed|participated|participate"
-    r"|took|attended|attend|phone|telephon\w*|video\s?conferenc\w*|conversations?|courtesy"
-    r"|dialogue|consultations|summit|"
-    + "|".join(CUES[cue] for cue in ("meet", "host", "talks", "attend", "remote"))
-    + r")\b",
+    r"\b"
+    + _gazetteer.phrase_regex(
+        _HINT_WORDS
+        + [f for c in ("meet", "host", "talks", "attend", "remote") for f in CUE_FORMS[c]]
+    ).pattern,
     re.IGNORECASE,
 )
 
@@ -363,18 +379,22 @@ def _secondary(
     engagement that is not itself a trip, the trip it belongs to, once."""
     if primary.event_type in _NO_SECONDARY or primary.sentence_index < 0:
         return []
+    if primary.rule_id in _FRAMED:
+        return []  # a transcript's or a speech's sentences report no engagements of their own
     found: list[EventAnchor] = []
     trip = primary.event_type == "visit"  # a trip already reported
     # a trip the headline names holds every meeting the release reports, before its sentence too
     first = 0 if trip and primary.in_title else primary.sentence_index
-    for i in range(first, min(len(spans), _SECONDARY_SCOPE)):
+    # a speech or an appointment reports its engagements near the top, if at all
+    scope = _OTHER_SCOPE if primary.event_type == "other" else _SECONDARY_SCOPE
+    for i in range(first, min(len(spans), first + scope)):
         if len(found) >= _MAX_SECONDARY:
             break
         same = i == primary.sentence_index
         segment = doc.text[spans[i][0] : spans[i][1]]
-        if not trip and _BACKGROUND.search(segment) is None:
+        if not trip and _TRIP_HINT.search(segment) and _names_someone(segment):
             rule = next((r for r in _TRIP_RULES if r.pattern.search(segment)), None)
-            if rule is not None and _names_someone(segment):
+            if rule is not None and _BACKGROUND.search(segment) is None:
                 trip = True
                 found.append(_anchor("visit", doc.text, spans, i, False, len(found) + 1, rule))
                 continue
@@ -393,8 +413,13 @@ def _secondary(
 
 
 _NO_SECONDARY = frozenset({"statement"})
+_FRAMED = frozenset({"frame.transcript", "frame.speech"})
 # The trip an engagement was part of: "during his official visit to", "is visiting", "arrived in".
 _TRIP_RULES = tuple(r for r in BODY_RULES if r.event_type == "visit")
+# Every trip rule needs one of these words; a cheap scan first, as for the other secondaries.
+_TRIP_HINT = re.compile(
+    r"\b(?:visit|travel|trip|arrived|depart|left|leaves|delegation)", re.IGNORECASE
+)
 
 
 # A sentence that opens by pointing back at the engagement already reported.

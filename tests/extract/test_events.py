@@ -154,3 +154,178 @@ def test_every_type_has_a_cameo_code() -> None:
 def test_empty_document_is_a_statement() -> None:
     primary = find_anchors(Document(doc_id="e", text=""))[0]
     assert (primary.event_type, primary.start, primary.end) == ("statement", -1, -1)
+
+
+# Headlines whose type comes from the cue vocabulary (data/cues.toml) rather than one wording.
+@pytest.mark.parametrize(
+    ("expected", "rule_id", "title"),
+    [
+        # any form of a host verb, any article, a lowercase guest noun
+        ("meeting", "title.meeting.host", "Secretary General welcomed the Finance Minister"),
+        (
+            "meeting",
+            "title.meeting.host",
+            "President of Ruritania receives a Freedonian delegation",
+        ),
+        ("meeting", "title.meeting.host", "Minister Kaya had talk with Estonia's head of state"),
+        (
+            "meeting",
+            "title.meeting.host",
+            "Range of issues covered in Envoy's meetings with Ministers",
+        ),
+        # a trip made for the engagement is the trip
+        (
+            "visit",
+            "title.visit.for_engagement",
+            "Foreign Minister travels to Oslo for bilateral talks",
+        ),
+        ("visit", "title.visit.for_engagement", "President to host King Harald for a State Visit"),
+        # taking part in a gathering is the gathering, whatever its name or medium
+        (
+            "conference",
+            "title.conference.attend",
+            "Minister Novak to attend FAC meeting in Brussels",
+        ),
+        (
+            "conference",
+            "title.conference.attend",
+            "Administrator Attends U.S.-Africa Leaders Summit",
+        ),
+        (
+            "meeting",
+            "title.meeting.with",
+            "Minister attends Slovenia-Bavaria Mixed Commission meeting",
+        ),
+        # a government pronouncing on something is a statement
+        (
+            "statement",
+            "title.statement.pronounce",
+            "President congratulates Prime Minister Ana Lopes",
+        ),
+        # a genre word with its topic after "on"
+        ("other", "title.other.genre_on", "Press Conference on the Japan-Chile Summit Meeting"),
+        # a phone conversation is a call
+        ("call", "title.call", "Minister holds phone conversation with the Secretary of State"),
+    ],
+)
+def test_cue_vocabulary_decides_headlines(expected: str, rule_id: str, title: str) -> None:
+    primary = find_anchors(_doc(title))[0]
+    assert (primary.event_type, primary.rule_id) == (expected, rule_id)
+
+
+def test_an_invitation_to_visit_is_not_a_trip() -> None:
+    doc = _doc("Minister invites Prime Minister Lind to visit Latvia", "Minister Ozols met Lind.")
+    primary = find_anchors(doc)[0]
+    assert (primary.event_type, primary.rule_id) == ("meeting", "body.meeting")
+
+
+def test_attending_a_gathering_beats_its_medium() -> None:
+    lead = "The Minister participated in the ASEAN Foreign Ministers' Meeting held via video link."
+    doc = _doc("Press Release (16-10-2021)", "Office of the Spokesperson\n\n" + lead)
+    assert find_anchors(doc)[0].event_type == "conference"
+
+
+@pytest.mark.parametrize(
+    ("expected", "lead"),
+    [
+        (
+            "meeting",
+            "Foreign Minister Ana Lind and her Turkish counterpart Mevlut Cavusoglu exchanged views"
+            " on regional security.",
+        ),
+        (
+            "call",
+            "President Ivo Horvat and Chancellor Karl Weber of Austria exchanged views by phone on"
+            " energy prices.",
+        ),
+        ("statement", "The Council discussed further sanctions against the regime."),
+        ("statement", "Minister Ana Lind discussed the budget with Croatian farmers."),
+    ],
+)
+def test_officials_of_two_governments_conferring_are_an_engagement(
+    expected: str, lead: str
+) -> None:
+    doc = _doc("Relations Between Two Friends", "Office of the Spokesperson\n\n" + lead)
+    primary = find_anchors(doc)[0]
+    assert primary.event_type == expected
+    if expected != "statement":
+        assert primary.rule_id == "lead.engagement.confer"
+        assert doc.text[primary.trigger_start : primary.trigger_end].startswith("exchanged")
+
+
+@pytest.mark.parametrize(
+    ("expected", "rule_id", "lead"),
+    [
+        (
+            "visit",
+            "body.visit.trip_frame",
+            "The Secretary General met with Finnish authorities on a one day visit to Helsinki.",
+        ),
+        (
+            "visit",
+            "body.visit",
+            "The envoys departed South Africa to deliver messages from President Cyril Ramaphosa.",
+        ),
+        (
+            "meeting",
+            "body.meeting.noun_with",
+            "Minister Ian Borg said this after an official meeting he had with Minister Tajani.",
+        ),
+        (
+            "meeting",
+            "body.meeting.host",
+            "Foreign Minister Karl Berg welcomed his Indian counterpart Raj Mehta to Vienna.",
+        ),
+    ],
+)
+def test_lead_vocabulary_of_trips_and_meetings(expected: str, rule_id: str, lead: str) -> None:
+    doc = _doc("Relations Between Two Friends", "Office of the Spokesperson\n\n" + lead)
+    primary = find_anchors(doc)[0]
+    assert (primary.event_type, primary.rule_id) == (expected, rule_id)
+
+
+def test_leading_a_delegation_abroad_is_a_visit() -> None:
+    title = "Deputy President leads a high-level government and business delegation to Japan"
+    assert find_anchors(_doc(title))[0].event_type == "visit"
+
+
+def test_a_meeting_on_a_trip_reports_the_trip_too() -> None:
+    text = (
+        "Foreign Minister Ana Lind met Prime Minister Karl Berg in Oslo on Monday. "
+        "Minister Lind is on an official visit to Norway."
+    )
+    found = find_anchors(_doc("Minister Lind meets Prime Minister Berg", text))
+    assert [(a.event_type, a.rule_id) for a in found] == [
+        ("meeting", "title.meeting.with"),
+        ("visit", "body.visit.trip_frame"),
+    ]
+
+
+def test_a_headline_trip_holds_the_meetings_before_its_sentence() -> None:
+    text = (
+        "Secretary General Ana Lind in Moscow on 19 October for talks.\n\n"
+        "The Secretary General met with Sergey Lavrov, Minister for Foreign Affairs. "
+        "She also visited the State Duma to meet members of the delegation."
+    )
+    found = find_anchors(_doc("Secretary General on working visit to Moscow", text))
+    assert [a.event_type for a in found] == ["visit", "meeting"]
+
+
+def test_a_speech_release_still_reports_its_meetings() -> None:
+    text = (
+        "Minister Ana Lind was sworn in today as Minister of Foreign Affairs.\n\n"
+        "Yesterday, Minister Lind met with the Minister of State Alan Duncan in Santiago."
+    )
+    found = find_anchors(_doc("Ana Lind is appointed Foreign Minister", text))
+    assert [a.event_type for a in found] == ["other", "meeting"]
+
+
+def test_two_named_countries_ministers_meeting_is_bilateral() -> None:
+    text = (
+        "The Minister of Foreign Affairs, Ricardo Patino, arrived at the Palace to meet with "
+        "Colombian Foreign Minister Maria Holguin."
+    )
+    title = "Ecuador and Colombia Foreign Ministers meet in Bogota to assess progress"
+    primary = find_anchors(_doc(title, text))[0]
+    assert (primary.event_type, primary.rule_id) == ("meeting", "title.meeting.two_parties")
+    assert primary.sentence_index == 0 and primary.trigger.startswith("to meet with")

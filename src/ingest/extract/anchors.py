@@ -9,12 +9,15 @@ patterns and the event-type -> CAMEO mapping are data (`TITLE_RULES`, `BODY_RULE
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass
+from importlib import resources
 
+from ingest.extract import gazetteer as _gazetteer
 from ingest.extract.text import EventAnchor, sentences
 from ingest.records import Document
 
-__all__ = ["BODY_RULES", "CAMEO", "TITLE_RULES", "content_sentences", "find_anchors"]
+__all__ = ["BODY_RULES", "CAMEO", "CUES", "TITLE_RULES", "content_sentences", "find_anchors"]
 
 # CAMEO verb codes per event type: consult (040), telephone (041), make a visit (042), meet at a
 # third location (044, a multilateral gathering), sign formal agreement (057), statement (010).
@@ -31,190 +34,57 @@ CAMEO: dict[str, str] = {
 
 @dataclass(frozen=True, slots=True)
 class Rule:
+    """One anchor rule of `data/cues.toml`: its id, the event type it signals, its pattern."""
+
+    rule_id: str
     event_type: str
     pattern: re.Pattern[str]
 
 
-def _rules(table: tuple[tuple[str, str], ...]) -> tuple[Rule, ...]:
-    return tuple(Rule(kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in table)
+_CUE_REF = re.compile(r"@([a-z_]+)")
 
 
-# Headline rules, most specific first: an explicit engagement with someone beats a genre word
-# ("Remarks Before Their Meeting" is a meeting), a genre word beats the gathering it happened at.
-TITLE_RULES: tuple[Rule, ...] = _rules(
-    (
-        # signing a text is a signing, whatever genre the text is ("Sign Joint Declaration")
-        (
-            "signing",
-            r"\bsign(?:s|ed|ing)?\s+(?:an?\s+|the\s+)?(?:joint\s+)?"
-            r"(?:declaration|statement|communiqu[ée])\b",
-        ),
-        # an issuer's statement ("Statement by the High Representative on ...")
-        ("statement", r"^\s*(?:joint\s+)?(?:statement|communiqu[ée]|declaration)\s+(?:by|from)\b"),
-        # a statement not about an engagement ("G7 Foreign Ministers' Statement on Russia");
-        # "Joint Statement on the Meeting of ..." falls through to the meeting rules
-        (
-            "statement",
-            r"\b(?:statement|communiqu[ée]|declaration)\b(?![^:]*\b(?:meeting|dialogue|talks"
-            r"|consultations?|summit|visit|call|conference|ministerial|session|forum)\b)",
-        ),
-        # in-person calls: "courtesy call", "calls on President X" (not "calls on Russia to")
-        (
-            "meeting",
-            r"\bcourtesy\s+call\b|\bcalls?\s+on\s+(?:the\s+)?(?:H\.?\s?E\.?\s+)?(?:(?-i:[A-Z])[a-z]+\s+)?"
-            r"(?:President|Prime|Minister|King|Queen|Emperor|Crown|Chancellor|Premier|Governor"
-            r"|Secretary|Chief|Speaker|Vice|Foreign|Chairman|Chairperson)\b",
-        ),
-        (
-            "call",
-            r"\b(?:tele)?(?:phone\s+)?calls?\s+(?:with|between|from|to)\b|\bphone\s+(?:call|talks?)\b"
-            r"|\btelephon(?:e|ic)\b|\bvideo\s*(?:call|conference|link|talks?)\b"
-            r"|\bspeaks?\s+(?:by\s+(?:tele)?phone\s+)?(?:with|to)\b"
-            r"|\bspoke\s+(?:by\s+(?:tele)?phone\s+)?(?:with|to)\b|\bvirtual\s+call\b",
-        ),
-        (
-            "meeting",
-            r"\b(?:meets?|meeting|met|talks|bilateral|summit)\s+(?:(?:talks|meeting)\s+)?(?:with|between)\b"
-            r"|\bmeeting\s+of\s+[\w\s.’'-]{1,60}?\s+with\b"
-            r"|\bbefore\s+(?:his|her|their)\s+(?:bilateral\s+)?meeting\b"
-            r"|\bmeeting\s+of\s+(?:the\s+)?(?:(?-i:[A-Z])[\w.'’-]*\s+|of\s+|the\s+){1,8}and\b|\bmeets\b"
-            r"|\b(?:hosts?|receives?|welcomes?)\s+(?:the\s+)?(?:(?-i:[A-Z])[\w.’'-]*\s+){0,3}"
-            r"(?:President|Prime\s+Minister|Minister|King|Queen|Chancellor|Premier|Secretary"
-            r"|Ambassador|Envoy|Delegation|Crown\s+Prince|Emir|Sultan|Speaker|counterparts?"
-            r"|(?:High\s+)?Representative|Commissioner|Director|Secretary-General|Head|Chair\w*"
-            r"|Governor|Vice-President|Deputy)\b"
-            r"|\binteracts?\s+with\b"
-            # a bilateral gathering: "Japan-India Summit Meeting", "EU-Japan Summit"
-            r"|\b(?-i:[A-Z])[\w.]*[-–](?-i:[A-Z])[\w.]*\s+(?:(?-i:[A-Z])[\w’']*\s+){0,3}"
-            r"(?:Summit|Ministers[’']?\s+Meeting|Strategic\s+Dialogue|Talks|Consultations"
-            r"|Commission|Committee)\b"
-            # two governments' standing commission: "Joint Commission", "Bi-National Commission"
-            r"|\b(?:Joint|Bi-?national)\s+(?:(?:Permanent|Ministerial|Economic)\s+)?"
-            r"(?:Commission|Committee)\b",
-        ),
-        ("signing", r"\bsign(?:s|ed|ing)?\b(?!\s+of\b)|\bsignature\b"),
-        (
-            "other",
-            r"\b(?:remarks|interview|press\s+briefing|briefing|press\s+availability"
-            r"|press\s+conference|media\s+availability|op-ed|speech|keynote|address(?:es)?\s+(?:to|at)"
-            r"|before\s+departing|upon\s+arrival|testimony|podcast|in\s+conversation|doorstep"
-            r"|lecture|press\s+point|media\s+stakeout|press\s+encounter)\b"
-            r"|\bdesignation\s+of\b.*\bas\b|\bappoint(?:s|ed|ment)\b|\bnominat(?:ion|ed|es)\b"
-            r"|\bsworn\s+in\b"
-            # a speech to a body: "addresses the General Assembly" (not "addresses concerns")
-            r"|\baddress(?:es|ed)?\s+(?:the\s+)?(?-i:[A-Z])"
-            # taking office: "assumes office as Secretary-General", "takes office"
-            r"|\b(?:assum(?:es|ed|ing)|tak(?:es|ing)|took)\s+office\b",
-        ),
-        (
-            "visit",
-            r"\b(?:travel|travels|trip|visit|visits|visiting|tour|tours|arrives?|arrival"
-            r"|heads\s+to|departs\s+for|stopover|mission\s+to)\b",
-        ),
-        # "A and B discuss preparations for the Summit": the headline names a topic, not the
-        # engagement, so the lead sentences decide (a "." rule defers to them)
-        ("lead", r"\b(?:discuss(?:es|ed)?|preparations?\s+for)\b"),
-        (
-            "conference",
-            r"\b(?:summit|conference|ministerial|forum|congress|plenary|general\s+assembly"
-            r"|G7|G-7|G20|G-20|convention|symposium|COP\s?\d+)\b|\bministers[’']?\s+meeting\b"
-            r"|\bministers\s+(?:meet|gather|convene)\b"
-            r"|\bmeeting\s+of\s+(?:the\s+)?(?:(?-i:[A-Z])[\w-]*\s+){0,4}(?:Council|Ministers|Leaders|Heads)\b"
-            # "Informal meeting of EU foreign ministers", "meeting of NATO defence ministers"
-            r"|\bmeeting\s+of\s+(?!(?:the\s+)?two\b)(?:the\s+)?(?:[\w-]+\s+){0,3}"
-            r"(?:foreign|defen[cs]e|finance|trade|energy|health)\s+ministers\b"
-            r"|\binformal\s+meeting\s+of\b|\bCommittee\s+of\s+Ministers\b"
-            # a headline whose subject is many ministers or leaders: "NATO Defence Ministers
-            # take forward ...", "G20 Leaders agree ..." (not "Ministers of A and B")
-            r"|^\s*(?:[\w-]+\s+){0,3}?(?:(?:Foreign|Defen[cs]e|Finance|Trade|Energy|Health|Interior"
-            r"|Justice|Agriculture|Environment)\s+Ministers|Leaders)\b(?![’']?\s+Meeting)"
-            r"(?![^:]{0,40}?\s+(?:of|from)\s+(?-i:[A-Z])\w*(?:\s+(?-i:[A-Z])\w*)?\s+and\s+(?-i:[A-Z]))"
-            r"|\bsession\s+of\s+the\s+(?:[\w-]+\s+){0,3}?(?:General\s+)?(?:Assembly|Council"
-            r"|Conference)\b"
-            r"|\b(?:Foreign\s+Affairs|European|General\s+Affairs|North\s+Atlantic)\s+Council\b"
-            r"(?!\s+conclusions)"
-            r"|\b(?:participat(?:ion|es?|ing)|attendance|attends?|attending)\s+(?:in|at)\b",
-        ),
-        (
-            "meeting",
-            r"\b(?:meeting|dialogue|talks|consultations?|roundtable|round\s+table"
-            r"|bilateral|working\s+lunch|working\s+dinner|breakfast|luncheon)\b",
-        ),
-        ("statement", r"."),
+def _cue_alternation(forms: list[str]) -> str:
+    """A cue's forms as one group, longest first, spaces matching any run of white space."""
+    ordered = sorted(set(forms), key=len, reverse=True)
+    return "(?:" + "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in ordered) + ")"
+
+
+def _load_rules() -> tuple[
+    dict[str, tuple[str, ...]], dict[str, str], tuple[Rule, ...], tuple[Rule, ...]
+]:
+    data = tomllib.loads(
+        resources.files("ingest").joinpath("data", CUES_FILE).read_text(encoding="utf-8")
     )
-)
+    forms = {cue["id"]: tuple(cue["forms"]) for cue in data["cue"]}
+    cues = {cue_id: _cue_alternation(list(written)) for cue_id, written in forms.items()}
 
-# Lead-sentence rules, used when the headline names no engagement (or there is no headline).
-BODY_RULES: tuple[Rule, ...] = _rules(
-    (
-        # an in-person "courtesy call" is a meeting, not a phone call
-        ("meeting", r"\bcourtesy\s+call\b"),
-        (
-            "call",
-            r"\b(?:spoke|spoken|speaks|talked)\s+(?:\w+\s+){0,3}(?:by\s+(?:tele)?phone|with|to)\b"
-            r"|\btelephonic\b|\b(?:held|had)\s+(?:a\s+)?(?:phone|telephone)\s+talks?\b"
-            r"|\b(?:held|had|made|received|joined)\s+(?:a\s+|an\s+|separate\s+)?(?:\w+\s+)?"
-            r"(?:phone|telephone|video)?\s*(?:calls?|conversations?\s+by\s+phone)\b"
-            r"|\b(?:phone|telephone|video)\s+(?:call|conversation)s?\b|\bvideo\s?conferenc",
-        ),
-        (
-            "signing",
-            r"(?<!was\s)(?<!were\s)(?<!been\s)\bsigned\s+(?:a|an|the|two|three|several)\s+"
-            r"(?:[\w-]+\s+){0,4}(?:agreements?|memorand\w*|MoUs?|accords?|treaty|declaration"
-            r"|arrangements?|protocol|charter|compact|letters?\s+of\s+intent|joint\s+statement"
-            r"|documents?|partnership|deal|roadmap|action\s+plan|framework|programme|contracts?)\b"
-            r"|\bsigned\s+and\s+(?:issued|exchanged)\b|\bwitnessed\s+the\s+signing\b"
-            r"|\bwill\s+sign\b|\bsigning\s+(?:of|ceremony)\b",
-        ),
-        # a trip frames the meetings reported with it: "will travel to Rome, where he will meet"
-        (
-            "visit",
-            r"\b(?:will\s+travel|travel(?:l)?ed|is\s+traveling|will\s+visit|visited|arrived\s+in"
-            r"|will\s+be\s+visiting|(?:pays?|paid|paying|make|makes|made|making|undertakes?|undertook"
-            r"|conclud(?:es|ed|ing)|complet(?:es|ed|ing)|beg(?:an|ins)|start(?:s|ed)|end(?:s|ed))"
-            r"\s+(?:an?\s+|his\s+|her\s+|their\s+)?(?:[\w-]+\s+){0,2}visit)\b",
-        ),
-        (
-            "meeting",
-            r"\bmet\b|\bwill\s+meet\b|\bmeets\s+with\b|\bhosted\s+(?:\w+\s+){0,4}(?:for|at)\b"
-            r"|\b(?:called\s+on|received|welcomed|hosted)\s+(?:by\s+)?(?:the\s+)?(?:(?-i:[A-Z])[\w.’'-]*\s+){0,3}"
-            r"(?:President|Prime\s+Minister|Minister|King|Queen|Chancellor|Ambassador|Secretary)\b"
-            # name before office: "received Ana Lind, Minister of Foreign Affairs of Estonia"
-            r"|\b(?:received|welcomed|hosted)\s+(?-i:[A-Z])[\w.’'-]*(?:\s+(?-i:[A-Z])[\w.’'-]*){0,3},"
-            r"\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3}?(?:President|Prime\s+Minister|Minister|King|Queen"
-            r"|Chancellor|Ambassador|Secretary)\b"
-            r"|\bheld\s+(?:\w+\s+){0,3}(?:talks|meeting|dialogue|consultations)\b"
-            # "held a Japan-Chile Foreign Ministers' Meeting with", "held bilateral meetings with"
-            r"|\bheld\s+(?:[\w'’-]+\s+){0,5}?(?:talks|meetings?|dialogue|consultations|summit)\s+with\b"
-            r"|\bwill\s+hold\s+(?:[\w'’-]+\s+){0,6}(?:meeting|talks|dialogue)\b"
-            r"|\b(?:bilateral\s+)?meeting\s+between\b"
-            r"|\b(?-i:[A-Z])[\w.]*[-–](?-i:[A-Z])[\w.]*\s+(?:summit|talks|meeting)\s+(?:held|took\s+place)\b"
-            r"|\b(?:will\s+)?call(?:s|ed)?\s+on\s+(?:the\s+)?(?:(?-i:[A-Z])[\w.’'-]*\s+){0,3}"
-            r"(?:President|Prime\s+Minister|Minister|King|Queen|Chancellor|Emperor|Crown\s+Prince)\b"
-            r"|\b(?:meeting|talks|consultations|dialogue)\s+(?:was|were)\s+held\b"
-            r"|\b(?:participated|took\s+part)\s+in\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}"
-            r"(?:meeting|talks)\b"
-            r"|\b(?:their|the|a)\s+(?:[\w-]+\s+){0,3}(?:meeting|talks|dialogue|consultations)"
-            r"\s+(?:in|at|on)\s+(?-i:[A-Z])",
-        ),
-        (
-            "visit",
-            r"\b(?:travel(?:l?ed|s)?|will\s+travel|visited|will\s+visit|is\s+visiting"
-            r"|arrived\s+in|trip\s+to|will\s+lead\s+(?:a|the)\s+(?:\w+\s+){0,3}delegation\s+to)\b",
-        ),
-        (
-            "conference",
-            r"\b(?:participated|took\s+part|will\s+participate|attended|will\s+attend)\s+in?\b"
-            r"(?=[^.]*\b(?:summit|conference|ministerial|forum|session|plenary|congress)\b)",
-        ),
-        (
-            "other",
-            r"\b(?:appointed|appointment|began\s+serving|sworn\s+in|nominated|named\s+as)\b"
-            # a speech's salutation
-            r"|^(?:Excellenc|Ladies\s+and\s+gentlemen|Distinguished|Good\s+(?:morning|afternoon|evening)"
-            r"|Thank\s+you(?:\s+very\s+much)?,)",
-        ),
-    )
+    def expand(pattern: str) -> str:
+        return _CUE_REF.sub(lambda m: cues[m.group(1)], pattern)
+
+    def rules(section: str) -> tuple[Rule, ...]:
+        return tuple(
+            Rule(
+                entry["id"],
+                entry["event_type"],
+                re.compile("|".join(expand(p) for p in entry["any"]), re.IGNORECASE),
+            )
+            for entry in data[section]
+        )
+
+    return forms, cues, rules("title_rule"), rules("body_rule")
+
+
+CUES_FILE = "cues.toml"
+# CUE_FORMS: cue id -> its forms as written; CUES: cue id -> its regex group; headline rules,
+# most specific first (an explicit engagement with someone beats a genre word, a genre word beats
+# the gathering it happened at); lead-sentence rules, used when the headline names no engagement
+# (or there is no headline).
+CUE_FORMS, CUES, TITLE_RULES, BODY_RULES = _load_rules()
+# A headline's genre label before a colon says what kind of text it is, not what happened:
+# "MFA Press Statement: Minister X's Meeting with Y" is typed by what follows the label.
+_GENRE_LABEL = re.compile(
+    r"^\s*(?:[\w.’'-]+\s+){0,3}?" + CUES["genre_label"] + r"\s*:\s*(?=\S)", re.IGNORECASE
 )
 
 # Lines that frame a release rather than report anything: bylines, attribution, "Begin text:".
@@ -252,6 +122,7 @@ _TRANSCRIPT = re.compile(r"^(?:QUESTION|MODERATOR|[A-Z][A-Z.’' -]{2,40}):\s", 
 _EPIGRAPH = re.compile(r"[\"“‘'–—-]")
 _LEAD_SENTENCES = 3
 _MAX_SECONDARY = 6
+_OTHER_SCOPE = 12  # sentences of an 'other' release (speech, appointment) read for engagements
 _SECONDARY_SCOPE = 80  # sentences: a long transcript's Q&A reports no engagements of its own
 
 
@@ -287,16 +158,20 @@ _SPEECH_FRAME = re.compile(
 _SPEECH_FRAME_SCOPE = 600
 
 _LEAD = "lead"  # a headline rule whose match leaves the event type to the lead sentences
+_TITLE_DEFAULT = "title.statement.default"  # the headline rule that matches any headline
+_NO_CUE = "statement.no_cue"  # no headline and no lead sentence names an engagement
 
 
-def _title_type(title: str) -> tuple[str, re.Match[str] | None]:
+def _title_rule(title: str) -> tuple[Rule | None, re.Match[str] | None]:
+    """The first headline rule matching `title` (after a genre label), and its match."""
+    label = _GENRE_LABEL.match(title)
+    if label is not None:
+        title = title[label.end() :]
     for rule in TITLE_RULES:
         match = rule.pattern.search(title)
         if match:
-            if rule.event_type == _LEAD:
-                return "statement", None
-            return rule.event_type, match if rule.pattern.pattern != "." else None
-    return "statement", None
+            return rule, match
+    return None, None
 
 
 # Sentences about history, not news: "Since our countries signed the Treaty in 1850".
@@ -328,6 +203,7 @@ def _anchor(
     in_title: bool,
     ordinal: int,
     rule: Rule | None,
+    rule_id: str | None = None,
 ) -> EventAnchor:
     start, end = spans[index] if index >= 0 else (-1, -1)
     trigger, t_start, t_end = "", -1, -1
@@ -335,14 +211,23 @@ def _anchor(
         match = rule.pattern.search(text, start, end)
         if match:
             trigger, t_start, t_end = match.group(0), match.start(), match.end()
+    if rule_id is None:
+        rule_id = rule.rule_id if rule is not None else ""
     return EventAnchor(
-        kind, CAMEO[kind], start, end, in_title, trigger, index, ordinal, t_start, t_end
+        kind, CAMEO[kind], start, end, in_title, trigger, index, ordinal, t_start, t_end, rule_id
     )
 
 
 def _primary(doc: Document, spans: list[tuple[int, int]]) -> EventAnchor:
     text, title = doc.text, doc.title or ""
-    kind, title_match = _title_type(title) if title.strip() else ("statement", None)
+    title_rule, title_match = _title_rule(title) if title.strip() else (None, None)
+    kind = "statement"
+    if title_rule is not None and title_rule.event_type != _LEAD:
+        kind = title_rule.event_type
+        if title_rule.rule_id == _TITLE_DEFAULT:
+            title_match = None
+    else:
+        title_match = None
     # an epigraph (a quotation and its "– attribution" line) is not the lead
     lead = [sp for sp in spans if not _EPIGRAPH.match(text, sp[0])][:_LEAD_SENTENCES]
     if kind == "statement" and spans:
@@ -350,22 +235,109 @@ def _primary(doc: Document, spans: list[tuple[int, int]]) -> EventAnchor:
         if speech is not None:
             # "Statement of Government Policy" delivered as "Speech by Minister X at ...": a speech
             index = next((i for i, sp in enumerate(spans) if sp[0] <= speech.start() < sp[1]), 0)
-            return _anchor("other", text, spans, index, False, 0, None)
-    if title_match is not None:
+            return _anchor("other", text, spans, index, False, 0, None, "frame.speech")
+    if title_match is not None and title_rule is not None:
         # the sentence that reports the headline's engagement, else the lead sentence
         for i, span in enumerate(spans[: _LEAD_SENTENCES + 3]):
             rule = _body_match(text, span, kind)
             if rule is not None:
-                return _anchor(kind, text, spans, i, True, 0, rule)
+                return _anchor(kind, text, spans, i, True, 0, rule, title_rule.rule_id)
         index = 0 if spans else -1
-        return _anchor(kind, text, spans, index, True, 0, None)
+        return _anchor(kind, text, spans, index, True, 0, None, title_rule.rule_id)
     if _TRANSCRIPT.search(text):
-        return _anchor("other", text, spans, 0 if spans else -1, False, 0, None)
+        return _anchor("other", text, spans, 0 if spans else -1, False, 0, None, "frame.transcript")
     for span in lead:
         rule = _body_match(text, span, None)
         if rule is not None:
             return _anchor(rule.event_type, text, spans, spans.index(span), False, 0, rule)
-    return _anchor("statement", text, spans, 0 if spans else -1, False, 0, None)
+    concluded = title_rule is not None and title_rule.event_type == "statement"
+    if not concluded or title_rule is None or title_rule.rule_id == _TITLE_DEFAULT:
+        engaged = _conferring(text, title, lead)
+        if engaged is not None:
+            return engaged
+    fallback = title_rule.rule_id if title_rule is not None else _NO_CUE
+    return _anchor("statement", text, spans, 0 if spans else -1, False, 0, None, fallback)
+
+
+# Two sides talking: a verb of conferring (data/cues.toml `confer`), and the medium when remote.
+_CONFER = re.compile(r"\b" + CUES["confer"] + r"\b", re.IGNORECASE)
+_REMOTE = re.compile(r"\b" + CUES["remote"] + r"\b", re.IGNORECASE)
+# the other side named without its country: "his Turkish counterpart", "the two sides"
+_OTHER_SIDE = re.compile(
+    r"\b(?:counterparts?|(?:the\s+)?(?:two|both)\s+(?:sides|ministers|leaders|parties|delegations)"
+    r"|interlocutors?)\b",
+    re.IGNORECASE,
+)
+
+
+def _conferring(text: str, title: str, lead: list[tuple[int, int]]) -> EventAnchor | None:
+    """An engagement no verb of the rules names: officials of two governments (or a government
+    and an organisation) who discussed, exchanged views, held talks or agreed, in the headline or
+    the lead sentences. A meeting, or a call when a phone or video medium is named. Two sides:
+    two people named and a foreign country or organisation (the publisher's own government goes
+    unnamed), or one named and "counterpart", "the two sides"."""
+    sides = title + " " + " ".join(text[s:e] for s, e in lead)
+    if _CONFER.search(sides) is None or _gazetteer.head_pattern().search(sides) is None:
+        return None
+    named = _people_named(sides)
+    other_side = _OTHER_SIDE.search(sides) is not None
+    if named < 1 or (named < 2 and not other_side):
+        return None
+    parties = {hit.key for hit in _gazetteer.country_hits(sides)}
+    parties |= {hit.key for hit in _gazetteer.org_hits(sides)}
+    if not parties and not other_side:
+        return None
+    kind = "call" if _REMOTE.search(sides) is not None else "meeting"
+    # the sentence that tells who conferred, else the first that names the people
+    for index, (start, end) in enumerate(lead):
+        match = _CONFER.search(text, start, end)
+        if match is not None and _people_named(text[start:end]):
+            return EventAnchor(
+                kind,
+                CAMEO[kind],
+                start,
+                end,
+                False,
+                match.group(0),
+                index,
+                0,
+                match.start(),
+                match.end(),
+                _CONFERRING,
+            )
+    index = next((i for i, (s, e) in enumerate(lead) if _people_named(text[s:e])), 0)
+    start, end = lead[index] if lead else (-1, -1)
+    return EventAnchor(
+        kind, CAMEO[kind], start, end, not lead, "", index if lead else -1, 0, -1, -1, _CONFERRING
+    )
+
+
+# a run of capitalised words: "German Foreign Minister Frank-Walter Steinmeier"
+_CAPITALISED_RUN = re.compile(r"\b[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*")
+
+
+def _people_named(segment: str) -> int:
+    """How many people `segment` names: the words of a capitalised run after its last office,
+    institution or country word, two of them, or one after an office ("Minister Borg")."""
+    words = _gazetteer.office_words()
+    stop = words.words | words.not_names | words.institutions | words.honorifics
+    count = 0
+    for match in _CAPITALISED_RUN.finditer(segment):
+        written = match.group(0).split()
+        name: list[str] = []
+        after_office = False
+        for word in written:
+            folded = _gazetteer.fold(word).rstrip(".")
+            if word.isupper() or folded in stop or _gazetteer.lookup_country(word.rstrip("’'s")):
+                name, after_office = [], folded in words.words
+            else:
+                name.append(word)
+        if len(name) >= 2 or (name and after_office):
+            count += 1
+    return count
+
+
+_CONFERRING = "lead.engagement.confer"
 
 
 _SECONDARY_RULES = tuple(
@@ -375,12 +347,26 @@ _SECONDARY_RULES = tuple(
 _WITHIN_TRIP_RULES = tuple(r for r in _SECONDARY_RULES if r.event_type in {"meeting", "conference"})
 
 
-# Every secondary rule needs one of these words; sentences without any are skipped.
+# Every secondary rule needs one of these words; sentences without any are skipped. The
+# engagement cues of data/cues.toml count too, so a new cue form needs no second edit here. One
+# trie regex.
+_HINT_WORDS = [
+    *(
+        "met meet meets meeting meetings call calls called spoke spoken speaks talked talks signed"
+        " sign signing held hold hosted received welcomed participated participate took attended"
+        " attend phone telephone telephoned telephonic telephonically videoconference"
+        " videoconferencing conversation conversations courtesy dialogue consultations summit"
+    ).split(),
+    "video conference",
+    "video conferencing",
+    "video-conference",
+]
 _TRIGGER_HINT = re.compile(
-    r"\b(?:met|meet|meets|meeting|meetings|calls?|called|spoke|spoken|speaks|talked|talks"
-    r"|signed|sign|signing|held|hold|hosted|received|welcomed|participated|participate"
-    r"|took|attended|attend|phone|telephon\w*|video\s?conferenc\w*|conversations?|courtesy"
-    r"|dialogue|consultations|summit)\b",
+    r"\b"
+    + _gazetteer.phrase_regex(
+        _HINT_WORDS
+        + [f for c in ("meet", "host", "talks", "attend", "remote") for f in CUE_FORMS[c]]
+    ).pattern,
     re.IGNORECASE,
 )
 
@@ -389,17 +375,31 @@ def _secondary(
     doc: Document, spans: list[tuple[int, int]], primary: EventAnchor
 ) -> list[EventAnchor]:
     """Further engagements: sentences after the primary's that report a meeting, call, signing
-    or gathering attended (and, for a trip, the meetings its own sentence announces)."""
-    if primary.event_type in {"statement", "other"} or primary.sentence_index < 0:
+    or gathering attended (and, for a trip, the meetings its own sentence announces); for an
+    engagement that is not itself a trip, the trip it belongs to, once."""
+    if primary.event_type in _NO_SECONDARY or primary.sentence_index < 0:
         return []
+    if primary.rule_id in _FRAMED:
+        return []  # a transcript's or a speech's sentences report no engagements of their own
     found: list[EventAnchor] = []
-    for i in range(primary.sentence_index, min(len(spans), _SECONDARY_SCOPE)):
+    trip = primary.event_type == "visit"  # a trip already reported
+    # a trip the headline names holds every meeting the release reports, before its sentence too
+    first = 0 if trip and primary.in_title else primary.sentence_index
+    # a speech or an appointment reports its engagements near the top, if at all
+    scope = _OTHER_SCOPE if primary.event_type == "other" else _SECONDARY_SCOPE
+    for i in range(first, min(len(spans), first + scope)):
         if len(found) >= _MAX_SECONDARY:
             break
         same = i == primary.sentence_index
+        segment = doc.text[spans[i][0] : spans[i][1]]
+        if not trip and _TRIP_HINT.search(segment) and _names_someone(segment):
+            rule = next((r for r in _TRIP_RULES if r.pattern.search(segment)), None)
+            if rule is not None and _BACKGROUND.search(segment) is None:
+                trip = True
+                found.append(_anchor("visit", doc.text, spans, i, False, len(found) + 1, rule))
+                continue
         if same and primary.event_type != "visit":
             continue
-        segment = doc.text[spans[i][0] : spans[i][1]]
         if not _TRIGGER_HINT.search(segment) or not _names_someone(segment):
             continue  # two cheap scans rule out most sentences of a long release
         if not same and _BACK_REFERENCE.match(segment):
@@ -410,6 +410,16 @@ def _secondary(
                 found.append(_anchor(rule.event_type, doc.text, spans, i, False, ordinal, rule))
                 break
     return found
+
+
+_NO_SECONDARY = frozenset({"statement"})
+_FRAMED = frozenset({"frame.transcript", "frame.speech"})
+# The trip an engagement was part of: "during his official visit to", "is visiting", "arrived in".
+_TRIP_RULES = tuple(r for r in BODY_RULES if r.event_type == "visit")
+# Every trip rule needs one of these words; a cheap scan first, as for the other secondaries.
+_TRIP_HINT = re.compile(
+    r"\b(?:visit|travel|trip|arrived|depart|left|leaves|delegation)", re.IGNORECASE
+)
 
 
 # A sentence that opens by pointing back at the engagement already reported.
@@ -438,7 +448,15 @@ def find_anchors(doc: Document) -> list[EventAnchor]:
         # the governments issued is an event of its own
         found.append(
             EventAnchor(
-                "statement", CAMEO["statement"], -1, -1, True, issued.group(0), -1, len(found)
+                "statement",
+                CAMEO["statement"],
+                -1,
+                -1,
+                True,
+                issued.group(0),
+                -1,
+                len(found),
+                rule_id="title.joint_statement",
             )
         )
     return found
@@ -452,7 +470,7 @@ def title_trigger(title: str | None, event_type: str) -> tuple[int, int] | None:
     if not title:
         return None
     for rule in TITLE_RULES:
-        if rule.event_type != event_type or rule.pattern.pattern == ".":
+        if rule.event_type != event_type or rule.rule_id == _TITLE_DEFAULT:
             continue
         match = rule.pattern.search(title)
         if match:

@@ -3,9 +3,10 @@
 Interface for places.py and people.py (X2): `EventAnchor` below describes one engagement found by
 `anchors.find_anchors(doc)`: its `event_type`, `cameo_code`, the [start, end) offsets in
 `doc.text` of the sentence that reports it (-1, -1 when only the headline supports it),
-`in_title`, the `trigger` words matched, `sentence_index` (-1 when title-only) and `ordinal`
-(0 = the primary event). `sentences(text)` gives [start, end) spans of sentences in `text`;
-`sentence_at(spans, offset)` finds the sentence holding an offset. All offsets index `doc.text`.
+`in_title`, the `trigger` words matched, `sentence_index` (-1 when title-only), `ordinal`
+(0 = the primary event) and `rule_id` (the id of the rule in `data/cues.toml` that found it).
+`sentences(text)` gives [start, end) spans of sentences in `text`; `sentence_at(spans, offset)`
+finds the sentence holding an offset. All offsets index `doc.text`.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ class EventAnchor:
     ordinal: int = 0
     trigger_start: int = -1
     trigger_end: int = -1
+    rule_id: str = ""  # the id of the anchor rule (data/cues.toml) that found it
 
 
 # Tokens followed by a period that do not end a sentence (titles, months, initials handled apart).

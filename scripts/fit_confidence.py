@@ -98,7 +98,7 @@ def _write(bias: float, weights: dict[str, float], sets: list[str], count: int) 
     lines = [
         "# Record confidence: logistic weights over ingest.extract.confidence.features.",
         f"# Fitted by scripts/fit_confidence.py on {count} primary records of {', '.join(sets)}",
-        f"# ({datetime.now(UTC):%Y-%m-%d}); label: type, date, country, city and participants right.",
+        f"# ({datetime.now(UTC):%Y-%m-%d}); label: type, date, country, city and people right.",
         f"bias = {bias:.4f}",
         "",
         "[weights]",

@@ -88,7 +88,16 @@ def test_one_run_over_every_hostile_feed_stays_under_600_mb(tmp_path: Path) -> N
             "max_concurrency = 8\nper_host_concurrency = 8\n",  # the default max_concurrency
             encoding="utf-8",
         )
-        env = {**os.environ, "INGEST_SETTINGS": str(settings_file)}
+        # the environment of a user's shell, not of this test session (its Prefect API, its
+        # allocator choices): the run starts its own temporary Prefect server
+        env = {
+            "PATH": os.environ.get("PATH", ""),
+            "HOME": str(tmp_path),
+            "PREFECT_HOME": str(tmp_path / "prefect"),
+            "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+            "DO_NOT_TRACK": "1",
+            "INGEST_SETTINGS": str(settings_file),
+        }
         command = [str(Path(sys.executable).with_name("ingest")), "run", "--force"]
         run = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         _, status, usage = os.wait4(run.pid, 0)

@@ -13,6 +13,7 @@ import ipaddress
 import random
 import socket
 import ssl
+import tempfile
 import threading
 import time
 import urllib.request
@@ -369,22 +370,30 @@ def _timeout_message(
     return f"timeout after {settings.read_timeout} s reading {url}"
 
 
+# bodies up to this size stay in memory (nearly every feed and page); larger ones are spooled
+SPOOL_BYTES = 2_000_000
+
+
 def _read_capped(response: httpx.Response, url: str, settings: Settings, deadline: float) -> bytes:
     cap = settings.max_body_bytes
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > cap:
         raise BodyTooLarge(f"body of {url} is {int(declared)} bytes, over the {cap}-byte cap")
-    chunks: list[bytes] = []
     size = 0
-    # iter_bytes yields decoded bytes, so the cap also bounds a gzip bomb's expansion
-    for chunk in response.iter_bytes():  # as they arrive: a chunk_size would buffer past deadlines
-        size += len(chunk)
-        if size > cap:
-            raise BodyTooLarge(f"body of {url} exceeds the {cap}-byte cap")
-        if time.monotonic() > deadline:
-            raise FetchTimeout(f"total timeout after {settings.total_timeout} s reading {url}")
-        chunks.append(chunk)
-    return b"".join(chunks)
+    # a body past SPOOL_BYTES goes on to a temporary file: the runs' large bodies (the ones the
+    # cap refuses above all) then wait on disk, not in memory, however many arrive at once
+    with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as body:
+        # iter_bytes yields decoded bytes, so the cap also bounds a gzip bomb's expansion
+        for chunk in response.iter_bytes():  # as they arrive: a chunk_size would buffer
+            size += len(chunk)
+            if size > cap:
+                raise BodyTooLarge(f"body of {url} exceeds the {cap}-byte cap")
+            if time.monotonic() > deadline:
+                raise FetchTimeout(f"total timeout after {settings.total_timeout} s reading {url}")
+            body.write(chunk)
+            del chunk
+        body.seek(0)
+        return body.read()
 
 
 def fetch_feed(

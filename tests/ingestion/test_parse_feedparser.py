@@ -25,7 +25,7 @@ import feedparser.api
 import feedparser.mixin
 import pytest
 from feedparser.util import FeedParserDict
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from ingest import feedtuning, parse
@@ -262,9 +262,11 @@ def reference_normalise_lines(text: str) -> str:
     st.text(alphabet=st.sampled_from([*WHITESPACE, "a", "b", ".", "\u00e9", "\x00"]))
     | st.text(max_size=60)
 )
+@example("<?>")  # a bogus comment in HTML: html_to_line drops it, as browsers do
 def test_normalise_lines_matches_its_definition(text: str) -> None:
     assert normalise_lines(text) == reference_normalise_lines(text)
-    assert html_to_line(text) == " ".join(reference_normalise_lines(text).split())
+    if "<" not in text and "&" not in text:  # markup is HTML's to read: only plain text here
+        assert html_to_line(text) == " ".join(reference_normalise_lines(text).split())
 
 
 @settings(max_examples=300, deadline=None)

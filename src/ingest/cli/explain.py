@@ -8,6 +8,7 @@ import click
 
 from ingest import warehouse
 from ingest.cli.extract import read_documents
+from ingest.cli.warehouse import settings_option
 from ingest.config import load_settings
 from ingest.errors import InputError, StoreError
 from ingest.explain import Explained, explain
@@ -31,13 +32,7 @@ DOCUMENT_SQL = "select title, text from stg_documents where doc_id = ?"
     default=None,
     help="Extract the document from this JSONL file now instead of reading the warehouse.",
 )
-@click.option(
-    "--settings",
-    "settings_path",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Settings file (default: $INGEST_SETTINGS, else config/settings.toml if present).",
-)
+@settings_option
 def explain_command(doc_id: str, docs_path: str | None, settings_path: str | None) -> None:
     """Print each value of DOC_ID's events with the passage of the release that supports it.
 

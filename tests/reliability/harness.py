@@ -295,3 +295,25 @@ def readable_everywhere(settings: Settings) -> Callable[[str], bool]:
         return any(text in dump for dump in dumps)
 
     return found
+
+
+def command_settings(root: Path, **values: object) -> tuple[Settings, Path]:
+    """Settings for a warehouse in root, and a settings.toml naming them (plus `values`) for an
+    `ingest` command run as a process of its own (INGEST_SETTINGS)."""
+    settings = Settings(
+        data_root=str(root / "data"),
+        serving_path=str(root / "ingest.duckdb"),
+        state_path=str(root / "state" / "feeds.json"),
+    )
+    lines = [
+        f'data_root = "{settings.data_root}"',
+        f'serving_path = "{settings.serving_path}"',
+        f'state_path = "{settings.state_path}"',
+    ]
+    lines += [
+        f'{key} = "{value}"' if isinstance(value, str | Path) else f"{key} = {value}"
+        for key, value in values.items()
+    ]
+    path = root / "settings.toml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return settings, path

@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 
 from ingest import store
-from ingest.config import Feed, Settings
+from ingest.config import Feed
 from reliability.faultserver import MB, FaultServer
-from reliability.harness import corpus_feed, corpus_items, rss, rss_item
+from reliability.harness import command_settings, corpus_feed, corpus_items, rss, rss_item
 from reliability.test_faults import FAULTS, _feed_path, _summary_only
 from support.feedserver import FeedServer, Route
 
@@ -80,11 +80,6 @@ def _feed(feed_id: str, url: str, **changes: str) -> Feed:
 
 @pytest.mark.slow
 def test_one_run_over_every_hostile_feed_stays_under_600_mb(tmp_path: Path) -> None:
-    settings = Settings(
-        data_root=str(tmp_path / "data"),
-        serving_path=str(tmp_path / "ingest.duckdb"),
-        state_path=str(tmp_path / "state" / "feeds.json"),
-    )
     with FaultServer() as server, FeedServer() as other_service:
         other_service.route("/secret", Route(body=b"<html><body>internal</body></html>"))
         feeds = [_feed(HEALTHY, server.route("/ok.xml", Route(body=corpus_feed(0, 2))))]
@@ -101,13 +96,15 @@ def test_one_run_over_every_hostile_feed_stays_under_600_mb(tmp_path: Path) -> N
 
         feeds_file = tmp_path / "feeds.toml"
         feeds_file.write_text("".join(_toml_feed(f) for f in feeds), encoding="utf-8")
-        settings_file = tmp_path / "settings.toml"
-        settings_file.write_text(
-            f'data_root = "{settings.data_root}"\nserving_path = "{settings.serving_path}"\n'
-            f'state_path = "{settings.state_path}"\nfeeds_path = "{feeds_file}"\n'
-            "connect_timeout = 1.0\nread_timeout = 1.0\ntotal_timeout = 3.0\nretries = 0\n"
-            "max_concurrency = 8\nper_host_concurrency = 8\n",  # the default max_concurrency
-            encoding="utf-8",
+        settings, settings_file = command_settings(
+            tmp_path,
+            feeds_path=feeds_file,
+            connect_timeout=1.0,
+            read_timeout=1.0,
+            total_timeout=3.0,
+            retries=0,
+            max_concurrency=8,  # the default
+            per_host_concurrency=8,  # every feed is on one test host
         )
         # the environment of a user's shell, not of this test session (its Prefect API, its
         # allocator choices): the run starts its own temporary Prefect server

@@ -19,8 +19,7 @@ from pathlib import Path
 import pytest
 
 from ingest import warehouse
-from ingest.config import Settings
-from reliability.harness import corpus_items
+from reliability.harness import command_settings, corpus_items
 
 COUNTS = (
     "select (select count(*) from fct_events), (select count(*) from stg_participants), "
@@ -44,17 +43,7 @@ def _documents(path: Path) -> None:
 
 @pytest.mark.slow
 def test_a_reader_never_sees_part_of_a_backfill(tmp_path: Path) -> None:
-    settings = Settings(
-        data_root=str(tmp_path / "data"),
-        serving_path=str(tmp_path / "ingest.duckdb"),
-        state_path=str(tmp_path / "state" / "feeds.json"),
-    )
-    settings_file = tmp_path / "settings.toml"
-    settings_file.write_text(
-        f'data_root = "{settings.data_root}"\nserving_path = "{settings.serving_path}"\n'
-        f'state_path = "{settings.state_path}"\ndocuments_per_write = 40\n',
-        encoding="utf-8",
-    )
+    settings, settings_file = command_settings(tmp_path, documents_per_write=40)
     archive = tmp_path / "archive" / "releases.jsonl"
     archive.parent.mkdir()
     _documents(archive)

@@ -541,3 +541,19 @@ def test_affiliation_from_the_persons_own_title(
     text: str, name: str, affiliation: str | None
 ) -> None:
     assert _affiliations(text, "https://example.org/x")[name] == affiliation
+
+
+def test_every_name_in_a_list_with_a_named_person_is_a_person() -> None:
+    text = (
+        "The delegation will include Ministers Naledi Pandor, Rob Davies, Tina Joemat-Pettersson"
+        " and Deputy Ministers Bheki Cele, Nomaindia Mfeketo. Minister Carlos Ruiz met his peers"
+        " from Argentina and Brazil, Jorge Faurie and Aloysio Nunes. A panel including"
+        " Naima Green-Riley, Raymond Vernon Fellow, Harvard University, will meet."
+    )
+    people = {p.name: p.title for p in find_people(Document(doc_id="d", text=text)).people}
+    assert people["Rob Davies"] == "Minister"
+    assert people["Tina Joemat-Pettersson"] == "Minister"
+    assert people["Naledi Pandor"] == "Minister"
+    assert people["Nomaindia Mfeketo"] == "Deputy Minister"
+    assert "Jorge Faurie" in people
+    assert "Raymond Vernon" not in people  # a fellowship's name before its office word

@@ -729,6 +729,7 @@ class _Raw:
     object_country: str | None  # "In Cambodia, X will meet with <this person>"
     is_object: bool
     shouted: bool = False  # "FOREIGN MINISTER TALL SALL:": a transcript label, coreference only
+    listable: bool = False  # an uncued full name in a list: a person when a listed one is
 
 
 def find_people(doc: Document, publisher: str | None = None) -> PeopleIndex:
@@ -1127,7 +1128,15 @@ def _raw_from_run(
     stacked = None if in_title or not edge else _title_on_next_line(text, line_start, start, end)
     cue = cue or (stacked is not None and len(name_toks) >= 2)
     if not cue:
-        # a bare capitalised run: kept only to resolve to someone named elsewhere
+        # a bare capitalised run: kept only to resolve to someone named elsewhere, or a person
+        # when it stands in one list with a named person ("Ministers A B, C D and E F")
+        listable = (
+            len(name_toks) >= 2
+            and (_LIST_AFTER.match(text, end) is not None or _LIST_BEFORE.search(before, cue_from))
+            and _CAPITAL_AFTER.match(text, end) is None  # "Raymond Vernon Fellow": a title's
+            and not _is_place_run(text, tokens, run, name)
+            and _looks_like_a_name(text, name_toks, name)
+        )
         return _Raw(
             folded,
             name,
@@ -1141,6 +1150,7 @@ def _raw_from_run(
             False,
             None,
             False,
+            listable=bool(listable),
         )
     if _is_place_run(text, tokens, run, name):
         return None
@@ -1519,8 +1529,46 @@ def _after_list_comma(tokens: list[_Tok], start: int) -> bool:
     return k >= 0 and tokens[k].text in {",", ";"}
 
 
+_LIST_AFTER = re.compile(r"[ \t]*(?:,|and\b)")
+_LIST_BEFORE = re.compile(r"(?:,|\band)[ \t]*$")
+_CAPITAL_AFTER = re.compile(r"[ \t]+[A-Z]")
+_LIST_GAP = re.compile(r"[ \t]*(?:,[ \t]*(?:and[ \t]+)?|and[ \t]+)")
+
+
+def _share_list_cues(raws: list[_Raw], text: str) -> list[_Raw]:
+    """ "Ministers Naledi Pandor, Rob Davies, Tina Joemat-Pettersson": names listed only by
+    commas and "and" with a named person are people too; a plural title is each one's."""
+    out = list(raws)
+    k = 0
+    while k < len(out):
+        group = [k]
+        while group[-1] + 1 < len(out) and _LIST_GAP.fullmatch(
+            text, out[group[-1]].end, out[group[-1] + 1].start
+        ):
+            group.append(group[-1] + 1)
+        k = group[-1] + 1
+        if len(group) < 2:
+            continue
+        lead = next((out[j] for j in group if out[j].cue and len(out[j].tokens) >= 2), None)
+        if lead is None or not any(out[j].listable for j in group):
+            continue
+        titled = lead.titled
+        single = (
+            titled.title[:-1] if titled and titled.title and titled.title.endswith("s") else None
+        )
+        for j in group:
+            raw = out[j]
+            if single and titled and (raw is lead or (raw.listable and not raw.cue)):
+                start = titled.start if raw is lead else raw.start
+                out[j] = _replace_title(raw, _Titled(single, titled.affiliation, start, True))
+            elif raw.listable and not raw.cue:
+                out[j] = dataclasses.replace(raw, cue=True)
+    return out
+
+
 def _inherit_list_titles(raws: list[_Raw], text: str) -> list[_Raw]:
     """ "NUG representatives Aung Myo Min and Moe Zaw Oo": the second name shares the title."""
+    raws = _share_list_cues(raws, text)
     out: list[_Raw] = []
     for raw in raws:
         prev = out[-1] if out else None

@@ -557,3 +557,16 @@ def test_every_name_in_a_list_with_a_named_person_is_a_person() -> None:
     assert people["Nomaindia Mfeketo"] == "Deputy Minister"
     assert "Jorge Faurie" in people
     assert "Raymond Vernon" not in people  # a fellowship's name before its office word
+
+
+def test_an_office_of_a_named_institution_before_the_name() -> None:
+    text = (
+        "Foreign Minister Anže Logar met with President of the German Bundestag Wolfgang"
+        " Schäuble. He also received the Chairman of the Committee of the State Duma of the"
+        " Federal Assembly of the Russian Federation Leonid Kalashnikov."
+    )
+    people = {p.name: p for p in find_people(Document(doc_id="d", text=text)).people}
+    assert people["Wolfgang Schäuble"].title == "President of the German Bundestag"
+    kalashnikov = people["Leonid Kalashnikov"]
+    assert kalashnikov.title is not None and kalashnikov.title.startswith("Chairman of the")
+    assert kalashnikov.affiliation == "RU"

@@ -464,6 +464,21 @@ def _office_word(tok: _Tok) -> bool:
     return not tok.punct and (key in gz.office_words().words or key in gz.office_words().heads)
 
 
+def _inner_institution_word(tokens: list[_Tok], mask: list[bool], i: int) -> bool:
+    """ "President of the German Bundestag", "Committee of the State Duma": a capitalised word
+    that is never a name (an institution's), after an office or place word of the same title."""
+    tok = tokens[i]
+    return (
+        i > 0
+        and not tok.punct
+        and _capitalised(tok.text)
+        and not _name_like(tok, mask[i])
+        and not _honorific(tok)
+        and _title_token(tokens[i - 1], mask[i - 1])
+        and tokens[i - 1].text.lower() not in _CONNECTORS
+    )
+
+
 def _left_title(tokens: list[_Tok], mask: list[bool], index: int, text: str) -> _Titled | None:
     """The office words written before the name starting at token `index`."""
     i = index - 1
@@ -481,6 +496,9 @@ def _left_title(tokens: list[_Tok], mask: list[bool], index: int, text: str) -> 
             i -= 1
             continue
         if _capitalised(tok.text) and _office_tail(tokens, mask, i):
+            i -= 1
+            continue
+        if _inner_institution_word(tokens, mask, i):
             i -= 1
             continue
         if tok.text == ")" and i >= 2 and tokens[i - 2].text == "(":

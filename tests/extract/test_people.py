@@ -570,3 +570,19 @@ def test_an_office_of_a_named_institution_before_the_name() -> None:
     kalashnikov = people["Leonid Kalashnikov"]
     assert kalashnikov.title is not None and kalashnikov.title.startswith("Chairman of the")
     assert kalashnikov.affiliation == "RU"
+
+
+def test_a_travellers_counterpart_or_colleague_on_a_trip_is_met() -> None:
+    text = (
+        "Foreign Minister Johann Wadephul is travelling to Washington today at the invitation of"
+        " his American colleague, Marco Rubio. In conjunction with his Austrian counterpart"
+        " Beate Meinl-Reisinger, he wants to find answers. There, he will meet with his"
+        " counterpart Jean\u2011Noël Barrot."
+    )
+    participants, _, _ = _run(text, "visit", sentence=text[: text.index(".") + 1])
+    names = [p.name for p in participants]
+    assert "Marco Rubio" in names
+    assert "Beate Meinl-Reisinger" in names
+    assert "Jean\u2011Noël Barrot" in names  # a non-breaking hyphen in the given name
+    rubio = next(p for p in participants if p.name == "Marco Rubio")
+    assert rubio.affiliation == "US"

@@ -671,7 +671,9 @@ def _title_parts(phrase: str) -> tuple[str | None, str | None, int, bool]:
 
 
 _TRAILING_SEAT = re.compile(r"(?<=\S)\s+(?:Senator|Sen\.?|MP|MNA)$")
-_COUNTERPART_LEAD = re.compile(r"^(?:(?:his|her|their)\s+)?counterparts?\s*,?\s+(?:the\s+)?(?=\S)")
+_COUNTERPART_LEAD = re.compile(
+    r"^(?:(?:his|her|their)\s+)?(?:counterparts?|colleagues?)\s*,?\s+(?:the\s+)?(?=\S)"
+)
 
 
 _PORTFOLIO_AFTER = re.compile(r"\s+(?:and\s+[A-Z][\w-]*\s+)?Affairs\b")
@@ -839,7 +841,8 @@ def _home_affiliations(
             held.add(office)
 
 
-_COUNTERPART = frozenset({"counterpart", "counterparts"})
+# "his counterpart X", "his American colleague, X": the other side's official
+_COUNTERPART = frozenset({"counterpart", "counterparts", "colleague", "colleagues"})
 _HOME_MIN = 2  # mentions a country needs to be taken as the release's own
 _HOME_LEAD = 2  # ... and how many times the next country's count it needs
 
@@ -877,7 +880,7 @@ def _heads_all_in(office: str, not_held: frozenset[str]) -> bool:
     return bool(found) and all(h in not_held or h in covered for h in found)
 
 
-_MODIFIER_HEADS = frozenset({"deputy", "counterpart"})
+_MODIFIER_HEADS = frozenset({"deputy", "counterpart", "colleague"})
 
 
 @cache
@@ -1227,7 +1230,7 @@ _CONTRACTION = re.compile(r"\w[’'][a-z]$")  # "Comm'n", not "O'Brien" or "Mata
 
 
 # anything a written name never holds
-_NOT_NAME_CHARACTER = re.compile(r"[^\w.'’‘\-–]|[\d_]")
+_NOT_NAME_CHARACTER = re.compile(r"[^\w.'’‘\-–‐‑]|[\d_]")  # U+2010, U+2011: hyphens in names
 
 
 def _looks_like_a_name(text: str, name_toks: list[_Tok], name: str) -> bool:
@@ -1862,6 +1865,12 @@ def participants_for(
         for s, e in sentences(text):
             if _ENGAGE.search(text, s, e):
                 _from_engagements(index, text, s, e, chosen)
+        # "at the invitation of his American colleague, X", "with his Austrian counterpart X":
+        # on a trip, the traveller's named counterpart is someone met
+        for m in index.mentions:
+            title = index.people[m.person].title
+            if not m.in_title and title and gz.fold(title) in _COUNTERPART:
+                chosen.setdefault(m.person, m)
     elif (
         anchor.event_type == "meeting"
         and anchor.ordinal == 0

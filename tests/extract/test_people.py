@@ -586,3 +586,17 @@ def test_a_travellers_counterpart_or_colleague_on_a_trip_is_met() -> None:
     assert "Jean\u2011Noël Barrot" in names  # a non-breaking hyphen in the given name
     rubio = next(p for p in participants if p.name == "Marco Rubio")
     assert rubio.affiliation == "US"
+
+
+def test_the_host_who_invited_and_leaders_of_interactions_on_a_trip() -> None:
+    text = (
+        "President Cyril Ramaphosa will undertake a State Visit to Tanzania. The visit will take"
+        " place at the invitation of the President of the United Republic of Tanzania,"
+        " H.E. President John Pombe Magufuli. I look forward to my bilateral interactions with"
+        " Papua New Guinea Governor General Sir Bob Dadae."
+    )
+    participants, _, _ = _run(text, "visit", sentence=text[: text.index(".") + 1])
+    names = [p.name for p in participants]
+    assert names[0] == "Cyril Ramaphosa"
+    assert "John Pombe Magufuli" in names
+    assert "Bob Dadae" in names

@@ -557,6 +557,9 @@ def test_every_name_in_a_list_with_a_named_person_is_a_person() -> None:
     assert people["Nomaindia Mfeketo"] == "Deputy Minister"
     assert "Jorge Faurie" in people
     assert "Raymond Vernon" not in people  # a fellowship's name before its office word
+    chaired = "It was chaired by the Presidents Rafael Correa and Juan Manuel Santos."
+    named = [p.name for p in find_people(Document(doc_id="d", text=chaired)).people]
+    assert not any(n.startswith("Presidents") for n in named)
 
 
 def test_an_office_of_a_named_institution_before_the_name() -> None:

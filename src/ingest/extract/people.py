@@ -1155,6 +1155,7 @@ def _raw_from_run(
             len(name_toks) >= 2
             and (_LIST_AFTER.match(text, end) is not None or _LIST_BEFORE.search(before, cue_from))
             and _CAPITAL_AFTER.match(text, end) is None  # "Raymond Vernon Fellow": a title's
+            and not any(_plural_head(t.text) for t in name_toks)  # "Presidents Rafael Correa"
             and not _is_place_run(text, tokens, run, name)
             and _looks_like_a_name(text, name_toks, name)
         )
@@ -1552,6 +1553,13 @@ def _after_list_comma(tokens: list[_Tok], start: int) -> bool:
 
 _LIST_AFTER = re.compile(r"[ \t]*(?:,|and\b)")
 _LIST_BEFORE = re.compile(r"(?:,|\band)[ \t]*$")
+
+
+def _plural_head(word: str) -> bool:
+    key = _key(word)
+    return key.endswith("s") and key[:-1] in gz.office_words().heads
+
+
 _CAPITAL_AFTER = re.compile(r"[ \t]+[A-Z]")
 _LIST_GAP = re.compile(r"[ \t]*(?:,[ \t]*(?:and[ \t]+)?|and[ \t]+)")
 

@@ -603,3 +603,19 @@ def test_the_host_who_invited_and_leaders_of_interactions_on_a_trip() -> None:
     assert names[0] == "Cyril Ramaphosa"
     assert "John Pombe Magufuli" in names
     assert "Bob Dadae" in names
+
+
+def test_a_pronoun_or_the_two_leaders_opening_the_event_sentence() -> None:
+    text = (
+        "President Yoweri Museveni has told a visiting delegation that Uganda has opportunities."
+        " He made the remarks in a meeting with the Iranian Minister of Foreign Affairs,"
+        " Hon. Mohammad Javad Zarif."
+    )
+    participants, _, _ = _run(text, "meeting", sentence=text[text.index("He made") :])
+    assert {p.name for p in participants} == {"Yoweri Museveni", "Mohammad Javad Zarif"}
+    text = (
+        "Prime Minister Shinzo Abe hosted events with King Salman Bin Abdulaziz Al-Saud at the"
+        " Office. The two leaders attended a ceremony and then held a summit meeting."
+    )
+    participants, _, _ = _run(text, "meeting", sentence=text[text.index("The two") :])
+    assert {p.name for p in participants} == {"Shinzo Abe", "Salman Bin Abdulaziz Al-Saud"}

@@ -1866,6 +1866,7 @@ def participants_for(
                 chosen.setdefault(m.person, m)
     if anchor.start >= 0:
         _from_clause(index, text, anchor.start, anchor.end, anchor, chosen)
+        _from_antecedent(index, text, anchor, chosen)
         if not any(not m.in_title for m in chosen.values()) and anchor.event_type in GATHERINGS:
             # "The summit took place in Tokyo. The EU was represented by ...": the next sentences
             for s, e in _following(text, anchor.end, 2):
@@ -2025,6 +2026,42 @@ def _from_clause(
             continue
         if _ON_BEHALF.search(text, max(start, m.start - 60), m.start):
             continue
+        chosen.setdefault(m.person, m)
+
+
+# The event's sentence opens on a pronoun or "the two leaders": its subject was named just before
+_ANAPHORIC_SUBJECT = re.compile(
+    r"\s*(?:(?P<one>He|She)|(?P<two>(?:The|Both)\s+(?:two\s+)?(?i:leaders|ministers|sides|"
+    r"presidents|prime\s+ministers|foreign\s+ministers|heads\s+of\s+state)))\b"
+)
+
+
+def _from_antecedent(
+    index: PeopleIndex, text: str, anchor: EventAnchor, chosen: dict[int, Mention]
+) -> None:
+    """ "President X has told a visiting delegation ... He made the remarks in a meeting with
+    Y": a pronoun subject (or "the two leaders") is the person (people) the sentence before
+    opened with."""
+    subject = _ANAPHORIC_SUBJECT.match(text, anchor.start)
+    if subject is None:
+        return
+    previous = [(s, e) for s, e in sentences(text[: anchor.start]) if e <= anchor.start]
+    if not previous:
+        return
+    s, e = previous[-1]
+    wanted = 1 if subject.group("one") else 2
+    found: list[Mention] = []
+    for m in index.mentions:
+        if m.in_title or not s <= m.start < e or any(f.person == m.person for f in found):
+            continue
+        if m.person in index.attribution or (m.possessive and not _possessive_engagement(text, m)):
+            continue
+        if _ON_BEHALF.search(text, max(s, m.start - 60), m.start):
+            continue
+        found.append(m)
+        if len(found) == wanted:
+            break
+    for m in found:
         chosen.setdefault(m.person, m)
 
 

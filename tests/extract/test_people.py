@@ -619,3 +619,13 @@ def test_a_pronoun_or_the_two_leaders_opening_the_event_sentence() -> None:
     )
     participants, _, _ = _run(text, "meeting", sentence=text[text.index("The two") :])
     assert {p.name for p in participants} == {"Shinzo Abe", "Salman Bin Abdulaziz Al-Saud"}
+
+
+def test_a_common_word_after_an_honorific_is_a_given_name() -> None:
+    text = "The Secretary paid a courtesy call on Honourable Dr. Unity Dow on 6th August 2018."
+    names = [p.name for p in find_people(Document(doc_id="d", text=text)).people]
+    assert "Unity Dow" in names
+    # an office after an honorific stays the office
+    text = "He met H.E. Foreign Minister Jane Roe and Mr. Deputy Minister John Doe."
+    people = {p.name: p.title for p in find_people(Document(doc_id="d", text=text)).people}
+    assert people == {"Jane Roe": "Foreign Minister", "John Doe": "Deputy Minister"}

@@ -309,6 +309,19 @@ def _word_name_like(word: str) -> bool:
     return not (key in words.not_names or key in _FUNCTION_WORDS or key in words.name_suffixes)
 
 
+def _given_after_honorific(tokens: list[_Tok], mask: list[bool], k: int) -> bool:
+    tok = tokens[k]
+    return (
+        _honorific(tokens[k - 1])
+        and not tok.punct
+        and not mask[k]
+        and _capitalised(tok.text)
+        and not _honorific(tok)
+        and not _is_head_token(tok)
+        and _key(tok.text) not in _FUNCTION_WORDS
+    )
+
+
 def _runs(tokens: list[_Tok], mask: list[bool]) -> list[_Run]:
     """Maximal runs of name tokens (particles and quoted nicknames allowed inside)."""
     runs: list[_Run] = []
@@ -318,6 +331,9 @@ def _runs(tokens: list[_Tok], mask: list[bool]) -> list[_Run]:
         not (t.punct or blocked) and _word_name_like(t.text)
         for t, blocked in zip(tokens, mask, strict=True)
     ]
+    for k in range(1, n - 1):
+        if not names[k] and names[k + 1] and _given_after_honorific(tokens, mask, k):
+            names[k] = True  # "Dr. Unity Dow": after an honorific, a common word is a given name
     particles = [tok.text in _particles() for tok in tokens]
     while i < n:
         head_then_particle = (

@@ -629,3 +629,14 @@ def test_a_common_word_after_an_honorific_is_a_given_name() -> None:
     text = "He met H.E. Foreign Minister Jane Roe and Mr. Deputy Minister John Doe."
     people = {p.name: p.title for p in find_people(Document(doc_id="d", text=text)).people}
     assert people == {"Jane Roe": "Foreign Minister", "John Doe": "Deputy Minister"}
+
+
+def test_the_two_of_them_and_someone_more_in_the_next_sentence() -> None:
+    text = (
+        "The Czech Prime Minister Bohuslav Sobotka met on Tuesday with the Armenian Prime"
+        " Minister Hovik Abrahamyan. The two Prime Ministers and the Czech Minister for Industry"
+        " and Trade Mr Jan Mládek discussed cooperation with Finance Minister Jane Roe's office."
+    )
+    participants, _, _ = _run(text, "meeting", sentence=text[: text.index(". The two") + 1])
+    names = [p.name for p in participants]
+    assert names == ["Bohuslav Sobotka", "Hovik Abrahamyan", "Jan Mládek"]

@@ -1883,6 +1883,7 @@ def participants_for(
     if anchor.start >= 0:
         _from_clause(index, text, anchor.start, anchor.end, anchor, chosen)
         _from_antecedent(index, text, anchor, chosen)
+        _from_joined_subject(index, text, anchor, chosen)
         if not any(not m.in_title for m in chosen.values()) and anchor.event_type in GATHERINGS:
             # "The summit took place in Tokyo. The EU was represented by ...": the next sentences
             for s, e in _following(text, anchor.end, 2):
@@ -2079,6 +2080,32 @@ def _from_antecedent(
             break
     for m in found:
         chosen.setdefault(m.person, m)
+
+
+_AND_JOINED = re.compile(r"\s+(?:and|together\s+with|joined\s+by)\b")
+
+
+def _from_joined_subject(
+    index: PeopleIndex, text: str, anchor: EventAnchor, chosen: dict[int, Mention]
+) -> None:
+    """ "X met Y. The two Prime Ministers and Minister Z discussed ...": the sentence after the
+    event's, opening on the two of them and someone more, adds those named before its topic."""
+    if anchor.event_type not in GATHERINGS:
+        return
+    following = _following(text, anchor.end, 1)
+    if not following:
+        return
+    s, e = following[0]
+    subject = _ANAPHORIC_SUBJECT.match(text, s)
+    if (
+        subject is None
+        or subject.group("two") is None
+        or not _AND_JOINED.match(text, subject.end())
+    ):
+        return
+    topic = _TURN.search(text, subject.end(), e)
+    if topic is not None:
+        _from_clause(index, text, subject.end(), topic.start(), anchor, chosen)
 
 
 def _possessive_engagement(text: str, m: Mention) -> bool:

@@ -640,3 +640,13 @@ def test_the_two_of_them_and_someone_more_in_the_next_sentence() -> None:
     participants, _, _ = _run(text, "meeting", sentence=text[: text.index(". The two") + 1])
     names = [p.name for p in participants]
     assert names == ["Bohuslav Sobotka", "Hovik Abrahamyan", "Jan Mládek"]
+
+
+def test_in_his_meeting_with_x_tells_the_meeting_again() -> None:
+    text = (
+        "Secretary-General Ban Ki-moon held meetings with foreign ministers from around the"
+        " world.\n\nIn his meeting with Syria’s Minister for Foreign Affairs, Walid Al-Moualem,"
+        " the Secretary-General raised the continued killings."
+    )
+    participants, _, _ = _run(text, "meeting", sentence=text[: text.index("world.") + 6])
+    assert [p.name for p in participants] == ["Ban Ki-moon", "Walid Al-Moualem"]

@@ -1996,6 +1996,9 @@ _TOLD_AGAIN = re.compile(
     r"\s*(?:He|She|They|(?:Mr|Ms|Mrs|Dr)\.?\s+[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,3}|The\s+"
     r"(?:Secretary|Minister|Foreign\s+Minister|Prime\s+Minister|President))\s+(?:also\s+|first\s+|"
     r"then\s+|later\s+)?(?:met|held|called|paid)\b"
+    # "In his meeting with X, the Secretary-General raised ...", "During her talks with X"
+    r"|\s*(?:In|During|At)\s+(?:his|her|their|the)\s+(?:(?:bilateral|separate)\s+)?"
+    r"(?:meeting|talks|call|conversation)s?\s+with\b"
 )
 
 

@@ -650,3 +650,13 @@ def test_in_his_meeting_with_x_tells_the_meeting_again() -> None:
     )
     participants, _, _ = _run(text, "meeting", sentence=text[: text.index("world.") + 6])
     assert [p.name for p in participants] == ["Ban Ki-moon", "Walid Al-Moualem"]
+
+
+def test_someone_attending_with_the_traveller_is_on_the_trip() -> None:
+    text = (
+        "Minister Mélanie Joly will travel to France, Germany and Belgium. In Paris, she and the"
+        " Honourable Omar Alghabra, Canada’s Special Envoy for Syria, will attend the Paris"
+        " Conference on Syria."
+    )
+    participants, _, _ = _run(text, "visit", sentence=text[: text.index("Belgium.") + 8])
+    assert [p.name for p in participants] == ["Mélanie Joly", "Omar Alghabra"]

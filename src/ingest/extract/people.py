@@ -1802,8 +1802,8 @@ _CLAUSE_END = re.compile(r";|\b(?:and|but)\s+(?:will|would|also|then|to)\b|\bwhe
 _ENGAGE = re.compile(
     r"\b(?:met|meet|meets|meeting|meetings|hosted|hosts?|host|received|receive|welcomed|"
     r"joined|join|accompanied|accompany|delegation|includ(?:e|es|ed)|call(?:ed|s)?\s+on|"
-    r"talks\s+with|held\s+talks|spoke|speak|holds?|dialogue\s+with|invitation\s+of|invited\s+by|attend(?:s|ed|ing)?"
-    r"|interactions?\s+with)\b",
+    r"talks\s+with|held\s+talks|spoke|speak|holds?|dialogue\s+with|invitation\s+of|invited\s+by"
+    r"|attend(?:s|ed|ing)?|interactions?\s+with)\b",
     re.IGNORECASE,
 )
 _ATTEND = re.compile(

@@ -2095,6 +2095,9 @@ def _from_joined_subject(
     event's, opening on the two of them and someone more, adds those named before its topic."""
     if anchor.event_type not in GATHERINGS:
         return
+    opening = _ANAPHORIC_SUBJECT.match(text, anchor.end)  # cheap test before any splitting
+    if opening is None or opening.group("two") is None:
+        return
     following = _following(text, anchor.end, 1)
     if not following:
         return

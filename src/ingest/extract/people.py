@@ -687,9 +687,7 @@ def _title_parts(phrase: str) -> tuple[str | None, str | None, int, bool]:
 
 
 _TRAILING_SEAT = re.compile(r"(?<=\S)\s+(?:Senator|Sen\.?|MP|MNA)$")
-_COUNTERPART_LEAD = re.compile(
-    r"^(?:(?:his|her|their)\s+)?(?:counterparts?|colleagues?)\s*,?\s+(?:the\s+)?(?=\S)"
-)
+_COUNTERPART_LEAD = re.compile(r"^(?:(?:his|her|their)\s+)?counterparts?\s*,?\s+(?:the\s+)?(?=\S)")
 
 
 _PORTFOLIO_AFTER = re.compile(r"\s+(?:and\s+[A-Z][\w-]*\s+)?Affairs\b")
@@ -857,8 +855,7 @@ def _home_affiliations(
             held.add(office)
 
 
-# "his counterpart X", "his American colleague, X": the other side's official
-_COUNTERPART = frozenset({"counterpart", "counterparts", "colleague", "colleagues"})
+_COUNTERPART = frozenset({"counterpart", "counterparts"})
 _HOME_MIN = 2  # mentions a country needs to be taken as the release's own
 _HOME_LEAD = 2  # ... and how many times the next country's count it needs
 
@@ -896,7 +893,7 @@ def _heads_all_in(office: str, not_held: frozenset[str]) -> bool:
     return bool(found) and all(h in not_held or h in covered for h in found)
 
 
-_MODIFIER_HEADS = frozenset({"deputy", "counterpart", "colleague"})
+_MODIFIER_HEADS = frozenset({"deputy", "counterpart"})
 
 
 @cache
@@ -1892,7 +1889,7 @@ def participants_for(
         for s, e in sentences(text):
             if _ENGAGE.search(text, s, e):
                 _from_engagements(index, text, s, e, chosen)
-        # "at the invitation of his American colleague, X", "with his Austrian counterpart X":
+        # "with his Austrian counterpart X", "he will meet with his counterpart X":
         # on a trip, the traveller's named counterpart is someone met
         for m in index.mentions:
             title = index.people[m.person].title

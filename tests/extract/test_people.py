@@ -541,3 +541,122 @@ def test_affiliation_from_the_persons_own_title(
     text: str, name: str, affiliation: str | None
 ) -> None:
     assert _affiliations(text, "https://example.org/x")[name] == affiliation
+
+
+def test_every_name_in_a_list_with_a_named_person_is_a_person() -> None:
+    text = (
+        "The delegation will include Ministers Naledi Pandor, Rob Davies, Tina Joemat-Pettersson"
+        " and Deputy Ministers Bheki Cele, Nomaindia Mfeketo. Minister Carlos Ruiz met his peers"
+        " from Argentina and Brazil, Jorge Faurie and Aloysio Nunes. A panel including"
+        " Naima Green-Riley, Raymond Vernon Fellow, Harvard University, will meet."
+    )
+    people = {p.name: p.title for p in find_people(Document(doc_id="d", text=text)).people}
+    assert people["Rob Davies"] == "Minister"
+    assert people["Tina Joemat-Pettersson"] == "Minister"
+    assert people["Naledi Pandor"] == "Minister"
+    assert people["Nomaindia Mfeketo"] == "Deputy Minister"
+    assert "Jorge Faurie" in people
+    assert "Raymond Vernon" not in people  # a fellowship's name before its office word
+    chaired = "It was chaired by the Presidents Rafael Correa and Juan Manuel Santos."
+    named = [p.name for p in find_people(Document(doc_id="d", text=chaired)).people]
+    assert not any(n.startswith("Presidents") for n in named)
+
+
+def test_an_office_of_a_named_institution_before_the_name() -> None:
+    text = (
+        "Foreign Minister Anže Logar met with President of the German Bundestag Wolfgang"
+        " Schäuble. He also received the Chairman of the Committee of the State Duma of the"
+        " Federal Assembly of the Russian Federation Leonid Kalashnikov."
+    )
+    people = {p.name: p for p in find_people(Document(doc_id="d", text=text)).people}
+    assert people["Wolfgang Schäuble"].title == "President of the German Bundestag"
+    kalashnikov = people["Leonid Kalashnikov"]
+    assert kalashnikov.title is not None and kalashnikov.title.startswith("Chairman of the")
+    assert kalashnikov.affiliation == "RU"
+
+
+def test_a_travellers_counterpart_on_a_trip_is_met() -> None:
+    text = (
+        "Foreign Minister Johann Wadephul is travelling to Washington today at the invitation of"
+        " Secretary of State Marco Rubio. In conjunction with his Austrian counterpart"
+        " Beate Meinl-Reisinger, he wants to find answers. There, he will meet with his"
+        " counterpart Jean\u2011Noël Barrot."
+    )
+    participants, _, _ = _run(text, "visit", sentence=text[: text.index(".") + 1])
+    names = [p.name for p in participants]
+    assert "Marco Rubio" in names
+    assert "Beate Meinl-Reisinger" in names
+    assert "Jean\u2011Noël Barrot" in names  # a non-breaking hyphen in the given name
+    austrian = next(p for p in participants if p.name == "Beate Meinl-Reisinger")
+    assert austrian.affiliation == "AT"
+
+
+def test_the_host_who_invited_and_leaders_of_interactions_on_a_trip() -> None:
+    text = (
+        "President Cyril Ramaphosa will undertake a State Visit to Tanzania. The visit will take"
+        " place at the invitation of the President of the United Republic of Tanzania,"
+        " H.E. President John Pombe Magufuli. I look forward to my bilateral interactions with"
+        " Papua New Guinea Governor General Sir Bob Dadae."
+    )
+    participants, _, _ = _run(text, "visit", sentence=text[: text.index(".") + 1])
+    names = [p.name for p in participants]
+    assert names[0] == "Cyril Ramaphosa"
+    assert "John Pombe Magufuli" in names
+    assert "Bob Dadae" in names
+
+
+def test_a_pronoun_or_the_two_leaders_opening_the_event_sentence() -> None:
+    text = (
+        "President Yoweri Museveni has told a visiting delegation that Uganda has opportunities."
+        " He made the remarks in a meeting with the Iranian Minister of Foreign Affairs,"
+        " Hon. Mohammad Javad Zarif."
+    )
+    participants, _, _ = _run(text, "meeting", sentence=text[text.index("He made") :])
+    assert {p.name for p in participants} == {"Yoweri Museveni", "Mohammad Javad Zarif"}
+    text = (
+        "Prime Minister Shinzo Abe hosted events with King Salman Bin Abdulaziz Al-Saud at the"
+        " Office. The two leaders attended a ceremony and then held a summit meeting."
+    )
+    participants, _, _ = _run(text, "meeting", sentence=text[text.index("The two") :])
+    assert {p.name for p in participants} == {"Shinzo Abe", "Salman Bin Abdulaziz Al-Saud"}
+
+
+def test_a_common_word_after_an_honorific_is_a_given_name() -> None:
+    text = "The Secretary paid a courtesy call on Honourable Dr. Unity Dow on 6th August 2018."
+    names = [p.name for p in find_people(Document(doc_id="d", text=text)).people]
+    assert "Unity Dow" in names
+    # an office after an honorific stays the office
+    text = "He met H.E. Foreign Minister Jane Roe and Mr. Deputy Minister John Doe."
+    people = {p.name: p.title for p in find_people(Document(doc_id="d", text=text)).people}
+    assert people == {"Jane Roe": "Foreign Minister", "John Doe": "Deputy Minister"}
+
+
+def test_the_two_of_them_and_someone_more_in_the_next_sentence() -> None:
+    text = (
+        "The Czech Prime Minister Bohuslav Sobotka met on Tuesday with the Armenian Prime"
+        " Minister Hovik Abrahamyan. The two Prime Ministers and the Czech Minister for Industry"
+        " and Trade Mr Jan Mládek discussed cooperation with Finance Minister Jane Roe's office."
+    )
+    participants, _, _ = _run(text, "meeting", sentence=text[: text.index(". The two") + 1])
+    names = [p.name for p in participants]
+    assert names == ["Bohuslav Sobotka", "Hovik Abrahamyan", "Jan Mládek"]
+
+
+def test_in_his_meeting_with_x_tells_the_meeting_again() -> None:
+    text = (
+        "Secretary-General Ban Ki-moon held meetings with foreign ministers from around the"
+        " world.\n\nIn his meeting with Syria’s Minister for Foreign Affairs, Walid Al-Moualem,"
+        " the Secretary-General raised the continued killings."
+    )
+    participants, _, _ = _run(text, "meeting", sentence=text[: text.index("world.") + 6])
+    assert [p.name for p in participants] == ["Ban Ki-moon", "Walid Al-Moualem"]
+
+
+def test_someone_attending_with_the_traveller_is_on_the_trip() -> None:
+    text = (
+        "Minister Mélanie Joly will travel to France, Germany and Belgium. In Paris, she and the"
+        " Honourable Omar Alghabra, Canada’s Special Envoy for Syria, will attend the Paris"
+        " Conference on Syria."
+    )
+    participants, _, _ = _run(text, "visit", sentence=text[: text.index("Belgium.") + 8])
+    assert [p.name for p in participants] == ["Mélanie Joly", "Omar Alghabra"]

@@ -309,6 +309,19 @@ def _word_name_like(word: str) -> bool:
     return not (key in words.not_names or key in _FUNCTION_WORDS or key in words.name_suffixes)
 
 
+def _given_after_honorific(tokens: list[_Tok], mask: list[bool], k: int) -> bool:
+    tok = tokens[k]
+    return (
+        _honorific(tokens[k - 1])
+        and not tok.punct
+        and not mask[k]
+        and _capitalised(tok.text)
+        and not _honorific(tok)
+        and not _is_head_token(tok)
+        and _key(tok.text) not in _FUNCTION_WORDS
+    )
+
+
 def _runs(tokens: list[_Tok], mask: list[bool]) -> list[_Run]:
     """Maximal runs of name tokens (particles and quoted nicknames allowed inside)."""
     runs: list[_Run] = []
@@ -318,6 +331,9 @@ def _runs(tokens: list[_Tok], mask: list[bool]) -> list[_Run]:
         not (t.punct or blocked) and _word_name_like(t.text)
         for t, blocked in zip(tokens, mask, strict=True)
     ]
+    for k in range(1, n - 1):
+        if not names[k] and names[k + 1] and _given_after_honorific(tokens, mask, k):
+            names[k] = True  # "Dr. Unity Dow": after an honorific, a common word is a given name
     particles = [tok.text in _particles() for tok in tokens]
     while i < n:
         head_then_particle = (
@@ -464,6 +480,21 @@ def _office_word(tok: _Tok) -> bool:
     return not tok.punct and (key in gz.office_words().words or key in gz.office_words().heads)
 
 
+def _inner_institution_word(tokens: list[_Tok], mask: list[bool], i: int) -> bool:
+    """ "President of the German Bundestag", "Committee of the State Duma": a capitalised word
+    that is never a name (an institution's), after an office or place word of the same title."""
+    tok = tokens[i]
+    return (
+        i > 0
+        and not tok.punct
+        and _capitalised(tok.text)
+        and not _name_like(tok, mask[i])
+        and not _honorific(tok)
+        and _title_token(tokens[i - 1], mask[i - 1])
+        and tokens[i - 1].text.lower() not in _CONNECTORS
+    )
+
+
 def _left_title(tokens: list[_Tok], mask: list[bool], index: int, text: str) -> _Titled | None:
     """The office words written before the name starting at token `index`."""
     i = index - 1
@@ -481,6 +512,9 @@ def _left_title(tokens: list[_Tok], mask: list[bool], index: int, text: str) -> 
             i -= 1
             continue
         if _capitalised(tok.text) and _office_tail(tokens, mask, i):
+            i -= 1
+            continue
+        if _inner_institution_word(tokens, mask, i):
             i -= 1
             continue
         if tok.text == ")" and i >= 2 and tokens[i - 2].text == "(":
@@ -729,6 +763,7 @@ class _Raw:
     object_country: str | None  # "In Cambodia, X will meet with <this person>"
     is_object: bool
     shouted: bool = False  # "FOREIGN MINISTER TALL SALL:": a transcript label, coreference only
+    listable: bool = False  # an uncued full name in a list: a person when a listed one is
 
 
 def find_people(doc: Document, publisher: str | None = None) -> PeopleIndex:
@@ -1127,7 +1162,16 @@ def _raw_from_run(
     stacked = None if in_title or not edge else _title_on_next_line(text, line_start, start, end)
     cue = cue or (stacked is not None and len(name_toks) >= 2)
     if not cue:
-        # a bare capitalised run: kept only to resolve to someone named elsewhere
+        # a bare capitalised run: kept only to resolve to someone named elsewhere, or a person
+        # when it stands in one list with a named person ("Ministers A B, C D and E F")
+        listable = (
+            len(name_toks) >= 2
+            and (_LIST_AFTER.match(text, end) is not None or _LIST_BEFORE.search(before, cue_from))
+            and _CAPITAL_AFTER.match(text, end) is None  # "Raymond Vernon Fellow": a title's
+            and not any(_plural_head(t.text) for t in name_toks)  # "Presidents Rafael Correa"
+            and not _is_place_run(text, tokens, run, name)
+            and _looks_like_a_name(text, name_toks, name)
+        )
         return _Raw(
             folded,
             name,
@@ -1141,6 +1185,7 @@ def _raw_from_run(
             False,
             None,
             False,
+            listable=bool(listable),
         )
     if _is_place_run(text, tokens, run, name):
         return None
@@ -1199,7 +1244,7 @@ _CONTRACTION = re.compile(r"\w[’'][a-z]$")  # "Comm'n", not "O'Brien" or "Mata
 
 
 # anything a written name never holds
-_NOT_NAME_CHARACTER = re.compile(r"[^\w.'’‘\-–]|[\d_]")
+_NOT_NAME_CHARACTER = re.compile(r"[^\w.'’‘\-–‐‑]|[\d_]")  # U+2010, U+2011: hyphens in names
 
 
 def _looks_like_a_name(text: str, name_toks: list[_Tok], name: str) -> bool:
@@ -1519,8 +1564,53 @@ def _after_list_comma(tokens: list[_Tok], start: int) -> bool:
     return k >= 0 and tokens[k].text in {",", ";"}
 
 
+_LIST_AFTER = re.compile(r"[ \t]*(?:,|and\b)")
+_LIST_BEFORE = re.compile(r"(?:,|\band)[ \t]*$")
+
+
+def _plural_head(word: str) -> bool:
+    key = _key(word)
+    return key.endswith("s") and key[:-1] in gz.office_words().heads
+
+
+_CAPITAL_AFTER = re.compile(r"[ \t]+[A-Z]")
+_LIST_GAP = re.compile(r"[ \t]*(?:,[ \t]*(?:and[ \t]+)?|and[ \t]+)")
+
+
+def _share_list_cues(raws: list[_Raw], text: str) -> list[_Raw]:
+    """ "Ministers Naledi Pandor, Rob Davies, Tina Joemat-Pettersson": names listed only by
+    commas and "and" with a named person are people too; a plural title is each one's."""
+    out = list(raws)
+    k = 0
+    while k < len(out):
+        group = [k]
+        while group[-1] + 1 < len(out) and _LIST_GAP.fullmatch(
+            text, out[group[-1]].end, out[group[-1] + 1].start
+        ):
+            group.append(group[-1] + 1)
+        k = group[-1] + 1
+        if len(group) < 2:
+            continue
+        lead = next((out[j] for j in group if out[j].cue and len(out[j].tokens) >= 2), None)
+        if lead is None or not any(out[j].listable for j in group):
+            continue
+        titled = lead.titled
+        single = (
+            titled.title[:-1] if titled and titled.title and titled.title.endswith("s") else None
+        )
+        for j in group:
+            raw = out[j]
+            if single and titled and (raw is lead or (raw.listable and not raw.cue)):
+                start = titled.start if raw is lead else raw.start
+                out[j] = _replace_title(raw, _Titled(single, titled.affiliation, start, True))
+            elif raw.listable and not raw.cue:
+                out[j] = dataclasses.replace(raw, cue=True)
+    return out
+
+
 def _inherit_list_titles(raws: list[_Raw], text: str) -> list[_Raw]:
     """ "NUG representatives Aung Myo Min and Moe Zaw Oo": the second name shares the title."""
+    raws = _share_list_cues(raws, text)
     out: list[_Raw] = []
     for raw in raws:
         prev = out[-1] if out else None
@@ -1709,7 +1799,8 @@ _CLAUSE_END = re.compile(r";|\b(?:and|but)\s+(?:will|would|also|then|to)\b|\bwhe
 _ENGAGE = re.compile(
     r"\b(?:met|meet|meets|meeting|meetings|hosted|hosts?|host|received|receive|welcomed|"
     r"joined|join|accompanied|accompany|delegation|includ(?:e|es|ed)|call(?:ed|s)?\s+on|"
-    r"talks\s+with|held\s+talks|spoke|speak|holds?|dialogue\s+with)\b",
+    r"talks\s+with|held\s+talks|spoke|speak|holds?|dialogue\s+with|invitation\s+of|invited\s+by"
+    r"|attend(?:s|ed|ing)?|interactions?\s+with)\b",
     re.IGNORECASE,
 )
 _ATTEND = re.compile(
@@ -1788,6 +1879,8 @@ def participants_for(
                 chosen.setdefault(m.person, m)
     if anchor.start >= 0:
         _from_clause(index, text, anchor.start, anchor.end, anchor, chosen)
+        _from_antecedent(index, text, anchor, chosen)
+        _from_joined_subject(index, text, anchor, chosen)
         if not any(not m.in_title for m in chosen.values()) and anchor.event_type in GATHERINGS:
             # "The summit took place in Tokyo. The EU was represented by ...": the next sentences
             for s, e in _following(text, anchor.end, 2):
@@ -1796,6 +1889,12 @@ def participants_for(
         for s, e in sentences(text):
             if _ENGAGE.search(text, s, e):
                 _from_engagements(index, text, s, e, chosen)
+        # "with his Austrian counterpart X", "he will meet with his counterpart X":
+        # on a trip, the traveller's named counterpart is someone met
+        for m in index.mentions:
+            title = index.people[m.person].title
+            if not m.in_title and title and gz.fold(title) in _COUNTERPART:
+                chosen.setdefault(m.person, m)
     elif (
         anchor.event_type == "meeting"
         and anchor.ordinal == 0
@@ -1894,6 +1993,9 @@ _TOLD_AGAIN = re.compile(
     r"\s*(?:He|She|They|(?:Mr|Ms|Mrs|Dr)\.?\s+[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,3}|The\s+"
     r"(?:Secretary|Minister|Foreign\s+Minister|Prime\s+Minister|President))\s+(?:also\s+|first\s+|"
     r"then\s+|later\s+)?(?:met|held|called|paid)\b"
+    # "In his meeting with X, the Secretary-General raised ...", "During her talks with X"
+    r"|\s*(?:In|During|At)\s+(?:his|her|their|the)\s+(?:(?:bilateral|separate)\s+)?"
+    r"(?:meeting|talks|call|conversation)s?\s+with\b"
 )
 
 
@@ -1942,6 +2044,71 @@ def _from_clause(
         if _ON_BEHALF.search(text, max(start, m.start - 60), m.start):
             continue
         chosen.setdefault(m.person, m)
+
+
+# The event's sentence opens on a pronoun or "the two leaders": its subject was named just before
+_ANAPHORIC_SUBJECT = re.compile(
+    r"\s*(?:(?P<one>He|She)|(?P<two>(?:The|Both)\s+(?:two\s+)?(?i:leaders|ministers|sides|"
+    r"presidents|prime\s+ministers|foreign\s+ministers|heads\s+of\s+state)))\b"
+)
+
+
+def _from_antecedent(
+    index: PeopleIndex, text: str, anchor: EventAnchor, chosen: dict[int, Mention]
+) -> None:
+    """ "President X has told a visiting delegation ... He made the remarks in a meeting with
+    Y": a pronoun subject (or "the two leaders") is the person (people) the sentence before
+    opened with."""
+    subject = _ANAPHORIC_SUBJECT.match(text, anchor.start)
+    if subject is None:
+        return
+    previous = [(s, e) for s, e in sentences(text[: anchor.start]) if e <= anchor.start]
+    if not previous:
+        return
+    s, e = previous[-1]
+    wanted = 1 if subject.group("one") else 2
+    found: list[Mention] = []
+    for m in index.mentions:
+        if m.in_title or not s <= m.start < e or any(f.person == m.person for f in found):
+            continue
+        if m.person in index.attribution or (m.possessive and not _possessive_engagement(text, m)):
+            continue
+        if _ON_BEHALF.search(text, max(s, m.start - 60), m.start):
+            continue
+        found.append(m)
+        if len(found) == wanted:
+            break
+    for m in found:
+        chosen.setdefault(m.person, m)
+
+
+_AND_JOINED = re.compile(r"\s+(?:and|together\s+with|joined\s+by)\b")
+
+
+def _from_joined_subject(
+    index: PeopleIndex, text: str, anchor: EventAnchor, chosen: dict[int, Mention]
+) -> None:
+    """ "X met Y. The two Prime Ministers and Minister Z discussed ...": the sentence after the
+    event's, opening on the two of them and someone more, adds those named before its topic."""
+    if anchor.event_type not in GATHERINGS:
+        return
+    opening = _ANAPHORIC_SUBJECT.match(text, anchor.end)  # cheap test before any splitting
+    if opening is None or opening.group("two") is None:
+        return
+    following = _following(text, anchor.end, 1)
+    if not following:
+        return
+    s, e = following[0]
+    subject = _ANAPHORIC_SUBJECT.match(text, s)
+    if (
+        subject is None
+        or subject.group("two") is None
+        or not _AND_JOINED.match(text, subject.end())
+    ):
+        return
+    topic = _TURN.search(text, subject.end(), e)
+    if topic is not None:
+        _from_clause(index, text, subject.end(), topic.start(), anchor, chosen)
 
 
 def _possessive_engagement(text: str, m: Mention) -> bool:

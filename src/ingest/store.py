@@ -181,9 +181,10 @@ def mart_glob(settings: Settings, name: str) -> str:
     return f"{files.root_uri(settings)}/{MARTS_DIR}/{name}/*/*.parquet"
 
 
-def mart_path(settings: Settings, name: str, snapshot: str) -> str:
-    """The file of one snapshot of a mart, inside the data root's FileSystem."""
-    _, root = filesystem(settings)
+def mart_path(settings: Settings, name: str, snapshot: str, *, for_duckdb: bool = False) -> str:
+    """The file of one snapshot of a mart: inside the data root's FileSystem, or (for_duckdb)
+    as DuckDB names it."""
+    root = files.root_uri(settings) if for_duckdb else filesystem(settings)[1]
     return f"{root}/{MARTS_DIR}/{name}/{SNAPSHOT_COLUMN}={snapshot}/data.parquet"
 
 

@@ -317,7 +317,7 @@ def _compute_marts(settings: Settings, views: Sequence[View], hidden: frozenset[
                 store.write_mart(settings, view.name, snapshot, table)
                 # the marts below read the file just written instead of computing it again
                 # (dim_people and fct_country_pairs would each unnest every event once more)
-                written = _duckdb_path(settings, store.mart_path(settings, view.name, snapshot))
+                written = store.mart_path(settings, view.name, snapshot, for_duckdb=True)
                 connection.execute(
                     f"create or replace view {view.name} as "
                     f"select * from read_parquet({_quote(written)})"
@@ -325,12 +325,6 @@ def _compute_marts(settings: Settings, views: Sequence[View], hidden: frozenset[
     except duckdb.Error as error:
         raise StoreError(f"cannot compute the marts: {error}") from error
     return snapshot
-
-
-def _duckdb_path(settings: Settings, path: str) -> str:
-    """A path inside the data root's FileSystem as DuckDB names it."""
-    _, root = files.filesystem(settings)
-    return files.root_uri(settings) + path.removeprefix(root)
 
 
 # --- the serving file ------------------------------------------------------------------------

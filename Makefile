@@ -7,15 +7,22 @@ export PREFECT_HOME ?= $(CURDIR)/.prefect
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export DO_NOT_TRACK ?= 1
 
-.PHONY: demo test check lint format types bench clean setup
+.PHONY: demo test check lint format types bench clean setup browser
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(MAKE) --no-print-directory browser
 	touch $(STAMP)
 
 setup: $(STAMP)
+
+## headless Chromium from Debian's packages, for the tests of what a person looks at (as root)
+browser:
+	command -v chromium >/dev/null 2>&1 || [ "$$(id -u)" != 0 ] || \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1 || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 
 ## the main job on the bundled, real captured feeds, then a short tour of the results
 demo: $(STAMP)

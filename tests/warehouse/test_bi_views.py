@@ -18,6 +18,7 @@ import pytest
 
 from ingest import warehouse
 from ingest.config import Settings
+from ingest.errors import StoreError
 
 HERE = Path(__file__).resolve().parent
 QUERY_PATH_SCRIPT = HERE / "bi_query_path.py"
@@ -133,3 +134,16 @@ def test_every_view_goes_to_csv_and_back_with_polars(demo_settings: Settings, vi
     written = frame.write_csv()  # raises on a list or struct column
     back = pl.read_csv(io.StringIO(written), schema=frame.schema)
     assert back.equals(frame)
+
+
+def test_ephemeral_models_are_inlined_never_served(demo_settings: Settings) -> None:
+    ephemerals = warehouse.load_ephemerals()
+    assert "int_event_records" in ephemerals
+    assert not set(ephemerals) & set(served_views(demo_settings))
+    sql = warehouse.expand_ephemerals("select * from {{ ephemeral('int_event_records') }}")
+    assert "ephemeral(" not in sql and "{{ source('events') }}" in sql
+
+
+def test_an_unknown_ephemeral_model_is_a_one_line_error() -> None:
+    with pytest.raises(StoreError, match=r"^view template names unknown ephemeral model 'nope'$"):
+        warehouse.expand_ephemerals("select * from {{ ephemeral('nope') }}")

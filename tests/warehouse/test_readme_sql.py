@@ -1,10 +1,12 @@
 """README's SQL answers on the demo's data: every ```sql block, every `ingest sql "..."` of
-README, of `ingest sql --help` and of the demo's tour runs and returns rows."""
+README, of `ingest sql --help` and of the demo's tour, and every `ingest sql/check/status` line
+of README's shell blocks runs as written and returns rows."""
 
 from __future__ import annotations
 
 import json
 import re
+import shlex
 from pathlib import Path
 
 import pytest
@@ -19,6 +21,9 @@ from ingest.tour import FURTHER, STOPS
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
 SQL_BLOCK = re.compile(r"```sql\n(.*?)```", re.S)
 SQL_COMMAND = re.compile(r'ingest sql (?:--csv |--json )?\s*"([^"]+)"')
+SH_BLOCK = re.compile(r"```sh\n(.*?)```", re.S)
+# the commands of README's shell blocks that read the warehouse (the others run flows)
+READING_COMMANDS = {"sql", "check", "status"}
 
 
 def readme_blocks() -> list[str]:
@@ -49,7 +54,8 @@ def demo_settings_file(demo_settings: Settings, tmp_path_factory: pytest.TempPat
     path = tmp_path_factory.mktemp("settings") / "settings.toml"
     path.write_text(
         f"data_root = {json.dumps(demo_settings.data_root)}\n"
-        f"serving_path = {json.dumps(demo_settings.serving_path)}\n",
+        f"serving_path = {json.dumps(demo_settings.serving_path)}\n"
+        f"state_path = {json.dumps(str(path.parent / 'state' / 'feeds.json'))}\n",
         encoding="utf-8",
     )
     return str(path)
@@ -60,3 +66,27 @@ def test_every_ingest_sql_shown_runs_and_returns_rows(demo_settings_file: str, s
     result = CliRunner().invoke(cli, ["sql", "--json", sql, "--settings", demo_settings_file])
     assert result.exit_code == 0, result.output
     assert result.output.strip(), f"no rows on the demo's data: {sql}"
+
+
+def readme_shell_commands() -> list[list[str]]:
+    """README's `ingest <reading command>` lines, split as the shell would (redirects cut)."""
+    commands = []
+    for block in SH_BLOCK.findall(README):
+        for line in block.splitlines():
+            words = shlex.split(line, comments=True)
+            if words[:1] == ["ingest"] and words[1:2] and words[1] in READING_COMMANDS:
+                commands.append(words[1 : words.index(">")] if ">" in words else words[1:])
+    return commands
+
+
+def test_readme_shows_each_reading_command() -> None:
+    assert {words[0] for words in readme_shell_commands()} == READING_COMMANDS
+
+
+@pytest.mark.parametrize("words", readme_shell_commands(), ids=lambda words: " ".join(words)[:40])
+def test_every_readme_shell_command_runs_on_the_demo(
+    demo_settings_file: str, words: list[str]
+) -> None:
+    result = CliRunner().invoke(cli, [*words, "--settings", demo_settings_file])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip()

@@ -32,7 +32,7 @@ from typing import Any
 import duckdb
 import pycountry
 
-from ingest import files, publication, sqlguard, store
+from ingest import files, objectstore, publication, sqlguard, store
 from ingest.config import ORGANISATION_PUBLISHERS, Settings
 from ingest.errors import StoreError
 from ingest.extract.gazetteer import organisation_codes
@@ -343,6 +343,7 @@ def _compute_marts(settings: Settings, views: Sequence[View], hidden: frozenset[
     try:
         with duckdb.connect() as connection:
             connection.execute("set enable_progress_bar = false")
+            objectstore.prepare(connection, settings)
             for view in views:
                 connection.execute(
                     f"create view {view.name} as\n{render(view.template, settings, hidden)}"
@@ -408,6 +409,7 @@ def _build(path: Path, settings: Settings, views: Sequence[View], wanted: str) -
     }
     try:
         with duckdb.connect(str(path), config=config) as connection:
+            objectstore.prepare(connection, settings)  # a temporary secret: not in the file
             connection.execute("begin")  # one commit for hundreds of catalog entries
             for view in views:
                 connection.execute(f"create view {view.name} as\n{serving_sql(view, settings)}")
@@ -576,11 +578,19 @@ def _restrict(connection: duckdb.DuckDBPyConnection, settings: Settings) -> None
         if str(actual).lower() != str(value).lower():
             raise StoreError(f"read-only connection: setting {key} is {actual!r}, not {value!r}")
     row = connection.execute("select current_setting('allowed_directories')").fetchone()
-    if not row or sorted(row[0]) != sorted(directories):
+    if not row or sorted(map(_uri_form, row[0])) != sorted(map(_uri_form, directories)):
         raise StoreError(f"read-only connection: allowed_directories is {row}, not {directories}")
 
 
+def _uri_form(directory: str) -> str:
+    """DuckDB 1.4 reads back "s3://b/p/" as "s3:/b/p/": the same directory."""
+    return re.sub(r"^([A-Za-z][A-Za-z0-9+.-]*):/+", r"\1://", directory)
+
+
 def _load_remote_extension(connection: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    if objectstore.is_s3(settings):
+        objectstore.prepare(connection, settings)
+        return
     scheme = settings.data_root.split("://", 1)[0].lower() if "://" in settings.data_root else ""
     extension = REMOTE_EXTENSIONS.get(scheme)
     if extension is None:

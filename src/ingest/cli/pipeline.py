@@ -221,6 +221,7 @@ def demo_command(settings_path: str | None, verbose: bool) -> None:
 
     Also backfills the bundled archive of ~2,000 earlier State Department releases
     (config/demo/archive/). Data goes to the warehouse of your settings (default: warehouse/).
+    Ends by writing `ingest report`'s page (warehouse/report.html) and printing its path.
     Run it twice: the second run adds no documents or events.
     """
     feeds_path = demo_feeds_path()
@@ -246,6 +247,10 @@ def demo_command(settings_path: str | None, verbose: bool) -> None:
         summary = _run_flow(console, None, call)
         _show(console, summary)
     print_tour(config.settings, console)
+    from ingest.report import default_report_path, write_report
+
+    report = write_report(config.settings, default_report_path(config.settings))
+    console.print(f"\nReport (opens offline in a browser): {report.resolve()}", highlight=False)
 
 
 # --- backfill, reprocess, compact ----------------------------------------------------------------

@@ -3,7 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-export PREFECT_HOME ?= $(CURDIR)/.prefect
+# no PREFECT_HOME here: every `ingest` command keeps Prefect beside the feed state
+# (warehouse/state/prefect), so `make demo`'s runs show in `ingest serve`'s UI
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export DO_NOT_TRACK ?= 1
 

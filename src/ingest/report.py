@@ -10,6 +10,7 @@ compare it with SQL on the views.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import math
@@ -398,10 +399,15 @@ def render_page(data: ReportData, outline: WorldOutline) -> str:
 def write_report(settings: Settings, output: Path) -> Path:
     """Query, render and write the page; the file appears only when complete."""
     page = render_page(read_report_data(settings), load_world_outline())
-    output.parent.mkdir(parents=True, exist_ok=True)
     partial = output.with_name(f".{output.name}.tmp")
-    partial.write_text(page, encoding="utf-8")
-    partial.replace(output)
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_text(page, encoding="utf-8")
+        partial.replace(output)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
+        raise StoreError(f"{output}: cannot write the report: {error.strerror}") from None
     return output
 
 

@@ -223,3 +223,24 @@ def test_an_empty_warehouse_still_renders(tmp_path: Path) -> None:
 def test_months_without_events_stay_on_the_axis() -> None:
     assert month_range("2021-11", "2022-02") == ["2021-11", "2021-12", "2022-01", "2022-02"]
     assert month_range("", "") == []
+
+
+def test_an_output_that_cannot_be_written_is_one_line(settings: Settings, tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    output = blocker / "report.html"
+    settings_file = tmp_path / "settings.toml"
+    settings_file.write_text(
+        f'data_root = "{settings.data_root}"\nserving_path = "{settings.serving_path}"\n'
+    )
+    done = subprocess.run(
+        [str(INGEST), "report", "-o", str(output), "--settings", str(settings_file)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 2
+    (line,) = done.stderr.strip().splitlines()
+    assert line.startswith(f"error: {output}: cannot write the report: "), line
+    assert not list(tmp_path.glob("**/.report.html.tmp"))

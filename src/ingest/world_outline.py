@@ -2,7 +2,9 @@
 
 pyogrio's wheel carries Natural Earth's 1:110m countries (`naturalearth_lowres`: 177 countries,
 public domain) and reads it with its bundled GDAL, so the map needs no download and no
-geometry file of our own. Coordinates are rounded to 0.1 degree: at the map's size a pixel is
+geometry file of our own. (Looked at and passed over: plotly's package has no outlines, its
+geo charts fetch topojson from a CDN; vega_datasets' local set has no world-110m; plotly-geo
+is US counties only.) Coordinates are rounded to 0.1 degree: at the map's size a pixel is
 about half a degree, and the outline stays a small part of the page.
 """
 
@@ -36,7 +38,7 @@ def outline_path() -> Path:
     """Natural Earth's 1:110m countries inside the installed pyogrio package."""
     path = Path(str(resources.files(OUTLINE_PACKAGE) / OUTLINE_FILE))
     if not path.exists():
-        raise StoreError(f"{path}: world outline not found (is pyogrio>=0.7 installed?)")
+        raise StoreError(f"{path}: world outline not found (is pyogrio 0.13 installed?)")
     return path
 
 

@@ -7,7 +7,8 @@ STAMP := $(VENV)/.installed
 # tests run BI tools' query path through it (pyproject.toml's dependency group bi-sqlalchemy14)
 BI_VENV := .venv-bi
 BI_STAMP := $(BI_VENV)/.installed
-export PREFECT_HOME ?= $(CURDIR)/.prefect
+# no PREFECT_HOME here: every `ingest` command keeps Prefect beside the feed state
+# (warehouse/state/prefect), so `make demo`'s runs show in `ingest serve`'s UI
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export DO_NOT_TRACK ?= 1
 

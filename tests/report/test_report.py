@@ -21,7 +21,6 @@ import pytest
 from ingest import store, warehouse
 from ingest.backfill import backfill_feed
 from ingest.config import Settings
-from ingest.errors import StoreError
 from ingest.extract import extract
 from ingest.parse import parse_bytes
 from ingest.report import (
@@ -32,7 +31,7 @@ from ingest.report import (
     read_report_data,
     render_page,
 )
-from ingest.world_outline import load_world_outline, rings_of
+from ingest.world_outline import load_world_outline
 from support.artifacts import artifact_path
 from support.browser import chromium_page, save_screenshot
 
@@ -206,12 +205,6 @@ def test_the_world_outline_is_natural_earth_countries() -> None:
     assert len(outline.rings) > 177  # 177 countries, some in several parts
     assert min(x for x, _ in points) == -180 and max(x for x, _ in points) == 180
     assert all(ring[0] == ring[-1] for ring in outline.rings)  # closed rings
-
-
-def test_a_wkb_that_is_no_polygon_is_one_line() -> None:
-    point = bytes([1]) + (1).to_bytes(4, "little") + bytes(16)
-    with pytest.raises(StoreError, match="WKB geometry type 1 is not a polygon"):
-        rings_of(point)
 
 
 def test_an_empty_warehouse_still_renders(tmp_path: Path) -> None:

@@ -36,6 +36,10 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
 
+from ingest.memory import tune_process  # noqa: E402
+
+tune_process()  # as a command's process does (ingest.cli): before pyarrow loads
+
 import psutil  # noqa: E402
 
 from support.feedserver import in_own_process  # noqa: E402

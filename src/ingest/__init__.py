@@ -1,9 +1,7 @@
-"""ingest: government press releases in, structured diplomatic event records out."""
+"""ingest: government press releases in, structured diplomatic event records out.
 
-from ingest.memory import limit_malloc_arenas, prefer_returning_allocator
+Importing it changes nothing in the process: the commands tune memory themselves
+(`ingest.memory.tune_process`, called by `ingest.cli` and `flows`).
+"""
 
 __version__ = "0.1.0"
-
-# before anything loads pyarrow or starts threads: allocators are chosen then (ingest.memory)
-prefer_returning_allocator()
-limit_malloc_arenas()

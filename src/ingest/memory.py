@@ -14,6 +14,14 @@ MALLOC_ARENAS = 2
 M_ARENA_MAX = -8  # glibc's mallopt parameter number (malloc.h)
 
 
+def tune_process() -> None:
+    """What a command's process sets before pyarrow loads or threads start: Arrow's pool and
+    glibc's arenas. Called by the entry points (`ingest.cli`, `flows`), never on `import ingest`:
+    a library must not change its importer's process."""
+    prefer_returning_allocator()
+    limit_malloc_arenas()
+
+
 def prefer_returning_allocator() -> None:
     """Have Arrow allocate from jemalloc, unless the user chose a pool (or Windows: none there).
 
@@ -22,8 +30,8 @@ def prefer_returning_allocator() -> None:
     buffers behind and a run's resident memory crept up group after group. Measured on 100
     feeds x 100 entries in groups of 20 (the body of benchmarks/bench_load.py): peak RSS 538 MB
     with mimalloc, 448 MB with jemalloc. Arrow's C++ reads the choice when pyarrow loads, so
-    this runs on `import ingest`; when pyarrow is already loaded, only the pool that pyarrow's
-    own Python calls use can still change (measured: about half the gain).
+    this runs when a command starts (`tune_process`); when pyarrow is already loaded, only the
+    pool that pyarrow's own Python calls use can still change (measured: about half the gain).
     """
     if sys.platform == "win32" or POOL_VARIABLE in os.environ:
         return

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import sys
 
-import click
+from ingest.memory import tune_process
 
-from ingest import __version__
-from ingest.cli import explain, pipeline, report, warehouse
-from ingest.cli.extract import extract_command
-from ingest.errors import IngestError
+tune_process()  # a command's process: before anything below loads pyarrow or starts threads
+
+import click  # noqa: E402
+
+from ingest import __version__  # noqa: E402
+from ingest.cli import explain, pipeline, report, warehouse  # noqa: E402
+from ingest.cli.extract import extract_command  # noqa: E402
+from ingest.errors import IngestError  # noqa: E402
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

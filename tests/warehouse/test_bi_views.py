@@ -109,14 +109,21 @@ def view_params() -> list[Any]:
     ]
 
 
-def view_rows(settings: Settings, view: str) -> duckdb.DuckDBPyRelation:
-    connection = duckdb.connect(settings.serving_path, read_only=True)
-    return connection.sql(f"select * from {view}")
+def view_frame(settings: Settings, view: str, kind: str) -> Any:
+    """The view as a pandas ("df") or polars ("pl") frame, read before the connection closes
+    (a DuckDB 1.4 relation does not keep its connection open)."""
+    with duckdb.connect(settings.serving_path, read_only=True) as connection:
+        relation = connection.sql(f"select * from {view}")
+        if kind == "pl":
+            return relation.pl()
+        # through Arrow: DuckDB 1.4's own .df() calls a DataFrame.drop(inplace=True) that
+        # pandas 3.1 deprecates; the frame is the same
+        return relation.fetch_arrow_table().to_pandas()
 
 
 @pytest.mark.parametrize("view", view_params())
 def test_every_view_goes_to_csv_and_back_with_pandas(demo_settings: Settings, view: str) -> None:
-    frame = view_rows(demo_settings, view).df()
+    frame = view_frame(demo_settings, view, "df")
     for column in frame.columns:
         cells = frame[column].dropna()
         assert not any(isinstance(v, list | dict | tuple) or hasattr(v, "ndim") for v in cells), (
@@ -130,7 +137,7 @@ def test_every_view_goes_to_csv_and_back_with_pandas(demo_settings: Settings, vi
 
 @pytest.mark.parametrize("view", view_params())
 def test_every_view_goes_to_csv_and_back_with_polars(demo_settings: Settings, view: str) -> None:
-    frame = view_rows(demo_settings, view).pl()
+    frame = view_frame(demo_settings, view, "pl")
     written = frame.write_csv()  # raises on a list or struct column
     back = pl.read_csv(io.StringIO(written), schema=frame.schema)
     assert back.equals(frame)

@@ -1,0 +1,193 @@
+-- pairs of event records of different documents that report the same engagement
+with
+
+engagement_events as (
+    -- kinds of events that are engagements between parties; a call never links an in-person meeting
+    select
+        events.event_id,
+        events.doc_id,
+        events.event_date,
+        events.date_basis,
+        events.city,
+        events.countries_mentioned,
+        case when events.event_type = 'call' then 'call' else 'in person' end as engagement_kind,
+        try_cast(substr(documents.published_local, 1, 10) as date) as published_on
+    from stg_events as events
+    left join stg_documents as documents using (doc_id)
+    where events.event_type in ('meeting', 'call', 'visit', 'conference', 'signing')
+        and events.event_date is not null
+),
+
+linkable as (
+    -- a record dated more than a week before its release looks back ("we met in Washington on
+    -- 16 February"): it reports no new engagement, and its date would pair it with that one
+    select * from engagement_events
+    where published_on is null or event_date >= published_on - 7
+),
+
+participant_counts as (
+    select
+        event_id,
+        count(distinct participant_index) as participant_count
+    from int_engagement_person_keys
+    group by event_id
+),
+
+keyed as (
+    select
+        keys.event_id,
+        keys.participant_index,
+        keys.person_key,
+        linkable.doc_id,
+        linkable.event_date,
+        linkable.engagement_kind
+    from int_engagement_person_keys as keys
+    join linkable using (event_id)
+),
+
+matches as (
+    -- how many participants of each side the other side names too
+    select
+        a.event_id as event_a,
+        b.event_id as event_b,
+        count(distinct a.participant_index) as matched_a,
+        count(distinct b.participant_index) as matched_b
+    from keyed as a
+    join keyed as b
+        on a.person_key = b.person_key
+        and a.event_id < b.event_id
+        and a.doc_id <> b.doc_id
+        and a.engagement_kind = b.engagement_kind
+        -- within a day: time zones, and a publication date standing in for the event's
+        and b.event_date between a.event_date - 1 and a.event_date + 1
+    group by a.event_id, b.event_id
+),
+
+pairs as (
+    select
+        matches.event_a,
+        matches.event_b,
+        matches.matched_a,
+        matches.matched_b,
+        matches.matched_a < counts_a.participant_count as a_names_others,
+        matches.matched_b < counts_b.participant_count as b_names_others,
+        a.event_date = b.event_date as is_same_day,
+        a.date_basis in ('published', 'none') or b.date_basis in ('published', 'none')
+            as is_date_loose,
+        a.engagement_kind,
+        a.city as city_a,
+        b.city as city_b,
+        a.doc_id as doc_a,
+        b.doc_id as doc_b
+    from matches
+    join participant_counts as counts_a on counts_a.event_id = matches.event_a
+    join participant_counts as counts_b on counts_b.event_id = matches.event_b
+    join linkable as a on a.event_id = matches.event_a
+    join linkable as b on b.event_id = matches.event_b
+),
+
+candidates as (
+    select
+        event_a,
+        event_b,
+        least(matched_a, matched_b) as shared_participants,
+        is_same_day,
+        -- a link where one side names only people the other names too: that side is partial
+        case
+            when a_names_others and not b_names_others then event_b
+            when b_names_others and not a_names_others then event_a
+        end as partial_event_id,
+        case
+            when a_names_others and not b_names_others then event_a
+            when b_names_others and not a_names_others then event_b
+        end as fuller_event_id,
+        case
+            when a_names_others and not b_names_others then doc_a
+            when b_names_others and not a_names_others then doc_b
+        end as fuller_doc_id
+    from pairs
+    -- each side names someone the other does not: two meetings that share one person
+    where not (a_names_others and b_names_others)
+        -- precise dates a day apart with different people: a trilateral the day before a bilateral
+        and (is_same_day or is_date_loose or not (a_names_others or b_names_others))
+        -- in person, two named cities must agree (each side of a call is in its own city)
+        and (engagement_kind = 'call' or city_a is null or city_b is null or city_a = city_b)
+),
+
+ambiguous as (
+    -- a partial record that fits two records which do not fit each other ("Hayashi" alone, the
+    -- day Hayashi met Blinken and then Payne) belongs to neither: linking it would merge them.
+    -- Two records of one release do not compete (a visit and the meeting held during it).
+    select distinct one.partial_event_id as event_id
+    from candidates as one
+    join candidates as other
+        on other.partial_event_id = one.partial_event_id
+        and other.fuller_event_id > one.fuller_event_id
+        and other.fuller_doc_id <> one.fuller_doc_id
+    where not exists (
+        select 1
+        from candidates as fitting
+        where fitting.event_a = one.fuller_event_id and fitting.event_b = other.fuller_event_id
+            or fitting.event_a = other.fuller_event_id and fitting.event_b = one.fuller_event_id
+    )
+),
+
+named_links as (
+    select
+        event_a,
+        event_b,
+        shared_participants
+    from candidates
+    where partial_event_id is null
+        or partial_event_id not in (select event_id from ambiguous)
+),
+
+affiliations as (
+    select
+        event_id,
+        list(distinct affiliation) as affiliations
+    from stg_participants
+    where affiliation is not null
+    group by event_id
+),
+
+country_fits as (
+    -- a record the extractor found nobody in fits a record of its kind and day, elsewhere,
+    -- whose participants serve governments the unnamed record all mentions
+    select
+        unnamed.event_id as unnamed_id,
+        named.event_id as named_id
+    from linkable as unnamed
+    join linkable as named
+        on named.doc_id <> unnamed.doc_id
+        and named.engagement_kind = unnamed.engagement_kind
+        and named.event_date = unnamed.event_date
+    join affiliations on affiliations.event_id = named.event_id
+    where unnamed.event_id not in (select event_id from int_engagement_person_keys)
+        and len(affiliations.affiliations) >= 2
+        and list_has_all(unnamed.countries_mentioned, affiliations.affiliations)
+        and (
+            unnamed.engagement_kind = 'call'
+            or unnamed.city is null or named.city is null or unnamed.city = named.city
+        )
+),
+
+country_links as (
+    -- only when it fits exactly one: on a busy day the countries do not tell the calls apart
+    select
+        least(unnamed_id, named_id) as event_a,
+        greatest(unnamed_id, named_id) as event_b,
+        0 as shared_participants
+    from country_fits
+    where unnamed_id in (
+        select unnamed_id from country_fits group by unnamed_id having count(*) = 1
+    )
+),
+
+final as (
+    select * from named_links
+    union all
+    select * from country_links
+)
+
+select * from final

@@ -209,6 +209,26 @@ def test_one_shared_person_links_only_when_nothing_contradicts_or_competes(
     assert not linked(settings, "mofa-2", "news-1")
 
 
+def test_one_publishers_reports_differing_in_people_or_day_are_two_engagements(
+    settings: Settings,
+) -> None:
+    # the State Department's roundtable with journalists (Blinken alone) and a meeting that day
+    write_report(settings, "state-1", participants=(BLINKEN,))
+    write_report(settings, "state-2")
+    # its readouts of calls with the same minister on two days
+    write_report(settings, "state-3", event_type="call", event_date=date(2022, 5, 24))
+    write_report(settings, "state-4", event_type="call", event_date=date(2022, 5, 25))
+    # another publisher's reports: its lone name is the counterpart's, and its call fits both
+    # calls (a day apart by the clock) but the one on its own day first
+    write_report(settings, "mofa-1", participants=(BLINKEN,))
+    write_report(settings, "mofa-2", event_type="call", event_date=date(2022, 5, 25))
+    assert not linked(settings, "state-1", "state-2")
+    assert not linked(settings, "state-3", "state-4")
+    assert linked(settings, "mofa-1", "state-2")
+    assert linked(settings, "mofa-2", "state-4")
+    assert not linked(settings, "mofa-2", "state-3")
+
+
 def test_calls_meetings_cities_and_look_backs_keep_records_apart(settings: Settings) -> None:
     write_report(settings, "state-1")
     write_report(settings, "mofa-1", event_type="call", city=None)

@@ -6,6 +6,7 @@ engagement_events as (
     select
         events.event_id,
         events.doc_id,
+        events.source_id,
         events.event_date,
         events.date_basis,
         events.city,
@@ -71,7 +72,10 @@ pairs as (
         matches.matched_b,
         matches.matched_a < counts_a.participant_count as a_names_others,
         matches.matched_b < counts_b.participant_count as b_names_others,
+        counts_a.participant_count + counts_b.participant_count
+            - least(matches.matched_a, matches.matched_b) as people_named,
         a.event_date = b.event_date as is_same_day,
+        a.source_id is not distinct from b.source_id as is_same_publisher,
         a.date_basis in ('published', 'none') or b.date_basis in ('published', 'none')
             as is_date_loose,
         a.engagement_kind,
@@ -90,46 +94,67 @@ candidates as (
     select
         event_a,
         event_b,
-        least(matched_a, matched_b) as shared_participants,
+        doc_a,
+        doc_b,
         is_same_day,
-        -- a link where one side names only people the other names too: that side is partial
-        case
-            when a_names_others and not b_names_others then event_b
-            when b_names_others and not a_names_others then event_a
-        end as partial_event_id,
-        case
-            when a_names_others and not b_names_others then event_a
-            when b_names_others and not a_names_others then event_b
-        end as fuller_event_id,
-        case
-            when a_names_others and not b_names_others then doc_a
-            when b_names_others and not a_names_others then doc_b
-        end as fuller_doc_id
+        least(matched_a, matched_b) as shared_participants
     from pairs
-    -- each side names someone the other does not: two meetings that share one person
-    where not (a_names_others and b_names_others)
+    -- two records naming one person (Blinken's schedule, day after day) say nothing of whom he met
+    where people_named >= 2
+        -- each side names someone the other does not: two meetings that share one person
+        and not (a_names_others and b_names_others)
+        -- a day apart is another publisher's clock; one publisher's two reports a day apart are
+        -- two engagements (Blinken's calls with Kuleba on 2 and 3 March 2022)
+        and (is_same_day or not is_same_publisher)
+        -- one publisher naming its official alone, or a third person, in one release and not in
+        -- another reports two engagements of the day (a roundtable, then a meeting; a trilateral,
+        -- then a bilateral); another publisher leaves people out ("the Prime Minister met ...")
+        and (not is_same_publisher or not (a_names_others or b_names_others))
         -- precise dates a day apart with different people: a trilateral the day before a bilateral
         and (is_same_day or is_date_loose or not (a_names_others or b_names_others))
         -- in person, two named cities must agree (each side of a call is in its own city)
         and (engagement_kind = 'call' or city_a is null or city_b is null or city_a = city_b)
 ),
 
-ambiguous as (
-    -- a partial record that fits two records which do not fit each other ("Hayashi" alone, the
-    -- day Hayashi met Blinken and then Payne) belongs to neither: linking it would merge them.
-    -- Two records of one release do not compete (a visit and the meeting held during it).
-    select distinct one.partial_event_id as event_id
-    from candidates as one
-    join candidates as other
-        on other.partial_event_id = one.partial_event_id
-        and other.fuller_event_id > one.fuller_event_id
-        and other.fuller_doc_id <> one.fuller_doc_id
+partners as (
+    select event_a as event_id, event_b as partner_id, doc_b as partner_doc_id, is_same_day
+    from candidates
+    union all
+    select event_b as event_id, event_a as partner_id, doc_a as partner_doc_id, is_same_day
+    from candidates
+),
+
+rivals as (
+    -- two records one record fits that do not fit each other ("Hayashi" alone, the day Hayashi
+    -- met Blinken and then Payne; a trip's record fitting each of its meetings): linking both
+    -- would merge two engagements. Two records of one release are no rivals (a visit and the
+    -- meeting held during it).
+    select
+        one.event_id,
+        one.partner_id,
+        one.is_same_day,
+        other.is_same_day as is_rival_same_day
+    from partners as one
+    join partners as other
+        on other.event_id = one.event_id
+        and other.partner_id <> one.partner_id
+        and other.partner_doc_id <> one.partner_doc_id
     where not exists (
         select 1
         from candidates as fitting
-        where fitting.event_a = one.fuller_event_id and fitting.event_b = other.fuller_event_id
-            or fitting.event_a = other.fuller_event_id and fitting.event_b = one.fuller_event_id
+        where fitting.event_a = one.partner_id and fitting.event_b = other.partner_id
+            or fitting.event_a = other.partner_id and fitting.event_b = one.partner_id
     )
+),
+
+outranked as (
+    -- a record a day away loses to a rival on the same day
+    select event_id, partner_id from rivals where not is_same_day and is_rival_same_day
+),
+
+ambiguous as (
+    -- rivals on equal terms: the record belongs to neither
+    select distinct event_id from rivals where is_same_day = is_rival_same_day
 ),
 
 named_links as (
@@ -138,8 +163,16 @@ named_links as (
         event_b,
         shared_participants
     from candidates
-    where partial_event_id is null
-        or partial_event_id not in (select event_id from ambiguous)
+    where event_a not in (select event_id from ambiguous)
+        and event_b not in (select event_id from ambiguous)
+        and not exists (
+            select 1
+            from outranked
+            where outranked.event_id = candidates.event_a
+                and outranked.partner_id = candidates.event_b
+                or outranked.event_id = candidates.event_b
+                and outranked.partner_id = candidates.event_a
+        )
 ),
 
 affiliations as (
@@ -152,8 +185,9 @@ affiliations as (
 ),
 
 country_fits as (
-    -- a record the extractor found nobody in fits a record of its kind and day, elsewhere,
-    -- whose participants serve governments the unnamed record all mentions
+    -- a call the extractor found nobody in fits a call of its day, in another release, whose
+    -- participants serve governments the unnamed record all mentions (in person, a record naming
+    -- nobody is mostly a conference or a trip, which countries do not tell apart)
     select
         unnamed.event_id as unnamed_id,
         named.event_id as named_id
@@ -163,13 +197,10 @@ country_fits as (
         and named.engagement_kind = unnamed.engagement_kind
         and named.event_date = unnamed.event_date
     join affiliations on affiliations.event_id = named.event_id
-    where unnamed.event_id not in (select event_id from int_engagement_person_keys)
+    where unnamed.engagement_kind = 'call'
+        and unnamed.event_id not in (select event_id from int_engagement_person_keys)
         and len(affiliations.affiliations) >= 2
         and list_has_all(unnamed.countries_mentioned, affiliations.affiliations)
-        and (
-            unnamed.engagement_kind = 'call'
-            or unnamed.city is null or named.city is null or unnamed.city = named.city
-        )
 ),
 
 country_links as (

@@ -117,6 +117,13 @@ def test_the_engagement_checks_pass_on_the_real_releases(fixture_warehouse: Sett
 
 # --- each rule on its own -------------------------------------------------------------------
 
+
+@pytest.fixture
+def settings(reused_settings: Settings) -> Settings:
+    """An empty data folder per test, one serving file for the module (the views are fixed)."""
+    return reused_settings
+
+
 BLINKEN = Participant("Antony J. Blinken", "Secretary of State", "US", None)
 HAYASHI = Participant("HAYASHI Yoshimasa", "Minister for Foreign Affairs", "JP", None)
 

@@ -5,7 +5,7 @@
 -- may come in either order (East Asian, Hungarian) both ends of the name. Two participants are
 -- the same person when they share a key. This view is the only place that decides it: to match
 -- by resolved person instead, replace the body of `final` with
---     select distinct event_id, participant_index, person_id as person_key from stg_participants
+--     select distinct event_id, participant_index, person_id as person_key from stg_participants where person_id is not null
 with
 
 participants as (

@@ -1,7 +1,7 @@
 -- pairs of event records of different documents that report the same engagement
 with
 
-engagement_events as (
+engagement_records as (
     -- kinds of events that are engagements between parties; a call never links an in-person meeting
     select
         events.event_id,
@@ -22,7 +22,7 @@ engagement_events as (
 linkable as (
     -- a record dated more than a week before its release looks back ("we met in Washington on
     -- 16 February"): it reports no new engagement, and its date would pair it with that one
-    select * from engagement_events
+    select * from engagement_records
     where published_on is null or event_date >= published_on - 7
 ),
 

@@ -35,15 +35,30 @@ participant_counts as (
 ),
 
 keyed as (
+    -- each key with what the pair rules read of its record, so no pair joins back to it
     select
         keys.event_id,
         keys.participant_index,
         keys.person_key,
         linkable.doc_id,
+        linkable.source_id,
         linkable.event_date,
-        linkable.engagement_kind
+        linkable.date_basis,
+        linkable.city,
+        linkable.engagement_kind,
+        participant_counts.participant_count
     from int_engagement_person_keys as keys
     join linkable using (event_id)
+    join participant_counts using (event_id)
+),
+
+nearby as (
+    -- each key on the days within one of its record's date: time zones, and a publication
+    -- date standing in for the event's (one equality join instead of a range per key)
+    select
+        *,
+        unnest([event_date - 1, event_date, event_date + 1]) as near_date
+    from keyed
 ),
 
 matches as (
@@ -52,42 +67,49 @@ matches as (
         a.event_id as event_a,
         b.event_id as event_b,
         count(distinct a.participant_index) as matched_a,
-        count(distinct b.participant_index) as matched_b
-    from keyed as a
+        count(distinct b.participant_index) as matched_b,
+        any_value(a.participant_count) as participant_count_a,
+        any_value(b.participant_count) as participant_count_b,
+        any_value(a.doc_id) as doc_a,
+        any_value(b.doc_id) as doc_b,
+        any_value(a.source_id) as source_a,
+        any_value(b.source_id) as source_b,
+        any_value(a.event_date) as date_a,
+        any_value(b.event_date) as date_b,
+        any_value(a.date_basis) as date_basis_a,
+        any_value(b.date_basis) as date_basis_b,
+        any_value(a.city) as city_a,
+        any_value(b.city) as city_b,
+        any_value(a.engagement_kind) as engagement_kind
+    from nearby as a
     join keyed as b
         on a.person_key = b.person_key
+        and a.near_date = b.event_date
+        and a.engagement_kind = b.engagement_kind
         and a.event_id < b.event_id
         and a.doc_id <> b.doc_id
-        and a.engagement_kind = b.engagement_kind
-        -- within a day: time zones, and a publication date standing in for the event's
-        and b.event_date between a.event_date - 1 and a.event_date + 1
     group by a.event_id, b.event_id
 ),
 
 pairs as (
     select
-        matches.event_a,
-        matches.event_b,
-        matches.matched_a,
-        matches.matched_b,
-        matches.matched_a < counts_a.participant_count as a_names_others,
-        matches.matched_b < counts_b.participant_count as b_names_others,
-        counts_a.participant_count + counts_b.participant_count
-            - least(matches.matched_a, matches.matched_b) as people_named,
-        a.event_date = b.event_date as is_same_day,
-        a.source_id is not distinct from b.source_id as is_same_publisher,
-        a.date_basis in ('published', 'none') or b.date_basis in ('published', 'none')
+        event_a,
+        event_b,
+        matched_a,
+        matched_b,
+        matched_a < participant_count_a as a_names_others,
+        matched_b < participant_count_b as b_names_others,
+        participant_count_a + participant_count_b - least(matched_a, matched_b) as people_named,
+        date_a = date_b as is_same_day,
+        source_a is not distinct from source_b as is_same_publisher,
+        date_basis_a in ('published', 'none') or date_basis_b in ('published', 'none')
             as is_date_loose,
-        a.engagement_kind,
-        a.city as city_a,
-        b.city as city_b,
-        a.doc_id as doc_a,
-        b.doc_id as doc_b
+        engagement_kind,
+        city_a,
+        city_b,
+        doc_a,
+        doc_b
     from matches
-    join participant_counts as counts_a on counts_a.event_id = matches.event_a
-    join participant_counts as counts_b on counts_b.event_id = matches.event_b
-    join linkable as a on a.event_id = matches.event_a
-    join linkable as b on b.event_id = matches.event_b
 ),
 
 candidates as (
@@ -142,14 +164,18 @@ rivals as (
     where not exists (
         select 1
         from candidates as fitting
-        where fitting.event_a = one.partner_id and fitting.event_b = other.partner_id
-            or fitting.event_a = other.partner_id and fitting.event_b = one.partner_id
+        where fitting.event_a = least(one.partner_id, other.partner_id)
+            and fitting.event_b = greatest(one.partner_id, other.partner_id)
     )
 ),
 
 outranked as (
     -- a record a day away loses to a rival on the same day
-    select event_id, partner_id from rivals where not is_same_day and is_rival_same_day
+    select distinct
+        least(event_id, partner_id) as event_a,
+        greatest(event_id, partner_id) as event_b
+    from rivals
+    where not is_same_day and is_rival_same_day
 ),
 
 ambiguous as (
@@ -168,10 +194,7 @@ named_links as (
         and not exists (
             select 1
             from outranked
-            where outranked.event_id = candidates.event_a
-                and outranked.partner_id = candidates.event_b
-                or outranked.event_id = candidates.event_b
-                and outranked.partner_id = candidates.event_a
+            where outranked.event_a = candidates.event_a and outranked.event_b = candidates.event_b
         )
 ),
 

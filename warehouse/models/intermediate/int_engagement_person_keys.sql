@@ -24,7 +24,7 @@ words as (
         participant_index,
         affiliation,
         list_filter(
-            string_split(regexp_replace(strip_accents(person_name), '[^\pL\s''-]', '', 'g'), ' '),
+            string_split(regexp_replace(strip_accents(person_name), '[^\pL\pN\s''-]', '', 'g'), ' '),
             lambda word: word <> '' and lower(word) not in ('jr', 'sr', 'ii', 'iii')
         ) as words
     from participants

@@ -16,6 +16,13 @@ participants as (
     where participants.person_name is not null
 ),
 
+several_reports as (
+    select engagement_id
+    from members
+    group by engagement_id
+    having count(distinct doc_id) > 1
+),
+
 participant_keys as (
     select
         members.engagement_id,
@@ -25,6 +32,27 @@ participant_keys as (
         keys.person_key
     from int_engagement_person_keys as keys
     join members using (event_id)
+    where members.engagement_id in (select engagement_id from several_reports)
+),
+
+key_reports as (
+    -- how many releases of the engagement name someone under each key
+    select
+        engagement_id,
+        person_key,
+        count(distinct doc_id) as report_count
+    from participant_keys
+    group by engagement_id, person_key
+),
+
+confirmed as (
+    -- participants another release names too (a key their release is not alone to give)
+    select distinct
+        participant_keys.event_id,
+        participant_keys.participant_index
+    from participant_keys
+    join key_reports using (engagement_id, person_key)
+    where key_reports.report_count > 1
 ),
 
 unconfirmed as (
@@ -33,16 +61,13 @@ unconfirmed as (
         participants.engagement_id,
         participants.person_name
     from participants
-    where not exists (
-        select 1
-        from participant_keys as own
-        join participant_keys as other
-            on other.engagement_id = own.engagement_id
-            and other.person_key = own.person_key
-            and other.doc_id <> own.doc_id
-        where own.event_id = participants.event_id
-            and own.participant_index = participants.participant_index
-    )
+    where participants.engagement_id in (select engagement_id from several_reports)
+        and not exists (
+            select 1
+            from confirmed
+            where confirmed.event_id = participants.event_id
+                and confirmed.participant_index = participants.participant_index
+        )
 ),
 
 people as (

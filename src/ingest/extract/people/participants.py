@@ -1,0 +1,405 @@
+"""Who took part in an event: the people named where the event is told."""
+
+from __future__ import annotations
+
+import re
+
+from ingest.extract import gazetteer as gz
+from ingest.extract.people.affiliation import _COUNTERPART
+from ingest.extract.people.index import Mention, PeopleIndex
+from ingest.extract.text import EventAnchor, sentences
+from ingest.records import Document, Evidence, Participant, Role
+
+_TURN = re.compile(
+    r"\b(?:to\s+(?:discuss|review|reaffirm|underscore|highlight|advance|address|express|convey|"
+    r"coordinate|strengthen|deepen|explore|exchange|emphasi[sz]e|condemn|share|thank|"
+    r"congratulate|commend|raise|urge|welcome|seek|mark|commemorate|celebrate)|about|regarding|"
+    r"concerning|discuss(?:ed|ing)?|reviewed|reaffirmed|emphasi[sz]ed|underscored|highlighted|"
+    r"condemned|expressed|thanked|welcomed|following|ahead\s+of|amid|on\s+behalf\s+of)\b"
+)
+
+
+_CLAUSE_END = re.compile(r";|\b(?:and|but)\s+(?:will|would|also|then|to)\b|\bwhere\b")
+
+
+_ENGAGE = re.compile(
+    r"\b(?:met|meet|meets|meeting|meetings|hosted|hosts?|host|received|receive|welcomed|"
+    r"joined|join|accompanied|accompany|delegation|includ(?:e|es|ed)|call(?:ed|s)?\s+on|"
+    r"talks\s+with|held\s+talks|spoke|speak|holds?|dialogue\s+with|invitation\s+of|invited\s+by"
+    r"|attend(?:s|ed|ing)?|interactions?\s+with)\b",
+    re.IGNORECASE,
+)
+
+
+_ATTEND = re.compile(
+    r"\b(?:attend(?:ed|ing|ees)?|participat(?:ed|ing|ion)|represented\s+by|joined\s+by|"
+    r"took\s+part|present\s+were|co-?chaired|chaired\s+by|welcomed|led\s+by|brought\s+together"
+    r"|among\s+the\s+(?:[\w-]+\s+){0,2}(?:participants|attendees|leaders|delegates|delegations"
+    r"|heads|ministers|speakers|guests))\b",
+    re.IGNORECASE,
+)
+
+
+# A relative clause describes something else: "the Commission, which is co-chaired by ...".
+_ASIDE_OPEN = re.compile(r",\s*(?:which|who|whose)\b[^,;]*$")
+
+
+_FIRST_PERSON = re.compile(
+    r"\b(?:I|we)\s+(?:will|have|had|am|was|met|spoke|held|visited|travel|welcomed|hosted"
+    r"|received|joined|attended|chaired|co-chaired|signed|led|opened|discussed|called)"
+    r"|\band\s+I\s+(?-i:[a-z])"
+)
+
+
+_STATEMENT_BY = re.compile(
+    r"\b(?:statement|remarks|declaration|communiqu[ée]|message)\s+(?:by|from|of)\b", re.IGNORECASE
+)
+
+
+_STATEMENT_VERB = re.compile(
+    r"^[^.;:]{0,80}?\b(?:said|says|stated|states|announced|announces|condemned|condemns|"
+    r"welcomed|welcomes|issued|issues|declared|expressed|made\s+the\s+following"
+    # an organisation head's statement in the third person: "X is following with deep concern"
+    r"|(?:is|are)\s+(?:deeply\s+|gravely\s+|closely\s+)?(?:following|concerned|alarmed|saddened)"
+    r"|calls\s+on|urges|deplores|regrets|reiterates|reaffirms|expresses|extends|conveys)\b"
+)
+
+
+_CALL_VERB = re.compile(
+    r"\b(?:spoke|speaks|talked|called|calls|telephoned|(?:had|held)\s+a\s+(?:tele)?phone|"
+    r"telephone\s+conversation|phone\s+call|video\s+call)"
+)
+
+
+_ATTENDED_BY = re.compile(
+    r"\b(?:was|were)\s+(?:also\s+)?(?:attended|joined|accompanied|flanked"
+    r"|(?:officially\s+)?(?:opened|closed|inaugurated))\s+by\b"
+    r"|\bspeaking\s+at\s+the\s+(?:opening|closing|meeting|summit|conference|session|forum)\b"
+    # "Also present at the meeting were ...", "Attending the talks were ...", "Present were ..."
+    r"|\b(?:present|attending|in\s+attendance)\b[^.;:]{0,50}?\b(?:were|was)\s+(?=[A-Z]|the\s)"
+    r"|\bin\s+the\s+presence\s+of\b|\bopened\s+with\s+(?:an?\s+)?(?:address|remarks|speech)\s+by\b"
+    # "X joined the ministers for a session on ...": a late arrival at the gathering
+    r"|\bjoined\s+(?:the\s+)?(?:other\s+)?(?:ministers|leaders|meeting|talks|session|discussions?"
+    r"|summit|conference|delegates|participants|counterparts|colleagues|allies)\b",
+    re.IGNORECASE,
+)
+
+
+# Signatories take part in a signing; at a meeting they may be officials signing on the side.
+_SIGNED_BY = re.compile(
+    rf"{_ATTENDED_BY.pattern}|\b(?:was|were)\s+(?:also\s+)?(?:signed|co-?signed)\s+by\b",
+    re.IGNORECASE,
+)
+
+
+# A principal someone stands in for is not there: "On behalf of President X, the Minister ...".
+_ON_BEHALF = re.compile(
+    r"\b(?:on\s+behalf\s+of|representing|in\s+(?:place|lieu)\s+of)\s+(?:the\s+)?"
+    r"(?:[\w.’'-]+\s+){0,4}$",
+    re.IGNORECASE,
+)
+
+
+# A quotation closed and attributed: "...," said the Foreign Minister <name>.
+_SAID_BEFORE = re.compile(r"[”\"],?\s+(?:said|says|stated|added)\s+[^.”\"\n]{0,80}$")
+
+
+ISSUER_TYPES = frozenset({"statement"})
+
+
+GATHERINGS = frozenset({"meeting", "conference", "signing"})
+
+
+BYLINE_TYPES = frozenset({"statement", "other"})
+
+
+def participants_for(
+    index: PeopleIndex, anchor: EventAnchor, doc: Document
+) -> tuple[list[Participant], list[Participant], list[Evidence]]:
+    """(participants, mentioned people, evidence) of the anchor's event."""
+    chosen: dict[int, Mention] = {}
+    role: dict[int, Role] = {}
+    text = doc.text
+    if anchor.event_type in BYLINE_TYPES or anchor.event_type in ISSUER_TYPES:
+        for m in index.mentions:
+            if index.people[m.person].byline and not m.in_title:
+                chosen.setdefault(m.person, m)
+                role[m.person] = "issuer"
+    if anchor.in_title or anchor.ordinal == 0:
+        for m in index.mentions:
+            if m.in_title and not _title_mention_excluded(doc.title or "", m):
+                chosen.setdefault(m.person, m)
+    if anchor.start >= 0:
+        _from_clause(index, text, anchor.start, anchor.end, anchor, chosen)
+        _from_antecedent(index, text, anchor, chosen)
+        _from_joined_subject(index, text, anchor, chosen)
+        if not any(not m.in_title for m in chosen.values()) and anchor.event_type in GATHERINGS:
+            # "The summit took place in Tokyo. The EU was represented by ...": the next sentences
+            for s, e in _following(text, anchor.end, 2):
+                _from_clause(index, text, s, e, anchor, chosen)
+    if anchor.event_type == "visit":
+        for s, e in sentences(text):
+            if _ENGAGE.search(text, s, e):
+                _from_engagements(index, text, s, e, chosen)
+        # "with his Austrian counterpart X", "he will meet with his counterpart X":
+        # on a trip, the traveller's named counterpart is someone met
+        for m in index.mentions:
+            title = index.people[m.person].title
+            if not m.in_title and title and gz.fold(title) in _COUNTERPART:
+                chosen.setdefault(m.person, m)
+    elif (
+        anchor.event_type == "meeting"
+        and anchor.ordinal == 0
+        and anchor.start >= 0
+        and sum(not m.in_title for m in chosen.values()) == 1
+    ):
+        # "X met with Finnish authorities. He first met with President Y and ...": the
+        # meeting's counterparts are named in the next sentences that tell it
+        traveller = next(m for m in chosen.values() if not m.in_title)
+        for s, e in sentences(text[: _paragraph_end(text, anchor.end, 3)]):
+            if s >= anchor.end and _TOLD_AGAIN.match(text, s) and _ENGAGE.search(text, s, e):
+                before = len(chosen)
+                _from_engagements(index, text, s, e, chosen)
+                if len(chosen) == before:
+                    break
+        chosen.setdefault(traveller.person, traveller)
+    present = set(chosen)  # people found where the event is told, before attendance lists
+    if anchor.event_type in GATHERINGS and anchor.start >= 0:
+        # "The meeting was attended by X and Y", "The MoU was signed by X and Y", anywhere after
+        cue = _SIGNED_BY if anchor.event_type == "signing" else _ATTENDED_BY
+        if cue.search(text, anchor.start):  # rare: split the text only then
+            for s, e in sentences(text):
+                if s >= anchor.start and cue.search(text, s, e):
+                    _from_clause(index, text, s, e, anchor, chosen, turn=False)
+        # "Leaders attending included ...", "Türkiye was represented by ...", "welcomed X to"
+        for s, e in sentences(text[: _paragraph_end(text, anchor.end, 2)]):
+            attend = _ATTEND.search(text, s, e) if s >= anchor.start else None
+            if attend and not _ASIDE_OPEN.search(text, s, attend.start()):
+                _from_clause(index, text, s, e, anchor, chosen, turn=False)
+    if anchor.start >= 0 and _FIRST_PERSON.search(text, anchor.start, anchor.end):
+        # "Today I will travel to Tonga": the byline's author is the traveller
+        for m in index.mentions:
+            if index.people[m.person].byline and not m.in_title:
+                chosen.setdefault(m.person, m)
+    if anchor.event_type in ISSUER_TYPES:
+        title = doc.title or ""
+        chosen = {
+            p: m
+            for p, m in chosen.items()
+            if role.get(p) == "issuer"
+            or (m.in_title and _STATEMENT_BY.search(title[: m.start]) is not None)
+            or (not m.in_title and _issues(text, m))
+        }
+        speaker = next((m for m in index.mentions if _quoted_speaker(text, m)), None)
+        if speaker is not None and not chosen:
+            # "'...,' said Minister of Foreign Affairs X": the official the statement quotes
+            chosen[speaker.person] = speaker
+    if anchor.event_type == "call" and anchor.start >= 0:
+        verb = _CALL_VERB.search(text, anchor.start, anchor.end)
+        before = verb.start() if verb else anchor.start
+        caller = next((m for m in index.mentions if anchor.start <= m.start < before), None)
+        if caller is not None and caller.person in chosen:
+            role[caller.person] = "caller"
+    participants: list[Participant] = []
+    evidence: list[Evidence] = []
+    # the event's own people first (a later engagement's unnamed subject is the first of them)
+    ordered = sorted(
+        chosen.items(), key=lambda kv: (kv[0] not in present, kv[1].in_title, kv[1].start)
+    )
+    for pid, m in ordered:
+        person = index.people[pid]
+        participants.append(
+            Participant(person.name, person.title, person.affiliation, role.get(pid))
+        )
+        field_name = "title:participants" if m.in_title else "participants"
+        evidence.append(Evidence(field_name, m.start, m.end))
+    mentioned: list[Participant] = []
+    for pid, person in enumerate(index.people):
+        if pid in chosen:
+            continue
+        first = next((m for m in index.mentions if m.person == pid), None)
+        if first is None:
+            continue
+        mentioned.append(Participant(person.name, person.title, person.affiliation, None))
+        field_name = "title:mentioned_people" if first.in_title else "mentioned_people"
+        evidence.append(Evidence(field_name, first.start, first.end))
+    return participants, mentioned, evidence
+
+
+_BLANK_LINE = re.compile(r"\n\s*\n")
+
+
+def _paragraph_end(text: str, offset: int, paragraphs: int) -> int:
+    """End of the paragraph holding `offset` (paragraphs=1) or of the paragraphs after it."""
+    end = offset
+    for _ in range(paragraphs):
+        found = _BLANK_LINE.search(text, end + 1)
+        if found is None:
+            return len(text)
+        end = found.start()
+    return end
+
+
+# a sentence continuing the traveller's account: "He also met", "Mr. X first met", "The Minister"
+_TOLD_AGAIN = re.compile(
+    r"\s*(?:He|She|They|(?:Mr|Ms|Mrs|Dr)\.?\s+[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,3}|The\s+"
+    r"(?:Secretary|Minister|Foreign\s+Minister|Prime\s+Minister|President))\s+(?:also\s+|first\s+|"
+    r"then\s+|later\s+)?(?:met|held|called|paid)\b"
+    # "In his meeting with X, the Secretary-General raised ...", "During her talks with X"
+    r"|\s*(?:In|During|At)\s+(?:his|her|their|the)\s+(?:(?:bilateral|separate)\s+)?"
+    r"(?:meeting|talks|call|conversation)s?\s+with\b"
+)
+
+
+def _following(text: str, offset: int, count: int) -> list[tuple[int, int]]:
+    """Up to `count` sentences after `offset` within the same paragraph."""
+    paragraph_end = text.find("\n", offset)
+    paragraph_end = len(text) if paragraph_end < 0 else paragraph_end
+    return [(s, e) for s, e in sentences(text[:paragraph_end]) if s >= offset][:count]
+
+
+def _title_mention_excluded(title: str, m: Mention) -> bool:
+    """ "... Commending President Biden's Leadership": a possessive not naming an engagement."""
+    if not m.possessive:
+        return False
+    after = title[m.end : m.end + 40].lower()
+    return not re.match(
+        r"(?:’s|'s)\s+(?:\w+\s+){0,2}(?:call|meeting|visit|travel|trip|talks|remarks|statement|"
+        r"participation|interview|calls|meetings|engagement|conversation|discussion|attendance|"
+        r"press|joint|bilateral|phone|video|telephone|virtual|delegation)",
+        after,
+    )
+
+
+def _from_clause(
+    index: PeopleIndex,
+    text: str,
+    start: int,
+    end: int,
+    anchor: EventAnchor,
+    chosen: dict[int, Mention],
+    *,
+    turn: bool = True,
+) -> None:
+    """People named in the event's sentence before it turns to its topics."""
+    limit = end
+    topic = _TURN.search(text, start, end)
+    if topic and turn and anchor.event_type != "visit":
+        limit = topic.start()
+    for m in index.mentions:
+        if m.in_title or not start <= m.start < limit:
+            continue
+        if m.person in index.attribution and anchor.event_type not in ISSUER_TYPES:
+            continue
+        if m.possessive and not _possessive_engagement(text, m):
+            continue
+        if _ON_BEHALF.search(text, max(start, m.start - 60), m.start):
+            continue
+        chosen.setdefault(m.person, m)
+
+
+# The event's sentence opens on a pronoun or "the two leaders": its subject was named just before
+_ANAPHORIC_SUBJECT = re.compile(
+    r"\s*(?:(?P<one>He|She)|(?P<two>(?:The|Both)\s+(?:two\s+)?(?i:leaders|ministers|sides|"
+    r"presidents|prime\s+ministers|foreign\s+ministers|heads\s+of\s+state)))\b"
+)
+
+
+def _from_antecedent(
+    index: PeopleIndex, text: str, anchor: EventAnchor, chosen: dict[int, Mention]
+) -> None:
+    """ "President X has told a visiting delegation ... He made the remarks in a meeting with
+    Y": a pronoun subject (or "the two leaders") is the person (people) the sentence before
+    opened with."""
+    subject = _ANAPHORIC_SUBJECT.match(text, anchor.start)
+    if subject is None:
+        return
+    previous = [(s, e) for s, e in sentences(text[: anchor.start]) if e <= anchor.start]
+    if not previous:
+        return
+    s, e = previous[-1]
+    wanted = 1 if subject.group("one") else 2
+    found: list[Mention] = []
+    for m in index.mentions:
+        if m.in_title or not s <= m.start < e or any(f.person == m.person for f in found):
+            continue
+        if m.person in index.attribution or (m.possessive and not _possessive_engagement(text, m)):
+            continue
+        if _ON_BEHALF.search(text, max(s, m.start - 60), m.start):
+            continue
+        found.append(m)
+        if len(found) == wanted:
+            break
+    for m in found:
+        chosen.setdefault(m.person, m)
+
+
+_AND_JOINED = re.compile(r"\s+(?:and|together\s+with|joined\s+by)\b")
+
+
+def _from_joined_subject(
+    index: PeopleIndex, text: str, anchor: EventAnchor, chosen: dict[int, Mention]
+) -> None:
+    """ "X met Y. The two Prime Ministers and Minister Z discussed ...": the sentence after the
+    event's, opening on the two of them and someone more, adds those named before its topic."""
+    if anchor.event_type not in GATHERINGS:
+        return
+    opening = _ANAPHORIC_SUBJECT.match(text, anchor.end)  # cheap test before any splitting
+    if opening is None or opening.group("two") is None:
+        return
+    following = _following(text, anchor.end, 1)
+    if not following:
+        return
+    s, e = following[0]
+    subject = _ANAPHORIC_SUBJECT.match(text, s)
+    if (
+        subject is None
+        or subject.group("two") is None
+        or not _AND_JOINED.match(text, subject.end())
+    ):
+        return
+    topic = _TURN.search(text, subject.end(), e)
+    if topic is not None:
+        _from_clause(index, text, subject.end(), topic.start(), anchor, chosen)
+
+
+def _possessive_engagement(text: str, m: Mention) -> bool:
+    return bool(
+        re.match(
+            r"(?:’s|'s)\s+(?:\w+\s+){0,2}(?:call|meeting|visit|travel|trip|talks|delegation)",
+            text[m.end : m.end + 40],
+        )
+    )
+
+
+def _from_engagements(
+    index: PeopleIndex, text: str, start: int, end: int, chosen: dict[int, Mention]
+) -> None:
+    """On a trip: everyone named as met, hosting, joining or accompanying the traveller."""
+    for engage in _ENGAGE.finditer(text, start, end):
+        stop = _CLAUSE_END.search(text, engage.end(), end)
+        limit = stop.start() if stop else end
+        turn = _TURN.search(text, engage.end(), limit)
+        limit = turn.start() if turn else limit
+        subject_from = start
+        for m in index.mentions:
+            if m.in_title or m.person in index.attribution:
+                continue
+            if subject_from <= m.start < limit and not (m.possessive and m.start < engage.start()):
+                if _quote_attribution(text, m) or _ON_BEHALF.search(text, m.start - 60, m.start):
+                    continue
+                chosen.setdefault(m.person, m)
+
+
+def _quote_attribution(text: str, m: Mention) -> bool:
+    """ "– President Joseph R. Biden, February 14, 2021": the author of an epigraph."""
+    line_start = text.rfind("\n", 0, m.start) + 1
+    return bool(re.match(r"\s*[–—-]", text[line_start : m.start]))
+
+
+def _issues(text: str, m: Mention) -> bool:
+    return bool(_STATEMENT_VERB.match(text[m.end : m.end + 100]))
+
+
+def _quoted_speaker(text: str, m: Mention) -> bool:
+    return not m.in_title and bool(_SAID_BEFORE.search(text, max(0, m.start - 90), m.start))

@@ -138,5 +138,8 @@ def _find(index: PeopleIndex, tokens: tuple[str, ...]) -> int | None:
 
 
 def _new_person(index: PeopleIndex, raw: _Raw) -> int:
-    index.people.append(Person(raw.name, raw.tokens, None, None, raw.byline))
+    found_at = Mention(-1, raw.start, raw.end, raw.in_title, raw.possessive)
+    index.people.append(
+        Person(raw.name, raw.tokens, None, None, raw.byline, rule=raw.rule, found_at=found_at)
+    )
     return len(index.people) - 1

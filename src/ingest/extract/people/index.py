@@ -17,6 +17,10 @@ class Person:
     # how the affiliation was settled: "text" (the person's own title, apposition or host),
     # "own" (no cue: the issuing government's official), "" (nothing)
     basis: str = ""
+    # the id of the rule that marked the name as a person (data/rules.toml), and where: the
+    # occurrence that started this person
+    rule: str = ""
+    found_at: Mention | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,3 +58,4 @@ class _Raw:
     is_object: bool
     shouted: bool = False  # "FOREIGN MINISTER TALL SALL:": a transcript label, coreference only
     listable: bool = False  # an uncued full name in a list: a person when a listed one is
+    rule: str = ""  # the id of the rule whose cue marks it as a person ("" without a cue)

@@ -54,7 +54,7 @@ def _share_list_cues(raws: list[_Raw], text: str) -> list[_Raw]:
                 start = titled.start if raw is lead else raw.start
                 out[j] = _replace_title(raw, _Titled(single, titled.affiliation, start, True))
             elif raw.listable and not raw.cue:
-                out[j] = dataclasses.replace(raw, cue=True)
+                out[j] = dataclasses.replace(raw, cue=True, rule="person.list_member")
     return out
 
 
@@ -95,4 +95,5 @@ def _replace_title(raw: _Raw, titled: _Titled) -> _Raw:
         raw.attribution,
         raw.object_country,
         raw.is_object,
+        rule=raw.rule or "person.list_member",
     )

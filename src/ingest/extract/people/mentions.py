@@ -243,9 +243,13 @@ def _raw_from_run(
     while after < len(tokens) and _key(tokens[after].text) in gz.office_words().name_suffixes:
         after += 1
     right = _right_title(tokens, mask, after, text)
+    left_rule = "person.title_before"
     if left is None and right is None:
         left = _left_appositive(tokens, mask, run.first, text)
-    titled = _with_country_after(_prefer(left, right), text, tokens[after - 1].end)
+        left_rule = "person.appositive_before"
+    preferred = _prefer(left, right)
+    title_rule = _title_rule(preferred, left, right, left_rule)
+    titled = _with_country_after(preferred, text, tokens[after - 1].end)
     titled = _with_delegation_country(titled, text, start)
     titled = _with_country_before(titled, text)
     prev = tokens[run.first - 1].text if run.first > 0 else ""
@@ -336,7 +340,29 @@ def _raw_from_run(
         object_country=context.host_country((s_start, s_end)) if meets else None,
         is_object=meets,
         shouted=all(t.text.isupper() for t in name_toks if t.text[:1].isalpha()),
+        rule=(
+            "person.byline_block"
+            if stacked is not None
+            else title_rule
+            if titled is not None and titled.has_head
+            else "person.honorific"
+            if honorific
+            else "person.with_name"
+            if with_cue
+            else "person.subject_verb"
+        ),
     )
+
+
+def _title_rule(
+    preferred: _Titled | None, left: _Titled | None, right: _Titled | None, left_rule: str
+) -> str:
+    """The rule id of the title that marks a name: the one written before it, or after it."""
+    if preferred is None or left is None:
+        return "person.apposition"
+    if right is None or preferred.title != right.title or preferred.title == left.title:
+        return left_rule
+    return "person.apposition"
 
 
 def _only_honorifics(prefix: str) -> bool:

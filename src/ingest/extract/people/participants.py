@@ -6,7 +6,7 @@ import re
 
 from ingest.extract import gazetteer as gz
 from ingest.extract.people.affiliation import _COUNTERPART
-from ingest.extract.people.index import Mention, PeopleIndex
+from ingest.extract.people.index import Mention, PeopleIndex, Person
 from ingest.extract.text import EventAnchor, sentences
 from ingest.records import Document, Evidence, Participant, Role
 
@@ -118,6 +118,7 @@ def participants_for(
 ) -> tuple[list[Participant], list[Participant], list[Evidence]]:
     """(participants, mentioned people, evidence) of the anchor's event."""
     chosen: dict[int, Mention] = {}
+    why: dict[int, str] = {}  # the rule that chose each person
     role: dict[int, Role] = {}
     text = doc.text
     if anchor.event_type in BYLINE_TYPES or anchor.event_type in ISSUER_TYPES:
@@ -125,28 +126,36 @@ def participants_for(
             if index.people[m.person].byline and not m.in_title:
                 chosen.setdefault(m.person, m)
                 role[m.person] = "issuer"
+        _credit(chosen, why, "participant.byline_issuer")
     if anchor.in_title or anchor.ordinal == 0:
         for m in index.mentions:
             if m.in_title and not _title_mention_excluded(doc.title or "", m):
                 chosen.setdefault(m.person, m)
+        _credit(chosen, why, "participant.headline")
     if anchor.start >= 0:
         _from_clause(index, text, anchor.start, anchor.end, anchor, chosen)
+        _credit(chosen, why, "participant.event_clause")
         _from_antecedent(index, text, anchor, chosen)
+        _credit(chosen, why, "participant.antecedent")
         _from_joined_subject(index, text, anchor, chosen)
+        _credit(chosen, why, "participant.joined_subject")
         if not any(not m.in_title for m in chosen.values()) and anchor.event_type in GATHERINGS:
             # "The summit took place in Tokyo. The EU was represented by ...": the next sentences
             for s, e in _following(text, anchor.end, 2):
                 _from_clause(index, text, s, e, anchor, chosen)
+            _credit(chosen, why, "participant.following_sentences")
     if anchor.event_type == "visit":
         for s, e in sentences(text):
             if _ENGAGE.search(text, s, e):
                 _from_engagements(index, text, s, e, chosen)
+        _credit(chosen, why, "participant.trip_engagement")
         # "with his Austrian counterpart X", "he will meet with his counterpart X":
         # on a trip, the traveller's named counterpart is someone met
         for m in index.mentions:
             title = index.people[m.person].title
             if not m.in_title and title and gz.fold(title) in _COUNTERPART:
                 chosen.setdefault(m.person, m)
+        _credit(chosen, why, "participant.trip_counterpart")
     elif (
         anchor.event_type == "meeting"
         and anchor.ordinal == 0
@@ -162,6 +171,7 @@ def participants_for(
                 _from_engagements(index, text, s, e, chosen)
                 if len(chosen) == before:
                     break
+        _credit(chosen, why, "participant.told_again")
         chosen.setdefault(traveller.person, traveller)
     present = set(chosen)  # people found where the event is told, before attendance lists
     if anchor.event_type in GATHERINGS and anchor.start >= 0:
@@ -176,11 +186,13 @@ def participants_for(
             attend = _ATTEND.search(text, s, e) if s >= anchor.start else None
             if attend and not _ASIDE_OPEN.search(text, s, attend.start()):
                 _from_clause(index, text, s, e, anchor, chosen, turn=False)
+        _credit(chosen, why, "participant.attendance")
     if anchor.start >= 0 and _FIRST_PERSON.search(text, anchor.start, anchor.end):
         # "Today I will travel to Tonga": the byline's author is the traveller
         for m in index.mentions:
             if index.people[m.person].byline and not m.in_title:
                 chosen.setdefault(m.person, m)
+        _credit(chosen, why, "participant.first_person")
     if anchor.event_type in ISSUER_TYPES:
         title = doc.title or ""
         chosen = {
@@ -194,6 +206,7 @@ def participants_for(
         if speaker is not None and not chosen:
             # "'...,' said Minister of Foreign Affairs X": the official the statement quotes
             chosen[speaker.person] = speaker
+            why[speaker.person] = "participant.quoted_speaker"
     if anchor.event_type == "call" and anchor.start >= 0:
         verb = _CALL_VERB.search(text, anchor.start, anchor.end)
         before = verb.start() if verb else anchor.start
@@ -212,18 +225,32 @@ def participants_for(
             Participant(person.name, person.title, person.affiliation, role.get(pid))
         )
         field_name = "title:participants" if m.in_title else "participants"
-        evidence.append(Evidence(field_name, m.start, m.end))
+        evidence.append(Evidence(field_name, m.start, m.end, why[pid]))
+        evidence += _found_evidence(person, "participants")
     mentioned: list[Participant] = []
     for pid, person in enumerate(index.people):
         if pid in chosen:
             continue
-        first = next((m for m in index.mentions if m.person == pid), None)
-        if first is None:
+        if not any(m.person == pid for m in index.mentions):
             continue
         mentioned.append(Participant(person.name, person.title, person.affiliation, None))
-        field_name = "title:mentioned_people" if first.in_title else "mentioned_people"
-        evidence.append(Evidence(field_name, first.start, first.end))
+        evidence += _found_evidence(person, "mentioned_people")
     return participants, mentioned, evidence
+
+
+def _credit(chosen: dict[int, Mention], why: dict[int, str], rule: str) -> None:
+    """Name `rule` as the reason for the people chosen since the last credit."""
+    for pid in chosen:
+        why.setdefault(pid, rule)
+
+
+def _found_evidence(person: Person, field_name: str) -> list[Evidence]:
+    """Where the person was found as a person, and by which rule."""
+    found = person.found_at
+    if found is None:
+        return []
+    prefix = "title:" if found.in_title else ""
+    return [Evidence(prefix + field_name, found.start, found.end, person.rule)]
 
 
 _BLANK_LINE = re.compile(r"\n\s*\n")

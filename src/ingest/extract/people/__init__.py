@@ -9,8 +9,9 @@ full name. Office words, honorifics and particles are data (`ingest/data/offices
 
 The steps, one module each: `tokens` (words and name-shaped runs), `titles` (offices around a
 name), `name_shape`, `countries` and `lists` (what marks a run as a person), `mentions` (name
-occurrences with their cues), `coreference` (short mentions to full names), `affiliation`
-(whose government), `participants` (who took part in an event).
+occurrences with their cues), `coreference` (short mentions to full names), `back_references`
+(a title without a name, "the Foreign Minister", for the one person who holds it),
+`affiliation` (whose government), `participants` (who took part in an event).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from ingest.extract.people.affiliation import (
     _share_companions_affiliation,
     _trip_country,
 )
+from ingest.extract.people.back_references import add_title_back_references
 from ingest.extract.people.coreference import _resolve
 from ingest.extract.people.index import Mention, PeopleIndex, Person
 from ingest.extract.people.mentions import _raw_mentions
@@ -46,4 +48,5 @@ def find_people(doc: Document, publisher: str | None = None) -> PeopleIndex:
     _resolve(index, raws, publisher, trip)
     _share_companions_affiliation(index, doc.text)
     _home_affiliations(index, doc, publisher, trip)
+    add_title_back_references(index, doc.text)
     return index

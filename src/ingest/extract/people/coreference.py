@@ -57,6 +57,8 @@ def _resolve(
             continue
         found = _find(index, raw.tokens)
         if found is None and raw.cue and _content_tokens(raw.tokens) and not raw.shouted:
+            if raw.lone and len(_content_tokens(raw.tokens)) == 1:
+                continue  # a word inside an office's name, not a person's
             found = _new_person(index, raw)
         if found is not None:
             ids[k] = found

@@ -30,6 +30,8 @@ class Mention:
     end: int
     in_title: bool
     possessive: bool  # "Secretary Blinken's ..."
+    # the rule of a mention that names no name ("the Foreign Minister"); "" for a written name
+    via: str = ""
 
 
 @dataclass(slots=True)
@@ -59,3 +61,6 @@ class _Raw:
     shouted: bool = False  # "FOREIGN MINISTER TALL SALL:": a transcript label, coreference only
     listable: bool = False  # an uncued full name in a list: a person when a listed one is
     rule: str = ""  # the id of the rule whose cue marks it as a person ("" without a cue)
+    # a single word whose cue does not make it a name on its own ("Conflict and Stabilization
+    # Operations Anne Witkowsky"): a person only when it resolves to one named in full
+    lone: bool = False

@@ -96,4 +96,6 @@ def _replace_title(raw: _Raw, titled: _Titled) -> _Raw:
         raw.object_country,
         raw.is_object,
         rule=raw.rule or "person.list_member",
+        # a lone word takes a list's title only to resolve to someone: "A B, and Experts On ..."
+        lone=raw.lone or (not raw.cue and len(raw.tokens) == 1),
     )

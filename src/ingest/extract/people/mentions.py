@@ -340,6 +340,10 @@ def _raw_from_run(
         object_country=context.host_country((s_start, s_end)) if meets else None,
         is_object=meets,
         shouted=all(t.text.isupper() for t in name_toks if t.text[:1].isalpha()),
+        lone=len(name_toks) == 1
+        and not honorific
+        and stacked is None
+        and not _names_a_lone_word(tokens, run, left is not None and titled is not None, in_title),
         rule=(
             "person.byline_block"
             if stacked is not None
@@ -351,6 +355,26 @@ def _raw_from_run(
             if with_cue
             else "person.subject_verb"
         ),
+    )
+
+
+def _names_a_lone_word(tokens: list[_Tok], run: _Run, titled_before: bool, in_title: bool) -> bool:
+    """Whether a title marks a single capitalised word as a name: the title's last word, written
+    capitalised, or the comma closing it, stands right before it ("President Truman",
+    "Secretary of Defense Austin") or a comma sets a title after it, and no capitalised word
+    follows. A lone word after a connector or article, or before "Operations", "Union",
+    "Command", is part of the name of an office or body: "for Conflict and Stabilization
+    Operations", "Envoy to Monitor", "the Chancellery". Headlines capitalise every word, and a
+    possessive ends the name ("Biden's Meeting")."""
+    after = run.last + 1
+    continued = after < len(tokens) and not tokens[after].punct and _capitalised(tokens[after].text)
+    if continued and not in_title and not tokens[run.last].possessive:
+        return False
+    if not titled_before:
+        return after < len(tokens) and tokens[after].text == ","  # "Rutte, Secretary General"
+    # "Secretary of Defense Austin"; "Japan's Minister for Foreign Affairs, Iwaya,"
+    return run.first > 0 and (
+        _capitalised(tokens[run.first - 1].text) or tokens[run.first - 1].text == ","
     )
 
 

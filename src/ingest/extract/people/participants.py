@@ -6,9 +6,10 @@ import re
 
 from ingest.extract import gazetteer as gz
 from ingest.extract.people.affiliation import _COUNTERPART
+from ingest.extract.people.coreference import _content_tokens
 from ingest.extract.people.index import Mention, PeopleIndex, Person
 from ingest.extract.text import EventAnchor, sentences
-from ingest.records import Document, Evidence, Participant, Role
+from ingest.records import Document, Evidence, NameStatus, Participant, Role
 
 _TURN = re.compile(
     r"\b(?:to\s+(?:discuss|review|reaffirm|underscore|highlight|advance|address|express|convey|"
@@ -221,11 +222,14 @@ def participants_for(
     )
     for pid, m in ordered:
         person = index.people[pid]
+        status = _name_status(person, (doc.title or "") if m.in_title else text, m)
         participants.append(
-            Participant(person.name, person.title, person.affiliation, role.get(pid))
+            Participant(person.name, person.title, person.affiliation, role.get(pid), status)
         )
         field_name = "title:participants" if m.in_title else "participants"
         evidence.append(Evidence(field_name, m.start, m.end, why[pid]))
+        if m.via:  # "the Foreign Minister": the back reference that stands for the name
+            evidence.append(Evidence(field_name, m.start, m.end, m.via))
         evidence += _found_evidence(person, "participants")
     mentioned: list[Participant] = []
     for pid, person in enumerate(index.people):
@@ -233,9 +237,26 @@ def participants_for(
             continue
         if not any(m.person == pid for m in index.mentions):
             continue
-        mentioned.append(Participant(person.name, person.title, person.affiliation, None))
+        named: NameStatus = "surname_only" if _single_name(person) else "full"
+        mentioned.append(Participant(person.name, person.title, person.affiliation, None, named))
         evidence += _found_evidence(person, "mentioned_people")
     return participants, mentioned, evidence
+
+
+def _single_name(person: Person) -> bool:
+    """A person known by one name only: nothing in the document gives the full name."""
+    return len(_content_tokens(person.tokens)) < 2
+
+
+def _name_status(person: Person, source: str, m: Mention) -> NameStatus:
+    """ "full" when the mention that shows the person writes the whole name, "resolved" when it
+    is a short form ("Secretary Blinken") of a full name given elsewhere in the document."""
+    if _single_name(person):
+        return "surname_only"
+    if m.via:
+        return "resolved"
+    written = source[m.start : m.end].split()
+    return "resolved" if len(written) < len(person.name.split()) else "full"
 
 
 def _credit(chosen: dict[int, Mention], why: dict[int, str], rule: str) -> None:

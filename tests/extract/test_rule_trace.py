@@ -173,3 +173,12 @@ def test_a_store_written_before_rules_and_one_after_read_together(tmp_path: Path
     )
     assert result.exit_code == 0, result.output
     assert "[rule not recorded]" in result.output
+
+
+def test_people_patterns_are_named_data_in_the_registry() -> None:
+    from ingest.extract import gazetteer
+    from ingest.extract.people.patterns import PATTERN_FILE, pattern
+
+    ids = [str(entry["id"]) for entry in gazetteer._toml(PATTERN_FILE)["pattern"]]
+    assert len(ids) >= 20 and set(ids) <= set(rules())
+    assert pattern("participants.attended_by").search("The meeting was attended by X")

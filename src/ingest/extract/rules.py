@@ -1,7 +1,8 @@
 """The rule registry: every id an evidence item may name, with what the rule means.
 
-Two data files hold the rules: `data/cues.toml` (the event type rules, `[[title_rule]]` and
-`[[body_rule]]`) and `data/rules.toml` (every other mechanism: dates, places, people, facts).
+Three data files hold the rules: `data/cues.toml` (the event type rules, `[[title_rule]]` and
+`[[body_rule]]`), `data/rules.toml` (every other mechanism: dates, places, people, facts) and
+`data/people_patterns.toml` (the named cue patterns the people mechanisms read).
 """
 
 from __future__ import annotations
@@ -10,8 +11,8 @@ from functools import cache
 
 from ingest.extract import gazetteer as gz
 
-RULE_FILES = ("cues.toml", "rules.toml")
-_RULE_TABLES = ("title_rule", "body_rule", "rule")
+RULE_FILES = ("cues.toml", "rules.toml", "people_patterns.toml")
+_RULE_TABLES = ("title_rule", "body_rule", "rule", "pattern")
 
 
 @cache

@@ -10,6 +10,7 @@ from ingest.extract import gazetteer as gz
 from ingest.extract.people.countries import _host_country
 from ingest.extract.people.index import PeopleIndex
 from ingest.extract.people.mentions import SCAN_HEAD
+from ingest.extract.people.patterns import pattern
 from ingest.extract.places import dateline_country
 from ingest.records import Document
 
@@ -143,7 +144,7 @@ def _offices_held() -> dict[str, frozenset[str]]:
 
 
 # "Prime Minister X, who was accompanied by Minister of Finance Y": Y serves X's government.
-_ACCOMPANYING = re.compile(r"\baccompanied\s+by\b[^.;]{0,80}$")
+_ACCOMPANYING = pattern("people.accompanying")
 
 
 def _share_companions_affiliation(index: PeopleIndex, text: str) -> None:
@@ -165,10 +166,7 @@ def _share_companions_affiliation(index: PeopleIndex, text: str) -> None:
             person.affiliation, person.basis = lead.affiliation, "text"
 
 
-_TRAVEL_TO = re.compile(
-    r"\b(?:travel(?:s|ed|led|ling|ing)?|visit(?:s|ed|ing)?|trip|arriv(?:e|es|ed)\s+in|"
-    r"in\s+the\s+\w+\s+capital)\b[^.]{0,40}?\b(?:to|in)?\s*(?=[A-Z])",
-)
+_TRAVEL_TO = pattern("people.travel_to")
 
 
 def _trip_country(text: str, publisher: str | None) -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from ingest.extract import gazetteer as gz
+from ingest.extract.people.patterns import pattern
 from ingest.extract.people.titles import _Titled
 from ingest.extract.people.tokens import _key
 
@@ -13,11 +14,7 @@ _OF_AFTER = re.compile(r"\s+of\s+(?:the\s+)?")
 
 # "a delegation of the Hungarian National Assembly led by Speaker X", "the Thai delegation
 # headed by X": the leader serves the delegation's country.
-_DELEGATION_LED = re.compile(
-    r"(?:\bdelegation\s+(?:of|from)\s+(?:the\s+)?(?P<of>[A-Z][^,.;]{0,60}?)"
-    r"|\b(?P<adj>[A-Z][\w-]+)\s+(?:\w+\s+)?delegation)\s*,?\s+(?:led|headed)\s+by\s+(?:the\s+)?"
-    r"(?:[A-Z][\w’'-]*\s+){0,6}$"  # the leader's office, within the sentence
-)
+_DELEGATION_LED = pattern("people.delegation_led")
 
 
 def _with_delegation_country(titled: _Titled | None, text: str, start: int) -> _Titled | None:
@@ -86,16 +83,8 @@ def _prefer(left: _Titled | None, right: _Titled | None) -> _Titled | None:
     return _Titled(left.title, left.affiliation or right.affiliation, left.start, left.has_head)
 
 
-_HOST_LEAD = re.compile(
-    r"\s*(?:(?:In|While\s+in|During\s+(?:his|her|their|the)\s+\w+\s+(?:to|in))\s+"
-    r"(?P<place>[^,]{2,60}),"
-    # "In Kuala Lumpur he will meet ...": no comma after the place
-    r"|(?:In|While\s+in)\s+(?P<place3>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,3})\s+(?=[a-z])"
-    r"|(?:The\s+)?(?P<place2>[A-Z][^,.]{1,40}?)\s+(?:was|were)\s+represented\s+by)"
-)
-
-
-_TRAVEL_CUE = re.compile(r"\b(?:travel\w*|visit\w*|trip)\s+(?:\w+\s+){0,3}?(?:to|in)\b")
+_HOST_LEAD = pattern("people.host_lead")
+_TRAVEL_CUE = pattern("people.travel_cue")
 
 
 def _host_country(text: str, start: int, end: int) -> str | None:

@@ -24,6 +24,7 @@ from ingest.extract.people.lists import (
     _plural_head,
 )
 from ingest.extract.people.name_shape import _is_organisation, _is_place_run, _looks_like_a_name
+from ingest.extract.people.patterns import pattern
 from ingest.extract.people.titles import (
     _clean_title,
     _left_appositive,
@@ -45,23 +46,11 @@ from ingest.extract.people.tokens import (
     _tokens_between,
 )
 
-_ATTRIBUTION = re.compile(
-    r"(?<!quotes\s)(?<!quote\s)attributable\s+to|according\s+to|(?:said|says)\s+(?:a|the)\s+spokes|readout\s+(?:by|from)",
-    re.IGNORECASE,
-)
-
-
+_ATTRIBUTION = pattern("people.attribution")
 # An engagement verb earlier in the sentence makes the person someone met (a counterpart);
 # a bare "with" counts only close by ("engage often with the new Administration," Mr Peters said).
-_MEET_BEFORE = re.compile(
-    # "met with X", "met X" (not "Ministers met at NATO Headquarters ... chaired by X")
-    r"\b(?:(?:met|meet|meets|meeting|meetings)\s+(?:\w+\s+){0,2}?with\b|(?:met|meet|meets)\s+"
-    r"(?=[A-Z]|the\s|his\s|her\s|their\s)|hosted(?!\s+by)|hosts|received|receives|welcomed|welcomes|"
-    r"called\s+on|calls\s+on|call\s+on|spoke|speaks|represented\s+by)",
-)
-
-
-_WITH_NEAR = re.compile(r"\bwith\b[^,;]{0,60}$", re.IGNORECASE)
+_MEET_BEFORE = pattern("people.engaged_before")
+_WITH_NEAR = pattern("people.with_near")
 
 
 _WITH_NEAR_REACH = 4 + 60 + 1  # "with", 60 characters, and a final newline "$" may stand before
@@ -450,12 +439,5 @@ def _institution_follows(tokens: list[_Tok], after: int) -> bool:
     return _capitalised(word) and _key(word) in gz.office_words().institutions
 
 
-_SUBJECT_VERB = re.compile(
-    r"\s+(?:had|held|met|meets|spoke|speaks|visited|visits|received|receives|hosted|hosts|said|"
-    r"says|signed|signs|welcomed|welcomes|called|paid|attended|addressed|noted|stressed|"
-    r"congratulated|thanked|discussed|expressed|emphasi[sz]ed|underlined|reaffirmed|invited|"
-    r"agreed|pointed|announced|will\s+(?:travel|visit|meet|attend|hold|host)|has\s+(?:met|spoken))\b"
-)
-
-
-_WITH_BEFORE = re.compile(r"\b(?:with|and)\s*$")
+_SUBJECT_VERB = pattern("people.subject_verb")
+_WITH_BEFORE = pattern("people.with_before")

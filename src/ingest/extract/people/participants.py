@@ -8,101 +8,27 @@ from ingest.extract import gazetteer as gz
 from ingest.extract.people.affiliation import _COUNTERPART
 from ingest.extract.people.coreference import _content_tokens
 from ingest.extract.people.index import Mention, PeopleIndex, Person
+from ingest.extract.people.patterns import pattern
 from ingest.extract.text import EventAnchor, sentences
 from ingest.records import Document, Evidence, NameStatus, Participant, Role
 
-_TURN = re.compile(
-    r"\b(?:to\s+(?:discuss|review|reaffirm|underscore|highlight|advance|address|express|convey|"
-    r"coordinate|strengthen|deepen|explore|exchange|emphasi[sz]e|condemn|share|thank|"
-    r"congratulate|commend|raise|urge|welcome|seek|mark|commemorate|celebrate)|about|regarding|"
-    r"concerning|discuss(?:ed|ing)?|reviewed|reaffirmed|emphasi[sz]ed|underscored|highlighted|"
-    r"condemned|expressed|thanked|welcomed|following|ahead\s+of|amid|on\s+behalf\s+of)\b"
-)
-
-
-_CLAUSE_END = re.compile(r";|\b(?:and|but)\s+(?:will|would|also|then|to)\b|\bwhere\b")
-
-
-_ENGAGE = re.compile(
-    r"\b(?:met|meet|meets|meeting|meetings|hosted|hosts?|host|received|receive|welcomed|"
-    r"joined|join|accompanied|accompany|delegation|includ(?:e|es|ed)|call(?:ed|s)?\s+on|"
-    r"talks\s+with|held\s+talks|spoke|speak|holds?|dialogue\s+with|invitation\s+of|invited\s+by"
-    r"|attend(?:s|ed|ing)?|interactions?\s+with)\b",
-    re.IGNORECASE,
-)
-
-
-_ATTEND = re.compile(
-    r"\b(?:attend(?:ed|ing|ees)?|participat(?:ed|ing|ion)|represented\s+by|joined\s+by|"
-    r"took\s+part|present\s+were|co-?chaired|chaired\s+by|welcomed|led\s+by|brought\s+together"
-    r"|among\s+the\s+(?:[\w-]+\s+){0,2}(?:participants|attendees|leaders|delegates|delegations"
-    r"|heads|ministers|speakers|guests))\b",
-    re.IGNORECASE,
-)
-
-
+_TURN = pattern("participants.turn_to_topic")
+_CLAUSE_END = pattern("participants.clause_end")
+_ENGAGE = pattern("participants.engage")
+_ATTEND = pattern("participants.attend")
 # A relative clause describes something else: "the Commission, which is co-chaired by ...".
-_ASIDE_OPEN = re.compile(r",\s*(?:which|who|whose)\b[^,;]*$")
-
-
-_FIRST_PERSON = re.compile(
-    r"\b(?:I|we)\s+(?:will|have|had|am|was|met|spoke|held|visited|travel|welcomed|hosted"
-    r"|received|joined|attended|chaired|co-chaired|signed|led|opened|discussed|called)"
-    r"|\band\s+I\s+(?-i:[a-z])"
-)
-
-
-_STATEMENT_BY = re.compile(
-    r"\b(?:statement|remarks|declaration|communiqu[ée]|message)\s+(?:by|from|of)\b", re.IGNORECASE
-)
-
-
-_STATEMENT_VERB = re.compile(
-    r"^[^.;:]{0,80}?\b(?:said|says|stated|states|announced|announces|condemned|condemns|"
-    r"welcomed|welcomes|issued|issues|declared|expressed|made\s+the\s+following"
-    # an organisation head's statement in the third person: "X is following with deep concern"
-    r"|(?:is|are)\s+(?:deeply\s+|gravely\s+|closely\s+)?(?:following|concerned|alarmed|saddened)"
-    r"|calls\s+on|urges|deplores|regrets|reiterates|reaffirms|expresses|extends|conveys)\b"
-)
-
-
-_CALL_VERB = re.compile(
-    r"\b(?:spoke|speaks|talked|called|calls|telephoned|(?:had|held)\s+a\s+(?:tele)?phone|"
-    r"telephone\s+conversation|phone\s+call|video\s+call)"
-)
-
-
-_ATTENDED_BY = re.compile(
-    r"\b(?:was|were)\s+(?:also\s+)?(?:attended|joined|accompanied|flanked"
-    r"|(?:officially\s+)?(?:opened|closed|inaugurated))\s+by\b"
-    r"|\bspeaking\s+at\s+the\s+(?:opening|closing|meeting|summit|conference|session|forum)\b"
-    # "Also present at the meeting were ...", "Attending the talks were ...", "Present were ..."
-    r"|\b(?:present|attending|in\s+attendance)\b[^.;:]{0,50}?\b(?:were|was)\s+(?=[A-Z]|the\s)"
-    r"|\bin\s+the\s+presence\s+of\b|\bopened\s+with\s+(?:an?\s+)?(?:address|remarks|speech)\s+by\b"
-    # "X joined the ministers for a session on ...": a late arrival at the gathering
-    r"|\bjoined\s+(?:the\s+)?(?:other\s+)?(?:ministers|leaders|meeting|talks|session|discussions?"
-    r"|summit|conference|delegates|participants|counterparts|colleagues|allies)\b",
-    re.IGNORECASE,
-)
-
-
+_ASIDE_OPEN = pattern("participants.aside_open")
+_FIRST_PERSON = pattern("participants.first_person")
+_STATEMENT_BY = pattern("participants.statement_by")
+_STATEMENT_VERB = pattern("participants.statement_verb")
+_CALL_VERB = pattern("participants.call_verb")
+_ATTENDED_BY = pattern("participants.attended_by")
 # Signatories take part in a signing; at a meeting they may be officials signing on the side.
-_SIGNED_BY = re.compile(
-    rf"{_ATTENDED_BY.pattern}|\b(?:was|were)\s+(?:also\s+)?(?:signed|co-?signed)\s+by\b",
-    re.IGNORECASE,
-)
-
-
+_SIGNED_BY = pattern("participants.signed_by")
 # A principal someone stands in for is not there: "On behalf of President X, the Minister ...".
-_ON_BEHALF = re.compile(
-    r"\b(?:on\s+behalf\s+of|representing|in\s+(?:place|lieu)\s+of)\s+(?:the\s+)?"
-    r"(?:[\w.’'-]+\s+){0,4}$",
-    re.IGNORECASE,
-)
-
-
+_ON_BEHALF = pattern("participants.on_behalf")
 # A quotation closed and attributed: "...," said the Foreign Minister <name>.
-_SAID_BEFORE = re.compile(r"[”\"],?\s+(?:said|says|stated|added)\s+[^.”\"\n]{0,80}$")
+_SAID_BEFORE = pattern("participants.said_before")
 
 
 ISSUER_TYPES = frozenset({"statement"})
@@ -289,14 +215,7 @@ def _paragraph_end(text: str, offset: int, paragraphs: int) -> int:
 
 
 # a sentence continuing the traveller's account: "He also met", "Mr. X first met", "The Minister"
-_TOLD_AGAIN = re.compile(
-    r"\s*(?:He|She|They|(?:Mr|Ms|Mrs|Dr)\.?\s+[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,3}|The\s+"
-    r"(?:Secretary|Minister|Foreign\s+Minister|Prime\s+Minister|President))\s+(?:also\s+|first\s+|"
-    r"then\s+|later\s+)?(?:met|held|called|paid)\b"
-    # "In his meeting with X, the Secretary-General raised ...", "During her talks with X"
-    r"|\s*(?:In|During|At)\s+(?:his|her|their|the)\s+(?:(?:bilateral|separate)\s+)?"
-    r"(?:meeting|talks|call|conversation)s?\s+with\b"
-)
+_TOLD_AGAIN = pattern("participants.told_again")
 
 
 def _following(text: str, offset: int, count: int) -> list[tuple[int, int]]:
@@ -347,10 +266,7 @@ def _from_clause(
 
 
 # The event's sentence opens on a pronoun or "the two leaders": its subject was named just before
-_ANAPHORIC_SUBJECT = re.compile(
-    r"\s*(?:(?P<one>He|She)|(?P<two>(?:The|Both)\s+(?:two\s+)?(?i:leaders|ministers|sides|"
-    r"presidents|prime\s+ministers|foreign\s+ministers|heads\s+of\s+state)))\b"
-)
+_ANAPHORIC_SUBJECT = pattern("participants.anaphoric_subject")
 
 
 def _from_antecedent(
@@ -382,7 +298,7 @@ def _from_antecedent(
         chosen.setdefault(m.person, m)
 
 
-_AND_JOINED = re.compile(r"\s+(?:and|together\s+with|joined\s+by)\b")
+_AND_JOINED = pattern("participants.and_joined")
 
 
 def _from_joined_subject(

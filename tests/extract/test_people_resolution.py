@@ -83,3 +83,14 @@ def test_a_back_reference_takes_part_with_its_rule_and_resolved_status() -> None
     assert wong.name_status == "resolved"
     back = [e for e in meeting.evidence if e.rule == "person.title_back_reference"]
     assert [text[e.start : e.end] for e in back] == ["Foreign Minister"]
+
+
+def test_an_honorific_word_that_closes_a_name_is_the_names_own() -> None:
+    text = (
+        "Secretary Blinken met with Cambodian Prime Minister Hun Sen in Phnom Penh on June 1, 2022."
+    )
+    index = find_people(make_document("doc-hun", text=text, title="Meeting"))
+    assert "Hun Sen" in [p.name for p in index.people]
+    rt_hon = "The Rt. Hon. Pradeep Kumar Gyawali met Foreign Minister Wang Yi in Beijing."
+    index = find_people(make_document("doc-rt", text=rt_hon, title="Meeting"))
+    assert "Rt. Hon." not in [p.name for p in index.people]

@@ -288,6 +288,9 @@ def _runs(tokens: list[_Tok], mask: list[bool]) -> list[_Run]:
     for k in range(1, n - 1):
         if not names[k] and names[k + 1] and _given_after_honorific(tokens, mask, k):
             names[k] = True  # "Dr. Unity Dow": after an honorific, a common word is a given name
+    for k in range(1, n):
+        if not names[k] and names[k - 1] and _closing_honorific(tokens, mask, k, names):
+            names[k] = True  # "Prime Minister Hun Sen in ...": an honorific never ends a name
     particles = [tok.text in _particles() for tok in tokens]
     while i < n:
         head_then_particle = (
@@ -326,6 +329,25 @@ def _runs(tokens: list[_Tok], mask: list[bool]) -> list[_Run]:
         i = j + 1
     trimmed = (_trim_run(tokens, r) for r in runs)
     return [r for r in (_past_office_tail(tokens, mask, r) for r in trimmed if r) if r]
+
+
+def _closing_honorific(tokens: list[_Tok], mask: list[bool], k: int, names: list[bool]) -> bool:
+    """A capitalised honorific word ("Sen", "Hon") right after a name word and before no name
+    word: honorifics open names, so one that closes a name is the name's own word."""
+    tok = tokens[k]
+    word = tok.text
+    return (
+        not tok.punct
+        and not mask[k]
+        and len(word) >= 3
+        and word.isalpha()
+        and tokens[k - 1].text.isalpha()  # not "Rt. Hon": an abbreviation before it
+        and word[0].isupper()
+        and word[1:].islower()
+        and _key(word) in gz.office_words().honorifics
+        and not (k + 1 < len(tokens) and names[k + 1])
+        and not tok.possessive
+    )
 
 
 # Connectors that carry an office on into a capitalised word ("Minister for Reintegration");

@@ -13,6 +13,7 @@ RULE = "person.title_back_reference"
 _NOT_AFTER = re.compile(r"[\w-]|\s+(?:of|for|to)\b|\s+[A-Z]")
 _POSSESSIVE = re.compile(r"[’']s\b")
 _SHORTER_AT = re.compile(r"\s+(?:of|for|to|on)\s")
+_THE_CAPITALISED = re.compile(r"\b[Tt]he\s+([A-Z][\w-]*)")
 
 
 def add_title_back_references(index: PeopleIndex, text: str) -> None:
@@ -22,25 +23,28 @@ def add_title_back_references(index: PeopleIndex, text: str) -> None:
     holders = _holders(index)
     if not holders:
         return
+    by_first_word: dict[str, list[str]] = {}
+    for form in sorted(holders, key=len, reverse=True):  # the longest form first
+        by_first_word.setdefault(form.split()[0], []).append(form)
     first_seen: dict[int, int] = {}
     for m in index.mentions:
         if not m.in_title:
             first_seen.setdefault(m.person, m.start)
     taken = [(m.start, m.end) for m in index.mentions if not m.in_title]
-    pattern = re.compile(
-        r"\b[Tt]he\s+("
-        + "|".join(re.escape(f) for f in sorted(holders, key=len, reverse=True))
-        + ")",
-        re.IGNORECASE,
-    )
     added = False
-    for match in pattern.finditer(text):
-        start, end = match.span(1)
-        if not text[start].isupper() or _NOT_AFTER.match(text, end):
-            continue  # "the secretary" in lower case is anyone's
-        if any(s < end and start < e for s, e in taken):
+    # one precompiled scan for "the" and a capitalised word ("the secretary" is anyone's)
+    for hit in _THE_CAPITALISED.finditer(text):
+        forms = by_first_word.get(gz.fold(hit.group(1)))
+        if forms is None:
             continue
-        people = {p for p in holders[gz.fold(match.group(1))] if first_seen.get(p, end) < start}
+        start = hit.start(1)
+        written = next((f for f in forms if gz.fold(text[start : start + len(f)]) == f), None)
+        if written is None:
+            continue
+        end = start + len(written)
+        if _NOT_AFTER.match(text, end) or any(s < end and start < e for s, e in taken):
+            continue
+        people = {p for p in holders[written] if first_seen.get(p, end) < start}
         if len(people) != 1:
             continue  # nobody, or two people who hold it: no guess
         possessive = _POSSESSIVE.match(text, end) is not None

@@ -109,12 +109,13 @@ def synthetic_events(connection: duckdb.DuckDBPyConnection, start: int, count: i
                 'title': 'Minister',
                 'affiliation':
                     {affiliations}[cast(floor(pow({n_affiliations}, random())) as integer)],
-                'role': 'guest'
+                'role': 'guest',
+                'name_status': 'full'
             }}
             for k in range(n_people)
         ] as participants,
-        [{{'name': 'Someone Else', 'title': null, 'affiliation': null, 'role': null}}]
-            as mentioned_people,
+        [{{'name': 'Someone Else', 'title': null, 'affiliation': null, 'role': null,
+           'name_status': 'full'}}] as mentioned_people,
         [
             {{'speaker': 'Person ' || cast(floor(pow({PEOPLE}, random())) as integer),
               'text': 'We discussed security and trade in depth.'}}
@@ -123,7 +124,8 @@ def synthetic_events(connection: duckdb.DuckDBPyConnection, start: int, count: i
         ['Ukraine', 'trade'] as topics,
         [{countries}[country_index]] as countries_mentioned,
         [{{'value': 1e6, 'currency': 'USD', 'text': '$1 million'}}] as amounts,
-        [{{'field': 'event_date', 'start': 10, 'end': 20}}] as evidence,
+        [{{'field': 'event_date', 'start': 10, 'end': 20, 'rule': 'date.event_sentence'}}]
+            as evidence,
         0.8 as confidence,
         false as is_text_cut,
         'bench-1' as extractor_version,

@@ -2,7 +2,8 @@
 
 `ingest explain DOC_ID` prints this for a stored document (its current events) or for one in a
 documents file (extracted on the spot), so a wrong value in the warehouse leads to the words
-that produced it.
+that produced it and, in brackets, the id of the rule that produced it (data/rules.toml,
+data/cues.toml).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 SNIPPET_CHARS = 90
+NO_RULE = "rule not recorded"  # evidence stored by an extractor before 0.9.0
 VALUE_FIELDS = (
     "event_type",
     "event_date",
@@ -83,7 +85,11 @@ def _value(event: Mapping[str, Any], field: str) -> str | None:
 
 
 def _person(person: Any) -> str:
-    office = ", ".join(str(x) for x in (_get(person, "title"), _get(person, "affiliation")) if x)
+    status = _get(person, "name_status")
+    shown: tuple[Any, ...] = (_get(person, "title"), _get(person, "affiliation"))
+    if status and status != "full":
+        shown += (str(status).replace("_", " "),)  # "resolved", "surname only"
+    office = ", ".join(str(x) for x in shown if x)
     return f"{_get(person, 'name')} ({office})" if office else str(_get(person, "name"))
 
 
@@ -103,7 +109,8 @@ def _passage(found: Explained, evidence: Any) -> str:
     )
     source, where = (found.title or "", "title") if field.startswith("title:") else (found.text, "")
     words = _short(source[start:end])
-    return f'"{words}" ({where + " " if where else ""}{start}-{end})'
+    rule = _get(evidence, "rule") or NO_RULE
+    return f'"{words}" ({where + " " if where else ""}{start}-{end}) [{rule}]'
 
 
 def _short(text: str) -> str:

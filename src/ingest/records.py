@@ -25,6 +25,10 @@ EVENT_TYPES: tuple[str, ...] = (
 DateBasis = Literal["explicit", "relative", "published", "none"]
 DATE_BASES: tuple[str, ...] = ("explicit", "relative", "published", "none")
 Role = Literal["host", "guest", "caller", "issuer"]
+# How a participant's name stands: written in full, a short mention resolved to the full name
+# given earlier in the document, or a single name with nothing in the document to complete it
+NameStatus = Literal["full", "resolved", "surname_only"]
+NAME_STATUSES: tuple[str, ...] = ("full", "resolved", "surname_only")
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +72,7 @@ class Participant:
     title: str | None = None
     affiliation: str | None = None
     role: Role | None = None
+    name_status: NameStatus = "full"
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,11 +90,13 @@ class Amount:
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
-    """Character offsets [start, end) in the document text that support one value of `field`."""
+    """Character offsets [start, end) in the document text that support one value of `field`,
+    and the id of the rule that produced the value (`ingest.extract.rules` lists every id)."""
 
     field: str
     start: int
     end: int
+    rule: str
 
 
 @dataclass(frozen=True, slots=True)

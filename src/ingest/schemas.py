@@ -16,11 +16,18 @@ PERSON = pa.struct(
         ("title", pa.string()),
         ("affiliation", pa.string()),
         ("role", pa.string()),
+        # "full" | "resolved" | "surname_only" (records.NAME_STATUSES); null in files written
+        # before extractor 0.9.0
+        ("name_status", pa.string()),
     ]
 )
 QUOTE = pa.struct([("speaker", pa.string()), ("text", pa.string())])
 AMOUNT = pa.struct([("value", pa.float64()), ("currency", pa.string()), ("text", pa.string())])
-EVIDENCE = pa.struct([("field", pa.string()), ("start", pa.int32()), ("end", pa.int32())])
+# `rule`: the id of the rule that produced the value (ingest.extract.rules); null in files
+# written before extractor 0.9.0 (readers take the struct by field name, so both read together)
+EVIDENCE = pa.struct(
+    [("field", pa.string()), ("start", pa.int32()), ("end", pa.int32()), ("rule", pa.string())]
+)
 
 DOCUMENTS = pa.schema(
     [

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ingest.extract import anchors, facts, people, text
+from ingest.extract import anchors, facts, text
+from ingest.extract.people import tokens as people_tokens
 
 # Text made of the pieces the rewritten patterns care about: words and their prefixes, digits,
 # separators, capitals, apostrophes and line breaks.
@@ -69,7 +70,7 @@ def test_word_start_before_matches_the_plain_pattern(sample: str) -> None:
         limit = max(0, start - 30)
         match = plain.search(sample, limit, start)
         expected = match.start() if match else start
-        assert people._word_start_before(sample, start, limit) == expected
+        assert people_tokens._word_start_before(sample, start, limit) == expected
 
 
 @settings(max_examples=300, deadline=None)

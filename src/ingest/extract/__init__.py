@@ -26,7 +26,7 @@ from ingest.records import Amount, Document, EventRecord, Evidence, Participant,
 
 __all__ = ["EXTRACTOR_VERSION", "EventAnchor", "extract"]
 
-EXTRACTOR_VERSION = "0.8.1"
+EXTRACTOR_VERSION = "0.9.0"
 
 # A secondary engagement needs its named people: two for a bilateral kind, one for a gathering.
 _MIN_PARTICIPANTS: dict[str, int] = {
@@ -67,6 +67,7 @@ def _date_fields(
     day, basis, cue, in_title = _dates.event_day(
         doc.text, look, published, title, engagement, anchor.trigger_start
     )
+    rule = "date.event_sentence"
     if anchor.ordinal > 0 and engagement and basis == "published":
         return None, "none", []
     if (
@@ -81,6 +82,7 @@ def _date_fields(
         stated = _dates.event_day(doc.text, earlier, published, None, True, anchor.start)
         if stated[1] == "explicit":
             day, basis, cue, in_title = stated
+            rule = "date.earlier_sentence"
     vague = cue is not None and not in_title and doc.text[cue[0] : cue[1]].lower() == "this week"
     if anchor.event_type == "visit" and (basis == "published" or vague):
         # an announced trip dated only by its itinerary: "The Minister departs on Monday 16 June"
@@ -90,10 +92,11 @@ def _date_fields(
             stated = _dates.event_day(doc.text, found, published)
             if stated[1] != "published":
                 day, basis, cue, in_title = stated
+                rule = "date.departure"
     if cue is None:
         return day, basis, []
     field = "title:event_date" if in_title else "event_date"
-    return day, basis, [Evidence(field, cue[0], cue[1])]
+    return day, basis, [Evidence(field, cue[0], cue[1], "date.headline" if in_title else rule)]
 
 
 # a sentence that goes on about an engagement the sentence before introduced
@@ -121,11 +124,13 @@ _DEPARTURE = re.compile(r"\b(?:departs|will\s+depart|leaves\s+for|will\s+leave\s
 def _type_evidence(doc: Document, anchor: EventAnchor) -> list[Evidence]:
     found: list[Evidence] = []
     if anchor.trigger_start >= 0:
-        found.append(Evidence("event_type", anchor.trigger_start, anchor.trigger_end))
+        found.append(
+            Evidence("event_type", anchor.trigger_start, anchor.trigger_end, anchor.rule_id)
+        )
     if anchor.in_title:
         span = _anchors.title_trigger(doc.title, anchor.event_type)
         if span is not None:
-            found.append(Evidence("title:event_type", span[0], span[1]))
+            found.append(Evidence("title:event_type", span[0], span[1], anchor.rule_id))
     return found
 
 
@@ -174,10 +179,12 @@ def _fact_fields(facts: _Facts, known: list[Participant]) -> dict[str, Any]:
     for code, _, _ in facts.countries:
         if code not in countries:
             countries.append(code)
-    evidence = [Evidence("quotes", q.start, q.end) for q in facts.quotes]
-    evidence += [Evidence("amounts", a.start, a.end) for a in facts.amounts]
-    evidence += [Evidence("topics", t.start, t.end) for t in facts.topics]
-    evidence += [Evidence("countries_mentioned", s, e) for _, s, e in facts.countries]
+    evidence = [Evidence("quotes", q.start, q.end, "fact.quote") for q in facts.quotes]
+    evidence += [Evidence("amounts", a.start, a.end, "fact.amount") for a in facts.amounts]
+    evidence += [Evidence("topics", t.start, t.end, "fact.topic") for t in facts.topics]
+    evidence += [
+        Evidence("countries_mentioned", s, e, "fact.country_named") for _, s, e in facts.countries
+    ]
     return {
         "quotes": tuple(Quote(_full_speaker(q.speaker, known), q.text) for q in facts.quotes),
         "amounts": tuple(Amount(a.value, a.currency, a.text) for a in facts.amounts),
@@ -239,6 +246,11 @@ def _evidence_of(doc: Document, person: Participant, evidence: list[Evidence]) -
     return found
 
 
+def _chose(evidence: Evidence) -> bool:
+    """Evidence of why a person took part (not of how the name was found)."""
+    return evidence.rule.startswith("participant.")
+
+
 def _with_protagonist(
     doc: Document,
     anchor: EventAnchor,
@@ -257,7 +269,11 @@ def _with_protagonist(
     joiners = primary_people if _GROUP_SUBJECT.search(subject) else primary_people[:1]
     known = {_surname(p) for p in participants}
     added = [p for p in joiners if _surname(p) not in known]
-    support = [e for p in added for e in _evidence_of(doc, p, lead_evidence)]
+    support = [
+        dataclasses.replace(e, rule="participant.protagonist") if _chose(e) else e
+        for p in added
+        for e in _evidence_of(doc, p, lead_evidence)
+    ]
     if not support:
         return participants, evidence
     return [*added, *participants], [*support, *evidence]

@@ -896,9 +896,9 @@ def _seat_location(doc: Document, start: int, end: int, location: Location) -> L
         capital = gz.capital_of(code)
         if capital is None:
             continue
-        evidence: tuple[Evidence, ...] = (Evidence("city", sstart, send),)
+        evidence: tuple[Evidence, ...] = (Evidence("city", sstart, send, "place.venue_seat"),)
         if location.country_code != code:
-            evidence += (Evidence("country_code", sstart, send),)
+            evidence += (Evidence("country_code", sstart, send, "place.venue_seat"),)
             location = NO_LOCATION
         return Location(
             location.location_name or text[sstart:send],
@@ -917,52 +917,58 @@ def _locate(doc: Document, anchor: EventAnchor) -> Location:
     strict = anchor.event_type in NOWHERE_TYPES
     if anchor.event_type in TOPICAL_TYPES:
         dateline = _dateline(text) if anchor.ordinal == 0 else None
-        return _as_location(dateline) if dateline is not None else NO_LOCATION
+        return (
+            _as_location(dateline, rule="place.dateline") if dateline is not None else NO_LOCATION
+        )
     if anchor.start >= 0:
         sentence = text[anchor.start : anchor.end]
         if _VIRTUAL.search(sentence) and not trip:
             return NO_LOCATION
         places = _places_in(text, anchor.start, anchor.end, trip=trip, strict=strict)
+        rule = "place.event_sentence"
         if trip and anchor.ordinal == 0:
             # an announced trip is located at its first stop, which an earlier sentence may name
             # ("will travel to France, Germany and Belgium ... will then travel to Munich")
-            places = _places_in(text, 0, anchor.start, trip=True, strict=False)[:1] or places
+            first_stop = _places_in(text, 0, anchor.start, trip=True, strict=False)[:1]
+            places, rule = (first_stop, "place.trip_first_stop") if first_stop else (places, rule)
         if places:
             return _with_dateline_city(
-                text, anchor, _refine(doc, _first(places, trip), anchor, trip)
+                text, anchor, _refine(doc, _first(places, trip), anchor, trip, rule=rule)
             )
         tied = None if strict else _engagement_place(text, anchor.start, anchor.end)
         if tied is not None:
-            return _refine(doc, tied, anchor, trip)
+            return _refine(doc, tied, anchor, trip, rule="place.engagement_word")
     if strict:
         return NO_LOCATION
     if anchor.ordinal == 0 and anchor.start > 0:
         framed = _engagement_place(text, 0, anchor.start)
         if framed is not None:
-            return _as_location(framed)
+            return _as_location(framed, rule="place.engagement_word")
     if anchor.ordinal == 0:
         dateline = _dateline(text)
         if dateline is not None:
-            return _as_location(dateline)
+            return _as_location(dateline, rule="place.dateline")
         title_places = _title_places(doc.title or "", trip=trip)
         title_dateline = _title_dateline(doc.title or "")
         if title_dateline is not None and not trip:
             title_places = [title_dateline]
         if title_places:
-            return _refine(doc, title_places[0], anchor, trip, field_prefix="title:")
+            return _refine(
+                doc, title_places[0], anchor, trip, field_prefix="title:", rule="place.headline"
+            )
         if anchor.start >= 0:
             # "... have today signed a treaty. The Treaty ... was signed at the V&A in London."
             later = _engagement_place(text, anchor.end, min(len(text), anchor.end + 700), reach=80)
             if later is not None:
-                return _refine(doc, later, anchor, trip)
+                return _refine(doc, later, anchor, trip, rule="place.engagement_word")
     if trip:
         places = _places_in(text, 0, len(text), trip=True, strict=False)
         if places:
-            return _refine(doc, places[0], anchor, trip)
+            return _refine(doc, places[0], anchor, trip, rule="place.trip_anywhere")
     if anchor.ordinal == 0:
         hosted = _hosted_visit(text)
         if hosted is not None:
-            return _as_location(hosted)
+            return _as_location(hosted, rule="place.hosted_visit")
     return NO_LOCATION
 
 
@@ -993,7 +999,9 @@ def _with_dateline_city(text: str, anchor: EventAnchor, location: Location) -> L
     dateline = _dateline(text)
     if dateline is None or dateline.city is None or dateline.country != location.country_code:
         return location
-    city_spans = tuple(Evidence(f, s, e) for f, s, e in dateline.spans if f == "city")
+    city_spans = tuple(
+        Evidence(f, s, e, "place.dateline_city") for f, s, e in dateline.spans if f == "city"
+    )
     return dataclasses.replace(
         location,
         city=dateline.city,
@@ -1044,13 +1052,19 @@ def _first(places: list[_Place], trip: bool) -> _Place:
 
 
 def _refine(
-    doc: Document, place: _Place, anchor: EventAnchor, trip: bool, field_prefix: str = ""
+    doc: Document,
+    place: _Place,
+    anchor: EventAnchor,
+    trip: bool,
+    field_prefix: str = "",
+    *,
+    rule: str,
 ) -> Location:
     """A trip's country-only stop gains its city in that country: the dateline's ("May 16, 2022
     – Berlin, Germany": the traveller is where the release was issued), the headline's ("to
     visit Bandar Seri Begawan, Brunei Darussalam"), else one the text states from the stop on
     ("while in Warsaw", "is now travelling to Washington, DC")."""
-    location = _as_location(place, field_prefix)
+    location = _as_location(place, field_prefix, rule=rule)
     if not trip or place.city is not None:
         return location
     since = max(anchor.start, 0)
@@ -1059,7 +1073,11 @@ def _refine(
     candidates = _stop_cities(doc, anchor, since)
     for prefix, later in candidates:
         if later.city is not None and later.country == place.country:
-            city_spans = tuple(Evidence(prefix + f, s, e) for f, s, e in later.spans if f == "city")
+            city_spans = tuple(
+                Evidence(prefix + f, s, e, "place.trip_stop_city")
+                for f, s, e in later.spans
+                if f == "city"
+            )
             return Location(
                 place.name,
                 later.city,
@@ -1089,6 +1107,6 @@ def _stop_cities(doc: Document, anchor: EventAnchor, since: int) -> Iterator[tup
         yield "", place
 
 
-def _as_location(place: _Place, field_prefix: str = "") -> Location:
-    evidence = tuple(Evidence(field_prefix + f, s, e) for f, s, e in place.spans)
+def _as_location(place: _Place, field_prefix: str = "", *, rule: str) -> Location:
+    evidence = tuple(Evidence(field_prefix + f, s, e, rule) for f, s, e in place.spans)
     return Location(place.name, place.city, place.country, place.lat, place.lon, evidence)

@@ -22,7 +22,8 @@ final as (
         evidence_index,
         evidence.field as field_name,
         evidence."start" as start_offset,
-        evidence."end" as end_offset
+        evidence."end" as end_offset,
+        evidence.rule as rule_id
     from unnested
 )
 

@@ -41,13 +41,21 @@ final as (
         country_code,
         latitude,
         longitude,
-        participants,
-        mentioned_people,
+        -- the fields extractor 0.9.0 added (name_status, rule) are null in older files; the
+        -- casts give every file's structs the same fields, whichever files a warehouse holds
+        cast(participants as struct(
+            name varchar, title varchar, affiliation varchar, role varchar, name_status varchar
+        )[]) as participants,
+        cast(mentioned_people as struct(
+            name varchar, title varchar, affiliation varchar, role varchar, name_status varchar
+        )[]) as mentioned_people,
         quotes,
         topics,
         countries_mentioned,
         amounts,
-        evidence,
+        cast(evidence as struct(
+            field varchar, "start" integer, "end" integer, rule varchar
+        )[]) as evidence,
         confidence,
         coalesce(is_text_cut, false) as is_text_cut,
         extractor_version,

@@ -1,0 +1,101 @@
+"""Names in one list share its cues and titles ("Ministers A B, C D and E F")."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from ingest.extract import gazetteer as gz
+from ingest.extract.people.index import _Raw
+from ingest.extract.people.titles import _Titled
+from ingest.extract.people.tokens import _key
+
+_LIST_AFTER = re.compile(r"[ \t]*(?:,|and\b)")
+
+
+_LIST_BEFORE = re.compile(r"(?:,|\band)[ \t]*$")
+
+
+def _plural_head(word: str) -> bool:
+    key = _key(word)
+    return key.endswith("s") and key[:-1] in gz.office_words().heads
+
+
+_CAPITAL_AFTER = re.compile(r"[ \t]+[A-Z]")
+
+
+_LIST_GAP = re.compile(r"[ \t]*(?:,[ \t]*(?:and[ \t]+)?|and[ \t]+)")
+
+
+def _share_list_cues(raws: list[_Raw], text: str) -> list[_Raw]:
+    """ "Ministers Naledi Pandor, Rob Davies, Tina Joemat-Pettersson": names listed only by
+    commas and "and" with a named person are people too; a plural title is each one's."""
+    out = list(raws)
+    k = 0
+    while k < len(out):
+        group = [k]
+        while group[-1] + 1 < len(out) and _LIST_GAP.fullmatch(
+            text, out[group[-1]].end, out[group[-1] + 1].start
+        ):
+            group.append(group[-1] + 1)
+        k = group[-1] + 1
+        if len(group) < 2:
+            continue
+        lead = next((out[j] for j in group if out[j].cue and len(out[j].tokens) >= 2), None)
+        if lead is None or not any(out[j].listable for j in group):
+            continue
+        titled = lead.titled
+        single = (
+            titled.title[:-1] if titled and titled.title and titled.title.endswith("s") else None
+        )
+        for j in group:
+            raw = out[j]
+            if single and titled and (raw is lead or (raw.listable and not raw.cue)):
+                start = titled.start if raw is lead else raw.start
+                out[j] = _replace_title(raw, _Titled(single, titled.affiliation, start, True))
+            elif raw.listable and not raw.cue:
+                out[j] = dataclasses.replace(raw, cue=True, rule="person.list_member")
+    return out
+
+
+def _inherit_list_titles(raws: list[_Raw], text: str) -> list[_Raw]:
+    """ "NUG representatives Aung Myo Min and Moe Zaw Oo": the second name shares the title."""
+    raws = _share_list_cues(raws, text)
+    out: list[_Raw] = []
+    for raw in raws:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and raw.titled is None
+            and prev.titled is not None
+            and prev.titled.title
+            and re.fullmatch(r"\s*(?:,\s*)?and\s+", text[prev.end : raw.start])
+            and prev.titled.title.endswith("s")
+        ):
+            single = prev.titled.title[:-1]
+            titled = _Titled(single, prev.titled.affiliation, raw.start, True)
+            prev_fixed = _replace_title(prev, titled)
+            out[-1] = prev_fixed
+            raw = _replace_title(raw, titled)
+        out.append(raw)
+    return out
+
+
+def _replace_title(raw: _Raw, titled: _Titled) -> _Raw:
+    return _Raw(
+        raw.tokens,
+        raw.name,
+        raw.start,
+        raw.end,
+        titled,
+        True,
+        raw.possessive,
+        raw.in_title,
+        raw.byline,
+        raw.attribution,
+        raw.object_country,
+        raw.is_object,
+        rule=raw.rule or "person.list_member",
+        # a lone word takes a list's title only to resolve to someone: "A B, and Experts On ..."
+        lone=raw.lone or (not raw.cue and len(raw.tokens) == 1),
+    )

@@ -1,0 +1,443 @@
+"""Name occurrences in a text, each with the cues that mark it as a person."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from bisect import bisect_right
+from functools import cache
+
+from ingest.extract import gazetteer as gz
+from ingest.extract.people.countries import (
+    _host_country,
+    _prefer,
+    _with_country_after,
+    _with_country_before,
+    _with_delegation_country,
+)
+from ingest.extract.people.index import _Raw
+from ingest.extract.people.lists import (
+    _CAPITAL_AFTER,
+    _LIST_AFTER,
+    _LIST_BEFORE,
+    _inherit_list_titles,
+    _plural_head,
+)
+from ingest.extract.people.name_shape import _is_organisation, _is_place_run, _looks_like_a_name
+from ingest.extract.people.patterns import pattern
+from ingest.extract.people.titles import (
+    _clean_title,
+    _left_appositive,
+    _left_title,
+    _right_title,
+    _title_token,
+    _Titled,
+)
+from ingest.extract.people.tokens import (
+    _CONNECTORS,
+    _blocked_mask,
+    _blocked_spans,
+    _capitalised,
+    _key,
+    _Run,
+    _runs,
+    _Tok,
+    _tokens,
+    _tokens_between,
+)
+
+_ATTRIBUTION = pattern("people.attribution")
+# An engagement verb earlier in the sentence makes the person someone met (a counterpart);
+# a bare "with" counts only close by ("engage often with the new Administration," Mr Peters said).
+_MEET_BEFORE = pattern("people.engaged_before")
+_WITH_NEAR = pattern("people.with_near")
+
+
+_WITH_NEAR_REACH = 4 + 60 + 1  # "with", 60 characters, and a final newline "$" may stand before
+
+
+# Long releases (briefing transcripts) are read in full for their first SCAN_HEAD characters;
+# after that only paragraphs naming an office are, which keeps extraction a few ms per release.
+SCAN_HEAD = 5000
+
+
+SIGN_OFF = 300  # characters at the end of a release where a signature block may stand
+
+
+def _scanned(text: str) -> str:
+    """`text` with later paragraphs that name no office blanked out (offsets unchanged)."""
+    if len(text) <= SCAN_HEAD:
+        return text
+    cut = text.find("\n", SCAN_HEAD)
+    if cut < 0:
+        return text
+    # one scan for office words; a phrase never spans a line, so each match marks its paragraph
+    offices = [match.start() for match in gz.head_pattern().finditer(text, cut)]
+    parts = [text[:cut]]
+    start, k = cut, 0
+    for number, paragraph in enumerate(text[cut:].split("\n")):
+        if number:
+            parts.append("\n")
+        end = start + len(paragraph)
+        while k < len(offices) and offices[k] < start:
+            k += 1
+        keep = k < len(offices) and offices[k] < end
+        parts.append(paragraph if keep else " " * len(paragraph))
+        start = end + 1
+    return "".join(parts)
+
+
+def _raw_mentions(text: str, *, in_title: bool) -> list[_Raw]:
+    text = _scanned(text)
+    blocked = _blocked_spans(text)
+    tokens = _tokens(text, {start for start, _ in blocked})
+    mask = _blocked_mask(tokens, blocked)
+    context = _Context(text)
+    raws: list[_Raw] = []
+    for run in _runs(tokens, mask):
+        raw = _raw_from_run(context, tokens, mask, run, in_title=in_title)
+        if raw is not None:
+            raws.append(raw)
+    return _inherit_list_titles(_join_inverted_names(raws, text), text)
+
+
+_INVERTED_GAP = re.compile(r"[ \t]*,[ \t]*$")
+
+
+_INVERTED_AFTER = re.compile(r"[ \t]*,|[ \t]+(?!and\b|or\b)[a-z]")
+
+
+_HYPHENATED_GIVEN = re.compile(r"[A-Z][a-z]+-[a-z]+")  # "Kyung-wha", "Jae-in"
+
+
+def _join_inverted_names(raws: list[_Raw], text: str) -> list[_Raw]:
+    """A surname written first and the given names after a comma, one person:
+    "Minister of Foreign Affairs Kang, Kyung-wha had ...", "Mr. Lavrov, Sergey Viktorovich,
+    Minister of ...". An East Asian given name (hyphenated, or after a surname in capitals) keeps
+    the written order ("Kang Kyung-wha"); other names read given names first ("Sergey
+    Viktorovich Lavrov"). The given names must be named nowhere else: "Minister Kang, Motegi
+    and ..." is a list."""
+    if len(raws) < 2:
+        return raws
+    firsts: dict[str, int] = {}
+    for raw in raws:
+        for token in raw.tokens:
+            firsts[token] = firsts.get(token, 0) + 1
+    out: list[_Raw] = []
+    k = 0
+    while k < len(raws):
+        surname = raws[k]
+        given = raws[k + 1] if k + 1 < len(raws) else None
+        if (
+            given is not None
+            and surname.cue
+            and len(surname.tokens) == 1
+            and not surname.possessive
+            and 1 <= len(given.tokens) <= 3
+            and (given.titled is None or given.titled.start > given.start)
+            and (surname.titled is None or surname.titled.start < surname.start)
+            and _INVERTED_GAP.match(text, surname.end, given.start) is not None
+            and _INVERTED_AFTER.match(text, given.end) is not None
+            and all(firsts[t] == 1 for t in given.tokens)
+        ):
+            east_asian = (
+                _HYPHENATED_GIVEN.fullmatch(given.name) is not None or surname.name.isupper()
+            )
+            if east_asian:
+                tokens, name = surname.tokens + given.tokens, f"{surname.name} {given.name}"
+            else:
+                tokens, name = given.tokens + surname.tokens, f"{given.name} {surname.name}"
+            out.append(
+                dataclasses.replace(
+                    surname,
+                    tokens=tokens,
+                    name=name,
+                    end=given.end,
+                    titled=surname.titled or given.titled,
+                    possessive=given.possessive,
+                )
+            )
+            k += 2
+            continue
+        out.append(surname)
+        k += 1
+    return out
+
+
+class _Context:
+    """A text, the sentence around an offset (one pass over the text's sentence ends, made when
+    first asked) and per-sentence facts computed once."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._hosts: dict[int, str | None] = {}
+        self._attributed: dict[int, bool] = {}
+        self._ends: list[int] | None = None
+
+    def sentence(self, offset: int) -> tuple[int, int]:
+        if self._ends is None:
+            text = self.text
+            self._ends = [
+                m.end()
+                for m in _SENTENCE_END.finditer(text)
+                if not _is_abbreviation_end(text, m.start())
+            ]
+        ends = self._ends
+        k = bisect_right(ends, offset)
+        start = ends[k - 1] if k > 0 else 0
+        end = ends[k] if k < len(ends) else len(self.text)
+        return start, end
+
+    def attributed(self, span: tuple[int, int]) -> bool:
+        """Whether the sentence at `span` attributes a readout ("according to", "readout by")."""
+        if span[0] not in self._attributed:
+            self._attributed[span[0]] = _ATTRIBUTION.search(self.text, *span) is not None
+        return self._attributed[span[0]]
+
+    def host_country(self, span: tuple[int, int]) -> str | None:
+        if span[0] not in self._hosts:
+            self._hosts[span[0]] = _host_country(self.text, *span)
+        return self._hosts[span[0]]
+
+
+_SENTENCE_END = re.compile(r"[.!?][\"”’)]*\s+|\n")
+
+
+_ABBREVIATED = re.compile(
+    r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Lt|Gen|Hon|Rt|Amb|Prof|Smt|U\.S|H\.E|H\.H|D\.C))$"
+)
+
+
+def _is_abbreviation_end(text: str, dot: int) -> bool:
+    """A period closing "Mr", "Dr", "U.S" or an initial, not a sentence."""
+    return text[dot] == "." and _ABBREVIATED.search(text, max(0, dot - 4), dot) is not None
+
+
+def _raw_from_run(
+    context: _Context, tokens: list[_Tok], mask: list[bool], run: _Run, *, in_title: bool
+) -> _Raw | None:
+    text = context.text
+    name_toks = tokens[run.first : run.last + 1]
+    start, end = name_toks[0].start, name_toks[-1].end
+    name = text[start:end]
+    folded = tuple([_key(t.text) for t in name_toks if t.text not in '“”"'])
+    if len(name_toks) == 1 and _plainly_bare(tokens, mask, run):
+        # the common case: "Rutte", "Washington", a capitalised word with nothing around it
+        # that could mark a person; kept only to resolve to someone named elsewhere
+        possessive = name_toks[-1].possessive
+        return _Raw(folded, name, start, end, None, False, possessive, in_title, False, False,
+                    None, False)  # fmt: skip
+    left = _left_title(tokens, mask, run.first, text)
+    after = run.last + 1
+    while after < len(tokens) and _key(tokens[after].text) in gz.office_words().name_suffixes:
+        after += 1
+    right = _right_title(tokens, mask, after, text)
+    left_rule = "person.title_before"
+    if left is None and right is None:
+        left = _left_appositive(tokens, mask, run.first, text)
+        left_rule = "person.appositive_before"
+    preferred = _prefer(left, right)
+    title_rule = _title_rule(preferred, left, right, left_rule)
+    titled = _with_country_after(preferred, text, tokens[after - 1].end)
+    titled = _with_delegation_country(titled, text, start)
+    titled = _with_country_before(titled, text)
+    prev = tokens[run.first - 1].text if run.first > 0 else ""
+    honorific = run.first > 0 and _key(prev) in gz.office_words().honorifics
+    s_start, s_end = context.sentence(start)
+    before = text[s_start:start]
+    # the cue words end where the trailing space of `before` begins: search from there only
+    cue_from = max(0, len(before.rstrip()) - 4)
+    with_cue = len(name_toks) >= 2 and _WITH_BEFORE.search(before, cue_from) is not None
+    verb_cue = (
+        len(name_toks) >= 2
+        and not name_toks[-1].possessive
+        and _SUBJECT_VERB.match(text, end) is not None
+        and not any(_key(t.text) in gz.office_words().words for t in name_toks)
+    )  # "Vladimir Putin had a telephone conversation with ..."
+    if _institution_follows(tokens, after):
+        return None  # "the Communist Party", "Hagley Museum": an organisation or place
+    if _is_organisation(name):
+        return None  # "the seventh Commonwealth Secretary-General": the body, not a person
+    opens_sentence = run.first == 0 or tokens[run.first - 1].punct
+    if left is None and len(name_toks) == 1 and opens_sentence and not honorific:
+        titled = None  # "Later, the Secretary General met ...": an adverb, not an appositive
+    cue = (titled is not None and titled.has_head) or honorific or with_cue or verb_cue
+    line_start = text.rfind("\n", 0, start) + 1
+    # a byline heads a release; a sign-off ("Name\nSpokesperson\nMinistry ...") closes it
+    edge = start <= 400 or start >= len(text) - SIGN_OFF
+    stacked = None if in_title or not edge else _title_on_next_line(text, line_start, start, end)
+    cue = cue or (stacked is not None and len(name_toks) >= 2)
+    if not cue:
+        # a bare capitalised run: kept only to resolve to someone named elsewhere, or a person
+        # when it stands in one list with a named person ("Ministers A B, C D and E F")
+        listable = (
+            len(name_toks) >= 2
+            and (_LIST_AFTER.match(text, end) is not None or _LIST_BEFORE.search(before, cue_from))
+            and _CAPITAL_AFTER.match(text, end) is None  # "Raymond Vernon Fellow": a title's
+            and not any(_plural_head(t.text) for t in name_toks)  # "Presidents Rafael Correa"
+            and not _is_place_run(text, tokens, run, name)
+            and _looks_like_a_name(text, name_toks, name)
+        )
+        return _Raw(
+            folded,
+            name,
+            start,
+            end,
+            None,
+            False,
+            name_toks[-1].possessive,
+            in_title,
+            False,
+            False,
+            None,
+            False,
+            listable=bool(listable),
+        )
+    if _is_place_run(text, tokens, run, name):
+        return None
+    if not _looks_like_a_name(text, name_toks, name):
+        # "Working Lunch", "June 29", "AffairsBureau": kept only to resolve to someone named
+        return _Raw(folded, name, start, end, None, False, name_toks[-1].possessive, in_title,
+                    False, False, None, False)  # fmt: skip
+    if stacked is not None:
+        # "Senator the Hon Penny Wong\nMinister for Foreign Affairs": a byline block
+        titled = _Titled(stacked.title, stacked.affiliation, stacked.start, True)
+    byline = (
+        stacked is not None
+        or (
+            right is not None
+            and not in_title
+            and _only_honorifics(text[line_start:start])  # "The Hon Pat Conroy MP, Minister ..."
+            and start < 400
+            and "\n" in text[end : end + 200]
+            and text.find("\n", end) - end < 100
+        )
+    )
+    near = max(0, len(before) - _WITH_NEAR_REACH)
+    meets = _MEET_BEFORE.search(before) is not None or _WITH_NEAR.search(before, near) is not None
+    return _Raw(
+        tokens=folded,
+        name=name,
+        start=start,
+        end=end,
+        titled=titled,
+        cue=True,
+        possessive=name_toks[-1].possessive,
+        in_title=in_title,
+        byline=byline,
+        attribution=context.attributed((s_start, s_end)) and not in_title,
+        object_country=context.host_country((s_start, s_end)) if meets else None,
+        is_object=meets,
+        shouted=all(t.text.isupper() for t in name_toks if t.text[:1].isalpha()),
+        lone=len(name_toks) == 1
+        and not honorific
+        and stacked is None
+        and not _names_a_lone_word(tokens, run, left is not None and titled is not None, in_title),
+        rule=(
+            "person.byline_block"
+            if stacked is not None
+            else title_rule
+            if titled is not None and titled.has_head
+            else "person.honorific"
+            if honorific
+            else "person.with_name"
+            if with_cue
+            else "person.subject_verb"
+        ),
+    )
+
+
+def _names_a_lone_word(tokens: list[_Tok], run: _Run, titled_before: bool, in_title: bool) -> bool:
+    """Whether a title marks a single capitalised word as a name: the title's last word, written
+    capitalised, or the comma closing it, stands right before it ("President Truman",
+    "Secretary of Defense Austin") or a comma sets a title after it, and no capitalised word
+    follows. A lone word after a connector or article, or before "Operations", "Union",
+    "Command", is part of the name of an office or body: "for Conflict and Stabilization
+    Operations", "Envoy to Monitor", "the Chancellery". Headlines capitalise every word, and a
+    possessive ends the name ("Biden's Meeting")."""
+    after = run.last + 1
+    continued = after < len(tokens) and not tokens[after].punct and _capitalised(tokens[after].text)
+    if continued and not in_title and not tokens[run.last].possessive:
+        return False
+    if not titled_before:
+        return after < len(tokens) and tokens[after].text == ","  # "Rutte, Secretary General"
+    # "Secretary of Defense Austin"; "Japan's Minister for Foreign Affairs, Iwaya,"
+    return run.first > 0 and (
+        _capitalised(tokens[run.first - 1].text) or tokens[run.first - 1].text == ","
+    )
+
+
+def _title_rule(
+    preferred: _Titled | None, left: _Titled | None, right: _Titled | None, left_rule: str
+) -> str:
+    """The rule id of the title that marks a name: the one written before it, or after it."""
+    if preferred is None or left is None:
+        return "person.apposition"
+    if right is None or preferred.title != right.title or preferred.title == left.title:
+        return left_rule
+    return "person.apposition"
+
+
+def _only_honorifics(prefix: str) -> bool:
+    words = gz.office_words().honorifics | {"the"}
+    return all(_key(w) in words for w in prefix.split())
+
+
+def _title_on_next_line(text: str, line_start: int, start: int, end: int) -> _Titled | None:
+    """The office on the line under a name that stands alone on its line (with honorifics)."""
+    words = gz.office_words()
+    prefix = text[line_start:start].split()
+    if any(_key(w) not in _byline_prefixes() for w in prefix):
+        return None
+    line_end = text.find("\n", end)
+    if line_end < 0 or any(_key(w) not in words.name_suffixes for w in text[end:line_end].split()):
+        return None
+    match = _NEXT_LINE.match(text, line_end)
+    if not match:
+        return None
+    line = match.group("line").strip()
+    if len(line) > 90 or line.endswith((".", ":")) or not gz.head_pattern().search(line):
+        return None
+    found: list[_Tok] = []
+    _tokens_between(text, match.start("line"), match.end("line"), found)
+    return _clean_title(text, found) if found else None
+
+
+@cache
+def _byline_prefixes() -> frozenset[str]:
+    """Folded words that may stand before a name heading a byline block."""
+    words = gz.office_words()
+    return words.honorifics | words.heads | {"the"}
+
+
+_NEXT_LINE = re.compile(r"\n[ \t]*\n?[ \t]*(?P<line>[^\n]+)")
+
+
+def _plainly_bare(tokens: list[_Tok], mask: list[bool], run: _Run) -> bool:
+    """No title, honorific or comma right before a one-word run, no comma right after it."""
+    if run.first > 0:
+        prev = tokens[run.first - 1]
+        if prev.text == "," or (
+            not prev.punct
+            and (
+                _title_token(prev, mask[run.first - 1])
+                or _key(prev.text) in gz.office_words().honorifics
+                or prev.text.lower() in _CONNECTORS
+            )
+        ):
+            return False
+    nxt = tokens[run.last + 1] if run.last + 1 < len(tokens) else None
+    return nxt is None or (
+        nxt.text != "," and _key(nxt.text) not in gz.office_words().name_suffixes
+    )
+
+
+def _institution_follows(tokens: list[_Tok], after: int) -> bool:
+    if after >= len(tokens) or tokens[after].punct:
+        return False
+    word = tokens[after].text
+    return _capitalised(word) and _key(word) in gz.office_words().institutions
+
+
+_SUBJECT_VERB = pattern("people.subject_verb")
+_WITH_BEFORE = pattern("people.with_before")

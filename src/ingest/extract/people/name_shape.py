@@ -1,0 +1,104 @@
+"""Whether a capitalised run looks like a person's name, not a word, place or body."""
+
+from __future__ import annotations
+
+import re
+from functools import cache, lru_cache
+
+from ingest.extract import gazetteer as gz
+from ingest.extract.people.tokens import _MONTHS, _bare, _key, _particles, _Run, _Tok
+
+
+@cache
+def _common_words() -> frozenset[str]:
+    """Folded English words the releases write in lower case (data/common_words.txt)."""
+    lines = gz._data_text("common_words.txt").splitlines()
+    return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
+
+
+_DATE_BEFORE = re.compile(
+    r"(?:\b(?:in|on|since|by|until|till|from|during|of|early|late|mid|last|next|this|through)|[’']s)"
+    r"\s*$",
+    re.IGNORECASE,
+)
+
+
+_JOINED_COUNTRY = re.compile(r"\b([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?)\s+(?:and|&)\s+$")
+
+
+_GLUED = re.compile(r"^(?P<head>[A-Z][a-z]{3,})[A-Z][a-z]")
+
+
+_CONTRACTION = re.compile(r"\w[’'][a-z]$")  # "Comm'n", not "O'Brien" or "Mata’afa"
+
+
+# anything a written name never holds
+_NOT_NAME_CHARACTER = re.compile(r"[^\w.'’‘\-–‐‑]|[\d_]")  # U+2010, U+2011: hyphens in names
+
+
+def _looks_like_a_name(text: str, name_toks: list[_Tok], name: str) -> bool:
+    """A person's name is not a run of common lower-case words ("Working Lunch", "Upcoming"),
+    a month in a date ("in May", "the President's June 29 meeting"), a glued word
+    ("AffairsBureau"), a contraction ("Comm'n"), or a country or a large city."""
+    words = [t.text for t in name_toks if t.text not in '“”"']
+    if any(_NOT_NAME_CHARACTER.search(w) for w in words):
+        return False  # "A<", "R&D", "x@y": names are letters, apostrophes, hyphens and dots
+    content = [_key(_bare(w)) for w in words if _key(w) not in _particles()]
+    if content and all(w in _common_words() for w in content):
+        return False
+    if len(words) == 1 and _MONTHS.match(_bare(words[0])):
+        start, end = name_toks[0].start, name_toks[-1].end
+        if re.match(r"\s*\d", text[end : end + 3]) or _DATE_BEFORE.search(
+            text, max(0, start - 12), start
+        ):
+            return False
+    for word in words:
+        glued = _GLUED.match(word)
+        if glued and (
+            _key(glued.group("head")) in _common_words()
+            or _key(glued.group("head")) in gz.office_words().words
+        ):
+            return False
+        if _CONTRACTION.search(word):
+            return False
+    if gz.is_country_phrase(name) and gz.lookup_country(name):
+        return False
+    start = name_toks[0].start
+    joined = _JOINED_COUNTRY.search(text, max(0, start - 40), start)
+    if joined and gz.lookup_country(f"{joined.group(1)} and {name}"):
+        return False  # "Bosnia & Herzegovina", "Trinidad and Tobago": the end of a country
+    if len(words) == 1 and re.fullmatch(r"[A-Z][a-z]{0,2}\.", words[0]):
+        return False  # "Rt." of "Rt. Hon.", "Jr.": an abbreviation, not a name
+    # a city of any size is too weak for one word: "Austin", "George" and "Lincoln" are people too
+    city = gz.lookup_city(name)
+    if city is None:
+        return True
+    if len(content) > 1:
+        return city.population < _CITY_NAME_MIN
+    capital = gz.capital_of(city.country_code)
+    return city.population < _CITY_WORD_MIN and not (
+        capital is not None and capital.name == city.name and city.population >= _CITY_NAME_MIN
+    )
+
+
+_CITY_NAME_MIN = 100_000  # a multi-word name that is a city this large is the city
+
+
+_CITY_WORD_MIN = 1_500_000  # ... and a one-word name, unless it is a capital
+
+
+def _is_place_run(text: str, tokens: list[_Tok], run: _Run, name: str) -> bool:
+    """ "Crown Prince of Abu Dhabi": a run after of/in/to/from that names a city is a place."""
+    if run.first == 0:
+        return False
+    prev = tokens[run.first - 1].text.lower()
+    if prev not in {"of", "in", "to", "from", "at", "near", "visit", "visited"}:
+        return False
+    city = gz.lookup_city(name)
+    return city is not None and city.population >= 15000
+
+
+@lru_cache(maxsize=1 << 12)
+def _is_organisation(name: str) -> bool:
+    hits = gz.org_hits(name)
+    return len(hits) == 1 and hits[0].start == 0 and hits[0].end == len(name.rstrip("’'s"))

@@ -1,0 +1,369 @@
+"""Who took part in an event: the people named where the event is told."""
+
+from __future__ import annotations
+
+import re
+
+from ingest.extract import gazetteer as gz
+from ingest.extract.people.affiliation import _COUNTERPART
+from ingest.extract.people.coreference import _content_tokens
+from ingest.extract.people.index import Mention, PeopleIndex, Person
+from ingest.extract.people.patterns import pattern
+from ingest.extract.text import EventAnchor, sentences
+from ingest.records import Document, Evidence, NameStatus, Participant, Role
+
+_TURN = pattern("participants.turn_to_topic")
+_CLAUSE_END = pattern("participants.clause_end")
+_ENGAGE = pattern("participants.engage")
+_ATTEND = pattern("participants.attend")
+# A relative clause describes something else: "the Commission, which is co-chaired by ...".
+_ASIDE_OPEN = pattern("participants.aside_open")
+_FIRST_PERSON = pattern("participants.first_person")
+_STATEMENT_BY = pattern("participants.statement_by")
+_STATEMENT_VERB = pattern("participants.statement_verb")
+_CALL_VERB = pattern("participants.call_verb")
+_ATTENDED_BY = pattern("participants.attended_by")
+# Signatories take part in a signing; at a meeting they may be officials signing on the side.
+_SIGNED_BY = pattern("participants.signed_by")
+# A principal someone stands in for is not there: "On behalf of President X, the Minister ...".
+_ON_BEHALF = pattern("participants.on_behalf")
+# A quotation closed and attributed: "...," said the Foreign Minister <name>.
+_SAID_BEFORE = pattern("participants.said_before")
+
+
+ISSUER_TYPES = frozenset({"statement"})
+
+
+GATHERINGS = frozenset({"meeting", "conference", "signing"})
+
+
+BYLINE_TYPES = frozenset({"statement", "other"})
+
+
+def participants_for(
+    index: PeopleIndex, anchor: EventAnchor, doc: Document
+) -> tuple[list[Participant], list[Participant], list[Evidence]]:
+    """(participants, mentioned people, evidence) of the anchor's event."""
+    chosen: dict[int, Mention] = {}
+    why: dict[int, str] = {}  # the rule that chose each person
+    role: dict[int, Role] = {}
+    text = doc.text
+    if anchor.event_type in BYLINE_TYPES or anchor.event_type in ISSUER_TYPES:
+        for m in index.mentions:
+            if index.people[m.person].byline and not m.in_title:
+                chosen.setdefault(m.person, m)
+                role[m.person] = "issuer"
+        _credit(chosen, why, "participant.byline_issuer")
+    if anchor.in_title or anchor.ordinal == 0:
+        for m in index.mentions:
+            if m.in_title and not _title_mention_excluded(doc.title or "", m):
+                chosen.setdefault(m.person, m)
+        _credit(chosen, why, "participant.headline")
+    if anchor.start >= 0:
+        _from_clause(index, text, anchor.start, anchor.end, anchor, chosen)
+        _credit(chosen, why, "participant.event_clause")
+        _from_antecedent(index, text, anchor, chosen)
+        _credit(chosen, why, "participant.antecedent")
+        _from_joined_subject(index, text, anchor, chosen)
+        _credit(chosen, why, "participant.joined_subject")
+        if not any(not m.in_title for m in chosen.values()) and anchor.event_type in GATHERINGS:
+            # "The summit took place in Tokyo. The EU was represented by ...": the next sentences
+            for s, e in _following(text, anchor.end, 2):
+                _from_clause(index, text, s, e, anchor, chosen)
+            _credit(chosen, why, "participant.following_sentences")
+    if anchor.event_type == "visit":
+        for s, e in sentences(text):
+            if _ENGAGE.search(text, s, e):
+                _from_engagements(index, text, s, e, chosen)
+        _credit(chosen, why, "participant.trip_engagement")
+        # "with his Austrian counterpart X", "he will meet with his counterpart X":
+        # on a trip, the traveller's named counterpart is someone met
+        for m in index.mentions:
+            title = index.people[m.person].title
+            if not m.in_title and title and gz.fold(title) in _COUNTERPART:
+                chosen.setdefault(m.person, m)
+        _credit(chosen, why, "participant.trip_counterpart")
+    elif (
+        anchor.event_type == "meeting"
+        and anchor.ordinal == 0
+        and anchor.start >= 0
+        and sum(not m.in_title for m in chosen.values()) == 1
+    ):
+        # "X met with Finnish authorities. He first met with President Y and ...": the
+        # meeting's counterparts are named in the next sentences that tell it
+        traveller = next(m for m in chosen.values() if not m.in_title)
+        for s, e in sentences(text[: _paragraph_end(text, anchor.end, 3)]):
+            if s >= anchor.end and _TOLD_AGAIN.match(text, s) and _ENGAGE.search(text, s, e):
+                before = len(chosen)
+                _from_engagements(index, text, s, e, chosen)
+                if len(chosen) == before:
+                    break
+        _credit(chosen, why, "participant.told_again")
+        chosen.setdefault(traveller.person, traveller)
+    present = set(chosen)  # people found where the event is told, before attendance lists
+    if anchor.event_type in GATHERINGS and anchor.start >= 0:
+        # "The meeting was attended by X and Y", "The MoU was signed by X and Y", anywhere after
+        cue = _SIGNED_BY if anchor.event_type == "signing" else _ATTENDED_BY
+        if cue.search(text, anchor.start):  # rare: split the text only then
+            for s, e in sentences(text):
+                if s >= anchor.start and cue.search(text, s, e):
+                    _from_clause(index, text, s, e, anchor, chosen, turn=False)
+        # "Leaders attending included ...", "Türkiye was represented by ...", "welcomed X to"
+        for s, e in sentences(text[: _paragraph_end(text, anchor.end, 2)]):
+            attend = _ATTEND.search(text, s, e) if s >= anchor.start else None
+            if attend and not _ASIDE_OPEN.search(text, s, attend.start()):
+                _from_clause(index, text, s, e, anchor, chosen, turn=False)
+        _credit(chosen, why, "participant.attendance")
+    if anchor.start >= 0 and _FIRST_PERSON.search(text, anchor.start, anchor.end):
+        # "Today I will travel to Tonga": the byline's author is the traveller
+        for m in index.mentions:
+            if index.people[m.person].byline and not m.in_title:
+                chosen.setdefault(m.person, m)
+        _credit(chosen, why, "participant.first_person")
+    if anchor.event_type in ISSUER_TYPES:
+        title = doc.title or ""
+        chosen = {
+            p: m
+            for p, m in chosen.items()
+            if role.get(p) == "issuer"
+            or (m.in_title and _STATEMENT_BY.search(title[: m.start]) is not None)
+            or (not m.in_title and _issues(text, m))
+        }
+        speaker = next((m for m in index.mentions if _quoted_speaker(text, m)), None)
+        if speaker is not None and not chosen:
+            # "'...,' said Minister of Foreign Affairs X": the official the statement quotes
+            chosen[speaker.person] = speaker
+            why[speaker.person] = "participant.quoted_speaker"
+    if anchor.event_type == "call" and anchor.start >= 0:
+        verb = _CALL_VERB.search(text, anchor.start, anchor.end)
+        before = verb.start() if verb else anchor.start
+        caller = next((m for m in index.mentions if anchor.start <= m.start < before), None)
+        if caller is not None and caller.person in chosen:
+            role[caller.person] = "caller"
+    participants: list[Participant] = []
+    evidence: list[Evidence] = []
+    # the event's own people first (a later engagement's unnamed subject is the first of them)
+    ordered = sorted(
+        chosen.items(), key=lambda kv: (kv[0] not in present, kv[1].in_title, kv[1].start)
+    )
+    for pid, m in ordered:
+        person = index.people[pid]
+        status = _name_status(person, (doc.title or "") if m.in_title else text, m)
+        participants.append(
+            Participant(person.name, person.title, person.affiliation, role.get(pid), status)
+        )
+        field_name = "title:participants" if m.in_title else "participants"
+        evidence.append(Evidence(field_name, m.start, m.end, why[pid]))
+        if m.via:  # "the Foreign Minister": the back reference that stands for the name
+            evidence.append(Evidence(field_name, m.start, m.end, m.via))
+        evidence += _found_evidence(person, "participants")
+    mentioned: list[Participant] = []
+    for pid, person in enumerate(index.people):
+        if pid in chosen:
+            continue
+        if not any(m.person == pid for m in index.mentions):
+            continue
+        named: NameStatus = "surname_only" if _single_name(person) else "full"
+        mentioned.append(Participant(person.name, person.title, person.affiliation, None, named))
+        evidence += _found_evidence(person, "mentioned_people")
+    return participants, mentioned, evidence
+
+
+def _single_name(person: Person) -> bool:
+    """A person known by one name only: nothing in the document gives the full name."""
+    return len(_content_tokens(person.tokens)) < 2
+
+
+def _name_status(person: Person, source: str, m: Mention) -> NameStatus:
+    """ "full" when the mention that shows the person writes the whole name, "resolved" when it
+    is a short form ("Secretary Blinken") of a full name given elsewhere in the document."""
+    if _single_name(person):
+        return "surname_only"
+    if m.via:
+        return "resolved"
+    written = source[m.start : m.end].split()
+    return "resolved" if len(written) < len(person.name.split()) else "full"
+
+
+def _credit(chosen: dict[int, Mention], why: dict[int, str], rule: str) -> None:
+    """Name `rule` as the reason for the people chosen since the last credit."""
+    for pid in chosen:
+        why.setdefault(pid, rule)
+
+
+def _found_evidence(person: Person, field_name: str) -> list[Evidence]:
+    """Where the person was found as a person, and by which rule."""
+    found = person.found_at
+    if found is None:
+        return []
+    prefix = "title:" if found.in_title else ""
+    return [Evidence(prefix + field_name, found.start, found.end, person.rule)]
+
+
+_BLANK_LINE = re.compile(r"\n\s*\n")
+
+
+def _paragraph_end(text: str, offset: int, paragraphs: int) -> int:
+    """End of the paragraph holding `offset` (paragraphs=1) or of the paragraphs after it."""
+    end = offset
+    for _ in range(paragraphs):
+        found = _BLANK_LINE.search(text, end + 1)
+        if found is None:
+            return len(text)
+        end = found.start()
+    return end
+
+
+# a sentence continuing the traveller's account: "He also met", "Mr. X first met", "The Minister"
+_TOLD_AGAIN = pattern("participants.told_again")
+
+
+def _following(text: str, offset: int, count: int) -> list[tuple[int, int]]:
+    """Up to `count` sentences after `offset` within the same paragraph."""
+    paragraph_end = text.find("\n", offset)
+    paragraph_end = len(text) if paragraph_end < 0 else paragraph_end
+    return [(s, e) for s, e in sentences(text[:paragraph_end]) if s >= offset][:count]
+
+
+def _title_mention_excluded(title: str, m: Mention) -> bool:
+    """ "... Commending President Biden's Leadership": a possessive not naming an engagement."""
+    if not m.possessive:
+        return False
+    after = title[m.end : m.end + 40].lower()
+    return not re.match(
+        r"(?:’s|'s)\s+(?:\w+\s+){0,2}(?:call|meeting|visit|travel|trip|talks|remarks|statement|"
+        r"participation|interview|calls|meetings|engagement|conversation|discussion|attendance|"
+        r"press|joint|bilateral|phone|video|telephone|virtual|delegation)",
+        after,
+    )
+
+
+def _from_clause(
+    index: PeopleIndex,
+    text: str,
+    start: int,
+    end: int,
+    anchor: EventAnchor,
+    chosen: dict[int, Mention],
+    *,
+    turn: bool = True,
+) -> None:
+    """People named in the event's sentence before it turns to its topics."""
+    limit = end
+    topic = _TURN.search(text, start, end)
+    if topic and turn and anchor.event_type != "visit":
+        limit = topic.start()
+    for m in index.mentions:
+        if m.in_title or not start <= m.start < limit:
+            continue
+        if m.person in index.attribution and anchor.event_type not in ISSUER_TYPES:
+            continue
+        if m.possessive and not _possessive_engagement(text, m):
+            continue
+        if _ON_BEHALF.search(text, max(start, m.start - 60), m.start):
+            continue
+        chosen.setdefault(m.person, m)
+
+
+# The event's sentence opens on a pronoun or "the two leaders": its subject was named just before
+_ANAPHORIC_SUBJECT = pattern("participants.anaphoric_subject")
+
+
+def _from_antecedent(
+    index: PeopleIndex, text: str, anchor: EventAnchor, chosen: dict[int, Mention]
+) -> None:
+    """ "President X has told a visiting delegation ... He made the remarks in a meeting with
+    Y": a pronoun subject (or "the two leaders") is the person (people) the sentence before
+    opened with."""
+    subject = _ANAPHORIC_SUBJECT.match(text, anchor.start)
+    if subject is None:
+        return
+    previous = [(s, e) for s, e in sentences(text[: anchor.start]) if e <= anchor.start]
+    if not previous:
+        return
+    s, e = previous[-1]
+    wanted = 1 if subject.group("one") else 2
+    found: list[Mention] = []
+    for m in index.mentions:
+        if m.in_title or not s <= m.start < e or any(f.person == m.person for f in found):
+            continue
+        if m.person in index.attribution or (m.possessive and not _possessive_engagement(text, m)):
+            continue
+        if _ON_BEHALF.search(text, max(s, m.start - 60), m.start):
+            continue
+        found.append(m)
+        if len(found) == wanted:
+            break
+    for m in found:
+        chosen.setdefault(m.person, m)
+
+
+_AND_JOINED = pattern("participants.and_joined")
+
+
+def _from_joined_subject(
+    index: PeopleIndex, text: str, anchor: EventAnchor, chosen: dict[int, Mention]
+) -> None:
+    """ "X met Y. The two Prime Ministers and Minister Z discussed ...": the sentence after the
+    event's, opening on the two of them and someone more, adds those named before its topic."""
+    if anchor.event_type not in GATHERINGS:
+        return
+    opening = _ANAPHORIC_SUBJECT.match(text, anchor.end)  # cheap test before any splitting
+    if opening is None or opening.group("two") is None:
+        return
+    following = _following(text, anchor.end, 1)
+    if not following:
+        return
+    s, e = following[0]
+    subject = _ANAPHORIC_SUBJECT.match(text, s)
+    if (
+        subject is None
+        or subject.group("two") is None
+        or not _AND_JOINED.match(text, subject.end())
+    ):
+        return
+    topic = _TURN.search(text, subject.end(), e)
+    if topic is not None:
+        _from_clause(index, text, subject.end(), topic.start(), anchor, chosen)
+
+
+def _possessive_engagement(text: str, m: Mention) -> bool:
+    return bool(
+        re.match(
+            r"(?:’s|'s)\s+(?:\w+\s+){0,2}(?:call|meeting|visit|travel|trip|talks|delegation)",
+            text[m.end : m.end + 40],
+        )
+    )
+
+
+def _from_engagements(
+    index: PeopleIndex, text: str, start: int, end: int, chosen: dict[int, Mention]
+) -> None:
+    """On a trip: everyone named as met, hosting, joining or accompanying the traveller."""
+    for engage in _ENGAGE.finditer(text, start, end):
+        stop = _CLAUSE_END.search(text, engage.end(), end)
+        limit = stop.start() if stop else end
+        turn = _TURN.search(text, engage.end(), limit)
+        limit = turn.start() if turn else limit
+        subject_from = start
+        for m in index.mentions:
+            if m.in_title or m.person in index.attribution:
+                continue
+            if subject_from <= m.start < limit and not (m.possessive and m.start < engage.start()):
+                if _quote_attribution(text, m) or _ON_BEHALF.search(text, m.start - 60, m.start):
+                    continue
+                chosen.setdefault(m.person, m)
+
+
+def _quote_attribution(text: str, m: Mention) -> bool:
+    """ "– President Joseph R. Biden, February 14, 2021": the author of an epigraph."""
+    line_start = text.rfind("\n", 0, m.start) + 1
+    return bool(re.match(r"\s*[–—-]", text[line_start : m.start]))
+
+
+def _issues(text: str, m: Mention) -> bool:
+    return bool(_STATEMENT_VERB.match(text[m.end : m.end + 100]))
+
+
+def _quoted_speaker(text: str, m: Mention) -> bool:
+    return not m.in_title and bool(_SAID_BEFORE.search(text, max(0, m.start - 90), m.start))

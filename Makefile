@@ -12,7 +12,7 @@ BI_STAMP := $(BI_VENV)/.installed
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export DO_NOT_TRACK ?= 1
 
-.PHONY: demo test check lint format types bench clean setup browser bi-venv
+.PHONY: demo test check explore lint format types bench clean setup browser bi-venv
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,6 +46,11 @@ test: $(STAMP) $(BI_STAMP) lint types
 	$(BIN)/python -m pytest -q
 
 check: test
+
+## the property tests with fresh random examples (make test uses a fixed seed, to be repeatable)
+explore: $(STAMP)
+	$(BIN)/python -m pytest -q -o addopts="-ra --strict-markers" -p no:cacheprovider \
+	  $$(grep -rl "from hypothesis" tests --include="test_*.py")
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check src tests flows benchmarks scripts

@@ -146,7 +146,7 @@ def test_a_store_written_before_rules_and_one_after_read_together(tmp_path: Path
         warehouse.refresh_serving_file(settings, force=True)
         rows = warehouse.query(
             settings,
-            "select doc_id, unnest(evidence).rule from stg_events order by doc_id",
+            "select doc_id, rule_id from event_evidence order by doc_id",
         ).rows
         found: dict[str, set[str | None]] = {}
         for doc_id, rule in rows:
@@ -158,7 +158,7 @@ def test_a_store_written_before_rules_and_one_after_read_together(tmp_path: Path
     assert None not in found["doc-after"] and "place.event_sentence" in found["doc-after"]
     statuses = warehouse.query(
         settings,
-        "select doc_id, unnest(participants).name_status from stg_events order by doc_id",
+        "select doc_id, name_status from stg_participants order by doc_id",
     ).rows
     assert {s for d, s in statuses if d == "doc-before"} == {None}
     assert {s for d, s in statuses if d == "doc-after"} <= {"full", "resolved", "surname_only"}

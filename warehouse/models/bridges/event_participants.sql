@@ -13,7 +13,8 @@ final as (
         person_name,
         person_title,
         affiliation,
-        role
+        role,
+        name_status
     from participants
 )
 

@@ -13,7 +13,8 @@ engagement_records as (
         events.countries_mentioned,
         case when events.event_type = 'call' then 'call' else 'in person' end as engagement_kind,
         try_cast(substr(documents.published_local, 1, 10) as date) as published_on
-    from stg_events as events
+    -- the event records, not stg_events: the countries mentioned are a list (views are flat)
+    from {{ ephemeral('int_event_records') }} as events
     left join stg_documents as documents using (doc_id)
     where events.event_type in ('meeting', 'call', 'visit', 'conference', 'signing')
         and events.event_date is not null

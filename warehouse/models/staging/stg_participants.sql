@@ -31,6 +31,7 @@ final as (
         participant.title as person_title,
         participant.affiliation,
         participant.role,
+        participant.name_status,
         is_primary,
         event_type,
         event_date,

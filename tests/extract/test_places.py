@@ -458,3 +458,13 @@ def test_a_venue_named_after_a_person_is_not_in_a_namesake_town() -> None:
     assert _locate(text, text, "meeting") == (None, None, None)
     text = "The Secretary arrived at Brussels Airport on Monday and met the Minister."
     assert _locate(text, text, "meeting")[1:] == ("Brussels", "BE")
+
+
+def test_a_gathering_held_in_a_place_locates_the_lead_sentence_before_the_anchor() -> None:
+    # real-tune (minrel.gob.cl), shortened: "held in" places like "in" in the framing search
+    lead = (
+        "The Foreign Affairs Minister held an intense agenda during the final day of the VIII "
+        "Summit of the Americas, held in Lima, Peru, while accompanying the President."
+    )
+    sentence = "The agenda included attending the Plenary Session of the Summit."
+    assert _locate(f"{lead}\n\n{sentence}", sentence, "conference") == (None, "Lima", "PE")

@@ -469,8 +469,7 @@ def _places_in(
         found.append(place)
         venue_spans.append((start + vstart, start + vend))
     for cue in _CUE.finditer(segment, 0, limit):
-        word = cue.group("cue").split()[0].lower()
-        word = "in" if word == "while" else word
+        word = _cue_word(cue.group("cue"))
         if strict and word not in {"in", "at", "from"}:
             continue
         if (
@@ -524,6 +523,13 @@ def _gathering_place(text: str, offset: int) -> _Place | None:
         if place is not None and place.city is not None:
             return dataclasses.replace(place, gathering=True)
     return None
+
+
+def _cue_word(cue: str) -> str:
+    """The preposition a cue places by: "held in", "took place in", "while in" place like "in"
+    (a call's strict search keeps them); "visited", "travel to" keep their own first word."""
+    words = cue.lower().split()
+    return "in" if words[-1] == "in" else words[0]
 
 
 def _inside_venue(place: _Place, venue_spans: list[tuple[int, int]]) -> bool:

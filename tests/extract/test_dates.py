@@ -168,3 +168,13 @@ def test_a_date_inside_a_statement_or_an_old_headline_date_is_its_subject() -> N
     assert event_day(text, [(0, len(text))], published, engagement=False)[0] == published
     title = "Statement on the anniversary of March 1, 1990"
     assert event_day(text, [(0, len(text))], published, title, engagement=False)[0] == published
+
+
+def test_the_date_of_a_coming_occasion_discussed_is_not_the_events() -> None:
+    # real-tune (minrel.gob.cl), shortened
+    sentence = (
+        "This morning, the Minister had a phone conversation with the U.S. Secretary of State, "
+        "with whom she discussed the upcoming Summit of the Americas, to be held June 6-10."
+    )
+    day, basis, _, _ = event_day(sentence, [(0, len(sentence))], date(2022, 5, 3))
+    assert (day, basis) == (date(2022, 5, 3), "relative")

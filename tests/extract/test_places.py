@@ -468,3 +468,36 @@ def test_a_gathering_held_in_a_place_locates_the_lead_sentence_before_the_anchor
     )
     sentence = "The agenda included attending the Plenary Session of the Summit."
     assert _locate(f"{lead}\n\n{sentence}", sentence, "conference") == (None, "Lima", "PE")
+
+
+@pytest.mark.parametrize(
+    ("text", "sentence", "title"),
+    [
+        # real-tune (gov.mt), shortened: the place of a meeting still to be held
+        (
+            "Minister Ian Borg said this after an official meeting he had with the Minister for "
+            "Foreign Affairs of Spain. He spoke in light of the meeting that will be held later "
+            "this week in Spain.",
+            "Minister Ian Borg said this after an official meeting he had with the Minister for "
+            "Foreign Affairs of Spain.",
+            None,
+        ),
+        # real-tune (cancilleria.gob.ar), shortened
+        (
+            "The Minister joined the President in his meeting with the Assistant Secretary. The "
+            "President was invited to an event on oil to be held on 17 December in Washington.",
+            "The Minister joined the President in his meeting with the Assistant Secretary.",
+            None,
+        ),
+        # real-tune (mfa.gov.lv), shortened: the headline's invitation is not the meeting's place
+        (
+            "On 7 June 2018, the Foreign Minister of Latvia met with the Prime Minister of Israel.",
+            "On 7 June 2018, the Foreign Minister of Latvia met with the Prime Minister of Israel.",
+            "Edgars Rinkēvičs invites Benjamin Netanyahu to visit Latvia",
+        ),
+    ],
+)
+def test_the_place_of_another_occasion_still_to_come_is_not_the_events(
+    text: str, sentence: str, title: str | None
+) -> None:
+    assert _locate(text, sentence, "meeting", title)[2] is None

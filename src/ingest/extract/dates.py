@@ -321,6 +321,13 @@ _NOT_EVENT_DAY = re.compile(
     r"(?:\bsince|\buntil|\bby|\bbefore|\bafter|\bthrough|\bending|\bfrom\s+\w+\s+to|[’']s)\s*$",
     re.IGNORECASE,
 )
+# A coming occasion that the engagement was about: its date is the subject's, not the event's
+# ("discussed the upcoming Summit of the Americas, to be held June 6-10").
+_DISCUSSED_OCCASION = re.compile(
+    r"\b(?:discuss\w*|talked\s+about|prepar\w+\s+for|review\w*)\b[^.;]{0,60}?"
+    r"\b(?:upcoming|forthcoming|next|coming)\b[^.;]{0,60}$",
+    re.IGNORECASE,
+)
 # A date used as an adjective ("the May 3 attack", "the July 25 referendum") names another event.
 _ATTRIBUTIVE = re.compile(r"\s+(?!and\b|to\b|in\b|at\b|with\b|for\b|from\b|through\b)[a-z]{3,}")
 # A preposition that introduces the event's own day: "met on April 3", "from May 17-20".
@@ -341,6 +348,8 @@ def _rank(text: str, offset: int, mention: DateMention) -> int | None:
     if mention.basis == "relative":
         return 2
     if _NOT_EVENT_DAY.search(before):
+        return None
+    if _DISCUSSED_OCCASION.search(text, max(0, start - 120), start):
         return None
     if (
         not mention.has_year

@@ -481,6 +481,8 @@ def _places_in(
             continue
         if word == "in" and _previous_word(segment, cue.start()) in _TOPIC_NOUNS:
             continue
+        if not trip and _ANOTHER_OCCASION.search(segment, max(0, cue.start() - 90), cue.end()):
+            continue
         after = _place_after(text, start + cue.end(), venue_ok=word == "at")
         if after is None and word == "hosted":
             after = _country_in_run(text, start + cue.end())
@@ -523,6 +525,18 @@ def _gathering_place(text: str, offset: int) -> _Place | None:
         if place is not None and place.city is not None:
             return dataclasses.replace(place, gathering=True)
     return None
+
+
+# An occasion other than the one reported, still to come: its place is not where this event
+# happened ("at the next meeting ... to be held in Paris", "an event ... to be held on 17
+# December in Washington", "invites the Prime Minister to visit Latvia").
+_ANOTHER_OCCASION = re.compile(
+    r"\b(?:(?:will|to)\s+be\s+(?:held|hosted|organi[sz]ed|convened)|will\s+take\s+place|"
+    r"next\s+(?:\w+\s+)?(?:meeting|session|round|summit|conference|talks)|"
+    r"invit(?:e|es|ed|ing)\b[^.;]{0,80}?\bto\s+(?:visit|come)|"
+    r"would\s+be\s+coming)\b[^.;]{0,60}$",
+    re.IGNORECASE,
+)
 
 
 def _cue_word(cue: str) -> str:
@@ -824,6 +838,8 @@ def _title_places(title: str, *, trip: bool) -> list[_Place]:
     for cue in _TITLE_CUE.finditer(title):
         word = cue.group(0).split()[0].lower()
         if word == "to" and not trip and "travel" not in title.lower():
+            continue
+        if _ANOTHER_OCCASION.search(title, 0, cue.end()):
             continue
         place = _place_after(title, cue.end(), venue_ok=word == "at")
         if place is not None:

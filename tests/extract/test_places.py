@@ -501,3 +501,26 @@ def test_the_place_of_another_occasion_still_to_come_is_not_the_events(
     text: str, sentence: str, title: str | None
 ) -> None:
     assert _locate(text, sentence, "meeting", title)[2] is None
+
+
+def test_a_governments_own_country_named_without_its_name_is_the_publishers() -> None:
+    # real-tune (fm.gov.om), shortened
+    text = (
+        "Oman's Foreign Minister Sayyid Badr Albusaidi received today Adel Al Asoomi, Speaker of "
+        "the Arab Parliament, during his visit to the Sultanate."
+    )
+    anchor = _anchor(text, text, "meeting")
+    own = Document(doc_id="d", text=text, url="https://fm.gov.om/foreign-minister-receives")
+    assert locate_event(own, anchor).country_code == "OM"
+    republished = Document(doc_id="d", text=text, url="https://example.com/news")
+    assert locate_event(republished, anchor).country_code is None
+
+
+def test_a_meeting_within_a_state_visit_of_someone_to_a_country_is_there() -> None:
+    # real-tune (mfa.gov.by), shortened
+    text = (
+        "On January 30, 2023 within the framework of the state visit of the President of the "
+        "Republic of Belarus Aleksandr Lukashenko to the Republic of Zimbabwe, the Minister of "
+        "Foreign Affairs, Sergei Aleinik, met with the Minister of Foreign Affairs of Zimbabwe."
+    )
+    assert _locate(text, text, "meeting")[2] == "ZW"

@@ -51,6 +51,7 @@ __all__ = [
     "publisher_of",
     "region_country",
     "seat_hits",
+    "self_references",
     "us_state_names",
     "venue_hits",
 ]
@@ -560,6 +561,12 @@ def implied_affiliation(title: str | None) -> str | None:
 def _publisher_hosts() -> dict[str, str]:
     hosts: dict[str, str] = _toml("publishers.toml")["hosts"]
     return hosts
+
+
+@table
+def self_references() -> frozenset[str]:
+    """Words a government's releases use for its own country ("the Sultanate"), folded."""
+    return frozenset(fold(word) for word in _toml("places.toml")["self_references"])
 
 
 def publisher_of(url: str | None) -> str | None:

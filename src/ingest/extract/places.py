@@ -354,6 +354,10 @@ def _resolve(phrase: str, qualifier: str | None, start: int, qstart: int) -> _Pl
     if not phrase or phrase.split()[0].lower() in _NOT_PLACES:
         return None
     end = start + len(phrase)
+    publisher = _PUBLISHER.get()
+    if publisher and gz.fold(phrase) in gz.self_references():
+        # "during his visit to the Sultanate" in a release of Oman's government
+        return _country_place(publisher, (("country_code", start, end),))
     country = gz.lookup_country(phrase)
     qual_code = _qualifier_country(qualifier)
     if (
@@ -853,6 +857,9 @@ def _title_places(title: str, *, trip: bool) -> list[_Place]:
 # The countries the release being located names, and its publisher's: a bare city name resolves
 # to a namesake among them ("San Jose" in a release about Costa Rica).
 _DOC_COUNTRIES: ContextVar[frozenset[str]] = ContextVar("_DOC_COUNTRIES", default=frozenset())
+# The publisher's country (None for an organisation or an unknown host): "the Sultanate" in its
+# own releases.
+_PUBLISHER: ContextVar[str | None] = ContextVar("_PUBLISHER", default=None)
 
 
 @functools.lru_cache(maxsize=8)
@@ -867,9 +874,12 @@ def _countries_of(text: str, title: str, url: str) -> frozenset[str]:
 def locate_event(doc: Document, anchor: EventAnchor) -> Location:
     """Where the anchor's event took place, with evidence spans for each value found."""
     token = _DOC_COUNTRIES.set(_countries_of(doc.text, doc.title or "", doc.url or ""))
+    publisher = gz.publisher_of(doc.url)
+    own = _PUBLISHER.set(publisher if publisher and len(publisher) == 2 else None)
     try:
         return _locate_with_seat(doc, anchor)
     finally:
+        _PUBLISHER.reset(own)
         _DOC_COUNTRIES.reset(token)
 
 
@@ -992,7 +1002,9 @@ def _locate(doc: Document, anchor: EventAnchor) -> Location:
 # Pakistan", "I welcome your visit to Japan", "received the Speaker during his visit to ...".
 _HOSTED_VISIT = re.compile(
     r"\b(?:(?:on|during)\s+(?:his|her|their|your|the)\s+(?:(?:official|working|state|first|"
-    r"current|ongoing|two-day|three-day|one-day)\s+)*visit\s+to|welcom(?:e|es|ed|ing)\s+"
+    r"current|ongoing|two-day|three-day|one-day)\s+)*visit\s+to|"
+    # "within the framework of the state visit of the President of Belarus ... to Zimbabwe"
+    r"(?:state|official|working)\s+visit\s+of\s+[^.;]{3,120}?\s+to|welcom(?:e|es|ed|ing)\s+"
     r"(?:your|his|her|their)\s+(?:(?:official|working|state|first)\s+)*visit\s+to)\s+"
     r"(?=[A-Z]|the\s+[A-Z])"
 )

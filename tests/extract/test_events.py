@@ -329,3 +329,19 @@ def test_two_named_countries_ministers_meeting_is_bilateral() -> None:
     primary = find_anchors(_doc(title, text))[0]
     assert (primary.event_type, primary.rule_id) == ("meeting", "title.meeting.two_parties")
     assert primary.sentence_index == 0 and primary.trigger.startswith("to meet with")
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [
+        # real-tune (sre.gob.mx), shortened: chairing a named gathering is taking part in it
+        "Mexico's Secretary of Foreign Affairs chaired the opening event of the 2018 Meeting of "
+        "Consuls and Ambassadors, which took place from January 4 to 11 in Mexico City.",
+        # real-tune (sadc.int), shortened: any gathering of the vocabulary, here a dialogue
+        "He also participated in the Sustainable Development Goals (SDG) Moment, a high-level "
+        "dialogue that took stock of progress toward the 2030 Agenda.",
+    ],
+)
+def test_taking_part_in_any_gathering_of_the_vocabulary_is_a_conference(lead: str) -> None:
+    doc = Document(doc_id="d", title="Secretary opens the REC2018", text=lead)
+    assert find_anchors(doc)[0].event_type == "conference"

@@ -178,3 +178,13 @@ def test_the_date_of_a_coming_occasion_discussed_is_not_the_events() -> None:
     )
     day, basis, _, _ = event_day(sentence, [(0, len(sentence))], date(2022, 5, 3))
     assert (day, basis) == (date(2022, 5, 3), "relative")
+
+
+def test_without_a_published_date_a_yearless_date_takes_the_year_its_sentence_writes() -> None:
+    # real-tune (sre.gob.mx, no published date), shortened
+    sentence = (
+        "The Secretary chaired the opening event of the 2018 Meeting of Consuls and Ambassadors, "
+        "which took place from January 4 to 11 in Mexico City."
+    )
+    assert event_day(sentence, [(0, len(sentence))], None)[0] == date(2018, 1, 4)
+    assert event_day("They met on January 4.", [(0, 22)], None)[0] is None

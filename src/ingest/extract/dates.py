@@ -209,6 +209,19 @@ def _infer_year_by_weekday(month: int, day: int, weekday: int, anchor: date) -> 
     return min(candidates, key=lambda d: abs((d - anchor).days)) if candidates else None
 
 
+_WRITTEN_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def _written_year(match: re.Match[str]) -> int | None:
+    """Without a published date, the year the text around a yearless date writes ("the 2018
+    Meeting of Consuls ..., which took place from January 4 to 11"): the nearest before it, else
+    after it."""
+    text = match.string
+    before = list(_WRITTEN_YEAR.finditer(text, 0, match.start()))
+    chosen = before[-1] if before else _WRITTEN_YEAR.search(text, match.end())
+    return int(chosen.group(0)) if chosen else None
+
+
 def _month_of(match: re.Match[str], group: str) -> int | None:
     value = match.groupdict().get(group)
     if value is None:
@@ -244,6 +257,9 @@ def _mention_from(match: re.Match[str], anchor: date | None) -> DateMention | No
         if weekday is not None and anchor is not None:
             found = _infer_year_by_weekday(month, day, weekday, anchor)
         found = found or _infer_year(month, day, anchor)
+        if found is None and anchor is None:
+            year = _written_year(match)
+            found = _safe_date(year, month, day) if year else None
     if found is None:
         return None
     is_range = groups.get("d2") is not None

@@ -345,3 +345,14 @@ def test_two_named_countries_ministers_meeting_is_bilateral() -> None:
 def test_taking_part_in_any_gathering_of_the_vocabulary_is_a_conference(lead: str) -> None:
     doc = Document(doc_id="d", title="Secretary opens the REC2018", text=lead)
     assert find_anchors(doc)[0].event_type == "conference"
+
+
+def test_an_earlier_meeting_recalled_is_not_the_headlines() -> None:
+    # world (mea.gov.in), shortened
+    text = (
+        "Foreign Secretary, let me welcome you to India. It's good to see you again. I think it's "
+        "just a few weeks since we met in New York. And today's meeting, I think is very useful."
+    )
+    title = "Opening Remarks by External Affairs Minister during his meeting with Foreign Secretary"
+    primary = find_anchors(Document(doc_id="d", title=title, text=text))[0]
+    assert "since we met" not in text[primary.start : primary.end]

@@ -524,3 +524,30 @@ def test_a_meeting_within_a_state_visit_of_someone_to_a_country_is_there() -> No
         "Foreign Affairs, Sergei Aleinik, met with the Minister of Foreign Affairs of Zimbabwe."
     )
     assert _locate(text, text, "meeting")[2] == "ZW"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # world (mfa.gov.sg), shortened
+        (
+            "Minister Song Tao called on and was hosted to lunch by Minister for Foreign Affairs "
+            "Dr Vivian Balakrishnan today. Minister Song is visiting Singapore at the invitation "
+            "of Minister Balakrishnan.",
+            "SG",
+        ),
+        # world (mea.gov.in), shortened
+        (
+            "Foreign Secretary, let me welcome you to India. It's good to see you again. And "
+            "today's meeting, I think is very useful.",
+            "IN",
+        ),
+    ],
+)
+def test_a_meeting_is_where_the_guest_is_said_to_be_visiting(text: str, expected: str) -> None:
+    sentence = (
+        text.split(". ")[0] + "."
+        if "hosted" in text
+        else "And today's meeting, I think is very useful."
+    )
+    assert _locate(text, sentence, "meeting")[2] == expected

@@ -180,12 +180,18 @@ _BACKGROUND = re.compile(
     r"|\banniversary\b|\bcentur(?:y|ies)\b|\bdecades\b",
     re.IGNORECASE,
 )
+# An earlier engagement recalled, whatever the headline's kind: "it's just a few weeks since we
+# met in New York. And today's meeting ...".
+_RECALLED = re.compile(
+    r"\bsince\s+(?:we|they|you|our|their|the\s+last)\b[^.;]{0,40}\b(?:met|meeting|spoke|visit)",
+    re.IGNORECASE,
+)
 
 
 def _body_match(text: str, span: tuple[int, int], kind: str | None) -> Rule | None:
     """The first body rule (of `kind`, if given) matching the sentence at `span`."""
     segment = text[span[0] : span[1]]
-    if kind is None and _BACKGROUND.search(segment):
+    if (kind is None and _BACKGROUND.search(segment)) or _RECALLED.search(segment):
         return None
     for rule in BODY_RULES:
         if kind is not None and rule.event_type != kind:

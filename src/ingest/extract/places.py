@@ -1005,7 +1005,11 @@ _HOSTED_VISIT = re.compile(
     r"current|ongoing|two-day|three-day|one-day)\s+)*visit\s+to|"
     # "within the framework of the state visit of the President of Belarus ... to Zimbabwe"
     r"(?:state|official|working)\s+visit\s+of\s+[^.;]{3,120}?\s+to|welcom(?:e|es|ed|ing)\s+"
-    r"(?:your|his|her|their)\s+(?:(?:official|working|state|first)\s+)*visit\s+to)\s+"
+    r"(?:your|his|her|their)\s+(?:(?:official|working|state|first)\s+)*visit\s+to|"
+    # the guest's stay said outright: "Minister Song is visiting Singapore at the invitation
+    # of ...", "let me welcome you to India"
+    r"(?:is|are)\s+(?:currently\s+|now\s+)?visiting|welcom(?:e|es|ed|ing)\s+(?:you|him|her|them)"
+    r"\s+(?:back\s+)?to)\s+"
     r"(?=[A-Z]|the\s+[A-Z])"
 )
 

@@ -356,3 +356,13 @@ def test_an_earlier_meeting_recalled_is_not_the_headlines() -> None:
     title = "Opening Remarks by External Affairs Minister during his meeting with Foreign Secretary"
     primary = find_anchors(Document(doc_id="d", title=title, text=text))[0]
     assert "since we met" not in text[primary.start : primary.end]
+
+
+def test_appointed_to_chair_a_council_is_no_gathering_attended() -> None:
+    # demo corpus (state.gov)
+    doc = Document(
+        doc_id="d",
+        title="Dominic Ng Appointed to Chair APEC Business Advisory Council",
+        text="The Department announced the appointment today.",
+    )
+    assert find_anchors(doc)[0].event_type == "other"

@@ -551,3 +551,18 @@ def test_a_meeting_is_where_the_guest_is_said_to_be_visiting(text: str, expected
         else "And today's meeting, I think is very useful."
     )
     assert _locate(text, sentence, "meeting")[2] == expected
+
+
+def test_an_unknown_name_qualified_by_a_country_is_no_town_when_it_is_words_or_an_acronym() -> None:
+    # dev (state.gov): "the Global Coalition to Defeat ISIS, the United States ..."
+    assert resolve_place("Defeat ISIS", "United States") is None
+    assert resolve_place("Kangerlussuaq", "Greenland") == ("Kangerlussuaq", "GL")
+
+
+def test_an_announced_gathering_to_be_held_somewhere_is_there() -> None:
+    # demo corpus (state.gov), shortened: the announced conference is the event itself
+    text = (
+        "The U.S. Government and Transparency International announce the 20th International "
+        "Anti-Corruption Conference to be held in Washington, DC, December 6-10, 2022."
+    )
+    assert _locate(text, text, "conference")[1:] == ("Washington", "US")

@@ -32,6 +32,7 @@ __all__ = [
     "Venue",
     "capital_of",
     "city_states",
+    "common_words",
     "country_centre",
     "country_hits",
     "country_name",
@@ -561,6 +562,13 @@ def implied_affiliation(title: str | None) -> str | None:
 def _publisher_hosts() -> dict[str, str]:
     hosts: dict[str, str] = _toml("publishers.toml")["hosts"]
     return hosts
+
+
+@table
+def common_words() -> frozenset[str]:
+    """Folded English words the releases write in lower case (data/common_words.txt)."""
+    lines = _data_text("common_words.txt").splitlines()
+    return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
 
 
 @table

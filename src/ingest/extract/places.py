@@ -419,10 +419,15 @@ def _plausible_city(phrase: str, city: gz.City, qualified: str | None) -> bool:
 
 
 def _looks_like_place_name(phrase: str) -> bool:
+    """A name the tables lack may be a place when its qualifier is a country, unless it opens
+    with an English word or holds an acronym: "the Coalition to Defeat ISIS, the United States"
+    names no town "Defeat ISIS"."""
     words = phrase.split()
     office = gz.office_words()
     return (
         len(words) <= 3
+        and gz.fold(words[0]).rstrip(".") not in gz.common_words()
+        and not any(len(w) > 1 and w.isupper() for w in words)
         and not any(gz.fold(w).rstrip(".") in office.heads for w in words)
         and not gz.org_hits(phrase)
     )
@@ -485,7 +490,11 @@ def _places_in(
             continue
         if word == "in" and _previous_word(segment, cue.start()) in _TOPIC_NOUNS:
             continue
-        if not trip and _ANOTHER_OCCASION.search(segment, max(0, cue.start() - 90), cue.end()):
+        if (
+            not trip
+            and not _LOCATING_GATHERING.get()
+            and _ANOTHER_OCCASION.search(segment, max(0, cue.start() - 90), cue.end())
+        ):
             continue
         after = _place_after(text, start + cue.end(), venue_ok=word == "at")
         if after is None and word == "hosted":
@@ -843,7 +852,7 @@ def _title_places(title: str, *, trip: bool) -> list[_Place]:
         word = cue.group(0).split()[0].lower()
         if word == "to" and not trip and "travel" not in title.lower():
             continue
-        if _ANOTHER_OCCASION.search(title, 0, cue.end()):
+        if not _LOCATING_GATHERING.get() and _ANOTHER_OCCASION.search(title, 0, cue.end()):
             continue
         place = _place_after(title, cue.end(), venue_ok=word == "at")
         if place is not None:
@@ -857,6 +866,9 @@ def _title_places(title: str, *, trip: bool) -> list[_Place]:
 # The countries the release being located names, and its publisher's: a bare city name resolves
 # to a namesake among them ("San Jose" in a release about Costa Rica).
 _DOC_COUNTRIES: ContextVar[frozenset[str]] = ContextVar("_DOC_COUNTRIES", default=frozenset())
+# A gathering being located: "to be held in" names its own place (an announced conference),
+# where for a meeting or a call it names another occasion's.
+_LOCATING_GATHERING: ContextVar[bool] = ContextVar("_LOCATING_GATHERING", default=False)
 # The publisher's country (None for an organisation or an unknown host): "the Sultanate" in its
 # own releases.
 _PUBLISHER: ContextVar[str | None] = ContextVar("_PUBLISHER", default=None)
@@ -876,9 +888,11 @@ def locate_event(doc: Document, anchor: EventAnchor) -> Location:
     token = _DOC_COUNTRIES.set(_countries_of(doc.text, doc.title or "", doc.url or ""))
     publisher = gz.publisher_of(doc.url)
     own = _PUBLISHER.set(publisher if publisher and len(publisher) == 2 else None)
+    gathering = _LOCATING_GATHERING.set(anchor.event_type == "conference")
     try:
         return _locate_with_seat(doc, anchor)
     finally:
+        _LOCATING_GATHERING.reset(gathering)
         _PUBLISHER.reset(own)
         _DOC_COUNTRIES.reset(token)
 

@@ -566,3 +566,23 @@ def test_an_announced_gathering_to_be_held_somewhere_is_there() -> None:
         "Anti-Corruption Conference to be held in Washington, DC, December 6-10, 2022."
     )
     assert _locate(text, text, "conference")[1:] == ("Washington", "US")
+
+
+@pytest.mark.parametrize(
+    ("opening", "expected"),
+    [
+        # dateline forms of news agencies that republish government releases (not from the
+        # tuning set, which has none of them; no figure changed by them)
+        ("KYIV, 12 May (Ukrinform) – The Minister met", ("Kyiv", "UA")),
+        ("Beijing, May 5 (Xinhua) -- The Minister met", ("Beijing", "CN")),
+        ("Tashkent, Uzbekistan (UzA) -- The President met", ("Tashkent", "UZ")),
+        ("Vilnius, 5 May 2024. The Minister met", ("Vilnius", "LT")),
+        ("Baku, May 5, AZERTAC. The Minister met", ("Baku", "AZ")),
+        ("5 May 2024, Ljubljana - The Minister met", ("Ljubljana", "SI")),
+        ("[Tokyo] 5 May 2024 - The Minister met", ("Tokyo", "JP")),
+        ("(Tirana, 5 May 2024) The Minister met", ("Tirana", "AL")),
+    ],
+)
+def test_dateline_forms_of_news_agencies(opening: str, expected: tuple[str, str]) -> None:
+    text = opening + " his counterpart."
+    assert _locate(text, text, "statement")[1:] == expected

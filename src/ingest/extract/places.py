@@ -296,22 +296,43 @@ _DATE_WORDS = (
 )
 _YEAR = r"(?:\s*,?\s*\d{4})?"
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+# A news agency's tag after a dateline: "(WAM)", "(Ukrinform)", "(UzA)"
+_WIRE_TAG = r"(?:\s*\([A-Z][\w-]{1,14}\))"
 # "12 May 2022", "12th March, 2025", "May 12, 2022", "24.06.2025"; a wire tag may follow: "(WAM)"
 _DATE = (
     rf"(?:(?:{_DAY}\s+{_DATE_WORDS}{_YEAR}|{_DATE_WORDS}\s+{_DAY}{_YEAR}"
-    r"|\d{1,2}[./]\d{1,2}[./]\d{2,4})(?:\s*\([A-Z]{2,8}\))?)"
+    rf"|\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}}){_WIRE_TAG}?)"
 )
+_DATELINE_PLACE = r"[A-Z][\w'’.\-]*(?:\s+[A-Z][\w'’.\-]*){0,3}"
+# Registry of dateline forms, tried in order; each names the groups `place` and maybe `qual`.
 _DATELINE_RES = (
-    # "BRUSSELS —", "London, 12 May 2022 –", "New Delhi, May 5, 2022:", "Tokyo, Japan -"
+    # "BRUSSELS —", "London, 12 May 2022 –", "New Delhi, May 5, 2022:", "Tokyo, Japan -",
+    # "Tashkent, Uzbekistan (UzA) --"
     re.compile(
-        rf"^\s*(?P<place>[A-Z][\w'’.\-]*(?:\s+[A-Z][\w'’.\-]*){{0,3}})"
-        rf"(?:\s*,\s*(?P<qual>[A-Z][\w'’.\-]*(?:\s+[A-Z][\w'’.\-]*){{0,3}}))?"
-        rf"(?:\s*,?\s*\(?{_DATE}\)?)?\s*(?:[—–:]|-{{1,2}}\s|$)"
+        rf"^\s*(?P<place>{_DATELINE_PLACE})"
+        rf"(?:\s*,\s*(?P<qual>{_DATELINE_PLACE}))?"
+        rf"(?:\s*,?\s*\(?{_DATE}\)?|{_WIRE_TAG})?\s*(?:[—–:]|-{{1,2}}\s|$)"
     ),
     # "May 16, 2022 – Berlin, Germany"
     re.compile(
-        rf"^\s*{_DATE}\s*[—–:-]+\s*(?P<place>[A-Z][\w'’.\-]*(?:\s+[A-Z][\w'’.\-]*){{0,3}})"
-        rf"(?:\s*,\s*(?P<qual>[A-Z][\w'’.\-]*(?:\s+[A-Z][\w'’.\-]*){{0,3}}))?"
+        rf"^\s*{_DATE}\s*[—–:-]+\s*(?P<place>{_DATELINE_PLACE})"
+        rf"(?:\s*,\s*(?P<qual>{_DATELINE_PLACE}))?"
+    ),
+    # "5 May 2024, Ljubljana - The Minister ..."
+    re.compile(
+        rf"^\s*{_DATE}\s*,\s*(?P<place>{_DATELINE_PLACE})"
+        rf"(?:\s*,\s*(?P<qual>{_DATELINE_PLACE}))?\s*(?:[—–:]|-{{1,2}}\s)"
+    ),
+    # a dated dateline closed by a full stop: "Vilnius, 5 May 2024. The Minister ...", "Baku,
+    # May 5, AZERTAC. The Minister ..."
+    re.compile(
+        rf"^\s*(?P<place>{_DATELINE_PLACE})(?:\s*,\s*(?P<qual>{_DATELINE_PLACE}))?"
+        rf"\s*,\s*{_DATE}(?:\s*,\s*[A-Z]{{3,10}})?\.\s"
+    ),
+    # bracketed: "[Tokyo] 5 May 2024 -", "(Tirana, 5 May 2024) The Minister ..."
+    re.compile(
+        rf"^\s*[\[(](?P<place>{_DATELINE_PLACE})(?:\s*,\s*(?P<qual>{_DATELINE_PLACE}))?"
+        rf"(?:\s*,?\s*{_DATE})?[\])]"
     ),
 )
 

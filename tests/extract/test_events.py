@@ -366,3 +366,76 @@ def test_appointed_to_chair_a_council_is_no_gathering_attended() -> None:
         text="The Department announced the appointment today.",
     )
     assert find_anchors(doc)[0].event_type == "other"
+
+
+@pytest.mark.parametrize(
+    ("expected", "lead"),
+    [
+        # real-tune and world releases read without their headline, shortened
+        (
+            "call",
+            "On January 21, Mr. Taro Kono, Minister for Foreign Affairs, held a Japan-U.S. Foreign "
+            "Ministers' telephone talk with the Honorable Mike Pompeo, Secretary of State.",
+        ),
+        (
+            "call",
+            "Foreign Minister Makhdoom Shah Mahmood Qureshi called Chinese State Councilor and "
+            "Foreign Minister Wang Yi today and briefed him on the regional situation.",
+        ),
+        (
+            "visit",
+            "His Excellency the President of the Republic of Uganda, Gen. Yoweri Kaguta Museveni, "
+            "arrived this morning in Nairobi for an official visit.",
+        ),
+        (
+            "visit",
+            "Honourable Minister for Foreign Affairs Mr. Narayan Prakash Saud is leaving for New "
+            "York tomorrow to participate in the programme.",
+        ),
+        (
+            "conference",
+            "Samoa’s Prime Minister, Tuilaepa Sailele Malielegaoi is in Port Moresby for the 46th "
+            "Pacific Islands Forum Meeting.",
+        ),
+        (
+            "meeting",
+            "On October 25, President of the Republic of Uzbekistan Shavkat Mirziyoyev received "
+            "the Chairman of the Committee of the State Duma Leonid Kalashnikov.",
+        ),
+        (
+            "meeting",
+            "The chief of Polish diplomacy received in Warsaw Ambassador Mikko Kinnunen, Special "
+            "Representative of the OSCE Chairperson-in-Office.",
+        ),
+        (
+            "meeting",
+            "Sen. the Hon. Kamina Johnson Smith, Foreign Affairs Minister engages in bilateral "
+            "discussions with H.E. Elizabeth Inés Taylor Jay, Vice Minister of Colombia.",
+        ),
+    ],
+)
+def test_the_cue_vocabulary_read_loosely_types_a_lead_no_rule_matched(
+    expected: str, lead: str
+) -> None:
+    primary = find_anchors(Document(doc_id="d", text=lead))[0]
+    assert (primary.event_type, primary.rule_id.startswith("lead.")) == (expected, True)
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [
+        # demo corpus (state.gov) statements, shortened
+        "The United States welcomes Czech Defense Minister Jana Černochová’s announcement today.",
+        "The U.S. Department of State’s Rewards for Justice program is offering a reward.",
+        "The Russian Duma plans to send President Putin an appeal to recognize the so-called "
+        "Donetsk and Luhansk People’s Republics.",
+        "In 2016, Baquer Namazi was arrested after traveling to Iran to help free his son.",
+        "They have recently arrived back in the United States, accompanied by Roger Carstens.",
+        "Following discussions with Lebanese counterparts, Senior Advisor Amos Hochstein held "
+        "conversations last week with Israeli counterparts.",
+    ],
+)
+def test_the_loose_vocabulary_leaves_statements_alone(lead: str) -> None:
+    assert find_anchors(Document(doc_id="d", title="A statement", text=lead))[0].event_type == (
+        "statement"
+    )

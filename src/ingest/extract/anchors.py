@@ -17,7 +17,15 @@ from ingest.extract import gazetteer as _gazetteer
 from ingest.extract.text import EventAnchor, sentences
 from ingest.records import Document
 
-__all__ = ["BODY_RULES", "CAMEO", "CUES", "TITLE_RULES", "content_sentences", "find_anchors"]
+__all__ = [
+    "BODY_RULES",
+    "CAMEO",
+    "CUES",
+    "LEAD_RULES",
+    "TITLE_RULES",
+    "content_sentences",
+    "find_anchors",
+]
 
 # CAMEO verb codes per event type: consult (040), telephone (041), make a visit (042), meet at a
 # third location (044, a multilateral gathering), sign formal agreement (057), statement (010).
@@ -51,7 +59,7 @@ def _cue_alternation(forms: list[str]) -> str:
 
 
 def _load_rules() -> tuple[
-    dict[str, tuple[str, ...]], dict[str, str], tuple[Rule, ...], tuple[Rule, ...]
+    dict[str, tuple[str, ...]], dict[str, str], tuple[Rule, ...], tuple[Rule, ...], tuple[Rule, ...]
 ]:
     data = tomllib.loads(
         resources.files("ingest").joinpath("data", CUES_FILE).read_text(encoding="utf-8")
@@ -72,15 +80,15 @@ def _load_rules() -> tuple[
             for entry in data[section]
         )
 
-    return forms, cues, rules("title_rule"), rules("body_rule")
+    return forms, cues, rules("title_rule"), rules("body_rule"), rules("lead_rule")
 
 
 CUES_FILE = "cues.toml"
 # CUE_FORMS: cue id -> its forms as written; CUES: cue id -> its regex group; headline rules,
 # most specific first (an explicit engagement with someone beats a genre word, a genre word beats
 # the gathering it happened at); lead-sentence rules, used when the headline names no engagement
-# (or there is no headline).
-CUE_FORMS, CUES, TITLE_RULES, BODY_RULES = _load_rules()
+# (or there is no headline); the vocabulary read loosely, when no rule names an engagement.
+CUE_FORMS, CUES, TITLE_RULES, BODY_RULES, LEAD_RULES = _load_rules()
 # A headline's genre label before a colon says what kind of text it is, not what happened:
 # "MFA Press Statement: Minister X's Meeting with Y" is typed by what follows the label.
 _GENRE_LABEL = re.compile(
@@ -258,7 +266,7 @@ def _primary(doc: Document, spans: list[tuple[int, int]]) -> EventAnchor:
             return _anchor(rule.event_type, text, spans, spans.index(span), False, 0, rule)
     concluded = title_rule is not None and title_rule.event_type == "statement"
     if not concluded or title_rule is None or title_rule.rule_id == _TITLE_DEFAULT:
-        engaged = _conferring(text, title, lead)
+        engaged = _conferring(text, title, lead) or _vocabulary_anchor(text, spans, lead)
         if engaged is not None:
             return engaged
     fallback = title_rule.rule_id if title_rule is not None else _NO_CUE
@@ -344,6 +352,19 @@ def _people_named(segment: str) -> int:
 
 
 _CONFERRING = "lead.engagement.confer"
+
+
+def _vocabulary_anchor(
+    text: str, spans: list[tuple[int, int]], lead: list[tuple[int, int]]
+) -> EventAnchor | None:
+    """The engagement a lead sentence that names someone reports in the cue vocabulary's words
+    when no stricter rule matched (`LEAD_RULES`, in precedence order), or None."""
+    named = [span for span in lead if _people_named(text[span[0] : span[1]])]
+    for rule in LEAD_RULES:
+        for span in named:
+            if rule.pattern.search(text, span[0], span[1]):
+                return _anchor(rule.event_type, text, spans, spans.index(span), False, 0, rule)
+    return None
 
 
 _SECONDARY_RULES = tuple(

@@ -439,3 +439,15 @@ def test_the_loose_vocabulary_leaves_statements_alone(lead: str) -> None:
     assert find_anchors(Document(doc_id="d", title="A statement", text=lead))[0].event_type == (
         "statement"
     )
+
+
+def test_byline_lines_are_not_the_lead() -> None:
+    # world (beehive.govt.nz via scoop.co.nz), shortened, read without its headline
+    text = (
+        "Rt Hon Winston Peters\nDeputy Prime Minister\nMinister of Foreign Affairs\n"
+        "24 July 2019 PĀNUI PĀPĀHO\n\nForeign Affairs Minister Winston Peters will travel to "
+        "Fiji this week."
+    )
+    primary = find_anchors(Document(doc_id="d", text=text))[0]
+    assert primary.event_type == "visit"
+    assert text[primary.start : primary.end].startswith("Foreign Affairs Minister")

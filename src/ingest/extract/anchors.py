@@ -125,6 +125,12 @@ _DATELINE = re.compile(
     re.IGNORECASE,
 )
 _YEAR = re.compile(r"\d{4}")  # every dateline date ends with one
+# A byline or heading sentence: a few capitalised words (linking words allowed), no sentence
+# end: "Rt Hon Winston Peters" / "Minister of Foreign Affairs" / "MEDIA STATEMENT" over the lead.
+_HEADING_LINE = re.compile(
+    r"(?:(?:[A-Z0-9\u00c0-\u00de][\w’'.&-]*,?|of|and|the|for|on|de|du|des|la|le|al|el)[ \t]*){1,8}"
+    r"(?<![.!?:;])"
+)
 _FRAME_LINE_MAX = 160  # framing lines are short; longer sentences are never tested
 _TRANSCRIPT = re.compile(r"^(?:QUESTION|MODERATOR|[A-Z][A-Z.’' -]{2,40}):\s", re.MULTILINE)
 _EPIGRAPH = re.compile(r"[\"“‘'–—-]")
@@ -242,8 +248,13 @@ def _primary(doc: Document, spans: list[tuple[int, int]]) -> EventAnchor:
             title_match = None
     else:
         title_match = None
-    # an epigraph (a quotation and its "– attribution" line) is not the lead
-    lead = [sp for sp in spans if not _EPIGRAPH.match(text, sp[0])][:_LEAD_SENTENCES]
+    # an epigraph (a quotation and its "– attribution" line) is not the lead, nor a byline's
+    # lines ("Rt Hon Winston Peters" / "Minister of Foreign Affairs")
+    lead = [
+        sp
+        for sp in spans
+        if not _EPIGRAPH.match(text, sp[0]) and not _HEADING_LINE.fullmatch(text, sp[0], sp[1])
+    ][:_LEAD_SENTENCES]
     if kind == "statement" and spans:
         speech = _SPEECH_FRAME.search(text, 0, min(len(text), _SPEECH_FRAME_SCOPE))
         if speech is not None:

@@ -404,6 +404,11 @@ def test_appointed_to_chair_a_council_is_no_gathering_attended() -> None:
         ),
         (
             "meeting",
+            "Oman's Foreign Minister Sayyid Badr Albusaidi, received today Adel Abdulrahman Al "
+            "Asoomi, Speaker of the Arab Parliament, during his visit to the Sultanate.",
+        ),
+        (
+            "meeting",
             "The chief of Polish diplomacy received in Warsaw Ambassador Mikko Kinnunen, Special "
             "Representative of the OSCE Chairperson-in-Office.",
         ),

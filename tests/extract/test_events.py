@@ -456,3 +456,17 @@ def test_byline_lines_are_not_the_lead() -> None:
     primary = find_anchors(Document(doc_id="d", text=text))[0]
     assert primary.event_type == "visit"
     assert text[primary.start : primary.end].startswith("Foreign Affairs Minister")
+
+
+def test_will_be_traveling_reports_the_trip() -> None:
+    # world (Global Affairs Canada), shortened
+    text = (
+        "The Honourable Mélanie Joly, Minister of Foreign Affairs, today announced that she will "
+        "be traveling to France, Germany, and Belgium, from February 13 to 18, 2025. Minister "
+        "Joly will then travel to Munich, Germany, where she will attend the Conference."
+    )
+    doc = Document(
+        doc_id="d", title="Minister Joly to travel to France, Germany and Belgium", text=text
+    )
+    primary = find_anchors(doc)[0]
+    assert text[primary.start : primary.end].startswith("The Honourable")

@@ -131,6 +131,7 @@ _HEADING_LINE = re.compile(
     r"(?:(?:[A-Z0-9\u00c0-\u00de][\w’'.&-]*,?|of|and|the|for|on|de|du|des|la|le|al|el)[ \t]*){1,8}"
     r"(?<![.!?:;])"
 )
+_HEADING_LINE_MAX = 90
 _FRAME_LINE_MAX = 160  # framing lines are short; longer sentences are never tested
 _TRANSCRIPT = re.compile(r"^(?:QUESTION|MODERATOR|[A-Z][A-Z.’' -]{2,40}):\s", re.MULTILINE)
 _EPIGRAPH = re.compile(r"[\"“‘'–—-]")
@@ -176,6 +177,24 @@ _TITLE_DEFAULT = "title.statement.default"  # the headline rule that matches any
 _NO_CUE = "statement.no_cue"  # no headline and no lead sentence names an engagement
 
 
+def _lead_sentences(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The first `_LEAD_SENTENCES` sentences that are neither an epigraph nor a byline line."""
+    lead: list[tuple[int, int]] = []
+    for start, end in spans:
+        if len(lead) == _LEAD_SENTENCES:
+            break
+        if _EPIGRAPH.match(text, start) or _is_heading_line(text, start, end):
+            continue
+        lead.append((start, end))
+    return lead
+
+
+def _is_heading_line(text: str, start: int, end: int) -> bool:
+    if end - start > _HEADING_LINE_MAX or text[end - 1] in ".!?:;":
+        return False
+    return _HEADING_LINE.fullmatch(text, start, end) is not None
+
+
 def _title_rule(title: str) -> tuple[Rule | None, re.Match[str] | None]:
     """The first headline rule matching `title` (after a genre label), and its match."""
     label = _GENRE_LABEL.match(title)
@@ -205,13 +224,13 @@ _RECALLED = re.compile(
 def _body_match(text: str, span: tuple[int, int], kind: str | None) -> Rule | None:
     """The first body rule (of `kind`, if given) matching the sentence at `span`."""
     segment = text[span[0] : span[1]]
-    if (kind is None and _BACKGROUND.search(segment)) or _RECALLED.search(segment):
+    if kind is None and _BACKGROUND.search(segment):
         return None
     for rule in BODY_RULES:
         if kind is not None and rule.event_type != kind:
             continue
         if rule.pattern.search(segment):
-            return rule
+            return None if _RECALLED.search(segment) else rule
     return None
 
 
@@ -250,11 +269,7 @@ def _primary(doc: Document, spans: list[tuple[int, int]]) -> EventAnchor:
         title_match = None
     # an epigraph (a quotation and its "– attribution" line) is not the lead, nor a byline's
     # lines ("Rt Hon Winston Peters" / "Minister of Foreign Affairs")
-    lead = [
-        sp
-        for sp in spans
-        if not _EPIGRAPH.match(text, sp[0]) and not _HEADING_LINE.fullmatch(text, sp[0], sp[1])
-    ][:_LEAD_SENTENCES]
+    lead = _lead_sentences(text, spans)
     if kind == "statement" and spans:
         speech = _SPEECH_FRAME.search(text, 0, min(len(text), _SPEECH_FRAME_SCOPE))
         if speech is not None:

@@ -133,3 +133,58 @@ def test_event_day_nearest_to_the_trigger_wins() -> None:
     near = sentence.index("met")
     day, basis, _, _ = event_day(sentence, [(0, len(sentence))], PUBLISHED, near=near)
     assert (day, basis) == (PUBLISHED, "relative")
+
+
+# Real sentences of the tuning set (tests/fixtures/real-tune), shortened.
+def test_weekday_written_with_a_date_picks_its_year_and_is_not_attributive() -> None:
+    sentence = "The Minister and her team on Tuesday, January 16 met with the Assistant Secretary."
+    day, basis, _, _ = event_day(sentence, [(0, len(sentence))], date(2025, 4, 16))
+    assert (day, basis) == (date(2024, 1, 16), "explicit")  # 16 January 2024 was a Tuesday
+
+
+def test_day_first_dates_with_dashes() -> None:
+    sentence = "The Minister participated in the Meeting held via video conference on 15-10-2021."
+    assert event_day(sentence, [(0, len(sentence))], date(2021, 10, 16))[0] == date(2021, 10, 15)
+
+
+def test_explicit_date_restating_a_relative_word_wins() -> None:
+    sentence = "Tomorrow, on 21 December, the foreign ministers of the V4 will meet in Budapest."
+    day, basis, _, _ = event_day(sentence, [(0, len(sentence))], date(2021, 12, 21))
+    assert (day, basis) == (date(2021, 12, 21), "explicit")
+
+
+def test_a_release_that_is_no_engagement_takes_its_fronted_or_headline_date() -> None:
+    sworn = "On 10 January 2022 the members of the fourth Rutte government were sworn in."
+    day, basis, _, _ = event_day(sworn, [(0, len(sworn))], None, engagement=False)
+    assert (day, basis) == (date(2022, 1, 10), "explicit")
+    briefing = "Spokesperson's Press Briefing (June 30, 2022)"
+    day, basis, _, in_title = event_day("", [], date(2022, 7, 1), briefing, engagement=False)
+    assert (day, basis, in_title) == (date(2022, 6, 30), "explicit", True)
+
+
+def test_a_date_inside_a_statement_or_an_old_headline_date_is_its_subject() -> None:
+    text = "The Ministry has observed that a post by the Ambassador on 13 July 2022 is not true."
+    published = date(2022, 7, 20)
+    assert event_day(text, [(0, len(text))], published, engagement=False)[0] == published
+    title = "Statement on the anniversary of March 1, 1990"
+    assert event_day(text, [(0, len(text))], published, title, engagement=False)[0] == published
+
+
+def test_the_date_of_a_coming_occasion_discussed_is_not_the_events() -> None:
+    # real-tune (minrel.gob.cl), shortened
+    sentence = (
+        "This morning, the Minister had a phone conversation with the U.S. Secretary of State, "
+        "with whom she discussed the upcoming Summit of the Americas, to be held June 6-10."
+    )
+    day, basis, _, _ = event_day(sentence, [(0, len(sentence))], date(2022, 5, 3))
+    assert (day, basis) == (date(2022, 5, 3), "relative")
+
+
+def test_without_a_published_date_a_yearless_date_takes_the_year_its_sentence_writes() -> None:
+    # real-tune (sre.gob.mx, no published date), shortened
+    sentence = (
+        "The Secretary chaired the opening event of the 2018 Meeting of Consuls and Ambassadors, "
+        "which took place from January 4 to 11 in Mexico City."
+    )
+    assert event_day(sentence, [(0, len(sentence))], None)[0] == date(2018, 1, 4)
+    assert event_day("They met on January 4.", [(0, 22)], None)[0] is None

@@ -329,3 +329,144 @@ def test_two_named_countries_ministers_meeting_is_bilateral() -> None:
     primary = find_anchors(_doc(title, text))[0]
     assert (primary.event_type, primary.rule_id) == ("meeting", "title.meeting.two_parties")
     assert primary.sentence_index == 0 and primary.trigger.startswith("to meet with")
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [
+        # real-tune (sre.gob.mx), shortened: chairing a named gathering is taking part in it
+        "Mexico's Secretary of Foreign Affairs chaired the opening event of the 2018 Meeting of "
+        "Consuls and Ambassadors, which took place from January 4 to 11 in Mexico City.",
+        # real-tune (sadc.int), shortened: any gathering of the vocabulary, here a dialogue
+        "He also participated in the Sustainable Development Goals (SDG) Moment, a high-level "
+        "dialogue that took stock of progress toward the 2030 Agenda.",
+    ],
+)
+def test_taking_part_in_any_gathering_of_the_vocabulary_is_a_conference(lead: str) -> None:
+    doc = Document(doc_id="d", title="Secretary opens the REC2018", text=lead)
+    assert find_anchors(doc)[0].event_type == "conference"
+
+
+def test_an_earlier_meeting_recalled_is_not_the_headlines() -> None:
+    # world (mea.gov.in), shortened
+    text = (
+        "Foreign Secretary, let me welcome you to India. It's good to see you again. I think it's "
+        "just a few weeks since we met in New York. And today's meeting, I think is very useful."
+    )
+    title = "Opening Remarks by External Affairs Minister during his meeting with Foreign Secretary"
+    primary = find_anchors(Document(doc_id="d", title=title, text=text))[0]
+    assert "since we met" not in text[primary.start : primary.end]
+
+
+def test_appointed_to_chair_a_council_is_no_gathering_attended() -> None:
+    # demo corpus (state.gov)
+    doc = Document(
+        doc_id="d",
+        title="Dominic Ng Appointed to Chair APEC Business Advisory Council",
+        text="The Department announced the appointment today.",
+    )
+    assert find_anchors(doc)[0].event_type == "other"
+
+
+@pytest.mark.parametrize(
+    ("expected", "lead"),
+    [
+        # real-tune and world releases read without their headline, shortened
+        (
+            "call",
+            "On January 21, Mr. Taro Kono, Minister for Foreign Affairs, held a Japan-U.S. Foreign "
+            "Ministers' telephone talk with the Honorable Mike Pompeo, Secretary of State.",
+        ),
+        (
+            "call",
+            "Foreign Minister Makhdoom Shah Mahmood Qureshi called Chinese State Councilor and "
+            "Foreign Minister Wang Yi today and briefed him on the regional situation.",
+        ),
+        (
+            "visit",
+            "His Excellency the President of the Republic of Uganda, Gen. Yoweri Kaguta Museveni, "
+            "arrived this morning in Nairobi for an official visit.",
+        ),
+        (
+            "visit",
+            "Honourable Minister for Foreign Affairs Mr. Narayan Prakash Saud is leaving for New "
+            "York tomorrow to participate in the programme.",
+        ),
+        (
+            "conference",
+            "Samoa’s Prime Minister, Tuilaepa Sailele Malielegaoi is in Port Moresby for the 46th "
+            "Pacific Islands Forum Meeting.",
+        ),
+        (
+            "meeting",
+            "On October 25, President of the Republic of Uzbekistan Shavkat Mirziyoyev received "
+            "the Chairman of the Committee of the State Duma Leonid Kalashnikov.",
+        ),
+        (
+            "meeting",
+            "Oman's Foreign Minister Sayyid Badr Albusaidi, received today Adel Abdulrahman Al "
+            "Asoomi, Speaker of the Arab Parliament, during his visit to the Sultanate.",
+        ),
+        (
+            "meeting",
+            "The chief of Polish diplomacy received in Warsaw Ambassador Mikko Kinnunen, Special "
+            "Representative of the OSCE Chairperson-in-Office.",
+        ),
+        (
+            "meeting",
+            "Sen. the Hon. Kamina Johnson Smith, Foreign Affairs Minister engages in bilateral "
+            "discussions with H.E. Elizabeth Inés Taylor Jay, Vice Minister of Colombia.",
+        ),
+    ],
+)
+def test_the_cue_vocabulary_read_loosely_types_a_lead_no_rule_matched(
+    expected: str, lead: str
+) -> None:
+    primary = find_anchors(Document(doc_id="d", text=lead))[0]
+    assert (primary.event_type, primary.rule_id.startswith("lead.")) == (expected, True)
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [
+        # demo corpus (state.gov) statements, shortened
+        "The United States welcomes Czech Defense Minister Jana Černochová’s announcement today.",
+        "The U.S. Department of State’s Rewards for Justice program is offering a reward.",
+        "The Russian Duma plans to send President Putin an appeal to recognize the so-called "
+        "Donetsk and Luhansk People’s Republics.",
+        "In 2016, Baquer Namazi was arrested after traveling to Iran to help free his son.",
+        "They have recently arrived back in the United States, accompanied by Roger Carstens.",
+        "Following discussions with Lebanese counterparts, Senior Advisor Amos Hochstein held "
+        "conversations last week with Israeli counterparts.",
+    ],
+)
+def test_the_loose_vocabulary_leaves_statements_alone(lead: str) -> None:
+    assert find_anchors(Document(doc_id="d", title="A statement", text=lead))[0].event_type == (
+        "statement"
+    )
+
+
+def test_byline_lines_are_not_the_lead() -> None:
+    # world (beehive.govt.nz via scoop.co.nz), shortened, read without its headline
+    text = (
+        "Rt Hon Winston Peters\nDeputy Prime Minister\nMinister of Foreign Affairs\n"
+        "24 July 2019 PĀNUI PĀPĀHO\n\nForeign Affairs Minister Winston Peters will travel to "
+        "Fiji this week."
+    )
+    primary = find_anchors(Document(doc_id="d", text=text))[0]
+    assert primary.event_type == "visit"
+    assert text[primary.start : primary.end].startswith("Foreign Affairs Minister")
+
+
+def test_will_be_traveling_reports_the_trip() -> None:
+    # world (Global Affairs Canada), shortened
+    text = (
+        "The Honourable Mélanie Joly, Minister of Foreign Affairs, today announced that she will "
+        "be traveling to France, Germany, and Belgium, from February 13 to 18, 2025. Minister "
+        "Joly will then travel to Munich, Germany, where she will attend the Conference."
+    )
+    doc = Document(
+        doc_id="d", title="Minister Joly to travel to France, Germany and Belgium", text=text
+    )
+    primary = find_anchors(doc)[0]
+    assert text[primary.start : primary.end].startswith("The Honourable")

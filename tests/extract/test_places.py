@@ -458,3 +458,131 @@ def test_a_venue_named_after_a_person_is_not_in_a_namesake_town() -> None:
     assert _locate(text, text, "meeting") == (None, None, None)
     text = "The Secretary arrived at Brussels Airport on Monday and met the Minister."
     assert _locate(text, text, "meeting")[1:] == ("Brussels", "BE")
+
+
+def test_a_gathering_held_in_a_place_locates_the_lead_sentence_before_the_anchor() -> None:
+    # real-tune (minrel.gob.cl), shortened: "held in" places like "in" in the framing search
+    lead = (
+        "The Foreign Affairs Minister held an intense agenda during the final day of the VIII "
+        "Summit of the Americas, held in Lima, Peru, while accompanying the President."
+    )
+    sentence = "The agenda included attending the Plenary Session of the Summit."
+    assert _locate(f"{lead}\n\n{sentence}", sentence, "conference") == (None, "Lima", "PE")
+
+
+@pytest.mark.parametrize(
+    ("text", "sentence", "title"),
+    [
+        # real-tune (gov.mt), shortened: the place of a meeting still to be held
+        (
+            "Minister Ian Borg said this after an official meeting he had with the Minister for "
+            "Foreign Affairs of Spain. He spoke in light of the meeting that will be held later "
+            "this week in Spain.",
+            "Minister Ian Borg said this after an official meeting he had with the Minister for "
+            "Foreign Affairs of Spain.",
+            None,
+        ),
+        # real-tune (cancilleria.gob.ar), shortened
+        (
+            "The Minister joined the President in his meeting with the Assistant Secretary. The "
+            "President was invited to an event on oil to be held on 17 December in Washington.",
+            "The Minister joined the President in his meeting with the Assistant Secretary.",
+            None,
+        ),
+        # real-tune (mfa.gov.lv), shortened: the headline's invitation is not the meeting's place
+        (
+            "On 7 June 2018, the Foreign Minister of Latvia met with the Prime Minister of Israel.",
+            "On 7 June 2018, the Foreign Minister of Latvia met with the Prime Minister of Israel.",
+            "Edgars Rinkēvičs invites Benjamin Netanyahu to visit Latvia",
+        ),
+    ],
+)
+def test_the_place_of_another_occasion_still_to_come_is_not_the_events(
+    text: str, sentence: str, title: str | None
+) -> None:
+    assert _locate(text, sentence, "meeting", title)[2] is None
+
+
+def test_a_governments_own_country_named_without_its_name_is_the_publishers() -> None:
+    # real-tune (fm.gov.om), shortened
+    text = (
+        "Oman's Foreign Minister Sayyid Badr Albusaidi received today Adel Al Asoomi, Speaker of "
+        "the Arab Parliament, during his visit to the Sultanate."
+    )
+    anchor = _anchor(text, text, "meeting")
+    own = Document(doc_id="d", text=text, url="https://fm.gov.om/foreign-minister-receives")
+    assert locate_event(own, anchor).country_code == "OM"
+    republished = Document(doc_id="d", text=text, url="https://example.com/news")
+    assert locate_event(republished, anchor).country_code is None
+
+
+def test_a_meeting_within_a_state_visit_of_someone_to_a_country_is_there() -> None:
+    # real-tune (mfa.gov.by), shortened
+    text = (
+        "On January 30, 2023 within the framework of the state visit of the President of the "
+        "Republic of Belarus Aleksandr Lukashenko to the Republic of Zimbabwe, the Minister of "
+        "Foreign Affairs, Sergei Aleinik, met with the Minister of Foreign Affairs of Zimbabwe."
+    )
+    assert _locate(text, text, "meeting")[2] == "ZW"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # world (mfa.gov.sg), shortened
+        (
+            "Minister Song Tao called on and was hosted to lunch by Minister for Foreign Affairs "
+            "Dr Vivian Balakrishnan today. Minister Song is visiting Singapore at the invitation "
+            "of Minister Balakrishnan.",
+            "SG",
+        ),
+        # world (mea.gov.in), shortened
+        (
+            "Foreign Secretary, let me welcome you to India. It's good to see you again. And "
+            "today's meeting, I think is very useful.",
+            "IN",
+        ),
+    ],
+)
+def test_a_meeting_is_where_the_guest_is_said_to_be_visiting(text: str, expected: str) -> None:
+    sentence = (
+        text.split(". ")[0] + "."
+        if "hosted" in text
+        else "And today's meeting, I think is very useful."
+    )
+    assert _locate(text, sentence, "meeting")[2] == expected
+
+
+def test_an_unknown_name_qualified_by_a_country_is_no_town_when_it_is_words_or_an_acronym() -> None:
+    # dev (state.gov): "the Global Coalition to Defeat ISIS, the United States ..."
+    assert resolve_place("Defeat ISIS", "United States") is None
+    assert resolve_place("Kangerlussuaq", "Greenland") == ("Kangerlussuaq", "GL")
+
+
+def test_an_announced_gathering_to_be_held_somewhere_is_there() -> None:
+    # demo corpus (state.gov), shortened: the announced conference is the event itself
+    text = (
+        "The U.S. Government and Transparency International announce the 20th International "
+        "Anti-Corruption Conference to be held in Washington, DC, December 6-10, 2022."
+    )
+    assert _locate(text, text, "conference")[1:] == ("Washington", "US")
+
+
+@pytest.mark.parametrize(
+    ("opening", "expected"),
+    [
+        # dateline forms of news agencies that republish government releases (not from the
+        # tuning set, which has none of them; no figure changed by them)
+        ("KYIV, 12 May (Ukrinform) – The Minister met", ("Kyiv", "UA")),
+        ("Beijing, May 5 (Xinhua) -- The Minister met", ("Beijing", "CN")),
+        ("Tashkent, Uzbekistan (UzA) -- The President met", ("Tashkent", "UZ")),
+        ("Vilnius, 5 May 2024. The Minister met", ("Vilnius", "LT")),
+        ("Baku, May 5, AZERTAC. The Minister met", ("Baku", "AZ")),
+        ("5 May 2024, Ljubljana - The Minister met", ("Ljubljana", "SI")),
+        ("[Tokyo] 5 May 2024 - The Minister met", ("Tokyo", "JP")),
+        ("(Tirana, 5 May 2024) The Minister met", ("Tirana", "AL")),
+    ],
+)
+def test_dateline_forms_of_news_agencies(opening: str, expected: tuple[str, str]) -> None:
+    text = opening + " his counterpart."
+    assert _locate(text, text, "statement")[1:] == expected

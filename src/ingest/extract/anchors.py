@@ -17,7 +17,15 @@ from ingest.extract import gazetteer as _gazetteer
 from ingest.extract.text import EventAnchor, sentences
 from ingest.records import Document
 
-__all__ = ["BODY_RULES", "CAMEO", "CUES", "TITLE_RULES", "content_sentences", "find_anchors"]
+__all__ = [
+    "BODY_RULES",
+    "CAMEO",
+    "CUES",
+    "LEAD_RULES",
+    "TITLE_RULES",
+    "content_sentences",
+    "find_anchors",
+]
 
 # CAMEO verb codes per event type: consult (040), telephone (041), make a visit (042), meet at a
 # third location (044, a multilateral gathering), sign formal agreement (057), statement (010).
@@ -51,7 +59,7 @@ def _cue_alternation(forms: list[str]) -> str:
 
 
 def _load_rules() -> tuple[
-    dict[str, tuple[str, ...]], dict[str, str], tuple[Rule, ...], tuple[Rule, ...]
+    dict[str, tuple[str, ...]], dict[str, str], tuple[Rule, ...], tuple[Rule, ...], tuple[Rule, ...]
 ]:
     data = tomllib.loads(
         resources.files("ingest").joinpath("data", CUES_FILE).read_text(encoding="utf-8")
@@ -72,15 +80,15 @@ def _load_rules() -> tuple[
             for entry in data[section]
         )
 
-    return forms, cues, rules("title_rule"), rules("body_rule")
+    return forms, cues, rules("title_rule"), rules("body_rule"), rules("lead_rule")
 
 
 CUES_FILE = "cues.toml"
 # CUE_FORMS: cue id -> its forms as written; CUES: cue id -> its regex group; headline rules,
 # most specific first (an explicit engagement with someone beats a genre word, a genre word beats
 # the gathering it happened at); lead-sentence rules, used when the headline names no engagement
-# (or there is no headline).
-CUE_FORMS, CUES, TITLE_RULES, BODY_RULES = _load_rules()
+# (or there is no headline); the vocabulary read loosely, when no rule names an engagement.
+CUE_FORMS, CUES, TITLE_RULES, BODY_RULES, LEAD_RULES = _load_rules()
 # A headline's genre label before a colon says what kind of text it is, not what happened:
 # "MFA Press Statement: Minister X's Meeting with Y" is typed by what follows the label.
 _GENRE_LABEL = re.compile(
@@ -117,6 +125,13 @@ _DATELINE = re.compile(
     re.IGNORECASE,
 )
 _YEAR = re.compile(r"\d{4}")  # every dateline date ends with one
+# A byline or heading sentence: a few capitalised words (linking words allowed), no sentence
+# end: "Rt Hon Winston Peters" / "Minister of Foreign Affairs" / "MEDIA STATEMENT" over the lead.
+_HEADING_LINE = re.compile(
+    r"(?:(?:[A-Z0-9\u00c0-\u00de][\w’'.&-]*,?|of|and|the|for|on|de|du|des|la|le|al|el)[ \t]*){1,8}"
+    r"(?<![.!?:;])"
+)
+_HEADING_LINE_MAX = 90
 _FRAME_LINE_MAX = 160  # framing lines are short; longer sentences are never tested
 _TRANSCRIPT = re.compile(r"^(?:QUESTION|MODERATOR|[A-Z][A-Z.’' -]{2,40}):\s", re.MULTILINE)
 _EPIGRAPH = re.compile(r"[\"“‘'–—-]")
@@ -162,6 +177,24 @@ _TITLE_DEFAULT = "title.statement.default"  # the headline rule that matches any
 _NO_CUE = "statement.no_cue"  # no headline and no lead sentence names an engagement
 
 
+def _lead_sentences(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The first `_LEAD_SENTENCES` sentences that are neither an epigraph nor a byline line."""
+    lead: list[tuple[int, int]] = []
+    for start, end in spans:
+        if len(lead) == _LEAD_SENTENCES:
+            break
+        if _EPIGRAPH.match(text, start) or _is_heading_line(text, start, end):
+            continue
+        lead.append((start, end))
+    return lead
+
+
+def _is_heading_line(text: str, start: int, end: int) -> bool:
+    if end - start > _HEADING_LINE_MAX or text[end - 1] in ".!?:;":
+        return False
+    return _HEADING_LINE.fullmatch(text, start, end) is not None
+
+
 def _title_rule(title: str) -> tuple[Rule | None, re.Match[str] | None]:
     """The first headline rule matching `title` (after a genre label), and its match."""
     label = _GENRE_LABEL.match(title)
@@ -180,6 +213,12 @@ _BACKGROUND = re.compile(
     r"|\banniversary\b|\bcentur(?:y|ies)\b|\bdecades\b",
     re.IGNORECASE,
 )
+# An earlier engagement recalled, whatever the headline's kind: "it's just a few weeks since we
+# met in New York. And today's meeting ...".
+_RECALLED = re.compile(
+    r"\bsince\s+(?:we|they|you|our|their|the\s+last)\b[^.;]{0,40}\b(?:met|meeting|spoke|visit)",
+    re.IGNORECASE,
+)
 
 
 def _body_match(text: str, span: tuple[int, int], kind: str | None) -> Rule | None:
@@ -191,7 +230,7 @@ def _body_match(text: str, span: tuple[int, int], kind: str | None) -> Rule | No
         if kind is not None and rule.event_type != kind:
             continue
         if rule.pattern.search(segment):
-            return rule
+            return None if _RECALLED.search(segment) else rule
     return None
 
 
@@ -228,8 +267,9 @@ def _primary(doc: Document, spans: list[tuple[int, int]]) -> EventAnchor:
             title_match = None
     else:
         title_match = None
-    # an epigraph (a quotation and its "– attribution" line) is not the lead
-    lead = [sp for sp in spans if not _EPIGRAPH.match(text, sp[0])][:_LEAD_SENTENCES]
+    # an epigraph (a quotation and its "– attribution" line) is not the lead, nor a byline's
+    # lines ("Rt Hon Winston Peters" / "Minister of Foreign Affairs")
+    lead = _lead_sentences(text, spans)
     if kind == "statement" and spans:
         speech = _SPEECH_FRAME.search(text, 0, min(len(text), _SPEECH_FRAME_SCOPE))
         if speech is not None:
@@ -252,7 +292,7 @@ def _primary(doc: Document, spans: list[tuple[int, int]]) -> EventAnchor:
             return _anchor(rule.event_type, text, spans, spans.index(span), False, 0, rule)
     concluded = title_rule is not None and title_rule.event_type == "statement"
     if not concluded or title_rule is None or title_rule.rule_id == _TITLE_DEFAULT:
-        engaged = _conferring(text, title, lead)
+        engaged = _conferring(text, title, lead) or _vocabulary_anchor(text, spans, lead)
         if engaged is not None:
             return engaged
     fallback = title_rule.rule_id if title_rule is not None else _NO_CUE
@@ -338,6 +378,19 @@ def _people_named(segment: str) -> int:
 
 
 _CONFERRING = "lead.engagement.confer"
+
+
+def _vocabulary_anchor(
+    text: str, spans: list[tuple[int, int]], lead: list[tuple[int, int]]
+) -> EventAnchor | None:
+    """The engagement a lead sentence that names someone reports in the cue vocabulary's words
+    when no stricter rule matched (`LEAD_RULES`, in precedence order), or None."""
+    named = [span for span in lead if _people_named(text[span[0] : span[1]])]
+    for rule in LEAD_RULES:
+        for span in named:
+            if rule.pattern.search(text, span[0], span[1]):
+                return _anchor(rule.event_type, text, spans, spans.index(span), False, 0, rule)
+    return None
 
 
 _SECONDARY_RULES = tuple(

@@ -66,8 +66,9 @@ def _f(pattern: str, **groups: str) -> str:
 _EXPLICIT_PATTERNS: tuple[str, ...] = (
     # ISO 2025-04-03
     r"\b(?P<y1>(?:19|20)\d\d)-(?P<m1n>[01]\d)-(?P<d1>[0-3]\d)\b",
-    # numeric day first, as most governments outside the US write it: 03/04/2025, 3.4.2025
-    r"\b(?P<d1>[0-3]?\d)([/.])(?P<m1n>[0-3]?\d)\2(?P<y1>(?:19|20)\d\d)\b",
+    # numeric day first, as most governments outside the US write it: 03/04/2025, 3.4.2025,
+    # 15-10-2021
+    r"\b(?P<d1>[0-3]?\d)([/.\-])(?P<m1n>[0-3]?\d)\2(?P<y1>(?:19|20)\d\d)\b",
     # March 30 – April 2, 2022
     r"\b"
     + _f(_MONTH, g="m1")
@@ -188,6 +189,39 @@ def _infer_year(month: int, day: int, anchor: date | None) -> date | None:
     return min(candidates, key=lambda d: abs((d - anchor).days))
 
 
+# A weekday written before a date: "on Tuesday, January 16" names the year as well.
+_WEEKDAY_BEFORE = re.compile(r"\b(?P<wd>" + "|".join(WEEKDAYS) + r"),?\s*(?:the\s+)?$", re.I)
+
+
+def _weekday_before(text: str, start: int) -> int | None:
+    found = _WEEKDAY_BEFORE.search(text, max(0, start - 14), start)
+    return WEEKDAYS[found.group("wd").lower()] if found else None
+
+
+def _infer_year_by_weekday(month: int, day: int, weekday: int, anchor: date) -> date | None:
+    """The day, among the years around publication, that falls on the weekday written with it
+    ("Tuesday, January 16" published in April 2025 is 2024-01-16); None when none does."""
+    candidates = [
+        d
+        for y in range(anchor.year - 2, anchor.year + 2)
+        if (d := _safe_date(y, month, day)) and d.weekday() == weekday
+    ]
+    return min(candidates, key=lambda d: abs((d - anchor).days)) if candidates else None
+
+
+_WRITTEN_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def _written_year(match: re.Match[str]) -> int | None:
+    """Without a published date, the year the text around a yearless date writes ("the 2018
+    Meeting of Consuls ..., which took place from January 4 to 11"): the nearest before it, else
+    after it."""
+    text = match.string
+    before = list(_WRITTEN_YEAR.finditer(text, 0, match.start()))
+    chosen = before[-1] if before else _WRITTEN_YEAR.search(text, match.end())
+    return int(chosen.group(0)) if chosen else None
+
+
 def _month_of(match: re.Match[str], group: str) -> int | None:
     value = match.groupdict().get(group)
     if value is None:
@@ -218,7 +252,14 @@ def _mention_from(match: re.Match[str], anchor: date | None) -> DateMention | No
         if found and end_month is not None and end_month < month:
             found = _safe_date(int(year_text) - 1, month, day)
     else:
-        found = _infer_year(month, day, anchor)
+        weekday = _weekday_before(match.string, match.start())
+        found = None
+        if weekday is not None and anchor is not None:
+            found = _infer_year_by_weekday(month, day, weekday, anchor)
+        found = found or _infer_year(month, day, anchor)
+        if found is None and anchor is None:
+            year = _written_year(match)
+            found = _safe_date(year, month, day) if year else None
     if found is None:
         return None
     is_range = groups.get("d2") is not None
@@ -296,6 +337,13 @@ _NOT_EVENT_DAY = re.compile(
     r"(?:\bsince|\buntil|\bby|\bbefore|\bafter|\bthrough|\bending|\bfrom\s+\w+\s+to|[’']s)\s*$",
     re.IGNORECASE,
 )
+# A coming occasion that the engagement was about: its date is the subject's, not the event's
+# ("discussed the upcoming Summit of the Americas, to be held June 6-10").
+_DISCUSSED_OCCASION = re.compile(
+    r"\b(?:discuss\w*|talked\s+about|prepar\w+\s+for|review\w*)\b[^.;]{0,60}?"
+    r"\b(?:upcoming|forthcoming|next|coming)\b[^.;]{0,60}$",
+    re.IGNORECASE,
+)
 # A date used as an adjective ("the May 3 attack", "the July 25 referendum") names another event.
 _ATTRIBUTIVE = re.compile(r"\s+(?!and\b|to\b|in\b|at\b|with\b|for\b|from\b|through\b)[a-z]{3,}")
 # A preposition that introduces the event's own day: "met on April 3", "from May 17-20".
@@ -317,7 +365,13 @@ def _rank(text: str, offset: int, mention: DateMention) -> int | None:
         return 2
     if _NOT_EVENT_DAY.search(before):
         return None
-    if not mention.has_year and _ATTRIBUTIVE.match(text, end):
+    if _DISCUSSED_OCCASION.search(text, max(0, start - 120), start):
+        return None
+    if (
+        not mention.has_year
+        and _ATTRIBUTIVE.match(text, end)
+        and _weekday_before(text, start) is None  # "on Tuesday, January 16 met": a day, not a name
+    ):
         return None
     return 0 if _EVENT_DAY_CUE.search(before) else 1
 
@@ -328,6 +382,55 @@ def _class(rank: int, mention: DateMention) -> int:
     if rank == 1:
         return 2
     return 0 if mention.is_range else 1
+
+
+# Between a relative word and the explicit date that restates it: "Tomorrow, on 21 December".
+_APPOSITION = re.compile(r"[\s,(]*(?:on\s+)?(?:the\s+)?", re.IGNORECASE)
+
+
+def _restated(best: DateMention, mentions: list[DateMention], text: str) -> DateMention:
+    """The explicit date written right after a chosen relative word, which names its day
+    exactly ("Tomorrow, on 21 December" is 21 December whatever the published date)."""
+    if best.basis != "relative":
+        return best
+    gap = _APPOSITION.match(text, best.end)
+    following = gap.end() if gap else best.end
+    return next(
+        (m for m in mentions if m.basis == "explicit" and m.start == following),
+        best,
+    )
+
+
+# A date that opens its sentence: "On 10 January 2022, ..."
+_FRONTED_DATE = re.compile(r"\s*(?:On\s+)?(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?")
+
+
+def _stated_day(text: str, start: int, end: int, published: date | None) -> DateMention | None:
+    """The day a release that is not an engagement states for what it reports, when the date
+    opens the sentence ("On 10 January 2022 the members ... were sworn in"); a date inside the
+    sentence dates its subject ("a post ... on 13 July 2022"), not the release's occasion."""
+    front = _FRONTED_DATE.match(text, start, end)
+    offset = (front.end() if front else start) - start
+    for mention in find_dates(text[start:end], published):
+        if mention.basis == "explicit" and mention.start == offset and mention.has_year:
+            return mention
+    return None
+
+
+# A headline's date names the release's own occasion ("Press Briefing (June 30, 2022)") when it
+# lies in the week up to publication; an older one is a subject ("the March 1, 1990 massacre").
+_HEADLINE_DAY_REACH = timedelta(days=7)
+
+
+def _headline_day(title: str | None, published: date | None) -> DateMention | None:
+    if not title:
+        return None
+    for mention in find_dates(title, published):
+        if mention.basis != "explicit" or not mention.has_year:
+            continue
+        if published is None or timedelta(0) <= published - mention.day <= _HEADLINE_DAY_REACH:
+            return mention
+    return None
 
 
 def event_day(
@@ -357,6 +460,7 @@ def event_day(
             ]
             if ranked:
                 best = min(ranked, key=lambda item: (item[0], item[1]))[2]
+                best = _restated(best, [m for _, _, m in ranked], text[start:end])
                 return best.day, best.basis, (start + best.start, start + best.end), False
         if title:
             for m in find_dates(title, published):
@@ -364,9 +468,15 @@ def event_day(
                     return m.day, "explicit", (m.start, m.end), True
     else:
         for start, end in spans[:1]:
+            stated = _stated_day(text, start, end, published)
+            if stated is not None:
+                return stated.day, "explicit", (start + stated.start, start + stated.end), False
             match = _TODAY_WORDS.search(text, start, end)
             if match and published is not None:
                 return published, "relative", (match.start(), match.end()), False
+        headline = _headline_day(title, published)
+        if headline is not None:
+            return headline.day, "explicit", (headline.start, headline.end), True
     if published is not None:
         return published, "published", None, False
     return None, "none", None, False

@@ -32,6 +32,7 @@ __all__ = [
     "Venue",
     "capital_of",
     "city_states",
+    "common_words",
     "country_centre",
     "country_hits",
     "country_name",
@@ -51,6 +52,7 @@ __all__ = [
     "publisher_of",
     "region_country",
     "seat_hits",
+    "self_references",
     "us_state_names",
     "venue_hits",
 ]
@@ -560,6 +562,19 @@ def implied_affiliation(title: str | None) -> str | None:
 def _publisher_hosts() -> dict[str, str]:
     hosts: dict[str, str] = _toml("publishers.toml")["hosts"]
     return hosts
+
+
+@table
+def common_words() -> frozenset[str]:
+    """Folded English words the releases write in lower case (data/common_words.txt)."""
+    lines = _data_text("common_words.txt").splitlines()
+    return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
+
+
+@table
+def self_references() -> frozenset[str]:
+    """Words a government's releases use for its own country ("the Sultanate"), folded."""
+    return frozenset(fold(word) for word in _toml("places.toml")["self_references"])
 
 
 def publisher_of(url: str | None) -> str | None:

@@ -296,22 +296,43 @@ _DATE_WORDS = (
 )
 _YEAR = r"(?:\s*,?\s*\d{4})?"
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+# A news agency's tag after a dateline: "(WAM)", "(Ukrinform)", "(UzA)"
+_WIRE_TAG = r"(?:\s*\([A-Z][\w-]{1,14}\))"
 # "12 May 2022", "12th March, 2025", "May 12, 2022", "24.06.2025"; a wire tag may follow: "(WAM)"
 _DATE = (
     rf"(?:(?:{_DAY}\s+{_DATE_WORDS}{_YEAR}|{_DATE_WORDS}\s+{_DAY}{_YEAR}"
-    r"|\d{1,2}[./]\d{1,2}[./]\d{2,4})(?:\s*\([A-Z]{2,8}\))?)"
+    rf"|\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}}){_WIRE_TAG}?)"
 )
+_DATELINE_PLACE = r"[A-Z][\w'’.\-]*(?:\s+[A-Z][\w'’.\-]*){0,3}"
+# Registry of dateline forms, tried in order; each names the groups `place` and maybe `qual`.
 _DATELINE_RES = (
-    # "BRUSSELS —", "London, 12 May 2022 –", "New Delhi, May 5, 2022:", "Tokyo, Japan -"
+    # "BRUSSELS —", "London, 12 May 2022 –", "New Delhi, May 5, 2022:", "Tokyo, Japan -",
+    # "Tashkent, Uzbekistan (UzA) --"
     re.compile(
-        rf"^\s*(?P<place>[A-Z][\w'’.\-]*(?:\s+[A-Z][\w'’.\-]*){{0,3}})"
-        rf"(?:\s*,\s*(?P<qual>[A-Z][\w'’.\-]*(?:\s+[A-Z][\w'’.\-]*){{0,3}}))?"
-        rf"(?:\s*,?\s*\(?{_DATE}\)?)?\s*(?:[—–:]|-{{1,2}}\s|$)"
+        rf"^\s*(?P<place>{_DATELINE_PLACE})"
+        rf"(?:\s*,\s*(?P<qual>{_DATELINE_PLACE}))?"
+        rf"(?:\s*,?\s*\(?{_DATE}\)?|{_WIRE_TAG})?\s*(?:[—–:]|-{{1,2}}\s|$)"
     ),
     # "May 16, 2022 – Berlin, Germany"
     re.compile(
-        rf"^\s*{_DATE}\s*[—–:-]+\s*(?P<place>[A-Z][\w'’.\-]*(?:\s+[A-Z][\w'’.\-]*){{0,3}})"
-        rf"(?:\s*,\s*(?P<qual>[A-Z][\w'’.\-]*(?:\s+[A-Z][\w'’.\-]*){{0,3}}))?"
+        rf"^\s*{_DATE}\s*[—–:-]+\s*(?P<place>{_DATELINE_PLACE})"
+        rf"(?:\s*,\s*(?P<qual>{_DATELINE_PLACE}))?"
+    ),
+    # "5 May 2024, Ljubljana - The Minister ..."
+    re.compile(
+        rf"^\s*{_DATE}\s*,\s*(?P<place>{_DATELINE_PLACE})"
+        rf"(?:\s*,\s*(?P<qual>{_DATELINE_PLACE}))?\s*(?:[—–:]|-{{1,2}}\s)"
+    ),
+    # a dated dateline closed by a full stop: "Vilnius, 5 May 2024. The Minister ...", "Baku,
+    # May 5, AZERTAC. The Minister ..."
+    re.compile(
+        rf"^\s*(?P<place>{_DATELINE_PLACE})(?:\s*,\s*(?P<qual>{_DATELINE_PLACE}))?"
+        rf"\s*,\s*{_DATE}(?:\s*,\s*[A-Z]{{3,10}})?\.\s"
+    ),
+    # bracketed: "[Tokyo] 5 May 2024 -", "(Tirana, 5 May 2024) The Minister ..."
+    re.compile(
+        rf"^\s*[\[(](?P<place>{_DATELINE_PLACE})(?:\s*,\s*(?P<qual>{_DATELINE_PLACE}))?"
+        rf"(?:\s*,?\s*{_DATE})?[\])]"
     ),
 )
 
@@ -354,6 +375,10 @@ def _resolve(phrase: str, qualifier: str | None, start: int, qstart: int) -> _Pl
     if not phrase or phrase.split()[0].lower() in _NOT_PLACES:
         return None
     end = start + len(phrase)
+    publisher = _PUBLISHER.get()
+    if publisher and gz.fold(phrase) in gz.self_references():
+        # "during his visit to the Sultanate" in a release of Oman's government
+        return _country_place(publisher, (("country_code", start, end),))
     country = gz.lookup_country(phrase)
     qual_code = _qualifier_country(qualifier)
     if (
@@ -415,10 +440,15 @@ def _plausible_city(phrase: str, city: gz.City, qualified: str | None) -> bool:
 
 
 def _looks_like_place_name(phrase: str) -> bool:
+    """A name the tables lack may be a place when its qualifier is a country, unless it opens
+    with an English word or holds an acronym: "the Coalition to Defeat ISIS, the United States"
+    names no town "Defeat ISIS"."""
     words = phrase.split()
     office = gz.office_words()
     return (
         len(words) <= 3
+        and gz.fold(words[0]).rstrip(".") not in gz.common_words()
+        and not any(len(w) > 1 and w.isupper() for w in words)
         and not any(gz.fold(w).rstrip(".") in office.heads for w in words)
         and not gz.org_hits(phrase)
     )
@@ -469,8 +499,7 @@ def _places_in(
         found.append(place)
         venue_spans.append((start + vstart, start + vend))
     for cue in _CUE.finditer(segment, 0, limit):
-        word = cue.group("cue").split()[0].lower()
-        word = "in" if word == "while" else word
+        word = _cue_word(cue.group("cue"))
         if strict and word not in {"in", "at", "from"}:
             continue
         if (
@@ -481,6 +510,12 @@ def _places_in(
         ):
             continue
         if word == "in" and _previous_word(segment, cue.start()) in _TOPIC_NOUNS:
+            continue
+        if (
+            not trip
+            and not _LOCATING_GATHERING.get()
+            and _ANOTHER_OCCASION.search(segment, max(0, cue.start() - 90), cue.end())
+        ):
             continue
         after = _place_after(text, start + cue.end(), venue_ok=word == "at")
         if after is None and word == "hosted":
@@ -524,6 +559,25 @@ def _gathering_place(text: str, offset: int) -> _Place | None:
         if place is not None and place.city is not None:
             return dataclasses.replace(place, gathering=True)
     return None
+
+
+# An occasion other than the one reported, still to come: its place is not where this event
+# happened ("at the next meeting ... to be held in Paris", "an event ... to be held on 17
+# December in Washington", "invites the Prime Minister to visit Latvia").
+_ANOTHER_OCCASION = re.compile(
+    r"\b(?:(?:will|to)\s+be\s+(?:held|hosted|organi[sz]ed|convened)|will\s+take\s+place|"
+    r"next\s+(?:\w+\s+)?(?:meeting|session|round|summit|conference|talks)|"
+    r"invit(?:e|es|ed|ing)\b[^.;]{0,80}?\bto\s+(?:visit|come)|"
+    r"would\s+be\s+coming)\b[^.;]{0,60}$",
+    re.IGNORECASE,
+)
+
+
+def _cue_word(cue: str) -> str:
+    """The preposition a cue places by: "held in", "took place in", "while in" place like "in"
+    (a call's strict search keeps them); "visited", "travel to" keep their own first word."""
+    words = cue.lower().split()
+    return "in" if words[-1] == "in" else words[0]
 
 
 def _inside_venue(place: _Place, venue_spans: list[tuple[int, int]]) -> bool:
@@ -819,6 +873,8 @@ def _title_places(title: str, *, trip: bool) -> list[_Place]:
         word = cue.group(0).split()[0].lower()
         if word == "to" and not trip and "travel" not in title.lower():
             continue
+        if not _LOCATING_GATHERING.get() and _ANOTHER_OCCASION.search(title, 0, cue.end()):
+            continue
         place = _place_after(title, cue.end(), venue_ok=word == "at")
         if place is not None:
             found.append(place)
@@ -831,6 +887,12 @@ def _title_places(title: str, *, trip: bool) -> list[_Place]:
 # The countries the release being located names, and its publisher's: a bare city name resolves
 # to a namesake among them ("San Jose" in a release about Costa Rica).
 _DOC_COUNTRIES: ContextVar[frozenset[str]] = ContextVar("_DOC_COUNTRIES", default=frozenset())
+# A gathering being located: "to be held in" names its own place (an announced conference),
+# where for a meeting or a call it names another occasion's.
+_LOCATING_GATHERING: ContextVar[bool] = ContextVar("_LOCATING_GATHERING", default=False)
+# The publisher's country (None for an organisation or an unknown host): "the Sultanate" in its
+# own releases.
+_PUBLISHER: ContextVar[str | None] = ContextVar("_PUBLISHER", default=None)
 
 
 @functools.lru_cache(maxsize=8)
@@ -845,9 +907,14 @@ def _countries_of(text: str, title: str, url: str) -> frozenset[str]:
 def locate_event(doc: Document, anchor: EventAnchor) -> Location:
     """Where the anchor's event took place, with evidence spans for each value found."""
     token = _DOC_COUNTRIES.set(_countries_of(doc.text, doc.title or "", doc.url or ""))
+    publisher = gz.publisher_of(doc.url)
+    own = _PUBLISHER.set(publisher if publisher and len(publisher) == 2 else None)
+    gathering = _LOCATING_GATHERING.set(anchor.event_type == "conference")
     try:
         return _locate_with_seat(doc, anchor)
     finally:
+        _LOCATING_GATHERING.reset(gathering)
+        _PUBLISHER.reset(own)
         _DOC_COUNTRIES.reset(token)
 
 
@@ -976,8 +1043,14 @@ def _locate(doc: Document, anchor: EventAnchor) -> Location:
 # Pakistan", "I welcome your visit to Japan", "received the Speaker during his visit to ...".
 _HOSTED_VISIT = re.compile(
     r"\b(?:(?:on|during)\s+(?:his|her|their|your|the)\s+(?:(?:official|working|state|first|"
-    r"current|ongoing|two-day|three-day|one-day)\s+)*visit\s+to|welcom(?:e|es|ed|ing)\s+"
-    r"(?:your|his|her|their)\s+(?:(?:official|working|state|first)\s+)*visit\s+to)\s+"
+    r"current|ongoing|two-day|three-day|one-day)\s+)*visit\s+to|"
+    # "within the framework of the state visit of the President of Belarus ... to Zimbabwe"
+    r"(?:state|official|working)\s+visit\s+of\s+[^.;]{3,120}?\s+to|welcom(?:e|es|ed|ing)\s+"
+    r"(?:your|his|her|their)\s+(?:(?:official|working|state|first)\s+)*visit\s+to|"
+    # the guest's stay said outright: "Minister Song is visiting Singapore at the invitation
+    # of ...", "let me welcome you to India"
+    r"(?:is|are)\s+(?:currently\s+|now\s+)?visiting|welcom(?:e|es|ed|ing)\s+(?:you|him|her|them)"
+    r"\s+(?:back\s+)?to)\s+"
     r"(?=[A-Z]|the\s+[A-Z])"
 )
 

@@ -31,7 +31,7 @@ from anyascii import anyascii
 from nicknames import NickNamer
 
 # bump when the rules below change what they merge: the marts are then computed again
-RESOLUTION_VERSION = "1"
+RESOLUTION_VERSION = "2"
 NAME_STATUSES = frozenset({"full", "resolved", "surname_only"})
 SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 # affiliations whose names are often written family name first, so a lone word may be either
@@ -46,8 +46,9 @@ CANONICAL, SPELLING, NAME_ORDER, MIDDLE_NAME, INITIAL, NICKNAME = (
     "initial",
     "nickname",
 )
-TRANSLITERATION, SURNAME, UNRESOLVED = "transliteration", "surname", "unresolved"
-WEAK_RULES = frozenset({MIDDLE_NAME, INITIAL, NICKNAME, TRANSLITERATION})
+TRANSLITERATION, TYPO = "transliteration", "typo"
+SURNAME, UNRESOLVED = "surname", "unresolved"
+WEAK_RULES = frozenset({MIDDLE_NAME, INITIAL, NICKNAME, TRANSLITERATION, TYPO})
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +62,8 @@ class Mention:
     affiliation: str | None = None
     event_date: date | None = None
     doc_id: str | None = None
+    # a mentioned person (not taking part) is evidence only: a full name a surname can name
+    is_participant: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,11 +168,27 @@ def same_given_name(a: str, b: str) -> str | None:
         if _variants().get(a, a) == _variants().get(b, b):
             return TRANSLITERATION
         namer = _nicknames()
-        forms_a = {a} | namer.nicknames_of(a) | namer.canonicals_of(a)
-        forms_b = {b} | namer.nicknames_of(b) | namer.canonicals_of(b)
-        if forms_a & forms_b:
+        # one is a short form of the other ("Joe" / "Joseph"); two full names that share a
+        # short form are not one ("Joseph" / "Joshua" both give "Joe")
+        if b in namer.nicknames_of(a) | namer.canonicals_of(a):
             return NICKNAME
+        if min(len(a), len(b)) >= 4 and a[0] == b[0] and _one_edit_apart(a, b):
+            return TYPO  # "Brain McKeon": needs a shared title too (merge_rule)
     return None
+
+
+def _one_edit_apart(a: str, b: str) -> bool:
+    """One letter replaced, added, dropped, or two neighbours swapped."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diffs = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+        if len(diffs) == 1:
+            return True
+        i = diffs[0] if len(diffs) == 2 else -1
+        return len(diffs) == 2 and diffs[1] == i + 1 and a[i] == b[i + 1] and a[i + 1] == b[i]
+    short, long = sorted((a, b), key=len)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
 # --- merging spellings -----------------------------------------------------------------------
@@ -185,9 +204,15 @@ def merge_rule(a: _Spelling, b: _Spelling) -> str | None:
     for ta, tb in ((a.tokens, b.tokens), _family_first(a, b)):
         if len(ta) >= 2 and len(tb) >= 2 and ta[-1] == tb[-1]:
             rule = same_given_name(ta[0], tb[0])
+            if rule == TYPO and not _folded(a.titles) & _folded(b.titles):
+                continue
             if rule is not None and _middles_agree(ta[1:-1], tb[1:-1]):
                 return rule
     return None
+
+
+def _folded(titles: Iterable[str]) -> set[str]:
+    return {fold(title) for title in titles}
 
 
 def _family_first(a: _Spelling, b: _Spelling) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -314,7 +339,8 @@ class Resolved:
 
 
 def resolve(mentions: Sequence[Mention], registry: Mapping[str, str]) -> Resolved:
-    """Resolve every mention to a person; the registry with every full spelling's id added."""
+    """Resolve every participant to a person (mentioned people count as known full names);
+    the registry with every full spelling's id added."""
     statuses = {m.participant_id: name_status_of(m.name, m.name_status) for m in mentions}
     spellings: dict[str, _Spelling] = {}
     for mention in mentions:
@@ -330,7 +356,7 @@ def resolve(mentions: Sequence[Mention], registry: Mapping[str, str]) -> Resolve
         (_person(ids[root], canonical[root], group), group) for root, group in members.items()
     )
     resolutions = []
-    for mention in mentions:
+    for mention in (m for m in mentions if m.is_participant):
         status = statuses[mention.participant_id]
         if status == "surname_only":
             resolutions.append(_resolve_surname(mention, index))

@@ -423,6 +423,7 @@ def _resolve_people(settings: Settings, rows: pa.Table, keep_registry: bool) -> 
             row["affiliation"],
             row["event_date"],
             row["doc_id"],
+            row["is_participant"],
         )
         for row in rows.to_pylist()
     ]
@@ -431,7 +432,8 @@ def _resolve_people(settings: Settings, rows: pa.Table, keep_registry: bool) -> 
     if keep_registry and resolved.registry != registry:
         write_person_registry(settings, resolved.registry)
     columns: dict[str, list[Any]] = {name: [] for name in PARTICIPANT_PERSONS_SCHEMA.names}
-    for mention, found in zip(mentions, resolved.resolutions, strict=True):
+    participants = [mention for mention in mentions if mention.is_participant]
+    for mention, found in zip(participants, resolved.resolutions, strict=True):
         for name, value in (
             ("participant_id", found.participant_id),
             ("person_id", found.person_id),

@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from tests.warehouse.factories import EXTRACTED_AT, FETCHED_AT, make_document, make_event
 
 from ingest import persons, quality, store, warehouse
+from ingest.cli.pipeline import warning_counts
 from ingest.cli.warehouse import check_command
 from ingest.config import Settings
 from ingest.extract import extract
@@ -317,3 +318,37 @@ def test_quality_flags_on_titles_and_names_as_releases_write_them() -> None:
     assert quality.name_problem("AffairsBureau") == "glued"
     assert quality.name_problem("May") == "month"
     assert quality.name_problem("Antony Blinken") is None
+
+
+def test_a_typo_needs_a_shared_title_and_names_sharing_a_short_form_stay_apart() -> None:
+    office = "Deputy Secretary of State for Management and Resources"
+    ids = ids_by_name(
+        [
+            ("Brian P. McKeon", office, "US"),
+            ("Brain McKeon", office, "US"),  # as a real release wrote it
+            ("Kirill Petkov", "Prime Minister", "BG"),
+            ("Kiril Petkov", "Finance Minister", "BG"),  # one letter, but nothing else shared
+            ("Joseph Smith", "Ambassador", "US"),
+            ("Joshua Smith", "Ambassador", "US"),  # both shorten to "Joe"
+        ]
+    )
+    assert ids["Brian P. McKeon"] == ids["Brain McKeon"]
+    assert ids["Kirill Petkov"] != ids["Kiril Petkov"]
+    assert ids["Joseph Smith"] != ids["Joshua Smith"]
+
+
+def test_a_mentioned_full_name_lets_a_lone_surname_resolve_and_is_no_participant() -> None:
+    mentioned = persons.Mention("e:m1", "Vladimir Putin", None, "President", "RU", DAY, "d1", False)
+    lone = mention("e:1", "Putin", "President", "RU")
+    found = persons.resolve([mentioned, lone], {}).resolutions
+    assert [(r.participant_id, r.rule, r.canonical_name) for r in found] == [
+        ("e:1", "surname", "Vladimir Putin")
+    ]
+
+
+def test_ingest_status_counts_each_warning(real_warehouse: Settings, settings: Settings) -> None:
+    columns, rows = warning_counts(real_warehouse)
+    assert columns[:2] == ("warning", "rows")
+    counts = {name: count for name, count, _ in rows}
+    assert set(counts) == set(EXPECTED_WARNINGS) and all(counts.values())
+    assert warning_counts(settings)[1] == []  # nothing stored yet: nothing to count

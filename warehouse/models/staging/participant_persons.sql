@@ -1,5 +1,7 @@
--- one row per named participant of a current event: what person resolution (ingest.persons)
--- reads; the mart holds what it makes of them (person_id, rule, evidence, quality flags)
+-- one row per named participant, and per named mentioned person, of a current event: what
+-- person resolution (ingest.persons) reads (mentioned people are known full names a lone
+-- surname can resolve to); the mart holds what it makes of the participants (person_id, rule,
+-- evidence, quality flags)
 with
 
 events as (
@@ -11,8 +13,18 @@ unnested as (
         event_id,
         doc_id,
         event_date,
+        true as is_participant,
         unnest(participants) as participant,
-        generate_subscripts(participants, 1) as participant_index
+        generate_subscripts(participants, 1)::varchar as participant_index
+    from events
+    union all
+    select
+        event_id,
+        doc_id,
+        event_date,
+        false as is_participant,
+        unnest(mentioned_people) as participant,
+        'm' || generate_subscripts(mentioned_people, 1) as participant_index
     from events
 ),
 
@@ -26,7 +38,8 @@ final as (
         participant.title as person_title,
         participant.affiliation,
         event_date,
-        doc_id
+        doc_id,
+        is_participant
     from unnested
     where participant.name is not null
 )

@@ -31,7 +31,7 @@ from anyascii import anyascii
 from nicknames import NickNamer
 
 # bump when the rules below change what they merge: the marts are then computed again
-RESOLUTION_VERSION = "2"
+RESOLUTION_VERSION = "5"
 NAME_STATUSES = frozenset({"full", "resolved", "surname_only"})
 SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 # affiliations whose names are often written family name first, so a lone word may be either
@@ -89,6 +89,7 @@ class _Spelling:
     titles: set[str] = field(default_factory=set)
     dates: list[date] = field(default_factory=list)
     documents: set[str] = field(default_factory=set)
+    participations: int = 0
 
     @property
     def affiliation(self) -> str | None:
@@ -201,6 +202,9 @@ def merge_rule(a: _Spelling, b: _Spelling) -> str | None:
     keys_a, keys_b = a.key.split(), b.key.split()
     if sorted(keys_a) == sorted(keys_b):
         return NAME_ORDER
+    shorter, longer = sorted((a.tokens, b.tokens), key=len)
+    if len(shorter) >= 2 and longer[-len(shorter) :] == shorter:
+        return MIDDLE_NAME  # a first given name dropped: "Mohammad Ashraf Ghani"
     for ta, tb in ((a.tokens, b.tokens), _family_first(a, b)):
         if len(ta) >= 2 and len(tb) >= 2 and ta[-1] == tb[-1]:
             rule = same_given_name(ta[0], tb[0])
@@ -223,10 +227,18 @@ def _family_first(a: _Spelling, b: _Spelling) -> tuple[tuple[str, ...], tuple[st
 
 
 def _middles_agree(a: Sequence[str], b: Sequence[str]) -> bool:
-    """Middle names agree when one side has none, or the first of each is one name."""
-    if not a or not b:
-        return True
-    return same_given_name(a[0], b[0]) in (MIDDLE_NAME, INITIAL)
+    """Middle names agree when the shorter list's names appear, in order, in the longer one
+    (each the same name, an initial, a short form or a variant): "Carlos Alvarado Quesada" /
+    "Carlos Andrés Alvarado Quesada", "Eva-Maria" / "Eva-Marie"."""
+    shorter, longer = sorted((a, b), key=len)
+    position = 0
+    for name in shorter:
+        while position < len(longer) and same_given_name(name, longer[position]) is None:
+            position += 1
+        if position == len(longer):
+            return False
+        position += 1
+    return True
 
 
 class _Clusters:
@@ -275,14 +287,27 @@ def cluster_spellings(spellings: Mapping[str, _Spelling]) -> tuple[_Clusters, di
             for other, rule in edges[key]
             if rule in WEAK_RULES and _specificity(spellings[other]) >= _specificity(spellings[key])
         ]
-        targets = {clusters.find(other) for other, _ in weak}
-        if len(targets) != 1 or clusters.find(key) in targets:
-            continue  # no weak match, already merged, or two people fit: never guess
-        other, rule = weak[0]
-        clusters.union(key, other)
-        rules.setdefault(key, rule)
-        rules.setdefault(other, rule)
+        targets = {clusters.find(other) for other, _ in weak} - {clusters.find(key)}
+        if not targets or not _one_person(weak, edges):
+            continue  # no weak match, or two people fit ("J. Biden": Joe or Jill): never guess
+        for other, rule in weak:
+            clusters.union(key, other)
+            rules.setdefault(key, rule)
+            rules.setdefault(other, rule)
     return clusters, rules
+
+
+def _one_person(
+    found: Sequence[tuple[str, str]], edges: Mapping[str, list[tuple[str, str]]]
+) -> bool:
+    """Whether the spellings a weak rule matched can all be one person: each pair of them is
+    itself joined by a rule ("Benjamin Gantz" fits "Benny Gantz" and "Benjamin 'Benny' Gantz",
+    which fit each other; "J. Biden" fits "Joe Biden" and "Jill Biden", which do not)."""
+    keys = sorted({other for other, _ in found})
+    linked = {(key, other) for key in keys for other, _ in edges.get(key, [])}
+    return all(
+        (a, b) in linked or (b, a) in linked for i, a in enumerate(keys) for b in keys[i + 1 :]
+    )
 
 
 def _specificity(spelling: _Spelling) -> int:
@@ -388,6 +413,7 @@ def _add(spellings: dict[str, _Spelling], mention: Mention) -> None:
     if spelling is None:
         spelling = spellings[key] = _Spelling(key, name_tokens(mention.name))
     spelling.names[mention.name] += 1
+    spelling.participations += mention.is_participant
     if mention.affiliation:
         spelling.affiliations[mention.affiliation] += 1
     if mention.title:
@@ -425,6 +451,7 @@ class _Person:
     titles: frozenset[str]
     first_on: date | None
     last_on: date | None
+    took_part: bool  # a participant somewhere, not only mentioned
 
     def active_near(self, day: date | None) -> bool:
         if day is None or self.first_on is None or self.last_on is None:
@@ -442,6 +469,7 @@ def _person(person_id: str, canonical: _Spelling, spellings: Sequence[_Spelling]
         frozenset(t for s in spellings for t in s.titles),
         min(dates, default=None),
         max(dates, default=None),
+        any(s.participations for s in spellings),
     )
 
 
@@ -465,7 +493,8 @@ def surname_index(
 
 
 def _resolve_surname(mention: Mention, index: Mapping[str, list[_Person]]) -> Resolution:
-    """A lone surname joins the one person it can name, else stays unresolved."""
+    """A lone surname joins the one person it can name (a participant somewhere, else a
+    mentioned name), else stays unresolved."""
     surname = " ".join(name_tokens(mention.name))
     fits = [
         person
@@ -474,6 +503,9 @@ def _resolve_surname(mention: Mention, index: Mapping[str, list[_Person]]) -> Re
         and _titles_agree(mention.title, person.titles)
         and person.active_near(mention.event_date)
     ]
+    # people who took part come first; names only mentioned (noisier: "Has Blinken") count
+    # when no participant fits
+    fits = [person for person in fits if person.took_part] or fits
     if len(fits) == 1:
         person = fits[0]
         evidence = (

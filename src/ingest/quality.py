@@ -12,10 +12,12 @@ from importlib import resources
 from ingest.extract import gazetteer
 
 # bump when a flag below can change: the marts holding the flags are then computed again
-RULES_VERSION = "2"
+RULES_VERSION = "4"
 MONTHS = frozenset(
     "january february march april may june july august september october november december".split()
 )
+# office words that begin real names too ("Sultan Al Jaber")
+OFFICES_AS_NAMES = frozenset({"sultan"})
 _GLUED = re.compile(r"[a-z]{3,}[A-Z][a-z]")  # "AffairsBureau": two words run together
 # a country after these words is what the office is about ("Ambassador to Japan", "Special
 # Representative for the DPRK", "Minister of Foreign Affairs of Japan"), not whom it serves
@@ -33,16 +35,31 @@ def common_words() -> frozenset[str]:
 
 
 def name_problem(name: str) -> str | None:
-    """Why a participant's name is not a person's name: 'month', 'glued' or 'common_words'."""
+    """Why a participant's name is not a person's name: 'month' ("May", "Geneva July"),
+    'glued' ("AffairsBureau"), 'common_words' ("Working Lunch"), 'title_in_name' ("Minister
+    Al Thani"), 'institution' ("Biological Weapons Convention"), else None."""
     words = [w for w in re.split(r"[\s.,]+", name) if w]
     folded = [gazetteer.fold(w).strip(" '’-") for w in words]
+    if not folded:
+        return None
     if len(words) == 1 and folded[0] in MONTHS:
         return "month"
+    if len(words) > 1 and any(f in MONTHS for f in folded) and any(_is_place(w) for w in words):
+        return "month"  # a dateline: "Ohrid July", "Amman May" (not "Theresa May")
     if any(_GLUED.search(w) and not w.startswith(("Mc", "Mac")) for w in words):
         return "glued"
-    if folded and all(f in common_words() for f in folded):
+    if all(f in common_words() for f in folded):
         return "common_words"
+    offices = gazetteer.office_words()
+    if len(words) > 1 and folded[0] in offices.words and folded[0] not in OFFICES_AS_NAMES:
+        return "title_in_name"
+    if len(words) > 1 and folded[-1] in offices.institutions:
+        return "institution"
     return None
+
+
+def _is_place(word: str) -> bool:
+    return gazetteer.lookup_city(word) is not None or gazetteer.lookup_country(word) is not None
 
 
 @lru_cache(maxsize=4096)

@@ -45,6 +45,13 @@ SAME_PEOPLE = [
     ("Sergei Lavrov", "Foreign Minister", "RU"),
     ("José Manuel Albares", "Foreign Minister", "ES"),
     ("Jose Manuel Albares", "Foreign Minister", "ES"),
+    ("Benjamin Gantz", "Defense Minister", "IL"),
+    ("Benny Gantz", "Defense Minister", "IL"),
+    ("Benjamin “Benny” Gantz", "Minister of Defense", "IL"),
+    ("Carlos Andrés Alvarado Quesada", "President", "CR"),
+    ("Carlos Alvarado Quesada", "President", "CR"),
+    ("Mohammad Ashraf Ghani", "President", "AF"),
+    ("Ashraf Ghani", "President", "AF"),
 ]
 
 
@@ -73,6 +80,9 @@ def test_spellings_initials_short_forms_transliteration_and_name_order_are_one_p
         {"Kishida Fumio", "Fumio Kishida"},
         {"Sergey Lavrov", "Sergei Lavrov"},
         {"José Manuel Albares", "Jose Manuel Albares"},
+        {"Benjamin Gantz", "Benny Gantz", "Benjamin “Benny” Gantz"},
+        {"Carlos Andrés Alvarado Quesada", "Carlos Alvarado Quesada"},
+        {"Mohammad Ashraf Ghani", "Ashraf Ghani"},
     ]
     for group in groups:
         assert len(set().union(*(ids[name] for name in group))) == 1, group
@@ -92,6 +102,9 @@ def test_people_sharing_a_surname_stay_apart_and_a_lone_surname_is_never_a_guess
         ("Biden", "President", "US"),  # only the President fits the title
         ("Biden", None, "US"),  # both Bidens fit
         ("Blinken", "Secretary", "US"),  # no full name known
+        ("Abdullah bin Zayed bin Sultan Al Nahyan", "Foreign Minister", "AE"),
+        ("Mohamed bin Zayed bin Sultan Al Nahyan", "Crown Prince", "AE"),
+        ("Tahnoun bin Zayed Al Nahyan", "National Security Advisor", "AE"),
     ]
     found = resolve(rows)
     by_name = {key: r for key, r in found.items()}
@@ -105,6 +118,8 @@ def test_people_sharing_a_surname_stay_apart_and_a_lone_surname_is_never_a_guess
         and "2 known people fit" in by_name["Biden|6"].evidence
     )
     assert by_name["Blinken|7"].rule == "unresolved"
+    brothers = {by_name[k].person_id for k in by_name if "Nahyan" in k}
+    assert len(brothers) == 3
     assert by_name["Biden|6"].person_id not in {
         r.person_id for r in found.values() if r.rule != "unresolved"
     }
@@ -318,6 +333,12 @@ def test_quality_flags_on_titles_and_names_as_releases_write_them() -> None:
     assert quality.name_problem("AffairsBureau") == "glued"
     assert quality.name_problem("May") == "month"
     assert quality.name_problem("Antony Blinken") is None
+    # as the demo warehouse's participants had them
+    assert quality.name_problem("Ohrid July") == "month"
+    assert quality.name_problem("Theresa May") is None
+    assert quality.name_problem("Minister Al Thani") == "title_in_name"
+    assert quality.name_problem("Sultan Al Jaber") is None
+    assert quality.name_problem("Biological Weapons Convention") == "institution"
 
 
 def test_a_typo_needs_a_shared_title_and_names_sharing_a_short_form_stay_apart() -> None:
@@ -352,3 +373,15 @@ def test_ingest_status_counts_each_warning(real_warehouse: Settings, settings: S
     counts = {name: count for name, count, _ in rows}
     assert set(counts) == set(EXPECTED_WARNINGS) and all(counts.values())
     assert warning_counts(settings)[1] == []  # nothing stored yet: nothing to count
+
+
+def test_a_participant_wins_over_noisy_mentioned_names_for_a_lone_surname() -> None:
+    # mentioned people as the demo's releases gave them ("Has Blinken", "Gayle Smith Blinken")
+    noisy = [
+        persons.Mention(f"e:m{i}", name, None, "Secretary", "US", DAY, "d1", False)
+        for i, name in enumerate(["Has Blinken", "Gayle Smith Blinken"])
+    ]
+    full = mention("e:1", "Antony J. Blinken", "Secretary of State", "US")
+    lone = mention("e:2", "Blinken", "Secretary", "US")
+    found = persons.resolve([*noisy, full, lone], {}).resolutions
+    assert found[1].rule == "surname" and found[1].person_id == found[0].person_id

@@ -1,4 +1,4 @@
--- participant names that are words, months or glued words, not people's names
+-- participant names that are words, months, datelines, titles or institutions, not people's names
 select
     person_name,
     name_problem,

@@ -11,6 +11,7 @@ participants as not materialized (
         person_title,
         affiliation,
         name_status,
+        name_problem,
         event_id,
         doc_id,
         is_primary,
@@ -30,8 +31,13 @@ spellings as (
     select
         person_id,
         count(distinct person_name) as spelling_count,
-        -- unresolved surname mentions share an id that is not a person: say so
-        if(bool_and(name_status = 'surname_only'), 'unresolved_surname', 'person') as person_kind
+        -- ids that are not one known person say so: names that are no names (warnings), and
+        -- lone surnames no single known person fits
+        case
+            when bool_and(name_problem is not null) then 'not_a_name'
+            when bool_and(name_status = 'surname_only') then 'unresolved_surname'
+            else 'person'
+        end as person_kind
     from participants
     group by person_id
 ),

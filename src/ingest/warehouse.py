@@ -31,6 +31,7 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 import pycountry
 
@@ -396,9 +397,9 @@ def read_person_registry(settings: Settings) -> dict[str, str]:
     fs, root = files.filesystem(settings)
     path = f"{root}/{REGISTRY_DIR}/{REGISTRY_FILE}"
     try:
+        if fs.get_file_info(path).type == pafs.FileType.NotFound:
+            return {}
         table = pq.read_table(path, filesystem=fs)
-    except FileNotFoundError:
-        return {}
     except (OSError, pa.ArrowInvalid) as error:
         raise StoreError(f"{path}: cannot read the person registry: {error}") from error
     return dict(zip(*(table.column(c).to_pylist() for c in REGISTRY_SCHEMA.names), strict=True))

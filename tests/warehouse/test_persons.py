@@ -8,14 +8,18 @@ import shutil
 from datetime import date, datetime
 from pathlib import Path
 
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 from tests.warehouse.factories import EXTRACTED_AT, FETCHED_AT, make_document, make_event
 
-from ingest import persons, quality, store, warehouse
+from ingest import persons, publication, quality, store, warehouse
 from ingest.cli.pipeline import warning_counts
 from ingest.cli.warehouse import check_command
 from ingest.config import Settings
+from ingest.errors import StoreError
 from ingest.extract import extract
 from ingest.records import Document, Participant
 
@@ -385,3 +389,48 @@ def test_a_participant_wins_over_noisy_mentioned_names_for_a_lone_surname() -> N
     lone = mention("e:2", "Blinken", "Secretary", "US")
     found = persons.resolve([*noisy, full, lone], {}).resolutions
     assert found[1].rule == "surname" and found[1].person_id == found[0].person_id
+
+
+def test_a_mart_snapshot_from_before_an_upgrade_leaves_the_views_columns(
+    settings: Settings,
+) -> None:
+    write_people(settings, "doc-1", "L1", Participant("Joe Biden", "President", "US"))
+    warehouse.publish(settings)
+    # the published snapshot as main wrote dim_people (aliases and titles lists): publishing
+    # again keeps it as the previous snapshot, which the views' glob still reads
+    snapshot = publication.read(settings).marts_snapshot
+    assert snapshot is not None
+    legacy = pa.table({"person_id": ["x"], "person_name": ["Joe Biden"], "aliases": [["Joe"]]})
+    pq.write_table(legacy, store.mart_path(settings, "dim_people", snapshot))
+    warehouse.refresh_serving_file(settings, force=True)
+    columns = warehouse.query(settings, "select * from dim_people").columns
+    documented = next(v for v in warehouse.load_views() if v.name == "dim_people").columns
+    assert list(columns) == list(documented)
+
+
+def test_an_unreadable_person_registry_is_a_one_line_error_naming_it(settings: Settings) -> None:
+    write_people(settings, "doc-1", "L1", Participant("Joe Biden", "President", "US"))
+    registry = Path(settings.data_root, warehouse.REGISTRY_DIR, warehouse.REGISTRY_FILE)
+    registry.parent.mkdir(parents=True)
+    registry.write_bytes(b"not parquet")
+    with pytest.raises(StoreError, match="cannot read the person registry") as error:
+        warehouse.publish(settings)
+    assert str(registry) in str(error.value) and "\n" not in str(error.value)
+
+
+def test_the_extractors_name_status_field_is_read_when_records_carry_it() -> None:
+    view = next(v for v in warehouse.load_views() if v.name == "participant_persons")
+    with duckdb.connect() as connection:
+        connection.execute(
+            "create view stg_events as select 'e1' as event_id, 'd1' as doc_id, "
+            "date '2021-06-02' as event_date, "
+            "[{'name': 'Blinken', 'title': 'Secretary', 'affiliation': 'US', "
+            "'name_status': 'resolved'}] as participants, "
+            "[{'name': 'Joe Biden', 'title': 'President', 'affiliation': 'US', "
+            "'name_status': NULL}] as mentioned_people"
+        )
+        rows = connection.execute(
+            "select participant_id, person_name, name_status, is_participant"
+            f" from ({view.template}) order by 1"
+        ).fetchall()
+    assert rows == [("e1:1", "Blinken", "resolved", True), ("e1:m1", "Joe Biden", None, False)]

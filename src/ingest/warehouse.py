@@ -81,7 +81,8 @@ class CheckResult:
 
     @property
     def passed(self) -> bool:
-        return self.failing_rows == 0
+        """No offending rows; a warning always passes (its rows are for a person to read)."""
+        return self.level == WARNING or self.failing_rows == 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -308,7 +308,7 @@ def test_each_warning_fires_on_a_real_release(real_warehouse: Settings) -> None:
     assert {r.name for r in results.values() if r.level == warehouse.WARNING} == set(
         EXPECTED_WARNINGS
     )
-    assert all(r.passed for r in results.values() if r.level == warehouse.ERROR)
+    assert all(r.passed for r in results.values())  # a warning with rows still passes
     for name, expected in EXPECTED_WARNINGS.items():
         rows = [set(map(str, row)) for row in results[name].sample]
         assert any(set(expected) <= row for row in rows), (name, results[name].sample)

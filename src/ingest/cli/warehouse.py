@@ -135,7 +135,7 @@ def check_command(show_warnings: bool, limit: int, settings_path: str | None) ->
             f"{c}={v!r}" for c, v in zip(result.columns, result.sample[0], strict=False)
         )
         click.echo(f"FAIL {result.name}: {result.failing_rows} row(s), e.g. {example}")
-    for result in (r for r in results if r.level == warehouse.WARNING and not r.passed):
+    for result in (r for r in results if r.level == warehouse.WARNING and r.failing_rows):
         click.echo(f"WARN {result.name}: {result.failing_rows} row(s): {result.description}")
         if show_warnings:
             _print_table(warehouse.QueryResult(result.columns, list(result.sample)), limit)

@@ -3,12 +3,14 @@ evidence, and a person_id that stays the same across runs, rebuilds and new docu
 
 Full names are grouped by a spelling key (transliterated, case, dots, spacing, middle initials
 and suffixes removed), then spellings are merged by named rules: name order ("Kishida Fumio" /
-"Fumio Kishida"), middle names, an initial for a given name ("S. Jaishankar"), a short form of
-a given name ("Joe" / "Joseph", from the `nicknames` package's curated table). A weak rule
-merges only when it points at one person and the affiliations agree, so two Kims or two Bidens
-stay apart. A surname-only mention ("Blinken") joins a person only when exactly one known
-person with that surname, a compatible affiliation and title was active within
-SURNAME_WINDOW_DAYS of it; else it stays unresolved (and is flagged by `ingest check`).
+"Fumio Kishida"), middle names, an initial for a given name ("S. Jaishankar"), a short form
+("Joe" / "Joseph", from the `nicknames` package's curated table), a romanization of one given
+name (data/name_variants.toml), a one-letter typo when a title is shared too. A weak rule
+merges only when the affiliations agree and the spellings it fits can all be one person, so
+two Kims or two Bidens stay apart. A surname-only mention ("Blinken") joins a person only when
+exactly one known person (a participant somewhere, else a mentioned name) with that surname,
+a compatible affiliation and title was active within SURNAME_WINDOW_DAYS of it; else it stays
+unresolved (and `ingest check` lists it).
 
 Ids come from a registry (spelling key -> person_id) kept under the data root and written at
 publication: a person keeps the id its spellings were first given, whatever spelling arrives

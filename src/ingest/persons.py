@@ -144,13 +144,24 @@ def unresolved_id(surname: str, affiliation: str | None) -> str:
     return person_id_of(f"surname-only:{fold(surname)}:{affiliation or ''}")
 
 
+def rules_fingerprint() -> str:
+    """What the resolution depends on besides the data: the rules' version and their data
+    file (an edited variant group recomputes the marts)."""
+    digest = hashlib.sha256(f"{RESOLUTION_VERSION}\x1f{_variants_text()}".encode())
+    return digest.hexdigest()[:16]
+
+
+@cache
+def _variants_text() -> str:
+    return resources.files("ingest").joinpath("data", "name_variants.toml").read_text("utf-8")
+
+
 @cache
 def _variants() -> dict[str, str]:
     """Each romanized spelling of a given name -> the group's first spelling
     (data/name_variants.toml: one group per line, each with an id)."""
-    text = resources.files("ingest").joinpath("data", "name_variants.toml").read_text("utf-8")
     variants: dict[str, str] = {}
-    for spellings in tomllib.loads(text).get("variants", {}).values():
+    for spellings in tomllib.loads(_variants_text()).get("variants", {}).values():
         for spelling in spellings:
             variants[fold(spelling)] = fold(spellings[0])
     return variants

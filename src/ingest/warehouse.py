@@ -234,7 +234,7 @@ def _marts_fingerprint(settings: Settings, views: Sequence[View], hidden: frozen
     for view in views:
         digest.update(f"\x1e{view.name}\x1f{render(view.template, settings, ())}".encode())
         digest.update(f"\x1f{view.materialized}\x1f{view.sort_by}\x1f{view.computed}".encode())
-    rules = f"persons {persons.RESOLUTION_VERSION} quality {quality.RULES_VERSION}"
+    rules = f"persons {persons.rules_fingerprint()} quality {quality.RULES_VERSION}"
     digest.update(f"\x1e{rules}".encode())
     return digest.hexdigest()[:32]
 

@@ -434,3 +434,13 @@ def test_the_extractors_name_status_field_is_read_when_records_carry_it() -> Non
             f" from ({view.template}) order by 1"
         ).fetchall()
     assert rows == [("e1:1", "Blinken", "resolved", True), ("e1:m1", "Joe Biden", None, False)]
+
+
+def test_new_resolution_rules_recompute_the_marts(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_people(settings, "doc-1", "L1", Participant("Joe Biden", "President", "US"))
+    warehouse.publish(settings)
+    assert warehouse.publish(settings).marts_recomputed is False
+    monkeypatch.setattr(persons, "RESOLUTION_VERSION", "next")
+    assert warehouse.publish(settings).marts_recomputed is True

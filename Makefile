@@ -3,11 +3,16 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-export PREFECT_HOME ?= $(CURDIR)/.prefect
+# a second, small venv with SQLAlchemy 1.4 (what Apache Superset pins) and duckdb-engine: the
+# tests run BI tools' query path through it (pyproject.toml's dependency group bi-sqlalchemy14)
+BI_VENV := .venv-bi
+BI_STAMP := $(BI_VENV)/.installed
+# no PREFECT_HOME here: every `ingest` command keeps Prefect beside the feed state
+# (warehouse/state/prefect), so `make demo`'s runs show in `ingest serve`'s UI
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export DO_NOT_TRACK ?= 1
 
-.PHONY: demo test check lint format types bench clean setup browser
+.PHONY: demo test check lint format types bench clean setup browser bi-venv
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,7 +21,15 @@ $(STAMP): pyproject.toml
 	$(MAKE) --no-print-directory browser
 	touch $(STAMP)
 
-setup: $(STAMP)
+setup: $(STAMP) $(BI_STAMP)
+
+$(BI_STAMP): pyproject.toml
+	test -x $(BI_VENV)/bin/python || $(PYTHON) -m venv $(BI_VENV)
+	$(BI_VENV)/bin/python -m pip install --quiet --upgrade 'pip>=25.1'
+	$(BI_VENV)/bin/python -m pip install --quiet --group pyproject.toml:bi-sqlalchemy14
+	touch $(BI_STAMP)
+
+bi-venv: $(BI_STAMP)
 
 ## headless Chromium from Debian's packages, for the tests of what a person looks at (as root)
 browser:
@@ -29,7 +42,7 @@ demo: $(STAMP)
 	$(BIN)/ingest demo
 
 ## the whole check: format, lint, types, tests (what CI runs)
-test: $(STAMP) lint types
+test: $(STAMP) $(BI_STAMP) lint types
 	$(BIN)/python -m pytest -q
 
 check: test

@@ -152,13 +152,14 @@ def _setup(tmp: Path, base: str, count: int, feeds_per_group: int | None) -> tup
 
 def _with_prefect(settings: Any, feeds: list[Any]) -> Any:
     """The flow body inside a real flow run: Prefect's task machinery and its temporary API."""
-    from flows.common import one_off_runs
-    from flows.ingest_feeds import ingest
+    from flows.common import PrefectSteps, one_off_runs
     from prefect import flow
+
+    from ingest.pipeline.feeds import ingest
 
     @flow(name="bench-load")
     def load_run() -> Any:
-        return ingest(settings, feeds, force=True)
+        return ingest(settings, feeds, force=True, runner=PrefectSteps)
 
     with one_off_runs():
         return load_run()

@@ -1,49 +1,17 @@
-"""The `backfill` flow: a directory or archive of feeds, JSONL documents or pages into the tables.
-
-Files are read in batches (one task per batch of files or JSONL pieces, the batches side by
-side) and processed in chunks, so an archive far larger than memory streams through: each
-chunk's new and revised documents are extracted and written before the next chunk is read.
-Batches and chunks close at a number of items or of bytes, whichever comes first. A document
-seen again later in the same source (feed snapshots overlap) is skipped, a changed one becomes
-a revision. Whatever was refused or read in part (a file, a JSONL line, a feed entry, the rest
-of a broken archive) is a reject and a failure of the run, which then ends `partial`.
-"""
+"""The `backfill` flow: a directory or archive of feeds, JSONL documents or pages, each step a
+Prefect task run. The run itself is `ingest.pipeline.archive.backfill`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import nullcontext
-from datetime import UTC, datetime
-from typing import TypeVar
-
 from prefect import flow
-from prefect.futures import PrefectFuture
-from prefect.utilities.annotations import quote
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from flows import tasks
-from flows.common import (
-    bounded_runner,
-    default_runner,
-    result_or_error,
-    run_reported,
-    store_batch,
-)
-from ingest import store
-from ingest.backfill import BACKFILL_SOURCE, Batch, backfill_feed
-from ingest.config import Feed, Settings, load_feeds, load_settings
-from ingest.errors import ConfigError
-from ingest.extract import EXTRACTOR_VERSION
-from ingest.records import Document, Reject
-from ingest.sources import Item, iter_items, list_items
-from ingest.summary import RunSummary, Tally
+from flows.common import PrefectSteps, default_runner, report_artifact
+from ingest.backfill import BACKFILL_SOURCE
+from ingest.config import load_settings
+from ingest.pipeline import archive
+from ingest.summary import RunSummary
 
-FLOW_NAME = "backfill"
-FILES_PER_TASK = 50
-BYTES_PER_TASK = 8_000_000
-BATCHES_PER_CHUNK = 8
-BYTES_PER_CHUNK = 32_000_000  # plus at most one file: what a chunk holds of the source's bytes
-T = TypeVar("T")
+FLOW_NAME = archive.FLOW_NAME
 
 
 @flow(name=FLOW_NAME, task_runner=default_runner())
@@ -61,112 +29,7 @@ def backfill(
     feed's archive dedups against its live ingestion); else they go under `source_id`.
     """
     settings = load_settings(settings_path)
-    feed = source_feed(settings, feed_id, source_id, timezone)
-    now = datetime.now(UTC)
-    tally = Tally(FLOW_NAME, store.new_load_id(now), now, extractor_version=EXTRACTOR_VERSION)
-    return run_reported(settings, tally, lambda t: _run(settings, feed, path, progress, t))
-
-
-def source_feed(settings: Settings, feed_id: str | None, source_id: str, timezone: str) -> Feed:
-    """The configured feed named feed_id, else a backfill feed called source_id."""
-    if feed_id is None:
-        return backfill_feed(source_id, timezone)
-    for feed in load_feeds(settings.feeds_path):
-        if feed.id == feed_id:
-            return feed
-    raise ConfigError(f"{settings.feeds_path}: no feed '{feed_id}'")
-
-
-def _run(settings: Settings, feed: Feed, path: str, progress: bool, tally: Tally) -> None:
-    names = list_items(path)
-    tally.details.append(("files", str(len(names))))
-    bar = _progress_bar() if progress else None
-    with bar or nullcontext(), bounded_runner(settings) as runner:
-        task_id = bar.add_task("backfill", total=len(names)) if bar else None
-        latest = store.latest_content_hashes(settings)
-        items = iter_items(path, settings)
-        batches = _grouped(items, FILES_PER_TASK, BYTES_PER_TASK, lambda i: len(i.data))
-        chunks = _grouped(batches, BATCHES_PER_CHUNK, BYTES_PER_CHUNK, _bytes_of)
-        for chunk in chunks:
-            with tally.timing("read"):
-                futures = [
-                    runner.submit(tasks.read_backfill, _read_params(b, feed, settings))
-                    for b in chunk
-                ]
-                read = [
-                    _read_or_reject(f, b, feed, tally) for f, b in zip(futures, chunk, strict=True)
-                ]
-            documents = _changed([d for r in read for d in r.documents], latest, tally)
-            rejects = [x for r in read for x in r.rejects]
-            for reject in rejects:  # refused, or read in part: the run is partial
-                tally.fail(str(reject.item_id), reject.reason)
-            store_batch(runner, settings, tally, documents, rejects)
-            if bar is not None and task_id is not None:
-                bar.advance(task_id, sum(item.last for batch in chunk for item in batch))
-
-
-def _progress_bar() -> Progress:
-    return Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("files"),
-        TimeRemainingColumn(),
+    feed = archive.source_feed(settings, feed_id, source_id, timezone)
+    return archive.backfill(
+        settings, feed, path, progress=progress, runner=PrefectSteps, report=report_artifact
     )
-
-
-def _read_params(items: list[Item], feed: Feed, settings: Settings) -> dict[str, object]:
-    return {"items": quote(items), "feed": feed, "max_document_chars": settings.max_document_chars}
-
-
-def _grouped(
-    things: Iterator[T], most: int, most_bytes: int, size: Callable[[T], int]
-) -> Iterator[list[T]]:
-    """Consecutive groups of at most `most` things; a group also closes once it has most_bytes."""
-    group: list[T] = []
-    total = 0
-    for thing in things:
-        group.append(thing)
-        total += size(thing)
-        if len(group) >= most or total >= most_bytes:
-            yield group
-            group, total = [], 0
-    if group:
-        yield group
-
-
-def _bytes_of(items: list[Item]) -> int:
-    return sum(len(item.data) for item in items)
-
-
-def _read_or_reject(
-    future: PrefectFuture[Batch], items: Sequence[Item], feed: Feed, tally: Tally
-) -> Batch:
-    """A batch whose reading crashed becomes one reject per file, and the others go on."""
-    outcome: Batch | None
-    outcome, error = result_or_error(future)
-    if outcome is not None:
-        tally.add(entries_parsed=outcome.entries)
-        return outcome
-    reason = f"reading failed: {error}"
-    for item in items:
-        tally.fail(item.name, reason)
-    return Batch(rejects=tuple(Reject(feed.id, item.name, "backfill", reason) for item in items))
-
-
-def _changed(documents: Sequence[Document], latest: dict[str, str], tally: Tally) -> list[Document]:
-    """Documents not stored yet, or stored with other content; `latest` learns each one.
-
-    Two versions of one document in the same chunk would share a load and a fetch time, which
-    leaves "latest" undecided: the later one (sources are read in name order) wins.
-    """
-    changed: dict[str, Document] = {}
-    known = set(latest)
-    for document in documents:
-        if latest.get(document.doc_id) == document.content_hash:
-            continue
-        latest[document.doc_id] = document.content_hash
-        changed[document.doc_id] = document
-    revised = sum(doc_id in known for doc_id in changed)
-    tally.add(documents_new=len(changed) - revised, documents_revised=revised)
-    return list(changed.values())

@@ -81,6 +81,24 @@ def server_environment(prefect_home: Path, api_url: str | None = None) -> dict[s
     return env
 
 
+def ui_environment(env: dict[str, str], api_url: str) -> dict[str, str]:
+    """Point the server's UI at the API it serves.
+
+    `prefect server start --port P` listens on P, but the UI learns its API address from
+    /ui-settings, which reports PREFECT_UI_API_URL, derived from the *settings'* host and port
+    (4200 by default), not from the command line: a browser would then call a port nobody
+    listens on. The settings are made to agree with the command line.
+    """
+    address = api_url.removesuffix("/api").split("://", 1)[1]
+    host, port = address.rsplit(":", 1)
+    return {
+        **env,
+        "PREFECT_UI_API_URL": api_url,
+        "PREFECT_SERVER_API_HOST": host,
+        "PREFECT_SERVER_API_PORT": port,
+    }
+
+
 def start_local_server(
     prefect_home: Path,
     *,
@@ -101,7 +119,7 @@ def start_local_server(
         stdin=subprocess.DEVNULL,
         stdout=log,
         stderr=subprocess.STDOUT,
-        env=server_environment(prefect_home),
+        env=ui_environment(server_environment(prefect_home), api_url),
         start_new_session=True,  # its own process group: we stop it and its children together
     )
     server = LocalServer(process, api_url, f"http://{HOST}:{port}", log_path, log)

@@ -103,6 +103,13 @@ class Settings:
     # batch; a larger batch is written in slices of this size): a run's memory grows with it
     documents_per_write: int = 2000
     row_group_size: int = 100_000
+    # an s3:// data root (ingest.objectstore): the endpoint of an S3-compatible server
+    # ("host:port" or a URL; else AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL, else AWS itself), its
+    # region (else AWS_REGION / AWS_DEFAULT_REGION) and URL style ("path" or "vhost"; path when
+    # an endpoint is given). Credentials come only from the standard AWS_* variables.
+    s3_endpoint: str = ""
+    s3_region: str = ""
+    s3_url_style: str = ""
 
 
 PATH_SETTINGS = ("data_root", "serving_path", "state_path", "feeds_path")  # stored absolute
@@ -170,8 +177,17 @@ def _settings_from(values: dict[str, tuple[Any, str]]) -> Settings:
     return Settings(**typed)
 
 
+# settings that take one of a few words
+SETTING_CHOICES: dict[str, tuple[str, ...]] = {"s3_url_style": ("path", "vhost")}
+
+
 def _setting_value(key: str, raw: Any, kind: type) -> tuple[str | None, Any]:
     """(what the value must be, or None when it is fine; the value as kind)."""
+    if key in SETTING_CHOICES:
+        choices = SETTING_CHOICES[key]
+        if isinstance(raw, str) and raw in choices:
+            return None, raw
+        return "one of " + ", ".join(repr(c) for c in choices), None
     if kind is str:
         if isinstance(raw, str) and raw.strip() and raw.isprintable():
             return None, raw

@@ -26,6 +26,7 @@ import pyarrow as pa
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
+from ingest import objectstore
 from ingest.config import Settings
 from ingest.errors import StoreError
 
@@ -44,6 +45,9 @@ log = logging.getLogger(__name__)
 def filesystem(settings: Settings) -> tuple[pafs.FileSystem, str]:
     """The pyarrow FileSystem holding the tables and the root path inside it."""
     root = settings.data_root
+    if objectstore.is_s3(settings):  # endpoint, region and credentials as DuckDB gets them
+        bucket_and_prefix = root.split("://", 1)[1]
+        return objectstore.pyarrow_filesystem(settings), bucket_and_prefix.rstrip("/")
     if "://" in root:
         fs, path = pafs.FileSystem.from_uri(root)
         return fs, path.rstrip("/")

@@ -72,22 +72,27 @@ class Checked:
     select: str
 
 
+def _is(statement: duckdb.Statement, kind: str) -> bool:
+    """The statement's type by name (DuckDB 1.4's type stubs list no StatementType members)."""
+    return getattr(statement.type, "name", "") == kind
+
+
 def check_statement(sql: str) -> Checked:
     """One SELECT, or an EXPLAIN [ANALYZE] of one SELECT; anything else raises StoreError."""
     statements = _parse(sql)
     if len(statements) != 1:
         raise StoreError(f"expected one SQL statement, got {len(statements)}")
     statement = statements[0]
-    if statement.type == duckdb.StatementType.SELECT:
+    if _is(statement, "SELECT"):
         return Checked(statement.query, statement.query)
-    if statement.type != duckdb.StatementType.EXPLAIN:
+    if not _is(statement, "EXPLAIN"):
         raise StoreError(f"only SELECT queries are allowed, not {_kind(statement)}")
     keywords, rest = _split_explain(statement.query)
     try:
         explained = _parse(rest)
     except StoreError as error:
         raise StoreError(f"EXPLAIN is allowed only of one SELECT ({error})") from None
-    if len(explained) != 1 or explained[0].type != duckdb.StatementType.SELECT:
+    if len(explained) != 1 or not _is(explained[0], "SELECT"):
         kinds = " + ".join(_kind(s) for s in explained) or "nothing"
         raise StoreError(f"EXPLAIN is allowed only of one SELECT, not of {kinds}")
     # run the keywords and the very SELECT that was checked, nothing in between
@@ -245,8 +250,9 @@ def _check_table_function(node: dict[str, Any]) -> None:
 
 def _check_show(node: dict[str, Any], names: _Names) -> None:
     kind, table = node.get("show_type"), node.get("table_name")
-    if kind == "SHOW_SPECIAL":
-        if table in SHOW_SPECIALS:
+    special = table in SHOW_SPECIALS and not node.get("schema_name")
+    if kind == "SHOW_SPECIAL" or (kind == "DESCRIBE" and special):  # 1.4 says DESCRIBE
+        if special:
             return
     elif kind in {"DESCRIBE", "SHOW", "SUMMARY"}:
         if node.get("query"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -35,7 +36,7 @@ STOPS: tuple[Stop, ...] = (
     Stop(
         "The latest meetings, calls and visits",
         "select event_date, event_type, coalesce(city, country_code) as place,"
-        " array_to_string(participant_names, ', ') as participants, title"
+        " participant_list as participants, title"
         " from fct_events where event_type in ('meeting', 'call', 'visit')"
         " order by event_date desc nulls last, event_id limit 5",
     ),
@@ -63,6 +64,11 @@ def print_tour(settings: Settings, console: Console) -> None:
     for stop, result in tour(settings):
         console.print(_table(stop.title, result))
     console.print("\n[bold]Go further[/bold] (DuckDB SQL over the views):")
+    if shutil.which("ingest") is None:
+        # `make demo` runs .venv/bin/ingest without activating .venv: say how to get `ingest`
+        console.print(
+            "  first: source .venv/bin/activate   (puts `ingest` on PATH)", highlight=False
+        )
     for sql in FURTHER:
         console.print(f'  ingest sql "{sql}"', soft_wrap=True, highlight=False)
     console.print(

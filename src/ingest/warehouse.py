@@ -35,11 +35,11 @@ import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 import pycountry
 
-from ingest import files, persons, publication, quality, sqlguard, store
+from ingest import files, objectstore, persons, publication, quality, sqlguard, store
 from ingest.config import ORGANISATION_PUBLISHERS, Settings
 from ingest.errors import StoreError
 from ingest.extract.gazetteer import organisation_codes
-from ingest.schemas import PARTITION_COLUMN, TABLES, WRITER_COLUMNS
+from ingest.schemas import EVENTS, PARTITION_COLUMN, TABLES, WRITER_COLUMNS
 
 WAREHOUSE_DIR = Path(__file__).resolve().parents[2] / "warehouse"
 MODELS_DIR = WAREHOUSE_DIR / "models"
@@ -50,8 +50,11 @@ STORAGE_VERSION = "v1.4.0"
 BUILD_FORMAT = "1"
 SOURCE_PATTERN = re.compile(r"\{\{\s*source\('([a-z_]+)'\)\s*\}\}")
 PERSON_ID_PATTERN = re.compile(r"\{\{\s*person_id\(([^{}]+?)\)\s*\}\}")
+EPHEMERAL_PATTERN = re.compile(r"\{\{\s*ephemeral\('([a-z_]+)'\)\s*\}\}")
 CHECK_SAMPLE_ROWS = 5
 ERROR, WARNING = "error", "warning"
+# int_event_records: the stored event columns, plus the month every view groups by
+EVENT_RECORD_COLUMNS = (*EVENTS.names, "event_month")
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,9 +126,42 @@ def load_views(models_dir: Path = MODELS_DIR) -> list[View]:
     return views
 
 
+def load_ephemerals(models_dir: Path = MODELS_DIR) -> dict[str, str]:
+    """The SQL templates of the ephemeral models of models/schema.toml, by name.
+
+    An ephemeral model (dbt's word) is no view: `{{ ephemeral('name') }}` inlines it as a
+    subquery, so nested event records feed the flat views without a BI tool ever listing them.
+    """
+    spec_path = models_dir / "schema.toml"
+    try:
+        spec = tomllib.loads(spec_path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise StoreError(f"{spec_path}: cannot read view definitions: {error}") from error
+    return {
+        name: (models_dir / entry["path"]).read_text(encoding="utf-8")
+        for name, entry in spec.get("ephemeral", {}).items()
+    }
+
+
+def expand_ephemerals(template: str, models_dir: Path = MODELS_DIR) -> str:
+    """The template with every `{{ ephemeral('name') }}` replaced by that model's SQL."""
+    if not EPHEMERAL_PATTERN.search(template):
+        return template
+    ephemerals = load_ephemerals(models_dir)
+
+    def inline(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in ephemerals:
+            raise StoreError(f"view template names unknown ephemeral model '{name}'")
+        return f"(\n{expand_ephemerals(ephemerals[name], models_dir)}\n)"
+
+    return EPHEMERAL_PATTERN.sub(inline, template)
+
+
 def render(template: str, settings: Settings, hidden: Collection[str] | None = None) -> str:
-    """Replace `{{ source('table') }}`, `{{ person_id(name) }}`, `{{ countries }}`,
-    `{{ organisations }}` and `{{ unpublished_loads }}` (a query of the hidden load ids).
+    """Replace `{{ ephemeral('model') }}`, `{{ source('table') }}`, `{{ person_id(name) }}`,
+    `{{ countries }}`, `{{ organisations }}` and `{{ unpublished_loads }}` (a query of the
+    hidden load ids).
 
     A source shows published rows only: without `hidden`, the rows of the loads the publication
     file lists in flight at query time are left out; with it, the rows of those loads (what a
@@ -135,7 +171,7 @@ def render(template: str, settings: Settings, hidden: Collection[str] | None = N
     def source(match: re.Match[str]) -> str:
         return _parquet_source(settings, match.group(1), hidden)
 
-    sql = SOURCE_PATTERN.sub(source, template)
+    sql = SOURCE_PATTERN.sub(source, expand_ephemerals(template))
     sql = PERSON_ID_PATTERN.sub(lambda match: _person_id_sql(match.group(1).strip()), sql)
     sql = sql.replace("{{ countries }}", _countries_sql())
     sql = sql.replace("{{ unpublished_loads }}", _hidden_sql(settings, hidden))
@@ -255,7 +291,7 @@ def tables_read(views: Sequence[View], names: Iterable[str]) -> set[str]:
         if name in seen:
             continue
         seen.add(name)
-        template = by_name[name].template
+        template = expand_ephemerals(by_name[name].template)
         tables.update(SOURCE_PATTERN.findall(template))
         pending += [found for found in mentions.findall(template) if found not in seen]
     return tables
@@ -328,6 +364,7 @@ def _compute_marts(settings: Settings, views: Sequence[View], hidden: frozenset[
     try:
         with duckdb.connect() as connection:
             connection.execute("set enable_progress_bar = false")
+            objectstore.prepare(connection, settings)
             # in order, each mart written before the next view is defined: a view over a
             # computed mart binds to the mart's columns, not to the rows its Python reads
             for view in views:
@@ -512,6 +549,7 @@ def _build(path: Path, settings: Settings, views: Sequence[View], wanted: str) -
     }
     try:
         with duckdb.connect(str(path), config=config) as connection:
+            objectstore.prepare(connection, settings)  # a temporary secret: not in the file
             connection.execute("begin")  # one commit for hundreds of catalog entries
             for view in views:
                 connection.execute(f"create view {view.name} as\n{serving_sql(view, settings)}")
@@ -680,11 +718,19 @@ def _restrict(connection: duckdb.DuckDBPyConnection, settings: Settings) -> None
         if str(actual).lower() != str(value).lower():
             raise StoreError(f"read-only connection: setting {key} is {actual!r}, not {value!r}")
     row = connection.execute("select current_setting('allowed_directories')").fetchone()
-    if not row or sorted(row[0]) != sorted(directories):
+    if not row or sorted(map(_uri_form, row[0])) != sorted(map(_uri_form, directories)):
         raise StoreError(f"read-only connection: allowed_directories is {row}, not {directories}")
 
 
+def _uri_form(directory: str) -> str:
+    """DuckDB 1.4 reads back "s3://b/p/" as "s3:/b/p/": the same directory."""
+    return re.sub(r"^([A-Za-z][A-Za-z0-9+.-]*):/+", r"\1://", directory)
+
+
 def _load_remote_extension(connection: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    if objectstore.is_s3(settings):
+        objectstore.prepare(connection, settings)
+        return
     scheme = settings.data_root.split("://", 1)[0].lower() if "://" in settings.data_root else ""
     extension = REMOTE_EXTENSIONS.get(scheme)
     if extension is None:
@@ -724,6 +770,26 @@ def query(settings: Settings, sql: str, params: Sequence[Any] = ()) -> QueryResu
             raise StoreError(_first_line(error)) from None
         columns = tuple(d[0] for d in cursor.description or ())
     return QueryResult(columns, rows)
+
+
+def event_records(settings: Settings, columns: Sequence[str], doc_id: str) -> QueryResult:
+    """The named columns of a document's current event records, nested lists included (the
+    views hold scalars only), primary event first."""
+    known = set(EVENT_RECORD_COLUMNS)
+    unknown = [c for c in columns if c not in known]
+    if unknown:
+        raise StoreError(f"event records have no column(s) {', '.join(unknown)}")
+    template = (
+        f"select {', '.join(columns)} from {{{{ ephemeral('int_event_records') }}}} as records "
+        "where doc_id = ? order by is_primary desc, event_id"
+    )
+    with read_only_connection(settings) as connection:
+        try:
+            cursor = connection.execute(render(template, settings), [doc_id])
+            rows = cursor.fetchall()
+        except duckdb.Error as error:
+            raise StoreError(_first_line(error)) from None
+    return QueryResult(tuple(columns), rows)
 
 
 # --- checks ----------------------------------------------------------------------------------

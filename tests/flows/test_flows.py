@@ -44,6 +44,25 @@ def artifact_markdown(key: str) -> str:
     return str(found[0].data)
 
 
+def latest_task_run_names(flow_name: str) -> set[str]:
+    """The task names of the latest run of flow_name (task-run names carry a suffix)."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowFilter, FlowFilterName, FlowRunFilter
+    from prefect.client.schemas.sorting import FlowRunSort
+
+    with get_client(sync_client=True) as client:
+        runs = client.read_flow_runs(
+            flow_filter=FlowFilter(name=FlowFilterName(any_=[flow_name])),
+            sort=FlowRunSort.START_TIME_DESC,
+            limit=1,
+        )
+        assert runs, f"no run of {flow_name}"
+        tasks = client.read_task_runs(
+            flow_run_filter=FlowRunFilter(id={"any_": [runs[0].id]})  # type: ignore[arg-type]
+        )
+    return {task.name.rsplit("-", 1)[0] for task in tasks}
+
+
 def test_run_over_captured_feeds_stores_everything_once(make_settings: SettingsFactory) -> None:
     from flows.ingest_feeds import ingest_feeds
 
@@ -57,6 +76,8 @@ def test_run_over_captured_feeds_stores_everything_once(make_settings: SettingsF
     assert after_first["events"] == first.events_written > 0
     assert after_first["loads"] == 1
     assert "ingest-feeds: ok" in artifact_markdown("ingest-feeds-summary")
+    # each pipeline step ran as a Prefect task run named after it
+    assert {"fetch-and-parse", "store-batch"} <= latest_task_run_names("ingest-feeds")
     assert Path(settings.serving_path).exists()
     assert query(settings, "select count(*) from stg_documents").rows == [(30,)]
     # real extracted records pass every warehouse data check (codes, keys, accepted values)

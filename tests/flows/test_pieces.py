@@ -150,7 +150,7 @@ def test_unknown_sources_are_input_errors(tmp_path: Path) -> None:
 
 
 def test_a_call_past_its_deadline_is_abandoned_with_a_timeout() -> None:
-    from flows.tasks import call_with_deadline
+    from ingest.pipeline.steps import call_with_deadline
 
     release = threading.Event()
     started = time.monotonic()
@@ -161,7 +161,7 @@ def test_a_call_past_its_deadline_is_abandoned_with_a_timeout() -> None:
 
 
 def test_a_call_within_its_deadline_gives_its_result_or_its_error() -> None:
-    from flows.tasks import call_with_deadline
+    from ingest.pipeline.steps import call_with_deadline
 
     assert call_with_deadline(lambda: 42, 5, "answering") == 42
     with pytest.raises(KeyError, match="missing"):

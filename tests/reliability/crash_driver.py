@@ -30,8 +30,7 @@ sys.path.insert(0, str(TESTS))
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 
-import flows.ingest_feeds  # noqa: E402,F401  (imported before forking: children start warm)
-
+import ingest.pipeline.feeds  # noqa: E402,F401  (imported before forking: children start warm)
 from ingest import publication, state, store, warehouse  # noqa: E402
 from ingest.config import Feed  # noqa: E402
 from ingest.extract import extract  # noqa: E402

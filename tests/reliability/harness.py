@@ -1,25 +1,22 @@
-"""The real flow body without a Prefect API, RSS built from the corpus, and a fake internet.
+"""The real run without a Prefect API, RSS built from the corpus, and a fake internet.
 
-`run_pipeline` calls `flows.ingest_feeds.ingest` (the very code `ingest run` executes: stage order,
-reject bookkeeping, state saved after the tables) with Prefect's task machinery replaced by plain
-calls on a bounded thread pool: a Prefect test harness costs ~20 s to start and ~1-7 s per flow
-run, which a suite of many faulty runs (and a crash test killing runs) cannot afford. What this
-leaves out is Prefect itself: task retries and the task-timeout backstop behind the HTTP deadlines.
+`run_pipeline` calls `ingest.pipeline.feeds.ingest` (the very code `ingest run` executes: stage
+order, retry policy, reject bookkeeping, state saved after the tables) with the library's own
+step runner: a Prefect test harness costs ~20 s to start and ~1-7 s per flow run, which a suite
+of many faulty runs (and a crash test killing runs) cannot afford. What this leaves out is
+Prefect itself: its task runs, artifacts and UI (tests/flows runs those).
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import dataclasses
 import gzip
-import inspect
 import json
 import socket
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from email.utils import format_datetime, parsedate_to_datetime
 from functools import cache
 from pathlib import Path
@@ -39,76 +36,11 @@ CORPUS = (
 FIXTURE_FEEDS = ROOT / "tests" / "fixtures" / "feeds"
 
 
-# --- the flow body without Prefect ----------------------------------------------------------
-
-
-def _unwrap(value: Any) -> Any:
-    # prefect.utilities.annotations.quote(...) and friends: Prefect unwraps them before a call
-    unwrap = getattr(value, "unwrap", None)
-    return unwrap() if callable(unwrap) and type(value).__module__.startswith("prefect") else value
-
-
-class _Plain:
-    """A Prefect task reduced to its function (async ones run on their own event loop)."""
-
-    def __init__(self, task: Any) -> None:
-        self.fn = task.fn if isinstance(task, _Plain) else getattr(task, "fn", task)
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        result = self.fn(*map(_unwrap, args), **{k: _unwrap(v) for k, v in kwargs.items()})
-        if inspect.iscoroutine(result):
-            return asyncio.run(result)
-        return result
-
-
-class _Runner:
-    """ThreadPoolTaskRunner's submit(task, parameters) -> future, on a plain thread pool."""
-
-    def __init__(self, workers: int) -> None:
-        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="task")
-
-    def __enter__(self) -> _Runner:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.pool.shutdown(wait=True)
-
-    def submit(self, task: Any, parameters: Mapping[str, Any]) -> Future[Any]:
-        return self.pool.submit(_Plain(task), **{k: _unwrap(v) for k, v in parameters.items()})
-
-
-def _retrying(task: Any, settings: Settings, timeout_seconds: float | None = None) -> _Plain:
-    return _Plain(task)
-
-
-@contextlib.contextmanager
-def without_prefect() -> Iterator[None]:
-    """Patch the flow modules so their bodies run as plain Python (restored afterwards)."""
-    import flows.common
-    import flows.ingest_feeds
-
-    patches = [
-        (flows.ingest_feeds, "bounded_runner", lambda s: _Runner(max(1, s.max_concurrency))),
-        (flows.ingest_feeds, "retrying", _retrying),
-        (flows.common, "retrying", _retrying),
-        (flows.common, "create_markdown_artifact", lambda **kwargs: None),
-    ]
-    saved = [(module, name, getattr(module, name)) for module, name, _ in patches]
-    try:
-        for module, name, value in patches:
-            setattr(module, name, value)
-        yield
-    finally:
-        for module, name, value in saved:
-            setattr(module, name, value)
-
-
 def run_pipeline(settings: Settings, feeds: Sequence[Feed], force: bool = True) -> RunSummary:
-    """One run of the ingest-feeds flow body over feeds (force: ignore next-check times)."""
-    from flows.ingest_feeds import ingest
+    """One run over feeds (force: ignore next-check times)."""
+    from ingest.pipeline.feeds import ingest
 
-    with without_prefect():
-        return ingest(settings, list(feeds), force=force)
+    return ingest(settings, list(feeds), force=force)
 
 
 # --- feeds built from the corpus ------------------------------------------------------------

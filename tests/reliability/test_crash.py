@@ -181,7 +181,7 @@ def test_kill_at_a_random_moment_then_rerun_equals_clean_run(
 
 
 POINTS = [
-    "after-documents",  # F6, fixed in flows/tasks.store_batch
+    "after-documents",  # F6, fixed in ingest.pipeline.steps.store_batch
     "after-events",
     "before-publish",
     "before-publication",

@@ -129,7 +129,9 @@ def _assert_locked_down(connection: duckdb.DuckDBPyConnection, directories: list
     assert setting("autoload_known_extensions") is False
     assert setting("allow_community_extensions") is False
     assert setting("python_enable_replacements") is False
-    assert sorted(setting("allowed_directories")) == sorted(directories)  # type: ignore[arg-type]
+    # DuckDB 1.4 reads "s3://b/p/" back as "s3:/b/p/": the same directory
+    read_back = [re.sub(r"^(\w+):/+", r"\1://", d) for d in setting("allowed_directories")]  # type: ignore[attr-defined]
+    assert sorted(read_back) == sorted(directories)
     for statement in (
         "set enable_external_access = true",
         "reset lock_configuration",
@@ -161,7 +163,8 @@ def test_a_remote_data_root_gets_the_same_limits(
     loaded: list[tuple[str, object]] = []
 
     def record(connection: duckdb.DuckDBPyConnection, settings: Settings) -> None:
-        # httpfs is not installed here: record the load, which must come before the lock
+        # no S3 server here (tests/warehouse/test_object_storage.py has one): record the
+        # load, which must come before the lock
         locked = connection.execute("select current_setting('lock_configuration')").fetchall()
         loaded.append((settings.data_root, locked[0][0]))
 
@@ -267,7 +270,8 @@ ESCAPES: tuple[tuple[str, str], ...] = (
     ("DESCRIBE SELECT * FROM read_text('/etc/passwd')", "read_text"),
     # settings (with S3 credentials set as DuckDB settings, secrets)
     ("select current_setting('allowed_directories')", "current_setting"),
-    ("select 'threads'.current_setting()", "current_setting"),
+    # DuckDB 1.4's parser refuses some forms before our guard sees them: either way, refused
+    ("select 'threads'.current_setting()", "current_setting|syntax error"),
     ("select main.current_setting('threads')", "current_setting"),
     ("EXPLAIN ANALYZE SELECT current_setting('s3_secret_access_key')", "current_setting"),
     ("select getenv('HOME')", "getenv"),
@@ -293,11 +297,14 @@ ESCAPES: tuple[tuple[str, str], ...] = (
     ("-- a comment\ncopy (select 1) to '{path}/x.csv'", "COPY"),
     ("select * from (copy (select 1) to '{out}/leak.csv')", "invalid SQL"),
     # a COPY as a CTE's query: the statement is a SELECT, the CTE writes (found by hypothesis)
-    ("with w as (copy (select 1) to '{out}/leak.csv') select * from w", "COPY"),
-    ("with w as (copy (select 1) to '{root}/events/x.parquet') select 1", "COPY"),
+    ("with w as (copy (select 1) to '{out}/leak.csv') select * from w", "COPY|CTE needs a SELECT"),
+    (
+        "with w as (copy (select 1) to '{root}/events/x.parquet') select 1",
+        "COPY|CTE needs a SELECT",
+    ),
     ("EXPLAIN EXPLAIN ANALYZE COPY (SELECT 1) TO '{path}/x.csv'", "EXPLAIN"),
     ("EXPLAIN (FORMAT json) COPY (SELECT 1) TO '{path}/x.csv'", "EXPLAIN"),
-    ("PIVOT stg_events ON event_type", "MULTI"),
+    ("PIVOT stg_events ON event_type", "MULTI|one SQL statement"),
 )
 assert len({sql for sql, _ in ESCAPES}) >= 50
 
@@ -321,7 +328,7 @@ def _refused(house: Warehouse, sql: str) -> str:
 @pytest.mark.parametrize(("template", "named"), ESCAPES, ids=[sql for sql, _ in ESCAPES])
 def test_every_escape_is_refused_with_one_line(house: Warehouse, template: str, named: str) -> None:
     message = _refused(house, house.fill(template))
-    assert named.lower() in message.lower(), message
+    assert any(word.lower() in message.lower() for word in named.split("|")), message
 
 
 # --- variants: case, whitespace, comments, wrappers ----------------------------------------

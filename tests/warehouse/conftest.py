@@ -32,3 +32,14 @@ def reused_settings(_module_settings: Settings) -> Iterator[Settings]:
     its views depend on the data location only, so tests that only change data skip rebuilds."""
     shutil.rmtree(_module_settings.data_root, ignore_errors=True)
     yield _module_settings
+
+
+@pytest.fixture(scope="session")
+def demo_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """A warehouse holding the demo's data (built once per session; read it, never write)."""
+    from warehouse.demo_warehouse import build_demo_warehouse
+
+    root = tmp_path_factory.mktemp("demo")
+    settings = Settings(data_root=str(root / "data"), serving_path=str(root / "ingest.duckdb"))
+    build_demo_warehouse(settings)
+    return settings

@@ -56,6 +56,7 @@ def duplicate_event_id(document: Document) -> list[EventRecord]:
 BREAKERS: dict[str, Breaker] = {
     "fct_events_unique_event_id": duplicate_event_id,
     "stg_events_unique_event_id": duplicate_event_id,
+    "event_bridges_unique_known_events": duplicate_event_id,
     "fct_events_iso_country_codes": lambda d: [make_event(d, country_code="ZZ")],
     "fct_events_accepted_event_types": lambda d: [make_event(d, event_type="party")],
     "fct_events_one_primary_per_document": lambda d: [

@@ -94,7 +94,8 @@ def test_records_survive_parquet_and_duckdb(shared_settings: Settings, record: E
     extracted_at = datetime(2025, 1, 1, tzinfo=UTC)
     assert store.write_events(shared_settings, [record], "L1", extracted_at) == 1
 
-    result = warehouse.query(shared_settings, "select * from stg_events where doc_id = ?", [doc_id])
+    columns = warehouse.EVENT_RECORD_COLUMNS
+    result = warehouse.event_records(shared_settings, columns, doc_id)
     (row,) = [dict(zip(result.columns, values, strict=True)) for values in result.rows]
     expected = record.to_row()
     for column, value in expected.items():

@@ -2,7 +2,7 @@
 with codes as (
     select event_id, country_code as code from fct_events where country_code is not null
     union all
-    select event_id, unnest(countries_mentioned) as code from fct_events
+    select event_id, country_code as code from event_countries
 )
 select event_id, code
 from codes

@@ -12,7 +12,7 @@ import sys
 import click
 
 from ingest import __version__
-from ingest.cli import explain, pipeline, warehouse
+from ingest.cli import explain, pipeline, report, warehouse
 from ingest.cli.extract import extract_command
 from ingest.errors import IngestError
 
@@ -30,7 +30,7 @@ def cli() -> None:
 cli.add_command(extract_command)
 
 
-for _area in (pipeline, warehouse, explain):
+for _area in (pipeline, warehouse, explain, report):
     for _command in _area.COMMANDS:
         cli.add_command(_command)
 

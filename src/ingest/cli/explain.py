@@ -14,11 +14,25 @@ from ingest.errors import InputError, StoreError
 from ingest.explain import Explained, explain
 from ingest.extract import extract
 
-EVENTS_SQL = (
-    "select event_id, is_primary, event_type, cameo_code, event_date, date_basis, location_name, "
-    "city, country_code, participants, mentioned_people, quotes, amounts, topics, "
-    "countries_mentioned, evidence, confidence, extractor_version "
-    "from stg_events where doc_id = ? order by is_primary desc, event_id"
+EVENT_COLUMNS = (
+    "event_id",
+    "is_primary",
+    "event_type",
+    "cameo_code",
+    "event_date",
+    "date_basis",
+    "location_name",
+    "city",
+    "country_code",
+    "participants",
+    "mentioned_people",
+    "quotes",
+    "amounts",
+    "topics",
+    "countries_mentioned",
+    "evidence",
+    "confidence",
+    "extractor_version",
 )
 DOCUMENT_SQL = "select title, text from stg_documents where doc_id = ?"
 
@@ -47,7 +61,7 @@ def explain_command(doc_id: str, docs_path: str | None, settings_path: str | Non
     document = warehouse.query(settings, DOCUMENT_SQL, [doc_id]).rows
     if not document:
         raise StoreError(f"no stored document with id {doc_id!r}")
-    result = warehouse.query(settings, EVENTS_SQL, [doc_id])
+    result = warehouse.event_records(settings, EVENT_COLUMNS, doc_id)
     events = [dict(zip(result.columns, row, strict=True)) for row in result.rows]
     title, text = document[0]
     click.echo(explain(Explained(doc_id, title, text or "", events)))

@@ -2,7 +2,8 @@
 
 Prefect is imported only inside the commands that run flows, after the environment is set:
 telemetry off, and PREFECT_HOME (when unset) under the warehouse state directory, next to the
-feed state file, so runs never touch the user's ~/.prefect. `make` sets it to <repo>/.prefect.
+feed state file, so runs never touch the user's ~/.prefect; `make` leaves it to the commands,
+so every entry point (make demo, ingest run, ingest serve, served runs) shares one home.
 Without PREFECT_API_URL, one-off runs (`run`, `backfill`, `reprocess`, `compact`, `demo`) use
 Prefect's temporary local server; `serve` starts a real one (schedules need it).
 """
@@ -221,6 +222,7 @@ def demo_command(settings_path: str | None, verbose: bool) -> None:
 
     Also backfills the bundled archive of ~2,000 earlier State Department releases
     (config/demo/archive/). Data goes to the warehouse of your settings (default: warehouse/).
+    Ends by writing `ingest report`'s page (warehouse/report.html) and printing its path.
     Run it twice: the second run adds no documents or events.
     """
     feeds_path = demo_feeds_path()
@@ -246,6 +248,10 @@ def demo_command(settings_path: str | None, verbose: bool) -> None:
         summary = _run_flow(console, None, call)
         _show(console, summary)
     print_tour(config.settings, console)
+    from ingest.report import default_report_path, write_report
+
+    report = write_report(config.settings, default_report_path(config.settings))
+    console.print(f"\nReport (opens offline in a browser): {report.resolve()}", highlight=False)
 
 
 # --- backfill, reprocess, compact ----------------------------------------------------------------
@@ -427,7 +433,8 @@ def serve_command(settings_path: str | None, feeds_path: str | None, port: int |
             with _working(console, "starting a local Prefect server"):
                 server = start_local_server(home, port=port)
             os.environ["PREFECT_API_URL"] = server.api_url
-            console.print(f"Prefect UI: {server.ui_url}  (server log: {server.log_path})")
+            for line in server_hint(server.ui_url, server.api_url, server.log_path):
+                console.print(line, highlight=False, soft_wrap=True)
         _serve(config, settings_path, feeds_path)
     except KeyboardInterrupt:
         pass
@@ -435,6 +442,16 @@ def serve_command(settings_path: str | None, feeds_path: str | None, port: int |
         if server is not None:
             console.print("stopping the local Prefect server")
             server.stop()
+
+
+def server_hint(ui_url: str, api_url: str, log_path: Path) -> list[str]:
+    """What `ingest serve` prints about the server it started: the UI, and how to reach the API
+    from another shell (`ingest run` and the other commands find it by themselves)."""
+    return [
+        f"Prefect UI: {ui_url}/deployments  (server log: {log_path})",
+        f"Prefect CLI in another shell: export PREFECT_API_URL={api_url}"
+        "  then e.g. `prefect deployment ls`",
+    ]
 
 
 def _serve(config: Config, settings_path: str | None, feeds_path: str | None) -> None:

@@ -51,9 +51,13 @@ def sql_command(
 ) -> None:
     """Run one read-only SELECT on the warehouse views and print the result.
 
-    The views (fct_events, dim_people, fct_country_pairs, agg_events_monthly, fct_quotes,
-    fct_event_locations, stg_*) are described in the serving file: try
-    `ingest sql "select view_name, comment from duckdb_views() where not internal"`.
+    The views (fct_events and its event_* bridges, dim_people, fct_country_pairs,
+    fct_country_counterparts, agg_events_monthly, fct_quotes, fct_event_locations, stg_*) and
+    their columns are described in the serving file: try
+
+    \b
+    ingest sql "select view_name, comment from duckdb_views() where not internal"
+    ingest sql "select column_name, comment from duckdb_columns() where table_name = 'fct_events'"
     """
     if as_csv and as_json:
         raise click.UsageError("choose one of --csv and --json")

@@ -20,7 +20,7 @@ final as (
         latitude,
         longitude,
         participant_count,
-        participant_names,
+        participant_list,
         title,
         source_url
     from events

@@ -1,8 +1,9 @@
--- one row per current event: what happened, when, where, who took part (flat for BI tools)
+-- one row per current event: what happened, when, where, who took part; scalar columns only
+-- (BI tools), the lists are in the event_* bridge views
 with
 
 events as (
-    select * from stg_events
+    select * from {{ ephemeral('int_event_records') }}
 ),
 
 final as (
@@ -25,12 +26,11 @@ final as (
         latitude,
         longitude,
         len(participants) as participant_count,
-        [p.name for p in participants] as participant_names,
-        list_distinct([p.affiliation for p in participants if p.affiliation is not null])
-            as participant_affiliations,
-        [p.name for p in mentioned_people] as mentioned_names,
-        topics,
-        countries_mentioned,
+        -- for reading in a table cell; filter and count with event_participants
+        array_to_string([p.name for p in participants], '; ') as participant_list,
+        len(mentioned_people) as mentioned_count,
+        len(topics) as topic_count,
+        len(countries_mentioned) as country_mentioned_count,
         len(quotes) as quote_count,
         len(amounts) as amount_count,
         confidence,

@@ -2,7 +2,7 @@
 with
 
 events as (
-    select * from stg_events
+    select * from {{ ephemeral('int_event_records') }}
     where len(quotes) > 0
 ),
 

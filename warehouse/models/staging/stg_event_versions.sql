@@ -1,4 +1,5 @@
--- every stored version of every event (older document versions and extractor versions too)
+-- every stored version of every event (older document versions and extractor versions too);
+-- scalar columns only: a version's participants are named in participant_list
 with
 
 events as (
@@ -24,8 +25,9 @@ final as (
         versions.location_name,
         versions.city,
         versions.country_code,
-        versions.participants,
-        versions.quotes,
+        len(versions.participants) as participant_count,
+        array_to_string([p.name for p in versions.participants], '; ') as participant_list,
+        len(versions.quotes) as quote_count,
         versions.confidence
     from events as versions
     left join superseded

@@ -1,21 +1,8 @@
--- the current version of every event: rows of the newest stored version of each document
+-- current event records, scalar columns only: their lists are in the event_* bridge views
 with
 
 events as (
-    select * exclude (month) from {{ source('events') }}
-),
-
-superseded as (
-    select doc_id, load_id from {{ source('superseded') }}
-),
-
-current_events as (
-    -- a document version's rows are written by one load, or by two when a crash split them
-    -- (the re-run adds only the missing rows); when a newer version is written, the older
-    -- loads of that doc_id are listed in `superseded` first
-    select events.*
-    from events
-    anti join superseded using (doc_id, load_id)
+    select * from {{ ephemeral('int_event_records') }}
 ),
 
 final as (
@@ -31,28 +18,25 @@ final as (
         event_type,
         cameo_code,
         event_date,
-        cast(date_trunc(
-            'month', coalesce(event_date, cast(timezone('UTC', published_at) as date))
-        ) as date) as event_month,
+        event_month,
         date_basis,
         location_name,
         city,
         country_code,
         latitude,
         longitude,
-        participants,
-        mentioned_people,
-        quotes,
-        topics,
-        countries_mentioned,
-        amounts,
-        evidence,
+        len(participants) as participant_count,
+        len(mentioned_people) as mentioned_count,
+        len(quotes) as quote_count,
+        len(topics) as topic_count,
+        len(countries_mentioned) as country_mentioned_count,
+        len(amounts) as amount_count,
         confidence,
-        coalesce(is_text_cut, false) as is_text_cut,
+        is_text_cut,
         extractor_version,
         extracted_at,
         load_id
-    from current_events
+    from events
 )
 
 select * from final

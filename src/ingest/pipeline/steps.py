@@ -1,28 +1,25 @@
-"""Prefect tasks: each calls one `ingest` stage function, for a feed or a batch, never an entry.
+"""The steps of a run: each calls one `ingest` stage function for a feed or a batch, not an entry.
 
-Tasks take no cache (their inputs are large and their side effects must happen) and let the flow
-set retries and backoff from Settings through `with_options`; the network tasks take their
-deadline as an argument (`call_with_deadline`), as Prefect cannot interrupt a sync task.
+A step is a plain function whose arguments are data, so whoever executes it (a thread pool here,
+Prefect's task runner in flows/) can retry it or run it elsewhere. The network steps take their
+deadline as an argument (`call_with_deadline`): neither executor can interrupt a sync call.
 """
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import dataclasses
 import functools
 import logging
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar, cast
 
 import httpx
-from prefect import task
-from prefect.cache_policies import NO_CACHE
-from prefect.exceptions import MissingContextError
-from prefect.logging import get_run_logger
 
 from ingest import backfill, fetch, parse, sources, state, store
 from ingest.config import Feed, Settings
@@ -46,7 +43,6 @@ class FeedOutcome:
     parse_error: str | None = None  # the parser raised on this feed (a bug, kept as data)
 
 
-@task(name="fetch-and-parse", cache_policy=NO_CACHE)
 def fetch_and_parse(
     feeds: Sequence[Feed],
     states: Mapping[str, state.FeedState],
@@ -58,12 +54,12 @@ def fetch_and_parse(
 ) -> list[FeedOutcome]:
     """Fetch a group of feeds side by side, parsing each body as soon as it arrives.
 
-    One task run per group: every task run has a cost in Prefect. Each body is parsed in the
+    One step per group: every step run has a cost in Prefect. Each body is parsed in the
     worker that fetched it and dropped, so the group holds at most max_concurrency bodies at
     a time, plus its documents. Parsing holds the GIL (feedparser's handlers are Python) and
     runs under the deadline too, inside its margin: it is bounded by the body-size cap.
     """
-    logger = run_logger()  # the fetch workers run outside Prefect's run context: take it here
+    logger = run_logger()  # the fetch workers run outside the step's context: take it here
 
     def parse_and_drop_body(
         feed: Feed, result: fetch.FetchResult, next_state: state.FeedState
@@ -80,11 +76,26 @@ def fetch_and_parse(
 
 
 def run_logger() -> Logger:
-    """The task run's logger (its lines reach the Prefect UI), or this module's outside a run."""
+    """The logger of the step being run: the executor's, when it set one, else this module's.
+
+    Prefect's task runs set theirs (`logging_to`) so the lines reach the Prefect UI.
+    """
+    return _RUN_LOGGER.get() or log
+
+
+_RUN_LOGGER: contextvars.ContextVar[Logger | None] = contextvars.ContextVar(
+    "ingest_run_logger", default=None
+)
+
+
+@contextlib.contextmanager
+def logging_to(logger: Logger) -> Iterator[None]:
+    """Steps called inside log to `logger` (threads started with a copy of the context too)."""
+    token = _RUN_LOGGER.set(logger)
     try:
-        return get_run_logger()
-    except MissingContextError:
-        return log
+        yield
+    finally:
+        _RUN_LOGGER.reset(token)
 
 
 def _parse_one(
@@ -97,7 +108,6 @@ def _parse_one(
         return None, f"parser raised {type(error).__name__}: {error}"
 
 
-@task(name="fill-full-text", task_run_name="full-text-{feed.id}", cache_policy=NO_CACHE)
 def fill_full_text(
     feed: Feed,
     documents: Sequence[Document],
@@ -133,7 +143,7 @@ def call_with_deadline(call: Callable[[], R], seconds: float, what: str) -> R:
         finally:
             done.set()
 
-    context = contextvars.copy_context()  # Prefect's run context, for its loggers
+    context = contextvars.copy_context()  # the run's context (Prefect's too), for its loggers
     threading.Thread(target=context.run, args=(run,), name="deadline", daemon=True).start()
     if not done.wait(seconds):
         raise TimeoutError(f"{what} still running after {seconds:.0f} s: abandoned")
@@ -163,7 +173,6 @@ class Stored:
         )
 
 
-@task(name="store-batch", cache_policy=NO_CACHE)
 def store_batch(
     settings: Settings,
     documents: Sequence[Document],
@@ -179,12 +188,12 @@ def store_batch(
     those documents without events for good (reliability finding F6); in this order a crash in
     between makes the next run extract them again, and the event rows already written are
     skipped. Nothing written here is visible before the run publishes its load; feed states
-    wait for that too (flows.common.finish). Every write skips what is stored, so a retry of
-    the whole task adds nothing twice. `store_documents` is off when re-extracting stored
+    wait for that too (ingest.pipeline.runs.finish). Every write skips what is stored, so a retry of
+    the whole step adds nothing twice. `store_documents` is off when re-extracting stored
     documents.
 
     A large batch goes in slices of `documents_per_write`, each in that order: memory follows
-    the slice's events and Arrow tables, not the batch, and the task run is still one.
+    the slice's events and Arrow tables, not the batch, and the step is still one.
     """
     total = Stored(0, 0, 0, 0.0, 0.0)
     size = max(1, settings.documents_per_write)
@@ -236,13 +245,21 @@ def extract_each(documents: Sequence[Document]) -> tuple[list[EventRecord], list
     return records, rejects
 
 
-@task(name="read-backfill", cache_policy=NO_CACHE)
 def read_backfill(
     items: Sequence[sources.Item], feed: Feed, max_document_chars: int
 ) -> backfill.Batch:
     return backfill.read_items(items, feed, max_document_chars)
 
 
-@task(name="compact-tables", cache_policy=NO_CACHE)
 def compact(settings: Settings) -> dict[str, Any]:
     return store.compact(settings)
+
+
+# what Prefect's UI calls each step's task runs (flows/ names its tasks from this)
+STEP_NAMES: dict[Callable[..., Any], str] = {
+    fetch_and_parse: "fetch-and-parse",
+    fill_full_text: "fill-full-text",
+    store_batch: "store-batch",
+    read_backfill: "read-backfill",
+    compact: "compact-tables",
+}

@@ -189,13 +189,13 @@ def _rows(
 def read_checks(settings: Settings) -> tuple[Check, ...]:
     """The check results through `warehouse.run_checks`, the function `ingest check` uses.
 
-    A result without a severity (checks that fail the command) counts as an error.
+    Its level is its severity: error (fails the command) or warning (rows to read).
     """
     return tuple(
         Check(
             name=result.name,
             description=result.description,
-            severity=str(getattr(result, "severity", "error")),
+            severity=result.level,
             failing_rows=result.failing_rows,
         )
         for result in warehouse.run_checks(settings)

@@ -43,7 +43,8 @@ STOPS: tuple[Stop, ...] = (
     Stop(
         "The busiest participants",
         "select person_name, latest_title, affiliation, event_count"
-        " from dim_people order by event_count desc, person_name limit 5",
+        " from dim_people where person_kind = 'person'"
+        " order by event_count desc, person_name limit 5",
     ),
 )
 FURTHER: tuple[str, ...] = (

@@ -30,9 +30,12 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
+import pyarrow.fs as pafs
+import pyarrow.parquet as pq
 import pycountry
 
-from ingest import files, objectstore, publication, sqlguard, store
+from ingest import files, objectstore, persons, publication, quality, sqlguard, store
 from ingest.config import ORGANISATION_PUBLISHERS, Settings
 from ingest.errors import StoreError
 from ingest.extract.gazetteer import organisation_codes
@@ -49,6 +52,7 @@ SOURCE_PATTERN = re.compile(r"\{\{\s*source\('([a-z_]+)'\)\s*\}\}")
 PERSON_ID_PATTERN = re.compile(r"\{\{\s*person_id\(([^{}]+?)\)\s*\}\}")
 EPHEMERAL_PATTERN = re.compile(r"\{\{\s*ephemeral\('([a-z_]+)'\)\s*\}\}")
 CHECK_SAMPLE_ROWS = 5
+ERROR, WARNING = "error", "warning"
 # int_event_records: the stored event columns, plus the month every view groups by
 EVENT_RECORD_COLUMNS = (*EVENTS.names, "event_month")
 
@@ -63,6 +67,8 @@ class View:
     columns: dict[str, str] = field(default_factory=dict)
     materialized: bool = False
     sort_by: tuple[str, ...] = ()  # row order of a materialized file: its filters prune groups
+    # a mart computed in Python (COMPUTED_MARTS) from the rows its SQL returns
+    computed: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,10 +80,12 @@ class CheckResult:
     columns: tuple[str, ...]
     failing_rows: int
     sample: tuple[tuple[Any, ...], ...] = ()
+    level: str = ERROR  # a warning lists rows a person should look at; it fails nothing
 
     @property
     def passed(self) -> bool:
-        return self.failing_rows == 0
+        """No offending rows; a warning always passes (its rows are for a person to read)."""
+        return self.level == WARNING or self.failing_rows == 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +114,15 @@ def load_views(models_dir: Path = MODELS_DIR) -> list[View]:
         sort_by = tuple(entry.get("sort_by", ()))
         if sort_by and not materialized:
             raise StoreError(f"{spec_path}: view {name} has sort_by but is not materialized")
-        views.append(View(name, template, entry["description"], columns, materialized, sort_by))
+        computed = entry.get("computed")
+        if computed is not None and (computed not in COMPUTED_MARTS or not materialized):
+            raise StoreError(
+                f"{spec_path}: view {name}: computed = {computed!r} needs materialized = true"
+                f" and one of {', '.join(sorted(COMPUTED_MARTS))}"
+            )
+        views.append(
+            View(name, template, entry["description"], columns, materialized, sort_by, computed)
+        )
     return views
 
 
@@ -227,9 +243,12 @@ def serving_sql(view: View, settings: Settings) -> str:
     column = store.SNAPSHOT_COLUMN
     glob = _quote(store.mart_glob(settings, view.name))
     pub = _quote(publication.uri(settings))
+    # the documented columns by name: a snapshot kept from before an upgrade that changed the
+    # mart's columns neither adds nor reorders any (the glob reads both until it is pruned)
+    names = ", ".join(f'"{name}"' for name in view.columns) if view.columns else "*"
     return (
-        f"select * exclude ({column}) from read_parquet({glob}, hive_partitioning = true, "
-        f"hive_types = {{'{column}': 'VARCHAR'}})\n"
+        f"select {names} from read_parquet({glob}, hive_partitioning = true, "
+        f"union_by_name = true, hive_types = {{'{column}': 'VARCHAR'}})\n"
         f"where {column} = (select marts_snapshot from read_parquet({pub}))"
     )
 
@@ -250,7 +269,9 @@ def _marts_fingerprint(settings: Settings, views: Sequence[View], hidden: frozen
     digest = hashlib.sha256(store.data_fingerprint(settings, read, hidden).encode())
     for view in views:
         digest.update(f"\x1e{view.name}\x1f{render(view.template, settings, ())}".encode())
-        digest.update(f"\x1f{view.materialized}\x1f{view.sort_by}".encode())
+        digest.update(f"\x1f{view.materialized}\x1f{view.sort_by}\x1f{view.computed}".encode())
+    rules = f"persons {persons.rules_fingerprint()} quality {quality.RULES_VERSION}"
+    digest.update(f"\x1e{rules}".encode())
     return digest.hexdigest()[:32]
 
 
@@ -344,13 +365,15 @@ def _compute_marts(settings: Settings, views: Sequence[View], hidden: frozenset[
         with duckdb.connect() as connection:
             connection.execute("set enable_progress_bar = false")
             objectstore.prepare(connection, settings)
+            # in order, each mart written before the next view is defined: a view over a
+            # computed mart binds to the mart's columns, not to the rows its Python reads
             for view in views:
                 connection.execute(
                     f"create view {view.name} as\n{render(view.template, settings, hidden)}"
                 )
-            for view in (v for v in views if v.materialized):
-                order = f" order by {', '.join(view.sort_by)}" if view.sort_by else ""
-                table = connection.sql(f"select * from {view.name}{order}").to_arrow_table()
+                if not view.materialized:
+                    continue
+                table = mart_table(connection, view, settings, keep_registry=True)
                 store.write_mart(settings, view.name, snapshot, table)
                 # the marts below read the file just written instead of computing it again
                 # (dim_people and fct_country_pairs would each unnest every event once more)
@@ -362,6 +385,123 @@ def _compute_marts(settings: Settings, views: Sequence[View], hidden: frozenset[
     except duckdb.Error as error:
         raise StoreError(f"cannot compute the marts: {error}") from error
     return snapshot
+
+
+def mart_table(
+    connection: duckdb.DuckDBPyConnection,
+    view: View,
+    settings: Settings,
+    *,
+    keep_registry: bool = False,
+) -> pa.Table:
+    """The rows of a materialized view: its SQL's, or for a computed view what its Python
+    function makes of them (keep_registry: write the person registry it updated)."""
+    order = f" order by {', '.join(view.sort_by)}" if view.sort_by else ""
+    if view.computed is None:
+        return connection.sql(f"select * from {view.name}{order}").to_arrow_table()
+    rows = connection.sql(f"select * from {view.name}").to_arrow_table()
+    computed = COMPUTED_MARTS[view.computed](settings, rows, keep_registry)
+    connection.register("_computed", computed)
+    try:
+        return connection.sql(f"select * from _computed{order}").to_arrow_table()
+    finally:
+        connection.unregister("_computed")
+
+
+# --- marts computed in Python ----------------------------------------------------------------
+
+REGISTRY_DIR = "_people"  # `_` keeps it out of every table's listing
+REGISTRY_FILE = "person_registry.parquet"
+REGISTRY_SCHEMA = pa.schema([("spelling_key", pa.string()), ("person_id", pa.string())])
+PARTICIPANT_PERSONS_SCHEMA = pa.schema(
+    [
+        ("participant_id", pa.string()),
+        ("person_id", pa.string()),
+        ("canonical_name", pa.string()),
+        ("name_status", pa.string()),
+        ("resolution_rule", pa.string()),
+        ("resolution_evidence", pa.string()),
+        ("name_problem", pa.string()),
+        ("title_country_code", pa.string()),
+    ]
+)
+CITY_COUNTRIES_SCHEMA = pa.schema(
+    [("city", pa.string()), ("country_code", pa.string()), ("city_country_code", pa.string())]
+)
+
+
+def read_person_registry(settings: Settings) -> dict[str, str]:
+    """spelling key -> person_id of every full name ever published (empty before the first)."""
+    fs, root = files.filesystem(settings)
+    path = f"{root}/{REGISTRY_DIR}/{REGISTRY_FILE}"
+    try:
+        if fs.get_file_info(path).type == pafs.FileType.NotFound:
+            return {}
+        table = pq.read_table(path, filesystem=fs)
+    except (OSError, pa.ArrowInvalid) as error:
+        raise StoreError(f"{path}: cannot read the person registry: {error}") from error
+    return dict(zip(*(table.column(c).to_pylist() for c in REGISTRY_SCHEMA.names), strict=True))
+
+
+def write_person_registry(settings: Settings, registry: dict[str, str]) -> None:
+    """Replace the registry file in one rename (one PUT on object storage)."""
+    fs, root = files.filesystem(settings)
+    keys = sorted(registry)
+    table = pa.table([keys, [registry[k] for k in keys]], schema=REGISTRY_SCHEMA)
+    files.write_file(fs, f"{root}/{REGISTRY_DIR}", REGISTRY_FILE, table, settings)
+
+
+def _resolve_people(settings: Settings, rows: pa.Table, keep_registry: bool) -> pa.Table:
+    """participant_persons: every participant's person, rule and evidence, and quality flags."""
+    mentions = [
+        persons.Mention(
+            row["participant_id"],
+            row["person_name"],
+            row["name_status"],
+            row["person_title"],
+            row["affiliation"],
+            row["event_date"],
+            row["doc_id"],
+            row["is_participant"],
+        )
+        for row in rows.to_pylist()
+    ]
+    registry = read_person_registry(settings)
+    resolved = persons.resolve(mentions, registry)
+    if keep_registry and resolved.registry != registry:
+        write_person_registry(settings, resolved.registry)
+    columns: dict[str, list[Any]] = {name: [] for name in PARTICIPANT_PERSONS_SCHEMA.names}
+    participants = [mention for mention in mentions if mention.is_participant]
+    for mention, found in zip(participants, resolved.resolutions, strict=True):
+        for name, value in (
+            ("participant_id", found.participant_id),
+            ("person_id", found.person_id),
+            ("canonical_name", found.canonical_name),
+            ("name_status", found.name_status),
+            ("resolution_rule", found.rule),
+            ("resolution_evidence", found.evidence),
+            ("name_problem", quality.name_problem(mention.name)),
+            ("title_country_code", quality.title_contradicts(mention.title, mention.affiliation)),
+        ):
+            columns[name].append(value)
+    return pa.table(columns, schema=PARTICIPANT_PERSONS_SCHEMA)
+
+
+def _city_countries(settings: Settings, rows: pa.Table, keep_registry: bool) -> pa.Table:
+    """city_countries: each (city, event country) pair with the country the city lies in when
+    no city of that name lies in the event's country."""
+    pairs = rows.to_pylist()
+    found = [quality.city_country(p["city"], p["country_code"]) for p in pairs]
+    return pa.table(
+        [[p["city"] for p in pairs], [p["country_code"] for p in pairs], found],
+        schema=CITY_COUNTRIES_SCHEMA,
+    )
+
+
+COMPUTED_MARTS: dict[str, Callable[[Settings, pa.Table, bool], pa.Table]] = {
+    "persons": _resolve_people,
+    "city_countries": _city_countries,
+}
 
 
 # --- the serving file ------------------------------------------------------------------------
@@ -666,12 +806,23 @@ def load_checks(checks_dir: Path = CHECKS_DIR) -> list[tuple[str, str, str]]:
     return checks
 
 
-def run_checks(settings: Settings) -> list[CheckResult]:
-    """Run every data check against the serving file's views (refreshing the file first)."""
+WARNINGS_DIR = CHECKS_DIR / "warnings"
+
+
+def run_checks(
+    settings: Settings,
+    levels: Collection[str] = (ERROR, WARNING),
+    sample_rows: int = CHECK_SAMPLE_ROWS,
+) -> list[CheckResult]:
+    """Run the data checks of the given levels against the serving file's views (refreshing
+    the file first): errors from checks/, warnings from checks/warnings/."""
     refresh_serving_file(settings)
+    planned = [(ERROR, check) for check in load_checks()] if ERROR in levels else []
+    if WARNING in levels:
+        planned += [(WARNING, check) for check in load_checks(WARNINGS_DIR)]
     results = []
     with read_only_connection(settings) as connection:
-        for name, description, sql in load_checks():
+        for level, (name, description, sql) in planned:
             try:
                 cursor = connection.execute(
                     f"select * from (\n{sql.strip().rstrip(';')}\n) as offending"
@@ -680,6 +831,6 @@ def run_checks(settings: Settings) -> list[CheckResult]:
             except duckdb.Error as error:
                 raise StoreError(f"check {name} cannot run: {error}") from error
             columns = tuple(d[0] for d in cursor.description or ())
-            sample = tuple(tuple(row) for row in rows[:CHECK_SAMPLE_ROWS])
-            results.append(CheckResult(name, description, columns, len(rows), sample))
+            sample = tuple(tuple(row) for row in rows[:sample_rows])
+            results.append(CheckResult(name, description, columns, len(rows), sample, level))
     return results

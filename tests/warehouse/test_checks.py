@@ -115,7 +115,8 @@ def test_ingest_check_prints_one_line_per_failing_check_and_exits_non_zero(
     command = [str(Path(sys.executable).parent / "ingest"), "check", "--settings", str(config)]
     done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 2, done.stderr
-    lines = done.stdout.splitlines()
+    # warnings print beside the failures (a city in ZZ is in another country than Brussels)
+    lines = [line for line in done.stdout.splitlines() if not line.startswith("WARN ")]
     assert sorted(line.split(":")[0] for line in lines) == [
         "FAIL fct_event_locations_valid_coordinates",
         "FAIL fct_events_iso_country_codes",

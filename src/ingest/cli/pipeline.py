@@ -479,12 +479,16 @@ def _serve(config: Config, settings_path: str | None, feeds_path: str | None) ->
     help="How many recent runs to list.",
 )
 def status_command(settings_path: str | None, feeds_path: str | None, loads_shown: int) -> None:
-    """Show feed health (last success, failures, next check), recent runs and table sizes."""
+    """Show feed health (last success, failures, next check), recent runs, table sizes and the
+    counts of the data warnings."""
     config = load_config(settings_path, feeds_path)
     console = _console()
     console.print(_table("Feeds", *feed_health(config, datetime.now(UTC))))
     console.print(_table("Recent runs", *recent_loads(config.settings, loads_shown)))
     console.print(_table("Tables", *table_counts(config.settings)))
+    console.print(
+        _table("Data warnings (ingest check --warnings)", *warning_counts(config.settings))
+    )
 
 
 Rows = tuple[tuple[str, ...], list[tuple[Any, ...]]]
@@ -569,6 +573,18 @@ def table_counts(settings: Settings) -> Rows:
         for name, key in TABLE_KEY_COLUMNS.items()
     ]
     return ("table", "rows stored", "files"), rows
+
+
+def warning_counts(settings: Settings) -> Rows:
+    """Rows each warning check returns (warehouse/checks/warnings); none before any data."""
+    from ingest.store import data_files
+    from ingest.warehouse import WARNING, run_checks
+
+    if not data_files(settings, "events"):
+        return ("warning", "rows", "what it finds"), []
+    results = run_checks(settings, levels=(WARNING,), sample_rows=0)
+    rows = [(r.name, r.failing_rows, r.description) for r in results]
+    return ("warning", "rows", "what it finds"), rows
 
 
 TABLE_KEY_COLUMNS = {

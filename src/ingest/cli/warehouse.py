@@ -104,24 +104,48 @@ def _json(value: Any) -> Any:
     return str(value)
 
 
+WARNING_ROWS_SHOWN = 20
+
+
 @click.command("check")
+@click.option(
+    "--warnings",
+    "show_warnings",
+    is_flag=True,
+    help="Also list the rows of each warning (names that are not names, unresolved surnames, ...).",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=WARNING_ROWS_SHOWN,
+    show_default=True,
+    help="Rows listed per warning with --warnings.",
+)
 @settings_option
-def check_command(settings_path: str | None) -> None:
+def check_command(show_warnings: bool, limit: int, settings_path: str | None) -> None:
     """Run the warehouse data checks (SQL under warehouse/checks returning offending rows).
 
-    Prints one line per failing check and exits with status 2 when any check fails.
+    Prints one line per failing check and exits with status 2 when any check fails. Warnings
+    (warehouse/checks/warnings) print their counts and never change the exit status;
+    `--warnings` lists their rows, e.g. `ingest check --warnings --limit 5`.
     """
     settings = _settings(settings_path)
-    results = warehouse.run_checks(settings)
-    failed = [r for r in results if not r.passed]
+    sample = limit if show_warnings else 1
+    results = warehouse.run_checks(settings, sample_rows=max(sample, 1))
+    errors = [r for r in results if r.level == warehouse.ERROR]
+    failed = [r for r in errors if not r.passed]
     for result in failed:
         example = ", ".join(
             f"{c}={v!r}" for c, v in zip(result.columns, result.sample[0], strict=False)
         )
         click.echo(f"FAIL {result.name}: {result.failing_rows} row(s), e.g. {example}")
+    for result in (r for r in results if r.level == warehouse.WARNING and r.failing_rows):
+        click.echo(f"WARN {result.name}: {result.failing_rows} row(s): {result.description}")
+        if show_warnings:
+            _print_table(warehouse.QueryResult(result.columns, list(result.sample)), limit)
     if failed:
-        raise CheckFailed(f"{len(failed)} of {len(results)} checks failed")
-    click.echo(f"ok: {len(results)} checks passed")
+        raise CheckFailed(f"{len(failed)} of {len(errors)} checks failed")
+    click.echo(f"ok: {len(errors)} checks passed")
 
 
 COMMANDS: list[click.Command] = [sql_command, check_command]

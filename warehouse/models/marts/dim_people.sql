@@ -1,4 +1,5 @@
--- one row per canonical person: name, aliases, titles over time, affiliation, event counts
+-- one row per person (resolved across documents): canonical name, main affiliation, activity;
+-- flat for BI tools: spellings, titles and affiliations over time are in the person_* bridges
 with
 
 participants as not materialized (
@@ -9,60 +10,53 @@ participants as not materialized (
         person_name,
         person_title,
         affiliation,
+        name_status,
+        name_problem,
         event_id,
         doc_id,
         is_primary,
         event_date
     from stg_participants
-    where person_name is not null
+    where person_id is not null
+),
+
+canonical as (
+    -- the most complete spelling, as resolution chose it (one per person; min() for safety)
+    select person_id, min(canonical_name) as person_name
+    from participant_persons
+    group by person_id
 ),
 
 spellings as (
     select
         person_id,
-        person_name,
-        count(*) as mentions
+        count(distinct person_name) as spelling_count,
+        -- ids that are not one known person say so: names that are no names (warnings), and
+        -- lone surnames no single known person fits
+        case
+            when bool_and(name_problem is not null) then 'not_a_name'
+            when bool_and(name_status = 'surname_only') then 'unresolved_surname'
+            else 'person'
+        end as person_kind
     from participants
-    group by person_id, person_name
-),
-
-names as (
-    select
-        person_id,
-        -- ties go to the alphabetically first spelling (arg_max would pick by row order)
-        first(person_name order by mentions desc, person_name) as person_name,
-        list(person_name order by mentions desc, person_name) as aliases
-    from spellings
     group by person_id
-),
-
-title_spans as (
-    select
-        person_id,
-        person_title,
-        min(event_date) as first_seen_on,
-        max(event_date) as last_seen_on
-    from participants
-    where person_title is not null
-    group by person_id, person_title
 ),
 
 titles as (
     select
         person_id,
-        arg_max(person_title, last_seen_on) as latest_title,
-        list(
-            {'title': person_title, 'first_seen_on': first_seen_on, 'last_seen_on': last_seen_on}
-            order by first_seen_on nulls last, person_title
-        ) as titles
-    from title_spans
+        arg_max(person_title, event_date) as latest_title,
+        count(distinct person_title) as title_count
+    from participants
+    where person_title is not null
     group by person_id
 ),
 
 affiliations as (
     select
         person_id,
-        first(affiliation order by mentions desc, affiliation) as affiliation
+        first(affiliation order by mentions desc, affiliation) as affiliation,
+        count(*) as affiliation_count
     from (
         select person_id, affiliation, count(*) as mentions
         from participants
@@ -101,18 +95,21 @@ activity as (
 final as (
     select
         activity.person_id,
-        names.person_name,
-        names.aliases,
+        canonical.person_name,
+        spellings.person_kind,
+        spellings.spelling_count,
         titles.latest_title,
-        titles.titles,
+        coalesce(titles.title_count, 0) as title_count,
         affiliations.affiliation,
+        coalesce(affiliations.affiliation_count, 0) as affiliation_count,
         activity.event_count,
         activity.primary_event_count,
         activity.document_count,
         activity.first_event_on,
         activity.last_event_on
     from activity
-    join names using (person_id)
+    join canonical using (person_id)
+    join spellings using (person_id)
     left join titles using (person_id)
     left join affiliations using (person_id)
 )

@@ -1,4 +1,4 @@
--- one row per participant per current event, with a person id shared by spelling variants
+-- one row per participant per current event, with the person it names across documents
 with
 
 events as (
@@ -19,15 +19,23 @@ unnested as (
     from events
 ),
 
+persons as (
+    select * from participant_persons
+),
+
 final as (
     select
-        event_id || ':' || participant_index as participant_id,
+        unnested.event_id || ':' || unnested.participant_index as participant_id,
         event_id,
         doc_id,
         participant_index,
-        -- case, accents, dots, spacing and middle initials do not make another person
-        {{ person_id(participant.name) }} as person_id,
+        -- resolved across documents (ingest.persons): spellings, short forms, name order
+        persons.person_id,
         participant.name as person_name,
+        persons.name_status,
+        persons.resolution_rule,
+        persons.name_problem,
+        persons.title_country_code,
         participant.title as person_title,
         participant.affiliation,
         participant.role,
@@ -38,6 +46,8 @@ final as (
         event_month,
         event_country_code
     from unnested
+    left join persons
+        on persons.participant_id = unnested.event_id || ':' || unnested.participant_index
 )
 
 select * from final

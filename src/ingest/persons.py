@@ -1,0 +1,563 @@
+"""Cross-document person resolution: which spellings name one person, by which rule, on what
+evidence, and a person_id that stays the same across runs, rebuilds and new documents.
+
+Full names are grouped by a spelling key (transliterated, case, dots, spacing, middle initials
+and suffixes removed), then spellings are merged by named rules: name order ("Kishida Fumio" /
+"Fumio Kishida"), middle names, an initial for a given name ("S. Jaishankar"), a short form
+("Joe" / "Joseph", from the `nicknames` package's curated table), a romanization of one given
+name (data/name_variants.toml), a one-letter typo when a title is shared too. A weak rule
+merges only when the affiliations agree and the spellings it fits can all be one person, so
+two Kims or two Bidens stay apart. A surname-only mention ("Blinken") joins a person only when
+exactly one known person (a participant somewhere, else a mentioned name) with that surname,
+a compatible affiliation and title was active within SURNAME_WINDOW_DAYS of it; else it stays
+unresolved (and `ingest check` lists it).
+
+Ids come from a registry (spelling key -> person_id) kept under the data root and written at
+publication: a person keeps the id its spellings were first given, whatever spelling arrives
+later; a new person's id is a hash of its spelling key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import cache
+from importlib import resources
+
+from anyascii import anyascii
+from nicknames import NickNamer
+
+# bump when the rules below change what they merge: the marts are then computed again
+RESOLUTION_VERSION = "5"
+NAME_STATUSES = frozenset({"full", "resolved", "surname_only"})
+SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+# affiliations whose names are often written family name first, so a lone word may be either
+FAMILY_NAME_FIRST = frozenset({"CN", "JP", "KR", "KP", "KH", "VN", "TW", "MN", "HU", "SG"})
+SURNAME_WINDOW_DAYS = 365
+# what merged a spelling into its person (person_aliases.rule)
+CANONICAL, SPELLING, NAME_ORDER, MIDDLE_NAME, INITIAL, NICKNAME = (
+    "canonical",
+    "spelling",
+    "name_order",
+    "middle_name",
+    "initial",
+    "nickname",
+)
+TRANSLITERATION, TYPO = "transliteration", "typo"
+SURNAME, UNRESOLVED = "surname", "unresolved"
+WEAK_RULES = frozenset({MIDDLE_NAME, INITIAL, NICKNAME, TRANSLITERATION, TYPO})
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One participant of one event, as the resolver sees it."""
+
+    participant_id: str
+    name: str
+    name_status: str | None = None
+    title: str | None = None
+    affiliation: str | None = None
+    event_date: date | None = None
+    doc_id: str | None = None
+    # a mentioned person (not taking part) is evidence only: a full name a surname can name
+    is_participant: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """The person a mention names, the rule that put its spelling there and the evidence."""
+
+    participant_id: str
+    person_id: str
+    canonical_name: str
+    name_status: str
+    rule: str
+    evidence: str
+
+
+@dataclass(slots=True)
+class _Spelling:
+    """Every mention of one spelling key (a mutable accumulator, local to `resolve`)."""
+
+    key: str
+    tokens: tuple[str, ...]
+    names: Counter[str] = field(default_factory=Counter)
+    affiliations: Counter[str] = field(default_factory=Counter)
+    titles: set[str] = field(default_factory=set)
+    dates: list[date] = field(default_factory=list)
+    documents: set[str] = field(default_factory=set)
+    participations: int = 0
+
+    @property
+    def affiliation(self) -> str | None:
+        return _most_common(self.affiliations)
+
+    @property
+    def mentions(self) -> int:
+        return sum(self.names.values())
+
+
+# --- names -----------------------------------------------------------------------------------
+
+
+def fold(name: str) -> str:
+    """Lower-case ASCII words of a name: accents and scripts transliterated, punctuation gone."""
+    ascii_name = anyascii(name).lower().replace("'", "")
+    return " ".join(re.findall(r"[a-z0-9]+", ascii_name))
+
+
+def name_tokens(name: str) -> tuple[str, ...]:
+    """The folded words of a name without generational suffixes ("Jr.", "III")."""
+    words = fold(name).split()
+    kept = tuple(w for w in words if w not in SUFFIXES)
+    return kept or tuple(words)
+
+
+def spelling_key(name: str) -> str:
+    """What every spelling of one written name shares: folded words without middle initials
+    ("Antony J. Blinken" -> "antony blinken"); initials stay when they are all a name has
+    besides one word ("S. Jaishankar" -> "s jaishankar")."""
+    tokens = name_tokens(name)
+    full = [t for t in tokens if len(t) > 1]
+    return " ".join(full if len(full) >= 2 else tokens)
+
+
+def name_status_of(name: str, given: str | None) -> str:
+    """The extractor's name_status when it gave one, else from the name's shape."""
+    if given in NAME_STATUSES:
+        return str(given)
+    return "surname_only" if len(spelling_key(name).split()) <= 1 else "full"
+
+
+def person_id_of(key: str) -> str:
+    """A new person's id: a hash of its spelling key (the same id the SQL macro gave before)."""
+    return hashlib.md5(key.encode()).hexdigest()[:16]
+
+
+def unresolved_id(surname: str, affiliation: str | None) -> str:
+    """The id shared by unresolved mentions of one surname and affiliation (not a person)."""
+    return person_id_of(f"surname-only:{fold(surname)}:{affiliation or ''}")
+
+
+def rules_fingerprint() -> str:
+    """What the resolution depends on besides the data: the rules' version and their data
+    file (an edited variant group recomputes the marts)."""
+    digest = hashlib.sha256(f"{RESOLUTION_VERSION}\x1f{_variants_text()}".encode())
+    return digest.hexdigest()[:16]
+
+
+@cache
+def _variants_text() -> str:
+    return resources.files("ingest").joinpath("data", "name_variants.toml").read_text("utf-8")
+
+
+@cache
+def _variants() -> dict[str, str]:
+    """Each romanized spelling of a given name -> the group's first spelling
+    (data/name_variants.toml: one group per line, each with an id)."""
+    variants: dict[str, str] = {}
+    for spellings in tomllib.loads(_variants_text()).get("variants", {}).values():
+        for spelling in spellings:
+            variants[fold(spelling)] = fold(spellings[0])
+    return variants
+
+
+@cache
+def _nicknames() -> NickNamer:
+    return NickNamer()
+
+
+def same_given_name(a: str, b: str) -> str | None:
+    """The rule by which two folded given names are one: equal, an initial, a short form."""
+    if a == b:
+        return MIDDLE_NAME
+    if (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b)):
+        return INITIAL
+    if len(a) > 1 and len(b) > 1:
+        if _variants().get(a, a) == _variants().get(b, b):
+            return TRANSLITERATION
+        namer = _nicknames()
+        # one is a short form of the other ("Joe" / "Joseph"); two full names that share a
+        # short form are not one ("Joseph" / "Joshua" both give "Joe")
+        if b in namer.nicknames_of(a) | namer.canonicals_of(a):
+            return NICKNAME
+        if min(len(a), len(b)) >= 4 and a[0] == b[0] and _one_edit_apart(a, b):
+            return TYPO  # "Brain McKeon": needs a shared title too (merge_rule)
+    return None
+
+
+def _one_edit_apart(a: str, b: str) -> bool:
+    """One letter replaced, added, dropped, or two neighbours swapped."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diffs = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+        if len(diffs) == 1:
+            return True
+        i = diffs[0] if len(diffs) == 2 else -1
+        return len(diffs) == 2 and diffs[1] == i + 1 and a[i] == b[i + 1] and a[i + 1] == b[i]
+    short, long = sorted((a, b), key=len)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+# --- merging spellings -----------------------------------------------------------------------
+
+
+def merge_rule(a: _Spelling, b: _Spelling) -> str | None:
+    """The rule by which two full spellings name one person, or None."""
+    if a.affiliation and b.affiliation and a.affiliation != b.affiliation:
+        return None
+    keys_a, keys_b = a.key.split(), b.key.split()
+    if sorted(keys_a) == sorted(keys_b):
+        return NAME_ORDER
+    shorter, longer = sorted((a.tokens, b.tokens), key=len)
+    if len(shorter) >= 2 and longer[-len(shorter) :] == shorter:
+        return MIDDLE_NAME  # a first given name dropped: "Mohammad Ashraf Ghani"
+    for ta, tb in ((a.tokens, b.tokens), _family_first(a, b)):
+        if len(ta) >= 2 and len(tb) >= 2 and ta[-1] == tb[-1]:
+            rule = same_given_name(ta[0], tb[0])
+            if rule == TYPO and not _folded(a.titles) & _folded(b.titles):
+                continue
+            if rule is not None and _middles_agree(ta[1:-1], tb[1:-1]):
+                return rule
+    return None
+
+
+def _folded(titles: Iterable[str]) -> set[str]:
+    return {fold(title) for title in titles}
+
+
+def _family_first(a: _Spelling, b: _Spelling) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Both spellings with the family name moved last, when written family name first."""
+    if a.affiliation in FAMILY_NAME_FIRST or b.affiliation in FAMILY_NAME_FIRST:
+        return a.tokens[1:] + a.tokens[:1], b.tokens[1:] + b.tokens[:1]
+    return (), ()
+
+
+def _middles_agree(a: Sequence[str], b: Sequence[str]) -> bool:
+    """Middle names agree when the shorter list's names appear, in order, in the longer one
+    (each the same name, an initial, a short form or a variant): "Carlos Alvarado Quesada" /
+    "Carlos Andrés Alvarado Quesada", "Eva-Maria" / "Eva-Marie"."""
+    shorter, longer = sorted((a, b), key=len)
+    position = 0
+    for name in shorter:
+        while position < len(longer) and same_given_name(name, longer[position]) is None:
+            position += 1
+        if position == len(longer):
+            return False
+        position += 1
+    return True
+
+
+class _Clusters:
+    """Union-find over spelling keys."""
+
+    def __init__(self, keys: Iterable[str]) -> None:
+        self.parent = {key: key for key in keys}
+
+    def find(self, key: str) -> str:
+        while self.parent[key] != key:
+            self.parent[key] = self.parent[self.parent[key]]
+            key = self.parent[key]
+        return key
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def cluster_spellings(spellings: Mapping[str, _Spelling]) -> tuple[_Clusters, dict[str, str]]:
+    """Clusters of full spellings and the rule that joined each key to its cluster."""
+    by_word: dict[str, list[str]] = defaultdict(list)
+    for key, spelling in spellings.items():
+        for word in {spelling.tokens[0], spelling.tokens[-1]}:
+            by_word[word].append(key)
+    edges: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for key, spelling in spellings.items():
+        others = {o for w in (spelling.tokens[0], spelling.tokens[-1]) for o in by_word[w]}
+        for other in sorted(others - {key}):
+            rule = merge_rule(spelling, spellings[other])
+            if rule is not None:
+                edges[key].append((other, rule))
+    clusters = _Clusters(spellings)
+    rules: dict[str, str] = {}
+    for key, found in edges.items():  # name order is certain: merge first
+        for other, rule in found:
+            if rule == NAME_ORDER:
+                clusters.union(key, other)
+                rules.setdefault(key, rule)
+    # most specific first, each joining only spellings at least as specific: "Joe Biden" joins
+    # "Joseph Biden" before "J. Biden" asks which one person it can be
+    for key in sorted(edges, key=lambda k: (-_specificity(spellings[k]), k)):
+        weak = [
+            (other, rule)
+            for other, rule in edges[key]
+            if rule in WEAK_RULES and _specificity(spellings[other]) >= _specificity(spellings[key])
+        ]
+        targets = {clusters.find(other) for other, _ in weak} - {clusters.find(key)}
+        if not targets or not _one_person(weak, edges):
+            continue  # no weak match, or two people fit ("J. Biden": Joe or Jill): never guess
+        for other, rule in weak:
+            clusters.union(key, other)
+            rules.setdefault(key, rule)
+            rules.setdefault(other, rule)
+    return clusters, rules
+
+
+def _one_person(
+    found: Sequence[tuple[str, str]], edges: Mapping[str, list[tuple[str, str]]]
+) -> bool:
+    """Whether the spellings a weak rule matched can all be one person: each pair of them is
+    itself joined by a rule ("Benjamin Gantz" fits "Benny Gantz" and "Benjamin 'Benny' Gantz",
+    which fit each other; "J. Biden" fits "Joe Biden" and "Jill Biden", which do not)."""
+    keys = sorted({other for other, _ in found})
+    linked = {(key, other) for key in keys for other, _ in edges.get(key, [])}
+    return all(
+        (a, b) in linked or (b, a) in linked for i, a in enumerate(keys) for b in keys[i + 1 :]
+    )
+
+
+def _specificity(spelling: _Spelling) -> int:
+    return sum(len(t) > 1 for t in spelling.tokens)
+
+
+def _completeness(spelling: _Spelling) -> tuple[int, int, int, str]:
+    """How complete a spelling is: more words, more full words, more mentions."""
+    full = sum(len(t) > 1 for t in spelling.tokens)
+    return (len(spelling.tokens), full, spelling.mentions, spelling.key)
+
+
+# --- ids -------------------------------------------------------------------------------------
+
+
+def assign_ids(
+    members: Mapping[str, list[_Spelling]], registry: Mapping[str, str]
+) -> dict[str, str]:
+    """person_id of each cluster (by root key): the id its registered spellings carry (the one
+    of the most mentions when a merge joined two), else a new one from its canonical key.
+    One id goes to one cluster: when a person splits, the larger part keeps it."""
+    ids: dict[str, str] = {}
+    taken: set[str] = set()
+    order = sorted(members, key=lambda r: (-sum(s.mentions for s in members[r]), r))
+    for root in order:
+        votes: Counter[str] = Counter()
+        for spelling in members[root]:
+            if spelling.key in registry:
+                votes[registry[spelling.key]] += spelling.mentions
+        known = [pid for pid, _ in sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))]
+        free = [pid for pid in known if pid not in taken]
+        if free:
+            ids[root] = free[0]
+        else:
+            canonical = max(members[root], key=_completeness)
+            candidate, suffix = person_id_of(canonical.key), 1
+            while candidate in taken:
+                suffix += 1
+                candidate = person_id_of(f"{canonical.key}#{suffix}")
+            ids[root] = candidate
+        taken.add(ids[root])
+    return ids
+
+
+# --- resolution ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """What `resolve` returns: one resolution per mention, and the updated registry."""
+
+    resolutions: list[Resolution]
+    registry: dict[str, str]
+
+
+def resolve(mentions: Sequence[Mention], registry: Mapping[str, str]) -> Resolved:
+    """Resolve every participant to a person (mentioned people count as known full names);
+    the registry with every full spelling's id added."""
+    statuses = {m.participant_id: name_status_of(m.name, m.name_status) for m in mentions}
+    spellings: dict[str, _Spelling] = {}
+    for mention in mentions:
+        if statuses[mention.participant_id] != "surname_only":
+            _add(spellings, mention)
+    clusters, rules = cluster_spellings(spellings)
+    members: dict[str, list[_Spelling]] = defaultdict(list)
+    for key, spelling in spellings.items():
+        members[clusters.find(key)].append(spelling)
+    ids = assign_ids(members, registry)
+    canonical = {root: max(group, key=_completeness) for root, group in members.items()}
+    index = surname_index(
+        (_person(ids[root], canonical[root], group), group) for root, group in members.items()
+    )
+    resolutions = []
+    for mention in (m for m in mentions if m.is_participant):
+        status = statuses[mention.participant_id]
+        if status == "surname_only":
+            resolutions.append(_resolve_surname(mention, index))
+            continue
+        root = clusters.find(spelling_key(mention.name))
+        key = spelling_key(mention.name)
+        rule = _alias_rule(mention.name, key, canonical[root], rules)
+        evidence = _merge_evidence(spellings[key], canonical[root], rule)
+        resolutions.append(
+            Resolution(
+                mention.participant_id,
+                ids[root],
+                _top(canonical[root]),
+                status,
+                rule,
+                evidence,
+            )
+        )
+    updated = dict(registry)
+    for root, group in members.items():
+        for spelling in group:
+            updated[spelling.key] = ids[root]
+    return Resolved(resolutions, updated)
+
+
+def _add(spellings: dict[str, _Spelling], mention: Mention) -> None:
+    key = spelling_key(mention.name)
+    spelling = spellings.get(key)
+    if spelling is None:
+        spelling = spellings[key] = _Spelling(key, name_tokens(mention.name))
+    spelling.names[mention.name] += 1
+    spelling.participations += mention.is_participant
+    if mention.affiliation:
+        spelling.affiliations[mention.affiliation] += 1
+    if mention.title:
+        spelling.titles.add(mention.title)
+    if mention.event_date:
+        spelling.dates.append(mention.event_date)
+    if mention.doc_id:
+        spelling.documents.add(mention.doc_id)
+
+
+def _alias_rule(name: str, key: str, canonical: _Spelling, rules: Mapping[str, str]) -> str:
+    if key == canonical.key:
+        return CANONICAL if name == _top(canonical) else SPELLING
+    return rules.get(key, SPELLING)
+
+
+def _merge_evidence(spelling: _Spelling, canonical: _Spelling, rule: str) -> str:
+    """A line an analyst can check: what the two spellings share."""
+    if rule in (CANONICAL, SPELLING):
+        return f"same name up to case, accents, dots, middle initials as {_top(canonical)}"
+    shared = sorted(set(spelling.affiliations) & set(canonical.affiliations))
+    titles = sorted(spelling.titles & canonical.titles)[:2]
+    parts = [f"{rule} of {_top(canonical)}"]
+    parts.append(f"affiliation {'/'.join(shared)}" if shared else "no affiliation conflict")
+    if titles:
+        parts.append(f"title {'; '.join(titles)}")
+    return ", ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class _Person:
+    person_id: str
+    canonical: _Spelling
+    affiliations: frozenset[str]
+    titles: frozenset[str]
+    first_on: date | None
+    last_on: date | None
+    took_part: bool  # a participant somewhere, not only mentioned
+
+    def active_near(self, day: date | None) -> bool:
+        if day is None or self.first_on is None or self.last_on is None:
+            return day is None
+        window = timedelta(days=SURNAME_WINDOW_DAYS)
+        return self.first_on - window <= day <= self.last_on + window
+
+
+def _person(person_id: str, canonical: _Spelling, spellings: Sequence[_Spelling]) -> _Person:
+    dates = [d for s in spellings for d in s.dates]
+    return _Person(
+        person_id,
+        canonical,
+        frozenset(a for s in spellings for a in s.affiliations),
+        frozenset(t for s in spellings for t in s.titles),
+        min(dates, default=None),
+        max(dates, default=None),
+        any(s.participations for s in spellings),
+    )
+
+
+def surname_index(
+    people: Iterable[tuple[_Person, Sequence[_Spelling]]],
+) -> dict[str, list[_Person]]:
+    """People by each way a lone surname can name them: the last word of a spelling (also the
+    last two), and the first word when the person serves a family-name-first government."""
+    index: dict[str, set[int]] = defaultdict(set)
+    by_position: list[_Person] = []
+    for person, spellings in people:
+        by_position.append(person)
+        for spelling in spellings:
+            tokens = spelling.tokens
+            surnames = {tokens[-1], " ".join(tokens[-2:])} if len(tokens) > 2 else {tokens[-1]}
+            if person.affiliations & FAMILY_NAME_FIRST:
+                surnames.add(tokens[0])
+            for surname in surnames:
+                index[surname].add(len(by_position) - 1)
+    return {s: [by_position[i] for i in sorted(found)] for s, found in index.items()}
+
+
+def _resolve_surname(mention: Mention, index: Mapping[str, list[_Person]]) -> Resolution:
+    """A lone surname joins the one person it can name (a participant somewhere, else a
+    mentioned name), else stays unresolved."""
+    surname = " ".join(name_tokens(mention.name))
+    fits = [
+        person
+        for person in index.get(surname, [])
+        if (mention.affiliation is None or mention.affiliation in person.affiliations)
+        and _titles_agree(mention.title, person.titles)
+        and person.active_near(mention.event_date)
+    ]
+    # people who took part come first; names only mentioned (noisier: "Has Blinken") count
+    # when no participant fits
+    fits = [person for person in fits if person.took_part] or fits
+    if len(fits) == 1:
+        person = fits[0]
+        evidence = (
+            f"only person named {surname} with affiliation {mention.affiliation or 'any'}"
+            f" active within {SURNAME_WINDOW_DAYS} days: {_top(person.canonical)}"
+        )
+        return Resolution(
+            mention.participant_id,
+            person.person_id,
+            _top(person.canonical),
+            "resolved",
+            SURNAME,
+            evidence,
+        )
+    reason = f"{len(fits)} known people fit" if fits else "no known full name fits"
+    return Resolution(
+        mention.participant_id,
+        unresolved_id(surname, mention.affiliation),
+        mention.name,
+        "surname_only",
+        UNRESOLVED,
+        reason,
+    )
+
+
+def _titles_agree(title: str | None, known: frozenset[str]) -> bool:
+    """A title agrees when either side has none or its words are all in one known title."""
+    if not title or not known:
+        return True
+    words = set(fold(title).split())
+    return any(words <= set(fold(t).split()) or set(fold(t).split()) <= words for t in known)
+
+
+def _most_common(counts: Counter[str]) -> str | None:
+    if not counts:
+        return None
+    return min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+
+
+def _top(spelling: _Spelling) -> str:
+    """The most complete way a spelling was written (more words, then more mentions)."""
+    return min(spelling.names.items(), key=lambda kv: (-len(kv[0].split()), -kv[1], kv[0]))[0]

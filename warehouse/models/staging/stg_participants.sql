@@ -39,7 +39,6 @@ final as (
         participant.title as person_title,
         participant.affiliation,
         participant.role,
-        participant.name_status,
         is_primary,
         event_type,
         event_date,

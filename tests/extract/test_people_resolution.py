@@ -94,3 +94,53 @@ def test_an_honorific_word_that_closes_a_name_is_the_names_own() -> None:
     rt_hon = "The Rt. Hon. Pradeep Kumar Gyawali met Foreign Minister Wang Yi in Beijing."
     index = find_people(make_document("doc-rt", text=rt_hon, title="Meeting"))
     assert "Rt. Hon." not in [p.name for p in index.people]
+
+
+def test_a_title_head_after_its_modifier_is_no_given_name() -> None:
+    """Real headlines of the State Department corpus: the name is "Al Thani", not "Minister Al
+    Thani"; a title word before a particle name stays a given name when it follows a head."""
+    cases = {
+        "Secretary Blinken met Qatari Deputy Prime Minister and Foreign Minister Al Thani in "
+        "Doha on May 3, 2022.": ("Al Thani", "Deputy Prime Minister and Foreign Minister"),
+        "Secretary Blinken spoke with Qatari Deputy Prime Minister and Minister of Foreign "
+        "Affairs Al Thani on May 3, 2022.": (
+            "Al Thani",
+            "Deputy Prime Minister and Minister of Foreign Affairs",
+        ),
+        "Deputy Secretary Sherman met Omani Deputy Foreign Minister Al Harthy in Muscat on May "
+        "3, 2022.": ("Al Harthy", "Deputy Foreign Minister"),
+        "Secretary Blinken met COP28 President Sultan Al Jaber in Dubai on May 3, 2023.": (
+            "Sultan Al Jaber",
+            "President",
+        ),
+    }
+    for text, (name, title) in cases.items():
+        people = {p.name: p.title for p in _primary(text).participants}
+        assert people.get(name) == title, (text, people)
+
+
+def test_a_place_with_a_date_or_a_body_is_no_person() -> None:
+    """From real releases: "... and Honolulu May 25 to June 4" (a travel announcement) and a
+    convention named by its head noun."""
+    travel = _primary(
+        "Deputy Secretary of State Wendy R. Sherman will travel to Brussels, Ankara, Jakarta, "
+        "Phnom Penh, Bangkok, and Honolulu May 25 to June 4."
+    )
+    body = _primary(
+        "Secretary Blinken met with the States Parties to the Biological Weapons Convention in "
+        "Geneva on November 28, 2022."
+    )
+    everyone = _names(travel.participants) + _names(body.participants)
+    assert not any("May" in n or "Convention" in n for n in everyone), everyone
+
+
+def test_an_initial_and_a_surname_are_a_full_name() -> None:
+    """ "S. Jaishankar" (as the State Department writes him) is no lone surname: person
+    resolution must be able to merge him with "Subrahmanyam Jaishankar"."""
+    record = _primary(
+        "Secretary Blinken met Indian External Affairs Minister S. Jaishankar in Washington on "
+        "April 11, 2022."
+    )
+    status = {p.name: p.name_status for p in record.participants}
+    assert status.get("S. Jaishankar") == "full", status
+    assert status.get("Blinken") == "surname_only"

@@ -160,8 +160,11 @@ def test_a_store_written_before_rules_and_one_after_read_together(tmp_path: Path
         settings,
         "select doc_id, name_status from stg_participants order by doc_id",
     ).rows
-    assert {s for d, s in statuses if d == "doc-before"} == {None}
-    assert {s for d, s in statuses if d == "doc-after"} <= {"full", "resolved", "surname_only"}
+    # files from before 0.9.0 carry no name_status: the person resolution gives it from the
+    # name's shape (ingest.persons.name_status_of), so every row has one
+    valid = {"full", "resolved", "surname_only"}
+    assert {s for d, s in statuses if d == "doc-before"} <= valid
+    assert {s for d, s in statuses if d == "doc-after"} <= valid
     people = warehouse.query(settings, "select count(*) from stg_participants").rows
     assert people[0][0] == 4
     failed = [c.name for c in warehouse.run_checks(settings) if not c.passed]

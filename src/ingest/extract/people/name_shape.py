@@ -38,8 +38,9 @@ _NOT_NAME_CHARACTER = re.compile(r"[^\w.'’‘\-–‐‑]|[\d_]")  # U+2010, U
 
 def _looks_like_a_name(text: str, name_toks: list[_Tok], name: str) -> bool:
     """A person's name is not a run of common lower-case words ("Working Lunch", "Upcoming"),
-    a month in a date ("in May", "the President's June 29 meeting"), a glued word
-    ("AffairsBureau"), a contraction ("Comm'n"), or a country or a large city."""
+    a month in a date ("in May", "the President's June 29 meeting", "Honolulu May 25"), a body
+    named by its head noun ("Weapons Convention"), a glued word ("AffairsBureau"), a
+    contraction ("Comm'n"), or a country or a large city."""
     words = [t.text for t in name_toks if t.text not in '“”"']
     if any(_NOT_NAME_CHARACTER.search(w) for w in words):
         return False  # "A<", "R&D", "x@y": names are letters, apostrophes, hyphens and dots
@@ -52,6 +53,12 @@ def _looks_like_a_name(text: str, name_toks: list[_Tok], name: str) -> bool:
             text, max(0, start - 12), start
         ):
             return False
+    if len(words) > 1 and _MONTHS.match(_bare(words[-1])):
+        end = name_toks[-1].end
+        if re.match(r"\s*\d", text[end : end + 3]):
+            return False  # a place and a date: "Honolulu May 25", "Ohrid July 15"
+    if len(words) > 1 and _key(_bare(words[-1])) in gz.office_words().institutions:
+        return False  # a body: "Biological Weapons Convention", "Romanian Space Agency"
     for word in words:
         glued = _GLUED.match(word)
         if glued and (

@@ -170,8 +170,10 @@ def participants_for(
 
 
 def _single_name(person: Person) -> bool:
-    """A person known by one name only: nothing in the document gives the full name."""
-    return len(_content_tokens(person.tokens)) < 2
+    """A person known by one name only: nothing in the document gives the full name. An
+    initial counts as a given name ("S. Jaishankar" is no lone surname)."""
+    initials = sum(1 for t in person.tokens if len(t.rstrip(".")) == 1 and t[:1].isalpha())
+    return len(_content_tokens(person.tokens)) + min(initials, 1) < 2
 
 
 def _name_status(person: Person, source: str, m: Mention) -> NameStatus:

@@ -300,7 +300,10 @@ def _runs(tokens: list[_Tok], mask: list[bool]) -> list[_Run]:
             and not tokens[i].punct
             and names[i + 2]
             and _key(tokens[i].text) not in gz.office_words().honorifics
-        )  # "Sultan Al Jaber", "Mohammed bin Salman": a title word opening a particle name
+            and not (i > 0 and _office_word(tokens[i]) and _title_modifier(tokens[i - 1]))
+        )  # "Sultan Al Jaber", "Mohammed bin Salman": a title word opening a particle name, but
+        # not a title's head after its modifier ("Foreign Minister Al Thani", "of Foreign
+        # Affairs Al Thani"; "President Sultan Al Jaber" keeps his given name)
         if not head_then_particle and (
             not names[i] or (_is_initial(tokens[i].text) and i + 1 >= n) or _is_date_word(tokens, i)
         ):
@@ -420,6 +423,12 @@ def _is_head_token(tok: _Tok) -> bool:
 
 def _honorific(tok: _Tok) -> bool:
     return not tok.punct and _key(tok.text) in gz.office_words().honorifics
+
+
+def _title_modifier(tok: _Tok) -> bool:
+    """An office word that qualifies a head ("Foreign", "Deputy"), not a head itself."""
+    key = _key(tok.text)
+    return not tok.punct and key in gz.office_words().words and key not in gz.office_words().heads
 
 
 def _office_word(tok: _Tok) -> bool:

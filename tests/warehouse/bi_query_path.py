@@ -5,6 +5,12 @@ Runs under SQLAlchemy 1.4 (Apache Superset's pin: `.venv-bi/bin/python`, see the
 
     python bi_query_path.py reflect SERVING_FILE          # every view's columns and types
     python bi_query_path.py run SERVING_FILE QUERIES.json # {name: sql} -> {name: row count}
+    python bi_query_path.py csv SERVING_FILE              # every view to CSV with pandas and
+                                                          # polars and back: {view: problems}
+
+`csv` runs in .venv-bi only, where pandas and polars are installed: an analyst's environment.
+The pipeline's own venv has no pandas (pyarrow would import it in every `ingest` process: +50
+MB resident).
 
 Warnings raised while reflecting or querying (SQLAlchemy's "did not recognize type") are
 reported, not printed: the caller asserts there are none.
@@ -68,6 +74,49 @@ def run(serving_file: str, queries_path: str) -> dict[str, Any]:
     return {"sqlalchemy": sqlalchemy.__version__, "rows": counts}
 
 
+def to_csv_and_back(serving_file: str) -> dict[str, Any]:
+    """Per view: what went wrong writing it to CSV with pandas and polars and reading it back."""
+    import io
+
+    import duckdb
+    import pandas as pd
+    import polars as pl
+
+    problems: dict[str, list[str]] = {}
+    with duckdb.connect(serving_file, read_only=True) as connection:
+        names = [
+            row[0]
+            for row in connection.execute(
+                "select view_name from duckdb_views() where not internal order by 1"
+            ).fetchall()
+        ]
+        for name in names:
+            found: list[str] = []
+            relation = connection.sql(f"select * from {name}")
+            frame = relation.df()
+            for column in frame.columns:
+                cells = frame[column].dropna()
+                if any(
+                    isinstance(v, list | dict | tuple) or getattr(v, "ndim", 0) > 0 for v in cells
+                ):
+                    found.append(f"pandas: {column} holds lists (their repr would go to the CSV)")
+            back = pd.read_csv(
+                io.StringIO(frame.to_csv(index=False)), keep_default_na=False, na_values=[""]
+            )
+            if list(back.columns) != list(frame.columns) or len(back) != len(frame):
+                found.append("pandas: the CSV read back differs in columns or rows")
+            polars_frame = connection.sql(f"select * from {name}").pl()
+            try:
+                written = polars_frame.write_csv()
+                again = pl.read_csv(io.StringIO(written), schema=polars_frame.schema)
+                if not again.equals(polars_frame):
+                    found.append("polars: the CSV read back differs")
+            except Exception as error:  # a list or struct column: polars refuses to write it
+                found.append(f"polars: {type(error).__name__}: {str(error).splitlines()[0]}")
+            problems[name] = found
+    return {"views": problems}
+
+
 def main(argv: list[str]) -> int:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -75,6 +124,8 @@ def main(argv: list[str]) -> int:
             result = reflect(argv[1])
         elif argv[:1] == ["run"] and len(argv) == 3:
             result = run(argv[1], argv[2])
+        elif argv[:1] == ["csv"] and len(argv) == 2:
+            result = to_csv_and_back(argv[1])
         else:
             print(__doc__, file=sys.stderr)
             return 2

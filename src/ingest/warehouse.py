@@ -465,6 +465,8 @@ def _resolve_people(settings: Settings, rows: pa.Table, keep_registry: bool) -> 
             row["is_participant"],
         )
         for row in rows.to_pylist()
+        # a blank name is nobody: no person (the stg_participants_not_null_names check says so)
+        if persons.name_tokens(row["person_name"] or "")
     ]
     registry = read_person_registry(settings)
     resolved = persons.resolve(mentions, registry)

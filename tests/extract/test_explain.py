@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from click.testing import CliRunner
-from tests.warehouse.factories import EXTRACTED_AT, FETCHED_AT, make_document
+from tests.warehouse.factories import EXTRACTED_AT, FETCHED_AT, make_document, write_settings_file
 
 from ingest import store
 from ingest.cli import cli
@@ -20,21 +20,13 @@ TEXT = (
 )
 
 
-def _settings_file(tmp_path: Path) -> Path:
-    path = tmp_path / "settings.toml"
-    path.write_text(
-        f'data_root = "{tmp_path / "data"}"\nserving_path = "{tmp_path / "ingest.duckdb"}"\n',
-        encoding="utf-8",
-    )
-    return path
-
-
 def test_explain_shows_each_value_with_its_passage_from_a_documents_file(tmp_path: Path) -> None:
     docs = tmp_path / "docs.jsonl"
     row = {"id": "seed", "title": "Secretary Rubio's Meeting with Rutte", "text": TEXT}
     docs.write_text(json.dumps(row) + "\n", encoding="utf-8")
     result = CliRunner().invoke(
-        cli, ["explain", "seed", "--docs", str(docs), "--settings", str(_settings_file(tmp_path))]
+        cli,
+        ["explain", "seed", "--docs", str(docs), "--settings", str(write_settings_file(tmp_path))],
     )
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
@@ -47,7 +39,7 @@ def test_explain_shows_each_value_with_its_passage_from_a_documents_file(tmp_pat
 
 
 def test_explain_reads_the_current_events_of_a_stored_document(tmp_path: Path) -> None:
-    settings_file = _settings_file(tmp_path)
+    settings_file = write_settings_file(tmp_path)
     settings = load_settings(str(settings_file))
     document: Document = make_document("doc-1", text=TEXT)
     store.write_documents(settings, [document], FETCHED_AT, "L1")
@@ -59,7 +51,7 @@ def test_explain_reads_the_current_events_of_a_stored_document(tmp_path: Path) -
 
 
 def test_an_unknown_document_is_one_line(tmp_path: Path) -> None:
-    settings_file = _settings_file(tmp_path)
+    settings_file = write_settings_file(tmp_path)
     result = CliRunner().invoke(cli, ["explain", "nope", "--settings", str(settings_file)])
     assert result.exit_code != 0
     assert "no stored document with id 'nope'" in str(result.exception or result.output)

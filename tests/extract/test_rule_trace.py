@@ -10,7 +10,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
-from tests.warehouse.factories import EXTRACTED_AT, FETCHED_AT, make_document
+from tests.warehouse.factories import EXTRACTED_AT, FETCHED_AT, make_document, write_settings_file
 
 from ingest import store, warehouse
 from ingest.cli import cli
@@ -71,20 +71,11 @@ def test_a_seat_venue_names_the_seat_rule() -> None:
     assert any(e.field == "city" and e.rule == "place.venue_seat" for e in record.evidence)
 
 
-def _settings_file(tmp_path: Path) -> Path:
-    path = tmp_path / "settings.toml"
-    path.write_text(
-        f'data_root = "{tmp_path / "data"}"\nserving_path = "{tmp_path / "ingest.duckdb"}"\n',
-        encoding="utf-8",
-    )
-    return path
-
-
 def test_explain_prints_each_passage_with_its_rule(tmp_path: Path) -> None:
     docs = tmp_path / "docs.jsonl"
     row = {"id": "seed", "title": "Secretary Rubio's Meeting with Rutte", "text": TEXT}
     docs.write_text(json.dumps(row) + "\n", encoding="utf-8")
-    settings = str(_settings_file(tmp_path))
+    settings = str(write_settings_file(tmp_path))
     result = CliRunner().invoke(
         cli, ["explain", "seed", "--docs", docs.as_posix(), "--settings", settings]
     )
@@ -131,7 +122,7 @@ def _events_files(settings: Settings) -> list[Path]:
 
 
 def test_a_store_written_before_rules_and_one_after_read_together(tmp_path: Path) -> None:
-    settings = load_settings(str(_settings_file(tmp_path)))
+    settings = load_settings(str(write_settings_file(tmp_path)))
     before = make_document("doc-before", text=TEXT)
     store.write_documents(settings, [before], FETCHED_AT, "L1")
     store.write_events(settings, extract(before), "L1", EXTRACTED_AT)
@@ -172,7 +163,7 @@ def test_a_store_written_before_rules_and_one_after_read_together(tmp_path: Path
     store.compact(settings)  # merging old and new files keeps both
     assert rules_by_doc()["doc-before"] == {None}
     result = CliRunner().invoke(
-        cli, ["explain", "doc-before", "--settings", str(_settings_file(tmp_path))]
+        cli, ["explain", "doc-before", "--settings", str(write_settings_file(tmp_path))]
     )
     assert result.exit_code == 0, result.output
     assert "[rule not recorded]" in result.output

@@ -4,12 +4,23 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 from ingest.records import Amount, Document, EventRecord, Participant, Quote, event_id_of
 
 FETCHED_AT = datetime(2025, 4, 3, 18, 0, tzinfo=UTC)
 EXTRACTED_AT = datetime(2025, 4, 3, 18, 5, tzinfo=UTC)
+
+
+def write_settings_file(directory: Path) -> Path:
+    """settings.toml placing the data root and the serving file in `directory`."""
+    path = directory / "settings.toml"
+    path.write_text(
+        f'data_root = "{directory / "data"}"\nserving_path = "{directory / "ingest.duckdb"}"\n',
+        encoding="utf-8",
+    )
+    return path
 
 
 def make_document(doc_id: str = "seed-rubio-rutte", text: str | None = None, **kw: Any) -> Document:

@@ -20,9 +20,6 @@ from ingest.errors import StoreError
 HERE = Path(__file__).resolve().parent
 QUERY_PATH_SCRIPT = HERE / "bi_query_path.py"
 BI_PYTHON = HERE.parents[1] / ".venv-bi" / "bin" / "python"
-# views another change makes flat (issue 18: dim_people's aliases and titles go to person
-# bridges); when it lands, its entry here fails the tests below: remove it
-NOT_YET_FLAT: dict[str, tuple[str, ...]] = {}  # dim_people is flat since x16-people
 NESTED_TYPES = ("[]", "STRUCT", "MAP", "UNION", "[")
 
 
@@ -67,9 +64,8 @@ def nested_columns(settings: Settings) -> dict[str, list[str]]:
     return {view: sorted(columns) for view, columns in nested.items()}
 
 
-def test_every_view_but_the_known_ones_has_scalar_columns_only(demo_settings: Settings) -> None:
-    wanted = {view: sorted(columns) for view, columns in NOT_YET_FLAT.items()}
-    assert nested_columns(demo_settings) == wanted
+def test_every_view_has_scalar_columns_only(demo_settings: Settings) -> None:
+    assert nested_columns(demo_settings) == {}
 
 
 @pytest.mark.parametrize("version", ["1.4", "2.x"])
@@ -85,25 +81,12 @@ def test_every_view_reflects_as_known_types_without_warnings(
         for view, columns in answer["views"].items()
         if not all(c["known"] for c in columns)
     }
-    assert unknown == {view: sorted(columns) for view, columns in NOT_YET_FLAT.items()}
-    expected_warnings = [
-        f"SAWarning: Did not recognize type 'list' of column '{column}'"
-        for columns in NOT_YET_FLAT.values()
-        for column in columns
-    ]
-    assert answer["warnings"] == expected_warnings
+    assert unknown == {}
+    assert answer["warnings"] == []
 
 
-def view_params() -> list[Any]:
-    return [
-        pytest.param(
-            view.name,
-            marks=[pytest.mark.xfail(strict=True, reason="flattened by another change")]
-            if view.name in NOT_YET_FLAT
-            else [],
-        )
-        for view in warehouse.load_views()
-    ]
+def view_params() -> list[str]:
+    return [view.name for view in warehouse.load_views()]
 
 
 @pytest.fixture(scope="module")

@@ -12,13 +12,13 @@ BI_STAMP := $(BI_VENV)/.installed
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export DO_NOT_TRACK ?= 1
 
-.PHONY: demo test check explore lint format types bench clean setup browser bi-venv
+.PHONY: demo test check explore lint format types bench clean setup browser postgres bi-venv
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	$(MAKE) --no-print-directory browser
+	$(MAKE) --no-print-directory browser postgres
 	touch $(STAMP)
 
 setup: $(STAMP) $(BI_STAMP)
@@ -36,6 +36,13 @@ browser:
 	command -v chromium >/dev/null 2>&1 || [ "$$(id -u)" != 0 ] || \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1 || \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+
+## Debian's PostgreSQL server, for the tests of several writers and workers (as root; the tests
+## start a throwaway cluster of their own: tests/support/postgres.py)
+postgres:
+	ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || [ "$$(id -u)" != 0 ] || \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null 2>&1 || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null)
 
 ## the main job on the bundled, real captured feeds, then a short tour of the results
 demo: $(STAMP)

@@ -63,3 +63,13 @@ def test_a_fitted_model_round_trips_through_its_file(tmp_path: Path) -> None:
     write_model(path, bias, weights, ["a test model"])
     model = parse("m", path.read_text("utf-8"))
     assert model.probability({"cue": 1.0}) > 0.8 > 0.2 > model.probability({"cue": 0.0})
+
+
+def test_an_override_scores_in_place_of_the_shipped_model_inside_its_block() -> None:
+    from ingest.extract.linear import overridden
+
+    replacement = parse("no-such-model", "bias = 3.0\n[weights]\n")
+    with overridden(replacement):
+        assert load("no-such-model").bias == 3.0
+    with pytest.raises(ModelError):
+        load("no-such-model")

@@ -13,7 +13,8 @@ from __future__ import annotations
 import functools
 import math
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
 from types import MappingProxyType
@@ -52,9 +53,34 @@ def parse(name: str, text: str) -> LinearModel:
     return LinearModel(name, bias, MappingProxyType(weights))
 
 
-@functools.cache
+_overrides: dict[str, LinearModel] = {}
+
+
+@contextmanager
+def overridden(model: LinearModel) -> Iterator[None]:
+    """Score with `model` instead of the shipped one of its name, inside this block.
+
+    For evaluation only (scripts/learning.py): a model fitted without one fold's publishers is
+    scored on that fold, which is how the held-out figures are measured.
+    """
+    previous = _overrides.get(model.name)
+    _overrides[model.name] = model
+    try:
+        yield
+    finally:
+        if previous is None:
+            del _overrides[model.name]
+        else:
+            _overrides[model.name] = previous
+
+
 def load(name: str) -> LinearModel:
-    """The shipped model `src/ingest/data/models/<name>.toml`, read once per process."""
+    """The model `name`: an override in force, else the shipped file, read once per process."""
+    return _overrides.get(name) or _shipped(name)
+
+
+@functools.cache
+def _shipped(name: str) -> LinearModel:
     resource = resources.files("ingest").joinpath("data", "models", f"{name}.toml")
     try:
         text = resource.read_text("utf-8")

@@ -26,6 +26,8 @@ import uuid
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -41,9 +43,11 @@ from ingest.errors import StoreError
 from ingest.extract.gazetteer import organisation_codes
 from ingest.schemas import EVENTS, PARTITION_COLUMN, TABLES, WRITER_COLUMNS
 
-WAREHOUSE_DIR = Path(__file__).resolve().parents[2] / "warehouse"
-MODELS_DIR = WAREHOUSE_DIR / "models"
-CHECKS_DIR = WAREHOUSE_DIR / "checks"
+# package data (src/ingest/sql links warehouse/models and warehouse/checks): found the same way
+# in a source checkout, an editable install and an installed wheel
+SQL_DIR = resources.files("ingest") / "sql"
+MODELS_DIR = SQL_DIR / "models"
+CHECKS_DIR = SQL_DIR / "checks"
 # the oldest DuckDB our BI users run (Metabase, Superset, Grafana and DBeaver bundle their own)
 STORAGE_VERSION = "v1.4.0"
 # bump when the build procedure itself changes in a way the rendered SQL does not show
@@ -99,7 +103,7 @@ class QueryResult:
 # --- view definitions ------------------------------------------------------------------------
 
 
-def load_views(models_dir: Path = MODELS_DIR) -> list[View]:
+def load_views(models_dir: Traversable = MODELS_DIR) -> list[View]:
     """The views in creation order, as declared in models/schema.toml."""
     spec_path = models_dir / "schema.toml"
     try:
@@ -126,7 +130,7 @@ def load_views(models_dir: Path = MODELS_DIR) -> list[View]:
     return views
 
 
-def load_ephemerals(models_dir: Path = MODELS_DIR) -> dict[str, str]:
+def load_ephemerals(models_dir: Traversable = MODELS_DIR) -> dict[str, str]:
     """The SQL templates of the ephemeral models of models/schema.toml, by name.
 
     An ephemeral model (dbt's word) is no view: `{{ ephemeral('name') }}` inlines it as a
@@ -143,7 +147,7 @@ def load_ephemerals(models_dir: Path = MODELS_DIR) -> dict[str, str]:
     }
 
 
-def expand_ephemerals(template: str, models_dir: Path = MODELS_DIR) -> str:
+def expand_ephemerals(template: str, models_dir: Traversable = MODELS_DIR) -> str:
     """The template with every `{{ ephemeral('name') }}` replaced by that model's SQL."""
     if not EPHEMERAL_PATTERN.search(template):
         return template
@@ -797,14 +801,16 @@ def event_records(settings: Settings, columns: Sequence[str], doc_id: str) -> Qu
 # --- checks ----------------------------------------------------------------------------------
 
 
-def load_checks(checks_dir: Path = CHECKS_DIR) -> list[tuple[str, str, str]]:
+def load_checks(checks_dir: Traversable = CHECKS_DIR) -> list[tuple[str, str, str]]:
     """(name, description, sql) of every check: a file whose query returns offending rows."""
     checks = []
-    for path in sorted(checks_dir.glob("*.sql")):
+    paths = (path for path in checks_dir.iterdir() if path.is_file())
+    for path in sorted((p for p in paths if p.name.endswith(".sql")), key=lambda p: p.name):
         sql = path.read_text(encoding="utf-8")
+        name = path.name.removesuffix(".sql")
         first = sql.splitlines()[0] if sql else ""
-        description = first.removeprefix("--").strip() if first.startswith("--") else path.stem
-        checks.append((path.stem, description, sql))
+        description = first.removeprefix("--").strip() if first.startswith("--") else name
+        checks.append((name, description, sql))
     return checks
 
 

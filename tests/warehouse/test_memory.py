@@ -64,13 +64,29 @@ def test_malloc_arenas_are_limited_unless_the_user_chose(monkeypatch: pytest.Mon
     assert memory.limit_malloc_arenas() is glibc
 
 
+# every module of the library but the command's package (ingest.cli, an entry point that tunes)
+IMPORT_EVERY_LIBRARY_MODULE = (
+    "import importlib, pkgutil\n"
+    "def import_below(package):\n"  # not pkgutil.walk_packages: it imports ingest.cli to walk it
+    "    for found in pkgutil.iter_modules(package.__path__, package.__name__ + '.'):\n"
+    "        if found.name != 'ingest.cli':\n"
+    "            module = importlib.import_module(found.name)\n"
+    "            if found.ispkg:\n"
+    "                import_below(module)\n"
+    "import_below(importlib.import_module('ingest'))\n"
+)
+
+
 def test_importing_the_library_changes_nothing_in_the_process() -> None:
-    """`import ingest` (and its stages) leaves the importer's allocator and environment alone."""
+    """`import ingest` (and every stage) leaves the importer's allocator, environment and
+    glibc's malloc alone: no mallopt lookup (seen as ctypes' audit event), no variable set."""
     probe = (
-        "import os, pyarrow as pa; before = pa.default_memory_pool().backend_name; "
-        "import ingest, ingest.store, ingest.pipeline.feeds; "
-        "print(before == pa.default_memory_pool().backend_name, "
-        "'ARROW_DEFAULT_MEMORY_POOL' in os.environ, 'MALLOC_ARENA_MAX' in os.environ)"
+        "import os, sys, pyarrow as pa; before = pa.default_memory_pool().backend_name\n"
+        "symbols = []\n"
+        "sys.addaudithook(lambda e, a: symbols.append(a[1]) if e == 'ctypes.dlsym' else None)\n"
+        f"{IMPORT_EVERY_LIBRARY_MODULE}"
+        "print(before == pa.default_memory_pool().backend_name, 'mallopt' in symbols,"
+        " 'ARROW_DEFAULT_MEMORY_POOL' in os.environ, 'MALLOC_ARENA_MAX' in os.environ)"
     )
     environment = {
         k: v
@@ -80,4 +96,19 @@ def test_importing_the_library_changes_nothing_in_the_process() -> None:
     done = subprocess.run(
         [sys.executable, "-c", probe], env=environment, capture_output=True, text=True, check=True
     )
-    assert done.stdout.split() == ["True", "False", "False"]
+    assert done.stdout.split() == ["True", "False", "False", "False"]
+
+
+def test_the_command_entry_point_does_tune_the_process() -> None:
+    """The probe above sees mallopt when it happens: importing the command tunes."""
+    probe = (
+        "import sys; symbols = []\n"
+        "sys.addaudithook(lambda e, a: symbols.append(a[1]) if e == 'ctypes.dlsym' else None)\n"
+        "import ingest.cli; print('mallopt' in symbols)"
+    )
+    environment = {k: v for k, v in os.environ.items() if k != "MALLOC_ARENA_MAX"}
+    done = subprocess.run(
+        [sys.executable, "-c", probe], env=environment, capture_output=True, text=True, check=True
+    )
+    glibc = sys.platform.startswith("linux") and os.confstr("CS_GNU_LIBC_VERSION") is not None
+    assert done.stdout.split() == [str(glibc)]

@@ -16,6 +16,7 @@ import signal
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from importlib import resources
 from pathlib import Path
 from types import FrameType
 from typing import Any, TypeVar
@@ -47,8 +48,8 @@ PREFECT_DEFAULTS = {
     # the temporary server's first start creates its database: 20 s (the default) is too tight
     "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
 }
-REPO_ROOT = Path(__file__).resolve().parents[3]
 LOADS_SHOWN = 5
+BUNDLED_DEMO_FEEDS = "demo.toml"  # package data beside ingest/demo/{feeds,archive}
 PARTIAL_EXIT_STATUS = 3  # `backfill`: the run completed, but something was refused
 
 settings_option = click.option(
@@ -192,11 +193,18 @@ def _ingest_and_show(
 
 
 def demo_feeds_path() -> Path:
-    """config/demo.toml of the working directory, else of the source checkout."""
-    for candidate in (DEMO_FEEDS_PATH, REPO_ROOT / DEMO_FEEDS_PATH):
-        if candidate.exists():
-            return candidate.resolve()
-    raise ConfigError(f"{DEMO_FEEDS_PATH}: demo feeds file not found (run from the repository)")
+    """config/demo.toml of the working directory, else the one shipped in the package.
+
+    The package's copy (ingest/demo.toml with its feeds and archive in ingest/demo/) is the
+    repository's config/demo through symlinks; resolved, since backfill refuses links.
+    """
+    if DEMO_FEEDS_PATH.exists():
+        return DEMO_FEEDS_PATH.resolve()
+    bundled = resources.files("ingest") / BUNDLED_DEMO_FEEDS
+    # a package on disk (a zipped one has no folder of feed files to point the feeds at)
+    if isinstance(bundled, Path) and bundled.exists():
+        return bundled.resolve()
+    raise ConfigError(f"{DEMO_FEEDS_PATH}: demo feeds file not found, nor in the package")
 
 
 # the shared corpus as monthly feeds (scripts/build_demo_archive.py); the captures are left out

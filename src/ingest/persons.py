@@ -5,12 +5,15 @@ Full names are grouped by a spelling key (transliterated, case, dots, spacing, m
 and suffixes removed), then spellings are merged by named rules: name order ("Kishida Fumio" /
 "Fumio Kishida"), middle names, an initial for a given name ("S. Jaishankar"), a short form
 ("Joe" / "Joseph", from the `nicknames` package's curated table), a romanization of one given
-name (data/name_variants.toml), a one-letter typo when a title is shared too. A weak rule
+name (data/name_variants.toml), a one-letter typo when an office is shared too and the dates
+overlap (`_same_office`: "Heide" / "Heidi Fulton", one office, two portfolios). A weak rule
 merges only when the affiliations agree and the spellings it fits can all be one person, so
 two Kims or two Bidens stay apart. A surname-only mention ("Blinken") joins a person only when
 exactly one known person (a participant somewhere, else a mentioned name) with that surname,
-a compatible affiliation and title was active within SURNAME_WINDOW_DAYS of it; else it stays
-unresolved (and `ingest check` lists it).
+a compatible affiliation and title was active within SURNAME_WINDOW_DAYS of it (when no one of
+the mention's affiliation fits, a titled mention may join the one person whose titles and dates
+agree: the extractor's affiliation is the weaker evidence); else it stays unresolved (and
+`ingest check` lists it).
 
 Ids come from a registry (spelling key -> person_id) kept under the data root and written at
 publication: a person keeps the id its spellings were first given, whatever spelling arrives
@@ -33,12 +36,15 @@ from anyascii import anyascii
 from nicknames import NickNamer
 
 # bump when the rules below change what they merge: the marts are then computed again
-RESOLUTION_VERSION = "5"
+RESOLUTION_VERSION = "6"
 NAME_STATUSES = frozenset({"full", "resolved", "surname_only"})
 SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 # affiliations whose names are often written family name first, so a lone word may be either
 FAMILY_NAME_FIRST = frozenset({"CN", "JP", "KR", "KP", "KH", "VN", "TW", "MN", "HU", "SG"})
 SURNAME_WINDOW_DAYS = 365
+# the words of a title after which its portfolio begins ("... of State for Narcotics Affairs")
+PORTFOLIO_MARKER = " for "
+PORTFOLIO_WORD_LENGTH = 4  # portfolio words that count as shared ("narcotics", not "and")
 # what merged a spelling into its person (person_aliases.rule)
 CANONICAL, SPELLING, NAME_ORDER, MIDDLE_NAME, INITIAL, NICKNAME = (
     "canonical",
@@ -221,15 +227,45 @@ def merge_rule(a: _Spelling, b: _Spelling) -> str | None:
     for ta, tb in ((a.tokens, b.tokens), _family_first(a, b)):
         if len(ta) >= 2 and len(tb) >= 2 and ta[-1] == tb[-1]:
             rule = same_given_name(ta[0], tb[0])
-            if rule == TYPO and not _folded(a.titles) & _folded(b.titles):
+            if rule == TYPO and not (_same_office(a.titles, b.titles) and _active_together(a, b)):
                 continue
             if rule is not None and _middles_agree(ta[1:-1], tb[1:-1]):
                 return rule
     return None
 
 
-def _folded(titles: Iterable[str]) -> set[str]:
-    return {fold(title) for title in titles}
+def _same_office(titles_a: Iterable[str], titles_b: Iterable[str]) -> bool:
+    return _shared_office(titles_a, titles_b) is not None
+
+
+def _shared_office(titles_a: Iterable[str], titles_b: Iterable[str]) -> str | None:
+    """The office a title of each names (folded), else None: the same words, or the same
+    office before "for" and portfolios sharing a word ("Deputy Assistant Secretary of State
+    for International Narcotics and Law Enforcement Affairs" / "... for Western Hemisphere
+    Programs in the Bureau of International Narcotics and Law Enforcement"; "Special Envoy for
+    Syria" / "... for Iran" are two offices)."""
+    offices_b = [_office(title) for title in titles_b]
+    for head_a, portfolio_a in (_office(title) for title in titles_a):
+        for head_b, portfolio_b in offices_b:
+            if head_a == head_b and (portfolio_a == portfolio_b or portfolio_a & portfolio_b):
+                return head_a
+    return None
+
+
+def _office(title: str) -> tuple[str, frozenset[str]]:
+    """A title's office and the longer words of its portfolio."""
+    head, _, portfolio = f" {fold(title)} ".partition(PORTFOLIO_MARKER)
+    words = frozenset(w for w in portfolio.split() if len(w) >= PORTFOLIO_WORD_LENGTH)
+    return head.strip(), words
+
+
+def _active_together(a: _Spelling, b: _Spelling) -> bool:
+    """The two spellings' event dates lie within SURNAME_WINDOW_DAYS of each other's span
+    (undated spellings: no evidence against)."""
+    if not a.dates or not b.dates:
+        return True
+    window = timedelta(days=SURNAME_WINDOW_DAYS)
+    return min(a.dates) - window <= max(b.dates) and min(b.dates) - window <= max(a.dates)
 
 
 def _family_first(a: _Spelling, b: _Spelling) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -453,6 +489,8 @@ def _merge_evidence(spelling: _Spelling, canonical: _Spelling, rule: str) -> str
     parts.append(f"affiliation {'/'.join(shared)}" if shared else "no affiliation conflict")
     if titles:
         parts.append(f"title {'; '.join(titles)}")
+    elif rule == TYPO:
+        parts.append(f"office {_shared_office(spelling.titles, canonical.titles)}")
     return ", ".join(parts)
 
 
@@ -507,22 +545,26 @@ def surname_index(
 
 def _resolve_surname(mention: Mention, index: Mapping[str, list[_Person]]) -> Resolution:
     """A lone surname joins the one person it can name (a participant somewhere, else a
-    mentioned name), else stays unresolved."""
+    mentioned name), else stays unresolved.
+
+    The extractor's affiliation is the weakest evidence ("Secretary Blinken" tagged PA in a
+    release about Panama): when no one of that affiliation fits, a mention with a title joins
+    the one person of that surname whose known titles and dates agree with it.
+    """
     surname = " ".join(name_tokens(mention.name))
-    fits = [
-        person
-        for person in index.get(surname, [])
-        if (mention.affiliation is None or mention.affiliation in person.affiliations)
-        and _titles_agree(mention.title, person.titles)
-        and person.active_near(mention.event_date)
-    ]
-    # people who took part come first; names only mentioned (noisier: "Has Blinken") count
-    # when no participant fits
-    fits = [person for person in fits if person.took_part] or fits
+    candidates = index.get(surname, [])
+    fits = _surname_fits(mention, candidates, by_affiliation=True)
+    evidence = f"with affiliation {mention.affiliation or 'any'}"
+    if not fits and mention.affiliation and mention.title:
+        fits = [p for p in _surname_fits(mention, candidates, by_affiliation=False) if p.titles]
+        evidence = (
+            f"with title {mention.title} (the release's affiliation {mention.affiliation}"
+            " is not theirs)"
+        )
     if len(fits) == 1:
         person = fits[0]
         evidence = (
-            f"only person named {surname} with affiliation {mention.affiliation or 'any'}"
+            f"only person named {surname} {evidence}"
             f" active within {SURNAME_WINDOW_DAYS} days: {_top(person.canonical)}"
         )
         return Resolution(
@@ -542,6 +584,26 @@ def _resolve_surname(mention: Mention, index: Mapping[str, list[_Person]]) -> Re
         UNRESOLVED,
         reason,
     )
+
+
+def _surname_fits(
+    mention: Mention, candidates: Sequence[_Person], by_affiliation: bool
+) -> list[_Person]:
+    """The people a lone surname can name: title and date agree (and the affiliation, when
+    asked); people who took part first: names only mentioned (noisier: "Has Blinken") count
+    when no participant fits."""
+    fits = [
+        person
+        for person in candidates
+        if (
+            not by_affiliation
+            or mention.affiliation is None
+            or mention.affiliation in person.affiliations
+        )
+        and _titles_agree(mention.title, person.titles)
+        and person.active_near(mention.event_date)
+    ]
+    return [person for person in fits if person.took_part] or fits
 
 
 def _titles_agree(title: str | None, known: frozenset[str]) -> bool:

@@ -469,3 +469,84 @@ def test_new_resolution_rules_recompute_the_marts(
     assert warehouse.publish(settings).marts_recomputed is False
     monkeypatch.setattr(persons, "RESOLUTION_VERSION", "next")
     assert warehouse.publish(settings).marts_recomputed is True
+
+
+def test_a_lone_surname_with_a_wrong_affiliation_joins_the_one_person_title_and_date_fit() -> None:
+    """The demo's real cases (participants as the demo warehouse stored them): "Secretary
+    Blinken" tagged PA in a release about Panama, "Foreign Minister Hayashi" tagged UA."""
+    found = persons.resolve(
+        [
+            mention("1", "Antony J. Blinken", "Secretary of State", "US", day=date(2022, 4, 6)),
+            mention("2", "Blinken", "Secretary", "PA", day=date(2022, 4, 15)),
+            mention("3", "Hayashi Yoshimasa", "Foreign Minister", "JP", day=date(2022, 7, 12)),
+            mention("4", "Hayashi", "Foreign Minister", "UA", day=date(2022, 7, 29)),
+        ],
+        {},
+    ).resolutions
+    assert found[1].person_id == found[0].person_id and found[1].rule == "surname"
+    assert "affiliation PA is not theirs" in found[1].evidence
+    assert found[3].person_id == found[2].person_id and found[3].name_status == "resolved"
+
+
+def test_a_lone_surname_of_another_affiliation_needs_a_fitting_title_and_one_person() -> None:
+    found = persons.resolve(
+        [
+            mention("1", "Antony J. Blinken", "Secretary of State", "US"),
+            mention("2", "Blinken", None, "PA"),  # no title: nothing outweighs the affiliation
+            mention("3", "Blinken", "Prime Minister", "PA"),  # a title that is not his
+            mention("4", "Joe Biden", "President", "US"),
+            mention("5", "Hunter Biden", "President", "US"),  # as a bad extraction could
+            mention("6", "Biden", "President", "MX"),  # two people fit: no guess
+        ],
+        {},
+    ).resolutions
+    assert [r.rule for r in found] == [
+        "canonical",
+        "unresolved",
+        "unresolved",
+        "canonical",
+        "canonical",
+        "unresolved",
+    ]
+
+
+def test_a_one_letter_given_name_with_one_office_and_overlapping_dates_is_one_person() -> None:
+    """Heide / Heidi Fulton as two real releases wrote her (demo warehouse): one office, two
+    ways of naming its portfolio, four months apart."""
+    found = resolve(
+        [
+            (
+                "Heide Fulton",
+                "Deputy Assistant Secretary of State for International Narcotics and Law"
+                " Enforcement Affairs",
+                "US",
+            ),
+            (
+                "Heidi Fulton",
+                "Deputy Assistant Secretary of State for Western Hemisphere Programs in the Bureau"
+                " of International Narcotics and Law Enforcement",
+                "US",
+            ),
+        ]
+    )
+    heide, heidi = found["Heide Fulton|0"], found["Heidi Fulton|1"]
+    assert heide.person_id == heidi.person_id
+    assert {heide.rule, heidi.rule} == {"canonical", "typo"}
+    typo = heide if heide.rule == "typo" else heidi
+    assert typo.evidence.endswith("affiliation US, office deputy assistant secretary of state")
+
+
+def test_one_letter_apart_with_another_office_portfolio_or_years_apart_stays_two_people() -> None:
+    office = "Deputy Assistant Secretary of State for International Narcotics Affairs"
+    found = persons.resolve(
+        [
+            mention("1", "Heidi Fulton", office, "US"),
+            mention("2", "Heide Fulton", "Ambassador", "US"),  # another office
+            mention("3", "Mark Jansen", "Special Envoy for Syria", "US"),
+            mention("4", "Mary Jansen", "Special Envoy for Iran", "US"),  # another portfolio
+            mention("5", "Karin Olsen", office, "US", day=date(2016, 1, 5)),
+            mention("6", "Karen Olsen", office, "US", day=date(2022, 3, 1)),  # years apart
+        ],
+        {},
+    ).resolutions
+    assert len({r.person_id for r in found}) == 6

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ingest.extract import anchors, facts, text
+from ingest.extract import anchors, facts, gazetteer, text
+from ingest.extract.people import mentions
 from ingest.extract.people import tokens as people_tokens
 
 # Text made of the pieces the rewritten patterns care about: words and their prefixes, digits,
@@ -91,3 +93,52 @@ def _frame_line_before(line: str) -> bool:
         re.IGNORECASE,
     )
     return len(line) <= anchors._FRAME_LINE_MAX and whole.match(line) is not None
+
+
+# Country and person text for the scans that the tokenizer and the gazetteer share.
+_NAMED_PIECES = st.sampled_from(
+    [
+        "France", "French", "the United States", "U.S.", "xFrance", "_Japan", ".Japan", "-Korea",
+        "South Korea", "Korea", "Bosnia and Herzegovina", "Georgia", "Secretary",
+        "the Secretary of State", "Mr.", "Dr.", "Sen.", "St. Lucia", "A.", "Blinken’s", "Rutte's",
+        "O’Brien", "(", ")", "“", "”", ",", ".", "! ", "? ", ":", "*", " ", "\n", "Minister",
+        "Foreign", "Anthony J. Blinken", "al-Jubeir", "von der Leyen",
+    ]
+)  # fmt: skip
+_NAMED = st.lists(_NAMED_PIECES, max_size=30).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(sample=_NAMED)
+def test_country_scan_matches_phrase_matches(sample: str) -> None:
+    _, pattern = gazetteer._country_table()
+    plain = tuple(
+        (m.start(), m.end(), m.group(0)) for m in gazetteer.phrase_matches(pattern, sample)
+    )
+    assert gazetteer._scan_countries(sample) == plain
+
+
+@settings(max_examples=300, deadline=None)
+@given(sample=_NAMED)
+def test_tokens_are_the_named_tuples_the_constructor_makes(sample: str) -> None:
+    found: list[people_tokens._Tok] = []
+    people_tokens._tokens_between(sample, 0, len(sample), found)
+    rebuilt = [people_tokens._Tok(t.text, t.start, t.end, t.possessive, t.punct) for t in found]
+    assert found == rebuilt
+    assert all(type(t) is people_tokens._Tok for t in found)
+
+
+@settings(max_examples=300, deadline=None)
+@given(sample=_NAMED)
+def test_sentence_ends_skip_abbreviations_as_before(sample: str) -> None:
+    context = mentions._Context(sample)
+    ends = [
+        m.end()
+        for m in mentions._SENTENCE_END.finditer(sample)
+        if not mentions._is_abbreviation_end(sample, m.start())
+    ]
+    for offset in range(len(sample) + 1):
+        k = bisect.bisect_right(ends, offset)
+        start = ends[k - 1] if k > 0 else 0
+        end = ends[k] if k < len(ends) else len(sample)
+        assert context.sentence(offset) == (start, end)

@@ -250,7 +250,13 @@ def _release_country_matches(text: str) -> tuple[tuple[int, int, str], ...]:
 
 def _scan_countries(text: str) -> tuple[tuple[int, int, str], ...]:
     _, pattern = _country_table()
-    return tuple((m.start(), m.end(), m.group(0)) for m in phrase_matches(pattern, text))
+    found = []
+    # `phrase_matches` written out: every release and most of its sentences pass here
+    for match in pattern.finditer(text):
+        start = match.start()
+        if start == 0 or not (text[start - 1].isalnum() or text[start - 1] in "_.-"):
+            found.append((start, match.end(), match.group(0)))
+    return tuple(found)
 
 
 def country_spans(text: str) -> list[tuple[int, int]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ingest.extract import gazetteer as gz
 from ingest.extract.people.index import Mention, PeopleIndex
@@ -14,6 +15,8 @@ _NOT_AFTER = re.compile(r"[\w-]|\s+(?:of|for|to)\b|\s+[A-Z]")
 _POSSESSIVE = re.compile(r"[’']s\b")
 _SHORTER_AT = re.compile(r"\s+(?:of|for|to|on)\s")
 _THE_CAPITALISED = re.compile(r"\b[Tt]he\s+([A-Z][\w-]*)")
+# the words after "the" repeat within and across releases: each is folded once
+_folded_word = lru_cache(maxsize=1 << 14)(gz.fold)
 
 
 def add_title_back_references(index: PeopleIndex, text: str) -> None:
@@ -34,7 +37,7 @@ def add_title_back_references(index: PeopleIndex, text: str) -> None:
     added = False
     # one precompiled scan for "the" and a capitalised word ("the secretary" is anyone's)
     for hit in _THE_CAPITALISED.finditer(text):
-        forms = by_first_word.get(gz.fold(hit.group(1)))
+        forms = by_first_word.get(_folded_word(hit.group(1)))
         if forms is None:
             continue
         start = hit.start(1)

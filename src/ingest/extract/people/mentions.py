@@ -180,7 +180,8 @@ class _Context:
             self._ends = [
                 m.end()
                 for m in _SENTENCE_END.finditer(text)
-                if not _is_abbreviation_end(text, m.start())
+                # only a period can close an abbreviation: no call for the other ends
+                if text[m.start()] != "." or not _is_abbreviation_end(text, m.start())
             ]
         ends = self._ends
         k = bisect_right(ends, offset)

@@ -22,6 +22,10 @@ class _Tok(NamedTuple):
 
 _PUNCT = frozenset('“"‘([«–—,;:)”!?]»\n')  # "/" is a word: "Representative/Vice-President"
 
+# _Tok(...) goes through a Python-level __new__ (the defaults); the tokenizer makes hundreds of
+# thousands per corpus, so it builds the tuple directly
+_new_tok = tuple.__new__
+
 
 _TOKEN = re.compile(r"\n|[“\"‘(\[«–—/,;:)”!?\]»*]|[^\s/“\"‘(\[«–—,;:)”!?\]»*]+")
 
@@ -128,13 +132,13 @@ def _tokens_between(text: str, pos: int, endpos: int, out: list[_Tok]) -> None:
         word = match.group()
         start, end = match.span()
         if word in _PUNCT:
-            append(_Tok(word, start, end, False, True))
+            append(_new_tok(_Tok, (word, start, end, False, True)))
             continue
         if word == "*":
             continue  # a footnote mark ("Kosovo*"): not part of any name or title
         last = word[-1]
         if last not in ".’'s":
-            append(_Tok(word, start, end))
+            append(_new_tok(_Tok, (word, start, end, False, False)))
             continue
         possessive = False
         trail: list[_Tok] = []
@@ -291,7 +295,9 @@ def _runs(tokens: list[_Tok], mask: list[bool]) -> list[_Run]:
     for k in range(1, n):
         if not names[k] and names[k - 1] and _closing_honorific(tokens, mask, k, names):
             names[k] = True  # "Prime Minister Hun Sen in ...": an honorific never ends a name
-    particles = [tok.text in _particles() for tok in tokens]
+    particle_words = _particles()
+    particles = [tok.text in particle_words for tok in tokens]
+    honorifics = gz.office_words().honorifics
     while i < n:
         head_then_particle = (
             i + 2 < n
@@ -299,7 +305,7 @@ def _runs(tokens: list[_Tok], mask: list[bool]) -> list[_Run]:
             and _capitalised(tokens[i].text)
             and not tokens[i].punct
             and names[i + 2]
-            and _key(tokens[i].text) not in gz.office_words().honorifics
+            and _key(tokens[i].text) not in honorifics
             and not (i > 0 and _office_word(tokens[i]) and _title_modifier(tokens[i - 1]))
         )  # "Sultan Al Jaber", "Mohammed bin Salman": a title word opening a particle name, but
         # not a title's head after its modifier ("Foreign Minister Al Thani", "of Foreign

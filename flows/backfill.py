@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from prefect import flow
 
-from flows.common import PrefectSteps, default_runner, report_artifact
 from ingest.backfill import BACKFILL_SOURCE
 from ingest.config import load_settings
+from ingest.flows.common import PrefectSteps, default_runner, report_artifact
 from ingest.pipeline import archive
 from ingest.summary import RunSummary
 

@@ -280,6 +280,13 @@ def demo_command(settings_path: str | None, verbose: bool) -> None:
     show_default=True,
     help="IANA time zone of zone-less dates in the files (without --feed).",
 )
+@click.option(
+    "--chunks",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Split PATH's files in this many runs taken side by side by the workers of the "
+    "server at PREFECT_API_URL (ingest deploy, ingest worker).",
+)
 @verbose_option
 def backfill_command(
     path: str,
@@ -287,6 +294,7 @@ def backfill_command(
     feed_id: str | None,
     source_id: str,
     timezone: str,
+    chunks: int | None,
     verbose: bool,
 ) -> None:
     """Load PATH, a directory or archive (.zip, .tar.gz) of feed files, JSONL or HTML pages.
@@ -306,6 +314,11 @@ def backfill_command(
     _check_backfill_source(settings, feed_id, source_id, timezone)
     if not list_items(path):  # raises InputError, one line, for what is no backfill source
         raise click.ClickException(f"{path}: no feed, JSONL or HTML files in it")
+    if chunks is not None:
+        from ingest.cli.workers import backfill_on_workers
+
+        backfill_on_workers(path, chunks, settings_path, feed_id, source_id, timezone, verbose)
+        return
     prepare_prefect(settings, verbose)
     from ingest.flows.backfill import backfill
 

@@ -163,7 +163,7 @@ def body_run(settings_path: Path) -> float:
 
 def flow_run(settings_path: Path) -> float:
     """The flow, called in this process (the caller chooses heartbeats on or off)."""
-    from flows.ingest_feeds import ingest_feeds
+    from ingest.flows.ingest_feeds import ingest_feeds
 
     start = time.perf_counter()
     ingest_feeds(settings_path=str(settings_path))
@@ -203,7 +203,7 @@ def paired_runs(
     Heartbeats are off for the whole series, as `ingest run` turns them off once per process:
     the settings switch (~0.1 s of pydantic validation) is process set-up, not run time.
     """
-    from flows.common import one_off_runs
+    from ingest.flows.common import one_off_runs
 
     runs = {"plain": plain_run, "body": body_run, "flow": flow_run}
     times: dict[str, list[tuple[float, float, float]]] = {name: [] for name in [*runs, "warm"]}
@@ -265,7 +265,7 @@ def runs_beside_a_server(
 ) -> None:
     """`ingest run` where a Prefect server already runs (`ingest serve`'s, or PREFECT_API_URL):
     no temporary server to start, so a one-off run costs Prefect's import and one flow run."""
-    from flows.server import start_local_server
+    from ingest.flows.server import start_local_server
 
     server = start_local_server(work / "server-home", ui=False)
     try:

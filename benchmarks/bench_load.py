@@ -156,9 +156,9 @@ def _setup(tmp: Path, base: str, count: int, feeds_per_group: int | None) -> tup
 
 def _with_prefect(settings: Any, feeds: list[Any]) -> Any:
     """The flow body inside a real flow run: Prefect's task machinery and its temporary API."""
-    from flows.common import PrefectSteps, one_off_runs
     from prefect import flow
 
+    from ingest.flows.common import PrefectSteps, one_off_runs
     from ingest.pipeline.feeds import ingest
 
     @flow(name="bench-load")

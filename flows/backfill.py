@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from prefect import flow
 
-from flows.common import PrefectSteps, default_runner, report_artifact
 from ingest.backfill import BACKFILL_SOURCE
 from ingest.config import load_settings
+from ingest.flows.common import PrefectSteps, default_runner, report_artifact
 from ingest.pipeline import archive
 from ingest.summary import RunSummary
 
@@ -22,14 +22,23 @@ def backfill(
     source_id: str = BACKFILL_SOURCE,
     timezone: str = "UTC",
     progress: bool = False,
+    names: list[str] | None = None,
 ) -> RunSummary:
     """Load a directory or archive of saved feeds, JSONL documents and pages.
 
     `feed_id` names a configured feed whose id, time zone and language the documents take (so a
     feed's archive dedups against its live ingestion); else they go under `source_id`.
+    `names` keeps only those files of the source: one chunk of a backfill split across workers
+    (ingest.flows.workers).
     """
     settings = load_settings(settings_path)
     feed = archive.source_feed(settings, feed_id, source_id, timezone)
     return archive.backfill(
-        settings, feed, path, progress=progress, runner=PrefectSteps, report=report_artifact
+        settings,
+        feed,
+        path,
+        progress=progress,
+        names=names,
+        runner=PrefectSteps,
+        report=report_artifact,
     )

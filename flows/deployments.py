@@ -15,9 +15,9 @@ from prefect.deployments.runner import RunnerDeployment
 from prefect.schedules import Cron, Schedule
 from prefect.types.entrypoint import EntrypointType
 
-from flows.ingest_feeds import ingest_feeds
-from flows.maintenance import compact, reprocess
 from ingest.config import Feed
+from ingest.flows.ingest_feeds import ingest_feeds
+from ingest.flows.maintenance import compact, reprocess
 
 FEEDS_DEPLOYMENT = "scheduled"
 COMPACT_DEPLOYMENT = "nightly"
@@ -48,7 +48,7 @@ def build_deployments(
         "concurrency_limit": ConcurrencyLimitConfig(
             limit=1, collision_strategy=ConcurrencyLimitStrategy.ENQUEUE
         ),
-        "entrypoint_type": EntrypointType.MODULE_PATH,  # `flows` is installed beside `ingest`
+        "entrypoint_type": EntrypointType.MODULE_PATH,  # `ingest.flows` ships in the package
         "tags": ["ingest"],
     }
     deployments = [

@@ -9,8 +9,8 @@ import dataclasses
 
 from prefect import flow
 
-from flows.common import PrefectSteps, default_runner, report_artifact
 from ingest.config import load_feeds, load_settings
+from ingest.flows.common import PrefectSteps, default_runner, report_artifact
 from ingest.pipeline import feeds
 from ingest.summary import RunSummary
 

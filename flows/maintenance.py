@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from prefect import flow
 
-from flows.common import PrefectSteps, default_runner, report_artifact
 from ingest.config import load_settings
+from ingest.flows.common import PrefectSteps, default_runner, report_artifact
 from ingest.pipeline import maintenance
 from ingest.summary import RunSummary
 

@@ -68,9 +68,14 @@ def free_port(host: str = HOST) -> int:
         return port
 
 
-def server_environment(prefect_home: Path, api_url: str | None = None) -> dict[str, str]:
-    """The environment for a Prefect child process: our home, no telemetry, our API if any."""
+def server_environment(
+    prefect_home: Path, api_url: str | None = None, database_url: str | None = None
+) -> dict[str, str]:
+    """The environment for a Prefect child process: our home, no telemetry, our API if any, the
+    server's database if given (SQLite in PREFECT_HOME otherwise)."""
     env = dict(os.environ)
+    if database_url is not None:
+        env["PREFECT_API_DATABASE_CONNECTION_URL"] = database_url
     env["PREFECT_HOME"] = str(prefect_home)
     env.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     env.setdefault("DO_NOT_TRACK", "1")
@@ -105,8 +110,13 @@ def start_local_server(
     port: int | None = None,
     timeout_seconds: float = 90.0,
     ui: bool = True,
+    database_url: str | None = None,
 ) -> LocalServer:
-    """Start `prefect server start` on 127.0.0.1 and return once /api/health answers."""
+    """Start `prefect server start` on 127.0.0.1 and return once /api/health answers.
+
+    `database_url` (e.g. postgresql+asyncpg://user:password@host/db): the server's database,
+    as several workers need; default SQLite in prefect_home.
+    """
     prefect_home.mkdir(parents=True, exist_ok=True)
     port = port or free_port()
     api_url = f"http://{HOST}:{port}/api"
@@ -119,7 +129,7 @@ def start_local_server(
         stdin=subprocess.DEVNULL,
         stdout=log,
         stderr=subprocess.STDOUT,
-        env=ui_environment(server_environment(prefect_home), api_url),
+        env=ui_environment(server_environment(prefect_home, database_url=database_url), api_url),
         start_new_session=True,  # its own process group: we stop it and its children together
     )
     server = LocalServer(process, api_url, f"http://{HOST}:{port}", log_path, log)

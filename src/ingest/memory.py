@@ -16,8 +16,8 @@ M_ARENA_MAX = -8  # glibc's mallopt parameter number (malloc.h)
 
 def tune_process() -> None:
     """What a command's process sets before pyarrow loads or threads start: Arrow's pool and
-    glibc's arenas. Called by the entry points (`ingest.cli`, `flows`), never on `import ingest`:
-    a library must not change its importer's process."""
+    glibc's arenas. Called by the entry points (`ingest.cli`, `ingest.flows`), never on
+    `import ingest`: a library must not change its importer's process."""
     prefer_returning_allocator()
     limit_malloc_arenas()
 

@@ -25,7 +25,7 @@ import stat
 import tarfile
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Protocol, cast
@@ -209,21 +209,27 @@ def _tar_member(entry: tarfile.TarInfo) -> Member:
 # --- reading ---------------------------------------------------------------------------------
 
 
-def iter_items(path: str | Path, settings: Settings) -> Iterator[Item]:
+def iter_items(
+    path: str | Path, settings: Settings, only: Collection[str] | None = None
+) -> Iterator[Item]:
     """The backfill files of a directory, an archive or one file, within the settings' limits.
 
     Files in order of `list_items`; JSONL files as pieces of lines; refusals as items with
     `refused` set. The one file given as the source itself is followed if it is a link.
+    `only` keeps the files of those names (one chunk of a backfill split across workers); the
+    others are never read (a tar stream is still decompressed past them).
     """
     source = Path(path)
     if source.is_dir():
         for member in _directory_members(source):
+            if only is not None and member.name not in only:
+                continue
             if member.refused is not None:
                 yield Item(member.name, b"", refused=member.refused)
             else:
                 yield from _file_items(member.name, source / member.name, settings)
     elif is_archive(source):
-        yield from _archive_items(source, settings)
+        yield from _archive_items(source, settings, only)
     elif source.is_file():
         yield from _file_items(source.name, source.resolve(), settings)
     else:
@@ -307,9 +313,13 @@ def _skip_line(stream: Stream) -> None:
         pass
 
 
-def _archive_items(path: Path, settings: Settings) -> Iterator[Item]:
+def _archive_items(
+    path: Path, settings: Settings, only: Collection[str] | None = None
+) -> Iterator[Item]:
     """An archive's backfill files in name order (zip) or stored order (tar, a stream)."""
     members, _listing_error = _archive_members(path)  # iterating meets the same error
+    if only is not None:
+        members = [m for m in members if m.name in only]
     wanted = {m.name: m for m in members}
     done, current = 0, ""
     try:

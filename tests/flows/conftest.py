@@ -28,8 +28,9 @@ SettingsFactory = Callable[..., Path]
 @pytest.fixture(scope="session")
 def prefect_harness() -> Iterator[None]:
     """A temporary Prefect API for the whole session (it costs seconds to start)."""
-    from flows.common import one_off_runs
     from prefect.testing.utilities import prefect_test_harness
+
+    from ingest.flows.common import one_off_runs
 
     # test runs are runs by hand: without heartbeats each flow run ends up to 1 s sooner
     with prefect_test_harness(server_startup_timeout=120), one_off_runs():

@@ -64,7 +64,7 @@ def latest_task_run_names(flow_name: str) -> set[str]:
 
 
 def test_run_over_captured_feeds_stores_everything_once(make_settings: SettingsFactory) -> None:
-    from flows.ingest_feeds import ingest_feeds
+    from ingest.flows.ingest_feeds import ingest_feeds
 
     path = make_settings()
     settings = load_settings(path)
@@ -105,7 +105,7 @@ def test_run_over_captured_feeds_stores_everything_once(make_settings: SettingsF
 def test_broken_feeds_are_recorded_and_do_not_stop_the_others(
     make_settings: SettingsFactory, tmp_path: Path
 ) -> None:
-    from flows.ingest_feeds import ingest_feeds
+    from ingest.flows.ingest_feeds import ingest_feeds
 
     good = FIXTURE_FEEDS / "state.gov_press-releases_rss_2022-08-03.xml"
     garbage = tmp_path / "not-a-feed.xml"
@@ -150,7 +150,7 @@ def test_broken_feeds_are_recorded_and_do_not_stop_the_others(
 
 
 def test_reprocess_re_extracts_other_versions_once(make_settings: SettingsFactory) -> None:
-    from flows.maintenance import reprocess
+    from ingest.flows.maintenance import reprocess
 
     path = make_settings()
     settings = load_settings(path)
@@ -188,7 +188,7 @@ def test_reprocess_re_extracts_other_versions_once(make_settings: SettingsFactor
 def test_backfill_reads_feeds_jsonl_and_pages(
     make_settings: SettingsFactory, tmp_path: Path
 ) -> None:
-    from flows.backfill import backfill
+    from ingest.flows.backfill import backfill
 
     source = tmp_path / "archive"
     source.mkdir()
@@ -233,8 +233,8 @@ def test_backfill_reads_feeds_jsonl_and_pages(
 
 
 def test_compact_merges_files_and_keeps_rows(make_settings: SettingsFactory) -> None:
-    from flows.ingest_feeds import ingest_feeds
-    from flows.maintenance import compact
+    from ingest.flows.ingest_feeds import ingest_feeds
+    from ingest.flows.maintenance import compact
 
     path = make_settings()
     settings = load_settings(path)
@@ -272,7 +272,7 @@ agreed to meet again at the G7 ministerial later this year.</p>
 def test_groups_and_write_slices_store_the_same_as_one_batch(
     make_settings: SettingsFactory, tmp_path: Path
 ) -> None:
-    from flows.ingest_feeds import ingest_feeds
+    from ingest.flows.ingest_feeds import ingest_feeds
 
     apart = tmp_path / "one-batch"
     whole_path = make_settings(
@@ -305,7 +305,7 @@ def test_groups_and_write_slices_store_the_same_as_one_batch(
 def test_a_run_with_no_feed_due_still_builds_the_serving_file(
     make_settings: SettingsFactory,
 ) -> None:
-    from flows.ingest_feeds import ingest_feeds
+    from ingest.flows.ingest_feeds import ingest_feeds
 
     path = make_settings()
     settings = load_settings(path)
@@ -319,9 +319,8 @@ def test_a_run_with_no_feed_due_still_builds_the_serving_file(
 def test_a_parser_bug_on_one_feed_is_a_reject_and_the_others_are_stored(
     make_settings: SettingsFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from flows.ingest_feeds import ingest_feeds
-
     from ingest import parse
+    from ingest.flows.ingest_feeds import ingest_feeds
 
     path = make_settings()
     settings = load_settings(path)
@@ -347,13 +346,14 @@ def test_runs_by_hand_skip_heartbeats_unless_the_user_sets_them(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Prefect joins the heartbeat thread at the end of each run: up to 1 s idle per run."""
-    from flows.common import one_off_runs
     from prefect import flow
     from prefect.settings import (
         PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
         get_current_settings,
         temporary_settings,
     )
+
+    from ingest.flows.common import one_off_runs
 
     @flow(name="heartbeat-probe")
     def heartbeat_seen_by_the_run() -> int | None:
@@ -372,9 +372,10 @@ def test_runs_by_hand_skip_heartbeats_unless_the_user_sets_them(
 
 def test_a_task_past_its_deadline_is_not_retried_other_failures_are() -> None:
     """The deadline already covers every HTTP retry; the abandoned attempt may still run."""
-    from flows.common import retrying
     from prefect import flow, task
     from prefect.cache_policies import NO_CACHE
+
+    from ingest.flows.common import retrying
 
     attempts: list[str] = []
 

@@ -14,16 +14,16 @@ from typing import Any
 
 import pytest
 from conftest import SettingsFactory
-from flows.server import (
+
+from ingest import store
+from ingest.config import load_settings
+from ingest.flows.server import (
     free_port,
     is_healthy,
     running_server,
     start_local_server,
     stop_process_group,
 )
-
-from ingest import store
-from ingest.config import load_settings
 
 pytestmark = pytest.mark.server
 INGEST = Path(sys.executable).with_name("ingest")

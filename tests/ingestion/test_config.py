@@ -12,7 +12,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from flows.deployments import feed_schedules
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
@@ -22,6 +21,7 @@ from prefect.server.schemas.schedules import CronSchedule as ServerCronSchedule
 
 from ingest.config import SETTING_LIMITS, Feed, Settings, cron_problem, load_feeds, load_settings
 from ingest.errors import ConfigError
+from ingest.flows.deployments import feed_schedules
 
 GOOD = """
 [[feeds]]

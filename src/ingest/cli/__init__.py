@@ -16,7 +16,7 @@ tune_process()  # a command's process: before anything below loads pyarrow or st
 import click  # noqa: E402
 
 from ingest import __version__  # noqa: E402
-from ingest.cli import explain, pipeline, report, warehouse  # noqa: E402
+from ingest.cli import explain, pipeline, report, warehouse, workers  # noqa: E402
 from ingest.cli.extract import extract_command  # noqa: E402
 from ingest.errors import IngestError  # noqa: E402
 
@@ -34,7 +34,7 @@ def cli() -> None:
 cli.add_command(extract_command)
 
 
-for _area in (pipeline, warehouse, explain, report):
+for _area in (pipeline, workers, warehouse, explain, report):
     for _command in _area.COMMANDS:
         cli.add_command(_command)
 

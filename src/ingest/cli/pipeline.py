@@ -83,7 +83,7 @@ def prepare_prefect(settings: Settings, verbose: bool = False, reuse_server: boo
     the server of a running `ingest serve` is used when there is one (its runs then show in
     its UI, and no temporary server is started).
     """
-    from flows.server import is_healthy, running_server
+    from ingest.flows.server import is_healthy, running_server
 
     os.environ.setdefault("PREFECT_HOME", str(prefect_home_for(settings)))
     home = Path(os.environ["PREFECT_HOME"]).expanduser()
@@ -135,7 +135,7 @@ def _show(console: Console, summary: RunSummary) -> None:
 
 def _run_flow(console: Console, message: str | None, call: Callable[[], T]) -> T:
     """Run a flow by hand in this process, with a spinner when a message is given."""
-    from flows.common import one_off_runs
+    from ingest.flows.common import one_off_runs
 
     with one_off_runs():
         if message is None:  # the flow shows a progress bar of its own
@@ -177,7 +177,7 @@ def _ingest_and_show(
     state_path: str | None = None,
 ) -> None:
     """One `ingest-feeds` run by hand on these feeds, then its summary."""
-    from flows.ingest_feeds import ingest_feeds
+    from ingest.flows.ingest_feeds import ingest_feeds
 
     call = functools.partial(
         ingest_feeds,
@@ -241,7 +241,7 @@ def demo_command(settings_path: str | None, verbose: bool) -> None:
     console = _console()
     state_path = demo_state_path(config.settings)
     _ingest_and_show(console, config, settings_path, str(feeds_path), state_path=state_path)
-    from flows.backfill import backfill
+    from ingest.flows.backfill import backfill
 
     for archive in demo_archives(feeds_path):
         console.print(f"backfilling the bundled archive {archive.name}")
@@ -288,6 +288,13 @@ def demo_command(settings_path: str | None, verbose: bool) -> None:
     show_default=True,
     help="IANA time zone of zone-less dates in the files (without --feed).",
 )
+@click.option(
+    "--chunks",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Split PATH's files in this many runs taken side by side by the workers of the "
+    "server at PREFECT_API_URL (ingest deploy, ingest worker).",
+)
 @verbose_option
 def backfill_command(
     path: str,
@@ -295,6 +302,7 @@ def backfill_command(
     feed_id: str | None,
     source_id: str,
     timezone: str,
+    chunks: int | None,
     verbose: bool,
 ) -> None:
     """Load PATH, a directory or archive (.zip, .tar.gz) of feed files, JSONL or HTML pages.
@@ -314,8 +322,13 @@ def backfill_command(
     _check_backfill_source(settings, feed_id, source_id, timezone)
     if not list_items(path):  # raises InputError, one line, for what is no backfill source
         raise click.ClickException(f"{path}: no feed, JSONL or HTML files in it")
+    if chunks is not None:
+        from ingest.cli.workers import backfill_on_workers
+
+        backfill_on_workers(path, chunks, settings_path, feed_id, source_id, timezone, verbose)
+        return
     prepare_prefect(settings, verbose)
-    from flows.backfill import backfill
+    from ingest.flows.backfill import backfill
 
     console = _console()
     summary = _run_flow(
@@ -374,7 +387,7 @@ def reprocess_command(settings_path: str | None, everything: bool, verbose: bool
     """
     settings = load_settings(settings_path)
     prepare_prefect(settings, verbose)
-    from flows.maintenance import reprocess
+    from ingest.flows.maintenance import reprocess
 
     console = _console()
     summary = _run_flow(
@@ -392,7 +405,7 @@ def compact_command(settings_path: str | None, verbose: bool) -> None:
     """Merge each table partition's small Parquet files into one (safe while others read)."""
     settings = load_settings(settings_path)
     prepare_prefect(settings, verbose)
-    from flows.maintenance import compact
+    from ingest.flows.maintenance import compact
 
     console = _console()
     summary = _run_flow(
@@ -432,7 +445,7 @@ def serve_command(settings_path: str | None, feeds_path: str | None, port: int |
     console = _console()
     # until Prefect's runner installs its own handler, SIGTERM must unwind like Ctrl-C
     signal.signal(signal.SIGTERM, _raise_interrupt)
-    from flows.server import LocalServer, start_local_server
+    from ingest.flows.server import LocalServer, start_local_server
 
     server: LocalServer | None = None
     try:
@@ -463,8 +476,9 @@ def server_hint(ui_url: str, api_url: str, log_path: Path) -> list[str]:
 
 
 def _serve(config: Config, settings_path: str | None, feeds_path: str | None) -> None:
-    from flows.deployments import build_deployments
     from prefect import serve
+
+    from ingest.flows.deployments import build_deployments
 
     deployments = build_deployments(
         config.feeds, _settings_path(settings_path), _absolute(feeds_path)

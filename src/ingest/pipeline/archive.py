@@ -12,6 +12,7 @@ of a broken archive) is a reject and a failure of the run, which then ends `part
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import nullcontext
 from typing import TypeVar
@@ -51,15 +52,18 @@ def backfill(
     path: str,
     *,
     progress: bool = False,
+    names: Sequence[str] | None = None,
     runner: RunnerFactory = local_runner,
     report: Reporter = no_report,
 ) -> RunSummary:
     """Load a directory or archive of saved feeds, JSONL documents and pages as `feed`'s.
 
-    `runner` executes the steps (Prefect's task runner in flows/); `report` gets the summary.
+    `names` keeps only those files of the source (one chunk, `chunks_of`); `runner` executes
+    the steps (Prefect's task runner in flows/); `report` gets the summary.
     """
     tally = new_tally(FLOW_NAME, EXTRACTOR_VERSION)
-    body = functools.partial(_run, settings, feed, path, progress, runner)
+    wanted = None if names is None else frozenset(names)
+    body = functools.partial(_run, settings, feed, path, progress, wanted, runner)
     return run_reported(settings, tally, body, report)
 
 
@@ -84,16 +88,17 @@ def _run(
     feed: Feed,
     path: str,
     progress: bool,
+    wanted: frozenset[str] | None,
     make_runner: RunnerFactory,
     tally: Tally,
 ) -> None:
-    names = list_items(path)
+    names = [name for name in list_items(path) if wanted is None or name in wanted]
     tally.details.append(("files", str(len(names))))
     bar = _progress_bar() if progress else None
     with bar or nullcontext(), make_runner(settings) as runner:
         task_id = bar.add_task("backfill", total=len(names)) if bar else None
         latest = store.latest_content_hashes(settings)
-        items = iter_items(path, settings)
+        items = iter_items(path, settings, wanted)
         batches = _grouped(items, FILES_PER_TASK, BYTES_PER_TASK, lambda i: len(i.data))
         chunks = _grouped(batches, BATCHES_PER_CHUNK, BYTES_PER_CHUNK, _bytes_of)
         for chunk in chunks:
@@ -112,6 +117,16 @@ def _run(
             store_batch(runner, settings, tally, documents, rejects)
             if bar is not None and task_id is not None:
                 bar.advance(task_id, sum(item.last for batch in chunk for item in batch))
+
+
+def chunks_of(names: Sequence[str], chunks: int) -> list[list[str]]:
+    """A source's files in `chunks` runs of consecutive files, as even in count as they go
+    (fewer when there are fewer files); each chunk is a backfill of its own (`names`)."""
+    if chunks < 1:
+        raise ValueError(f"chunks must be at least 1, not {chunks}")
+    count = min(chunks, len(names))
+    bounds = [len(names) * index // count for index in range(count + 1)] if count else [0]
+    return [list(names[start:stop]) for start, stop in itertools.pairwise(bounds)]
 
 
 def _progress_bar() -> Progress:

@@ -1,0 +1,256 @@
+"""Workers on several hosts, on one machine: a Prefect server on PostgreSQL, two `ingest worker`
+processes (each with a Prefect home of its own, as on two hosts), and `ingest backfill --chunks`
+of the bundled archive split across them. The warehouse equals one process's backfill; a worker
+killed mid-chunk (SIGKILL, with the chunk's process) has its chunk run again by the other, and
+nothing is lost or doubled."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from ingest.flows.server import LocalServer, server_environment, start_local_server
+from support import postgres
+
+ROOT = Path(__file__).resolve().parents[2]
+ARCHIVE = (
+    ROOT / "config" / "demo" / "archive" / "state.gov_press-releases_2021-05_to_2022-08.tar.gz"
+)
+INGEST = str(Path(sys.executable).parent / "ingest")
+SOURCE = ["--source", "us-state-archive", "--timezone", "America/New_York"]
+# a killed worker's chunk is declared Crashed this long after its last heartbeat (every 30 s,
+# the first when the run starts): short for the test, with room for a busy machine
+CRASH_AFTER_SECONDS = 45
+
+pytestmark = [
+    pytest.mark.server,
+    pytest.mark.skipif(not postgres.available(), reason="PostgreSQL is not installed"),
+]
+
+
+@dataclass
+class Cluster:
+    """The server, the workers standing for two hosts, and an environment that reaches them."""
+
+    server: LocalServer
+    env: dict[str, str]
+    workers: list[subprocess.Popen[bytes]]
+    logs: Path
+
+
+def _settings(directory: Path) -> Path:
+    directory.mkdir(parents=True)
+    path = directory / "settings.toml"
+    path.write_text(
+        f'data_root = "{directory / "data"}"\nserving_path = "{directory / "ingest.duckdb"}"\n'
+        f'state_path = "{directory / "state" / "feeds.json"}"\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+def _ingest(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [INGEST, *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=240
+    )
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+    base = tmp_path_factory.mktemp("workers")
+    with postgres.postgres_server("prefect") as database:
+        server = start_local_server(
+            base / "server-home", ui=False, database_url=database.url("postgresql+asyncpg")
+        )
+        workers: list[subprocess.Popen[bytes]] = []
+        try:
+            env = server_environment(base / "client-home", server.api_url)
+            deployed = _ingest(
+                ["deploy", "--crash-after", str(CRASH_AFTER_SECONDS), "--settings",
+                 str(_settings(base / "deployed")), "--config", str(ROOT / "config" / "demo.toml")],
+                env,
+                base,
+            )  # fmt: skip
+            assert deployed.returncode == 0, deployed.stderr
+            assert "deployed backfill/on-demand on work pool 'ingest'" in deployed.stdout
+            for name in ("host-a", "host-b"):
+                # INFO: the worker's log names the runs it took
+                worker_env = {
+                    **env,
+                    "PREFECT_HOME": str(base / name),
+                    "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "INFO",
+                }
+                log = (base / f"{name}.log").open("wb")
+                workers.append(
+                    subprocess.Popen(
+                        [INGEST, "worker", "--name", name],
+                        env=worker_env,
+                        cwd=base,
+                        stdout=log,
+                        stderr=subprocess.STDOUT,
+                        start_new_session=True,  # its own group: killed with its runs
+                    )
+                )
+            yield Cluster(server, env, workers, base)
+        finally:
+            for worker in workers:
+                _kill_group(worker, signal.SIGTERM)
+            server.stop()
+
+
+def _kill_group(process: subprocess.Popen[bytes], signum: int) -> None:
+    try:
+        os.killpg(process.pid, signum)
+        process.wait(timeout=20)
+    except ProcessLookupError:
+        pass
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+
+def one_process(directory: Path) -> dict[str, object]:
+    """What one process's backfill of the archive stores (the library's run, no Prefect)."""
+    from ingest.backfill import backfill_feed
+    from ingest.config import load_settings
+    from ingest.pipeline.archive import backfill
+
+    settings = load_settings(str(_settings(directory)))
+    summary = backfill(
+        settings, backfill_feed("us-state-archive", "America/New_York"), str(ARCHIVE)
+    )
+    assert summary.status == "ok" and summary.documents_new > 1900
+    return _stored(Path(settings.serving_path))
+
+
+def _stored(serving_path: Path) -> dict[str, object]:
+    """Document and event ids of the views, and row counts of every stored version."""
+    with duckdb.connect(str(serving_path), read_only=True) as connection:
+
+        def one(sql: str) -> object:
+            row = connection.execute(sql).fetchone()
+            assert row is not None
+            return row[0]
+
+        return {
+            "doc_ids": one("select list(doc_id order by doc_id) from stg_documents"),
+            "event_ids": one("select list(event_id order by event_id) from fct_events"),
+            "document_versions": one("select count(*) from stg_document_versions"),
+            "event_versions": one("select count(*) from stg_event_versions"),
+            "participants": one("select count(*) from stg_participants"),
+            "people": one("select count(*) from dim_people"),
+        }
+
+
+def test_a_backfill_in_chunks_on_two_workers_equals_one_process_though_one_is_killed(
+    cluster: Cluster, tmp_path: Path
+) -> None:
+    """Two chunks start side by side, one on each host; host A dies in the middle of its chunk
+    (SIGKILL to its worker and the chunk's process); once A's run is marked Crashed (no
+    heartbeat for CRASH_AFTER_SECONDS) the chunk runs again on host B. The warehouse equals one
+    process's backfill: no document or event lost, no version stored twice."""
+    settings = _settings(tmp_path / "w")
+    backfilling = subprocess.Popen(
+        [INGEST, "backfill", str(ARCHIVE), "--chunks", "2", "--settings", str(settings), *SOURCE],
+        env=cluster.env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    host_a, host_b = cluster.workers
+    _wait_for_a_running_chunk(cluster.logs / "host-a.log")
+    _kill_group(host_a, signal.SIGKILL)  # the host is gone: its worker and its chunk's process
+    # while the server waits for the missing heartbeats: what one process stores
+    expected = one_process(tmp_path / "one")
+    output, _ = backfilling.communicate(timeout=300)
+    assert backfilling.returncode == 0, output
+    assert output.count(": backfill ok") == 2, output
+    assert "(attempt 2): backfill ok" in output, output
+    assert "backfill in 2 chunks: ok" in output
+    assert _stored(tmp_path / "w" / "ingest.duckdb") == expected
+    host_b_log = (cluster.logs / "host-b.log").read_text(encoding="utf-8")
+    assert host_b_log.count("Beginning subflow run") == 2, host_b_log  # its chunk, then A's
+    assert host_b.poll() is None
+
+
+def _wait_for_a_running_chunk(log: Path, timeout: float = 120) -> None:
+    """Until the worker's chunk has begun (its flow run sent its first heartbeat) and is
+    extracting."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if "Task run 'read-backfill" in log.read_text(encoding="utf-8"):
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"no chunk began on the worker: {log.read_text(encoding='utf-8')}")
+
+
+def test_chunks_are_consecutive_files_as_even_as_they_go() -> None:
+    from ingest.pipeline.archive import chunks_of
+
+    names = [f"{month:02}.xml" for month in range(1, 12)]
+    assert chunks_of(names, 4) == [names[0:2], names[2:5], names[5:8], names[8:11]]
+    assert chunks_of(names[:2], 5) == [names[:1], names[1:2]]  # no empty chunk
+    assert chunks_of([], 3) == []
+    with pytest.raises(ValueError, match="at least 1"):
+        chunks_of(names, 0)
+
+
+def test_a_chunk_reads_only_its_files_of_a_directory_or_an_archive(tmp_path: Path) -> None:
+    import tarfile
+
+    from ingest.config import Settings
+    from ingest.sources import iter_items, list_items
+
+    with tarfile.open(ARCHIVE) as archive:
+        archive.extractall(tmp_path / "files", filter="data")
+    directory = next(p.parent for p in (tmp_path / "files").rglob("*.xml"))
+    settings = Settings()
+    for source in (directory, ARCHIVE):
+        names = list_items(source)
+        chunk = names[3:5]
+        read = [item.name for item in iter_items(source, settings, only=chunk)]
+        assert read == chunk, source
+        assert [item.name for item in iter_items(source, settings)] == names
+
+
+def test_a_worker_without_a_server_is_one_line(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    demo_feeds = str(ROOT / "config" / "demo.toml")
+    for args in (
+        ["worker"],
+        ["deploy", "--config", demo_feeds],
+        ["backfill", str(ARCHIVE), "--chunks", "2"],
+    ):
+        done = _ingest(args, env, tmp_path)
+        assert done.returncode == 1, done.stderr
+        assert done.stderr.startswith("Error: ingest ") and "set PREFECT_API_URL" in done.stderr
+        assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+
+
+def test_a_chunk_run_again_after_it_was_published_adds_nothing(tmp_path: Path) -> None:
+    """A worker may die after its chunk published but before Prefect heard the run complete:
+    the chunk then runs again, and the store skips every document it already holds."""
+    from ingest.backfill import backfill_feed
+    from ingest.config import load_settings
+    from ingest.pipeline.archive import backfill
+    from ingest.sources import list_items
+
+    settings = load_settings(str(_settings(tmp_path / "w")))
+    feed = backfill_feed("us-state-archive", "America/New_York")
+    source = ROOT / "tests" / "fixtures" / "feeds"
+    chunk = [name for name in list_items(source) if name.startswith("state.gov")][1:]
+    first = backfill(settings, feed, str(source), names=chunk)
+    again = backfill(settings, feed, str(source), names=chunk)
+    assert first.documents_new > 10 and first.events_written > 10
+    assert (again.documents_new, again.documents_revised, again.events_written) == (0, 0, 0)
+    assert _stored(tmp_path / "w" / "ingest.duckdb")["document_versions"] == first.documents_new

@@ -769,6 +769,15 @@ def _venue_place(text: str, start: int, end: int, venue: gz.Venue) -> _Place:
 def _dateline(text: str) -> _Place | None:
     """A transcript's place lines ("Kuwait City, Kuwait" / "The Sheraton Hotel") or a news
     dateline ("BRUSSELS —", "London, 12 May 2022:") in the first lines of the text."""
+    # read once per release: the ranker's proposals and the refinements after it both ask
+    return _dateline_in(text, _PUBLISHER.get(), _DOC_COUNTRIES.get(), _LOCATING_GATHERING.get())
+
+
+@functools.lru_cache(maxsize=8)
+def _dateline_in(
+    text: str, publisher: str | None, countries: frozenset[str], gathering: bool
+) -> _Place | None:
+    """`_dateline` for one release in one locating context (the context variables it reads)."""
     lines = _head_lines(text, 6)
     for i, (lstart, line) in enumerate(lines):
         place = _place_line(text, line, lstart)
@@ -1204,10 +1213,10 @@ PLACE_THRESHOLD = 0.5
 _TYPE_GROUPS = {"call": "call", "visit": "trip", "statement": "statement"}
 # Cues of the event's own words that say where it is likely held: a host receives at home, a
 # traveller goes abroad, a remote call is nowhere, a gathering is at its venue.
-_PLACE_CUES = {
-    cue: re.compile(rf"\b{CUES[cue]}\b", re.IGNORECASE)
-    for cue in ("host", "travel", "remote", "attend")
-}
+_PLACE_CUES = re.compile(
+    "|".join(rf"(?P<{cue}>\b{CUES[cue]}\b)" for cue in ("host", "travel", "remote", "attend")),
+    re.IGNORECASE,
+)
 _LEAD_CHARS = 400  # about a release's first sentence
 _CUE_WORDS = frozenset(
     "in at to from visit visits visited visiting hosted by of trip arrived held place".split()
@@ -1230,14 +1239,23 @@ def place_candidates(doc: Document, anchor: EventAnchor) -> list[PlaceCandidate]
     own = _PUBLISHER.set(publisher if publisher and len(publisher) == 2 else None)
     gathering = _LOCATING_GATHERING.set(anchor.event_type == "conference")
     try:
-        return _described(doc, anchor, list(_proposed(doc, anchor)))
+        hits = _Hits(gz.country_hits(doc.text), gz.country_hits(doc.title or ""))
+        return _described(doc, anchor, list(_proposed(doc, anchor, hits)), hits)
     finally:
         _LOCATING_GATHERING.reset(gathering)
         _PUBLISHER.reset(own)
         _DOC_COUNTRIES.reset(token)
 
 
-def _proposed(doc: Document, anchor: EventAnchor) -> Iterator[tuple[str, str, _Place]]:
+@dataclass(frozen=True, slots=True)
+class _Hits:
+    """The countries the release's text and headline name, found once per located event."""
+
+    text: list[gz.PhraseHit]
+    title: list[gz.PhraseHit]
+
+
+def _proposed(doc: Document, anchor: EventAnchor, hits: _Hits) -> Iterator[tuple[str, str, _Place]]:
     """(source, field prefix, place) from each mechanism, in the rules' former precedence."""
     text, title = doc.text, doc.title or ""
     trip = anchor.event_type in TRIP_TYPES
@@ -1247,13 +1265,10 @@ def _proposed(doc: Document, anchor: EventAnchor) -> Iterator[tuple[str, str, _P
         if trip:
             for place in _places_in(text, 0, anchor.start, trip=True, strict=False)[:1]:
                 yield "first_stop", "", place
-        tied = _engagement_place(text, anchor.start, anchor.end)
-        if tied is not None:
-            yield "engagement", "", tied
-    if anchor.start > 0:
-        framed = _engagement_place(text, 0, anchor.start)
-        if framed is not None:
-            yield "engagement_before", "", framed
+    engaged = _engagement_places(text, anchor) if anchor.start >= 0 else {}
+    for source in ("engagement", "engagement_before"):
+        if source in engaged:
+            yield source, "", engaged[source]
     dateline = _dateline(text)
     if dateline is not None:
         yield "dateline", "", dateline
@@ -1262,27 +1277,26 @@ def _proposed(doc: Document, anchor: EventAnchor) -> Iterator[tuple[str, str, _P
         yield "headline_dateline", "title:", title_dateline
     for place in _title_places(title, trip=trip):
         yield "headline", "title:", place
-    if anchor.start >= 0:
-        later = _engagement_place(text, anchor.end, min(len(text), anchor.end + 700), reach=80)
-        if later is not None:
-            yield "engagement_after", "", later
+    if "engagement_after" in engaged:
+        yield "engagement_after", "", engaged["engagement_after"]
     if trip:
         for place in _places_in(text, 0, len(text), trip=True, strict=False)[:1]:
             yield "trip_anywhere", "", place
     hosted = _hosted_visit(text)
     if hosted is not None:
         yield "hosted_visit", "", hosted
-    home = _publisher_capital(doc)
+    home = _publisher_capital(hits)
     if home is not None:
         yield "publisher_capital", *home
     # countries the headline and the lead name with no place cue: the event may be there, and
     # the model weighs that by what else is known of them (mentions, the publisher's own, ...)
-    for source, prefix, searched in (
-        ("headline_country", "title:", title),
-        ("lead_country", "", text[:_LEAD_CHARS]),
+    lead = [hit for hit in hits.text if hit.end <= _LEAD_CHARS]
+    for source, prefix, found in (
+        ("headline_country", "title:", hits.title),
+        ("lead_country", "", lead),
     ):
         named: set[str] = set()
-        for hit in gz.country_hits(searched):
+        for hit in found:
             if hit.key not in named:
                 named.add(hit.key)
                 yield (
@@ -1292,15 +1306,40 @@ def _proposed(doc: Document, anchor: EventAnchor) -> Iterator[tuple[str, str, _P
                 )
 
 
-def _publisher_capital(doc: Document) -> tuple[str, _Place] | None:
+def _engagement_places(text: str, anchor: EventAnchor) -> dict[str, _Place]:
+    """`_engagement_place` before the event's sentence, in it and in the 700 characters after it
+    (reach 80), from one search of the three stretches: the first place of each, by source."""
+    end = min(len(text), anchor.end + 700)
+    stretches = (
+        ("engagement_before", 0, anchor.start, 160),
+        ("engagement", anchor.start, anchor.end, 160),
+        ("engagement_after", anchor.end, end, 80),
+    )
+    found: dict[str, _Place] = {}
+    for place in _places_in(text, 0, end, trip=False, strict=True, topic_turn=False):
+        first = min(s for _, s, _ in place.spans)
+        last = max(e for _, _, e in place.spans)
+        for source, start, stop, reach in stretches:
+            if source in found or not start <= first < stop:
+                continue
+            if (
+                place.gathering
+                or _ENGAGEMENT.search(text, max(start, first - reach), first)
+                or _ENGAGEMENT_AFTER.match(text, last, min(len(text), last + 40))
+            ):
+                found[source] = place
+    return found
+
+
+def _publisher_capital(hits: _Hits) -> tuple[str, _Place] | None:
     """A government's own capital, where it receives its guests: placed by the release's first
     mention of that country (text, else headline), which is its evidence; None when unnamed."""
     publisher = _PUBLISHER.get()
     capital = gz.capital_of(publisher) if publisher is not None else None
     if publisher is None or capital is None:
         return None
-    for prefix, searched in (("", doc.text), ("title:", doc.title or "")):
-        hit = next((h for h in gz.country_hits(searched) if h.key == publisher), None)
+    for prefix, found in (("", hits.text), ("title:", hits.title)):
+        hit = next((h for h in found if h.key == publisher), None)
         if hit is not None:
             spans = (("city", hit.start, hit.end), ("country_code", hit.start, hit.end))
             return prefix, _city_place(capital, spans)
@@ -1308,7 +1347,7 @@ def _publisher_capital(doc: Document) -> tuple[str, _Place] | None:
 
 
 def _described(
-    doc: Document, anchor: EventAnchor, proposed: list[tuple[str, str, _Place]]
+    doc: Document, anchor: EventAnchor, proposed: list[tuple[str, str, _Place]], hits: _Hits
 ) -> list[PlaceCandidate]:
     text, title = doc.text, doc.title or ""
     group = _TYPE_GROUPS.get(anchor.event_type, "engagement")
@@ -1319,12 +1358,12 @@ def _described(
         if place.city is not None:
             sources_of_city.setdefault((place.country, place.city), set()).add(source)
     mentions: dict[str, int] = {}
-    for hit in gz.country_hits(text):
+    for hit in hits.text:
         mentions[hit.key] = mentions.get(hit.key, 0) + 1
-    in_title = {hit.key for hit in gz.country_hits(title)}
+    in_title = {hit.key for hit in hits.title}
     virtual = anchor.start >= 0 and _VIRTUAL.search(text, anchor.start, anchor.end) is not None
     own_words = (text[anchor.start : anchor.end] if anchor.start >= 0 else "") + "\n" + title
-    cues = [cue for cue, pattern in _PLACE_CUES.items() if pattern.search(own_words)]
+    cues = sorted({str(found.lastgroup) for found in _PLACE_CUES.finditer(own_words)})
     seen: dict[str, int] = {}
     candidates = []
     for source, prefix, place in proposed:
@@ -1369,9 +1408,11 @@ def _described(
 def _ranked_location(doc: Document, anchor: EventAnchor) -> Location:
     """The primary event's place: the candidate the place model scores highest, if likely."""
     model = linear.load(PLACE_MODEL)
+    hits = _Hits(gz.country_hits(doc.text), gz.country_hits(doc.title or ""))
+    proposed = list(_proposed(doc, anchor, hits))
     scored = [
         (model.probability(candidate.features), candidate)
-        for candidate in _described(doc, anchor, list(_proposed(doc, anchor)))
+        for candidate in _described(doc, anchor, proposed, hits)
     ]
     probability, chosen = max(scored, key=lambda item: item[0], default=(0.0, None))
     if chosen is None or probability < PLACE_THRESHOLD:

@@ -1,21 +1,25 @@
-"""Fit the participant model (ingest.extract.people.ranking) and report its honest figures.
+"""Fit the participant and affiliation models (ingest.extract.people.ranking,
+affiliation_ranking) and report their honest figures.
 
     .venv/bin/python scripts/fit_participants.py [--write] [--l2 X]
 
 Sets: tests/fixtures/real-tune, ../shared/gold/world and ../shared/gold/dev (docs.jsonl and
 gold.jsonl each). Every person the people stage finds for a document's primary event is an
 example; it is a participant when ../shared/gold/score.py's name match pairs it with a gold
-participant of the primary event. The figures:
+participant of the primary event. Every affiliation the text offers for a person matched to a gold
+participant is an affiliation example, right when it is the gold affiliation. The figures:
 
 - held-out: five folds by publisher (the documents' `source`); for each, the model is fitted
-  without the fold's publishers and the whole extractor runs on the fold's documents with it
+  (both) without the fold's publishers and the whole extractor runs on the fold's documents with it
   (`linear.overridden`); the pooled predictions are scored with ../shared/gold/score.py. This
   predicts text of publishers the model has not seen.
-- rules: the extractor with the participant rules alone (a model that takes exactly the rules'
-  choice). They were written from failures on these same sets: tuned on all of it.
+- rules: the extractor with the participant and affiliation rules alone (models that take
+  exactly the rules' choice). They were written from failures on these same sets: tuned on all
+  of it.
 - fitted on all: the model fitted on every set, scored on them (tuned too).
 
---write stores the model fitted on all sets in src/ingest/data/models/participants.toml.
+--write stores the models fitted on all sets in src/ingest/data/models/participants.toml and
+affiliations.toml.
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ from learning import Example, fit, grouped_folds, write_model
 
 from ingest.cli.extract import read_documents
 from ingest.extract import anchors, extract, linear
-from ingest.extract.people import find_people
+from ingest.extract.people import affiliation_ranking, find_people
 from ingest.extract.people.participants import candidates_for
 from ingest.extract.people.ranking import MODEL
 from ingest.records import Document
@@ -44,12 +48,15 @@ SETS = {
     "world": SHARED / "world",
     "dev": SHARED / "dev",
 }
-OUTPUT = ROOT / "src" / "ingest" / "data" / "models" / f"{MODEL}.toml"
+MODELS = ROOT / "src" / "ingest" / "data" / "models"
+AFFILIATIONS = affiliation_ranking.MODEL
 FOLDS = 5
 REPORTED = ("participant_precision", "participant_recall", "participant_f1")
 REPORTED_TOO = ("affiliation_acc_matched", "field_score")
 # the rules' choice exactly: a chosen person scores 0.73, any other 0.27
 RULES_ONLY = linear.LinearModel(MODEL, 1.0, {"rule:none": -2.0})
+# the rules' affiliation: its offer scores 1, any other under 0.0001 (an unset one stays unset)
+AFFILIATION_RULES_ONLY = linear.LinearModel(AFFILIATIONS, -10.0, {"from:rules": 20.0})
 
 
 def _scorer() -> ModuleType:
@@ -97,30 +104,37 @@ def _read(set_name: str, directory: Path) -> list[Labeled]:
     ]
 
 
-def _gold_names(gold: dict[str, Any]) -> list[str]:
+def _gold_people(gold: dict[str, Any]) -> list[dict[str, Any]]:
     events = gold.get("events") or []
     primary = next((e for e in events if e.get("primary")), events[0] if events else None)
-    return [p.get("name") or "" for p in (primary or {}).get("participants") or []]
+    return list((primary or {}).get("participants") or [])
 
 
-def _examples(item: Labeled, scorer: ModuleType) -> list[Example]:
+def _examples(item: Labeled, scorer: ModuleType) -> tuple[list[Example], list[Example]]:
+    """(participant examples, affiliation examples) of one document."""
     found = anchors.find_anchors(item.document)
     if not found:
-        return []
+        return [], []
     index = find_people(item.document)
-    names = _gold_names(item.gold)
-    return [
-        Example(
-            candidate.features,
-            any(scorer.same_person(name, candidate.name) for name in names),
-            item.publisher,
-        )
-        for candidate in candidates_for(index, found[0], item.document)
-    ]
+    gold = _gold_people(item.gold)
+    counts = affiliation_ranking.document_counts(item.document)
+    people, affiliations = [], []
+    for candidate in candidates_for(index, found[0], item.document):
+        matched = [g for g in gold if scorer.same_person(g.get("name"), candidate.name)]
+        people.append(Example(candidate.features, bool(matched), item.publisher))
+        right = scorer.fold(matched[0].get("affiliation")) if matched else ""
+        if not right:
+            continue
+        for offer in affiliation_ranking.offers(index, candidate.person, item.document, counts):
+            label = scorer.fold(offer.code) == right
+            affiliations.append(Example(offer.features, label, item.publisher))
+    return people, affiliations
 
 
-def _predictions(items: list[Labeled], model: linear.LinearModel) -> list[dict[str, Any]]:
-    with linear.overridden(model):
+def _predictions(
+    items: list[Labeled], models: tuple[linear.LinearModel, linear.LinearModel]
+) -> list[dict[str, Any]]:
+    with linear.overridden(models[0]), linear.overridden(models[1]):
         return [
             json.loads(json.dumps(record.to_json_dict()))
             for item in items
@@ -156,41 +170,69 @@ def main() -> None:
     items = [item for name, path in SETS.items() for item in _read(name, path)]
     examples = [_examples(item, scorer) for item in items]
     groups = [Example({}, False, item.publisher) for item in items]
+
+    def fitted(indices: list[int]) -> tuple[linear.LinearModel, linear.LinearModel]:
+        people = fit([e for i in indices for e in examples[i][0]], arguments.l2)
+        offers = fit([e for i in indices for e in examples[i][1]], arguments.l2)
+        return (
+            linear.LinearModel(MODEL, people[0], people[1]),
+            linear.LinearModel(AFFILIATIONS, offers[0], offers[1]),
+        )
+
     held_out: list[dict[str, Any]] = []
     for train, test in grouped_folds(groups, FOLDS):
-        bias, weights = fit([e for i in train for e in examples[i]], arguments.l2)
-        held_out += _predictions([items[i] for i in test], linear.LinearModel(MODEL, bias, weights))
-    bias, weights = fit([e for row in examples for e in row], arguments.l2)
-    learned = linear.LinearModel(MODEL, bias, weights)
-    rules = _scores(scorer, items, _predictions(items, RULES_ONLY))
+        held_out += _predictions([items[i] for i in test], fitted(train))
+    learned = fitted(list(range(len(items))))
+    rules = _scores(scorer, items, _predictions(items, (RULES_ONLY, AFFILIATION_RULES_ONLY)))
     honest = _scores(scorer, items, held_out)
     tuned = _scores(scorer, items, _predictions(items, learned))
-    count = sum(len(row) for row in examples)
-    positives = sum(e.label for row in examples for e in row)
+    count = sum(len(row[0]) for row in examples)
+    positives = sum(e.label for row in examples for e in row[0])
+    offered = sum(len(row[1]) for row in examples)
     publishers = len({item.publisher for item in items})
-    print(f"{len(items)} documents, {publishers} publishers, {count} candidates ({positives} gold)")
+    print(
+        f"{len(items)} documents, {publishers} publishers, {count} candidates ({positives} gold),"
+        f" {offered} affiliation offers"
+    )
     for set_name in [*SETS, "all"]:
         print(set_name)
         print(_line("rules (tuned on it)", rules[set_name]))
         print(_line(f"learned, held-out x{FOLDS}", honest[set_name]))
         print(_line("learned, fitted on all", tuned[set_name]))
     if arguments.write:
-        figures = honest["all"]
+        figures, sets = honest["all"], ", ".join(SETS)
+        held = (
+            f"Publisher-grouped held-out ({FOLDS} folds), all sets pooled: participant"
+            f" P {figures['participant_precision']:.3f} R {figures['participant_recall']:.3f}"
+            f" F1 {figures['participant_f1']:.3f}, affiliation right for"
+            f" {figures['affiliation_acc_matched']:.3f} of matched; rules alone (tuned on them)"
+            f" F1 {rules['all']['participant_f1']:.3f}, affiliation"
+            f" {rules['all']['affiliation_acc_matched']:.3f}."
+        )
+        people, offers = learned
         write_model(
-            OUTPUT,
-            bias,
-            weights,
+            MODELS / f"{MODEL}.toml",
+            people.bias,
+            people.weights,
             [
                 "Who took part in a release's primary event (ingest.extract.people.ranking).",
                 f"Fitted by scripts/fit_participants.py (l2 {arguments.l2}) on {count} candidates"
-                f" of {len(items)} documents ({', '.join(SETS)}), {publishers} publishers.",
-                f"Publisher-grouped held-out ({FOLDS} folds), all sets pooled: participant"
-                f" P {figures['participant_precision']:.3f} R {figures['participant_recall']:.3f}"
-                f" F1 {figures['participant_f1']:.3f}; rules alone (tuned on them)"
-                f" F1 {rules['all']['participant_f1']:.3f}.",
+                f" of {len(items)} documents ({sets}), {publishers} publishers.",
+                held,
             ],
         )
-        print(f"wrote {OUTPUT.relative_to(ROOT)}")
+        write_model(
+            MODELS / f"{AFFILIATIONS}.toml",
+            offers.bias,
+            offers.weights,
+            [
+                "Whose official a participant is (ingest.extract.people.affiliation_ranking).",
+                f"Fitted by scripts/fit_participants.py (l2 {arguments.l2}) on {offered} offers"
+                f" of {len(items)} documents ({sets}), {publishers} publishers.",
+                held,
+            ],
+        )
+        print(f"wrote {MODELS.relative_to(ROOT)}/{{{MODEL},{AFFILIATIONS}}}.toml")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""The participant model: every person named is a candidate, a shipped model decides."""
+"""The participant and affiliation models: every person named is a candidate, every country the
+text offers for a participant is one; shipped models decide."""
 
 from __future__ import annotations
 
@@ -11,6 +12,9 @@ import pytest
 from ingest.cli.extract import read_documents
 from ingest.extract import anchors, extract, linear
 from ingest.extract.people import find_people
+from ingest.extract.people.affiliation_ranking import MODEL as AFFILIATIONS
+from ingest.extract.people.affiliation_ranking import RANKED_RULE as AFFILIATION_RULE
+from ingest.extract.people.affiliation_ranking import document_counts, offers
 from ingest.extract.people.participants import candidates_for
 from ingest.extract.people.ranking import MODEL, RANKED_RULE
 from ingest.records import Document
@@ -105,3 +109,49 @@ def test_the_word_before_a_name_skips_the_glue_of_its_title(before: str, word: s
     text = before + "Taro Kono said."
     mention = Mention(0, len(before), len(before) + 9, in_title=False, possessive=False)
     assert _word_before(text, mention) == word
+
+
+# the affiliation rules' choice exactly (scripts/fit_participants.py's baseline)
+AFFILIATION_RULES_ONLY = linear.LinearModel(AFFILIATIONS, -10.0, {"from:rules": 20.0})
+
+
+def _affiliations(document: Document) -> dict[str, str | None]:
+    return {p.name: p.affiliation for p in extract(document)[0].participants}
+
+
+def test_the_affiliation_model_reads_the_country_written_before_a_name() -> None:
+    # real-tune (sis.gov.eg via allAfrica, publisher unknown): "Foreign Minister Sameh Shoukry
+    # received a phone call from acting US Secretary of State John J. Sullivan"
+    document = _tune_document("sis-gov-eg-20180417-1")
+    with linear.overridden(AFFILIATION_RULES_ONLY):
+        assert _affiliations(document)["John J. Sullivan"] is None
+    assert _affiliations(document)["John J. Sullivan"] == "US"
+    record = extract(document)[0]
+    ranked = [e for e in record.evidence if e.rule == AFFILIATION_RULE]
+    assert ranked and all(e.field.endswith("participants.affiliation") for e in ranked)
+    assert "US" in {document.text[e.start : e.end] for e in ranked}
+
+
+def test_the_publisher_does_not_win_over_a_country_in_the_text() -> None:
+    document = Document(
+        doc_id="d",
+        url="https://www.state.gov/secretary-blinkens-meeting-with-indian-external-affairs-minister",
+        title="Secretary Blinken's Meeting with Indian External Affairs Minister Jaishankar",
+        text="Secretary of State Antony J. Blinken met with Indian External Affairs Minister "
+        "Subrahmanyam Jaishankar in Washington today. They discussed the Quad.",
+    )
+    assert _affiliations(document) == {"Antony J. Blinken": "US", "Subrahmanyam Jaishankar": "IN"}
+
+
+def test_every_affiliation_offer_is_described_by_general_bounded_features() -> None:
+    seen = 0
+    for document in _tune_documents()[:40]:
+        index = find_people(document)
+        counts = document_counts(document)
+        for pid in range(len(index.people)):
+            for offer in offers(index, pid, document, counts):
+                seen += 1
+                for name, value in offer.features.items():
+                    assert re.fullmatch(r"(?:from|rules_basis):\w+|[a-z_&]+", name), name
+                    assert math.isfinite(value) and 0.0 <= value <= 1.0, (name, value)
+    assert seen > 40

@@ -6,6 +6,7 @@ import re
 
 from ingest.extract import gazetteer as gz
 from ingest.extract.people.affiliation import _COUNTERPART
+from ingest.extract.people.affiliation_ranking import choose, document_counts, offers
 from ingest.extract.people.coreference import _content_tokens
 from ingest.extract.people.index import Mention, PeopleIndex, Person
 from ingest.extract.people.patterns import pattern
@@ -51,9 +52,18 @@ def participants_for(
     """
     choice = _rule_choice(index, anchor, doc)
     chosen, why = choice.chosen, choice.why
+    affiliations: dict[int, str | None] = {}
+    ranked: list[Evidence] = []
     if anchor.ordinal == 0:
         chosen, why = decide(candidates(index, anchor, doc, choice))
-    return _people_lists(index, doc, chosen, why, choice.role, choice.present)
+        counts = document_counts(doc) if chosen else {}
+        for pid in chosen:
+            affiliations[pid], evidence = choose(index, pid, offers(index, pid, doc, counts))
+            ranked += evidence
+    participants, mentioned, evidence = _people_lists(
+        index, doc, chosen, why, choice.role, choice.present, affiliations
+    )
+    return participants, mentioned, evidence + ranked
 
 
 def candidates_for(index: PeopleIndex, anchor: EventAnchor, doc: Document) -> list[Candidate]:
@@ -169,6 +179,7 @@ def _people_lists(
     why: dict[int, str],
     role: dict[int, Role],
     present: frozenset[int],
+    affiliations: dict[int, str | None],
 ) -> tuple[list[Participant], list[Participant], list[Evidence]]:
     """The chosen people as participants (the event's own first), the rest as mentioned."""
     text = doc.text
@@ -182,7 +193,13 @@ def _people_lists(
         person = index.people[pid]
         status = _name_status(person, (doc.title or "") if m.in_title else text, m)
         participants.append(
-            Participant(person.name, person.title, person.affiliation, role.get(pid), status)
+            Participant(
+                person.name,
+                person.title,
+                affiliations.get(pid, person.affiliation),
+                role.get(pid),
+                status,
+            )
         )
         field_name = "title:participants" if m.in_title else "participants"
         evidence.append(Evidence(field_name, m.start, m.end, why[pid]))

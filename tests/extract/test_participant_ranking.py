@@ -27,7 +27,7 @@ RULES_ONLY = linear.LinearModel(MODEL, 1.0, {"rule:none": -2.0})
 # feature families: where and how a person is named, never a word of one publisher's phrasing
 # beyond the closed class of words before a name (ranking._BEFORE_WORDS)
 FAMILIES = re.compile(
-    r"(?:type:\w+(?:&(?:rule:none|in_headline))?|rule:[\w.]+|before:[\w’'-]+|[a-z_]+)"
+    r"(?:type:\w+(?:&(?:rule:none|in_headline))?|rule:[\w.]+|before:[\w’'-]+|office:\w+|[a-z_]+)"
 )
 
 

@@ -21,6 +21,7 @@ from types import MappingProxyType
 from ingest.extract import gazetteer as gz
 from ingest.extract import linear
 from ingest.extract.people.index import Mention, PeopleIndex, Person
+from ingest.extract.people.name_shape import _common_words
 from ingest.extract.text import EventAnchor, sentences
 from ingest.records import Document, Role
 
@@ -32,6 +33,13 @@ THRESHOLD = 0.5
 _FAR = 5000.0
 _LEAD_SENTENCES = 2  # the lead: the release's first sentences (a dateline line is one)
 _FORMER = re.compile(r"\b(?:former|late|then|ex-|previous|predecessor)\W{0,3}(?:\w+\W+){0,4}$")
+# office heads whose holders take part in different ways (a spokesperson reads out, an envoy
+# travels, a king receives): a closed list, not one publisher's wording
+_OFFICE_HEADS = (
+    "president", "minister", "secretary", "ambassador", "spokesperson", "envoy", "chancellor",
+    "king", "deputy", "director", "adviser", "advisor", "chairman", "chair", "governor",
+    "senator", "general", "prince", "commissioner", "representative", "assistant", "acting",
+)  # fmt: skip
 _PARTICLES = frozenset({"al", "el", "bin", "ibn", "van", "von", "de", "da", "di", "der", "la"})
 
 
@@ -175,7 +183,19 @@ def _person_features(
         "capitalised_surname": float(any(t.isupper() and len(t) > 1 for t in tokens)),
         "particle": float(any(gz.fold(t) in _PARTICLES for t in tokens)),
         "back_reference": float(any(m.via for m in mentions)),
+        "common_words": _common_share(tokens),
+        **{f"office:{head}": 1.0 for head in _OFFICE_HEADS if head in title.split()},
     }
+
+
+def _common_share(tokens: list[str]) -> float:
+    """The share of a name's words that are common lower-case English words ("Amplifies",
+    "Next"): a headline word taken for a name scores high, a person's name low."""
+    words = [gz.fold(t).strip(".") for t in tokens]
+    words = [w for w in words if w and w not in _PARTICLES]
+    if not words:
+        return 0.0
+    return sum(w in _common_words() for w in words) / len(words)
 
 
 def _nearest(mentions: list[Mention], anchor: EventAnchor) -> Mention:

@@ -160,10 +160,12 @@ def choose(index: PeopleIndex, pid: int, found: list[Offer]) -> tuple[str | None
     return best.code, evidence
 
 
-def _hits(text: str) -> list[gz.PhraseHit]:
-    """Countries (not "US$" amounts) and organisations named in `text`."""
+@lru_cache(maxsize=512)
+def _hits(text: str) -> tuple[gz.PhraseHit, ...]:
+    """Countries (not "US$" amounts) and organisations named in `text` (a sentence is read once
+    for all the people it names)."""
     countries = [h for h in gz.country_hits(text) if text[h.end : h.end + 1] != "$"]
-    return countries + gz.org_hits(text)
+    return (*countries, *gz.org_hits(text))
 
 
 # country-code domains sold for other uses ("x.io", "x.tv") say nothing of a government
@@ -188,11 +190,16 @@ def domain_country(url: str | None) -> str | None:
     return found.alpha_2 if found is not None else None
 
 
-def document_counts(doc: Document) -> dict[str, int]:
+def document_counts(doc: Document) -> Mapping[str, int]:
     """How often the headline and the release's head name each country."""
+    return _counts(doc.title or "", doc.text[:SCAN_HEAD])
+
+
+@lru_cache(maxsize=8)  # the people stage asks twice per release (affiliation, here)
+def _counts(title: str, head: str) -> Mapping[str, int]:
     counts: dict[str, int] = {}
-    for part in (doc.title or "", doc.text[:SCAN_HEAD]):
+    for part in (title, head):
         for hit in gz.country_hits(part):
-            if part[hit.end : hit.end + 1] != "$":
+            if part[hit.end : hit.end + 1] != "$":  # "US$20 billion" is a currency
                 counts[hit.key] = counts.get(hit.key, 0) + 1
-    return counts
+    return MappingProxyType(counts)

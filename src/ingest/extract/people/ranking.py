@@ -16,6 +16,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from types import MappingProxyType
 
 from ingest.extract import gazetteer as gz
@@ -181,17 +182,22 @@ def _person_features(
         "name_words": min(len(tokens), 5) / 5.0,
         "initial": float(any(len(t.rstrip(".")) == 1 for t in tokens)),
         "capitalised_surname": float(any(t.isupper() and len(t) > 1 for t in tokens)),
-        "particle": float(any(gz.fold(t) in _PARTICLES for t in tokens)),
+        "particle": float(any(_folded(t) in _PARTICLES for t in tokens)),
         "back_reference": float(any(m.via for m in mentions)),
         "common_words": _common_share(tokens),
         **{f"office:{head}": 1.0 for head in _OFFICE_HEADS if head in title.split()},
     }
 
 
+@lru_cache(maxsize=4096)
+def _folded(word: str) -> str:
+    return gz.fold(word)
+
+
 def _common_share(tokens: list[str]) -> float:
     """The share of a name's words that are common lower-case English words ("Amplifies",
     "Next"): a headline word taken for a name scores high, a person's name low."""
-    words = [gz.fold(t).strip(".") for t in tokens]
+    words = [_folded(t).strip(".") for t in tokens]
     words = [w for w in words if w and w not in _PARTICLES]
     if not words:
         return 0.0

@@ -11,7 +11,9 @@ The steps, one module each: `tokens` (words and name-shaped runs), `titles` (off
 name), `name_shape`, `countries` and `lists` (what marks a run as a person), `mentions` (name
 occurrences with their cues), `coreference` (short mentions to full names), `back_references`
 (a title without a name, "the Foreign Minister", for the one person who holds it),
-`affiliation` (whose government), `participants` (who took part in an event).
+`affiliation` (whose government), `participants` (who took part in an event), and the learned
+decisions over them for the primary event: `ranking` (who took part) and `affiliation_ranking`
+(whose official each participant is).
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ from functools import cache
 from itertools import pairwise
 
 from ingest.extract import gazetteer as gz
+from ingest.extract.people.affiliation_ranking import document_counts
 from ingest.extract.people.countries import _host_country
 from ingest.extract.people.index import PeopleIndex
 from ingest.extract.people.mentions import SCAN_HEAD
@@ -27,11 +28,7 @@ def _home_affiliations(
     pending = [p for p in index.people if p.basis == "own" or (not p.basis and p.title)]
     if not pending:
         return
-    counts: dict[str, int] = {}
-    for part in (doc.title or "", doc.text[:SCAN_HEAD]):
-        for hit in gz.country_hits(part):
-            if part[hit.end : hit.end + 1] != "$":  # "US$20 billion" is a currency
-                counts[hit.key] = counts.get(hit.key, 0) + 1
+    counts = document_counts(doc)
     taken = {p.affiliation for p in index.people if p.basis == "text" and p.affiliation}
 
     def most_named(exclude: set[str]) -> str | None:

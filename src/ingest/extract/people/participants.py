@@ -6,9 +6,11 @@ import re
 
 from ingest.extract import gazetteer as gz
 from ingest.extract.people.affiliation import _COUNTERPART
+from ingest.extract.people.affiliation_ranking import choose, document_counts, offers
 from ingest.extract.people.coreference import _content_tokens
 from ingest.extract.people.index import Mention, PeopleIndex, Person
 from ingest.extract.people.patterns import pattern
+from ingest.extract.people.ranking import Candidate, RuleChoice, candidates, decide
 from ingest.extract.text import EventAnchor, sentences
 from ingest.records import Document, Evidence, NameStatus, Participant, Role
 
@@ -43,7 +45,34 @@ BYLINE_TYPES = frozenset({"statement", "other"})
 def participants_for(
     index: PeopleIndex, anchor: EventAnchor, doc: Document
 ) -> tuple[list[Participant], list[Participant], list[Evidence]]:
-    """(participants, mentioned people, evidence) of the anchor's event."""
+    """(participants, mentioned people, evidence) of the anchor's event.
+
+    The rules propose; for the primary event a learned model (`ranking`) then decides, over
+    every person the release names, who took part: the rules' choice is one of its features.
+    """
+    choice = _rule_choice(index, anchor, doc)
+    chosen, why = choice.chosen, choice.why
+    affiliations: dict[int, str | None] = {}
+    ranked: list[Evidence] = []
+    if anchor.ordinal == 0:
+        chosen, why = decide(candidates(index, anchor, doc, choice))
+        counts = document_counts(doc) if chosen else {}
+        for pid in chosen:
+            affiliations[pid], evidence = choose(index, pid, offers(index, pid, doc, counts))
+            ranked += evidence
+    participants, mentioned, evidence = _people_lists(
+        index, doc, chosen, why, choice.role, choice.present, affiliations
+    )
+    return participants, mentioned, evidence + ranked
+
+
+def candidates_for(index: PeopleIndex, anchor: EventAnchor, doc: Document) -> list[Candidate]:
+    """Every person of `index` described for the participant model (fitting and evaluation)."""
+    return candidates(index, anchor, doc, _rule_choice(index, anchor, doc))
+
+
+def _rule_choice(index: PeopleIndex, anchor: EventAnchor, doc: Document) -> RuleChoice:
+    """Who the participant rules choose for the anchor's event, and by which rule."""
     chosen: dict[int, Mention] = {}
     why: dict[int, str] = {}  # the rule that chose each person
     role: dict[int, Role] = {}
@@ -140,6 +169,20 @@ def participants_for(
         caller = next((m for m in index.mentions if anchor.start <= m.start < before), None)
         if caller is not None and caller.person in chosen:
             role[caller.person] = "caller"
+    return RuleChoice(chosen, why, role, frozenset(present))
+
+
+def _people_lists(
+    index: PeopleIndex,
+    doc: Document,
+    chosen: dict[int, Mention],
+    why: dict[int, str],
+    role: dict[int, Role],
+    present: frozenset[int],
+    affiliations: dict[int, str | None],
+) -> tuple[list[Participant], list[Participant], list[Evidence]]:
+    """The chosen people as participants (the event's own first), the rest as mentioned."""
+    text = doc.text
     participants: list[Participant] = []
     evidence: list[Evidence] = []
     # the event's own people first (a later engagement's unnamed subject is the first of them)
@@ -150,7 +193,13 @@ def participants_for(
         person = index.people[pid]
         status = _name_status(person, (doc.title or "") if m.in_title else text, m)
         participants.append(
-            Participant(person.name, person.title, person.affiliation, role.get(pid), status)
+            Participant(
+                person.name,
+                person.title,
+                affiliations.get(pid, person.affiliation),
+                role.get(pid),
+                status,
+            )
         )
         field_name = "title:participants" if m.in_title else "participants"
         evidence.append(Evidence(field_name, m.start, m.end, why[pid]))

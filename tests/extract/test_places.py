@@ -4,13 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.extract.places import (
-    Location,
-    countries_mentioned,
-    locate_event,
-    place_candidates,
-    resolve_place,
-)
+from ingest.extract.places import Location, countries_mentioned, locate_event, resolve_place
 from ingest.extract.text import EventAnchor
 from ingest.records import Document
 
@@ -30,21 +24,6 @@ def _locate(
         source = doc.title or "" if ev.field.startswith("title:") else text
         assert 0 <= ev.start < ev.end <= len(source)
     return where.location_name, where.city, where.country_code
-
-
-def _proposed(
-    text: str, sentence: str, event_type: str, title: str | None = None
-) -> dict[str, set[tuple[str | None, str]]]:
-    """(city, country) of every place each mechanism proposes for the primary event: what the
-    place ranker chooses among (its choice is measured on real releases, held out by publisher:
-    scripts/fit_places_types.py)."""
-    doc = Document(doc_id="d", text=text, title=title)
-    found: dict[str, set[tuple[str | None, str]]] = {}
-    for candidate in place_candidates(doc, _anchor(text, sentence, event_type)):
-        found.setdefault(candidate.source, set()).add(
-            (candidate.place.city, candidate.place.country)
-        )
-    return found
 
 
 CASES = [
@@ -124,6 +103,20 @@ CASES = [
         None,
         (None, None, None),
     ),
+    # a virtual meeting has no location
+    (
+        "Officials of both countries met virtually on 22 March for the Space Dialogue in Hanoi.",
+        "meeting",
+        None,
+        (None, None, None),
+    ),
+    # a statement is located only by a dateline
+    (
+        "BRUSSELS — The European Union condemns the attack in Kabul.",
+        "statement",
+        None,
+        (None, "Brussels", "BE"),
+    ),
     (
         "The United States condemns the attack on soldiers serving in Somalia.",
         "statement",
@@ -202,11 +195,11 @@ def test_dateline_and_venue_lines(text: str, expected: tuple[str | None, ...]) -
 def test_headline_names_the_trip() -> None:
     text = "Office of the Spokesperson\n\nThe Counselor will meet senior officials."
     doc = Document(doc_id="d", text=text, title="Counselor's Travel to Germany")
-    anchor = EventAnchor("visit", "042", -1, -1, True, "travel")
-    [germany] = [c for c in place_candidates(doc, anchor) if c.source == "headline"]
-    assert (germany.place.country, germany.place.city) == ("DE", None)
-    assert germany.place.lat is not None  # the country's capital stands for its centre
-    assert germany.field_prefix == "title:"
+    where = locate_event(doc, EventAnchor("visit", "042", -1, -1, True, "travel"))
+    assert where.country_code == "DE"
+    assert where.city is None
+    assert where.latitude is not None  # the country's capital stands for its centre
+    assert all(ev.field.startswith("title:") for ev in where.evidence)
 
 
 def test_coordinates_are_the_city() -> None:
@@ -274,13 +267,13 @@ def test_a_lead_sentence_engagement_far_from_its_place_or_after_it() -> None:
         "consultations were held in the context of excellent cooperation."
     )
     sentence = "The consultations were held in the context of excellent cooperation."
-    assert ("Lisbon", "PT") in _proposed(text, sentence, "meeting")["engagement_before"]
+    assert _locate(text, sentence, "meeting")[1:] == ("Lisbon", "PT")
     text = (
         "President Alpha Beta has told a visiting delegation that trade will grow. He made the "
         "remarks at State House, Entebbe in a meeting with the Foreign Minister Gamma Delta."
     )
     sentence = "President Alpha Beta has told a visiting delegation that trade will grow."
-    assert ("Entebbe", "UG") in _proposed(text, sentence, "meeting")["engagement_after"]
+    assert _locate(text, sentence, "meeting")[1:] == ("Entebbe", "UG")
 
 
 def test_an_announced_trip_is_located_at_its_first_stop() -> None:
@@ -409,9 +402,9 @@ def test_a_gathering_named_after_its_host_city_places_the_meeting() -> None:
         "1. On the occasion of the 56th Munich Security Conference, Minister Ana Beta had a "
         "meeting with Minister Gamma Delta on the morning of February 15."
     )
-    assert ("Munich", "DE") in _proposed(text, "1.", "meeting")["engagement_after"]
+    assert _locate(text, "1.", "meeting")[1:] == ("Munich", "DE")
     text = "Minister Ana Beta has received Minister Gamma Delta at Expo 2020 Dubai."
-    assert ("Dubai", "AE") in _proposed(text, text, "meeting")["sentence"]
+    assert _locate(text, text, "meeting")[1:] == ("Dubai", "AE")
     # a gathering's name without a city places nothing
     text = "Minister Ana Beta met Minister Gamma Delta on the sidelines of the 9th ACS Summit."
     assert _locate(text, text, "meeting") == (None, None, None)
@@ -422,10 +415,13 @@ def test_a_headline_closing_with_place_and_date_is_a_dateline() -> None:
     title = (
         "Statements following his meeting with his counterpart Ioannis Beta (Athens, 07.11.2022)"
     )
-    assert _proposed(text, text, "meeting", title)["headline_dateline"] == {("Athens", "GR")}
+    doc = Document(doc_id="d", text=text, title=title)
+    where = locate_event(doc, _anchor(text, text, "meeting"))
+    assert (where.city, where.country_code) == ("Athens", "GR")
+    assert {ev.field for ev in where.evidence} >= {"title:city"}
     # a parenthesis that is no place and date is not one
-    title = "Meeting with the Minister (Foreign Affairs, 2022)"
-    assert "headline_dateline" not in _proposed(text, text, "meeting", title)
+    doc = Document(doc_id="d", text=text, title="Meeting with the Minister (Foreign Affairs, 2022)")
+    assert locate_event(doc, _anchor(text, text, "meeting")).country_code is None
 
 
 def test_a_region_named_after_a_city_is_no_city_and_accredited_is_no_venue() -> None:
@@ -589,18 +585,4 @@ def test_an_announced_gathering_to_be_held_somewhere_is_there() -> None:
 )
 def test_dateline_forms_of_news_agencies(opening: str, expected: tuple[str, str]) -> None:
     text = opening + " his counterpart."
-    assert _proposed(text, text, "statement")["dateline"] == {expected}
-
-
-def test_a_virtual_meeting_and_a_statement_tell_the_ranker_so() -> None:
-    # the place a virtual meeting's sentence names is proposed with the `virtual` feature set,
-    # a statement's dateline with its type: the ranker weighs both (fitted on real releases)
-    text = "Officials of both countries met virtually on 22 March for the Space Dialogue in Hanoi."
-    doc = Document(doc_id="d", text=text)
-    [hanoi] = [
-        c for c in place_candidates(doc, _anchor(text, text, "meeting")) if c.source == "sentence"
-    ]
-    assert (hanoi.place.city, hanoi.features["virtual"]) == ("Hanoi", 1.0)
-    text = "BRUSSELS — The European Union condemns the attack in Kabul."
-    proposed = _proposed(text, text, "statement")
-    assert proposed["dateline"] == {("Brussels", "BE")}
+    assert _locate(text, text, "statement")[1:] == expected

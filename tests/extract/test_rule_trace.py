@@ -56,7 +56,7 @@ def test_each_mechanism_reports_its_own_rule() -> None:
     [record] = extract(make_document("doc-1", text=TEXT, title="Secretary Rubio Meets Rutte"))
     by_field = {(e.field, e.rule) for e in record.evidence}
     assert ("event_date", "date.event_sentence") in by_field
-    assert ("city", "place.ranked") in by_field  # the learned choice among the proposals
+    assert ("city", "place.event_sentence") in by_field
     assert ("participants", "person.title_before") in by_field  # how the name was found
     assert ("title:participants", "participant.headline") in by_field  # why it takes part
 
@@ -82,7 +82,7 @@ def test_explain_prints_each_passage_with_its_rule(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     city = lines.index("  city: Brussels")
-    assert lines[city + 1].endswith("[place.ranked]")
+    assert lines[city + 1].endswith("[place.event_sentence]")
     assert any(line.endswith("[participant.headline]") for line in lines)
 
 
@@ -146,7 +146,7 @@ def test_a_store_written_before_rules_and_one_after_read_together(tmp_path: Path
 
     found = rules_by_doc()
     assert found["doc-before"] == {None}
-    assert None not in found["doc-after"] and "place.ranked" in found["doc-after"]
+    assert None not in found["doc-after"] and "place.event_sentence" in found["doc-after"]
     statuses = warehouse.query(
         settings,
         "select doc_id, name_status from stg_participants order by doc_id",

@@ -12,24 +12,19 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 
 from ingest.extract import gazetteer as gz
-from ingest.extract import linear
-from ingest.extract.anchors import CUES
 from ingest.extract.text import EventAnchor
 from ingest.records import Document, Evidence
 
 __all__ = [
-    "PLACE_MODEL",
     "Location",
-    "PlaceCandidate",
     "countries_mentioned",
     "dateline_country",
     "locate_event",
-    "place_candidates",
     "resolve_place",
     "stated_country",
 ]
@@ -769,15 +764,6 @@ def _venue_place(text: str, start: int, end: int, venue: gz.Venue) -> _Place:
 def _dateline(text: str) -> _Place | None:
     """A transcript's place lines ("Kuwait City, Kuwait" / "The Sheraton Hotel") or a news
     dateline ("BRUSSELS —", "London, 12 May 2022:") in the first lines of the text."""
-    # read once per release: the ranker's proposals and the refinements after it both ask
-    return _dateline_in(text, _PUBLISHER.get(), _DOC_COUNTRIES.get(), _LOCATING_GATHERING.get())
-
-
-@functools.lru_cache(maxsize=8)
-def _dateline_in(
-    text: str, publisher: str | None, countries: frozenset[str], gathering: bool
-) -> _Place | None:
-    """`_dateline` for one release in one locating context (the context variables it reads)."""
     lines = _head_lines(text, 6)
     for i, (lstart, line) in enumerate(lines):
         place = _place_line(text, line, lstart)
@@ -993,8 +979,6 @@ def _seat_location(doc: Document, start: int, end: int, location: Location) -> L
 
 
 def _locate(doc: Document, anchor: EventAnchor) -> Location:
-    if anchor.ordinal == 0:
-        return _ranked_location(doc, anchor)
     text = doc.text
     trip = anchor.event_type in TRIP_TYPES
     strict = anchor.event_type in NOWHERE_TYPES
@@ -1199,226 +1183,3 @@ def _stop_cities(doc: Document, anchor: EventAnchor, since: int) -> Iterator[tup
 def _as_location(place: _Place, field_prefix: str = "", *, rule: str) -> Location:
     evidence = tuple(Evidence(field_prefix + f, s, e, rule) for f, s, e in place.spans)
     return Location(place.name, place.city, place.country, place.lat, place.lon, evidence)
-
-
-# ---------------------------------------------------------------- the learned choice
-
-# The primary event's place is chosen by a logistic model (data/models/place.toml, fitted by
-# scripts/fit_places_types.py on publisher-grouped folds) among every place the mechanisms above
-# propose, instead of by their order: the order was tuned on a few publishers' wording.
-PLACE_MODEL = "place"
-# A place is written only when the model thinks it more likely right than not: the scorer counts
-# a wrong place and a missing one alike, and an empty place right when the event has none.
-PLACE_THRESHOLD = 0.5
-_TYPE_GROUPS = {"call": "call", "visit": "trip", "statement": "statement"}
-# Cues of the event's own words that say where it is likely held: a host receives at home, a
-# traveller goes abroad, a remote call is nowhere, a gathering is at its venue.
-_PLACE_CUES = re.compile(
-    "|".join(rf"(?P<{cue}>\b{CUES[cue]}\b)" for cue in ("host", "travel", "remote", "attend")),
-    re.IGNORECASE,
-)
-_LEAD_CHARS = 400  # about a release's first sentence
-_CUE_WORDS = frozenset(
-    "in at to from visit visits visited visiting hosted by of trip arrived held place".split()
-)
-
-
-@dataclass(frozen=True, slots=True)
-class PlaceCandidate:
-    place: _Place
-    source: str  # the mechanism that proposed it: "sentence", "dateline", "headline", ...
-    field_prefix: str  # "title:" when its spans are offsets into the headline
-    features: Mapping[str, float]
-
-
-def place_candidates(doc: Document, anchor: EventAnchor) -> list[PlaceCandidate]:
-    """Every place the mechanisms propose for the anchor's event, with the features the place
-    model scores (the release's countries and publisher set as for `locate_event`)."""
-    token = _DOC_COUNTRIES.set(_countries_of(doc.text, doc.title or "", doc.url or ""))
-    publisher = gz.publisher_of(doc.url)
-    own = _PUBLISHER.set(publisher if publisher and len(publisher) == 2 else None)
-    gathering = _LOCATING_GATHERING.set(anchor.event_type == "conference")
-    try:
-        hits = _Hits(gz.country_hits(doc.text), gz.country_hits(doc.title or ""))
-        return _described(doc, anchor, list(_proposed(doc, anchor, hits)), hits)
-    finally:
-        _LOCATING_GATHERING.reset(gathering)
-        _PUBLISHER.reset(own)
-        _DOC_COUNTRIES.reset(token)
-
-
-@dataclass(frozen=True, slots=True)
-class _Hits:
-    """The countries the release's text and headline name, found once per located event."""
-
-    text: list[gz.PhraseHit]
-    title: list[gz.PhraseHit]
-
-
-def _proposed(doc: Document, anchor: EventAnchor, hits: _Hits) -> Iterator[tuple[str, str, _Place]]:
-    """(source, field prefix, place) from each mechanism, in the rules' former precedence."""
-    text, title = doc.text, doc.title or ""
-    trip = anchor.event_type in TRIP_TYPES
-    if anchor.start >= 0:
-        for place in _places_in(text, anchor.start, anchor.end, trip=trip, strict=False):
-            yield "sentence", "", place
-        if trip:
-            for place in _places_in(text, 0, anchor.start, trip=True, strict=False)[:1]:
-                yield "first_stop", "", place
-    engaged = _engagement_places(text, anchor) if anchor.start >= 0 else {}
-    for source in ("engagement", "engagement_before"):
-        if source in engaged:
-            yield source, "", engaged[source]
-    dateline = _dateline(text)
-    if dateline is not None:
-        yield "dateline", "", dateline
-    title_dateline = _title_dateline(title)
-    if title_dateline is not None:
-        yield "headline_dateline", "title:", title_dateline
-    for place in _title_places(title, trip=trip):
-        yield "headline", "title:", place
-    if "engagement_after" in engaged:
-        yield "engagement_after", "", engaged["engagement_after"]
-    if trip:
-        for place in _places_in(text, 0, len(text), trip=True, strict=False)[:1]:
-            yield "trip_anywhere", "", place
-    hosted = _hosted_visit(text)
-    if hosted is not None:
-        yield "hosted_visit", "", hosted
-    home = _publisher_capital(hits)
-    if home is not None:
-        yield "publisher_capital", *home
-    # countries the headline and the lead name with no place cue: the event may be there, and
-    # the model weighs that by what else is known of them (mentions, the publisher's own, ...)
-    lead = [hit for hit in hits.text if hit.end <= _LEAD_CHARS]
-    for source, prefix, found in (
-        ("headline_country", "title:", hits.title),
-        ("lead_country", "", lead),
-    ):
-        named: set[str] = set()
-        for hit in found:
-            if hit.key not in named:
-                named.add(hit.key)
-                yield (
-                    source,
-                    prefix,
-                    _country_place(hit.key, (("country_code", hit.start, hit.end),)),
-                )
-
-
-def _engagement_places(text: str, anchor: EventAnchor) -> dict[str, _Place]:
-    """`_engagement_place` before the event's sentence, in it and in the 700 characters after it
-    (reach 80), from one search of the three stretches: the first place of each, by source."""
-    end = min(len(text), anchor.end + 700)
-    stretches = (
-        ("engagement_before", 0, anchor.start, 160),
-        ("engagement", anchor.start, anchor.end, 160),
-        ("engagement_after", anchor.end, end, 80),
-    )
-    found: dict[str, _Place] = {}
-    for place in _places_in(text, 0, end, trip=False, strict=True, topic_turn=False):
-        first = min(s for _, s, _ in place.spans)
-        last = max(e for _, _, e in place.spans)
-        for source, start, stop, reach in stretches:
-            if source in found or not start <= first < stop:
-                continue
-            if (
-                place.gathering
-                or _ENGAGEMENT.search(text, max(start, first - reach), first)
-                or _ENGAGEMENT_AFTER.match(text, last, min(len(text), last + 40))
-            ):
-                found[source] = place
-    return found
-
-
-def _publisher_capital(hits: _Hits) -> tuple[str, _Place] | None:
-    """A government's own capital, where it receives its guests: placed by the release's first
-    mention of that country (text, else headline), which is its evidence; None when unnamed."""
-    publisher = _PUBLISHER.get()
-    capital = gz.capital_of(publisher) if publisher is not None else None
-    if publisher is None or capital is None:
-        return None
-    for prefix, found in (("", hits.text), ("title:", hits.title)):
-        hit = next((h for h in found if h.key == publisher), None)
-        if hit is not None:
-            spans = (("city", hit.start, hit.end), ("country_code", hit.start, hit.end))
-            return prefix, _city_place(capital, spans)
-    return None
-
-
-def _described(
-    doc: Document, anchor: EventAnchor, proposed: list[tuple[str, str, _Place]], hits: _Hits
-) -> list[PlaceCandidate]:
-    text, title = doc.text, doc.title or ""
-    group = _TYPE_GROUPS.get(anchor.event_type, "engagement")
-    sources_of_country: dict[str, set[str]] = {}
-    sources_of_city: dict[tuple[str, str], set[str]] = {}
-    for source, _, place in proposed:
-        sources_of_country.setdefault(place.country, set()).add(source)
-        if place.city is not None:
-            sources_of_city.setdefault((place.country, place.city), set()).add(source)
-    mentions: dict[str, int] = {}
-    for hit in hits.text:
-        mentions[hit.key] = mentions.get(hit.key, 0) + 1
-    in_title = {hit.key for hit in hits.title}
-    virtual = anchor.start >= 0 and _VIRTUAL.search(text, anchor.start, anchor.end) is not None
-    own_words = (text[anchor.start : anchor.end] if anchor.start >= 0 else "") + "\n" + title
-    cues = sorted({str(found.lastgroup) for found in _PLACE_CUES.finditer(own_words)})
-    seen: dict[str, int] = {}
-    candidates = []
-    for source, prefix, place in proposed:
-        order = seen.get(source, 0)
-        seen[source] = order + 1
-        start = min((s for _, s, _ in place.spans), default=-1)
-        searched = title if prefix else text
-        cue = _previous_word(searched, start) if start >= 0 else ""
-        capital = gz.capital_of(place.country)
-        features: dict[str, float] = {
-            f"source:{source}": 1.0,
-            f"source:{source}|{group}": 1.0,
-            f"type:{anchor.event_type}": 1.0,
-            f"cue:{cue if cue in _CUE_WORDS else 'other'}": 1.0,
-            "later_in_source": float(order > 0),
-            "has_city": float(place.city is not None),
-            "has_venue": float(place.name is not None),
-            "capital": float(capital is not None and capital.name == place.city),
-            "publisher_country": float(place.country == _PUBLISHER.get()),
-            "country_in_headline": float(place.country in in_title),
-            "country_mentions": min(mentions.get(place.country, 0), 10) / 10,
-            "other_sources": min(len(sources_of_country[place.country]) - 1, 4) / 4,
-            "other_sources_city": min(
-                len(sources_of_city.get((place.country, place.city or ""), ())) - 1, 4
-            )
-            / 4
-            if place.city is not None
-            else 0.0,
-            "distance": min(abs(start - anchor.start), 3000) / 3000
-            if start >= 0 and not prefix and anchor.start >= 0
-            else 0.0,
-            "gathering": float(place.gathering),
-            "virtual": float(virtual),
-            "no_event_sentence": float(anchor.start < 0),
-        }
-        for cue_id in cues:
-            features[f"said:{cue_id}|{source}"] = 1.0
-        candidates.append(PlaceCandidate(place, source, prefix, features))
-    return candidates
-
-
-def _ranked_location(doc: Document, anchor: EventAnchor) -> Location:
-    """The primary event's place: the candidate the place model scores highest, if likely."""
-    model = linear.load(PLACE_MODEL)
-    hits = _Hits(gz.country_hits(doc.text), gz.country_hits(doc.title or ""))
-    proposed = list(_proposed(doc, anchor, hits))
-    scored = [
-        (model.probability(candidate.features), candidate)
-        for candidate in _described(doc, anchor, proposed, hits)
-    ]
-    probability, chosen = max(scored, key=lambda item: item[0], default=(0.0, None))
-    if chosen is None or probability < PLACE_THRESHOLD:
-        return NO_LOCATION
-    trip = anchor.event_type in TRIP_TYPES
-    location = _refine(doc, chosen.place, anchor, trip, chosen.field_prefix, rule="place.ranked")
-    if chosen.source in {"sentence", "first_stop"}:
-        return _with_dateline_city(doc.text, anchor, location)
-    return location

@@ -22,6 +22,7 @@ from ingest.errors import ConfigError
 from ingest.parse import parse_bytes
 from ingest.warehouse import query, run_checks
 from support import postgres
+from support.lakecrash import run_trials
 from support.lakehosts import (
     Lake,
     Servers,
@@ -209,3 +210,13 @@ def test_the_catalog_setting_never_holds_a_password(tmp_path: Path) -> None:
     given = "postgres:host=db dbname=lake user=ingest"
     assert load_settings(settings_file, environ={"INGEST_CATALOG": given}).catalog == given
     assert not lake.enabled(load_settings(settings_file, environ={}))
+
+
+@pytest.mark.slow  # three crash trials: six writer processes
+def test_a_writer_killed_mid_commit_leaves_nothing_half_visible_and_nothing_lost(
+    servers: Servers, tmp_path: Path
+) -> None:
+    """Three trials of benchmarks/bench_lake_crash.py's twenty (README: Object storage)."""
+    found = run_trials(servers, archive(tmp_path / "in", HOST_A_FEEDS[:1]), tmp_path, 3, seed=3)
+    assert found["half_visible"] == 0 and found["lost_after_rerun"] == 0, found
+    assert found["clean_rows"]["events_rows"] > 0

@@ -134,10 +134,11 @@ def _attach_to(connection: duckdb.DuckDBPyConnection, settings: Settings) -> Non
     for extension in ("postgres_scanner", "ducklake"):
         connection.load_extension(extension)
     dsn = settings.catalog.removeprefix("postgres:")
-    connection.execute(
+    attach = (
         f"attach {_quote('ducklake:postgres:' + dsn)} as {CATALOG_NAME} "
         f"(data_path {_quote(data_path(settings))}, data_inlining_row_limit 0)"
     )
+    connection.execute(attach)
     _ensure_tables(connection)
 
 
@@ -148,14 +149,10 @@ def _ensure_tables(connection: duckdb.DuckDBPyConnection) -> None:
         try:
             connection.execute("begin")
             for name, schema in TABLES.items():
-                connection.execute(
-                    f"create table if not exists {_table(name)} ({_columns(schema)})"
-                )
-            connection.execute(
-                f"create table if not exists {_table(COMMITS_TABLE)} (id integer, load_id varchar)"
-            )
-            if not connection.execute(f"select 1 from {_table(COMMITS_TABLE)}").fetchall():
-                connection.execute(f"insert into {_table(COMMITS_TABLE)} values (1, null)")
+                connection.execute(_create_table_sql(name, schema))
+            connection.execute(CREATE_COMMITS_SQL)
+            if not connection.execute(SELECT_COMMITS_SQL).fetchall():
+                connection.execute(INSERT_COMMITS_SQL)
             connection.execute("commit")
             return
         except duckdb.Error as error:
@@ -163,6 +160,10 @@ def _ensure_tables(connection: duckdb.DuckDBPyConnection) -> None:
             if not is_conflict(error) or attempt == COMMIT_ATTEMPTS - 1:
                 raise
             _pause(attempt)
+
+
+def _create_table_sql(name: str, schema: pa.Schema) -> str:
+    return f"create table if not exists {_table(name)} ({_columns(schema)})"
 
 
 def _columns(schema: pa.Schema) -> str:
@@ -204,6 +205,7 @@ def read_rows(
     schema = TABLES[name]
     selected = ", ".join(f'"{c}"' for c in columns)
     sql = f"select {selected} from {_table(name)}"
+    matching = f'{sql} where "{key}" in (select value from _wanted)'
     with cursor(settings) as connection:
         try:
             if key is None or values is None:
@@ -212,9 +214,7 @@ def read_rows(
                 wanted = pa.table({"value": pa.array(values).cast(schema.field(key).type)})
                 connection.register("_wanted", wanted)
                 try:
-                    result = connection.execute(
-                        f'{sql} where "{key}" in (select value from _wanted)'
-                    ).fetch_arrow_table()
+                    result = connection.execute(matching).fetch_arrow_table()
                 finally:
                     connection.unregister("_wanted")
         except duckdb.Error as error:
@@ -229,7 +229,8 @@ def insert_rows(name: str, table: pa.Table) -> None:
         raise StoreError(f"lake table '{name}': rows are written only inside a commit")
     connection.register("_rows", table)
     try:
-        connection.execute(f"insert into {_table(name)} by name select * from _rows")
+        insert = f"insert into {_table(name)} by name select * from _rows"
+        connection.execute(insert)
     except duckdb.Error as error:
         raise StoreError(f"cannot write lake table '{name}': {_first_line(error)}") from None
     finally:
@@ -250,7 +251,7 @@ def commit(settings: Settings, load_id: str, apply: Callable[[], T]) -> T:
             log.info("committing load %s (attempt %d)", load_id, attempt + 1)
             connection.execute("begin")
             result = apply()
-            connection.execute(f"update {_table(COMMITS_TABLE)} set load_id = ?", [load_id])
+            connection.execute(UPDATE_COMMITS_SQL, [load_id])
             connection.execute("commit")
             log.info("committed load %s", load_id)
             return result
@@ -326,7 +327,16 @@ def pin_current(settings: Settings) -> LakeSnapshot:
 
 
 def _table(name: str) -> str:
+    """A table of the lake, by our own name for it (never a value from outside)."""
     return f'{CATALOG_NAME}."{name}"'
+
+
+CREATE_COMMITS_SQL = (
+    f"create table if not exists {_table(COMMITS_TABLE)} (id integer, load_id varchar)"
+)
+SELECT_COMMITS_SQL = f"select 1 from {_table(COMMITS_TABLE)}"
+INSERT_COMMITS_SQL = f"insert into {_table(COMMITS_TABLE)} values (1, null)"
+UPDATE_COMMITS_SQL = f"update {_table(COMMITS_TABLE)} set load_id = ?"
 
 
 def _quote(text: str) -> str:

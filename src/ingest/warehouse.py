@@ -619,8 +619,9 @@ def _build(
             objectstore.prepare(connection, settings)  # a temporary secret: not in the file
             connection.execute("begin")  # one commit for hundreds of catalog entries
             for view in views:
-                sql = serving_sql(view, settings, marts_snapshot)
-                connection.execute(f"create view {view.name} as\n{sql}")
+                connection.execute(
+                    f"create view {view.name} as\n{serving_sql(view, settings, marts_snapshot)}"
+                )
                 _comment(connection, view)
             _create_meta(connection, wanted)
             connection.execute("commit")

@@ -110,6 +110,11 @@ class Settings:
     s3_endpoint: str = ""
     s3_region: str = ""
     s3_url_style: str = ""
+    # a DuckLake catalog for several writers on one data root (ingest.lake): "postgres:" and a
+    # libpq connection string ("postgres:host=db.example port=5432 dbname=lake user=ingest");
+    # the password only from PGPASSWORD or a libpq pass/service file, never from settings.
+    # Empty: the tables are Parquet files under data_root, for one writer at a time.
+    catalog: str = ""
 
 
 PATH_SETTINGS = ("data_root", "serving_path", "state_path", "feeds_path")  # stored absolute
@@ -167,7 +172,8 @@ def _settings_from(values: dict[str, tuple[Any, str]]) -> Settings:
             raise ConfigError(f"{source}: unknown setting {key!r}")
         problem, typed[key] = _setting_value(key, raw, type(getattr(defaults, key)))
         if problem:
-            raise ConfigError(f"{source}: setting '{key}' must be {problem}, got {raw!r}")
+            shown = "a value not repeated here" if key == "catalog" else repr(raw)
+            raise ConfigError(f"{source}: setting '{key}' must be {problem}, got {shown}")
         if key in PATH_SETTINGS:
             try:
                 typed[key] = _absolute(typed[key])
@@ -188,6 +194,8 @@ def _setting_value(key: str, raw: Any, kind: type) -> tuple[str | None, Any]:
         if isinstance(raw, str) and raw in choices:
             return None, raw
         return "one of " + ", ".join(repr(c) for c in choices), None
+    if key == "catalog":
+        return _catalog_value(raw)
     if kind is str:
         if isinstance(raw, str) and raw.strip() and raw.isprintable():
             return None, raw
@@ -202,6 +210,21 @@ def _setting_value(key: str, raw: Any, kind: type) -> tuple[str | None, Any]:
     if seconds is None or not low < seconds <= high:
         return f"a number of seconds above {low:g} and at most {high:g}", None
     return None, seconds
+
+
+CATALOG_KINDS = ("postgres:",)
+
+
+def _catalog_value(raw: Any) -> tuple[str | None, Any]:
+    """A DuckLake catalog: "postgres:<libpq connection string>" with no password in it."""
+    wanted = '"postgres:" and a libpq connection string'
+    if not isinstance(raw, str) or not raw.isprintable():
+        return wanted, None
+    if raw and not raw.startswith(CATALOG_KINDS):
+        return wanted, None
+    if re.search(r"password\s*=|://[^/@]*:[^/@]*@", raw, re.IGNORECASE):
+        return wanted + " without its password (give it in PGPASSWORD or a libpq pass file)", None
+    return None, raw.strip()
 
 
 def _whole_number(raw: Any) -> int | None:

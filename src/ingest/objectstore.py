@@ -4,7 +4,8 @@ The endpoint, region and URL style come from Settings (`s3_endpoint`, `s3_region
 `s3_url_style`) or the standard AWS variables; credentials only from the standard variables
 (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN), never from a settings file.
 DuckDB gets them as a TEMPORARY secret on each connection: nothing of them is written into the
-serving file, and a BI tool reading that file creates its own secret (README, "Object storage").
+serving file, and a BI tool reading that file creates its own secret (README, "Object storage
+and several writers").
 DuckDB's httpfs extension comes from the duckdb-ext-httpfs wheel, built for this DuckDB version,
 so nothing is downloaded at run time.
 """

@@ -156,6 +156,8 @@ def ensure(settings: Settings) -> None:
 
 def begin(settings: Settings, load_id: str, started_at: datetime) -> None:
     """List a load as in flight: from now until it is published, its rows are hidden."""
+    if settings.catalog:
+        return  # in a DuckLake (ingest.lake) a run's rows are staged apart until it commits
     with locked(settings) as current:
         if load_id in current.hidden:
             return

@@ -17,6 +17,12 @@ are written. Rejects are skipped when their reject_id exists (first sighting kep
 live in `loads`); loads are skipped when their load_id exists. A release whose text reverts to an
 earlier one is written again and becomes the newest version; re-running an older extractor on
 the current text adds nothing.
+
+With a catalog (settings.catalog, ingest.lake) the tables live in DuckLake instead: a run's
+writes go to its local staging store (the same layout, the same rules) and `commit_run` applies
+them to the lake in one transaction, deciding again against the lake's latest snapshot, so two
+writers never store a row twice. Reads see the lake's committed rows (plus, for a writer, its
+own staged ones).
 """
 
 from __future__ import annotations
@@ -38,7 +44,7 @@ import pyarrow.dataset as ds
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
-from ingest import files, publication
+from ingest import files, lake, publication
 from ingest.config import Settings
 from ingest.errors import StoreError
 from ingest.files import (
@@ -162,8 +168,14 @@ def data_fingerprint(
 ) -> str:
     """Hash of the tables' visible file listings (path, size, mtime): changes whenever the data
     a reader sees does (a load's files count once it is published)."""
-    fs, root = filesystem(settings)
     digest = hashlib.sha256()
+    if lake.enabled(settings):  # the files of the snapshot this process reads
+        snapshot = lake.pinned(settings)
+        for name in sorted(tables):
+            listing = "\x1f".join((name, *snapshot.files[name]))
+            digest.update(f"{listing}\x1e".encode())
+        return digest.hexdigest()[:32]
+    fs, root = filesystem(settings)
     for name in sorted(tables):
         selector = pafs.FileSelector(f"{root}/{name}", recursive=True, allow_not_found=True)
         for info in sorted(fs.get_file_info(selector), key=lambda i: i.path):
@@ -245,6 +257,8 @@ def _read(
     unknown = [c for c in wanted if c not in schema.names]
     if unknown:
         raise StoreError(f"table '{name}' has no column(s) {', '.join(unknown)}")
+    if lake.enabled(settings):
+        return _read_lake(settings, name, wanted, where, writer)
     fs, root = filesystem(settings)
     paths = _data_files(fs, f"{root}/{name}", _hidden(settings, name, writer))
     if not paths:
@@ -253,6 +267,22 @@ def _read(
         return _dataset(fs, root, name, paths).to_table(columns=wanted, filter=where)
     except (OSError, pa.ArrowInvalid) as error:
         raise StoreError(f"cannot read table '{name}': {error}") from error
+
+
+def _read_lake(
+    settings: Settings,
+    name: str,
+    wanted: list[str],
+    where: ds.Expression | None,
+    writer: str | None,
+) -> pa.Table:
+    """The lake's committed rows, plus the writer's own staged rows (outside its commit)."""
+    columns = wanted if where is None else list(_schema_of(name).names)
+    parts = [lake.read_rows(settings, name, columns)]
+    if writer is not None and not lake.committing():
+        parts.append(_read(lake.staging_settings(settings, writer), name, columns, None))
+    table = pa.concat_tables(parts)
+    return table if where is None else table.filter(where).select(wanted)
 
 
 def _read_matching(
@@ -269,6 +299,12 @@ def _read_matching(
     empty = pa.schema([_schema_of(name).field(c) for c in columns]).empty_table()
     if len(values) == 0:
         return empty
+    if lake.enabled(settings):
+        parts = [lake.read_rows(settings, name, columns, key, values)]
+        if not lake.committing():
+            staged = lake.staging_settings(settings, writer)
+            parts.append(_read_matching(staged, name, columns, key, values, writer))
+        return pa.concat_tables(parts)
     fs, root = filesystem(settings)
     where = pc.field(key).isin(values)
     hidden = _hidden(settings, name, writer)
@@ -329,8 +365,12 @@ def write_documents(
     settings: Settings, documents: Sequence[Document], fetched_at: datetime, load_id: str
 ) -> int:
     """Append new and revised documents; returns the number of rows written."""
-    table = documents_table(documents, fetched_at, load_id)
-    table = _distinct(table, ("doc_id", "content_hash"))
+    return write_documents_table(settings, documents_table(documents, fetched_at, load_id), load_id)
+
+
+def write_documents_table(settings: Settings, table: pa.Table, load_id: str) -> int:
+    """`write_documents` for rows already in the DOCUMENTS schema."""
+    table = _distinct(table.select(DOCUMENTS.names), ("doc_id", "content_hash"))
     existing = _read_matching(
         settings,
         "documents",
@@ -488,7 +528,41 @@ def write_load(settings: Settings, row: Mapping[str, Any]) -> None:
     if not row.get("load_id") or row.get("started_at") is None:
         raise StoreError("loads row needs load_id and started_at")
     table = pa.Table.from_pylist([{name: row.get(name) for name in LOADS.names}], schema=LOADS)
-    _write_new_keys(settings, "loads", table, "load_id", str(row["load_id"]))
+    load_id = str(row["load_id"])
+    if lake.enabled(settings) and not lake.committing() and row.get("status") == "failed":
+        # a failed run commits none of its rows, but its `loads` row shows, as without a catalog
+        lake.commit(
+            settings, load_id, lambda: _write_new_keys(settings, "loads", table, "load_id", load_id)
+        )
+        lake.drop_staging(settings, load_id)
+        return
+    _write_new_keys(settings, "loads", table, "load_id", load_id)
+
+
+# the tables a run writes, in the order its commit applies them (superseded follows events)
+COMMITTED_TABLES = ("documents", "rejects", "events", "loads")
+
+
+def commit_run(settings: Settings, load_id: str) -> dict[str, int]:
+    """With a catalog: apply a run's staged rows to the lake in one DuckLake transaction; the
+    rows written per table. Each table's rows are decided again against the lake's latest
+    snapshot by the rules above; a conflict with another writer's commit starts over."""
+    staged = lake.staging_settings(settings, load_id)
+    tables = {name: read_table(staged, name) for name in COMMITTED_TABLES}
+
+    def apply() -> dict[str, int]:
+        return {
+            "documents": write_documents_table(settings, tables["documents"], load_id),
+            "rejects": _write_new_keys(
+                settings, "rejects", tables["rejects"], "reject_id", load_id
+            ),
+            "events": write_events_table(settings, tables["events"], load_id),
+            "loads": _write_new_keys(settings, "loads", tables["loads"], "load_id", load_id),
+        }
+
+    written = lake.commit(settings, load_id, apply)
+    lake.drop_staging(settings, load_id)
+    return written
 
 
 def _write_new_keys(settings: Settings, name: str, table: pa.Table, key: str, load_id: str) -> int:
@@ -523,7 +597,15 @@ def _drop_current_versions(
 
 
 def _write(settings: Settings, name: str, table: pa.Table, load_id: str) -> int:
-    """Write rows as one new file per month partition; returns the number of rows written."""
+    """Write rows as one new file per month partition; returns the number of rows written.
+
+    With a catalog: into the commit in progress, else into the run's staging store."""
+    if lake.enabled(settings):
+        if lake.committing():
+            if table.num_rows:
+                lake.insert_rows(name, table.select(_schema_of(name).names))
+            return int(table.num_rows)
+        settings = lake.staging_settings(settings, load_id)
     fs, root = filesystem(settings)
     if files.is_local(fs):
         remove_stale_temp_files(Path(root, name), TEMP_PREFIX, TEMP_SUFFIX, recursive=True)
@@ -654,6 +736,8 @@ def compact(settings: Settings) -> dict[str, Any]:
     their files are deleted and the loads forgotten. Files written while compaction runs are
     left for the next run. Orphaned temporary files (see sweep_temp_files) are removed first.
     """
+    if lake.enabled(settings):
+        return {"lake": "not compacted here: DuckLake's files (ducklake_merge_adjacent_files)"}
     removed = files.sweep_temp_files(settings)
     if removed:
         log.info("compaction removed %d orphaned temporary file(s)", removed)

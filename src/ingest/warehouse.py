@@ -10,6 +10,10 @@ Every view reads only published rows: the rows of loads listed in flight in the 
 (ingest.publication) are filtered out, and the materialized marts are read from the snapshot the
 publication names. `publish` computes the marts with a run's rows and then publishes both in one
 file replacement, so a reader sees a whole run, facts and marts together, or none of it.
+
+With a catalog (ingest.lake) the views read the data files of one DuckLake snapshot, listed by
+name (a BI tool needs neither the catalog nor its extension), and the marts computed from that
+snapshot: publishing commits the run, pins the new snapshot and rebuilds the file over it.
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 import pycountry
 
-from ingest import files, objectstore, persons, publication, quality, sqlguard, store
+from ingest import files, lake, objectstore, persons, publication, quality, sqlguard, store
 from ingest.config import ORGANISATION_PUBLISHERS, Settings
 from ingest.errors import StoreError
 from ingest.extract.gazetteer import organisation_codes
@@ -185,6 +189,8 @@ def render(template: str, settings: Settings, hidden: Collection[str] | None = N
 def _parquet_source(settings: Settings, table: str, hidden: Collection[str] | None) -> str:
     if table not in TABLES:
         raise StoreError(f"view template names unknown table '{table}'")
+    if lake.enabled(settings):
+        return _lake_source(settings, table)
     glob = _quote(f"{store.table_uri(settings, table)}/**/*.parquet")
     scan = (
         f"read_parquet({glob}, hive_partitioning = true, union_by_name = true, "
@@ -196,8 +202,21 @@ def _parquet_source(settings: Settings, table: str, hidden: Collection[str] | No
     return f"(select * from {scan} where {writer} not in ({_hidden_sql(settings, hidden)}))"
 
 
+def _lake_source(settings: Settings, table: str) -> str:
+    """The table's files in the pinned snapshot, and its zero-row schema file (so a table with
+    no files yet has its columns); `month` as the Parquet layout's views expect it."""
+    schema_file = f"{store.table_uri(settings, table)}/{PARTITION_COLUMN}=none/{store.SCHEMA_FILE}"
+    paths = ", ".join(_quote(path) for path in (schema_file, *lake.pinned(settings).files[table]))
+    return (
+        f"(select *, null::varchar as {PARTITION_COLUMN} "
+        f"from read_parquet([{paths}], union_by_name = true))"
+    )
+
+
 def _hidden_sql(settings: Settings, hidden: Collection[str] | None) -> str:
     """A query of the load ids whose rows are not published."""
+    if lake.enabled(settings):
+        hidden = ()  # uncommitted rows are in no snapshot
     if hidden is None:
         pub = _quote(publication.uri(settings))
         return f"select unnest(in_flight).load_id as load_id from read_parquet({pub})"
@@ -239,29 +258,33 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def serving_sql(view: View, settings: Settings) -> str:
+def serving_sql(view: View, settings: Settings, marts_snapshot: str | None = None) -> str:
     """The view's definition in the serving file: its SQL, or a read of the published snapshot of
-    its materialized files."""
+    its materialized files (of `marts_snapshot` when given)."""
     if not view.materialized:
         return render(view.template, settings)
     column = store.SNAPSHOT_COLUMN
     glob = _quote(store.mart_glob(settings, view.name))
-    pub = _quote(publication.uri(settings))
+    pub = f"(select marts_snapshot from read_parquet({_quote(publication.uri(settings))}))"
+    if marts_snapshot is not None:
+        pub = _quote(marts_snapshot)
     # the documented columns by name: a snapshot kept from before an upgrade that changed the
     # mart's columns neither adds nor reorders any (the glob reads both until it is pruned)
     names = ", ".join(f'"{name}"' for name in view.columns) if view.columns else "*"
     return (
         f"select {names} from read_parquet({glob}, hive_partitioning = true, "
         f"union_by_name = true, hive_types = {{'{column}': 'VARCHAR'}})\n"
-        f"where {column} = (select marts_snapshot from read_parquet({pub}))"
+        f"where {column} = {pub}"
     )
 
 
-def fingerprint(settings: Settings, views: Sequence[View]) -> str:
+def fingerprint(
+    settings: Settings, views: Sequence[View], marts_snapshot: str | None = None
+) -> str:
     """Hash of everything the serving file is built from: definitions, comments, format."""
     digest = hashlib.sha256(f"{BUILD_FORMAT}\x1f{STORAGE_VERSION}".encode())
     for view in views:
-        digest.update(f"\x1e{view.name}\x1f{serving_sql(view, settings)}".encode())
+        digest.update(f"\x1e{view.name}\x1f{serving_sql(view, settings, marts_snapshot)}".encode())
         digest.update(f"\x1f{view.description}\x1f{sorted(view.columns.items())}".encode())
     return digest.hexdigest()[:32]
 
@@ -328,6 +351,8 @@ def publish(
     """
     views = load_views()
     store.ensure_schema_files(settings)
+    if lake.enabled(settings):
+        return _publish_lake(settings, views, load_id, before, force)
     started = time.perf_counter()
     with publication.locked(settings) as current:
         hidden = current.hidden_except(load_id)
@@ -358,13 +383,45 @@ def publish(
     return Published(stale, rebuilt, marts_seconds)
 
 
+def _publish_lake(
+    settings: Settings,
+    views: Sequence[View],
+    load_id: str | None,
+    before: Callable[[float], None] | None,
+    force: bool,
+) -> Published:
+    """`publish` with a catalog: commit the run's staged rows with its `loads` row (written by
+    `before`) in one DuckLake transaction, pin the snapshot now current, compute its marts
+    unless a writer already did (their snapshot is named by the data and SQL they come from),
+    and rebuild the serving file over exactly that snapshot. Mart snapshots are not pruned:
+    another host's serving file may read an older one."""
+    if before is not None:
+        before(0.0)
+    if load_id is not None:
+        store.commit_run(settings, load_id)
+    lake.pin_current(settings)
+    started = time.perf_counter()
+    snapshot = f"lake-{_marts_fingerprint(settings, views, frozenset())}"
+    stale = force or not store.mart_snapshot_exists(settings, _materialized(views), snapshot)
+    if stale:
+        _compute_marts(settings, views, frozenset(), snapshot)
+    marts_seconds = time.perf_counter() - started
+    rebuilt = _refresh_serving_file(settings, views, force, snapshot)
+    return Published(stale, rebuilt, marts_seconds)
+
+
 def _materialized(views: Sequence[View]) -> list[str]:
     return [view.name for view in views if view.materialized]
 
 
-def _compute_marts(settings: Settings, views: Sequence[View], hidden: frozenset[str]) -> str:
+def _compute_marts(
+    settings: Settings,
+    views: Sequence[View],
+    hidden: frozenset[str],
+    snapshot: str | None = None,
+) -> str:
     """Write a new snapshot of every materialized mart from the rows not hidden; its id."""
-    snapshot = store.new_load_id(datetime.now(UTC))
+    snapshot = snapshot or store.new_load_id(datetime.now(UTC))
     try:
         with duckdb.connect() as connection:
             connection.execute("set enable_progress_bar = false")
@@ -523,11 +580,13 @@ def refresh_serving_file(settings: Settings, force: bool = False) -> bool:
     return publish(settings, force=force).serving_rebuilt
 
 
-def _refresh_serving_file(settings: Settings, views: Sequence[View], force: bool) -> bool:
+def _refresh_serving_file(
+    settings: Settings, views: Sequence[View], force: bool, marts_snapshot: str | None = None
+) -> bool:
     target = Path(settings.serving_path)
     # builds killed before their rename leave `<name>.tmp-*` files (and their .wal) behind
     files.remove_stale_temp_files(target.parent, target.name + files.SERVING_TEMP_INFIX)
-    wanted = fingerprint(settings, views)
+    wanted = fingerprint(settings, views, marts_snapshot)
     if not force and _built_fingerprint(settings.serving_path) == wanted:
         return False
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -536,7 +595,7 @@ def _refresh_serving_file(settings: Settings, views: Sequence[View], force: bool
         f"{target.name}{files.SERVING_TEMP_INFIX}{owner}{uuid.uuid4().hex}"
     )
     try:
-        _build(temporary, settings, views, wanted)
+        _build(temporary, settings, views, wanted, marts_snapshot)
         os.replace(temporary, target)  # open readers keep the old inode
         # a read-write holder of the old file left its write-ahead log under the file's name:
         # DuckDB would replay it into the new file and refuse to open it
@@ -549,7 +608,13 @@ def _refresh_serving_file(settings: Settings, views: Sequence[View], force: bool
     return True
 
 
-def _build(path: Path, settings: Settings, views: Sequence[View], wanted: str) -> None:
+def _build(
+    path: Path,
+    settings: Settings,
+    views: Sequence[View],
+    wanted: str,
+    marts_snapshot: str | None = None,
+) -> None:
     config: dict[str, str | bool | int | float | list[str]] = {
         "storage_compatibility_version": STORAGE_VERSION
     }
@@ -558,7 +623,9 @@ def _build(path: Path, settings: Settings, views: Sequence[View], wanted: str) -
             objectstore.prepare(connection, settings)  # a temporary secret: not in the file
             connection.execute("begin")  # one commit for hundreds of catalog entries
             for view in views:
-                connection.execute(f"create view {view.name} as\n{serving_sql(view, settings)}")
+                connection.execute(
+                    f"create view {view.name} as\n{serving_sql(view, settings, marts_snapshot)}"
+                )
                 _comment(connection, view)
             _create_meta(connection, wanted)
             connection.execute("commit")

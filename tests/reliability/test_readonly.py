@@ -156,6 +156,7 @@ SAFE_INTERPOLATIONS = frozenset(
         "render(view.template, settings)",
         "render(view.template, settings, hidden)",
         "serving_sql(view, settings)",
+        "serving_sql(view, settings, marts_snapshot)",
         "sql.strip().rstrip(';')",  # a check file of ours, not user text
         "built_at",  # a timestamp we format
         "order",  # " order by " + the sort_by column names of a view in schema.toml

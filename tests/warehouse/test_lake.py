@@ -22,7 +22,7 @@ from ingest.errors import ConfigError
 from ingest.parse import parse_bytes
 from ingest.warehouse import query, run_checks
 from support import postgres
-from support.lakecrash import run_trials
+from support.lakecrash import lake_settings, run_trials
 from support.lakehosts import (
     Lake,
     Servers,
@@ -72,14 +72,7 @@ def reader_settings(found: Lake, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
         monkeypatch.setenv(name, value)
     for name in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3", "AWS_SESSION_TOKEN"):
         monkeypatch.delenv(name, raising=False)
-    host = tmp_path / f"reader-{found.database}"
-    return Settings(
-        data_root=found.data_root,
-        catalog=found.catalog,
-        s3_endpoint=found.servers.s3_endpoint,
-        serving_path=str(host / "ingest.duckdb"),
-        state_path=str(host / "state" / "feeds.json"),
-    )
+    return lake_settings(found, tmp_path / f"reader-{found.database}")
 
 
 def contents(settings: Settings) -> dict[str, object]:

@@ -164,8 +164,12 @@ def choose(index: PeopleIndex, pid: int, found: list[Offer]) -> tuple[str | None
 def _hits(text: str) -> tuple[gz.PhraseHit, ...]:
     """Countries (not "US$" amounts) and organisations named in `text` (a sentence is read once
     for all the people it names)."""
-    countries = [h for h in gz.country_hits(text) if text[h.end : h.end + 1] != "$"]
-    return (*countries, *gz.org_hits(text))
+    return (*_countries_not_currencies(text), *gz.org_hits(text))
+
+
+def _countries_not_currencies(text: str) -> list[gz.PhraseHit]:
+    """Country hits in `text`, less those of a currency ("US$20 billion")."""
+    return [hit for hit in gz.country_hits(text) if text[hit.end : hit.end + 1] != "$"]
 
 
 # country-code domains sold for other uses ("x.io", "x.tv") say nothing of a government
@@ -199,7 +203,6 @@ def document_counts(doc: Document) -> Mapping[str, int]:
 def _counts(title: str, head: str) -> Mapping[str, int]:
     counts: dict[str, int] = {}
     for part in (title, head):
-        for hit in gz.country_hits(part):
-            if part[hit.end : hit.end + 1] != "$":  # "US$20 billion" is a currency
-                counts[hit.key] = counts.get(hit.key, 0) + 1
+        for hit in _countries_not_currencies(part):
+            counts[hit.key] = counts.get(hit.key, 0) + 1
     return MappingProxyType(counts)

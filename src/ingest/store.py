@@ -34,6 +34,7 @@ import os
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -370,6 +371,18 @@ def write_documents(
 
 def write_documents_table(settings: Settings, table: pa.Table, load_id: str) -> int:
     """`write_documents` for rows already in the DOCUMENTS schema."""
+    return _write_document_versions(settings, table, load_id).written
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentsWritten:
+    """What one write of documents stored: rows, and of them versions of known documents."""
+
+    written: int
+    revised: int
+
+
+def _write_document_versions(settings: Settings, table: pa.Table, load_id: str) -> DocumentsWritten:
     table = _distinct(table.select(DOCUMENTS.names), ("doc_id", "content_hash"))
     existing = _read_matching(
         settings,
@@ -379,10 +392,11 @@ def write_documents_table(settings: Settings, table: pa.Table, load_id: str) -> 
         pc.unique(table.column("doc_id")),
         load_id,
     )
-    table = _drop_current_versions(
-        table, _latest_versions(existing, "fetched_at"), ("content_hash",)
-    )
-    return _write(settings, "documents", table, load_id)
+    latest = _latest_versions(existing, "fetched_at")
+    table = _drop_current_versions(table, latest, ("content_hash",))
+    known = pc.is_in(table.column("doc_id"), value_set=pa.array(list(latest), pa.string()))
+    revised = int(pc.sum(known).as_py() or 0)
+    return DocumentsWritten(_write(settings, "documents", table, load_id), revised)
 
 
 def write_events(
@@ -551,18 +565,37 @@ def commit_run(settings: Settings, load_id: str) -> dict[str, int]:
     tables = {name: read_table(staged, name) for name in COMMITTED_TABLES}
 
     def apply() -> dict[str, int]:
+        documents = _write_document_versions(settings, tables["documents"], load_id)
+        rejects = _write_new_keys(settings, "rejects", tables["rejects"], "reject_id", load_id)
+        events = write_events_table(settings, tables["events"], load_id)
+        # the run counted what was new against the snapshot it started from; after another
+        # writer's commit some of it is not new any more: the loads row says what was stored
+        counted = {
+            "documents_new": documents.written - documents.revised,
+            "documents_revised": documents.revised,
+            "events_written": events,
+            "rejects_written": rejects,
+        }
+        loads = _with_counts(tables["loads"], load_id, counted)
         return {
-            "documents": write_documents_table(settings, tables["documents"], load_id),
-            "rejects": _write_new_keys(
-                settings, "rejects", tables["rejects"], "reject_id", load_id
-            ),
-            "events": write_events_table(settings, tables["events"], load_id),
-            "loads": _write_new_keys(settings, "loads", tables["loads"], "load_id", load_id),
+            "documents": documents.written,
+            "rejects": rejects,
+            "events": events,
+            "loads": _write_new_keys(settings, "loads", loads, "load_id", load_id),
         }
 
     written = lake.commit(settings, load_id, apply)
     lake.drop_staging(settings, load_id)
     return written
+
+
+def _with_counts(loads: pa.Table, load_id: str, counts: Mapping[str, int]) -> pa.Table:
+    """The run's own `loads` row with these counts (other rows, and a failed run's, as staged)."""
+    rows = loads.to_pylist()
+    for row in rows:
+        if row["load_id"] == load_id and row["status"] != "failed":
+            row.update(counts)
+    return pa.Table.from_pylist(rows, schema=loads.schema)
 
 
 def _write_new_keys(settings: Settings, name: str, table: pa.Table, key: str, load_id: str) -> int:

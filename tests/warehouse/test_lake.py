@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 
 from ingest import lake, store
@@ -188,6 +189,48 @@ def test_a_commit_that_conflicts_reads_the_lake_again_and_adds_no_duplicate(
     stored = store.read_table(settings_a, "documents", ["doc_id", "load_id"])
     assert stored.num_rows == 5
     assert set(stored.column("load_id").to_pylist()) == {"load-b"}
+
+
+def test_a_run_that_lost_a_conflict_counts_in_loads_what_it_stored(
+    servers: Servers, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both runs staged the same 5 documents as new; B commits first, so A's retry stores none
+    of them: A's `loads` row says 0 new, not the 5 it counted before the conflict."""
+    shared = new_lake(servers, "conflict_counts")
+    settings_a = reader_settings(shared, tmp_path / "a", monkeypatch)
+    settings_b = dataclasses.replace(
+        settings_a, state_path=str(tmp_path / "b" / "state" / "feeds.json")
+    )
+    documents = parse_bytes(backfill_feed(), (FEEDS / HOST_A_FEEDS[0]).read_bytes()).documents[:5]
+    at = datetime(2026, 12, 6, tzinfo=UTC)
+    for settings, load_id in ((settings_a, "load-a"), (settings_b, "load-b")):
+        store.write_documents(settings, documents, at, load_id)
+        store.write_load(
+            settings,
+            {"load_id": load_id, "started_at": at, "status": "ok", "documents_new": 5},
+        )
+
+    write_events = store.write_events_table
+    calls: list[str] = []
+
+    def b_commits_first(settings: Settings, table: pa.Table, load_id: str) -> int:
+        calls.append(load_id)
+        if calls == ["load-a"]:  # inside A's first attempt: B commits from its own connection
+            other = threading.Thread(target=store.commit_run, args=(settings_b, "load-b"))
+            other.start()
+            other.join()
+        return write_events(settings, table, load_id)
+
+    monkeypatch.setattr(store, "write_events_table", b_commits_first)
+    written = store.commit_run(settings_a, "load-a")
+
+    assert calls == ["load-a", "load-b", "load-a"]  # A conflicted once and decided again
+    assert written["documents"] == 0
+    loads = store.read_table(settings_a, "loads", ["load_id", "documents_new"]).to_pylist()
+    assert sorted(loads, key=lambda row: row["load_id"]) == [
+        {"load_id": "load-a", "documents_new": 0},
+        {"load_id": "load-b", "documents_new": 5},
+    ]
 
 
 def test_the_catalog_setting_never_holds_a_password(tmp_path: Path) -> None:

@@ -27,6 +27,7 @@ import random
 import shutil
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +45,9 @@ CATALOG_NAME = "lake"
 DATA_DIR = "lake"  # the data files: <data_root>/lake/main/<table>/ducklake-*.parquet
 STAGING_DIR = "lake-staging"
 COMMITS_TABLE = "_commits"  # one row every commit updates: overlapping commits conflict
+# spelling key -> person_id (ingest.persons): rows are only ever added, by one commit each, so
+# two hosts publishing at once keep both their new ids (one file replaced whole would not)
+REGISTRY_TABLE = "_person_registry"
 COMMIT_ATTEMPTS = 20
 RETRY_PAUSE_SECONDS = 0.05  # doubled on each conflict, with jitter, up to MAX_RETRY_PAUSE
 MAX_RETRY_PAUSE_SECONDS = 2.0
@@ -151,6 +155,7 @@ def _ensure_tables(connection: duckdb.DuckDBPyConnection) -> None:
             for name, schema in TABLES.items():
                 connection.execute(_create_table_sql(name, schema))
             connection.execute(CREATE_COMMITS_SQL)
+            connection.execute(CREATE_REGISTRY_SQL)
             if not connection.execute(SELECT_COMMITS_SQL).fetchall():
                 connection.execute(INSERT_COMMITS_SQL)
             connection.execute("commit")
@@ -281,6 +286,42 @@ def _rollback(connection: duckdb.DuckDBPyConnection) -> None:
         connection.execute("rollback")
 
 
+# --- the person registry -----------------------------------------------------------------------
+
+
+def read_registry(settings: Settings) -> dict[str, str]:
+    """spelling key -> person_id, as committed (empty before the first publication)."""
+    with cursor(settings) as connection:
+        try:
+            rows = connection.execute(SELECT_REGISTRY_SQL).fetchall()
+        except duckdb.Error as error:
+            raise StoreError(f"cannot read the person registry: {_first_line(error)}") from None
+    return {str(key): str(person_id) for key, person_id in rows}
+
+
+def add_to_registry(settings: Settings, registry: Mapping[str, str]) -> int:
+    """Add the keys the lake's registry lacks, in one commit; a key already there keeps the id
+    it was first given (another host may have added it since this one read the registry).
+    The number of keys added."""
+
+    def apply() -> int:
+        with cursor(settings) as connection:
+            known = {str(row[0]) for row in connection.execute(SELECT_REGISTRY_SQL).fetchall()}
+            added = sorted(key for key in registry if key not in known)
+            if added:
+                rows = pa.table(
+                    {"spelling_key": added, "person_id": [registry[key] for key in added]}
+                )
+                connection.register("_registry_rows", rows)
+                try:
+                    connection.execute(INSERT_REGISTRY_SQL)
+                finally:
+                    connection.unregister("_registry_rows")
+            return len(added)
+
+    return commit(settings, f"person-registry-{uuid.uuid4().hex[:12]}", apply)
+
+
 # --- snapshots -------------------------------------------------------------------------------
 
 
@@ -337,6 +378,13 @@ CREATE_COMMITS_SQL = (
 SELECT_COMMITS_SQL = f"select 1 from {_table(COMMITS_TABLE)}"
 INSERT_COMMITS_SQL = f"insert into {_table(COMMITS_TABLE)} values (1, null)"
 UPDATE_COMMITS_SQL = f"update {_table(COMMITS_TABLE)} set load_id = ?"
+CREATE_REGISTRY_SQL = (
+    f"create table if not exists {_table(REGISTRY_TABLE)} (spelling_key varchar, person_id varchar)"
+)
+SELECT_REGISTRY_SQL = f"select spelling_key, person_id from {_table(REGISTRY_TABLE)}"
+INSERT_REGISTRY_SQL = (
+    f"insert into {_table(REGISTRY_TABLE)} select spelling_key, person_id from _registry_rows"
+)
 
 
 def _quote(text: str) -> str:

@@ -15,8 +15,8 @@ the mention's affiliation fits, a titled mention may join the one person whose t
 agree: the extractor's affiliation is the weaker evidence); else it stays unresolved (and
 `ingest check` lists it).
 
-Ids come from a registry (spelling key -> person_id) kept under the data root and written at
-publication: a person keeps the id its spellings were first given, whatever spelling arrives
+Ids come from a registry (spelling key -> person_id) kept under the data root (with a catalog,
+in a lake table that commits only add to: ingest.lake) and written at publication: a person keeps the id its spellings were first given, whatever spelling arrives
 later; a new person's id is a hash of its spelling key.
 """
 

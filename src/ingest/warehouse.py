@@ -493,6 +493,8 @@ CITY_COUNTRIES_SCHEMA = pa.schema(
 
 def read_person_registry(settings: Settings) -> dict[str, str]:
     """spelling key -> person_id of every full name ever published (empty before the first)."""
+    if lake.enabled(settings):
+        return lake.read_registry(settings)
     fs, root = files.filesystem(settings)
     path = f"{root}/{REGISTRY_DIR}/{REGISTRY_FILE}"
     try:
@@ -505,7 +507,11 @@ def read_person_registry(settings: Settings) -> dict[str, str]:
 
 
 def write_person_registry(settings: Settings, registry: dict[str, str]) -> None:
-    """Replace the registry file in one rename (one PUT on object storage)."""
+    """Replace the registry file in one rename (one PUT on object storage); with a catalog, add
+    the keys the lake's registry lacks (several hosts publish: none may drop another's ids)."""
+    if lake.enabled(settings):
+        lake.add_to_registry(settings, registry)
+        return
     fs, root = files.filesystem(settings)
     keys = sorted(registry)
     table = pa.table([keys, [registry[k] for k in keys]], schema=REGISTRY_SCHEMA)

@@ -21,7 +21,7 @@ from ingest.backfill import backfill_feed
 from ingest.config import Settings, load_settings
 from ingest.errors import ConfigError
 from ingest.parse import parse_bytes
-from ingest.warehouse import query, run_checks
+from ingest.warehouse import query, read_person_registry, run_checks, write_person_registry
 from support import postgres
 from support.lakecrash import lake_settings, run_trials
 from support.lakehosts import (
@@ -231,6 +231,28 @@ def test_a_run_that_lost_a_conflict_counts_in_loads_what_it_stored(
         {"load_id": "load-a", "documents_new": 0},
         {"load_id": "load-b", "documents_new": 5},
     ]
+
+
+def test_two_hosts_publishing_people_at_once_keep_both_their_new_person_ids(
+    servers: Servers, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both hosts read the registry before either wrote: each adds its own new spellings, and
+    neither write drops the other's (one registry file replaced whole lost host A's)."""
+    shared = new_lake(servers, "registry")
+    host_a = reader_settings(shared, tmp_path / "a", monkeypatch)
+    host_b = dataclasses.replace(host_a, state_path=str(tmp_path / "b" / "state" / "feeds.json"))
+    write_person_registry(host_a, {"antony blinken": "p-blinken"})
+    base = read_person_registry(host_b)
+
+    write_person_registry(host_a, {**base, "sergey lavrov": "p-lavrov", "rutte": "p-rutte-a"})
+    write_person_registry(host_b, {**base, "mark rutte": "p-rutte", "rutte": "p-rutte-b"})
+
+    assert read_person_registry(host_a) == {
+        "antony blinken": "p-blinken",
+        "sergey lavrov": "p-lavrov",
+        "mark rutte": "p-rutte",
+        "rutte": "p-rutte-a",  # a key keeps the id it was first given
+    }
 
 
 def test_the_catalog_setting_never_holds_a_password(tmp_path: Path) -> None:

@@ -115,6 +115,10 @@ class Settings:
     # the password only from PGPASSWORD or a libpq pass/service file, never from settings.
     # Empty: the tables are Parquet files under data_root, for one writer at a time.
     catalog: str = ""
+    # with a catalog, `ingest compact` deletes lake snapshots, replaced data files and mart
+    # snapshots older than this: a serving file not rebuilt for as long (its host published
+    # nothing) may name deleted files, and its next publication writes it again
+    lake_keep_hours: float = 168.0
 
 
 PATH_SETTINGS = ("data_root", "serving_path", "state_path", "feeds_path")  # stored absolute
@@ -139,6 +143,7 @@ SETTING_LIMITS: dict[str, tuple[float, float]] = {
     "max_document_chars": (1_000, 100_000_000),  # a text is extracted in memory
     "max_file_bytes": (1, 1_000_000_000),  # a backfill feed file or page is held whole
     "max_line_bytes": (1, 1_000_000_000),  # one JSONL line is held whole
+    "lake_keep_hours": (0, 10 * 365 * 24),
 }
 
 

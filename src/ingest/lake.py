@@ -30,6 +30,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
@@ -284,6 +285,59 @@ def _pause(attempt: int) -> None:
 def _rollback(connection: duckdb.DuckDBPyConnection) -> None:
     with contextlib.suppress(duckdb.Error):
         connection.execute("rollback")
+
+
+# --- compaction ------------------------------------------------------------------------------
+
+
+def compact(settings: Settings, now: datetime) -> dict[str, dict[str, int]]:
+    """Merge each table's small data files (one DuckLake commit), then delete the snapshots and
+    the replaced files older than settings.lake_keep_hours; files and snapshots per table.
+
+    Views list a snapshot's files by name (ingest.warehouse): the merged files appear in the
+    snapshots from the merge on, and the files they replace stay on storage until they are
+    older than the keep time, so a serving file written before the merge keeps reading."""
+    before = current_snapshot(settings)
+    cutoff = now - timedelta(hours=settings.lake_keep_hours)
+    with cursor(settings) as connection:
+        try:
+            _retrying_conflicts(
+                lambda: connection.execute(
+                    f"call ducklake_merge_adjacent_files({_quote(CATALOG_NAME)})"
+                )
+            )
+            expired = connection.execute(
+                "select count(*) from ducklake_expire_snapshots(?, older_than => ?)",
+                [CATALOG_NAME, cutoff],
+            ).fetchone()
+            deleted = connection.execute(
+                "select count(*) from ducklake_cleanup_old_files(?, older_than => ?)",
+                [CATALOG_NAME, cutoff],
+            ).fetchone()
+        except duckdb.Error as error:
+            raise StoreError(f"cannot compact the lake: {_first_line(error)}") from None
+    after = current_snapshot(settings)
+    report: dict[str, dict[str, int]] = {
+        name: {"files_before": len(before.files[name]), "files_after": len(after.files[name])}
+        for name in TABLES
+    }
+    report["lake"] = {
+        "snapshots_expired": int(expired[0]) if expired else 0,
+        "files_deleted": int(deleted[0]) if deleted else 0,
+    }
+    return report
+
+
+def _retrying_conflicts(action: Callable[[], object]) -> None:
+    """Run a DuckLake call that commits by itself again when another writer's commit won."""
+    for attempt in range(COMMIT_ATTEMPTS):
+        try:
+            action()
+            return
+        except duckdb.Error as error:
+            if not is_conflict(error) or attempt == COMMIT_ATTEMPTS - 1:
+                raise
+            _pause(attempt)
 
 
 # --- the person registry -----------------------------------------------------------------------

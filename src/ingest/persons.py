@@ -16,8 +16,9 @@ agree: the extractor's affiliation is the weaker evidence); else it stays unreso
 `ingest check` lists it).
 
 Ids come from a registry (spelling key -> person_id) kept under the data root (with a catalog,
-in a lake table that commits only add to: ingest.lake) and written at publication: a person keeps the id its spellings were first given, whatever spelling arrives
-later; a new person's id is a hash of its spelling key.
+in a lake table that commits only add to: ingest.lake) and written at publication: a person
+keeps the id its spellings were first given, whatever spelling arrives later; a new person's id
+is a hash of its spelling key.
 """
 
 from __future__ import annotations

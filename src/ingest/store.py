@@ -238,6 +238,29 @@ def prune_marts(settings: Settings, keep: Iterable[str]) -> int:
     return removed
 
 
+def prune_marts_older_than(settings: Settings, now: datetime, keep_hours: float) -> int:
+    """Delete mart snapshots written more than keep_hours ago, except each mart's newest (with a
+    catalog every host computes and keeps its own; a serving file reads one of them)."""
+    fs, root = filesystem(settings)
+    cutoff = now.timestamp() - keep_hours * 3600
+    removed = 0
+    selector = pafs.FileSelector(f"{root}/{MARTS_DIR}", allow_not_found=True)
+    for mart in fs.get_file_info(selector):
+        if mart.type != pafs.FileType.Directory:
+            continue
+        written = []
+        for snapshot in fs.get_file_info(pafs.FileSelector(mart.path, allow_not_found=True)):
+            data = fs.get_file_info(f"{snapshot.path}/data.parquet")
+            if snapshot.type == pafs.FileType.Directory and data.mtime is not None:
+                written.append((data.mtime.timestamp(), snapshot.path))
+        for moment, path in sorted(written)[:-1]:
+            if moment < cutoff:
+                with contextlib.suppress(FileNotFoundError):
+                    fs.delete_dir(path)
+                removed += 1
+    return removed
+
+
 # --- reading ---------------------------------------------------------------------------------
 
 
@@ -770,7 +793,10 @@ def compact(settings: Settings) -> dict[str, Any]:
     left for the next run. Orphaned temporary files (see sweep_temp_files) are removed first.
     """
     if lake.enabled(settings):
-        return {"lake": "not compacted here: DuckLake's files (ducklake_merge_adjacent_files)"}
+        compacted: dict[str, Any] = lake.compact(settings, datetime.now(UTC))
+        pruned = prune_marts_older_than(settings, datetime.now(UTC), settings.lake_keep_hours)
+        compacted["marts"] = {"snapshots_deleted": pruned}
+        return compacted
     removed = files.sweep_temp_files(settings)
     if removed:
         log.info("compaction removed %d orphaned temporary file(s)", removed)

@@ -204,11 +204,13 @@ def _parquet_source(settings: Settings, table: str, hidden: Collection[str] | No
 
 def _lake_source(settings: Settings, table: str) -> str:
     """The table's files in the pinned snapshot, and its zero-row schema file (so a table with
-    no files yet has its columns); `month` as the Parquet layout's views expect it."""
+    no files yet has its columns); `month` as the Parquet layout's views expect it. Columns by
+    name: files DuckLake merged (`ingest compact`) carry a column of its own as well."""
     schema_file = f"{store.table_uri(settings, table)}/{PARTITION_COLUMN}=none/{store.SCHEMA_FILE}"
     paths = ", ".join(_quote(path) for path in (schema_file, *lake.pinned(settings).files[table]))
+    columns = ", ".join(f'"{name}"' for name in TABLES[table].names)
     return (
-        f"(select *, null::varchar as {PARTITION_COLUMN} "
+        f"(select {columns}, null::varchar as {PARTITION_COLUMN} "
         f"from read_parquet([{paths}], union_by_name = true))"
     )
 

@@ -21,7 +21,14 @@ from ingest.backfill import backfill_feed
 from ingest.config import Settings, load_settings
 from ingest.errors import ConfigError
 from ingest.parse import parse_bytes
-from ingest.warehouse import query, read_person_registry, run_checks, write_person_registry
+from ingest.pipeline.archive import backfill
+from ingest.warehouse import (
+    publish,
+    query,
+    read_person_registry,
+    run_checks,
+    write_person_registry,
+)
 from support import postgres
 from support.lakecrash import lake_settings, run_trials
 from support.lakehosts import (
@@ -253,6 +260,41 @@ def test_two_hosts_publishing_people_at_once_keep_both_their_new_person_ids(
         "mark rutte": "p-rutte",
         "rutte": "p-rutte-a",  # a key keeps the id it was first given
     }
+
+
+@pytest.mark.timeout(600)
+def test_compacting_the_lake_merges_files_and_readers_keep_reading(
+    servers: Servers, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Three runs, three files per table; `compact` merges them into one commit: the views see
+    the same rows (and no column of DuckLake's own), a serving file written before the merge
+    reads on (the replaced files are kept), and with no keep time they go on the next compact."""
+    shared = new_lake(servers, "compact")
+    settings = reader_settings(shared, tmp_path / "host", monkeypatch)
+    for number, name in enumerate(HOST_B_FEEDS):
+        summary = backfill(settings, backfill_feed(), archive(tmp_path / f"run-{number}", (name,)))
+        assert summary.status == "ok"
+    before = contents(settings)
+    columns = query(settings, "select * from stg_event_versions limit 0").columns
+    serving = Path(settings.serving_path)
+    old_serving = serving.with_name("before-compact.duckdb")
+    shutil.copyfile(serving, old_serving)
+
+    report = store.compact(settings)
+
+    assert report["events"]["files_before"] >= 3 and report["events"]["files_after"] == 1
+    assert report["documents"]["files_after"] == 1
+    publish(settings)
+    assert contents(settings) == before
+    assert query(settings, "select * from stg_event_versions limit 0").columns == columns
+    assert [check.name for check in run_checks(settings) if not check.passed] == []
+    events = len(before["event_ids"])  # type: ignore[arg-type]
+    assert read_with_duckdb_14(old_serving, servers) == events
+
+    gone = store.compact(dataclasses.replace(settings, lake_keep_hours=0))
+    assert gone["lake"]["files_deleted"] >= 3
+    assert gone["marts"]["snapshots_deleted"] >= 3  # each run's marts but the newest
+    assert read_with_duckdb_14(serving, servers) == events  # the current file names merged files
 
 
 def test_the_catalog_setting_never_holds_a_password(tmp_path: Path) -> None:

@@ -95,7 +95,10 @@ def table_uri(settings: Settings, name: str) -> str:
 
 
 def data_files(settings: Settings, name: str) -> list[str]:
-    """Paths (inside the table's FileSystem) of the table's visible Parquet files, sorted."""
+    """Paths (inside the table's FileSystem) of the table's visible Parquet files, sorted; with a
+    catalog, the data files of the lake's current snapshot (as DuckDB names them)."""
+    if lake.enabled(settings):
+        return sorted(lake.current_snapshot(settings).files[_checked(name)])
     fs, root = filesystem(settings)
     return _data_files(fs, f"{root}/{_checked(name)}", _hidden(settings, name, None))
 

@@ -280,10 +280,12 @@ def test_compacting_the_lake_merges_files_and_readers_keep_reading(
     old_serving = serving.with_name("before-compact.duckdb")
     shutil.copyfile(serving, old_serving)
 
+    assert len(store.data_files(settings, "events")) >= 3  # `ingest status` shows them
     report = store.compact(settings)
 
     assert report["events"]["files_before"] >= 3 and report["events"]["files_after"] == 1
     assert report["documents"]["files_after"] == 1
+    assert len(store.data_files(settings, "events")) == 1
     publish(settings)
     assert contents(settings) == before
     assert query(settings, "select * from stg_event_versions limit 0").columns == columns

@@ -155,6 +155,7 @@ def _ensure_tables(connection: duckdb.DuckDBPyConnection) -> None:
             connection.execute("begin")
             for name, schema in TABLES.items():
                 connection.execute(_create_table_sql(name, schema))
+                _add_missing_columns(connection, name, schema)
             connection.execute(CREATE_COMMITS_SQL)
             connection.execute(CREATE_REGISTRY_SQL)
             if not connection.execute(SELECT_COMMITS_SQL).fetchall():
@@ -168,19 +169,42 @@ def _ensure_tables(connection: duckdb.DuckDBPyConnection) -> None:
             _pause(attempt)
 
 
+def _add_missing_columns(
+    connection: duckdb.DuckDBPyConnection, name: str, schema: pa.Schema
+) -> None:
+    """A column the store's schema gained since the lake's table was made: added (its rows
+    written before read as null, as the Parquet layout's do)."""
+    present = {
+        row[0]
+        for row in connection.execute(
+            "select column_name from information_schema.columns "
+            "where table_catalog = ? and table_name = ?",
+            [CATALOG_NAME, name],
+        ).fetchall()
+    }
+    for column, kind in _column_types(schema):
+        if column not in present:
+            connection.execute(f'alter table {_table(name)} add column "{column}" {kind}')
+
+
 def _create_table_sql(name: str, schema: pa.Schema) -> str:
     return f"create table if not exists {_table(name)} ({_columns(schema)})"
 
 
 def _columns(schema: pa.Schema) -> str:
     """The DuckDB column list of a pyarrow schema (nested lists of structs included)."""
+    return ", ".join(f'"{name}" {kind}' for name, kind in _column_types(schema))
+
+
+def _column_types(schema: pa.Schema) -> list[tuple[str, str]]:
+    """Each column's name and DuckDB type."""
     probe = duckdb.connect()
     try:
         probe.register("empty_rows", schema.empty_table())
         described = probe.execute("describe select * from empty_rows").fetchall()
     finally:
         probe.close()
-    return ", ".join(f'"{row[0]}" {row[1]}' for row in described)
+    return [(str(row[0]), str(row[1])) for row in described]
 
 
 @contextlib.contextmanager

@@ -299,6 +299,24 @@ def test_compacting_the_lake_merges_files_and_readers_keep_reading(
     assert read_with_duckdb_14(serving, servers) == events  # the current file names merged files
 
 
+def test_a_column_the_schema_gained_is_added_to_the_lakes_table(
+    servers: Servers, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A lake made by an older version lacks a column of today's `loads`: the next writer to
+    attach adds it, and the rows written before read it as null."""
+    older = new_lake(servers, "schema_evolution")
+    settings = reader_settings(older, tmp_path, monkeypatch)
+    at = datetime(2026, 12, 6, tzinfo=UTC)
+    with lake.cursor(settings) as connection:
+        connection.execute('alter table lake."loads" drop column "message"')
+        connection.execute("insert into lake.loads (load_id, started_at) values ('old', ?)", [at])
+    monkeypatch.setattr(lake, "_DATABASES", {})  # a new process: attaches again
+
+    rows = lake.read_rows(settings, "loads", ["load_id", "message"]).to_pylist()
+
+    assert rows == [{"load_id": "old", "message": None}]
+
+
 def test_the_catalog_setting_never_holds_a_password(tmp_path: Path) -> None:
     settings_file = tmp_path / "settings.toml"
     settings_file.write_text(

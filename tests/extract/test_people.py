@@ -664,3 +664,15 @@ def test_someone_attending_with_the_traveller_is_on_the_trip() -> None:
     )
     participants, _, _ = _run(text, "visit", sentence=text[: text.index("Belgium.") + 8])
     assert [p.name for p in participants] == ["Mélanie Joly", "Omar Alghabra"]
+
+
+def test_what_an_office_has_is_not_a_person_it_titles() -> None:
+    """A possessive office right before a capitalised word names what the office has (an award,
+    a residence), not someone holding the office (demo warehouse: "Award", "Residence")."""
+    text = (
+        "Secretary of State Antony J. Blinken invites nominations for the Secretary of State's "
+        "Award for Corporate Excellence. The reception was held at the Ambassador's Residence."
+    )
+    participants, mentioned, _ = _run(text, "statement", url="https://www.state.gov/x/")
+    names = [p.name for p in participants + mentioned]
+    assert names == ["Antony J. Blinken"]

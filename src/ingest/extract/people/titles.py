@@ -71,6 +71,8 @@ def _left_title(tokens: list[_Tok], mask: list[bool], index: int, text: str) -> 
     while i >= 0 and (_honorific(tokens[i]) or _honorific_apostrophe(tokens, i)):
         i -= 1
     end = i
+    if end >= 0 and tokens[end].possessive and not mask[end]:
+        return None  # "the Secretary of State's Award": what the office has, not who holds it
     while i >= 0:
         tok = tokens[i]
         if _title_token(tok, mask[i]):

@@ -86,6 +86,15 @@ REAL_SETS: dict[str, dict[str, float]] = {
         "field_score": 0.82,  # measured 0.831 with 0.10.0 (0.824 with 0.9.0, 0.783 with 0.7.0)
         "participant_f1": 0.85,  # measured 0.860 with 0.10.0 (0.825 with 0.9.x)
     },
+    # the second real corpus, 100 publishers new to every set: first scored with 0.10.1 before
+    # any failure was read (0.803 over both parts); its tuning part is not yet tuned on
+    "real-tune-2": {
+        "field_score": 0.77,  # measured 0.790 with 0.10.1
+        "participant_f1": 0.73,  # measured 0.751
+    },
+    "real-blind-2": {
+        "field_score": 0.81,  # measured 0.828 with 0.10.1
+    },
     "world": {
         "field_score": 0.96,  # measured 0.974 with 0.10.0, 0.967 with 0.9.0 (0.862 with 0.7.0)
         "type_acc": 0.97,  # measured 0.988

@@ -3,11 +3,11 @@ affiliation_ranking) and report their honest figures.
 
     .venv/bin/python scripts/fit_participants.py [--write] [--l2 X]
 
-Sets: tests/fixtures/real-tune, ../shared/gold/world and ../shared/gold/dev (docs.jsonl and
-gold.jsonl each). Every person the people stage finds for a document's primary event is an
-example; it is a participant when ../shared/gold/score.py's name match pairs it with a gold
-participant of the primary event. Every affiliation the text offers for a person matched to a gold
-participant is an affiliation example, right when it is the gold affiliation. The figures:
+Sets: tests/fixtures/real-tune and real-tune-2, ../shared/gold/world and ../shared/gold/dev
+(docs.jsonl and gold.jsonl each). Every person the people stage finds for a document's primary
+event is an example; it is a participant when ../shared/gold/score.py's name match pairs it with
+a gold participant of the primary event. Every affiliation the text offers for a person matched
+to a gold participant is an affiliation example, right when it is the gold affiliation. The figures:
 
 - held-out: five folds by publisher (the documents' `source`); for each, the model is fitted
   (both) without the fold's publishers and the whole extractor runs on the fold's documents with it
@@ -45,6 +45,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "gold"
 SETS = {
     "real-tune": ROOT / "tests" / "fixtures" / "real-tune",
+    "real-tune-2": ROOT / "tests" / "fixtures" / "real-tune-2",
     "world": SHARED / "world",
     "dev": SHARED / "dev",
 }

@@ -6,9 +6,10 @@ that marks a run Crashed once its heartbeats stop (`ensure_crash_automation`, Pr
 zombie-run detection); `ingest worker` starts `prefect worker start --type process` on each host;
 `backfill_in_chunks` (what `ingest backfill --chunks N` runs) hands each chunk of a source to the
 backfill deployment with `run_deployment` and starts again, on whichever worker is alive, a chunk
-whose run crashed. A chunk is an ordinary backfill of some of the source's files: run twice, it
-adds nothing (documents already stored are skipped; a crashed run's rows stay hidden, its load
-never published).
+whose run crashed. A chunk is an ordinary backfill of the source keeping the documents whose id
+hashes to it (ingest.pipeline.archive.Chunk), so two chunks never hold one document: run twice,
+it adds nothing (documents already stored are skipped; a crashed run's rows stay hidden, its
+load never published).
 """
 
 from __future__ import annotations
@@ -38,7 +39,6 @@ from ingest.config import Feed
 from ingest.flows.backfill import backfill
 from ingest.flows.deployments import REPROCESS_DEPLOYMENT, build_deployments
 from ingest.pipeline import archive
-from ingest.sources import list_items
 
 WORK_POOL = "ingest"
 BACKFILL_DEPLOYMENT = REPROCESS_DEPLOYMENT  # "backfill/on-demand", like reprocess's
@@ -137,7 +137,7 @@ class ChunkOutcome:
     """How one chunk ended: its last flow run and, once it completed, the run's summary line."""
 
     index: int
-    files: int
+    count: int
     attempts: int
     flow_run: str
     state: str
@@ -152,7 +152,7 @@ class ChunkOutcome:
 
     def one_line(self) -> str:
         tries = "" if self.attempts == 1 else f" (attempt {self.attempts})"
-        return f"chunk {self.index + 1}, {self.files} files, {self.flow_run}{tries}: " + (
+        return f"chunk {self.index + 1} of {self.count}, {self.flow_run}{tries}: " + (
             self.summary or self.state
         )
 
@@ -190,7 +190,7 @@ def backfill_in_chunks(
 ) -> ChunkedBackfill:
     """Backfill `path` as `chunks` runs of the backfill deployment, side by side on the pool's
     workers; a chunk whose run crashed (its worker died) runs again, up to max_attempts."""
-    parts = archive.chunks_of(list_items(path), chunks)
+    parts = archive.chunks_of(chunks)
     common = {
         "path": path,
         "settings_path": settings_path,
@@ -221,7 +221,7 @@ def backfill_in_chunks(
     outcomes = tuple(
         ChunkOutcome(
             index,
-            len(parts[index]),
+            len(parts),
             attempts[index],
             ended[index].name,
             ended[index].state_name or "unknown",
@@ -232,10 +232,11 @@ def backfill_in_chunks(
     return ChunkedBackfill(path, outcomes)
 
 
-def _start_chunk(common: dict[str, Any], names: list[str]) -> FlowRun:
+def _start_chunk(common: dict[str, Any], chunk: archive.Chunk) -> FlowRun:
     """Schedule one chunk on the pool and return at once (the parent polls every chunk)."""
     deployment = f"{archive.FLOW_NAME}/{BACKFILL_DEPLOYMENT}"
-    started = run_deployment(deployment, parameters={**common, "names": names}, timeout=0)
+    parameters = {**common, "chunk": chunk.index, "chunks": chunk.count}
+    started = run_deployment(deployment, parameters=parameters, timeout=0)
     return cast(FlowRun, started)
 
 

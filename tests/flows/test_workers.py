@@ -219,15 +219,26 @@ def _wait_for_a_running_chunk(log: Path, timeout: float = 120) -> None:
     raise AssertionError(f"no chunk began on the worker: {log.read_text(encoding='utf-8')}")
 
 
-def test_chunks_are_consecutive_files_as_even_as_they_go() -> None:
-    from ingest.pipeline.archive import chunks_of
+def test_every_document_falls_in_one_chunk_the_same_in_every_process() -> None:
+    from ingest.pipeline.archive import Chunk, chunks_of
 
-    names = [f"{month:02}.xml" for month in range(1, 12)]
-    assert chunks_of(names, 4) == [names[0:2], names[2:5], names[5:8], names[8:11]]
-    assert chunks_of(names[:2], 5) == [names[:1], names[1:2]]  # no empty chunk
-    assert chunks_of([], 3) == []
+    ids = [f"us-state-archive:{number:024x}" for number in range(2000)]
+    for count in (1, 2, 3, 7):
+        chunks = chunks_of(count)
+        assert [sum(chunk.holds(doc_id) for chunk in chunks) for doc_id in ids] == [1] * 2000
+        sizes = [sum(chunk.holds(doc_id) for doc_id in ids) for chunk in chunks]
+        assert min(sizes) > 0.8 * 2000 / count, sizes  # about even
+    # a hash of the id alone: the same on every host and in every process (no PYTHONHASHSEED)
+    held = subprocess.run(
+        [sys.executable, "-c", "from ingest.pipeline.archive import Chunk; "
+         "print([Chunk(i, 3).holds('us-state-archive:a') for i in range(3)])"],
+        env={**os.environ, "PYTHONHASHSEED": "random"}, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert held.stdout.strip() == str([Chunk(i, 3).holds("us-state-archive:a") for i in range(3)])
     with pytest.raises(ValueError, match="at least 1"):
-        chunks_of(names, 0)
+        chunks_of(0)
+    with pytest.raises(ValueError, match="no such chunk"):
+        Chunk(2, 2)
 
 
 def test_a_chunk_reads_only_its_files_of_a_directory_or_an_archive(tmp_path: Path) -> None:
@@ -267,15 +278,14 @@ def test_a_chunk_run_again_after_it_was_published_adds_nothing(tmp_path: Path) -
     the chunk then runs again, and the store skips every document it already holds."""
     from ingest.backfill import backfill_feed
     from ingest.config import load_settings
-    from ingest.pipeline.archive import backfill
-    from ingest.sources import list_items
+    from ingest.pipeline.archive import Chunk, backfill
 
     settings = load_settings(str(_settings(tmp_path / "w")))
     feed = backfill_feed("us-state-archive", "America/New_York")
     source = ROOT / "tests" / "fixtures" / "feeds"
-    chunk = [name for name in list_items(source) if name.startswith("state.gov")][1:]
-    first = backfill(settings, feed, str(source), names=chunk)
-    again = backfill(settings, feed, str(source), names=chunk)
+    chunk = Chunk(1, 2)
+    first = backfill(settings, feed, str(source), chunk=chunk)
+    again = backfill(settings, feed, str(source), chunk=chunk)
     assert first.documents_new > 10 and first.events_written > 10
     assert (again.documents_new, again.documents_revised, again.events_written) == (0, 0, 0)
     assert _stored(settings)["document_versions"] == first.documents_new
@@ -357,29 +367,22 @@ def _snapshots_of_one_feed(directory: Path) -> Path:
     return directory
 
 
-def _chunk_arguments(source: Path, chunks: int) -> list[dict[str, Any]]:
+def _chunk_arguments(chunks: int) -> list[dict[str, Any]]:
     """What `ingest backfill --chunks` hands each chunk's run, besides the source."""
     from ingest.pipeline.archive import chunks_of
-    from ingest.sources import list_items
 
-    return [{"names": part} for part in chunks_of(list_items(source), chunks)]
-
-
-# chunks of consecutive files (main before the fix): on a local root the nine releases of both
-# snapshots are stored twice (30 versions, not 20); on the lake the commit's second look skips
-# them, but the revised release is stored in both versions (21), its latest by the runs' starts
-DOUBLED = pytest.mark.xfail(strict=True, reason="issue 20: chunks of files double a document")
+    return [{"chunk": chunk} for chunk in chunks_of(chunks)]
 
 
-@pytest.mark.parametrize(
-    "kind", [pytest.param("local", marks=DOUBLED), pytest.param("lake", marks=DOUBLED)]
-)
+@pytest.mark.parametrize("kind", ["local", "lake"])
 def test_chunks_running_at_once_store_every_document_once(
     kind: str, servers: Servers, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Two chunks of a source run at once, the second publishing while the first is between
-    deciding what is new and writing it: the store holds what one process's backfill holds
-    (every version of a document once), on a local data root and on a lake."""
+    """Two chunks of a source write at once, neither published: the store holds what one
+    process's backfill holds (every version of a document once), on a local data root and on
+    a lake. With chunks of consecutive files (before issue 20's fix) a local root held 30
+    document versions for 20 (nine releases of both snapshots twice, two current events each)
+    and a lake 21 (its commit skipped those nine, not the revised release's first version)."""
     from ingest.backfill import backfill_feed
     from ingest.pipeline.archive import backfill
 
@@ -402,7 +405,7 @@ def test_chunks_running_at_once_store_every_document_once(
     together = store("together")
     first, second = (
         functools.partial(backfill, together, feed, str(source), **arguments)
-        for arguments in _chunk_arguments(source, 2)
+        for arguments in _chunk_arguments(2)
     )
     _overlapped(lambda runner: first(runner=runner), lambda runner: second(runner=runner))
     assert _stored(together) == expected

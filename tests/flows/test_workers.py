@@ -30,7 +30,7 @@ from ingest.pipeline.execution import LocalRunner, Outcome, RunnerFactory
 from ingest.warehouse import query
 from support import postgres
 from support.lakecrash import lake_settings
-from support.lakehosts import Servers, credentials, new_lake, s3_bucket
+from support.lakehosts import Lake, Servers, credentials, new_lake, s3_bucket
 
 ROOT = Path(__file__).resolve().parents[2]
 ARCHIVE = (
@@ -52,19 +52,49 @@ pytestmark = [
 
 @dataclass
 class Cluster:
-    """The server, the workers standing for two hosts, and an environment that reaches them."""
+    """The server, the workers standing for two hosts (by name), and an environment that
+    reaches them; a test that kills a worker starts it again for the next one."""
 
     server: LocalServer
     env: dict[str, str]
-    workers: list[subprocess.Popen[bytes]]
+    workers: dict[str, subprocess.Popen[bytes]]
+    worker_env: dict[str, str]
     logs: Path
 
+    def start_dead_workers(self) -> None:
+        for name, worker in self.workers.items():
+            if worker.poll() is not None:
+                self.workers[name] = _start_worker(name, self.worker_env, self.logs)
 
-def _settings(directory: Path) -> Path:
+    def log(self, name: str) -> str:
+        return (self.logs / f"{name}.log").read_text(encoding="utf-8")
+
+
+def _start_worker(name: str, env: dict[str, str], base: Path) -> subprocess.Popen[bytes]:
+    """`ingest worker` as host `name`, its Prefect home its own, its log appended to."""
+    with (base / f"{name}.log").open("ab") as log:
+        return subprocess.Popen(
+            [INGEST, "worker", "--name", name],
+            env={**env, "PREFECT_HOME": str(base / name)},
+            cwd=base,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own group: killed with its runs
+        )
+
+
+def _settings(directory: Path, lake: Lake | None = None) -> Path:
+    """A settings file: a data root under `directory`, or `lake`'s (its S3 server, catalog)."""
     directory.mkdir(parents=True)
     path = directory / "settings.toml"
+    data = (
+        f'data_root = "{directory / "data"}"\n'
+        if lake is None
+        else f'data_root = "{lake.data_root}"\ncatalog = "{lake.catalog}"\n'
+        f's3_endpoint = "{lake.servers.s3_endpoint}"\n'
+    )
     path.write_text(
-        f'data_root = "{directory / "data"}"\nserving_path = "{directory / "ingest.duckdb"}"\n'
+        f'{data}serving_path = "{directory / "ingest.duckdb"}"\n'
         f'state_path = "{directory / "state" / "feeds.json"}"\n',
         encoding="utf-8",
     )
@@ -98,7 +128,7 @@ def cluster(servers: Servers, tmp_path_factory: pytest.TempPathFactory) -> Itera
     server = start_local_server(
         base / "server-home", ui=False, database_url=database.url("postgresql+asyncpg")
     )
-    workers: list[subprocess.Popen[bytes]] = []
+    workers: dict[str, subprocess.Popen[bytes]] = {}
     try:
         env = server_environment(base / "client-home", server.api_url)
         deployed = _ingest(
@@ -109,28 +139,16 @@ def cluster(servers: Servers, tmp_path_factory: pytest.TempPathFactory) -> Itera
         )  # fmt: skip
         assert deployed.returncode == 0, deployed.stderr
         assert "deployed backfill/on-demand on work pool 'ingest'" in deployed.stdout
+        worker_env = {
+            **env,
+            **credentials(servers),  # the object store's and the catalog's
+            "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "INFO",  # the log names the runs it took
+        }
         for name in ("host-a", "host-b"):
-            # INFO: the worker's log names the runs it took
-            worker_env = {
-                **env,
-                **credentials(servers),  # the object store's and the catalog's
-                "PREFECT_HOME": str(base / name),
-                "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "INFO",
-            }
-            log = (base / f"{name}.log").open("wb")
-            workers.append(
-                subprocess.Popen(
-                    [INGEST, "worker", "--name", name],
-                    env=worker_env,
-                    cwd=base,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                    start_new_session=True,  # its own group: killed with its runs
-                )
-            )
-        yield Cluster(server, env, workers, base)
+            workers[name] = _start_worker(name, worker_env, base)
+        yield Cluster(server, env, workers, worker_env, base)
     finally:
-        for worker in workers:
+        for worker in workers.values():
             _kill_group(worker, signal.SIGTERM)
         server.stop()
 
@@ -146,13 +164,11 @@ def _kill_group(process: subprocess.Popen[bytes], signum: int) -> None:
         process.wait(timeout=10)
 
 
-def one_process(directory: Path) -> dict[str, object]:
+def one_process(settings: Settings) -> dict[str, object]:
     """What one process's backfill of the archive stores (the library's run, no Prefect)."""
     from ingest.backfill import backfill_feed
-    from ingest.config import load_settings
     from ingest.pipeline.archive import backfill
 
-    settings = load_settings(str(_settings(directory)))
     summary = backfill(
         settings, backfill_feed("us-state-archive", "America/New_York"), str(ARCHIVE)
     )
@@ -176,47 +192,66 @@ def _stored(settings: Settings) -> dict[str, object]:
     }
 
 
+@pytest.mark.parametrize("kind", ["local", "lake"])
 def test_a_backfill_in_chunks_on_two_workers_equals_one_process_though_one_is_killed(
-    cluster: Cluster, tmp_path: Path
+    kind: str,
+    cluster: Cluster,
+    servers: Servers,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Two chunks start side by side, one on each host; host A dies in the middle of its chunk
     (SIGKILL to its worker and the chunk's process); once A's run is marked Crashed (no
     heartbeat for CRASH_AFTER_SECONDS) the chunk runs again on host B. The warehouse equals one
-    process's backfill: no document or event lost, no version stored twice."""
-    settings = _settings(tmp_path / "w")
+    process's backfill: no document or event lost, no version stored twice; `ingest check`
+    passes. `lake`: both hosts write to an s3:// data root (moto) with the PostgreSQL catalog."""
+    cluster.start_dead_workers()
+    for name, value in credentials(servers).items():  # this process reads the lake too
+        monkeypatch.setenv(name, value)
+    lake = new_lake(servers, "workers") if kind == "lake" else None
+    settings_file = _settings(tmp_path / "w", lake)
+    logged = {name: len(cluster.log(name)) for name in cluster.workers}
     backfilling = subprocess.Popen(
-        [INGEST, "backfill", str(ARCHIVE), "--chunks", "2", "--settings", str(settings), *SOURCE],
+        [INGEST, "backfill", str(ARCHIVE), "--chunks", "2", "--settings", str(settings_file),
+         *SOURCE],
         env=cluster.env,
         cwd=tmp_path,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-    )
-    host_a, host_b = cluster.workers
-    _wait_for_a_running_chunk(cluster.logs / "host-a.log")
-    _kill_group(host_a, signal.SIGKILL)  # the host is gone: its worker and its chunk's process
+    )  # fmt: skip
+    _wait_for_a_running_chunk(cluster, "host-a", logged["host-a"])
+    _kill_group(cluster.workers["host-a"], signal.SIGKILL)  # the host is gone, with its chunk
     # while the server waits for the missing heartbeats: what one process stores
-    expected = one_process(tmp_path / "one")
+    alone = new_lake(servers, "one_process") if lake else None
+    expected = one_process(load_settings(str(_settings(tmp_path / "one", alone))))
     output, _ = backfilling.communicate(timeout=300)
     assert backfilling.returncode == 0, output
     assert output.count(": backfill ok") == 2, output
     assert "(attempt 2): backfill ok" in output, output
     assert "backfill in 2 chunks: ok" in output
-    assert _stored(load_settings(str(settings))) == expected
-    host_b_log = (cluster.logs / "host-b.log").read_text(encoding="utf-8")
+    stored = load_settings(str(settings_file))
+    if lake is not None:  # one more host reading the lake, its serving file its own
+        stored = lake_settings(lake, tmp_path / "reader")
+    assert _stored(stored) == expected
+    checked = _ingest(["check", "--settings", str(settings_file)], cluster.worker_env, tmp_path)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    host_b_log = cluster.log("host-b")[logged["host-b"] :]
     assert host_b_log.count("Beginning subflow run") == 2, host_b_log  # its chunk, then A's
-    assert host_b.poll() is None
+    assert cluster.workers["host-b"].poll() is None
 
 
-def _wait_for_a_running_chunk(log: Path, timeout: float = 120) -> None:
+def _wait_for_a_running_chunk(
+    cluster: Cluster, worker: str, offset: int, timeout: float = 120
+) -> None:
     """Until the worker's chunk has begun (its flow run sent its first heartbeat) and is
-    extracting."""
+    extracting: its log after `offset` says so."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if "Task run 'read-backfill" in log.read_text(encoding="utf-8"):
+        if "Task run 'read-backfill" in cluster.log(worker)[offset:]:
             return
         time.sleep(0.2)
-    raise AssertionError(f"no chunk began on the worker: {log.read_text(encoding='utf-8')}")
+    raise AssertionError(f"no chunk began on {worker}: {cluster.log(worker)[offset:]}")
 
 
 def test_every_document_falls_in_one_chunk_the_same_in_every_process() -> None:

@@ -2,8 +2,9 @@
 split in chunks that run side by side on every worker.
 
 `ingest deploy` registers the deployments on the pool (`pool_deployments`) and the automation
-that marks a run Crashed once its heartbeats stop (`ensure_crash_automation`, Prefect's documented
-zombie-run detection); `ingest worker` starts `prefect worker start --type process` on each host;
+that marks a run Crashed once its heartbeats stop or it stays Pending (`ensure_crash_automation`,
+Prefect's documented zombie-run detection, armed also by the states a worker claims a run with);
+`ingest worker` starts `prefect worker start --type process` on each host;
 `backfill_in_chunks` (what `ingest backfill --chunks N` runs) hands each chunk of a source to the
 backfill deployment with `run_deployment` and starts again, on whichever worker is alive, a chunk
 whose run crashed. A chunk is an ordinary backfill of the source keeping the documents whose id
@@ -44,6 +45,13 @@ WORK_POOL = "ingest"
 BACKFILL_DEPLOYMENT = REPROCESS_DEPLOYMENT  # "backfill/on-demand", like reprocess's
 CHUNKED_FLOW = "backfill-in-chunks"
 CRASH_AUTOMATION = "ingest: crash flow runs whose heartbeats stopped"
+# a worker claims a run by proposing Pending, then Submitting (a Pending-type state) before it
+# starts the run's process; the run's first heartbeat comes when its flow begins. A worker that
+# dies in between leaves the run Pending, which no heartbeat-based rule catches: these events
+# arm the same timer as a heartbeat does
+DEATH_WATCHED_EVENTS = frozenset(
+    {"prefect.flow-run.heartbeat", "prefect.flow-run.Pending", "prefect.flow-run.Submitting"}
+)
 # the tag of the pool's deployments (their runs carry it): the automation watches only these, not
 # the runs of `ingest serve` (heartbeats every 180 s by default) or of other flows on the server
 WORKER_TAG = "ingest-worker"
@@ -98,9 +106,11 @@ def deploy_to_pool(deployments: Sequence[RunnerDeployment], pool: str = WORK_POO
 
 
 def ensure_crash_automation(after_seconds: int = CRASH_AFTER_SECONDS) -> None:
-    """A run of the pool's deployments that sent a heartbeat and then nothing for
-    `after_seconds` becomes Crashed (Prefect's "detect zombie flows" automation, limited to
-    runs tagged WORKER_TAG); replaces an earlier version of it."""
+    """A run of the pool's deployments that sent a heartbeat, or was claimed by a worker
+    (Pending), and then nothing for `after_seconds` becomes Crashed (Prefect's "detect zombie
+    flows" automation, limited to runs tagged WORKER_TAG); replaces an earlier version of it.
+    A claimed run's process starts in seconds (7-11 s measured under load) and sends its first
+    heartbeat when its flow begins, well within any `after_seconds` allowed."""
     if after_seconds <= HEARTBEAT_SECONDS:
         raise ValueError(
             f"crash-after must exceed the heartbeat period of {HEARTBEAT_SECONDS} s, "
@@ -111,7 +121,7 @@ def ensure_crash_automation(after_seconds: int = CRASH_AFTER_SECONDS) -> None:
     Automation(
         name=CRASH_AUTOMATION,
         trigger=EventTrigger(
-            after={"prefect.flow-run.heartbeat"},
+            after=set(DEATH_WATCHED_EVENTS),
             expect={"prefect.flow-run.*"},
             match={"prefect.resource.id": ["prefect.flow-run.*"]},
             match_related={
@@ -126,7 +136,7 @@ def ensure_crash_automation(after_seconds: int = CRASH_AFTER_SECONDS) -> None:
         actions=[
             ChangeFlowRunState(
                 state=StateType.CRASHED,
-                message=f"no heartbeat for {after_seconds} s: its worker died",
+                message=f"no heartbeat, or not started, for {after_seconds} s: its worker died",
             )
         ],
     ).create()

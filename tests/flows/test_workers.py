@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -21,6 +22,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
 
+import httpx
 import pytest
 
 from ingest.config import Settings, load_settings
@@ -192,9 +194,12 @@ def _stored(settings: Settings) -> dict[str, object]:
     }
 
 
-@pytest.mark.parametrize("kind", ["local", "lake"])
+@pytest.mark.parametrize(
+    ("kind", "killed"), [("local", "mid-chunk"), ("lake", "mid-chunk"), ("local", "pending")]
+)
 def test_a_backfill_in_chunks_on_two_workers_equals_one_process_though_one_is_killed(
     kind: str,
+    killed: str,
     cluster: Cluster,
     servers: Servers,
     tmp_path: Path,
@@ -204,7 +209,9 @@ def test_a_backfill_in_chunks_on_two_workers_equals_one_process_though_one_is_ki
     (SIGKILL to its worker and the chunk's process); once A's run is marked Crashed (no
     heartbeat for CRASH_AFTER_SECONDS) the chunk runs again on host B. The warehouse equals one
     process's backfill: no document or event lost, no version stored twice; `ingest check`
-    passes. `lake`: both hosts write to an s3:// data root (moto) with the PostgreSQL catalog."""
+    passes. `lake`: both hosts write to an s3:// data root (moto) with the PostgreSQL catalog.
+    `pending`: host A dies after claiming its chunk's run (Pending), before the run's process
+    began: no heartbeat ever comes, and the run is crashed all the same."""
     cluster.start_dead_workers()
     for name, value in credentials(servers).items():  # this process reads the lake too
         monkeypatch.setenv(name, value)
@@ -220,7 +227,10 @@ def test_a_backfill_in_chunks_on_two_workers_equals_one_process_though_one_is_ki
         stderr=subprocess.STDOUT,
         text=True,
     )  # fmt: skip
-    _wait_for_a_running_chunk(cluster, "host-a", logged["host-a"])
+    if killed == "pending":
+        claimed = _wait_for_a_pending_chunk(cluster, "host-a", logged["host-a"])
+    else:
+        _wait_for_a_running_chunk(cluster, "host-a", logged["host-a"])
     _kill_group(cluster.workers["host-a"], signal.SIGKILL)  # the host is gone, with its chunk
     # while the server waits for the missing heartbeats: what one process stores
     alone = new_lake(servers, "one_process") if lake else None
@@ -236,9 +246,40 @@ def test_a_backfill_in_chunks_on_two_workers_equals_one_process_though_one_is_ki
     assert _stored(stored) == expected
     checked = _ingest(["check", "--settings", str(settings_file)], cluster.worker_env, tmp_path)
     assert checked.returncode == 0, checked.stdout + checked.stderr
+    if killed == "pending":
+        state = _flow_run(cluster, claimed)["state"]
+        assert (state["type"], state["message"]) == (
+            "CRASHED",
+            f"no heartbeat, or not started, for {CRASH_AFTER_SECONDS} s: its worker died",
+        )
     host_b_log = cluster.log("host-b")[logged["host-b"] :]
     assert host_b_log.count("Beginning subflow run") == 2, host_b_log  # its chunk, then A's
     assert cluster.workers["host-b"].poll() is None
+
+
+def _wait_for_a_pending_chunk(
+    cluster: Cluster, worker: str, offset: int, timeout: float = 120
+) -> str:
+    """Until the worker has claimed a chunk's run (Pending, or Submitting, a Pending state) and
+    before the run's process began: the run's id."""
+    found = re.compile(r"submitting flow run '([0-9a-f-]{36})'")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        submitting = found.search(cluster.log(worker)[offset:])
+        if submitting is None:
+            time.sleep(0.05)
+            continue
+        state = _flow_run(cluster, submitting[1])["state"]
+        assert state["type"] in {"SCHEDULED", "PENDING"}, state  # not begun
+        if state["type"] == "PENDING":
+            return submitting[1]
+    raise AssertionError(f"{worker} claimed no run: {cluster.log(worker)[offset:]}")
+
+
+def _flow_run(cluster: Cluster, flow_run_id: str) -> dict[str, Any]:
+    answer = httpx.get(f"{cluster.server.api_url}/flow_runs/{flow_run_id}", timeout=10)
+    answer.raise_for_status()
+    return dict(answer.json())
 
 
 def _wait_for_a_running_chunk(

@@ -23,13 +23,15 @@ def backfill(
     timezone: str = "UTC",
     progress: bool = False,
     names: list[str] | None = None,
+    chunk: int | None = None,
+    chunks: int = 1,
 ) -> RunSummary:
     """Load a directory or archive of saved feeds, JSONL documents and pages.
 
     `feed_id` names a configured feed whose id, time zone and language the documents take (so a
     feed's archive dedups against its live ingestion); else they go under `source_id`.
-    `names` keeps only those files of the source: one chunk of a backfill split across workers
-    (ingest.flows.workers).
+    `names` keeps only those files of the source; `chunk` (0 to chunks - 1) only the documents
+    of that chunk: one run of a backfill split across workers (ingest.flows.workers).
     """
     settings = load_settings(settings_path)
     feed = archive.source_feed(settings, feed_id, source_id, timezone)
@@ -39,6 +41,7 @@ def backfill(
         path,
         progress=progress,
         names=names,
+        chunk=None if chunk is None else archive.Chunk(chunk, chunks),
         runner=PrefectSteps,
         report=report_artifact,
     )

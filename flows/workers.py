@@ -2,13 +2,15 @@
 split in chunks that run side by side on every worker.
 
 `ingest deploy` registers the deployments on the pool (`pool_deployments`) and the automation
-that marks a run Crashed once its heartbeats stop (`ensure_crash_automation`, Prefect's documented
-zombie-run detection); `ingest worker` starts `prefect worker start --type process` on each host;
+that marks a run Crashed once its heartbeats stop or it stays Pending (`ensure_crash_automation`,
+Prefect's documented zombie-run detection, armed also by the states a worker claims a run with);
+`ingest worker` starts `prefect worker start --type process` on each host;
 `backfill_in_chunks` (what `ingest backfill --chunks N` runs) hands each chunk of a source to the
 backfill deployment with `run_deployment` and starts again, on whichever worker is alive, a chunk
-whose run crashed. A chunk is an ordinary backfill of some of the source's files: run twice, it
-adds nothing (documents already stored are skipped; a crashed run's rows stay hidden, its load
-never published).
+whose run crashed. A chunk is an ordinary backfill of the source keeping the documents whose id
+hashes to it (ingest.pipeline.archive.Chunk), so two chunks never hold one document: run twice,
+it adds nothing (documents already stored are skipped; a crashed run's rows stay hidden, its
+load never published).
 """
 
 from __future__ import annotations
@@ -38,12 +40,18 @@ from ingest.config import Feed
 from ingest.flows.backfill import backfill
 from ingest.flows.deployments import REPROCESS_DEPLOYMENT, build_deployments
 from ingest.pipeline import archive
-from ingest.sources import list_items
 
 WORK_POOL = "ingest"
 BACKFILL_DEPLOYMENT = REPROCESS_DEPLOYMENT  # "backfill/on-demand", like reprocess's
 CHUNKED_FLOW = "backfill-in-chunks"
 CRASH_AUTOMATION = "ingest: crash flow runs whose heartbeats stopped"
+# a worker claims a run by proposing Pending, then Submitting (a Pending-type state) before it
+# starts the run's process; the run's first heartbeat comes when its flow begins. A worker that
+# dies in between leaves the run Pending, which no heartbeat-based rule catches: these events
+# arm the same timer as a heartbeat does
+DEATH_WATCHED_EVENTS = frozenset(
+    {"prefect.flow-run.heartbeat", "prefect.flow-run.Pending", "prefect.flow-run.Submitting"}
+)
 # the tag of the pool's deployments (their runs carry it): the automation watches only these, not
 # the runs of `ingest serve` (heartbeats every 180 s by default) or of other flows on the server
 WORKER_TAG = "ingest-worker"
@@ -98,9 +106,11 @@ def deploy_to_pool(deployments: Sequence[RunnerDeployment], pool: str = WORK_POO
 
 
 def ensure_crash_automation(after_seconds: int = CRASH_AFTER_SECONDS) -> None:
-    """A run of the pool's deployments that sent a heartbeat and then nothing for
-    `after_seconds` becomes Crashed (Prefect's "detect zombie flows" automation, limited to
-    runs tagged WORKER_TAG); replaces an earlier version of it."""
+    """A run of the pool's deployments that sent a heartbeat, or was claimed by a worker
+    (Pending), and then nothing for `after_seconds` becomes Crashed (Prefect's "detect zombie
+    flows" automation, limited to runs tagged WORKER_TAG); replaces an earlier version of it.
+    A claimed run's process starts in seconds (7-11 s measured under load) and sends its first
+    heartbeat when its flow begins, well within any `after_seconds` allowed."""
     if after_seconds <= HEARTBEAT_SECONDS:
         raise ValueError(
             f"crash-after must exceed the heartbeat period of {HEARTBEAT_SECONDS} s, "
@@ -111,7 +121,7 @@ def ensure_crash_automation(after_seconds: int = CRASH_AFTER_SECONDS) -> None:
     Automation(
         name=CRASH_AUTOMATION,
         trigger=EventTrigger(
-            after={"prefect.flow-run.heartbeat"},
+            after=set(DEATH_WATCHED_EVENTS),
             expect={"prefect.flow-run.*"},
             match={"prefect.resource.id": ["prefect.flow-run.*"]},
             match_related={
@@ -126,7 +136,7 @@ def ensure_crash_automation(after_seconds: int = CRASH_AFTER_SECONDS) -> None:
         actions=[
             ChangeFlowRunState(
                 state=StateType.CRASHED,
-                message=f"no heartbeat for {after_seconds} s: its worker died",
+                message=f"no heartbeat, or not started, for {after_seconds} s: its worker died",
             )
         ],
     ).create()
@@ -137,7 +147,7 @@ class ChunkOutcome:
     """How one chunk ended: its last flow run and, once it completed, the run's summary line."""
 
     index: int
-    files: int
+    count: int
     attempts: int
     flow_run: str
     state: str
@@ -152,7 +162,7 @@ class ChunkOutcome:
 
     def one_line(self) -> str:
         tries = "" if self.attempts == 1 else f" (attempt {self.attempts})"
-        return f"chunk {self.index + 1}, {self.files} files, {self.flow_run}{tries}: " + (
+        return f"chunk {self.index + 1} of {self.count}, {self.flow_run}{tries}: " + (
             self.summary or self.state
         )
 
@@ -190,7 +200,7 @@ def backfill_in_chunks(
 ) -> ChunkedBackfill:
     """Backfill `path` as `chunks` runs of the backfill deployment, side by side on the pool's
     workers; a chunk whose run crashed (its worker died) runs again, up to max_attempts."""
-    parts = archive.chunks_of(list_items(path), chunks)
+    parts = archive.chunks_of(chunks)
     common = {
         "path": path,
         "settings_path": settings_path,
@@ -221,7 +231,7 @@ def backfill_in_chunks(
     outcomes = tuple(
         ChunkOutcome(
             index,
-            len(parts[index]),
+            len(parts),
             attempts[index],
             ended[index].name,
             ended[index].state_name or "unknown",
@@ -232,10 +242,11 @@ def backfill_in_chunks(
     return ChunkedBackfill(path, outcomes)
 
 
-def _start_chunk(common: dict[str, Any], names: list[str]) -> FlowRun:
+def _start_chunk(common: dict[str, Any], chunk: archive.Chunk) -> FlowRun:
     """Schedule one chunk on the pool and return at once (the parent polls every chunk)."""
     deployment = f"{archive.FLOW_NAME}/{BACKFILL_DEPLOYMENT}"
-    started = run_deployment(deployment, parameters={**common, "names": names}, timeout=0)
+    parameters = {**common, "chunk": chunk.index, "chunks": chunk.count}
+    started = run_deployment(deployment, parameters=parameters, timeout=0)
     return cast(FlowRun, started)
 
 

@@ -81,7 +81,14 @@ def credentials(servers: Servers) -> dict[str, str]:
 @contextmanager
 def lake_servers() -> Iterator[Servers]:
     """A PostgreSQL cluster and an S3 server with the bucket made; both stopped afterwards."""
-    with postgres_server("postgres_lakes") as postgres, s3_server() as endpoint:
+    with postgres_server("postgres_lakes") as postgres, s3_bucket() as endpoint:
+        yield Servers(postgres, endpoint)
+
+
+@contextmanager
+def s3_bucket() -> Iterator[str]:
+    """An S3 server with the lakes' bucket made (its endpoint URL); stopped afterwards."""
+    with s3_server() as endpoint:
         boto3.client(
             "s3",
             endpoint_url=endpoint,
@@ -89,7 +96,7 @@ def lake_servers() -> Iterator[Servers]:
             aws_secret_access_key=SECRET_KEY,
             region_name="us-east-1",
         ).create_bucket(Bucket=BUCKET)
-        yield Servers(postgres, endpoint)
+        yield endpoint
 
 
 def new_lake(servers: Servers, name: str) -> Lake:

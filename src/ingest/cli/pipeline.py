@@ -292,8 +292,8 @@ def demo_command(settings_path: str | None, verbose: bool) -> None:
     "--chunks",
     type=click.IntRange(min=1),
     default=None,
-    help="Split PATH's files in this many runs taken side by side by the workers of the "
-    "server at PREFECT_API_URL (ingest deploy, ingest worker).",
+    help="Split PATH's documents in this many runs (by a hash of each document's id) taken side "
+    "by side by the workers of the server at PREFECT_API_URL (ingest deploy, ingest worker).",
 )
 @verbose_option
 def backfill_command(

@@ -53,7 +53,8 @@ def require_server(settings: Settings, what: str, verbose: bool = True) -> None:
     type=int,
     default=90,
     show_default=True,
-    help="Seconds without a heartbeat after which a run is marked Crashed (more than 30).",
+    help="Seconds without a heartbeat, or claimed by a worker and not started, after which a run "
+    "is marked Crashed (more than 30).",
 )
 def deploy_command(
     settings_path: str | None, feeds_path: str | None, pool: str, crash_after: int
@@ -63,7 +64,8 @@ def deploy_command(
     ingest-feeds/scheduled (the feeds' cron schedules), compact/nightly, reprocess/on-demand and
     backfill/on-demand, each starting its runs in this directory with these settings (the same
     paths must hold them on every worker's host); and the automation that marks a run Crashed
-    when its heartbeats stop, so that `backfill --chunks` runs a dead worker's chunk again.
+    when its heartbeats stop or its worker died before starting it, so that `backfill --chunks`
+    runs a dead worker's chunk again.
     """
     config = load_config(settings_path, feeds_path)
     require_server(config.settings, "ingest deploy")

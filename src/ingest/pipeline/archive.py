@@ -1,20 +1,27 @@
 """A backfill run: a directory or archive of feeds, JSONL documents or pages into the tables.
 
 Files are read in batches (one step per batch of files or JSONL pieces, the batches side by
-side) and processed in chunks, so an archive far larger than memory streams through: each
-chunk's new and revised documents are extracted and written before the next chunk is read.
-Batches and chunks close at a number of items or of bytes, whichever comes first. A document
+side) and processed in rounds, so an archive far larger than memory streams through: each
+round's new and revised documents are extracted and written before the next round is read.
+Batches and rounds close at a number of items or of bytes, whichever comes first. A document
 seen again later in the same source (feed snapshots overlap) is skipped, a changed one becomes
 a revision. Whatever was refused or read in part (a file, a JSONL line, a feed entry, the rest
 of a broken archive) is a reject and a failure of the run, which then ends `partial`.
+
+A backfill split across workers (`ingest backfill --chunks N`) is N runs, each a `Chunk`: the
+documents whose id hashes to its index. Every version of a document falls in one chunk, read
+in the source's order as one process reads it, so chunks running at once never write one
+document twice (chunks of consecutive files did: a release repeated in two feed snapshots was
+stored by both). Each chunk reads every file and extracts only its own documents.
 """
 
 from __future__ import annotations
 
 import functools
-import itertools
+import hashlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import nullcontext
+from dataclasses import dataclass
 from typing import TypeVar
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -41,9 +48,33 @@ from ingest.summary import RunSummary, Tally
 FLOW_NAME = "backfill"
 FILES_PER_TASK = 50
 BYTES_PER_TASK = 8_000_000
-BATCHES_PER_CHUNK = 8
-BYTES_PER_CHUNK = 32_000_000  # plus at most one file: what a chunk holds of the source's bytes
+BATCHES_PER_ROUND = 8
+BYTES_PER_ROUND = 32_000_000  # plus at most one file: what a round holds of the source's bytes
 T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """One of `count` parts of a backfill: the documents (and rejects) whose id hashes to
+    `index`, a hash that is the same on every host and in every Python process."""
+
+    index: int
+    count: int
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.index < self.count:
+            raise ValueError(f"chunk {self.index} of {self.count}: no such chunk")
+
+    def holds(self, key: str) -> bool:
+        digest = hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest()
+        return int.from_bytes(digest, "big") % self.count == self.index
+
+
+def chunks_of(count: int) -> list[Chunk]:
+    """A backfill in `count` chunks, each a backfill of its own (`chunk`)."""
+    if count < 1:
+        raise ValueError(f"chunks must be at least 1, not {count}")
+    return [Chunk(index, count) for index in range(count)]
 
 
 def backfill(
@@ -53,17 +84,19 @@ def backfill(
     *,
     progress: bool = False,
     names: Sequence[str] | None = None,
+    chunk: Chunk | None = None,
     runner: RunnerFactory = local_runner,
     report: Reporter = no_report,
 ) -> RunSummary:
     """Load a directory or archive of saved feeds, JSONL documents and pages as `feed`'s.
 
-    `names` keeps only those files of the source (one chunk, `chunks_of`); `runner` executes
-    the steps (Prefect's task runner in flows/); `report` gets the summary.
+    `names` keeps only those files of the source; `chunk` only that chunk's documents (every
+    file is read); `runner` executes the steps (Prefect's task runner in flows/); `report`
+    gets the summary.
     """
     tally = new_tally(FLOW_NAME, EXTRACTOR_VERSION)
     wanted = None if names is None else frozenset(names)
-    body = functools.partial(_run, settings, feed, path, progress, wanted, runner)
+    body = functools.partial(_run, settings, feed, path, progress, wanted, chunk, runner)
     return run_reported(settings, tally, body, report)
 
 
@@ -89,44 +122,43 @@ def _run(
     path: str,
     progress: bool,
     wanted: frozenset[str] | None,
+    chunk: Chunk | None,
     make_runner: RunnerFactory,
     tally: Tally,
 ) -> None:
     names = [name for name in list_items(path) if wanted is None or name in wanted]
     tally.details.append(("files", str(len(names))))
+    if chunk is not None:
+        tally.details.append(("chunk", f"{chunk.index + 1} of {chunk.count}"))
+    held = chunk.holds if chunk is not None else _everything
     bar = _progress_bar() if progress else None
     with bar or nullcontext(), make_runner(settings) as runner:
         task_id = bar.add_task("backfill", total=len(names)) if bar else None
         latest = store.latest_content_hashes(settings)
         items = iter_items(path, settings, wanted)
         batches = _grouped(items, FILES_PER_TASK, BYTES_PER_TASK, lambda i: len(i.data))
-        chunks = _grouped(batches, BATCHES_PER_CHUNK, BYTES_PER_CHUNK, _bytes_of)
-        for chunk in chunks:
+        rounds = _grouped(batches, BATCHES_PER_ROUND, BYTES_PER_ROUND, _bytes_of)
+        for round_ in rounds:
             with tally.timing("read"):
                 futures = [
                     runner.submit(steps.read_backfill, _read_params(b, feed, settings))
-                    for b in chunk
+                    for b in round_
                 ]
                 read = [
-                    _read_or_reject(f, b, feed, tally) for f, b in zip(futures, chunk, strict=True)
+                    _read_or_reject(f, b, feed, tally) for f, b in zip(futures, round_, strict=True)
                 ]
-            documents = _changed([d for r in read for d in r.documents], latest, tally)
-            rejects = [x for r in read for x in r.rejects]
+            documents = [d for r in read for d in r.documents if held(d.doc_id)]
+            documents = _changed(documents, latest, tally)
+            rejects = [x for r in read for x in r.rejects if held(str(x.item_id))]
             for reject in rejects:  # refused, or read in part: the run is partial
                 tally.fail(str(reject.item_id), reject.reason)
             store_batch(runner, settings, tally, documents, rejects)
             if bar is not None and task_id is not None:
-                bar.advance(task_id, sum(item.last for batch in chunk for item in batch))
+                bar.advance(task_id, sum(item.last for batch in round_ for item in batch))
 
 
-def chunks_of(names: Sequence[str], chunks: int) -> list[list[str]]:
-    """A source's files in `chunks` runs of consecutive files, as even in count as they go
-    (fewer when there are fewer files); each chunk is a backfill of its own (`names`)."""
-    if chunks < 1:
-        raise ValueError(f"chunks must be at least 1, not {chunks}")
-    count = min(chunks, len(names))
-    bounds = [len(names) * index // count for index in range(count + 1)] if count else [0]
-    return [list(names[start:stop]) for start, stop in itertools.pairwise(bounds)]
+def _everything(key: str) -> bool:
+    return True
 
 
 def _progress_bar() -> Progress:
@@ -181,7 +213,7 @@ def _read_or_reject(
 def _changed(documents: Sequence[Document], latest: dict[str, str], tally: Tally) -> list[Document]:
     """Documents not stored yet, or stored with other content; `latest` learns each one.
 
-    Two versions of one document in the same chunk would share a load and a fetch time, which
+    Two versions of one document in the same round would share a load and a fetch time, which
     leaves "latest" undecided: the later one (sources are read in name order) wins.
     """
     changed: dict[str, Document] = {}

@@ -12,7 +12,7 @@ BI_STAMP := $(BI_VENV)/.installed
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export DO_NOT_TRACK ?= 1
 
-.PHONY: demo test check explore lint format types bench clean setup browser postgres bi-venv
+.PHONY: demo test check explore lint format types bench clean setup browser postgres bi-venv dask
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -71,6 +71,11 @@ format: $(STAMP)
 
 types: $(STAMP)
 	$(BIN)/mypy
+
+## prefect-dask, dask, distributed (pyproject.toml's dependency group `dask`) into .venv, for
+## `benchmarks/bench_workers.py --dask` only: the pipeline does not use them
+dask: $(STAMP)
+	$(BIN)/python -m pip install --quiet --group pyproject.toml:dask
 
 bench: $(STAMP)
 	for script in benchmarks/bench_*.py; do $(BIN)/python $$script || exit 1; done

@@ -45,6 +45,7 @@ from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -57,9 +58,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 from ingest import lake, objectstore, store  # noqa: E402
-from ingest.backfill import backfill_feed  # noqa: E402
 from ingest.config import Settings  # noqa: E402
-from ingest.pipeline.archive import backfill  # noqa: E402
 from ingest.schemas import TABLES  # noqa: E402
 from support.lakehosts import BUCKET, Servers, credentials, lake_servers  # noqa: E402
 from support.s3server import ACCESS_KEY, SECRET_KEY  # noqa: E402
@@ -69,7 +68,6 @@ INSTALL = (
 )
 RUN_TABLES = ("documents", "events", "loads")  # what one run of the store commits
 KEYS = {"documents": "doc_id", "events": "event_id", "loads": "load_id"}
-FORMATS = ("ducklake", "iceberg", "delta")
 QUERY_RUNS = 5  # timed runs per query, after one untimed
 WRITER_RUNS = 4  # runs each of the two concurrent writers commits (the same runs for both)
 WRITER_ATTEMPTS = 20
@@ -129,6 +127,9 @@ QUERIES = {
 
 def corpus_store(workdir: Path) -> Settings:
     """The corpus extracted once into a local store (what `make demo` loads)."""
+    from ingest.backfill import backfill_feed  # the extractor: imported only to run it
+    from ingest.pipeline.archive import backfill
+
     settings = Settings(
         data_root=str(workdir / "corpus" / "data"),
         serving_path=str(workdir / "corpus" / "ingest.duckdb"),
@@ -280,9 +281,9 @@ class Timing:
     commit_seconds: float | None  # the commit alone, where the format's API separates it
 
 
-def ducklake_write(place: Place, run: Run, guarded: bool = True) -> Timing:
-    """One transaction: the run's three tables and (guarded) the _commits row ingest.lake
-    updates so that overlapping commits conflict."""
+def ducklake_write(place: Place, _catalog: Any, run: Run) -> Timing:
+    """One transaction: the run's three tables and the _commits row ingest.lake updates so
+    that overlapping commits conflict."""
     began = time.perf_counter()
     with lake.cursor(place.lake_settings) as connection:
         connection.execute("begin")
@@ -291,8 +292,7 @@ def ducklake_write(place: Place, run: Run, guarded: bool = True) -> Timing:
                 connection.register("_rows", run[name])
                 connection.execute(f'insert into lake."{name}" by name select * from _rows')
                 connection.unregister("_rows")
-            if guarded:
-                connection.execute(lake.UPDATE_COMMITS_SQL, [run["loads"]["load_id"][0].as_py()])
+            connection.execute(lake.UPDATE_COMMITS_SQL, [run["loads"]["load_id"][0].as_py()])
             written = time.perf_counter()
             connection.execute("commit")
         except duckdb.Error:
@@ -318,7 +318,7 @@ def iceberg_write(place: Place, catalog: Any, run: Run) -> Timing:
     return Timing(time.perf_counter() - began, commit)
 
 
-def delta_write(place: Place, run: Run) -> Timing:
+def delta_write(place: Place, _catalog: Any, run: Run) -> Timing:
     """One delta-rs append per table (it writes the files and commits in one call)."""
     from deltalake import write_deltalake
 
@@ -365,22 +365,19 @@ def bench_writes(name: str, write: Callable[[Run], Timing], runs: list[Run]) -> 
 BAD_EVENTS = pa.table({"no_such_column": pa.array([1], pa.int64())})
 
 
-def documents_left_visible(name: str, place: Place, catalog: Any, run: Run) -> dict[str, Any]:
+def documents_left_visible(
+    table_format: TableFormat, place: Place, catalog: Any, run: Run
+) -> dict[str, Any]:
     """Write a run whose events write fails after its documents: are the documents visible?"""
     broken = {**run, "events": BAD_EVENTS}
-    before = count_rows(name, place, catalog, "documents")
+    before = count_rows(table_format, place, catalog, "documents")
     try:
-        if name == "ducklake":
-            ducklake_write(place, broken)
-        elif name == "iceberg":
-            iceberg_write(place, catalog, broken)
-        else:
-            delta_write(place, broken)
+        table_format.write(place, catalog, broken)
     except Exception as error:  # each library has its own error types
         failure = f"{type(error).__name__}: {str(error).strip().splitlines()[0][:160]}"
     else:
-        raise AssertionError(f"{name}: a run with a bad events table was written")
-    left = count_rows(name, place, catalog, "documents") - before
+        raise AssertionError(f"{table_format.name}: a run with a bad events table was written")
+    left = count_rows(table_format, place, catalog, "documents") - before
     return {
         "documents_left_visible": left,
         "one_commit_spans_tables": left == 0,
@@ -391,9 +388,9 @@ def documents_left_visible(name: str, place: Place, catalog: Any, run: Run) -> d
 # --- reading ---------------------------------------------------------------------------------
 
 
-def reader_setup(place: Place, name: str) -> list[str]:
+def reader_setup(table_format: TableFormat, place: Place) -> list[str]:
     """The statements a DuckDB 1.4 client runs to read a format: the wheels' extensions, an S3
-    secret for moto, and for DuckLake the catalog (password from PGPASSWORD)."""
+    secret for moto, then the format's own."""
     host = place.servers.s3_endpoint.removeprefix("http://")
     statements = [
         "set autoinstall_known_extensions = false",
@@ -403,31 +400,38 @@ def reader_setup(place: Place, name: str) -> list[str]:
             secret '{SECRET_KEY}', region 'us-east-1', endpoint '{host}',
             url_style 'path', use_ssl false)""",
     ]
-    if name == "ducklake":
-        dsn = place.lake_settings.catalog.removeprefix("postgres:")
-        statements += [
-            "load postgres_scanner",
-            "load ducklake",
-            f"attach 'ducklake:postgres:{dsn}' as lake "
-            f"(data_path '{lake.data_path(place.lake_settings)}', read_only)",
-        ]
-    else:
-        statements.append(f"load {name}")
-    return statements
+    return statements + table_format.reader_statements(place)
 
 
-def scan(place: Place, catalog: Any, name: str, table: str) -> str:
-    if name == "ducklake":
-        return f'lake."{table}"'
-    if name == "iceberg":
-        location = catalog.load_table(place.iceberg_identifier(table)).metadata_location
-        return f"iceberg_scan('{location}')"
+def ducklake_reader_statements(place: Place) -> list[str]:
+    """The lake attached read-only, its catalog's password from PGPASSWORD."""
+    dsn = place.lake_settings.catalog.removeprefix("postgres:")
+    return [
+        "load postgres_scanner",
+        "load ducklake",
+        f"attach 'ducklake:postgres:{dsn}' as lake "
+        f"(data_path '{lake.data_path(place.lake_settings)}', read_only)",
+    ]
+
+
+def ducklake_scan(_place: Place, _catalog: Any, table: str) -> str:
+    return f'lake."{table}"'
+
+
+def iceberg_scan(place: Place, catalog: Any, table: str) -> str:
+    """The table's current metadata file, as the SQL catalog names it (DuckDB 1.4 attaches
+    REST catalogs only)."""
+    location = catalog.load_table(place.iceberg_identifier(table)).metadata_location
+    return f"iceberg_scan('{location}')"
+
+
+def delta_scan(place: Place, _catalog: Any, table: str) -> str:
     return f"delta_scan('{place.delta_uri(table)}')"
 
 
-def reader(place: Place, name: str) -> duckdb.DuckDBPyConnection:
+def reader(table_format: TableFormat, place: Place) -> duckdb.DuckDBPyConnection:
     connection = duckdb.connect(config={"autoinstall_known_extensions": False})
-    for statement in reader_setup(place, name):
+    for statement in reader_setup(table_format, place):
         connection.execute(statement)
     return connection
 
@@ -436,9 +440,9 @@ def fingerprint(rows: list[tuple[Any, ...]]) -> str:
     return hashlib.sha256(repr(sorted(rows, key=repr)).encode()).hexdigest()[:16]
 
 
-def bench_reads(name: str, place: Place, catalog: Any) -> dict[str, Any]:
-    connection = reader(place, name)
-    tables = {table: scan(place, catalog, name, table) for table in RUN_TABLES}
+def bench_reads(table_format: TableFormat, place: Place, catalog: Any) -> dict[str, Any]:
+    connection = reader(table_format, place)
+    tables = {table: table_format.scan(place, catalog, table) for table in RUN_TABLES}
     p50s, prints = {}, {}
     for query_name, template in QUERIES.items():
         sql = template.format(**tables)
@@ -457,21 +461,20 @@ def bench_reads(name: str, place: Place, catalog: Any) -> dict[str, Any]:
     }
 
 
-def count_rows(name: str, place: Place, catalog: Any, table: str) -> int:
-    connection = reader(place, name)
+def count_rows(table_format: TableFormat, place: Place, catalog: Any, table: str) -> int:
+    connection = reader(table_format, place)
     try:
-        row = connection.execute(
-            f"select count(*) from {scan(place, catalog, name, table)}"
-        ).fetchone()
+        source = table_format.scan(place, catalog, table)
+        row = connection.execute(f"select count(*) from {source}").fetchone()
     finally:
         connection.close()
     return int(row[0]) if row else 0
 
 
-def distinct_keys(name: str, place: Place, catalog: Any, table: str) -> int:
-    connection = reader(place, name)
+def distinct_keys(table_format: TableFormat, place: Place, catalog: Any, table: str) -> int:
+    connection = reader(table_format, place)
     try:
-        source = scan(place, catalog, name, table)
+        source = table_format.scan(place, catalog, table)
         row = connection.execute(f"select count(distinct {KEYS[table]}) from {source}").fetchone()
     finally:
         connection.close()
@@ -482,16 +485,16 @@ def distinct_keys(name: str, place: Place, catalog: Any, table: str) -> int:
 
 
 def readers_that_open(
-    name: str, place: Place, catalog: Any, expected_events: int
+    table_format: TableFormat, place: Place, catalog: Any, expected_events: int
 ) -> dict[str, Any]:
     """Each reader counts the events table; a reader 'opens' the format when it gets the
     committed count (pyarrow alone reads every Parquet file under the table, committed or not)."""
     found: dict[str, Any] = {}
     for reader_name, count in (
-        ("duckdb_1.4", lambda: count_rows(name, place, catalog, "events")),
-        ("duckdb_engine_sqlalchemy", lambda: sqlalchemy_count(place, catalog, name)),
-        ("pyarrow_alone", lambda: pyarrow_count(place, name)),
-        ("format_python_library", lambda: library_count(place, catalog, name)),
+        ("duckdb_1.4", lambda: count_rows(table_format, place, catalog, "events")),
+        ("duckdb_engine_sqlalchemy", lambda: sqlalchemy_count(table_format, place, catalog)),
+        ("pyarrow_alone", lambda: pyarrow_count(table_format, place)),
+        ("format_python_library", lambda: library_count(table_format, place, catalog)),
     ):
         try:
             rows = count()
@@ -505,16 +508,16 @@ def readers_that_open(
     return found
 
 
-def sqlalchemy_count(place: Place, catalog: Any, name: str) -> int:
+def sqlalchemy_count(table_format: TableFormat, place: Place, catalog: Any) -> int:
     """Through duckdb-engine, the path BI tools take (tests/warehouse/test_bi_views.py)."""
     import sqlalchemy
 
     engine = sqlalchemy.create_engine("duckdb:///:memory:")
     try:
         with engine.connect() as connection:
-            for statement in reader_setup(place, name):
+            for statement in reader_setup(table_format, place):
                 connection.execute(sqlalchemy.text(statement))
-            source = scan(place, catalog, name, "events")
+            source = table_format.scan(place, catalog, "events")
             return int(
                 connection.execute(sqlalchemy.text(f"select count(*) from {source}")).scalar_one()
             )
@@ -522,7 +525,7 @@ def sqlalchemy_count(place: Place, catalog: Any, name: str) -> int:
         engine.dispose()
 
 
-def pyarrow_count(place: Place, name: str) -> int:
+def pyarrow_count(table_format: TableFormat, place: Place) -> int:
     """pyarrow's own S3 client over the table's Parquet files, knowing nothing of the format."""
     from pyarrow import dataset, fs
 
@@ -533,25 +536,29 @@ def pyarrow_count(place: Place, name: str) -> int:
         endpoint_override=place.servers.s3_endpoint,
         scheme="http",
     )
-    prefix = {
-        "ducklake": f"{BUCKET}/{place.name}/lake/main/events",
-        "iceberg": f"{BUCKET}/{place.name}/iceberg/events/data",
-        "delta": f"{BUCKET}/{place.name}/delta/events",
-    }[name]
-    selector = fs.FileSelector(prefix, recursive=True)
+    folder = f"{BUCKET}/{place.name}/{table_format.events_files}"
+    selector = fs.FileSelector(folder, recursive=True)
     paths = [f.path for f in s3.get_file_info(selector) if f.path.endswith(".parquet")]
     return int(dataset.dataset(paths, format="parquet", filesystem=s3).count_rows())
 
 
-def library_count(place: Place, catalog: Any, name: str) -> int | None:
-    if name == "iceberg":
-        return int(catalog.load_table(place.iceberg_identifier("events")).scan().count())
-    if name == "delta":
-        from deltalake import DeltaTable
+def library_count(table_format: TableFormat, place: Place, catalog: Any) -> int | None:
+    """The events counted by the format's own Python library (DuckLake has none but DuckDB's
+    extension, counted above)."""
+    if table_format.library_count is None:
+        return None
+    return table_format.library_count(place, catalog)
 
-        table = DeltaTable(place.delta_uri("events"), storage_options=delta_options(place.servers))
-        return int(table.to_pyarrow_dataset().count_rows())
-    return None  # DuckLake's one library is DuckDB's extension (the rows above)
+
+def iceberg_library_count(place: Place, catalog: Any) -> int:
+    return int(catalog.load_table(place.iceberg_identifier("events")).scan().count())
+
+
+def delta_library_count(place: Place, _catalog: Any) -> int:
+    from deltalake import DeltaTable
+
+    table = DeltaTable(place.delta_uri("events"), storage_options=delta_options(place.servers))
+    return int(table.to_pyarrow_dataset().count_rows())
 
 
 # --- two writers at once ---------------------------------------------------------------------
@@ -577,13 +584,17 @@ def conditional_put_honoured(servers: Servers) -> bool:
 
 
 def concurrent_trial(
-    servers: Servers, catalog: Any, workdir: Path, name: str, mode: str, runs: list[Run]
+    servers: Servers,
+    catalog: Any,
+    workdir: Path,
+    table_format: TableFormat,
+    mode: str,
+    runs: list[Run],
 ) -> dict[str, Any]:
     """Two writer processes commit the same runs (their own load ids) at the same moment, each
     inserting only the rows it does not find; then count what the table holds."""
+    name = table_format.name
     place = Place(servers, f"trial_{name}_{mode}")
-    # pyiceberg re-applies an append on the newer snapshot when its commit loses (5 times by
-    # default), without checking what the writer read; with no retries the loser sees it
     no_retries = {"commit.retry.num-retries": "0"} if mode == "no_commit_retries" else None
     create_tables(place, catalog, no_retries)
     folder = workdir / place.name
@@ -626,8 +637,8 @@ def concurrent_trial(
     result: dict[str, Any] = {"format": name, "mode": mode, "writers": reports}
     for table in ("documents", "events"):
         expected = len(set(pa.concat_tables(run[table] for run in runs)[KEYS[table]].to_pylist()))
-        rows = count_rows(name, place, catalog, table)
-        distinct = distinct_keys(name, place, catalog, table)
+        rows = count_rows(table_format, place, catalog, table)
+        distinct = distinct_keys(table_format, place, catalog, table)
         result[table] = {
             "expected": expected,
             "rows": rows,
@@ -636,8 +647,8 @@ def concurrent_trial(
         }
     result["conflicts_detected"] = sum(r["conflicts"] for r in reports)
     # files of lost or rolled-back commits stay on S3: a reader without the format counts them
-    result["pyarrow_alone_events"] = pyarrow_count(place, name)
-    result["loads_rows"] = count_rows(name, place, catalog, "loads")
+    result["pyarrow_alone_events"] = pyarrow_count(table_format, place)
+    result["loads_rows"] = count_rows(table_format, place, catalog, "loads")
     print(json.dumps({k: v for k, v in result.items() if k != "writers"}), flush=True)
     return result
 
@@ -652,16 +663,15 @@ def is_conflict(error: BaseException) -> bool:
 def writer_main(arguments: dict[str, Any]) -> None:
     """One of the two concurrent writers (a process of its own, as a separate host)."""
     place = place_from(arguments["place"])
-    name, mode = arguments["format"], arguments["mode"]
+    table_format, mode = FORMATS[arguments["format"]], arguments["mode"]
     folder = Path(arguments["folder"])
     runs = [
         {t: pq.read_table(folder / f"{n}-{t}.parquet") for t in RUN_TABLES}
         for n in range(arguments["runs"])
     ]
-    catalog = iceberg_catalog(place.servers) if name == "iceberg" else None
-    if name == "ducklake":
-        with lake.cursor(place.lake_settings):
-            pass  # attach before the start, as a running host has
+    catalog = iceberg_catalog(place.servers)
+    with lake.cursor(place.lake_settings):
+        pass  # connected before the start, as a running host is
     time.sleep(max(0.0, arguments["start_at"] - time.time()))
     conflicts = commits = 0
     began = time.perf_counter()
@@ -670,7 +680,7 @@ def writer_main(arguments: dict[str, Any]) -> None:
         run = {**run, "loads": relabelled(run["loads"], load_id)}
         for _ in range(WRITER_ATTEMPTS):
             try:
-                commits += insert_new(name, mode, place, catalog, run)
+                commits += table_format.insert_new(place, catalog, run, mode)
                 break
             except Exception as error:  # each library has its own error types
                 if not is_conflict(error):
@@ -678,7 +688,7 @@ def writer_main(arguments: dict[str, Any]) -> None:
                 conflicts += 1
                 time.sleep(0.05 * conflicts)
         else:
-            raise RuntimeError(f"{name}: {WRITER_ATTEMPTS} conflicting commits")
+            raise RuntimeError(f"{table_format.name}: {WRITER_ATTEMPTS} conflicting commits")
     print(
         json.dumps(
             {
@@ -691,21 +701,14 @@ def writer_main(arguments: dict[str, Any]) -> None:
     )
 
 
-def insert_new(name: str, mode: str, place: Place, catalog: Any, run: Run) -> int:
-    """Insert the run's rows whose keys the table does not hold (the store's rule); returns the
-    commits made. A conflict raises (the caller tries again from a fresh read)."""
-    if name == "ducklake":
-        return ducklake_insert_new(place, run, guarded=mode == "commits_row")
-    if name == "iceberg":
-        return iceberg_insert_new(place, catalog, run)
-    return delta_insert_new(place, run, merge=mode == "merge")
-
-
 def new_rows(table: pa.Table, key: str, existing: pa.Array) -> pa.Table:
     return table.filter(pc.invert(pc.is_in(table[key], existing)))
 
 
-def ducklake_insert_new(place: Place, run: Run, guarded: bool) -> int:
+def ducklake_insert_new(place: Place, _catalog: Any, run: Run, mode: str) -> int:
+    """Insert the run's rows whose keys the table does not hold (the store's rule), in one
+    transaction; with mode commits_row it also updates the _commits row (ingest.lake). Each
+    insert_new returns the commits made; a conflict raises (the writer reads again)."""
     with lake.cursor(place.lake_settings) as connection:
         connection.execute("begin")
         try:
@@ -717,7 +720,7 @@ def ducklake_insert_new(place: Place, run: Run, guarded: bool) -> int:
                     f'where "{key}" not in (select "{key}" from lake."{name}")'
                 )
                 connection.unregister("_rows")
-            if guarded:
+            if mode == "commits_row":
                 connection.execute(lake.UPDATE_COMMITS_SQL, [run["loads"]["load_id"][0].as_py()])
             connection.execute("commit")
         except duckdb.Error:
@@ -727,7 +730,7 @@ def ducklake_insert_new(place: Place, run: Run, guarded: bool) -> int:
     return 1
 
 
-def iceberg_insert_new(place: Place, catalog: Any, run: Run) -> int:
+def iceberg_insert_new(place: Place, catalog: Any, run: Run, _mode: str) -> int:
     """Per table: read the keys of the latest snapshot, append the new rows; the catalog
     refuses the commit when the table moved since (pyiceberg's AssertRefSnapshotId)."""
     commits = 0
@@ -742,7 +745,7 @@ def iceberg_insert_new(place: Place, catalog: Any, run: Run) -> int:
     return commits
 
 
-def delta_insert_new(place: Place, run: Run, merge: bool) -> int:
+def delta_insert_new(place: Place, _catalog: Any, run: Run, mode: str) -> int:
     """Per table: read the keys then append the new rows (a blind append to delta-rs), or a
     MERGE ... WHEN NOT MATCHED INSERT, whose read delta-rs checks against concurrent commits."""
     from deltalake import DeltaTable, write_deltalake
@@ -752,7 +755,7 @@ def delta_insert_new(place: Place, run: Run, merge: bool) -> int:
     for name in RUN_TABLES:
         table = DeltaTable(place.delta_uri(name), storage_options=options)
         key = KEYS[name]
-        if merge:
+        if mode == "merge":
             (
                 table.merge(
                     source=run[name],
@@ -771,6 +774,62 @@ def delta_insert_new(place: Place, run: Run, merge: bool) -> int:
             write_deltalake(table, rows, mode="append")
             commits += 1
     return commits
+
+
+# --- the formats -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TableFormat:
+    """How the benchmark writes, reads and counts one table format."""
+
+    name: str
+    write: Callable[[Place, Any, Run], Timing]  # one run, as fast as the format commits it
+    insert_new: Callable[[Place, Any, Run, str], int]  # a concurrent writer's run, by mode
+    concurrent_modes: tuple[str, ...]  # the plain way first, then the guarded one
+    reader_statements: Callable[[Place], list[str]]  # after httpfs and the S3 secret
+    scan: Callable[[Place, Any, str], str]  # a table as DuckDB 1.4 reads it
+    events_files: str  # where the events table's Parquet files are, under the place
+    library_count: Callable[[Place, Any], int] | None  # its own Python library's reader
+
+
+FORMATS = {
+    table_format.name: table_format
+    for table_format in (
+        TableFormat(
+            "ducklake",
+            ducklake_write,
+            ducklake_insert_new,
+            ("plain", "commits_row"),
+            ducklake_reader_statements,
+            ducklake_scan,
+            "lake/main/events",
+            None,
+        ),
+        TableFormat(
+            "iceberg",
+            iceberg_write,
+            iceberg_insert_new,
+            # pyiceberg re-applies a losing append on the newer snapshot (5 times by default)
+            # without checking what the writer read; with no retries the loser reads again
+            ("read_then_append", "no_commit_retries"),
+            lambda _place: ["load iceberg"],
+            iceberg_scan,
+            "iceberg/events/data",
+            iceberg_library_count,
+        ),
+        TableFormat(
+            "delta",
+            delta_write,
+            delta_insert_new,
+            ("read_then_append", "merge"),
+            lambda _place: ["load delta"],
+            delta_scan,
+            "delta/events",
+            delta_library_count,
+        ),
+    )
+}
 
 
 # --- the whole run ---------------------------------------------------------------------------
@@ -845,30 +904,18 @@ def measure(servers: Servers, workdir: Path, runs: list[Run]) -> dict[str, Any]:
     catalog = iceberg_catalog(servers)
     place = Place(servers, "throughput")
     create_tables(place, catalog)
-    writes = {
-        "ducklake": lambda run: ducklake_write(place, run),
-        "iceberg": lambda run: iceberg_write(place, catalog, run),
-        "delta": lambda run: delta_write(place, run),
-    }
     events = sum(run["events"].num_rows for run in runs)
     results: dict[str, dict[str, Any]] = {}
-    for name in FORMATS:
-        results[name] = bench_writes(name, writes[name], runs)
-        results[name].update(bench_reads(name, place, catalog))
-        results[name]["readers"] = readers_that_open(name, place, catalog, events)
-        results[name].update(documents_left_visible(name, place, catalog, runs[0]))
+    for name, table_format in FORMATS.items():
+        results[name] = bench_writes(name, partial(table_format.write, place, catalog), runs)
+        results[name].update(bench_reads(table_format, place, catalog))
+        results[name]["readers"] = readers_that_open(table_format, place, catalog, events)
+        results[name].update(documents_left_visible(table_format, place, catalog, runs[0]))
         print(json.dumps({name: {k: results[name][k] for k in ("query_seconds_p50", "readers")}}))
-    overlapping = runs[:WRITER_RUNS]
     trials = [
-        concurrent_trial(servers, catalog, workdir, name, mode, overlapping)
-        for name, mode in (
-            ("ducklake", "plain"),
-            ("ducklake", "commits_row"),
-            ("iceberg", "read_then_append"),
-            ("iceberg", "no_commit_retries"),
-            ("delta", "read_then_append"),
-            ("delta", "merge"),
-        )
+        concurrent_trial(servers, catalog, workdir, table_format, mode, runs[:WRITER_RUNS])
+        for table_format in FORMATS.values()
+        for mode in table_format.concurrent_modes
     ]
     prints = {name: r["result_fingerprints"] for name, r in results.items()}
     return {

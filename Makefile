@@ -12,7 +12,8 @@ BI_STAMP := $(BI_VENV)/.installed
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export DO_NOT_TRACK ?= 1
 
-.PHONY: demo test check explore lint format types bench clean setup browser postgres bi-venv dask
+.PHONY: demo test check explore lint format types bench clean setup browser postgres bi-venv dask \
+	table-formats
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -77,8 +78,13 @@ types: $(STAMP)
 dask: $(STAMP)
 	$(BIN)/python -m pip install --quiet --group pyproject.toml:dask
 
-bench: $(STAMP)
+bench: $(STAMP) table-formats
 	for script in benchmarks/bench_*.py; do $(BIN)/python $$script || exit 1; done
 
 clean:
 	rm -rf warehouse/data warehouse/state warehouse/*.duckdb .prefect
+
+## Iceberg and Delta Lake beside the store's DuckLake, for benchmarks/bench_table_formats.py only
+## (pyproject.toml's dependency group table-formats; never needed by the package or its tests)
+table-formats: $(STAMP)
+	$(BIN)/python -m pip install --quiet --group pyproject.toml:table-formats

@@ -184,7 +184,12 @@ def _add_missing_columns(
     }
     for column, kind in _column_types(schema):
         if column not in present:
-            connection.execute(f'alter table {_table(name)} add column "{column}" {kind}')
+            connection.execute(_add_column_sql(name, column, kind))
+
+
+def _add_column_sql(name: str, column: str, kind: str) -> str:
+    """Our table, our schema's column and its DuckDB type: no value from outside."""
+    return f'alter table {_table(name)} add column "{column}" {kind}'
 
 
 def _create_table_sql(name: str, schema: pa.Schema) -> str:

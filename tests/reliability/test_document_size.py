@@ -114,8 +114,11 @@ def test_extract_of_a_50_mb_document_is_cut_and_stays_under_600_mb(tmp_path: Pat
 
 
 def many_documents(path: Path, count: int) -> Path:
+    """`count` documents, the corpus's releases over again when it has fewer."""
+    items = corpus_items(full=True)
     with path.open("w", encoding="utf-8") as handle:
-        for n, item in enumerate(corpus_items(full=True)[:count]):
+        for n in range(count):
+            item = items[n % len(items)]
             row = {"id": f"d{n}", "title": item["title"], "text": item["content"]}
             handle.write(json.dumps(row) + "\n")
     return path
@@ -123,7 +126,9 @@ def many_documents(path: Path, count: int) -> Path:
 
 @pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL])
 def test_an_interrupted_extract_leaves_no_file_behind(tmp_path: Path, how: signal.Signals) -> None:
-    docs = many_documents(tmp_path / "docs.jsonl", 2000)
+    # far more than 3 s of work: a run that ends before the signal arrives proves nothing (2,000
+    # documents once finished first on a loaded machine: exit 0 after SIGKILL)
+    docs = many_documents(tmp_path / "docs.jsonl", 8000)
     out = tmp_path / "out.jsonl"
     process = subprocess.Popen(
         [*INGEST, "extract", str(docs), "-o", str(out)],

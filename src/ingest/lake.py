@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import dataclasses
+import functools
 import logging
 import random
 import shutil
@@ -153,9 +154,9 @@ def _ensure_tables(connection: duckdb.DuckDBPyConnection) -> None:
     for attempt in range(COMMIT_ATTEMPTS):
         try:
             connection.execute("begin")
-            for name, schema in TABLES.items():
-                connection.execute(_create_table_sql(name, schema))
-                _add_missing_columns(connection, name, schema)
+            for name in TABLES:
+                connection.execute(_create_table_sql(name))
+                _add_missing_columns(connection, name)
             connection.execute(CREATE_COMMITS_SQL)
             connection.execute(CREATE_REGISTRY_SQL)
             if not connection.execute(SELECT_COMMITS_SQL).fetchall():
@@ -169,9 +170,7 @@ def _ensure_tables(connection: duckdb.DuckDBPyConnection) -> None:
             _pause(attempt)
 
 
-def _add_missing_columns(
-    connection: duckdb.DuckDBPyConnection, name: str, schema: pa.Schema
-) -> None:
+def _add_missing_columns(connection: duckdb.DuckDBPyConnection, name: str) -> None:
     """A column the store's schema gained since the lake's table was made: added (its rows
     written before read as null, as the Parquet layout's do)."""
     present = {
@@ -182,7 +181,7 @@ def _add_missing_columns(
             [CATALOG_NAME, name],
         ).fetchall()
     }
-    for column, kind in _column_types(schema):
+    for column, kind in _column_types(name):
         if column not in present:
             connection.execute(_add_column_sql(name, column, kind))
 
@@ -192,24 +191,22 @@ def _add_column_sql(name: str, column: str, kind: str) -> str:
     return f'alter table {_table(name)} add column "{column}" {kind}'
 
 
-def _create_table_sql(name: str, schema: pa.Schema) -> str:
-    return f"create table if not exists {_table(name)} ({_columns(schema)})"
+def _create_table_sql(name: str) -> str:
+    columns = ", ".join(f'"{column}" {kind}' for column, kind in _column_types(name))
+    return f"create table if not exists {_table(name)} ({columns})"
 
 
-def _columns(schema: pa.Schema) -> str:
-    """The DuckDB column list of a pyarrow schema (nested lists of structs included)."""
-    return ", ".join(f'"{name}" {kind}' for name, kind in _column_types(schema))
-
-
-def _column_types(schema: pa.Schema) -> list[tuple[str, str]]:
-    """Each column's name and DuckDB type."""
+@functools.cache
+def _column_types(name: str) -> tuple[tuple[str, str], ...]:
+    """Each column of a store table with its DuckDB type (nested lists of structs included);
+    worked out once per process, not on every attach."""
     probe = duckdb.connect()
     try:
-        probe.register("empty_rows", schema.empty_table())
+        probe.register("empty_rows", TABLES[name].empty_table())
         described = probe.execute("describe select * from empty_rows").fetchall()
     finally:
         probe.close()
-    return [(str(row[0]), str(row[1])) for row in described]
+    return tuple((str(row[0]), str(row[1])) for row in described)
 
 
 @contextlib.contextmanager

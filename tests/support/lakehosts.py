@@ -86,8 +86,8 @@ def lake_servers() -> Iterator[Servers]:
 
 
 @contextmanager
-def s3_bucket() -> Iterator[str]:
-    """An S3 server with the lakes' bucket made (its endpoint URL); stopped afterwards."""
+def s3_bucket(bucket: str = BUCKET) -> Iterator[str]:
+    """An S3 server with `bucket` made (its endpoint URL); stopped afterwards."""
     with s3_server() as endpoint:
         boto3.client(
             "s3",
@@ -95,7 +95,7 @@ def s3_bucket() -> Iterator[str]:
             aws_access_key_id=ACCESS_KEY,
             aws_secret_access_key=SECRET_KEY,
             region_name="us-east-1",
-        ).create_bucket(Bucket=BUCKET)
+        ).create_bucket(Bucket=bucket)
         yield endpoint
 
 

@@ -26,7 +26,8 @@ from ingest.errors import ConfigError, StoreError
 from ingest.files import filesystem
 from ingest.pipeline.archive import backfill
 from ingest.warehouse import query, read_only_connection, run_checks
-from support.s3server import ACCESS_KEY, SECRET_KEY, s3_server
+from support.lakehosts import s3_bucket
+from support.s3server import ACCESS_KEY, SECRET_KEY
 
 ROOT = Path(__file__).resolve().parents[2]
 FEED = ROOT / "tests" / "fixtures" / "feeds" / "state.gov_press-releases_rss_2021-05-23.xml"
@@ -35,14 +36,7 @@ BUCKET = "ingest-lake"
 
 @pytest.fixture(scope="module")
 def endpoint() -> Iterator[str]:
-    with s3_server() as url:
-        boto3.client(
-            "s3",
-            endpoint_url=url,
-            aws_access_key_id=ACCESS_KEY,
-            aws_secret_access_key=SECRET_KEY,
-            region_name="us-east-1",
-        ).create_bucket(Bucket=BUCKET)
+    with s3_bucket(BUCKET) as url:
         yield url
 
 

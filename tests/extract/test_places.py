@@ -586,3 +586,86 @@ def test_an_announced_gathering_to_be_held_somewhere_is_there() -> None:
 def test_dateline_forms_of_news_agencies(opening: str, expected: tuple[str, str]) -> None:
     text = opening + " his counterpart."
     assert _locate(text, text, "statement")[1:] == expected
+
+
+def test_a_school_named_with_its_suburb_is_no_town_and_a_place_line_headline_locates() -> None:
+    # real-tune-2 (gg.gov.au), shortened: the school was taken for a town in New South Wales
+    text = (
+        "On Thursday 8 June 2023, His Excellency General the Honourable David Hurley presided at "
+        "a meeting of the Federal Executive Council. Afterwards, the Governor-General met with "
+        "students from Cranbrook Junior School, Bellevue Hill, New South Wales, as they visited "
+        "Government House."
+    )
+    sentence = text.split(". ")[0] + "."
+    assert resolve_place("Cranbrook Junior School", "New South Wales") is None
+    where = _locate(text, sentence, "conference", title="Canberra, Australian Capital Territory")
+    assert where[1:] == ("Canberra", "AU")
+
+
+def test_an_office_accredited_to_a_country_is_no_trip_destination() -> None:
+    # real-tune-2 (gg.gov.au), shortened: the day's trip was taken to start in Vanuatu
+    text = (
+        "On Friday 16 August 2024, Her Excellency the Honourable Ms Sam Mostyn AC received Mr Max "
+        "Willis, Head of Mission Designate to the Republic of Vanuatu. Then, the Governor-General "
+        "visited and met with staff at the National Situation Room."
+    )
+    sentence = text.split(". ")[1]
+    assert _locate(text, sentence, "visit")[2] != "VU"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # real-tune-2 (mofa-ye.org)
+        (
+            "Foreign Minister Dr. Ahmed Awad Bin Mubarak met today in the temporary capital Aden "
+            "with the representative of the Food and Agriculture Organization of the United "
+            "Nations (FAO) in Yemen, Hussein Jadin.",
+            ("Aden", "YE"),
+        ),
+        # real-tune-2 (emansion.gov.lr, republished), shortened
+        (
+            "President Weah returned to the nation's Capital, Monrovia following a highly "
+            "successful two-day state visit to the Guinea capital Conakry.",
+            ("Conakry", "GN"),
+        ),
+    ],
+)
+def test_a_place_introduced_by_what_it_is_is_the_name_after(
+    text: str, expected: tuple[str, str]
+) -> None:
+    event_type = "visit" if "state visit" in text else "meeting"
+    assert _locate(text, text, event_type)[1:] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # real-tune-2 (armradio.am)
+        (
+            "Prime Minister Nikol Pashinyan received the delegation led by the Chairman of the "
+            "House Democracy Partnership (HDP), David Price. The Prime Minister welcomed the "
+            "delegation’s visit to Armenia and emphasized the importance of cooperation.",
+            "AM",
+        ),
+        (
+            "Prime Minister Nikol Pashinyan received the delegation led by Gilbert-Luc Devinaz. "
+            "The Prime Minister welcomed the visit of the delegation of the French Senate to "
+            "Armenia and emphasized the high level of relations.",
+            "AM",
+        ),
+        # real-tune-2 (gtcradio, Grenada)
+        (
+            "On Thursday, a delegation from the Organization of Eastern Caribbean States (OECS) "
+            "met with Grenada’s Prime Minister Dr Keith Mitchell to discuss current issues. The "
+            "delegation, comprising Director General Len Ishmael, was in Grenada on a short visit "
+            "to brief the prime minister.",
+            "GD",
+        ),
+    ],
+)
+def test_a_meeting_with_guests_whose_visit_the_text_places_is_there(
+    text: str, expected: str
+) -> None:
+    sentence = text.split(". ")[0] + "."
+    assert _locate(text, sentence, "meeting")[2] == expected

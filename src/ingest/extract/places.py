@@ -287,7 +287,15 @@ _CUE = re.compile(
     r"\b(?P<cue>[Ii]n|[Aa]t|to|from|[Ww]hile\s+in|visit(?:s|ed|ing)?|visit\s+to|trip\s+to|travel(?:s|ed|led|ing|ling)?"
     r"\s+(?:\w+\s+){0,4}?to|arriv(?:e|es|ed|ing)\s+in|(?:leave|leaves|left|leaving|depart|departs|"
     r"departed|departing)\s+for|touch(?:es|ed|ing)?\s+down\s+in|hosted\s+by(?:\s+the\s+(?:Government|"
-    r"government)\s+of)?|held\s+in|took\s+place\s+in|convened\s+in)\s+(?=[A-Z\u00c0-\u00de]|the\s+[A-Z])"
+    r"government)\s+of)?|held\s+in|took\s+place\s+in|convened\s+in)\s+"
+    r"(?=[A-Z\u00c0-\u00de]|the\s+[A-Z]|the\s+(?:[\w-]+\s+){0,2}?(?:capital|city|town)\b)"
+)
+
+# A place introduced by what it is: "in the city of Buenos Aires", "in the temporary capital
+# Aden", "a state visit to the Guinea capital Conakry": the name after the descriptor.
+_DESCRIBED_PLACE = re.compile(
+    r"the\s+(?:[\w'’-]+\s+){0,2}?(?:capital|city|town)(?:\s+city)?(?:\s+of)?,?\s+"
+    r"(?=[A-Z\u00c0-\u00de])"
 )
 
 _DATE_WORDS = (
@@ -447,6 +455,9 @@ def _looks_like_place_name(phrase: str) -> bool:
     office = gz.office_words()
     return (
         len(words) <= 3
+        # "students from Cranbrook Junior School, Bellevue Hill, New South Wales": a venue's
+        # name is not a town
+        and not _VENUE_HEADS.fullmatch(words[-1])
         and gz.fold(words[0]).rstrip(".") not in gz.common_words()
         and not any(len(w) > 1 and w.isupper() for w in words)
         and not any(gz.fold(w).rstrip(".") in office.heads for w in words)
@@ -511,6 +522,8 @@ def _places_in(
             continue
         if word == "in" and _previous_word(segment, cue.start()) in _TOPIC_NOUNS:
             continue
+        if word == "to" and _ACCREDITED_TO.search(segment, max(0, cue.start() - 60), cue.start()):
+            continue
         if (
             not trip
             and not _LOCATING_GATHERING.get()
@@ -573,6 +586,15 @@ _ANOTHER_OCCASION = re.compile(
 )
 
 
+# An office accredited to a country names no destination: "received Mr Max Willis, Head of
+# Mission Designate to the Republic of Vanuatu", "the Ambassador of Chile to Japan".
+_ACCREDITED_TO = re.compile(
+    r"\b(?i:Ambassador|Ambassadors|High\s+Commissioner|Head\s+of\s+Mission|Envoy|Representative|"
+    r"Consul(?:\s+General)?|Delegate|Charg[eé]\s+d['’]\s?Affaires)(?:[\s-]+[Dd]esignate)?"
+    r"(?:\s+of\s+(?:the\s+)?[A-Z][\w'’.\-]*(?:\s+[A-Z][\w'’.\-]*){0,3})?\s*$"
+)
+
+
 def _cue_word(cue: str) -> str:
     """The preposition a cue places by: "held in", "took place in", "while in" place like "in"
     (a call's strict search keeps them); "visited", "travel to" keep their own first word."""
@@ -627,6 +649,11 @@ _VENUE_IN_CITY = re.compile(
 
 def _place_after(text: str, offset: int, *, venue_ok: bool) -> _Place | None:
     """The place phrase starting at `offset` ("Rome and Matera, Italy", "Brussels, Belgium")."""
+    described = _DESCRIBED_PLACE.match(text, offset)
+    if described is not None:
+        named = _place_after(text, described.end(), venue_ok=False)
+        if named is not None and named.city is not None:
+            return named
     if venue_ok:
         venue = _VENUE_IN_CITY.match(text, offset)
         if venue and _VENUE_HEADS.search(venue.group("venue")):
@@ -867,6 +894,16 @@ def _title_dateline(title: str) -> _Place | None:
     return _resolve(found.group("place"), None, found.start("place"), 0)
 
 
+def _headline_place_line(title: str) -> _Place | None:
+    """A headline that is nothing but a place line, the day's first stop first: "Canberra,
+    Australian Capital Territory; Sydney, New South Wales" (a programme's day, titled by where
+    it was spent)."""
+    first = title.split(";")[0].strip()
+    if not first or len(first) > 60 or _TITLE_CUE.search(first):
+        return None
+    return _place_line(first, first, 0)
+
+
 def _title_places(title: str, *, trip: bool) -> list[_Place]:
     found: list[_Place] = []
     for cue in _TITLE_CUE.finditer(title):
@@ -1019,6 +1056,9 @@ def _locate(doc: Document, anchor: EventAnchor) -> Location:
         title_dateline = _title_dateline(doc.title or "")
         if title_dateline is not None and not trip:
             title_places = [title_dateline]
+        headline_line = _headline_place_line(doc.title or "")
+        if headline_line is not None:
+            title_places = [headline_line]
         if title_places:
             return _refine(
                 doc, title_places[0], anchor, trip, field_prefix="title:", rule="place.headline"
@@ -1050,7 +1090,13 @@ _HOSTED_VISIT = re.compile(
     # the guest's stay said outright: "Minister Song is visiting Singapore at the invitation
     # of ...", "let me welcome you to India"
     r"(?:is|are)\s+(?:currently\s+|now\s+)?visiting|welcom(?:e|es|ed|ing)\s+(?:you|him|her|them)"
-    r"\s+(?:back\s+)?to)\s+"
+    r"\s+(?:back\s+)?to|"
+    # the visit welcomed as the guests' own: "welcomed the delegation's visit to Armenia",
+    # "welcomed the visit of the delegation of the French Senate to Armenia"
+    r"welcom(?:e|es|ed|ing)\s+the\s+(?:[\w'’-]+\s+){0,3}?visit\s+(?:of\s+[^.;]{3,100}?\s+)?to|"
+    # the guests placed there for their visit: "the delegation ... was in Grenada on a short visit"
+    r"(?:was|were|is|are)\s+in(?=\s+[A-Z][^.;]{0,40}?\s+on\s+(?:a|an|his|her|their)\s+"
+    r"(?:[\w-]+\s+){0,2}visit\b))\s+"
     r"(?=[A-Z]|the\s+[A-Z])"
 )
 

@@ -669,3 +669,38 @@ def test_a_meeting_with_guests_whose_visit_the_text_places_is_there(
 ) -> None:
     sentence = text.split(". ")[0] + "."
     assert _locate(text, sentence, "meeting")[2] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # real-tune-2 (leagueofarabstates.net)
+        (
+            "Mr. Ahmed Aboul Gheit, Secretary-General of the League of Arab States, received Mr. "
+            "Faisal Al-Miqdad, the Minister of Foreign Affairs of the Syrian Arab Republic, at the "
+            "headquarters of the General Secretariat of the League of Arab States on 5 March.",
+            ("Cairo", "EG"),
+        ),
+        (
+            "Mr. Ahmed Aboul Gheit, Secretary-General of the League of Arab States, received Mr. "
+            "Mohamed Shtayyeh, Prime Minister of the State of Palestine, and his delegation at the "
+            "General Secretariat's headquarters in the Arab Republic of Egypt on 31 May.",
+            ("Cairo", "EG"),
+        ),
+        # real-tune-2 (ebrd.com): the headline names the forum, the lead sentence its venue
+        (
+            "More than 500 delegates gathered at the European Bank of Reconstruction and "
+            "Development’s London headquarters this morning for a day-long conference.",
+            ("London", "GB"),
+        ),
+    ],
+)
+def test_an_organisation_s_headquarters_as_the_venue_is_in_its_seat(
+    text: str, expected: tuple[str, str]
+) -> None:
+    if "delegates" in text:
+        doc = Document(doc_id="d", text=text, title="EBRD hosts Investing in the Balkans Forum")
+        where = locate_event(doc, _anchor(text, "", "conference"))
+        assert (where.city, where.country_code) == expected
+    else:
+        assert _locate(text, text, "meeting")[1:] == expected

@@ -960,16 +960,90 @@ def _locate_with_seat(doc: Document, anchor: EventAnchor) -> Location:
     if (
         location.city is not None
         or anchor.ordinal != 0
-        or anchor.start < 0
         or anchor.event_type in NOWHERE_TYPES | TOPICAL_TYPES
     ):
         return location
+    if anchor.start < 0:
+        # an event the headline names: its lead sentence may put it at a headquarters
+        lead = re.search(r"[.!?](?:\s|$)", doc.text)
+        lead_end = lead.end() if lead else len(doc.text)
+        return _headquarters_location(doc.text, 0, lead_end, location) or location
     # "met ... at the Ministry of Foreign Affairs": a government's seat is in its capital
     for start, end in ((anchor.start, anchor.end), (0, anchor.start)):
-        seated = _seat_location(doc, start, end, location)
+        seated = _seat_location(doc, start, end, location) or _headquarters_location(
+            doc.text, start, end, location
+        )
         if seated is not None:
             return seated
     return location
+
+
+# An organisation's seat named as the venue: "at the headquarters of the General Secretariat of
+# the League of Arab States", "at the General Secretariat's headquarters", "at the European
+# Bank's London headquarters".
+_HEADQUARTERS = re.compile(r"\b(?:[Hh]eadquarters|HQ|Secretariat)\b")
+_HEADQUARTERS_CUE = re.compile(r"\b[Aa]t\s+(?:the\s+)?[^.;:!?]{0,90}$")
+
+
+def _city_before(text: str, start: int, end: int) -> _Place | None:
+    """A city of one to three capitalised words closing text[start:end] ("... Development's
+    London")."""
+    words = list(re.finditer(r"\S+", text[start:end]))[-3:]
+    for first in reversed(range(len(words))):
+        if not re.match(_WORD, words[first].group(0)):
+            break
+        phrase_start = start + words[first].start()
+        place = _resolve(text[phrase_start : start + words[-1].end()], None, phrase_start, 0)
+        if place is not None and place.city is not None:
+            return place
+    return None
+
+
+def _headquarters_location(text: str, start: int, end: int, location: Location) -> Location | None:
+    """Where an organisation's headquarters the event sentence puts it at are: the city written
+    before "headquarters", else the seat of the organisation named with it, else of the one the
+    sentence named before it (the host: "the Secretary-General of the League ... received ... at
+    the General Secretariat's headquarters")."""
+    for head in _HEADQUARTERS.finditer(text, start, end):
+        cue = _HEADQUARTERS_CUE.search(text, max(start, head.start() - 90), head.start())
+        if cue is None:
+            continue
+        place = _city_before(text, cue.start(), head.start())
+        if place is not None and place.city is not None:
+            return _seat_here(location, place.city, place.country, place.spans)
+        after = text[head.end() : min(end, head.end() + 90)]
+        named = gz.org_hits(text[cue.start() : head.end()]) or (
+            gz.org_hits(after) if re.match(r"\s+of\b", after) else []
+        )
+        if not named and not re.match(r"\s+of\b", after):
+            named = gz.org_hits(text[start : cue.start()])[-1:]
+        for hit in named:
+            seat = gz.org_seat(hit.key)
+            if seat is not None:
+                return _seat_here(location, seat[0], seat[1], (("city", head.start(), head.end()),))
+    return None
+
+
+def _seat_here(
+    location: Location, city_name: str, country: str, spans: tuple[tuple[str, int, int], ...]
+) -> Location | None:
+    """`location` placed in a headquarters' city, unless it is already in another country."""
+    if location.country_code not in (None, country):
+        return None
+    city = gz.lookup_city(city_name, country)
+    if city is None:
+        return None
+    if location.country_code is None and all(f != "country_code" for f, _, _ in spans):
+        spans += tuple(("country_code", s, e) for f, s, e in spans if f == "city")
+    evidence = tuple(Evidence(f, s, e, "place.headquarters") for f, s, e in spans)
+    return Location(
+        location.location_name,
+        city.name,
+        country,
+        city.latitude,
+        city.longitude,
+        location.evidence + evidence,
+    )
 
 
 # A seat is where the event happened when the text puts the event there: "at"/"in" before it.

@@ -704,3 +704,30 @@ def test_an_organisation_s_headquarters_as_the_venue_is_in_its_seat(
         assert (where.city, where.country_code) == expected
     else:
         assert _locate(text, text, "meeting")[1:] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # real-tune-2 (psc.gov.ck)
+        (
+            "Senior Government Officials from the Cook Islands and New Zealand convened in "
+            "Rarotonga last week to discuss and progress actions from the 7th Annual Joint "
+            "Ministerial Forum.",
+            ("Rarotonga", "CK"),
+        ),
+        # real-tune-2 (tokyo.philembassy.net)
+        (
+            "Ambassador Mylene Garcia-Albano presented her credentials to Palau President H.E. "
+            "Surangel Whipps on 15 November 2023, at the President’s office in Koror.",
+            ("Koror", "PW"),
+        ),
+    ],
+)
+def test_a_small_state_s_seat_of_government_is_a_place_where_its_country_is_named(
+    text: str, expected: tuple[str, str]
+) -> None:
+    assert _locate(text, text, "meeting")[1:] == expected
+    # a release that does not name the town's country: no town of that size is taken
+    unnamed = text.replace("Cook Islands", "islands").replace("Palau ", "")
+    assert _locate(unnamed, unnamed, "meeting")[1] is None

@@ -399,6 +399,16 @@ def _city_index() -> tuple[dict[str, tuple[City, ...]], dict[str, tuple[City, ..
         for alt in row["alternatenames"]:
             if len(alt) > 3 and alt.isascii():
                 alternate.setdefault(fold(alt), []).append(city)
+    for town in _toml("places.toml")["town"]:
+        primary.setdefault(fold(town["name"]), []).append(
+            City(
+                town["name"],
+                town["country"],
+                float(town["latitude"]),
+                float(town["longitude"]),
+                int(town["population"]),
+            )
+        )
     return _by_population(primary), _by_population(alternate)
 
 

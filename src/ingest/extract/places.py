@@ -444,7 +444,8 @@ def _plausible_city(phrase: str, city: gz.City, qualified: str | None) -> bool:
     words = gz.office_words()
     if all(gz.fold(w).rstrip(".") in words.words for w in phrase.split()):
         return False
-    return city.population >= 15000
+    # a small town only in a release that names its country ("in Koror" about Palau)
+    return city.population >= 15000 or city.country_code in _DOC_COUNTRIES.get()
 
 
 def _looks_like_place_name(phrase: str) -> bool:

@@ -731,3 +731,41 @@ def test_a_small_state_s_seat_of_government_is_a_place_where_its_country_is_name
     # a release that does not name the town's country: no town of that size is taken
     unnamed = text.replace("Cook Islands", "islands").replace("Palau ", "")
     assert _locate(unnamed, unnamed, "meeting")[1] is None
+
+
+@pytest.mark.parametrize(
+    ("text", "url", "expected"),
+    [
+        # real-tune-2 (merrionstreet.ie): the guest's stay places the meeting, the seat its city
+        (
+            "Taoiseach Enda Kenny today met with US Vice President Joe Biden at Government "
+            "Buildings. The Vice President is in Ireland for a six day visit which will see him "
+            "visit several counties.",
+            "https://www.merrionstreet.ie/en/News-Room/News/x.html",
+            ("Dublin", "IE"),
+        ),
+        # real-tune-2 (pmo.gov.to): the publisher's seat of government
+        (
+            "Prime Minister, Hon Hu’akavameiliku held a productive bilateral meeting with Rt Hon. "
+            "Patricia Scotland, Secretary General of the Commonwealth Secretariat at ST George "
+            "Government Building on Saturday 30 March 2024.",
+            "https://pmo.gov.to/index.php/2024/04/02/pm-receives-courtesy-call/",
+            ("Nuku‘alofa", "TO"),
+        ),
+        # real-tune-2 (allafrica, Liberia's Executive Mansion)
+        (
+            "The Liberian President spoke on Thursday, April 15, 2021 when he paid a courtesy "
+            "call on the leader of the Central African nation. President Weah and delegation are "
+            "in Brazzaville to attend Friday's inauguration of President Nguesso.",
+            "https://allafrica.com/stories/202104160362.html",
+            ("Brazzaville", "CG"),
+        ),
+    ],
+)
+def test_a_seat_of_government_or_the_guests_stay_places_the_meeting(
+    text: str, url: str, expected: tuple[str, str]
+) -> None:
+    sentence = text if "Hon. " in text else text.split(". ")[0] + "."
+    doc = Document(doc_id="d", text=text, url=url)
+    where = locate_event(doc, _anchor(text, sentence, "meeting"))
+    assert (where.city, where.country_code) == expected

@@ -1169,9 +1169,10 @@ _HOSTED_VISIT = re.compile(
     # the visit welcomed as the guests' own: "welcomed the delegation's visit to Armenia",
     # "welcomed the visit of the delegation of the French Senate to Armenia"
     r"welcom(?:e|es|ed|ing)\s+the\s+(?:[\w'’-]+\s+){0,3}?visit\s+(?:of\s+[^.;]{3,100}?\s+)?to|"
-    # the guests placed there for their visit: "the delegation ... was in Grenada on a short visit"
-    r"(?:was|were|is|are)\s+in(?=\s+[A-Z][^.;]{0,40}?\s+on\s+(?:a|an|his|her|their)\s+"
-    r"(?:[\w-]+\s+){0,2}visit\b))\s+"
+    # the guests placed there for their visit: "the delegation ... was in Grenada on a short
+    # visit", "is in Ireland for a six day visit", "are in Brazzaville to attend ..."
+    r"(?:was|were|is|are)\s+in(?=\s+[A-Z][^.;]{0,40}?\s+(?:(?:on|for)\s+(?:a|an|his|her|their)\s+"
+    r"(?:[\w-]+\s+){0,2}visit\b|to\s+attend\b)))\s+"
     r"(?=[A-Z]|the\s+[A-Z])"
 )
 

@@ -769,3 +769,26 @@ def test_a_seat_of_government_or_the_guests_stay_places_the_meeting(
     doc = Document(doc_id="d", text=text, url=url)
     where = locate_event(doc, _anchor(text, sentence, "meeting"))
     assert (where.city, where.country_code) == expected
+
+
+def test_a_meeting_within_a_gathering_still_to_come_is_at_the_gathering_s_place() -> None:
+    # real-tune-2 (andina.pe)
+    text = (
+        "Peruvian Foreign Affairs Minister Javier Gonzalez-Olaechea held a meeting with Chilean "
+        "counterpart Alberto van Klaveren on Tuesday, within the framework of the Asia-Pacific "
+        "Economic Cooperation (APEC) Leaders' Meeting that will take place in the city of San "
+        "Francisco, United States, this week."
+    )
+    assert _locate(text, text, "meeting")[1:] == ("San Francisco", "US")
+
+
+def test_a_state_visit_s_stop_takes_the_first_city_it_tours() -> None:
+    # real-tune-2 (newswire.ca, Governor General of Canada)
+    text = (
+        "Her Excellency the Right Honourable Mary Simon, Governor General of Canada, is pleased "
+        "to announce that His Excellency Guðni Th. Jóhannesson, President of Iceland, will "
+        "undertake a State visit to Canada from May 29 to June 1, 2023.\n\nWhile in Canada, the "
+        "President and Ms. Reid will tour Ottawa, Halifax, St. John's and Toronto."
+    )
+    sentence = text.split("\n\n")[0]
+    assert _locate(text, sentence, "visit")[1:] == ("Ottawa", "CA")

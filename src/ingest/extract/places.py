@@ -284,7 +284,8 @@ _VIRTUAL = re.compile(
 
 # Location cues inside a sentence. `travel` cues name a destination; `at` names a venue.
 _CUE = re.compile(
-    r"\b(?P<cue>[Ii]n|[Aa]t|to|from|[Ww]hile\s+in|visit(?:s|ed|ing)?|visit\s+to|trip\s+to|travel(?:s|ed|led|ing|ling)?"
+    r"\b(?P<cue>[Ii]n|[Aa]t|to|from|[Ww]hile\s+in|visit(?:s|ed|ing)?|visit\s+to|trip\s+to|tour(?:s|ed|ing)?|"
+    r"travel(?:s|ed|led|ing|ling)?"
     r"\s+(?:\w+\s+){0,4}?to|arriv(?:e|es|ed|ing)\s+in|(?:leave|leaves|left|leaving|depart|departs|"
     r"departed|departing)\s+for|touch(?:es|ed|ing)?\s+down\s+in|hosted\s+by(?:\s+the\s+(?:Government|"
     r"government)\s+of)?|held\s+in|took\s+place\s+in|convened\s+in)\s+"
@@ -529,6 +530,7 @@ def _places_in(
             not trip
             and not _LOCATING_GATHERING.get()
             and _ANOTHER_OCCASION.search(segment, max(0, cue.start() - 90), cue.end())
+            and not _WITHIN_GATHERING.search(segment, max(0, cue.start() - 200), cue.start())
         ):
             continue
         after = _place_after(text, start + cue.end(), venue_ok=word == "at")
@@ -593,6 +595,15 @@ _ACCREDITED_TO = re.compile(
     r"\b(?i:Ambassador|Ambassadors|High\s+Commissioner|Head\s+of\s+Mission|Envoy|Representative|"
     r"Consul(?:\s+General)?|Delegate|Charg[eé]\s+d['’]\s?Affaires)(?:[\s-]+[Dd]esignate)?"
     r"(?:\s+of\s+(?:the\s+)?[A-Z][\w'’.\-]*(?:\s+[A-Z][\w'’.\-]*){0,3})?\s*$"
+)
+
+
+# The event held within a gathering: the gathering's place is the event's, even when the text
+# speaks of it as still to come ("held a meeting ... within the framework of the APEC Leaders'
+# Meeting that will take place in the city of San Francisco").
+_WITHIN_GATHERING = re.compile(
+    r"\b(?:within\s+the\s+framework|on\s+the\s+(?:sidelines|margins?)|in\s+the\s+margins?|"
+    r"in\s+the\s+context)\s+of\b[^.;]{0,160}$"
 )
 
 

@@ -792,3 +792,32 @@ def test_a_state_visit_s_stop_takes_the_first_city_it_tours() -> None:
     )
     sentence = text.split("\n\n")[0]
     assert _locate(text, sentence, "visit")[1:] == ("Ottawa", "CA")
+
+
+def test_a_country_named_with_and_is_the_trip_s_destination() -> None:
+    # real-tune-2 (stkittsgazette.com): the headline names the visit's country
+    text = (
+        "The Government of Saint Kitts and Nevis recently welcomed a delegation from the Embassy "
+        "of the United States of America (based in Barbados) on an official visit to the "
+        "Federation."
+    )
+    title = "US Ambassador leads delegation on visit to St Kitts and Nevis"
+    assert _locate(text, text, "visit", title=title)[2] == "KN"
+    assert resolve_place("Trinidad and Tobago") == (None, "TT")
+
+
+def test_a_town_the_tables_lack_is_placed_by_the_city_it_is_near() -> None:
+    # real-tune-2 (emansion.gov.lr)
+    text = (
+        "According to an Executive mansion release, the Liberian leader met separately with the "
+        "foreign dignitaries, Heads of Missions on Tuesday, January 23, 2018 at his Rehab Road "
+        "residence in Paynesville outside Monrovia."
+    )
+    assert _locate(text, text, "meeting")[1:] == ("Paynesville", "LR")
+
+
+def test_an_honorary_consul_to_a_country_in_the_headline_is_no_destination() -> None:
+    # real-tune-2 (einpresswire, Solomon Islands PM's press office)
+    text = "The Honorary Consul of Solomon Islands to Japan paid courtesy visit to Prime Minister."
+    title = "Solomon Islands Honorary Consul to Japan pays courtesy visit to Prime Minister."
+    assert _locate(text, "", "visit", title=title)[2] != "JP"

@@ -672,6 +672,9 @@ def _place_after(text: str, offset: int, *, venue_ok: bool) -> _Place | None:
             found = _venue_then_city(text, offset, venue.group("venue"))
             if found is not None:
                 return found
+    joined = _joined_country(text, offset)
+    if joined is not None:
+        return joined
     match = _PLACE_RE.match(text, offset)
     if not match or not match.group("place"):
         return None
@@ -698,7 +701,39 @@ def _place_after(text: str, offset: int, *, venue_ok: bool) -> _Place | None:
         place = _shortest_prefix_place(text, offset, phrase)
     if place is None and venue_ok:
         place = _venue_then_city(text, offset, phrase)
+    if place is None and not qual:
+        place = _town_near(text, offset, match.end("place"), phrase)
     return place
+
+
+_NEAR = re.compile(r"\s+(?:outside|near|on\s+the\s+outskirts\s+of)\s+(?=[A-Z])")
+
+
+def _town_near(text: str, offset: int, end: int, phrase: str) -> _Place | None:
+    """A town the tables lack, placed by the city it is near: "at his residence in Paynesville
+    outside Monrovia" is in Paynesville, Liberia."""
+    near = _NEAR.match(text, end)
+    if near is None or not _looks_like_place_name(phrase):
+        return None
+    city = _place_after(text, near.end(), venue_ok=False)
+    if city is None or city.city is None:
+        return None
+    spans = (("city", offset, end), *((f, s, e) for f, s, e in city.spans if f == "country_code"))
+    return _centred(None, phrase, city.country, spans)
+
+
+def _joined_country(text: str, offset: int) -> _Place | None:
+    """A country whose name joins two names with "and", which a place phrase stops at: "visit
+    to St Kitts and Nevis", "in Trinidad and Tobago"."""
+    window = text[offset : offset + 60]
+    if " and " not in window:
+        return None
+    hits = gz.country_hits(window)
+    if not hits or hits[0].start > 4 or " and " not in window[hits[0].start : hits[0].end]:
+        return None
+    if window[: hits[0].start] not in ("", "the "):
+        return None
+    return _resolve(window[hits[0].start : hits[0].end], None, offset + hits[0].start, 0)
 
 
 _REGION_WORD = re.compile(
@@ -921,6 +956,8 @@ def _title_places(title: str, *, trip: bool) -> list[_Place]:
     for cue in _TITLE_CUE.finditer(title):
         word = cue.group(0).split()[0].lower()
         if word == "to" and not trip and "travel" not in title.lower():
+            continue
+        if word == "to" and _ACCREDITED_TO.search(title, 0, cue.start()):
             continue
         if not _LOCATING_GATHERING.get() and _ANOTHER_OCCASION.search(title, 0, cue.end()):
             continue

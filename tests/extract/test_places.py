@@ -821,3 +821,17 @@ def test_an_honorary_consul_to_a_country_in_the_headline_is_no_destination() -> 
     text = "The Honorary Consul of Solomon Islands to Japan paid courtesy visit to Prime Minister."
     title = "Solomon Islands Honorary Consul to Japan pays courtesy visit to Prime Minister."
     assert _locate(text, "", "visit", title=title)[2] != "JP"
+
+
+def test_a_country_only_place_gains_the_city_an_earlier_sentence_ties_to_the_engagement() -> None:
+    # real-tune-2 (cepal.org)
+    text = (
+        "The United Nations Secretary-General, António Guterres, visited on November 21 the "
+        "central headquarters of the Economic Commission for Latin America and the Caribbean "
+        "(ECLAC) in Santiago, Chile for the first time, meeting with the entire staff.\n\n"
+        "António Guterres was received by ECLAC’s Executive Secretary, José Manuel "
+        "Salazar-Xirinachs, and by the Resident Coordinator of the UN System in Chile, María "
+        "José Torres Macho, who welcomed him on behalf of all staff members."
+    )
+    sentence = text.split("\n\n")[1]
+    assert _locate(text, sentence, "meeting")[1:] == ("Santiago", "CL")

@@ -1159,9 +1159,8 @@ def _locate(doc: Document, anchor: EventAnchor) -> Location:
             first_stop = _places_in(text, 0, anchor.start, trip=True, strict=False)[:1]
             places, rule = (first_stop, "place.trip_first_stop") if first_stop else (places, rule)
         if places:
-            return _with_dateline_city(
-                text, anchor, _refine(doc, _first(places, trip), anchor, trip, rule=rule)
-            )
+            located = _refine(doc, _first(places, trip), anchor, trip, rule=rule)
+            return _with_framing_city(text, anchor, _with_dateline_city(text, anchor, located))
         tied = None if strict else _engagement_place(text, anchor.start, anchor.end)
         if tied is not None:
             return _refine(doc, tied, anchor, trip, rule="place.engagement_word")
@@ -1250,6 +1249,27 @@ def _with_dateline_city(text: str, anchor: EventAnchor, location: Location) -> L
         city=dateline.city,
         latitude=dateline.lat,
         longitude=dateline.lon,
+        evidence=location.evidence + city_spans,
+    )
+
+
+def _with_framing_city(text: str, anchor: EventAnchor, location: Location) -> Location:
+    """A country-only location gains the city an earlier sentence ties to the engagement in that
+    country ("visited ... the headquarters of ECLAC in Santiago, Chile ... meeting with the
+    staff. Guterres was received by ... the UN System in Chile")."""
+    if location.city is not None or anchor.ordinal != 0 or anchor.event_type in TRIP_TYPES:
+        return location
+    framed = _engagement_place(text, 0, anchor.start)
+    if framed is None or framed.city is None or framed.country != location.country_code:
+        return location
+    city_spans = tuple(
+        Evidence(f, s, e, "place.engagement_word") for f, s, e in framed.spans if f == "city"
+    )
+    return dataclasses.replace(
+        location,
+        city=framed.city,
+        latitude=framed.lat,
+        longitude=framed.lon,
         evidence=location.evidence + city_spans,
     )
 

@@ -248,3 +248,21 @@ def test_joint_statement_about_a_meeting_adds_the_statement_event() -> None:
     records = extract(doc)
     assert [r.event_type for r in records] == ["meeting", "statement"]
     assert records[1].event_date == date(2024, 5, 25)
+
+
+def test_an_undated_release_dates_the_event_by_the_sentence_before_in_its_paragraph() -> None:
+    # real-tune-2 (gg.gov.au), shortened: no published date, the visit's sentence states no day
+    text = (
+        "On Friday 16 August 2024, Her Excellency the Honourable Ms Sam Mostyn AC received Mr "
+        "Max Willis, Head of Mission Designate to the Republic of Vanuatu. Then, the "
+        "Governor-General as guest of Mr Brendan Moon AM, Coordinator-General, visited and met "
+        "with staff at the National Emergency Management Agency’s National Situation Room."
+    )
+    doc = Document(
+        doc_id="gg-1",
+        text=text,
+        title="Canberra, Australian Capital Territory; Sydney, New South Wales",
+        url="https://gg.gov.au/about-governor-general/governor-generals-program/x",
+    )
+    primary = extract(doc)[0]
+    assert primary.event_date == date(2024, 8, 16)

@@ -83,6 +83,14 @@ def _date_fields(
         if stated[1] == "explicit":
             day, basis, cue, in_title = stated
             rule = "date.earlier_sentence"
+    if anchor.ordinal == 0 and engagement and basis == "none":
+        # no published date and none in the event's sentence: the release's own first stated
+        # day ("On Friday 16 August 2024, ... received ... Then, the Governor-General visited")
+        lead = _earlier_in_paragraph(doc.text, spans, anchor.start) if anchor.start >= 0 else []
+        stated = _dates.event_day(doc.text, lead or spans[:1], None, None, True)
+        if stated[1] == "explicit":
+            day, basis, cue, in_title = stated
+            rule = "date.release_day"
     vague = cue is not None and not in_title and doc.text[cue[0] : cue[1]].lower() == "this week"
     if anchor.event_type == "visit" and (basis == "published" or vague):
         # an announced trip dated only by its itinerary: "The Minister departs on Monday 16 June"

@@ -266,3 +266,21 @@ def test_an_undated_release_dates_the_event_by_the_sentence_before_in_its_paragr
     )
     primary = extract(doc)[0]
     assert primary.event_date == date(2024, 8, 16)
+
+
+def test_a_lead_sentence_summing_up_a_meeting_is_dated_by_the_next_that_tells_it() -> None:
+    # real-tune-2 (cepal.org), shortened: published the day after the meeting
+    text = (
+        "Alicia Bárcena, the regional organization’s Executive Secretary, highlighted the "
+        "progress achieved in the country after meeting with Foreign Minister Susana Malcorra.\n\n"
+        "The Executive Secretary of the Economic Commission for Latin America and the Caribbean "
+        "(ECLAC), Alicia Bárcena, met on Friday, April 8, at the Palacio San Martín with the "
+        "Minister of Foreign Affairs and Worship, Susana Malcorra."
+    )
+    doc = Document(
+        doc_id="cepal-1",
+        text=text,
+        title="ECLAC and the Argentine Government Strengthen Cooperation Ties",
+        published="2016-04-09",
+    )
+    assert extract(doc)[0].event_date == date(2016, 4, 8)

@@ -83,6 +83,16 @@ def _date_fields(
         if stated[1] == "explicit":
             day, basis, cue, in_title = stated
             rule = "date.earlier_sentence"
+    if anchor.ordinal == 0 and engagement and basis in ("published", "none") and anchor.start >= 0:
+        # a lead sentence that sums the engagement up, the next one telling it with its day:
+        # "... after meeting with Foreign Minister Susana Malcorra. The Executive Secretary ...
+        # met on Friday, April 8, at the Palacio San Martín"
+        following = _restating_sentence(doc.text, spans, anchor)
+        if following:
+            stated = _dates.event_day(doc.text, following, published, None, True)
+            if stated[1] == "explicit":
+                day, basis, cue, in_title = stated
+                rule = "date.next_sentence"
     if anchor.ordinal == 0 and engagement and basis == "none":
         # no published date and none in the event's sentence: the release's own first stated
         # day ("On Friday 16 August 2024, ... received ... Then, the Governor-General visited")
@@ -125,6 +135,27 @@ def _earlier_in_paragraph(
         return []
     return before[-1:]
 
+
+def _restating_sentence(
+    text: str, spans: list[tuple[int, int]], anchor: EventAnchor
+) -> list[tuple[int, int]]:
+    """The sentence right after the anchor's when it tells the same kind of engagement again
+    (its trigger word's stem: "meeting" ... "met", "visit" ... "visited")."""
+    after = [sp for sp in spans if sp[0] >= anchor.end][:1]
+    if not after or anchor.trigger_start < 0:
+        return []
+    stem = _TRIGGER_STEMS.get(anchor.event_type)
+    if stem is None or not stem.search(text, after[0][0], after[0][1]):
+        return []
+    return after
+
+
+_TRIGGER_STEMS = {
+    "meeting": re.compile(r"\b(?:met|meet|meets|meeting)\b", re.IGNORECASE),
+    "visit": re.compile(r"\bvisit(?:s|ed|ing)?\b", re.IGNORECASE),
+    "call": re.compile(r"\b(?:call|called|spoke|phone)\b", re.IGNORECASE),
+    "signing": re.compile(r"\bsign(?:s|ed|ing)?\b", re.IGNORECASE),
+}
 
 _DEPARTURE = re.compile(r"\b(?:departs|will\s+depart|leaves\s+for|will\s+leave\s+for)\b")
 

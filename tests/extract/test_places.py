@@ -835,3 +835,18 @@ def test_a_country_only_place_gains_the_city_an_earlier_sentence_ties_to_the_eng
     )
     sentence = text.split("\n\n")[1]
     assert _locate(text, sentence, "meeting")[1:] == ("Santiago", "CL")
+
+
+def test_a_lead_sentence_s_meeting_is_where_the_next_sentence_telling_it_places_it() -> None:
+    # real-tune-2 (cepal.org)
+    text = (
+        "Alicia Bárcena, the regional organization’s Executive Secretary, highlighted the "
+        "progress achieved in the country after meeting with Foreign Minister Susana Malcorra.\n\n"
+        "The Executive Secretary of the Economic Commission for Latin America and the Caribbean "
+        "(ECLAC), Alicia Bárcena, met on Friday, April 8, at the Palacio San Martín—which is the "
+        "seat of Argentina’s Foreign Ministry in the city of Buenos Aires—with the Minister of "
+        "Foreign Affairs and Worship, Susana Malcorra, with whom she reviewed the joint work "
+        "agenda."
+    )
+    sentence = text.split("\n\n")[0]
+    assert _locate(text, sentence, "meeting")[1:] == ("Buenos Aires", "AR")

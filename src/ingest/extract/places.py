@@ -1164,6 +1164,9 @@ def _locate(doc: Document, anchor: EventAnchor) -> Location:
         tied = None if strict else _engagement_place(text, anchor.start, anchor.end)
         if tied is not None:
             return _refine(doc, tied, anchor, trip, rule="place.engagement_word")
+        told = None if strict or anchor.ordinal != 0 else _told_again(text, anchor, trip)
+        if told is not None:
+            return _refine(doc, told, anchor, trip, rule="place.next_sentence")
     if strict:
         return NO_LOCATION
     if anchor.ordinal == 0 and anchor.start > 0:
@@ -1272,6 +1275,30 @@ def _with_framing_city(text: str, anchor: EventAnchor, location: Location) -> Lo
         longitude=framed.lon,
         evidence=location.evidence + city_spans,
     )
+
+
+# The engagement told again in other words: a lead sentence's "after meeting with" is the next
+# sentence's "met on Friday, April 8, at ...".
+_TOLD_AGAIN = {
+    "meeting": re.compile(r"\b(?:met|meet|meets)\b"),
+    "visit": re.compile(r"\bvisit(?:s|ed|ing)?\b"),
+    "signing": re.compile(r"\bsign(?:s|ed|ing)?\b"),
+}
+_SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
+
+
+def _told_again(text: str, anchor: EventAnchor, trip: bool) -> _Place | None:
+    """The place of the next sentence, when it tells the anchor's engagement again with a verb
+    of its kind and the anchor's own sentence named no place."""
+    verb = _TOLD_AGAIN.get(anchor.event_type)
+    end = _SENTENCE_END.search(text, anchor.end + 1)
+    if verb is None or end is None:
+        return None
+    told = verb.search(text, anchor.end, end.start())
+    if told is None:
+        return None
+    places = _places_in(text, told.start(), end.start(), trip=trip, strict=False)
+    return _first(places, trip) if places else None
 
 
 _ENGAGEMENT = re.compile(

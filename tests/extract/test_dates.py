@@ -188,3 +188,17 @@ def test_without_a_published_date_a_yearless_date_takes_the_year_its_sentence_wr
     )
     assert event_day(sentence, [(0, len(sentence))], None)[0] == date(2018, 1, 4)
     assert event_day("They met on January 4.", [(0, 22)], None)[0] is None
+
+
+def test_the_date_of_an_occasion_still_to_come_is_not_the_reported_event_s() -> None:
+    # real-tune-2 (oic-oci.org), shortened
+    sentence = (
+        "Jeddah: The General Secretariat of the Organization of Islamic Cooperation (OIC) held "
+        "today, Sunday, August 4, 2024, at its headquarters in Jeddah, the meeting of senior "
+        "officials preparatory for the 50th session of the OIC Council of Foreign Ministers "
+        "(CFM), which will be held in Yaoundé, Republic of Cameroon, on August 29-30, 2024."
+    )
+    assert event_day(sentence, [(0, len(sentence))], date(2024, 8, 4))[0] == date(2024, 8, 4)
+    # alone in its sentence, an announced occasion's date is its day
+    announced = "The 65th Meeting of the OECS Authority will be held from 18th – 19th June 2018."
+    assert event_day(announced, [(0, len(announced))], None)[0] == date(2018, 6, 18)

@@ -376,6 +376,20 @@ def _rank(text: str, offset: int, mention: DateMention) -> int | None:
     return 0 if _EVENT_DAY_CUE.search(before) else 1
 
 
+# A clause about an occasion still to come: its date is that occasion's, not the day of the
+# event the sentence reports beside it ("held today, Sunday, August 4, 2024 ... the Council of
+# Foreign Ministers, which will be held in Yaoundé on August 29-30, 2024").
+_COMING_OCCASION = re.compile(
+    r"\b(?:will\s+be\s+(?:held|convened|hosted)|to\s+be\s+held|will\s+take\s+place|"
+    r"scheduled\s+(?:for|to))\b[^.;]{0,80}$",
+    re.IGNORECASE,
+)
+
+
+def _coming_occasion(text: str, start: int) -> bool:
+    return _COMING_OCCASION.search(text, max(0, start - 100), start) is not None
+
+
 def _class(rank: int, mention: DateMention) -> int:
     """Preference class: a day introduced by a preposition or a relative word first, and of
     those, a stated range ("from April 15 to 17") over "today" (a trip reported when over)."""
@@ -458,6 +472,8 @@ def event_day(
                 if (rank := _rank(text, start, m)) is not None
                 and not any(a <= start + m.start < b for a, b in asides)
             ]
+            current = [r for r in ranked if not _coming_occasion(text, start + r[2].start)]
+            ranked = current or ranked
             if ranked:
                 best = min(ranked, key=lambda item: (item[0], item[1]))[2]
                 best = _restated(best, [m for _, _, m in ranked], text[start:end])

@@ -284,3 +284,22 @@ def test_a_lead_sentence_summing_up_a_meeting_is_dated_by_the_next_that_tells_it
         published="2016-04-09",
     )
     assert extract(doc)[0].event_date == date(2016, 4, 8)
+
+
+def test_an_announced_visit_spoken_of_again_is_dated_by_the_sentence_announcing_it() -> None:
+    # real-tune-2 (newswire.ca, Governor General of Canada), shortened
+    text = (
+        "Her Excellency the Right Honourable Julie Payette, Governor General of Canada, is "
+        "pleased to announce the State visit to Canada of His Excellency Juan Manuel Santos "
+        "Calderón, President of the Republic of Colombia, from October 29 to 31, 2017.\n\n"
+        '"I look forward to welcoming President Santos on his State visit to Canada," the '
+        "Governor General said."
+    )
+    doc = Document(
+        doc_id="gg-2",
+        text=text,
+        title="Governor General Announces the State Visit to Canada of the President of Colombia",
+        published="2017-10-23",
+    )
+    primary = extract(doc)[0]
+    assert (primary.event_type, primary.event_date) == ("visit", date(2017, 10, 29))

@@ -93,6 +93,18 @@ def _date_fields(
             if stated[1] == "explicit":
                 day, basis, cue, in_title = stated
                 rule = "date.next_sentence"
+    if anchor.ordinal == 0 and anchor.event_type == "visit" and basis in ("published", "none"):
+        # a visit announced with its days, then spoken of without them: "announce the State
+        # visit to Canada of ..., from October 29 to 31, 2017. 'I look forward to welcoming
+        # President Santos on his State visit to Canada'"
+        stem = _TRIGGER_STEMS["visit"]
+        for announcing in reversed([sp for sp in spans if sp[1] <= anchor.start]):
+            if stem.search(doc.text, announcing[0], announcing[1]):
+                stated = _dates.event_day(doc.text, [announcing], published, None, True)
+                if stated[1] == "explicit":
+                    day, basis, cue, in_title = stated
+                    rule = "date.earlier_sentence"
+                break
     if anchor.ordinal == 0 and engagement and basis == "none":
         # no published date and none in the event's sentence: the release's own first stated
         # day ("On Friday 16 August 2024, ... received ... Then, the Governor-General visited")

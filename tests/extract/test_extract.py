@@ -303,3 +303,22 @@ def test_an_announced_visit_spoken_of_again_is_dated_by_the_sentence_announcing_
     )
     primary = extract(doc)[0]
     assert (primary.event_type, primary.event_date) == ("visit", date(2017, 10, 29))
+
+
+def test_a_trip_reported_as_departed_is_dated_by_its_departure() -> None:
+    # real-tune-2 (allafrica, Liberia's Executive Mansion), shortened: published the day after
+    text = (
+        "President George Manneh Weah has left the country for an official working visit to "
+        "Lome, Togo, the Executive Mansion reports. It says at the invitation of his Togolese "
+        "counterpart, Faure Gnassingbe, President Weah departed Liberia via the Roberts "
+        "International Airport (RIA) early Tuesday, October 19, 2021. During the visit, both "
+        "leaders are expected to discuss a wide range of issues."
+    )
+    doc = Document(
+        doc_id="lr-1",
+        text=text,
+        title="President Weah leaves for official working visit to Togo",
+        published="2021-10-20",
+    )
+    primary = extract(doc)[0]
+    assert (primary.event_type, primary.event_date) == ("visit", date(2021, 10, 19))

@@ -169,7 +169,9 @@ _TRIGGER_STEMS = {
     "signing": re.compile(r"\bsign(?:s|ed|ing)?\b", re.IGNORECASE),
 }
 
-_DEPARTURE = re.compile(r"\b(?:departs|will\s+depart|leaves\s+for|will\s+leave\s+for)\b")
+_DEPARTURE = re.compile(
+    r"\b(?:departs|departed|will\s+depart|leaves\s+for|left\s+for|will\s+leave\s+for)\b"
+)
 
 
 def _type_evidence(doc: Document, anchor: EventAnchor) -> list[Evidence]:

@@ -322,3 +322,18 @@ def test_a_trip_reported_as_departed_is_dated_by_its_departure() -> None:
     )
     primary = extract(doc)[0]
     assert (primary.event_type, primary.event_date) == ("visit", date(2021, 10, 19))
+
+
+def test_an_undated_release_s_headline_engagement_is_dated_by_the_lead_sentence_telling_it() -> (
+    None
+):
+    # real-tune-2 (mpmc.gov.ws), shortened: no published date
+    text = (
+        "– The gathering of SPREP members, partners and donors in Samoa this week embodies the "
+        "collective commitment and priority Pacific leaders have placed on the protection of "
+        "environment resources. The point was made by Samoa’s Prime Minister, Hon. Fiame Naomi "
+        "Mata’afa, on Monday night when she opened the 31st SPREP Meeting of Officials and "
+        "Associated meetings at Taumeasina Island Resort from 04-08 September 2023."
+    )
+    doc = Document(doc_id="ws-1", text=text, title="Prime Minister Fiame opens SPREP 31st Meeting")
+    assert extract(doc)[0].event_date == date(2023, 9, 4)

@@ -105,6 +105,29 @@ def _date_fields(
                     day, basis, cue, in_title = stated
                     rule = "date.earlier_sentence"
                 break
+    headline_trigger = (
+        _anchors.title_trigger(doc.title, anchor.event_type)
+        if anchor.in_title and doc.title and anchor.ordinal == 0
+        else None
+    )
+    if (
+        headline_trigger is not None
+        and engagement
+        and basis in ("published", "none")
+        # a day the event's sentence names relatively ("On Thursday") is its day, unresolved
+        and not _RELATIVE_DAY.search(doc.text, max(anchor.start, 0), max(anchor.end, 0))
+    ):
+        # an engagement the headline names: the first sentence telling it again with the
+        # headline's word and a day dates it ("Director General joins ASEAN Economic Ministers
+        # special session" ... "On September 18, 2024, Mr. Tang joined the ASEAN ...")
+        assert doc.title is not None
+        trigger = doc.title[headline_trigger[0] : headline_trigger[1]]
+        telling = _telling_the_headline(doc.text, spans, trigger)
+        if telling:
+            stated = _dates.event_day(doc.text, telling, published, None, True)
+            if stated[1] == "explicit":
+                day, basis, cue, in_title = stated
+                rule = "date.next_sentence"
     if anchor.ordinal == 0 and engagement and basis == "none":
         # no published date and none in the event's sentence: the release's own first stated
         # day ("On Friday 16 August 2024, ... received ... Then, the Governor-General visited")
@@ -161,6 +184,28 @@ def _restating_sentence(
         return []
     return after
 
+
+def _telling_the_headline(
+    text: str, spans: list[tuple[int, int]], trigger: str
+) -> list[tuple[int, int]]:
+    """The first of the lead sentences holding the stem of the headline's trigger word, dated."""
+    words = re.findall(r"[A-Za-z]{4,}", trigger)
+    if not words:
+        return []
+    stem = re.compile(rf"\b{re.escape(words[0][:4])}", re.IGNORECASE)
+    for span in spans[:_HEADLINE_TOLD_WITHIN]:
+        if stem.search(text, span[0], span[1]):
+            return [span]
+    return []
+
+
+_RELATIVE_DAY = re.compile(
+    r"\b(?:today|yesterday|tomorrow|tonight|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b",
+    re.IGNORECASE,
+)
+
+# How many of the first sentences may tell a headline's engagement again.
+_HEADLINE_TOLD_WITHIN = 6
 
 _TRIGGER_STEMS = {
     "meeting": re.compile(r"\b(?:met|meet|meets|meeting)\b", re.IGNORECASE),

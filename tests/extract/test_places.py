@@ -850,3 +850,21 @@ def test_a_lead_sentence_s_meeting_is_where_the_next_sentence_telling_it_places_
     )
     sentence = text.split("\n\n")[0]
     assert _locate(text, sentence, "meeting")[1:] == ("Buenos Aires", "AR")
+
+
+def test_a_later_sentence_s_place_on_another_day_is_another_occasion_s() -> None:
+    # real-tune-2 (mfa.gov.mn), shortened: an undated release of a briefing held "today"
+    text = (
+        "Mr. L.Purevsuren, Minister for Foreign Affairs of Mongolia held a press briefing today. "
+        "He informed on the official visit of the President of Mongolia, Mr. Tsakhia "
+        "Elbegdorj, to the Republic of Korea, took place on May 18-20, 2016. Furthermore, the "
+        "journalists have been informed about the participation of the State Secretary of the "
+        "Ministry of Foreign Affairs of Mongolia, Mr. Damba Gankhuyag, on the 72nd session of "
+        "the UN’s ESCAP, held on May 17-18, 2016 in Bangkok."
+    )
+    sentence = text[: text.index("today.") + len("today.")]
+    assert _locate(text, sentence, "other") == (None, None, None)
+    # a later sentence telling the event's own day still places it
+    dated = text.replace("briefing today", "briefing on May 17, 2016")
+    dated_sentence = dated[: dated.index("2016.") + len("2016.")]
+    assert _locate(dated, dated_sentence, "other")[1:] == ("Bangkok", "TH")

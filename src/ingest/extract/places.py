@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+from ingest.extract import dates
 from ingest.extract import gazetteer as gz
 from ingest.extract.text import EventAnchor
 from ingest.records import Document, Evidence
@@ -1191,7 +1192,7 @@ def _locate(doc: Document, anchor: EventAnchor) -> Location:
         if anchor.start >= 0:
             # "... have today signed a treaty. The Treaty ... was signed at the V&A in London."
             later = _engagement_place(text, anchor.end, min(len(text), anchor.end + 700), reach=80)
-            if later is not None:
+            if later is not None and not _another_day(doc, anchor, later):
                 return _refine(doc, later, anchor, trip, rule="place.engagement_word")
     if trip:
         places = _places_in(text, 0, len(text), trip=True, strict=False)
@@ -1328,6 +1329,31 @@ def _engagement_place(text: str, start: int, end: int, reach: int = 160) -> _Pla
         ):
             return place
     return None
+
+
+def _another_day(doc: Document, anchor: EventAnchor, place: _Place) -> bool:
+    """Whether the sentence of a place after the event's names only days the event's sentence
+    (or, without one, its publication) does not: another occasion's place ("held a press
+    briefing today. ... consultations held on May 17th 2016, in Bangkok")."""
+    text = doc.text
+    first = min(s for _, s, _ in place.spans)
+    start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, first)), default=0)
+    end_match = _SENTENCE_END.search(text, first)
+    end = end_match.end() if end_match else len(text)
+    published = dates.published_date(doc.published, doc.published_at)
+    theirs = {m.day for m in dates.find_dates(text[start:end], published) if m.basis == "explicit"}
+    if not theirs:
+        return False
+    ours = {m.day for m in dates.find_dates(text[anchor.start : anchor.end], published)}
+    if not ours and published is not None:
+        ours = {published}
+    if not ours:
+        # an undated release: an event "today" is not one a later sentence dates explicitly
+        return _TODAY.search(text, anchor.start, anchor.end) is not None
+    return not theirs & ours
+
+
+_TODAY = re.compile(r"\b(?:today|this\s+(?:morning|afternoon|evening)|tonight)\b", re.IGNORECASE)
 
 
 def _first(places: list[_Place], trip: bool) -> _Place:

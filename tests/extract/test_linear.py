@@ -73,3 +73,23 @@ def test_an_override_scores_in_place_of_the_shipped_model_inside_its_block() -> 
         assert load("no-such-model").bias == 3.0
     with pytest.raises(ModelError):
         load("no-such-model")
+
+
+_FEATURE_NAMES = st.sampled_from(["a", "b", "c", "unknown", "rule:none", "type:call"])
+_VALUES = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False)
+
+
+@given(
+    weights=st.dictionaries(_FEATURE_NAMES, _VALUES, max_size=5),
+    features=st.dictionaries(_FEATURE_NAMES, _VALUES, max_size=6),
+    bias=_VALUES,
+)
+def test_logit_is_the_same_float_as_the_plain_sum(
+    weights: dict[str, float], features: dict[str, float], bias: float
+) -> None:
+    """The logit sums the same products in the same order as a plain generator did: scores, and
+    so the records that depend on them, stay bit for bit the same."""
+    lines = "".join(f'"{name}" = {value!r}\n' for name, value in weights.items())
+    model = parse("t", f"bias = {bias!r}\n[weights]\n{lines}")
+    plain = model.bias + sum(model.weights.get(n, 0.0) * v for n, v in features.items())
+    assert model.logit(features) == plain

@@ -142,3 +142,123 @@ def test_sentence_ends_skip_abbreviations_as_before(sample: str) -> None:
         start = ends[k - 1] if k > 0 else 0
         end = ends[k] if k < len(ends) else len(sample)
         assert context.sentence(offset) == (start, end)
+
+
+def _looks_like_a_name_before(sample: str, name_toks: list[people_tokens._Tok], name: str) -> bool:
+    """`name_shape._looks_like_a_name` as one function, before its tests of the name alone were
+    cached per name (extractor 0.10.2)."""
+    from ingest.extract.people import name_shape as ns
+
+    words = [t.text for t in name_toks if t.text not in '“”"']
+    if any(ns._NOT_NAME_CHARACTER.search(w) for w in words):
+        return False
+    content = [ns._key(ns._bare(w)) for w in words if ns._key(w) not in ns._particles()]
+    if content and all(w in ns._common_words() for w in content):
+        return False
+    if len(words) == 1 and ns._MONTHS.match(ns._bare(words[0])):
+        start, end = name_toks[0].start, name_toks[-1].end
+        if re.match(r"\s*\d", sample[end : end + 3]) or ns._DATE_BEFORE.search(
+            sample, max(0, start - 12), start
+        ):
+            return False
+    if len(words) > 1 and ns._MONTHS.match(ns._bare(words[-1])):
+        end = name_toks[-1].end
+        if re.match(r"\s*\d", sample[end : end + 3]):
+            return False
+    if len(words) > 1 and ns._key(ns._bare(words[-1])) in gazetteer.office_words().institutions:
+        return False
+    for word in words:
+        glued = ns._GLUED.match(word)
+        if glued and (
+            ns._key(glued.group("head")) in ns._common_words()
+            or ns._key(glued.group("head")) in gazetteer.office_words().words
+        ):
+            return False
+        if ns._CONTRACTION.search(word):
+            return False
+    if gazetteer.is_country_phrase(name) and gazetteer.lookup_country(name):
+        return False
+    start = name_toks[0].start
+    joined = ns._JOINED_COUNTRY.search(sample, max(0, start - 40), start)
+    if joined and gazetteer.lookup_country(f"{joined.group(1)} and {name}"):
+        return False
+    if len(words) == 1 and re.fullmatch(r"[A-Z][a-z]{0,2}\.", words[0]):
+        return False
+    city = gazetteer.lookup_city(name)
+    if city is None:
+        return True
+    if len(content) > 1:
+        return city.population < ns._CITY_NAME_MIN
+    capital = gazetteer.capital_of(city.country_code)
+    return city.population < ns._CITY_WORD_MIN and not (
+        capital is not None and capital.name == city.name and city.population >= ns._CITY_NAME_MIN
+    )
+
+
+# Names, months, dates, places and bodies: what the name-shape tests tell apart.
+_NAME_PIECES = st.sampled_from(
+    [
+        "Anthony Blinken", "Blinken", "May", "June", " 29", " 5", "in ", "on ", "since ", "the ",
+        "Working Lunch", "Austin", "Paris", "Tokyo", "Lincoln", "Biological Weapons Convention",
+        "AffairsBureau", "Comm'n", "O’Brien", "Rt.", "Jr.", "Bosnia", " and ", " & ",
+        "Herzegovina", "Trinidad", "Tobago", "France", "Mexico City", "Sultan Al Jaber", "R&D",
+        "Honolulu", "Kyung-wha", "“Pepe”", ", ", ". ", "\n", " ", "President ", "Minister ",
+    ]
+)  # fmt: skip
+_NAME_TEXTS = st.lists(_NAME_PIECES, max_size=16).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(sample=_NAME_TEXTS)
+def test_name_shape_answers_as_the_single_function_did(sample: str) -> None:
+    from ingest.extract.people import name_shape
+
+    found = people_tokens._tokens(sample)
+    mask = [False] * len(found)
+    for run in people_tokens._runs(found, mask):
+        name_toks = found[run.first : run.last + 1]
+        name = sample[name_toks[0].start : name_toks[-1].end]
+        expected = _looks_like_a_name_before(sample, name_toks, name)
+        assert name_shape._looks_like_a_name(sample, name_toks, name) == expected, name
+
+
+def test_a_name_is_looked_up_in_the_gazetteer_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tests of a name alone (city, country, common words) run once per name, not once per
+    mention: a release names its people again and again, the corpus its officials."""
+    from ingest.extract.people import name_shape
+
+    looked_up: list[str] = []
+    real_lookup = gazetteer.lookup_city
+
+    def counting_lookup(name: str, country: str | None = None) -> gazetteer.City | None:
+        looked_up.append(name)
+        return real_lookup(name, country)
+
+    monkeypatch.setattr(gazetteer, "lookup_city", counting_lookup)
+    sample = "Minister Zorbakian Quellwater met Zorbakian Quellwater's aides in May 2022."
+    found = people_tokens._tokens(sample)
+    runs = people_tokens._runs(found, [False] * len(found))
+    for run in runs:
+        name_toks = found[run.first : run.last + 1]
+        name = sample[name_toks[0].start : name_toks[-1].end]
+        name_shape._looks_like_a_name(sample, name_toks, name)
+    assert looked_up.count("Zorbakian Quellwater") == 1
+
+
+def test_a_short_text_is_scanned_for_countries_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sentences and the words around names repeat within and across releases: a short text's
+    country scan is kept, and a second ask gives the same hits without a second scan."""
+    scanned: list[str] = []
+    real_scan = gazetteer._scan_countries
+
+    def counting_scan(sample: str) -> tuple[tuple[int, int, str], ...]:
+        scanned.append(sample)
+        return real_scan(sample)
+
+    monkeypatch.setattr(gazetteer, "_scan_countries", counting_scan)
+    sentence = "The Quellwater delegation of Zorbakia met French and Japanese officials in Tokyo."
+    first = gazetteer.country_hits(sentence)
+    again = gazetteer.country_hits(sentence)
+    assert first == again
+    assert [hit.key for hit in first] == ["FR", "JP"]
+    assert scanned.count(sentence) <= 1

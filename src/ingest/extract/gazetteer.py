@@ -240,11 +240,18 @@ def _country_matches(text: str) -> tuple[tuple[int, int, str], ...]:
     """(start, end, form) of every country table phrase in `text`."""
     if len(text) >= _LONG_TEXT:
         return _release_country_matches(text)
-    return _scan_countries(text)
+    return _short_country_matches(text)
 
 
 @lru_cache(maxsize=2)
 def _release_country_matches(text: str) -> tuple[tuple[int, int, str], ...]:
+    return _scan_countries(text)
+
+
+# The short texts (a sentence, the words around a name, a title) repeat: over the 2,025-release
+# corpus 38% of the scans were of a text scanned before, half the characters scanned.
+@lru_cache(maxsize=1 << 12)
+def _short_country_matches(text: str) -> tuple[tuple[int, int, str], ...]:
     return _scan_countries(text)
 
 

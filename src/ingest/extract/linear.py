@@ -17,6 +17,8 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
+from itertools import repeat
+from operator import mul
 from types import MappingProxyType
 
 
@@ -32,8 +34,11 @@ class LinearModel:
 
     def logit(self, features: Mapping[str, float]) -> float:
         """bias + sum of weight * value; features the model does not know count 0."""
-        weights = self.weights
-        return self.bias + sum(weights.get(name, 0.0) * value for name, value in features.items())
+        # map, not a generator: no Python frame per feature; the same products summed in the
+        # same order, so the same float
+        products = map(mul, map(self.weights.get, features.keys(), repeat(0.0)), features.values())
+        total: float = sum(products)
+        return self.bias + total
 
     def probability(self, features: Mapping[str, float]) -> float:
         logit = self.logit(features)

@@ -41,11 +41,10 @@ def _looks_like_a_name(text: str, name_toks: list[_Tok], name: str) -> bool:
     a month in a date ("in May", "the President's June 29 meeting", "Honolulu May 25"), a body
     named by its head noun ("Weapons Convention"), a glued word ("AffairsBureau"), a
     contraction ("Comm'n"), or a country or a large city."""
-    words = [t.text for t in name_toks if t.text not in '“”"']
-    if any(_NOT_NAME_CHARACTER.search(w) for w in words):
-        return False  # "A<", "R&D", "x@y": names are letters, apostrophes, hyphens and dots
-    content = [_key(_bare(w)) for w in words if _key(w) not in _particles()]
-    if content and all(w in _common_words() for w in content):
+    words = tuple([t.text for t in name_toks if t.text not in '“”"'])
+    # every test is a plain yes/no: those of the name alone are answered once per name (a
+    # release repeats its names, the corpus its officials), those of the text around it here
+    if not _name_alone_looks_like_a_name(words, name):
         return False
     if len(words) == 1 and _MONTHS.match(_bare(words[0])):
         start, end = name_toks[0].start, name_toks[-1].end
@@ -57,6 +56,20 @@ def _looks_like_a_name(text: str, name_toks: list[_Tok], name: str) -> bool:
         end = name_toks[-1].end
         if re.match(r"\s*\d", text[end : end + 3]):
             return False  # a place and a date: "Honolulu May 25", "Ohrid July 15"
+    start = name_toks[0].start
+    joined = _JOINED_COUNTRY.search(text, max(0, start - 40), start)
+    # "Bosnia & Herzegovina", "Trinidad and Tobago": the end of a country
+    return not (joined and gz.lookup_country(f"{joined.group(1)} and {name}"))
+
+
+@lru_cache(maxsize=1 << 14)
+def _name_alone_looks_like_a_name(words: tuple[str, ...], name: str) -> bool:
+    """The tests of `_looks_like_a_name` that read only the name (cached per name)."""
+    if any(_NOT_NAME_CHARACTER.search(w) for w in words):
+        return False  # "A<", "R&D", "x@y": names are letters, apostrophes, hyphens and dots
+    content = [_key(_bare(w)) for w in words if _key(w) not in _particles()]
+    if content and all(w in _common_words() for w in content):
+        return False
     if len(words) > 1 and _key(_bare(words[-1])) in gz.office_words().institutions:
         return False  # a body: "Biological Weapons Convention", "Romanian Space Agency"
     for word in words:
@@ -70,10 +83,6 @@ def _looks_like_a_name(text: str, name_toks: list[_Tok], name: str) -> bool:
             return False
     if gz.is_country_phrase(name) and gz.lookup_country(name):
         return False
-    start = name_toks[0].start
-    joined = _JOINED_COUNTRY.search(text, max(0, start - 40), start)
-    if joined and gz.lookup_country(f"{joined.group(1)} and {name}"):
-        return False  # "Bosnia & Herzegovina", "Trinidad and Tobago": the end of a country
     if len(words) == 1 and re.fullmatch(r"[A-Z][a-z]{0,2}\.", words[0]):
         return False  # "Rt." of "Rt. Hon.", "Jr.": an abbreviation, not a name
     # a city of any size is too weak for one word: "Austin", "George" and "Lincoln" are people too

@@ -32,7 +32,7 @@ from ingest.backfill import BACKFILL_SOURCE, Batch, backfill_feed
 from ingest.config import Feed, Settings, load_feeds
 from ingest.errors import ConfigError
 from ingest.extract import EXTRACTOR_VERSION
-from ingest.pipeline import extraction, steps
+from ingest.pipeline import cores, steps
 from ingest.pipeline.execution import Outcome, RunnerFactory, local_runner
 from ingest.pipeline.runs import (
     Reporter,
@@ -48,7 +48,9 @@ from ingest.summary import RunSummary, Tally
 
 FLOW_NAME = "backfill"
 FILES_PER_TASK = 50
-BYTES_PER_TASK = 8_000_000
+# a read step closes at this many bytes of files: the demo archive (11 MB in 11 files) reads
+# in 6 steps that keep both cores of a process pool busy, not in one of 8 MB and one of 3
+BYTES_PER_TASK = 2_000_000
 BATCHES_PER_ROUND = 8
 BYTES_PER_ROUND = 32_000_000  # plus at most one file: what a round holds of the source's bytes
 # sources from this size on are extracted on every core (settings.extract_processes): the
@@ -138,10 +140,10 @@ def _run(
     bar = _progress_bar() if progress else None
     # a small source is extracted here: starting the workers would cost more than they save
     big = _source_bytes(path) >= PARALLEL_MIN_BYTES
-    processes = extraction.processes_for(settings.extract_processes) if big else 1
+    processes = cores.processes_for(settings.extract_processes) if big else 1
     with (
         bar or nullcontext(),
-        extraction.pool_open(processes),  # its workers start now, beside the reading
+        cores.pool_open(processes),  # its workers start now, beside the reading
         make_runner(settings) as runner,
     ):
         task_id = bar.add_task("backfill", total=len(names)) if bar else None

@@ -24,7 +24,7 @@ import httpx
 from ingest import backfill, fetch, parse, sources, state, store
 from ingest.config import Feed, Settings
 from ingest.memory import give_back_unused
-from ingest.pipeline import extraction
+from ingest.pipeline import cores
 from ingest.records import Document, EventRecord, Reject
 
 MAX_REASON_CHARS = 300
@@ -227,7 +227,7 @@ def _store_slice(
 def extract_each(documents: Sequence[Document]) -> tuple[list[EventRecord], list[Reject]]:
     """Every document's events; one that makes the extractor raise becomes a reject, not a crash.
 
-    On the run's extraction pool when it has one (`extraction.pool_open`: a backfill), else in
+    On the run's process pool when it has one (`cores.pool_open`: a backfill), else in
     this thread: the extractor is pure Python, so threads would not overlap, and its lazily
     built gazetteers are built once (concurrent first callers each built a copy: reliability
     finding F10). Either way the records come in the documents' order.
@@ -235,7 +235,7 @@ def extract_each(documents: Sequence[Document]) -> tuple[list[EventRecord], list
     records: list[EventRecord] = []
     rejects: list[Reject] = []
     for document, (found, error, trace) in zip(
-        documents, extraction.extract_documents(documents), strict=True
+        documents, cores.extract_documents(documents), strict=True
     ):
         if found is not None:
             records.extend(found)
@@ -251,7 +251,8 @@ def extract_each(documents: Sequence[Document]) -> tuple[list[EventRecord], list
 def read_backfill(
     items: Sequence[sources.Item], feed: Feed, max_document_chars: int
 ) -> backfill.Batch:
-    return backfill.read_items(items, feed, max_document_chars)
+    """Read a batch of files, on the run's process pool when it has one (a backfill)."""
+    return cores.read_items(items, feed, max_document_chars)
 
 
 def compact(settings: Settings) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""Extraction on every core (ingest.pipeline.extraction): the records of one process, in order.
+"""Extraction on every core (ingest.pipeline.cores): the records of one process, in order.
 
 A pool of real worker processes extracts real releases; the records must equal, one for one
 and in the same order, those of the extractor called in this process, a release that makes the
@@ -15,7 +15,7 @@ from typing import cast
 import pytest
 
 from ingest.htmltext import html_to_text
-from ingest.pipeline import extraction, steps
+from ingest.pipeline import cores, steps
 from ingest.records import Document
 
 RELEASES = 100
@@ -41,7 +41,7 @@ def releases() -> list[Document]:
 
 def test_the_pool_gives_the_records_of_one_process_in_order(releases: list[Document]) -> None:
     alone = steps.extract_each(releases)
-    with extraction.pool_open(2):
+    with cores.pool_open(2):
         pooled = steps.extract_each(releases)
     assert len(alone[0]) > RELEASES  # every release has its primary event, some more
     assert pooled == alone
@@ -53,7 +53,7 @@ def test_a_release_the_extractor_fails_on_is_a_reject_in_a_worker(
 ) -> None:
     broken = Document(doc_id="broken-1", text=cast(str, None), source_id="us-state")
     batch = [*releases[:80], broken, *releases[80:]]
-    with extraction.pool_open(2):
+    with cores.pool_open(2):
         records, rejects = steps.extract_each(batch)
     assert records == steps.extract_each(releases)[0]
     assert [(r.item_id, r.stage) for r in rejects] == [("broken-1", "extract")]
@@ -62,8 +62,8 @@ def test_a_release_the_extractor_fails_on_is_a_reject_in_a_worker(
 
 def test_a_killed_worker_costs_time_not_records(releases: list[Document]) -> None:
     alone = steps.extract_each(releases)
-    with extraction.pool_open(2):
-        pool = extraction._pool
+    with cores.pool_open(2):
+        pool = cores._pool
         assert pool is not None
         worker = pool.submit(os.getpid).result()
         os.kill(worker, signal.SIGKILL)
@@ -72,9 +72,9 @@ def test_a_killed_worker_costs_time_not_records(releases: list[Document]) -> Non
 
 
 def test_small_batches_and_one_process_stay_here(releases: list[Document]) -> None:
-    with extraction.pool_open(1):
-        assert extraction._pool is None
-    with extraction.pool_open(2):
-        small = releases[: extraction.MIN_DOCUMENTS - 1]
-        assert extraction.extract_documents(small) == [extraction.extract_one(d) for d in small]
-    assert extraction._pool is None
+    with cores.pool_open(1):
+        assert cores._pool is None
+    with cores.pool_open(2):
+        small = releases[: cores.MIN_DOCUMENTS - 1]
+        assert cores.extract_documents(small) == [cores.extract_one(d) for d in small]
+    assert cores._pool is None

@@ -26,7 +26,7 @@ from ingest.summary import RunSummary
 
 log = logging.getLogger(__name__)
 # how long a run that ended waits for the server to record it (it started with the run)
-RECORDING_TIMEOUT_SECONDS = 90.0
+RECORDING_TIMEOUT_SECONDS = 300.0
 
 
 class StartingServer(Protocol):

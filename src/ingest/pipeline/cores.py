@@ -30,6 +30,7 @@ from typing import TypeVar
 from ingest import backfill
 from ingest.config import Feed
 from ingest.extract import extract
+from ingest.orphans import die_with_parent
 from ingest.records import Document, EventRecord
 from ingest.sources import Item
 
@@ -63,7 +64,8 @@ def pool_open(processes: int) -> Iterator[None]:
         return
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(PRELOADED)
-    opened = ProcessPoolExecutor(processes, mp_context=context)
+    # the forkserver ends with this process (ingest.pipeline.preload), the workers with it
+    opened = ProcessPoolExecutor(processes, mp_context=context, initializer=die_with_parent)
     for _ in range(processes):  # start every worker now, while the run begins reading
         opened.submit(os.getpid)
     with _pool_lock:

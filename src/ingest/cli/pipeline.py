@@ -4,8 +4,9 @@ Prefect is imported only inside the commands that run flows, after the environme
 telemetry off, and PREFECT_HOME (when unset) under the warehouse state directory, next to the
 feed state file, so runs never touch the user's ~/.prefect; `make` leaves it to the commands,
 so every entry point (make demo, ingest run, ingest serve, served runs) shares one home.
-Without PREFECT_API_URL, one-off runs (`run`, `backfill`, `reprocess`, `compact`, `demo`) use
-Prefect's temporary local server; `serve` starts a real one (schedules need it).
+Without PREFECT_API_URL, one-off runs (`run`, `reprocess`, `compact`, `demo`) use Prefect's
+temporary local server; `backfill` starts that server beside its run instead of before it and
+records the run on it (ingest.flows.beside); `serve` starts a real one (schedules need it).
 """
 
 from __future__ import annotations

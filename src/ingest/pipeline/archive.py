@@ -7,6 +7,8 @@ Batches and rounds close at a number of items or of bytes, whichever comes first
 seen again later in the same source (feed snapshots overlap) is skipped, a changed one becomes
 a revision. Whatever was refused or read in part (a file, a JSONL line, a feed entry, the rest
 of a broken archive) is a reject and a failure of the run, which then ends `partial`.
+A source of PARALLEL_MIN_BYTES or more is read and extracted on a pool of processes, one per
+core (ingest.pipeline.cores), with the same records in the same order as one process.
 
 A backfill split across workers (`ingest backfill --chunks N`) is N runs, each a `Chunk`: the
 documents whose id hashes to its index. Every version of a document falls in one chunk, read

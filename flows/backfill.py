@@ -1,5 +1,10 @@
 """The `backfill` flow: a directory or archive of feeds, JSONL documents or pages, each step a
-Prefect task run. The run itself is `ingest.pipeline.archive.backfill`."""
+Prefect task run. The run itself is `ingest.pipeline.archive.backfill`.
+
+Without a Prefect server to run on, `ingest backfill` runs the same body at once while Prefect's
+temporary server starts beside it, and records the run as a flow run of this flow
+(flows.beside).
+"""
 
 from __future__ import annotations
 

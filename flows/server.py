@@ -7,12 +7,14 @@ process group so that stopping it also stops the workers it spawned.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,11 +22,17 @@ from typing import IO
 
 import httpx
 
+from ingest.orphans import die_with_parent
+
 HOST = "127.0.0.1"
 # where a running `ingest serve` leaves its server's address, so one-off runs can use it
 ADDRESS_FILE = "ingest-server.json"
 HEALTH_POLL_SECONDS = 0.25
 STOP_GRACE_SECONDS = 10.0
+# how much lower than the run a temporary server beside it is scheduled (nice, 0-19): at 10 a
+# machine at load 15 starved it (not up 90 s after the run ended); at 5 it gets a third of a core
+# the run keeps busy
+SERVER_NICENESS = 5
 
 
 @dataclass(slots=True)
@@ -186,3 +194,89 @@ def is_healthy(api_url: str, timeout_seconds: float = 2.0) -> bool:
             return client.get(f"{api_url.rstrip('/')}/health").status_code == 200
     except httpx.HTTPError:
         return False
+
+
+class TemporaryServer:
+    """Prefect's temporary API server (the one a run without PREFECT_API_URL starts), started
+    beside the work instead of before it.
+
+    Prefect starts its temporary server when a flow first calls the API and waits until it
+    answers: 8-25 s of the backfill's wall time here, most of it the server's imports and its
+    database. Started here as a child process the moment a command begins, at a lower
+    priority than the run (in the run's session: Linux shares CPU between sessions first), it
+    comes up on what CPU the run leaves, and only the run's recording waits for it
+    (`wait_until_ready`). Prefect's own command and environment (prefect.server.api.server.
+    SubprocessASGIServer), without importing the server's modules into this process; its
+    database is PREFECT_HOME's, so the runs show in `ingest serve`'s UI later.
+    """
+
+    def __init__(self, log_path: Path) -> None:
+        self.api_url = f"http://{HOST}:{free_port()}/api"
+        self._started = time.monotonic()
+        self._stopping = threading.Event()
+        self._ready_after: float | None = None
+        self._error: BaseException | None = None
+        port = self.api_url.removesuffix("/api").rsplit(":", 1)[1]
+        command = [sys.executable, "-m", "uvicorn", "--factory"]
+        command += ["prefect.server.api.server:create_app", "--host", HOST, "--port", port]
+        command += ["--log-level", "error", "--lifespan", "on"]
+        env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1"}
+        env["PREFECT__SERVER_FINAL"] = "1"
+        env.pop("PREFECT_API_URL", None)
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        with log_path.open("ab") as log:  # the child keeps its own copy of the descriptor
+            self.process = subprocess.Popen(
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=env,
+                preexec_fn=_stops_with_this_process,  # a killed command leaves no server behind
+            )
+        with contextlib.suppress(OSError):  # the run first: the server takes what it leaves
+            os.setpriority(os.PRIO_PROCESS, self.process.pid, SERVER_NICENESS)
+        self._watcher = threading.Thread(target=self._watch, name="prefect-server", daemon=True)
+        self._watcher.start()
+
+    def _watch(self) -> None:
+        """Poll until the server answers, exits, or is stopped: no deadline of its own (a
+        starved server may answer late, and a long run needs it only when it ends)."""
+        try:
+            with httpx.Client(timeout=2.0, trust_env=False) as client:
+                while not self._answers(client):
+                    if self.process.poll() is not None:
+                        raise RuntimeError(f"Prefect server exited with {self.process.returncode}")
+                    if self._stopping.wait(HEALTH_POLL_SECONDS):
+                        raise RuntimeError("Prefect server stopped before it answered")
+            self._ready_after = time.monotonic() - self._started
+        except BaseException as error:  # handed to whoever waits for the server
+            self._error = error
+
+    def _answers(self, client: httpx.Client) -> bool:
+        try:
+            return client.get(f"{self.api_url}/health").status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    def wait_until_ready(self) -> float:
+        """Block until the server answers (or exits, or is stopped); the seconds it took."""
+        self._watcher.join()
+        if self._error is not None:
+            raise self._error
+        assert self._ready_after is not None
+        return self._ready_after
+
+    def stop(self, grace_seconds: float = STOP_GRACE_SECONDS) -> None:
+        self._stopping.set()
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=grace_seconds)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=grace_seconds)
+        self._watcher.join()
+
+
+def _stops_with_this_process() -> None:
+    die_with_parent(signal.SIGTERM)

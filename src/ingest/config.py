@@ -102,6 +102,9 @@ class Settings:
     # documents extracted and written together (the groups of small feeds gather into one
     # batch; a larger batch is written in slices of this size): a run's memory grows with it
     documents_per_write: int = 2000
+    # processes a backfill extracts on (ingest.pipeline.extraction): 0 = one per core this
+    # process may use, 1 = in the run's own process
+    extract_processes: int = 0
     row_group_size: int = 100_000
     # an s3:// data root (ingest.objectstore): the endpoint of an S3-compatible server
     # ("host:port" or a URL; else AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL, else AWS itself), its
@@ -139,6 +142,7 @@ SETTING_LIMITS: dict[str, tuple[float, float]] = {
     "max_check_interval_seconds": (1, 30 * 86400),
     "feeds_per_group": (1, 10_000),
     "documents_per_write": (1, 1_000_000),
+    "extract_processes": (0, 256),
     "row_group_size": (1, 10_000_000),
     "max_document_chars": (1_000, 100_000_000),  # a text is extracted in memory
     "max_file_bytes": (1, 1_000_000_000),  # a backfill feed file or page is held whole

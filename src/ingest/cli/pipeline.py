@@ -4,8 +4,9 @@ Prefect is imported only inside the commands that run flows, after the environme
 telemetry off, and PREFECT_HOME (when unset) under the warehouse state directory, next to the
 feed state file, so runs never touch the user's ~/.prefect; `make` leaves it to the commands,
 so every entry point (make demo, ingest run, ingest serve, served runs) shares one home.
-Without PREFECT_API_URL, one-off runs (`run`, `backfill`, `reprocess`, `compact`, `demo`) use
-Prefect's temporary local server; `serve` starts a real one (schedules need it).
+Without PREFECT_API_URL, one-off runs (`run`, `reprocess`, `compact`, `demo`) use Prefect's
+temporary local server; `backfill` starts that server beside its run instead of before it and
+records the run on it (ingest.flows.beside); `serve` starts a real one (schedules need it).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import functools
 import os
 import signal
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -20,6 +22,7 @@ from importlib import resources
 from pathlib import Path
 from types import FrameType
 from typing import Any, TypeVar
+from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
@@ -51,6 +54,8 @@ PREFECT_DEFAULTS = {
 LOADS_SHOWN = 5
 BUNDLED_DEMO_FEEDS = "demo.toml"  # package data beside ingest/demo/{feeds,archive}
 PARTIAL_EXIT_STATUS = 3  # `backfill`: the run completed, but something was refused
+# the output of the temporary Prefect server `backfill` starts, in PREFECT_HOME
+TEMPORARY_SERVER_LOG = "temporary-server.log"
 
 settings_option = click.option(
     "--settings",
@@ -328,24 +333,74 @@ def backfill_command(
         backfill_on_workers(path, chunks, settings_path, feed_id, source_id, timezone, verbose)
         return
     prepare_prefect(settings, verbose)
-    from ingest.flows.backfill import backfill
-
     console = _console()
-    summary = _run_flow(
-        console,
-        None,
-        lambda: backfill(
-            path=str(Path(path).resolve()),
-            settings_path=_settings_path(settings_path),
-            feed_id=feed_id,
-            source_id=source_id,
-            timezone=timezone,
-            progress=True,
-        ),
-    )
+    source = str(Path(path).resolve())
+    flow_settings = _settings_path(settings_path)
+    if _prefect_api_url():  # a server answers: each step a task run on it
+        from ingest.flows.backfill import backfill
+
+        summary = _run_flow(
+            console,
+            None,
+            lambda: backfill(
+                path=source,
+                settings_path=flow_settings,
+                feed_id=feed_id,
+                source_id=source_id,
+                timezone=timezone,
+                progress=True,
+            ),
+        )
+    else:
+        summary = _backfill_beside_server(
+            console, source, flow_settings, feed_id, source_id, timezone
+        )
     _show(console, summary)
     if summary.status == "partial":
         click.get_current_context().exit(PARTIAL_EXIT_STATUS)
+
+
+def _prefect_api_url() -> str | None:
+    """The API Prefect's settings name: once Prefect is loaded (a test harness's temporary
+    settings), its own; before, the environment's, which Prefect will read (importing it here
+    would put its 1.5-2.5 s of imports back before the run's first step)."""
+    if "prefect.settings" in sys.modules:
+        from prefect.settings import PREFECT_API_URL
+
+        return PREFECT_API_URL.value() or None
+    return os.environ.get("PREFECT_API_URL") or None
+
+
+def _backfill_beside_server(
+    console: Console,
+    source: str,
+    settings_path: str | None,
+    feed_id: str | None,
+    source_id: str,
+    timezone: str,
+) -> RunSummary:
+    """The backfill starts now and Prefect's temporary server beside it (it took 8-25 s before
+    the first step when Prefect started it); the run is recorded on it once it ends."""
+    from ingest.flows.server import TemporaryServer
+
+    home = Path(os.environ["PREFECT_HOME"])
+    server = TemporaryServer(home / TEMPORARY_SERVER_LOG)
+    try:
+        from ingest.flows.beside import backfill_beside_server
+
+        recorded: tuple[RunSummary, UUID] = backfill_beside_server(
+            server, source, settings_path, feed_id, source_id, timezone, progress=True
+        )
+        ready = server.wait_until_ready()
+    finally:
+        server.stop()
+    summary, flow_run_id = recorded
+    console.print(
+        f"Prefect: flow run {flow_run_id} recorded (the temporary Prefect server was ready "
+        f"after {ready:.2f} s, beside the run)",
+        highlight=False,
+    )
+    return summary
 
 
 def _check_backfill_source(

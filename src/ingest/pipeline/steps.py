@@ -23,8 +23,8 @@ import httpx
 
 from ingest import backfill, fetch, parse, sources, state, store
 from ingest.config import Feed, Settings
-from ingest.extract import extract
 from ingest.memory import give_back_unused
+from ingest.pipeline import cores
 from ingest.records import Document, EventRecord, Reject
 
 MAX_REASON_CHARS = 300
@@ -227,28 +227,32 @@ def _store_slice(
 def extract_each(documents: Sequence[Document]) -> tuple[list[EventRecord], list[Reject]]:
     """Every document's events; one that makes the extractor raise becomes a reject, not a crash.
 
-    One thread extracts a batch: the extractor is pure Python, so threads would not overlap,
-    and its lazily built gazetteers are built once (concurrent first callers each built a copy:
-    reliability finding F10).
+    On the run's process pool when it has one (`cores.pool_open`: a backfill), else in
+    this thread: the extractor is pure Python, so threads would not overlap, and its lazily
+    built gazetteers are built once (concurrent first callers each built a copy: reliability
+    finding F10). Either way the records come in the documents' order.
     """
     records: list[EventRecord] = []
     rejects: list[Reject] = []
-    for document in documents:
-        try:
-            records.extend(extract(document))
-        except Exception as error:  # a bug on one document must not lose the batch
-            run_logger().exception("extractor failed on %s", document.doc_id)
-            reason = f"extractor raised {type(error).__name__}: {error}"
-            rejects.append(
-                Reject(document.source_id, document.doc_id, "extract", reason[:MAX_REASON_CHARS])
-            )
+    for document, (found, error, trace) in zip(
+        documents, cores.extract_documents(documents), strict=True
+    ):
+        if found is not None:
+            records.extend(found)
+            continue
+        run_logger().error("extractor failed on %s\n%s", document.doc_id, trace)
+        reason = f"extractor raised {error}"
+        rejects.append(
+            Reject(document.source_id, document.doc_id, "extract", reason[:MAX_REASON_CHARS])
+        )
     return records, rejects
 
 
 def read_backfill(
     items: Sequence[sources.Item], feed: Feed, max_document_chars: int
 ) -> backfill.Batch:
-    return backfill.read_items(items, feed, max_document_chars)
+    """Read a batch of files, on the run's process pool when it has one (a backfill)."""
+    return cores.read_items(items, feed, max_document_chars)
 
 
 def compact(settings: Settings) -> dict[str, Any]:

@@ -559,6 +559,13 @@ def test_real_headlines_of_gatherings_hosts_and_trips(
             " Presidential Palace, the Assistant UN Secretary General for Europe, Central Asia and"
             " Africa, Mr Miroslav Jenča.",
         ),
+        # a person visited is a call on them, not a trip
+        (
+            "meeting",
+            "body.meeting.visited_person",
+            "On September 17, 2024, Mr. Tang visited Mr. Malaithong Kommasith, Minister of Industry"
+            " and Commerce (MOIC), prior to the 56th ASEAN Economic Ministers' Meeting.",
+        ),
         # a place between the verb and the guest (read loosely by lead.meeting.vocabulary before)
         (
             "meeting",
@@ -586,3 +593,19 @@ def test_real_leads_of_hosts_and_sessions(expected: str, rule_id: str, lead: str
     doc = _doc("Canberra, ACT", "Office of the Spokesperson\n\n" + lead)
     primary = find_anchors(doc)[0]
     assert (primary.event_type, primary.rule_id) == (expected, rule_id)
+
+
+def test_a_guest_in_the_country_for_a_visit_reports_the_trip() -> None:
+    text = (
+        "Taoiseach Enda Kenny today met with US Vice President Joe Biden at Government Buildings."
+        " The Vice President is in Ireland for a six day visit which will see him visit several"
+        " counties and meet with President Michael D Higgins."
+    )
+    found = find_anchors(_doc("Taoiseach meets VP Biden", text))
+    assert [(a.event_type, a.rule_id) for a in found] == [
+        ("meeting", "title.meeting.with"),
+        ("visit", "body.visit"),
+    ]
+    assert text[found[1].trigger_start : found[1].trigger_end] == (
+        "is in Ireland for a six day visit"
+    )

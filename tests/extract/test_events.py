@@ -484,11 +484,6 @@ def test_will_be_traveling_reports_the_trip() -> None:
         ),
         (
             "conference",
-            "title.conference.recurring",
-            "Prime Minister Fiame opens SPREP 31st Meeting",
-        ),
-        (
-            "conference",
             "title.conference.body_meets",
             "SCO Council of Foreign Ministers meets in Tianjin",
         ),
@@ -522,6 +517,34 @@ def test_will_be_traveling_reports_the_trip() -> None:
             " and Holds Wide-ranging Discussions on Areas of Cooperation",
         ),
         ("visit", "title.visit", "H.E. the Minister for Foreign Affairs is presently in Jerusalem"),
+        (
+            "visit",
+            "title.visit",
+            "Foreign Minister Completes Successful Week Of International Engagements",
+        ),
+        (
+            "visit",
+            "title.visit",
+            "Week of intensive contacts for FM Christodoulides in New York draws to a close - All"
+            " meetings held on sidelines of UNGA76",
+        ),
+        (
+            "other",
+            "title.other.ceremony",
+            "European Investment Bank opens permanent presence in North America",
+        ),
+        ("other", "title.other.ceremony", "Annual Presidential Reception for the Diplomatic Corp"),
+        (
+            "other",
+            "title.other.ceremony",
+            "Celebration of the Day of the First President of Kazakhstan Held at Foreign Ministry",
+        ),
+        # a gathering opened is the gathering, not a ceremony
+        (
+            "conference",
+            "title.conference.recurring",
+            "Prime Minister Fiame opens SPREP 31st Meeting",
+        ),
         (
             "meeting",
             "title.meeting.noun",

@@ -539,6 +539,24 @@ def test_will_be_traveling_reports_the_trip() -> None:
             "title.other.ceremony",
             "Celebration of the Day of the First President of Kazakhstan Held at Foreign Ministry",
         ),
+        # guards from the state.gov corpus: an appointee welcomed, an advisory council's meeting,
+        # an observance marked
+        (
+            "statement",
+            "title.statement.default",
+            "Welcoming Dr. Cary Fowler as Special Envoy for Global Food Security",
+        ),
+        (
+            "meeting",
+            "title.meeting.noun",
+            "Overseas Schools Advisory Council Meeting on Thursday, April 7, 2022",
+        ),
+        (
+            "statement",
+            "title.statement.default",
+            "In Celebration of Asian American, Native Hawaiian, and Pacific Islander Heritage"
+            " Month",
+        ),
         # a gathering opened is the gathering, not a ceremony
         (
             "conference",
@@ -632,3 +650,12 @@ def test_a_guest_in_the_country_for_a_visit_reports_the_trip() -> None:
     assert text[found[1].trigger_start : found[1].trigger_end] == (
         "is in Ireland for a six day visit"
     )
+
+
+def test_an_appointee_welcomed_is_no_guest_received() -> None:
+    lead = (
+        "Today we welcomed Dr. John N. Nkengasong as the U.S. Global AIDS Coordinator and Special"
+        " Representative for Global Health Diplomacy at the U.S. Department of State."
+    )
+    doc = _doc("Welcoming Dr. John Nkengasong as U.S. Global AIDS Coordinator", lead)
+    assert find_anchors(doc)[0].event_type == "statement"

@@ -393,11 +393,6 @@ def test_appointed_to_chair_a_council_is_no_gathering_attended() -> None:
             "York tomorrow to participate in the programme.",
         ),
         (
-            "conference",
-            "Samoa’s Prime Minister, Tuilaepa Sailele Malielegaoi is in Port Moresby for the 46th "
-            "Pacific Islands Forum Meeting.",
-        ),
-        (
             "meeting",
             "On October 25, President of the Republic of Uzbekistan Shavkat Mirziyoyev received "
             "the Chairman of the Committee of the State Duma Leonid Kalashnikov.",
@@ -659,3 +654,32 @@ def test_an_appointee_welcomed_is_no_guest_received() -> None:
     )
     doc = _doc("Welcoming Dr. John Nkengasong as U.S. Global AIDS Coordinator", lead)
     assert find_anchors(doc)[0].event_type == "statement"
+
+
+def test_gatherings_attended_later_in_a_release_are_secondary_conferences() -> None:
+    text = (
+        "Today, Administrator Samantha Power attended the U.S.-Africa Leaders Summit in"
+        " Washington, DC. Administrator Power then attended the Peace, Security and Governance"
+        " Forum. As part of his visit to Tanzania, President Cyril Ramaphosa will also lead the"
+        " South African delegation to the 39th Southern African Development Community (SADC)"
+        " Ordinary Summit of Heads of State and Government."
+    )
+    found = find_anchors(_doc("Administrator Attends U.S.-Africa Leaders Summit Day 1", text))
+    assert [(a.event_type, a.rule_id) for a in found[1:]] == [
+        ("conference", "body.conference.attend"),
+        ("conference", "body.conference.attend"),
+    ]
+
+
+def test_the_sentence_that_puts_the_headline_gathering_somewhere_is_its_sentence() -> None:
+    lead = "Samoa’s Prime Minister, Tuilaepa Sailele Malielegaoi is in Port Moresby for the 46th"
+    text = (
+        lead + " Pacific Islands Forum Meeting. He attended the Pacific’s African Caribbean"
+        " Pacific (PACP ) leaders’ meeting in the capital earlier today."
+    )
+    primary = find_anchors(_doc("PM attends 46th Pacific Islands Forum Meeting", text))[0]
+    assert (primary.event_type, primary.sentence_index) == ("conference", 0)
+    # being there for the gathering is attending it (read loosely by lead.conference.gathering
+    # before)
+    alone = find_anchors(Document(doc_id="d", text=text))[0]
+    assert (alone.event_type, alone.rule_id) == ("conference", "body.conference.attend")

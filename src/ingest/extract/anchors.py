@@ -47,6 +47,7 @@ class Rule:
     rule_id: str
     event_type: str
     pattern: re.Pattern[str]
+    names_someone: bool = True  # a lead rule reads only the lead sentences that name someone
 
 
 _CUE_REF = re.compile(r"@([a-z_]+)")
@@ -76,6 +77,7 @@ def _load_rules() -> tuple[
                 entry["id"],
                 entry["event_type"],
                 re.compile("|".join(expand(p) for p in entry["any"]), re.IGNORECASE),
+                bool(entry.get("names_someone", True)),
             )
             for entry in data[section]
         )
@@ -387,7 +389,7 @@ def _vocabulary_anchor(
     when no stricter rule matched (`LEAD_RULES`, in precedence order), or None."""
     named = [span for span in lead if _people_named(text[span[0] : span[1]])]
     for rule in LEAD_RULES:
-        for span in named:
+        for span in named if rule.names_someone else lead:
             if rule.pattern.search(text, span[0], span[1]):
                 return _anchor(rule.event_type, text, spans, spans.index(span), False, 0, rule)
     return None

@@ -311,14 +311,10 @@ class _Clusters:
 
 def cluster_spellings(spellings: Mapping[str, _Spelling]) -> tuple[_Clusters, dict[str, str]]:
     """Clusters of full spellings and the rule that joined each key to its cluster."""
-    by_word: dict[str, list[str]] = defaultdict(list)
-    for key, spelling in spellings.items():
-        for word in {spelling.tokens[0], spelling.tokens[-1]}:
-            by_word[word].append(key)
     edges: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for key, spelling in spellings.items():
-        others = {o for w in (spelling.tokens[0], spelling.tokens[-1]) for o in by_word[w]}
-        for other in sorted(others - {key}):
+    for key, others in merge_candidates(spellings).items():
+        spelling = spellings[key]
+        for other in others:
             rule = merge_rule(spelling, spellings[other])
             if rule is not None:
                 edges[key].append((other, rule))
@@ -345,6 +341,42 @@ def cluster_spellings(spellings: Mapping[str, _Spelling]) -> tuple[_Clusters, di
             rules.setdefault(key, rule)
             rules.setdefault(other, rule)
     return clusters, rules
+
+
+def merge_candidates(spellings: Mapping[str, _Spelling]) -> dict[str, list[str]]:
+    """For each key, in order, the other keys `merge_rule` can join it to: those sharing its
+    family name (last word), or its words in another order, or for a family-name-first
+    affiliation its first word with a compatible affiliation; always sharing a first or last
+    word with it. Comparing every pair sharing a word was quadratic in a common given name
+    (thousands of "John ..." spellings: millions of comparisons)."""
+    by_last: dict[str, list[str]] = defaultdict(list)
+    by_words: dict[tuple[str, ...], list[str]] = defaultdict(list)
+    # first word -> affiliation (None: none known) -> keys
+    by_first: dict[str, dict[str | None, list[str]]] = defaultdict(lambda: defaultdict(list))
+    affiliations = {key: spelling.affiliation for key, spelling in spellings.items()}
+    for key, spelling in spellings.items():
+        by_last[spelling.tokens[-1]].append(key)
+        by_words[tuple(sorted(key.split()))].append(key)
+        by_first[spelling.tokens[0]][affiliations[key]].append(key)
+    candidates: dict[str, list[str]] = {}
+    for key, spelling in spellings.items():
+        first, last = spelling.tokens[0], spelling.tokens[-1]
+        found = {*by_last[last], *by_words[tuple(sorted(key.split()))]}
+        same_first = by_first[first]
+        affiliation = affiliations[key]
+        if affiliation in FAMILY_NAME_FIRST:  # its own affiliation, or none known
+            found.update(same_first[affiliation], same_first[None])
+        elif affiliation is None:  # any family-name-first affiliation
+            for other_affiliation, keys in same_first.items():
+                if other_affiliation in FAMILY_NAME_FIRST:
+                    found.update(keys)
+        ends = {first, last}
+        candidates[key] = sorted(
+            other
+            for other in found
+            if other != key and ends & {spellings[other].tokens[0], spellings[other].tokens[-1]}
+        )
+    return candidates
 
 
 def _one_person(

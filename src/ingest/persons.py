@@ -23,6 +23,7 @@ is a hash of its spelling key.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import tomllib
@@ -112,12 +113,18 @@ class _Spelling:
 # --- names -----------------------------------------------------------------------------------
 
 
+# a warehouse names the same people millions of times: each name is folded once
+NAME_CACHE_SIZE = 1 << 17
+
+
+@functools.lru_cache(maxsize=NAME_CACHE_SIZE)
 def fold(name: str) -> str:
     """Lower-case ASCII words of a name: accents and scripts transliterated, punctuation gone."""
     ascii_name = anyascii(name).lower().replace("'", "")
     return " ".join(re.findall(r"[a-z0-9]+", ascii_name))
 
 
+@functools.lru_cache(maxsize=NAME_CACHE_SIZE)
 def name_tokens(name: str) -> tuple[str, ...]:
     """The folded words of a name without generational suffixes ("Jr.", "III")."""
     words = fold(name).split()
@@ -125,6 +132,7 @@ def name_tokens(name: str) -> tuple[str, ...]:
     return kept or tuple(words)
 
 
+@functools.lru_cache(maxsize=NAME_CACHE_SIZE)
 def spelling_key(name: str) -> str:
     """What every spelling of one written name shares: folded words without middle initials
     ("Antony J. Blinken" -> "antony blinken"); initials stay when they are all a name has
@@ -463,24 +471,23 @@ def resolve(mentions: Sequence[Mention], registry: Mapping[str, str]) -> Resolve
         (_person(ids[root], canonical[root], group), group) for root, group in members.items()
     )
     resolutions = []
+    # what a full name resolves to depends on the name alone: worked out once per name
+    by_name: dict[str, tuple[str, str, str, str]] = {}
     for mention in (m for m in mentions if m.is_participant):
         status = statuses[mention.participant_id]
         if status == "surname_only":
             resolutions.append(_resolve_surname(mention, index))
             continue
-        root = clusters.find(spelling_key(mention.name))
-        key = spelling_key(mention.name)
-        rule = _alias_rule(mention.name, key, canonical[root], rules)
-        evidence = _merge_evidence(spellings[key], canonical[root], rule)
+        found = by_name.get(mention.name)
+        if found is None:
+            key = spelling_key(mention.name)
+            root = clusters.find(key)
+            rule = _alias_rule(mention.name, key, canonical[root], rules)
+            evidence = _merge_evidence(spellings[key], canonical[root], rule)
+            found = by_name[mention.name] = (ids[root], _top(canonical[root]), rule, evidence)
+        person_id, canonical_name, rule, evidence = found
         resolutions.append(
-            Resolution(
-                mention.participant_id,
-                ids[root],
-                _top(canonical[root]),
-                status,
-                rule,
-                evidence,
-            )
+            Resolution(mention.participant_id, person_id, canonical_name, status, rule, evidence)
         )
     updated = dict(registry)
     for root, group in members.items():

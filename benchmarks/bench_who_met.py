@@ -43,9 +43,11 @@ def timed(connection: duckdb.DuckDBPyConnection, sql: str, clock: str) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("mart_file", help="a stg_participants mart file (data.parquet)")
+    parser.add_argument(
+        "mart_files", nargs="+", help="stg_participants mart files (the newest is read)"
+    )
     args = parser.parse_args()
-    rows = pq.read_table(args.mart_file)
+    rows = pq.read_table(max(args.mart_files, key=lambda path: Path(path).stat().st_mtime))
     with tempfile.TemporaryDirectory(prefix="who-met-") as folder:
         for name, (sort_by, codec) in (("former", FORMER), ("current", current_layout())):
             path = Path(folder, f"{name}.parquet")

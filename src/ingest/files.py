@@ -69,18 +69,24 @@ def is_local(fs: pafs.FileSystem) -> bool:
 
 
 def write_file(
-    fs: pafs.FileSystem, directory: str, file_name: str, table: pa.Table, settings: Settings
+    fs: pafs.FileSystem,
+    directory: str,
+    file_name: str,
+    table: pa.Table,
+    settings: Settings,
+    compression: str | None = None,
 ) -> None:
     final = f"{directory}/{file_name}"
     try:
         fs.create_dir(directory, recursive=True)
         if not isinstance(fs, pafs.LocalFileSystem):
-            write_parquet(table, final, fs, settings)  # one PUT: atomic on object stores
+            # one PUT: atomic on object stores
+            write_parquet(table, final, fs, settings, compression)
             return
         temporary = f"{directory}/{TEMP_PREFIX}{temp_owner()}{uuid.uuid4().hex}{TEMP_SUFFIX}"
         try:
             with open(temporary, "wb") as handle:
-                write_parquet(table, handle, None, settings)
+                write_parquet(table, handle, None, settings, compression)
                 handle.flush()
                 os.fsync(handle.fileno())  # the rename must never publish unwritten blocks
             os.replace(temporary, final)
@@ -92,13 +98,17 @@ def write_file(
 
 
 def write_parquet(
-    table: pa.Table, where: Any, fs: pafs.FileSystem | None, settings: Settings
+    table: pa.Table,
+    where: Any,
+    fs: pafs.FileSystem | None,
+    settings: Settings,
+    compression: str | None = None,
 ) -> None:
     pq.write_table(
         table,
         where,
         filesystem=fs,
-        compression=COMPRESSION,
+        compression=compression or COMPRESSION,
         row_group_size=max(1, settings.row_group_size),
         write_statistics=True,
     )

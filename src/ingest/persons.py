@@ -23,6 +23,7 @@ is a hash of its spelling key.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import tomllib
@@ -112,12 +113,18 @@ class _Spelling:
 # --- names -----------------------------------------------------------------------------------
 
 
+# a warehouse names the same people millions of times: each name is folded once
+NAME_CACHE_SIZE = 1 << 17
+
+
+@functools.lru_cache(maxsize=NAME_CACHE_SIZE)
 def fold(name: str) -> str:
     """Lower-case ASCII words of a name: accents and scripts transliterated, punctuation gone."""
     ascii_name = anyascii(name).lower().replace("'", "")
     return " ".join(re.findall(r"[a-z0-9]+", ascii_name))
 
 
+@functools.lru_cache(maxsize=NAME_CACHE_SIZE)
 def name_tokens(name: str) -> tuple[str, ...]:
     """The folded words of a name without generational suffixes ("Jr.", "III")."""
     words = fold(name).split()
@@ -125,6 +132,7 @@ def name_tokens(name: str) -> tuple[str, ...]:
     return kept or tuple(words)
 
 
+@functools.lru_cache(maxsize=NAME_CACHE_SIZE)
 def spelling_key(name: str) -> str:
     """What every spelling of one written name shares: folded words without middle initials
     ("Antony J. Blinken" -> "antony blinken"); initials stay when they are all a name has
@@ -311,14 +319,10 @@ class _Clusters:
 
 def cluster_spellings(spellings: Mapping[str, _Spelling]) -> tuple[_Clusters, dict[str, str]]:
     """Clusters of full spellings and the rule that joined each key to its cluster."""
-    by_word: dict[str, list[str]] = defaultdict(list)
-    for key, spelling in spellings.items():
-        for word in {spelling.tokens[0], spelling.tokens[-1]}:
-            by_word[word].append(key)
     edges: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for key, spelling in spellings.items():
-        others = {o for w in (spelling.tokens[0], spelling.tokens[-1]) for o in by_word[w]}
-        for other in sorted(others - {key}):
+    for key, others in merge_candidates(spellings).items():
+        spelling = spellings[key]
+        for other in others:
             rule = merge_rule(spelling, spellings[other])
             if rule is not None:
                 edges[key].append((other, rule))
@@ -345,6 +349,42 @@ def cluster_spellings(spellings: Mapping[str, _Spelling]) -> tuple[_Clusters, di
             rules.setdefault(key, rule)
             rules.setdefault(other, rule)
     return clusters, rules
+
+
+def merge_candidates(spellings: Mapping[str, _Spelling]) -> dict[str, list[str]]:
+    """For each key, in order, the other keys `merge_rule` can join it to: those sharing its
+    family name (last word), or its words in another order, or for a family-name-first
+    affiliation its first word with a compatible affiliation; always sharing a first or last
+    word with it. Comparing every pair sharing a word was quadratic in a common given name
+    (thousands of "John ..." spellings: millions of comparisons)."""
+    by_last: dict[str, list[str]] = defaultdict(list)
+    by_words: dict[tuple[str, ...], list[str]] = defaultdict(list)
+    # first word -> affiliation (None: none known) -> keys
+    by_first: dict[str, dict[str | None, list[str]]] = defaultdict(lambda: defaultdict(list))
+    affiliations = {key: spelling.affiliation for key, spelling in spellings.items()}
+    for key, spelling in spellings.items():
+        by_last[spelling.tokens[-1]].append(key)
+        by_words[tuple(sorted(key.split()))].append(key)
+        by_first[spelling.tokens[0]][affiliations[key]].append(key)
+    candidates: dict[str, list[str]] = {}
+    for key, spelling in spellings.items():
+        first, last = spelling.tokens[0], spelling.tokens[-1]
+        found = {*by_last[last], *by_words[tuple(sorted(key.split()))]}
+        same_first = by_first[first]
+        affiliation = affiliations[key]
+        if affiliation in FAMILY_NAME_FIRST:  # its own affiliation, or none known
+            found.update(same_first[affiliation], same_first[None])
+        elif affiliation is None:  # any family-name-first affiliation
+            for other_affiliation, keys in same_first.items():
+                if other_affiliation in FAMILY_NAME_FIRST:
+                    found.update(keys)
+        ends = {first, last}
+        candidates[key] = sorted(
+            other
+            for other in found
+            if other != key and ends & {spellings[other].tokens[0], spellings[other].tokens[-1]}
+        )
+    return candidates
 
 
 def _one_person(
@@ -431,24 +471,23 @@ def resolve(mentions: Sequence[Mention], registry: Mapping[str, str]) -> Resolve
         (_person(ids[root], canonical[root], group), group) for root, group in members.items()
     )
     resolutions = []
+    # what a full name resolves to depends on the name alone: worked out once per name
+    by_name: dict[str, tuple[str, str, str, str]] = {}
     for mention in (m for m in mentions if m.is_participant):
         status = statuses[mention.participant_id]
         if status == "surname_only":
             resolutions.append(_resolve_surname(mention, index))
             continue
-        root = clusters.find(spelling_key(mention.name))
-        key = spelling_key(mention.name)
-        rule = _alias_rule(mention.name, key, canonical[root], rules)
-        evidence = _merge_evidence(spellings[key], canonical[root], rule)
+        found = by_name.get(mention.name)
+        if found is None:
+            key = spelling_key(mention.name)
+            root = clusters.find(key)
+            rule = _alias_rule(mention.name, key, canonical[root], rules)
+            evidence = _merge_evidence(spellings[key], canonical[root], rule)
+            found = by_name[mention.name] = (ids[root], _top(canonical[root]), rule, evidence)
+        person_id, canonical_name, rule, evidence = found
         resolutions.append(
-            Resolution(
-                mention.participant_id,
-                ids[root],
-                _top(canonical[root]),
-                status,
-                rule,
-                evidence,
-            )
+            Resolution(mention.participant_id, person_id, canonical_name, status, rule, evidence)
         )
     updated = dict(registry)
     for root, group in members.items():

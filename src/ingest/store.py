@@ -204,13 +204,16 @@ def mart_path(settings: Settings, name: str, snapshot: str, *, for_duckdb: bool 
     return f"{root}/{MARTS_DIR}/{name}/{SNAPSHOT_COLUMN}={snapshot}/data.parquet"
 
 
-def write_mart(settings: Settings, name: str, snapshot: str, table: pa.Table) -> None:
-    """Write one snapshot of a mart (readers switch to it when it is published)."""
+def write_mart(
+    settings: Settings, name: str, snapshot: str, table: pa.Table, compression: str | None = None
+) -> None:
+    """Write one snapshot of a mart (readers switch to it when it is published), in the given
+    Parquet codec (default files.COMPRESSION)."""
     fs, _ = filesystem(settings)
     directory, file_name = mart_path(settings, name, snapshot).rsplit("/", 1)
     if files.is_local(fs):
         remove_stale_temp_files(directory, TEMP_PREFIX, TEMP_SUFFIX)
-    write_file(fs, directory, file_name, table, settings)
+    write_file(fs, directory, file_name, table, settings, compression)
 
 
 def mart_snapshot_exists(settings: Settings, names: Iterable[str], snapshot: str) -> bool:

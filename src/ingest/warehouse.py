@@ -61,6 +61,7 @@ PERSON_ID_PATTERN = re.compile(r"\{\{\s*person_id\(([^{}]+?)\)\s*\}\}")
 EPHEMERAL_PATTERN = re.compile(r"\{\{\s*ephemeral\('([a-z_]+)'\)\s*\}\}")
 CHECK_SAMPLE_ROWS = 5
 ERROR, WARNING = "error", "warning"
+MART_CODECS = ("zstd", "lz4", "snappy")  # what a materialized view's `compression` may name
 # int_event_records: the stored event columns, plus the month every view groups by
 EVENT_RECORD_COLUMNS = (*EVENTS.names, "event_month")
 
@@ -77,6 +78,9 @@ class View:
     sort_by: tuple[str, ...] = ()  # row order of a materialized file: its filters prune groups
     # a mart computed in Python (COMPUTED_MARTS) from the rows its SQL returns
     computed: str | None = None
+    # Parquet codec of a materialized file, when not files.COMPRESSION: a mart whole queries
+    # scan (the who-met self-join) decodes lz4 faster than zstd
+    compression: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,8 +132,23 @@ def load_views(models_dir: Traversable = MODELS_DIR) -> list[View]:
                 f"{spec_path}: view {name}: computed = {computed!r} needs materialized = true"
                 f" and one of {', '.join(sorted(COMPUTED_MARTS))}"
             )
+        compression = entry.get("compression")
+        if compression is not None and (compression not in MART_CODECS or not materialized):
+            raise StoreError(
+                f"{spec_path}: view {name}: compression = {compression!r} needs"
+                f" materialized = true and one of {', '.join(MART_CODECS)}"
+            )
         views.append(
-            View(name, template, entry["description"], columns, materialized, sort_by, computed)
+            View(
+                name,
+                template,
+                entry["description"],
+                columns,
+                materialized,
+                sort_by,
+                computed,
+                compression,
+            )
         )
     return views
 
@@ -299,6 +318,7 @@ def _marts_fingerprint(settings: Settings, views: Sequence[View], hidden: frozen
     for view in views:
         digest.update(f"\x1e{view.name}\x1f{render(view.template, settings, ())}".encode())
         digest.update(f"\x1f{view.materialized}\x1f{view.sort_by}\x1f{view.computed}".encode())
+        digest.update(f"\x1f{view.compression}".encode())
     rules = f"persons {persons.rules_fingerprint()} quality {quality.RULES_VERSION}"
     digest.update(f"\x1e{rules}".encode())
     return digest.hexdigest()[:32]
@@ -333,6 +353,9 @@ class Published:
     marts_recomputed: bool
     serving_rebuilt: bool
     marts_seconds: float
+    # seconds per materialized mart computed, in computing order (benchmarks read it)
+    mart_seconds: tuple[tuple[str, float], ...] = ()
+    serving_seconds: float = 0.0
 
 
 def publish(
@@ -366,8 +389,9 @@ def publish(
             or current.marts_fingerprint != wanted
             or not store.mart_snapshot_exists(settings, _materialized(views), snapshot)
         )
+        timings: list[tuple[str, float]] = []
         if stale:
-            snapshot = _compute_marts(settings, views, hidden)
+            snapshot = _compute_marts(settings, views, hidden, timings=timings)
         marts_seconds = time.perf_counter() - started
         if before is not None:
             before(marts_seconds)
@@ -381,8 +405,10 @@ def publish(
         # the previous snapshot stays: a reader may be in the middle of a query of it
         previous = [] if current.marts_snapshot is None else [current.marts_snapshot]
         store.prune_marts(settings, [snapshot, *previous])
+    began = time.perf_counter()
     rebuilt = _refresh_serving_file(settings, views, force)
-    return Published(stale, rebuilt, marts_seconds)
+    serving_seconds = time.perf_counter() - began
+    return Published(stale, rebuilt, marts_seconds, tuple(timings), serving_seconds)
 
 
 def _publish_lake(
@@ -421,8 +447,11 @@ def _compute_marts(
     views: Sequence[View],
     hidden: frozenset[str],
     snapshot: str | None = None,
+    *,
+    timings: list[tuple[str, float]] | None = None,
 ) -> str:
-    """Write a new snapshot of every materialized mart from the rows not hidden; its id."""
+    """Write a new snapshot of every materialized mart from the rows not hidden; its id
+    (`timings` gets each mart's name and seconds)."""
     snapshot = snapshot or store.new_load_id(datetime.now(UTC))
     try:
         with duckdb.connect() as connection:
@@ -436,8 +465,9 @@ def _compute_marts(
                 )
                 if not view.materialized:
                     continue
+                began = time.perf_counter()
                 table = mart_table(connection, view, settings, keep_registry=True)
-                store.write_mart(settings, view.name, snapshot, table)
+                store.write_mart(settings, view.name, snapshot, table, view.compression)
                 # the marts below read the file just written instead of computing it again
                 # (dim_people and fct_country_pairs would each unnest every event once more)
                 written = store.mart_path(settings, view.name, snapshot, for_duckdb=True)
@@ -445,6 +475,8 @@ def _compute_marts(
                     f"create or replace view {view.name} as "
                     f"select * from read_parquet({_quote(written)})"
                 )
+                if timings is not None:
+                    timings.append((view.name, time.perf_counter() - began))
     except duckdb.Error as error:
         raise StoreError(f"cannot compute the marts: {error}") from error
     return snapshot
@@ -629,6 +661,9 @@ def _build(
     try:
         with duckdb.connect(str(path), config=config) as connection:
             objectstore.prepare(connection, settings)  # a temporary secret: not in the file
+            # every view over a table binds (create, then describe) by reading the footers of
+            # all its files: read each once per build, not once per bind
+            connection.execute("set parquet_metadata_cache = true")
             connection.execute("begin")  # one commit for hundreds of catalog entries
             for view in views:
                 connection.execute(

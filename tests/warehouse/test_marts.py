@@ -9,10 +9,12 @@ from pathlib import Path
 import duckdb
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
+import pytest
 from tests.warehouse.factories import EXTRACTED_AT, FETCHED_AT, make_document, make_event
 
 from ingest import publication, store, warehouse
 from ingest.config import Settings
+from ingest.errors import StoreError
 from ingest.records import Participant, Quote, Reject
 
 MATERIALIZED = [v for v in warehouse.load_views() if v.materialized]
@@ -198,3 +200,29 @@ def test_fct_events_flags_records_more_likely_wrong_than_right(settings: Setting
     warehouse.refresh_serving_file(settings)
     flagged = rows(settings, "select doc_id, needs_review from fct_events")
     assert flagged == [("doc-doubt", True), ("doc-sure", False)]
+
+
+def test_a_marts_compression_from_schema_toml_reaches_its_file(settings: Settings) -> None:
+    # stg_participants is lz4 (the who-met self-join decodes all of it), the others zstd
+    write_release(settings, "doc-1", "L1")
+    warehouse.refresh_serving_file(settings)
+    for view in MATERIALIZED:
+        metadata = pq.ParquetFile(published_mart(settings, view.name)).metadata
+        codec = metadata.row_group(0).column(0).compression if metadata.num_row_groups else None
+        expected = (view.compression or "zstd").upper()
+        assert codec in (None, expected), view.name
+    assert {v.name: v.compression for v in MATERIALIZED}["stg_participants"] == "lz4"
+
+
+def test_an_unknown_mart_compression_is_a_one_line_error(tmp_path: Path) -> None:
+    models = tmp_path / "models"
+    models.mkdir()
+    (models / "only.sql").write_text("select 1 as one", encoding="utf-8")
+    (models / "schema.toml").write_text(
+        '[views.only]\npath = "only.sql"\nmaterialized = true\ncompression = "brotli"\n'
+        'description = "One."\n[views.only.columns]\none = "One."\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(StoreError, match=r"view only: compression = 'brotli' needs") as error:
+        warehouse.load_views(models)
+    assert "\n" not in str(error.value)

@@ -1,4 +1,5 @@
-"""`ingest` commands of the warehouse area: `sql` (read-only queries) and `check` (data checks).
+"""`ingest` commands of the warehouse area: `sql` (read-only queries), `check` (data checks) and
+`refresh` (marts and serving file).
 
 `ingest compact` lives with the pipeline commands (it runs as a Prefect flow around
 `ingest.store.compact`).
@@ -148,4 +149,28 @@ def check_command(show_warnings: bool, limit: int, settings_path: str | None) ->
     click.echo(f"ok: {len(errors)} checks passed")
 
 
-COMMANDS: list[click.Command] = [sql_command, check_command]
+@click.command("refresh")
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Recompute every mart from all published rows and rebuild the serving file.",
+)
+@settings_option
+def refresh_command(full: bool, settings_path: str | None) -> None:
+    """Bring the materialized marts and the serving file up to date with the published rows.
+
+    Without --full only what changed since the last publication is recomputed (nothing when
+    nothing changed); `ingest refresh --full` recomputes everything, with the same result.
+    """
+    settings = _settings(settings_path)
+    published = warehouse.publish(settings, force=full)
+    computed = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in published.mart_seconds)
+    click.echo(
+        f"marts: {'recomputed' if published.marts_recomputed else 'up to date'}"
+        f" in {published.marts_seconds:.2f} s{f' ({computed})' if computed else ''}; "
+        f"serving file: {'rebuilt' if published.serving_rebuilt else 'unchanged'}"
+        f" in {published.serving_seconds:.2f} s"
+    )
+
+
+COMMANDS: list[click.Command] = [sql_command, check_command, refresh_command]

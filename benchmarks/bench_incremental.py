@@ -1,0 +1,146 @@
+"""Incremental marts benchmark: publish time of one 2,000-event run into warehouses of 1M and
+10M synthetic events (bench_warehouse's events), their ratio, and a full rebuild for reference.
+
+The big warehouses are built once under --workdir (events written in 1M-event loads through
+store.write_events_table, compacted, published) and reused by later runs: each measured run adds
+its 2,000 events (1,000 new documents, 10 of them new versions of stored ones) to them.
+Prints JSON lines {"name", "value", "unit", ...}.
+
+    .venv/bin/python benchmarks/bench_incremental.py --sizes 1000000,10000000 \
+        --workdir /work/bench-x21
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ingest import publication, store, warehouse
+from ingest.config import Settings
+from ingest.schemas import EVENTS
+
+sys.path.insert(0, str(Path(__file__).parent))
+from bench_warehouse import CHUNK, synthetic_events
+
+RUN_EVENTS = 2_000
+REVISED_DOCUMENTS = 10  # documents of the run that are new versions of stored ones
+READY_FILE = "ready.json"
+
+
+def emit(name: str, value: float, unit: str, **extra: Any) -> None:
+    print(json.dumps({"name": name, "value": round(value, 4), "unit": unit, **extra}), flush=True)
+
+
+def settings_for(workdir: Path) -> Settings:
+    return Settings(data_root=str(workdir / "data"), serving_path=str(workdir / "ingest.duckdb"))
+
+
+def with_load(table: pa.Table, load_id: str) -> pa.Table:
+    index = EVENTS.get_field_index("load_id")
+    return table.set_column(index, "load_id", pa.array([load_id] * table.num_rows))
+
+
+def ensure_warehouse(size: int, workdir: Path) -> Settings:
+    """The warehouse of `size` events under workdir, built (and published) when missing."""
+    settings = settings_for(workdir)
+    if (workdir / READY_FILE).exists():
+        return settings
+    workdir.mkdir(parents=True, exist_ok=True)
+    generator = duckdb.connect()
+    generator.execute("select setseed(0.42)").fetchall()
+    began = time.perf_counter()
+    for start in range(0, size, CHUNK):
+        load_id = store.new_load_id(datetime.now(UTC))
+        table = with_load(synthetic_events(generator, start, min(CHUNK, size - start)), load_id)
+        store.write_events_table(settings, table, load_id)
+    written = time.perf_counter() - began
+    store.compact(settings)
+    began = time.perf_counter()
+    first = warehouse.publish(settings, force=True)
+    published = time.perf_counter() - began
+    built = {
+        "size": size,
+        "write_seconds": written,
+        "first_publish_seconds": published,
+        "mart_seconds": dict(first.mart_seconds),
+        "serving_seconds": first.serving_seconds,
+    }
+    (workdir / READY_FILE).write_text(json.dumps(built))
+    emit(f"build_{size}", written + published, "s", **built)
+    return settings
+
+
+def run_events(settings: Settings, size: int, seed: float) -> pa.Table:
+    """RUN_EVENTS events: new documents, and REVISED_DOCUMENTS new versions of stored ones."""
+    generator = duckdb.connect()
+    generator.execute(f"select setseed({seed})").fetchall()
+    # numbered past every earlier run's events (each run moves the start by RUN_EVENTS)
+    start = size * 10 + int(time.time() * 1000) % 10**9 * 2
+    fresh = synthetic_events(generator, start, RUN_EVENTS - 2 * REVISED_DOCUMENTS)
+    revised = synthetic_events(generator, 0, 2 * REVISED_DOCUMENTS)
+    # same doc ids and event ids as the first stored documents, another text
+    revised = revised.set_column(
+        EVENTS.get_field_index("content_hash"),
+        "content_hash",
+        pc.binary_join_element_wise(revised.column("content_hash"), pa.scalar(str(start)), ""),
+    )
+    return pa.concat_tables([fresh, revised])
+
+
+def measure_run(settings: Settings, size: int, seed: float) -> dict[str, Any]:
+    """Write one run's events as a pipeline run does (in flight, then published); timings."""
+    load_id = store.new_load_id(datetime.now(UTC))
+    publication.begin(settings, load_id, datetime.now(UTC))
+    table = with_load(run_events(settings, size, seed), load_id)
+    began = time.perf_counter()
+    written = store.write_events_table(settings, table, load_id)
+    write_seconds = time.perf_counter() - began
+    began = time.perf_counter()
+    published = warehouse.publish(settings, load_id)
+    publish_seconds = time.perf_counter() - began
+    return {
+        "rows": written,
+        "write_seconds": round(write_seconds, 3),
+        "publish_seconds": round(publish_seconds, 3),
+        "marts_seconds": round(published.marts_seconds, 3),
+        "mart_seconds": {name: round(s, 3) for name, s in published.mart_seconds},
+        "serving_seconds": round(published.serving_seconds, 3),
+        "serving_rebuilt": published.serving_rebuilt,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000000,10000000", help="comma-separated event counts")
+    parser.add_argument("--workdir", default="/work/bench-x21", help="where warehouses are kept")
+    parser.add_argument("--runs", type=int, default=3, help="measured runs per size (median)")
+    parser.add_argument("--full", action="store_true", help="also time a full rebuild")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    medians: dict[int, float] = {}
+    for size in sizes:
+        settings = ensure_warehouse(size, Path(args.workdir) / str(size))
+        timings = [measure_run(settings, size, 0.1 + i / 10) for i in range(args.runs)]
+        seconds = sorted(t["publish_seconds"] for t in timings)[len(timings) // 2]
+        medians[size] = seconds
+        emit(f"publish_{RUN_EVENTS}_into_{size}", seconds, "s", runs=timings)
+        if args.full:
+            began = time.perf_counter()
+            warehouse.publish(settings, force=True)
+            emit(f"full_rebuild_{size}", time.perf_counter() - began, "s")
+    if len(sizes) == 2:
+        small, big = sizes
+        emit(f"publish_ratio_{big}_to_{small}", medians[big] / medians[small], "x")
+
+
+if __name__ == "__main__":
+    main()

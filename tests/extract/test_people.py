@@ -387,14 +387,19 @@ def test_a_named_subject_without_a_title() -> None:
                 ("Kiya Masahiko", "Ambassador of Japan to ASEAN", "JP"),
             ],
         ),
-        # Japan MOFA spells an organisation out with its acronym: the title is the office
+        # Japan MOFA spells an organisation out with its acronym: the title keeps the office's
+        # words as written (GUIDE.md), less the acronym; the affiliation is the body
         (
             "Mr. ISHIBA Shigeru, Prime Minister of Japan, received a courtesy call from Mr. Mark "
             "Rutte, Secretary General of the North Atlantic Treaty Organization (NATO), today.",
             "https://www.mofa.go.jp/x",
             [
                 ("ISHIBA Shigeru", "Prime Minister", "JP"),
-                ("Mark Rutte", "Secretary General", "NATO"),
+                (
+                    "Mark Rutte",
+                    "Secretary General of the North Atlantic Treaty Organization",
+                    "NATO",
+                ),
             ],
         ),
     ],
@@ -676,3 +681,68 @@ def test_what_an_office_has_is_not_a_person_it_titles() -> None:
     participants, mentioned, _ = _run(text, "statement", url="https://www.state.gov/x/")
     names = [p.name for p in participants + mentioned]
     assert names == ["Antony J. Blinken"]
+
+
+def test_an_international_body_spelt_out_is_the_affiliation_and_stays_in_the_title() -> None:
+    """real-tune-2 (caribank.org): a regional bank's president served the bank, not the country
+    the release is about; the office keeps the bank's name, less its acronym."""
+    text = (
+        "President of the Caribbean Development Bank (CDB), Dr Gene Leon has pledged to work even"
+        " more closely with Trinidad and Tobago as the Bank seeks to strengthen ties with the"
+        " twin-island republic."
+    )
+    participants, _, _ = _run(
+        text, "visit", url="https://caribbeannewsglobal.com/cdb-to-strengthen-ties-with-trinidad"
+    )
+    assert _people(participants) == [
+        ("Gene Leon", "President of the Caribbean Development Bank", "CDB")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("url", "publisher"),
+    [
+        ("https://pacific-data.sprep.org/node/55", "SPREP"),
+        ("https://wipo.int/en/web/director-general/news/2024/news_0041", "WIPO"),
+        ("https://www.cepal.org/en/news/x", "ECLAC"),  # the body's Spanish acronym
+        ("https://www.gov.uk/government/news/x", "GB"),
+        ("https://caribbeannewsglobal.com/cdb-x", None),  # a news site: no body in its host
+    ],
+)
+def test_a_body_whose_acronym_names_the_host_publishes(url: str, publisher: str | None) -> None:
+    assert find_people(Document(doc_id="d", text="Text.", url=url)).publisher == publisher
+
+
+def test_an_international_bodys_own_official_serves_it() -> None:
+    """real-tune-2 (sprep.org): the Secretariat's Director General, named without a body, serves
+    the body that publishes the release (it was unset)."""
+    text = (
+        "The meeting was the first for the Secretariat under the leadership of its new Director"
+        " General, Mr Sefanaia Nawadra."
+    )
+    participants, _, _ = _run(text, "conference", url="https://pacific-data.sprep.org/node/55")
+    assert _people(participants) == [("Sefanaia Nawadra", "Director General", "SPREP")]
+
+
+def test_a_city_after_and_is_not_a_person() -> None:
+    """Demo warehouse (issue 16): "El Paso" after "and" was a participant: "El" is a name
+    particle, but the run is two written words and a city of 679,000."""
+    text = (
+        "Acting Assistant Secretary of State for Consular Affairs Ian Brownlee will travel July"
+        " 19-23 to Tucson, Arizona, El Paso, Texas, and Nogales and Ciudad Juárez, Mexico. In"
+        " Tucson and El Paso, he will observe U.S. passport facility operations and meet with"
+        " staff."
+    )
+    participants, mentioned, _ = _run(text, "visit", url="https://www.state.gov/x/")
+    assert [p.name for p in participants + mentioned] == ["Ian Brownlee"]
+
+
+def test_a_bodys_organ_after_its_acronym_is_not_a_person() -> None:
+    """real-tune-2 (oecs.int): "Authority" closing "Chairman of the OECS Authority" was taken
+    for a one-word name."""
+    text = (
+        "The Opening Ceremony featured remarks by the outgoing Chairman of the OECS Authority,"
+        " Hon. Dr. Terrance Drew, Prime Minister of Saint Kitts and Nevis."
+    )
+    participants, mentioned, _ = _run(text, "conference", url="https://pressroom.oecs.int/x")
+    assert "Authority" not in [p.name for p in participants + mentioned]

@@ -24,6 +24,7 @@ from ingest.extract.people.affiliation import (
     _publisher_from_text,
     _share_companions_affiliation,
     _trip_country,
+    organisation_host,
 )
 from ingest.extract.people.back_references import add_title_back_references
 from ingest.extract.people.coreference import _resolve
@@ -41,7 +42,12 @@ def find_people(doc: Document, publisher: str | None = None) -> PeopleIndex:
     `publisher` is the country or organisation issuing the release (from the feed when known);
     without it, the URL host decides, and officials named without a country cue serve it.
     """
-    publisher = publisher or gz.publisher_of(doc.url) or _publisher_from_text(doc.text)
+    publisher = (
+        publisher
+        or gz.publisher_of(doc.url)
+        or organisation_host(doc.url)
+        or _publisher_from_text(doc.text)
+    )
     raws = _raw_mentions(doc.text, in_title=False)
     if doc.title:
         raws += _raw_mentions(doc.title, in_title=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from functools import cache
 from itertools import pairwise
+from urllib.parse import urlsplit
 
 from ingest.extract import gazetteer as gz
 from ingest.extract.people.affiliation_ranking import document_counts
@@ -189,3 +190,28 @@ def _publisher_from_text(text: str) -> str | None:
         for hit in gz.country_hits(head)
     )
     return code if named else None
+
+
+# top-level domains an international body publishes under (a country's own is its government's)
+_BODY_DOMAINS = frozenset({"org", "int", "com", "net"})
+
+
+def organisation_host(url: str | None) -> str | None:
+    """The international body whose acronym names the URL's host ("sprep.org", "wipo.int",
+    "pressroom.oecs.int"): its officials named without a cue serve it, not a country."""
+    labels = (urlsplit(url or "").hostname or "").lower().split(".")
+    if len(labels) < 2 or labels[-1] not in _BODY_DOMAINS:
+        return None
+    acronyms = _organisation_acronyms()
+    return next((acronyms[label] for label in labels[:-1] if label in acronyms), None)
+
+
+@cache
+def _organisation_acronyms() -> dict[str, str]:
+    """Lower-cased acronym forms of the organisations ("cepal") -> their short name ("ECLAC")."""
+    found: dict[str, str] = {}
+    for org in gz._toml("organisations.toml")["org"]:
+        for name in org["names"]:
+            if re.fullmatch(r"[A-Z][A-Za-z]{1,7}", name) and sum(c.isupper() for c in name) >= 2:
+                found.setdefault(name.lower(), str(org["short"]))
+    return found

@@ -80,7 +80,8 @@ def _looks_like_a_name(text: str, name_toks: list[_Tok], name: str) -> bool:
     city = gz.lookup_city(name)
     if city is None:
         return True
-    if len(content) > 1:
+    if len(words) > 1:
+        # counted in written words: "El Paso" is two, though "El" is a name particle
         return city.population < _CITY_NAME_MIN
     capital = gz.capital_of(city.country_code)
     return city.population < _CITY_WORD_MIN and not (

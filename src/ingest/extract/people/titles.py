@@ -240,8 +240,9 @@ def _title_parts(phrase: str) -> tuple[str | None, str | None, int, bool]:
             affiliation = affiliation or orgs[0].key
             if org_tail.group("acronym"):
                 # "Secretary General of the North Atlantic Treaty Organization (NATO)": the body
-                # spelt out for the affiliation; "President of the European Council" stays whole
-                phrase = phrase[: org_tail.start()]
+                # is the affiliation, the office keeps its words as written (the labeled
+                # releases do), less the acronym in brackets
+                phrase = phrase[: org_tail.start("acronym")]
     national = _national_office(phrase)
     if national is not None and (affiliation is None or affiliation in gz.organisation_codes()):
         # "OSCE Chairperson-in-Office and German Foreign Minister": the government served

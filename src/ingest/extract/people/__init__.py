@@ -40,12 +40,14 @@ def find_people(doc: Document, publisher: str | None = None) -> PeopleIndex:
     """Every person named in the headline and body, with coreference of later mentions.
 
     `publisher` is the country or organisation issuing the release (from the feed when known);
-    without it, the URL host decides, and officials named without a country cue serve it.
+    without it, the URL host decides (else the source's site), and officials named without a
+    country cue serve it.
     """
     publisher = (
         publisher
         or gz.publisher_of(doc.url)
         or organisation_host(doc.url)
+        or _site_publisher(doc.source_id)
         or _publisher_from_text(doc.text)
     )
     raws = _raw_mentions(doc.text, in_title=False)
@@ -58,3 +60,13 @@ def find_people(doc: Document, publisher: str | None = None) -> PeopleIndex:
     _home_affiliations(index, doc, publisher, trip)
     add_title_back_references(index, doc.text)
     return index
+
+
+def _site_publisher(source_id: str | None) -> str | None:
+    """The publisher of a document whose source is the issuing site ("pmpress.gov.sb", a
+    documents file's `source`) while its URL is a news site that carried the release; a feed id
+    ("us-state-archive") names no site."""
+    if not source_id or "." not in source_id:
+        return None
+    url = f"https://{source_id}"
+    return gz.publisher_of(url) or organisation_host(url)

@@ -206,7 +206,11 @@ def _title_parts(phrase: str) -> tuple[str | None, str | None, int, bool]:
     start = 0
     affiliation: str | None = None
     lead = gz.country_hits(phrase)
-    if lead and lead[0].start == 0:
+    modifier = _LEAD_MODIFIER.match(phrase)
+    if modifier and lead and lead[0].start == modifier.end():
+        # "acting US Secretary of State": the country serves, the office stays as written
+        affiliation = lead[0].key
+    elif lead and lead[0].start == 0:
         affiliation = lead[0].key
         cut = lead[0].end
         if phrase[cut : cut + 2] in ("’s", "'s"):
@@ -263,6 +267,9 @@ def _title_parts(phrase: str) -> tuple[str | None, str | None, int, bool]:
     phrase = _TRAILING_SEAT.sub("", phrase)
     has_head = any(_key(w) in gz.office_words().heads for w in re.split(r"[\s/]+", phrase))
     return phrase or None, affiliation, start, has_head
+
+
+_LEAD_MODIFIER = re.compile(r"(?:acting|interim|former|outgoing|incoming)\s+")
 
 
 _TRAILING_SEAT = re.compile(r"(?<=\S)\s+(?:Senator|Sen\.?|MP|MNA)$")

@@ -746,3 +746,36 @@ def test_a_bodys_organ_after_its_acronym_is_not_a_person() -> None:
     )
     participants, mentioned, _ = _run(text, "conference", url="https://pressroom.oecs.int/x")
     assert "Authority" not in [p.name for p in participants + mentioned]
+
+
+def _affiliations_of(text: str, url: str) -> dict[str, str | None]:
+    index = find_people(Document(doc_id="d", text=text, url=url))
+    return {p.name: p.affiliation for p in index.people}
+
+
+def test_a_second_president_never_serves_the_publisher() -> None:
+    """Demo warehouse (issue 16, people_two_affiliations_same_day): the second "President" of a
+    State Department transcript was given the United States ("Macron US", "Abbas US")."""
+    text = (
+        "SECRETARY BLINKEN: We've been working very closely together these few months, and of"
+        " course we had a very productive meeting between President Biden and President Macron on"
+        " the margins of the meeting of the G7.\nSo it's a very long and strong agenda, and I'm"
+        " very grateful to President Biden for sending me to France."
+    )
+    found = _affiliations_of(text, "https://www.state.gov/x/")
+    assert found["Biden"] == "US"
+    assert found["Macron"] != "US"
+
+
+def test_a_place_opening_the_sentence_is_where_not_whose() -> None:
+    """Demo warehouse (issue 16): "In South Africa, Deputy Secretary Sherman will travel ..."
+    made the Deputy Secretary South African on that day."""
+    text = (
+        "Deputy Secretary of State Wendy Sherman will travel to South Africa, Angola, Gabon, and"
+        " France from May 2 to 7.\nIn South Africa, Deputy Secretary Sherman will travel to Cape"
+        " Town, Johannesburg, and Pretoria from May 2 to 4 and meet with Deputy Foreign Minister"
+        " Alvin Botes and other senior government officials."
+    )
+    found = _affiliations_of(text, "https://www.state.gov/x/")
+    assert found["Wendy Sherman"] == "US"
+    assert found["Alvin Botes"] == "ZA"

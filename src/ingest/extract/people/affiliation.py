@@ -56,6 +56,7 @@ def _home_affiliations(
         for p in index.people
         if p.title and p.affiliation == home and p.basis == "text"
     }
+    claimed: set[str] = set()  # one-holder offices already given to a home official
     people = {id(p): i for i, p in enumerate(index.people)}
     others = taken | ({home} if home else set())
     for person in sorted(pending, key=lambda p: first_seen.get(people[id(p)], len(first_seen))):
@@ -69,6 +70,12 @@ def _home_affiliations(
             # a second holder of a one-holder office serves the other country, when one is clear
             person.affiliation = most_named(others) or (home if person.basis == "own" else None)
             continue
+        if office in claimed:
+            # a second holder of an office the home government already has, named beside other
+            # countries: not the home government's ("President Biden and President Macron":
+            # Macron was given the United States), whose it is the text does not say
+            person.affiliation = None
+            continue
         if person.basis != "own":
             # someone met, with no country cue: a guest, unless the office is one the
             # government itself has ("President Biden" met by a visitor): then unknown
@@ -76,6 +83,8 @@ def _home_affiliations(
             person.affiliation = None if own_office else most_named(others)
             continue
         person.affiliation = home
+        if office in _single_holder_offices():
+            claimed.add(office)
         if office in _single_holder_offices() and not _near_a_foreign_country(
             index, people[id(person)], doc.text, home
         ):

@@ -195,8 +195,19 @@ _OF_COUNTRY = re.compile(r"\s+of\s+(?:the\s+)?(?=[A-Z])")
 def _clean_title(text: str, span: list[_Tok]) -> _Titled:
     """Split a title phrase into affiliation cue and office: "Indian External Affairs Minister"
     -> ("External Affairs Minister", "IN"); "Minister for Foreign Affairs of Japan" -> JP."""
-    title, affiliation, shift, has_head = _title_parts(text[span[0].start : span[-1].end])
-    return _Titled(title, affiliation, span[0].start + shift, has_head)
+    start = span[0].start
+    place = _PLACE_THEN_TITLE.match(text, start, span[-1].end)
+    if place and _LOCATIVE_BEFORE.search(text, max(0, start - 6), start):
+        # "In South Africa, Deputy Secretary Sherman will travel ...": where, not whose
+        start = place.end()
+    title, affiliation, shift, has_head = _title_parts(text[start : span[-1].end])
+    return _Titled(title, affiliation, start + shift, has_head)
+
+
+_LOCATIVE_BEFORE = re.compile(r"\b(?:[Ii]n|[Aa]t|[Ff]rom)\s+$")
+
+
+_PLACE_THEN_TITLE = re.compile(r"[A-Z][\w’' .-]{1,40}?,\s+(?=[A-Z])")
 
 
 @lru_cache(maxsize=1 << 12)

@@ -779,3 +779,31 @@ def test_a_place_opening_the_sentence_is_where_not_whose() -> None:
     found = _affiliations_of(text, "https://www.state.gov/x/")
     assert found["Wendy Sherman"] == "US"
     assert found["Alvin Botes"] == "ZA"
+
+
+def test_a_title_after_a_semicolon_opens_the_next_person() -> None:
+    """real-tune-2 (ebrd.com): the ministers after the first were not found at all: a title
+    after a list separator was read as the last person's appositive, but a semicolon closes
+    that person's item."""
+    text = (
+        "During his visit, Sir Suma met Georgian government officials including the Prime"
+        " Minister, Mamuka Bakhtadze; the Minister of Finance, Ivane Machavariani; the Minister of"
+        " Economy and Sustainable Development, Giorgi Kobulia; the Central Bank Governor, Koba"
+        " Gvenetadze, as well as the President of Georgia, Salome Zourabichvili."
+    )
+    people = {p.name: p.title for p in find_people(Document(doc_id="d", text=text)).people}
+    assert people["Ivane Machavariani"] == "Minister of Finance"
+    assert people["Giorgi Kobulia"] == "Minister of Economy and Sustainable Development"
+    assert people["Koba Gvenetadze"] == "Central Bank Governor"
+
+
+def test_a_title_after_a_titled_person_and_a_comma_opens_the_next_person() -> None:
+    """real-tune-2 (emansion.gov.lr): "Minister of National Defense, Daniel Ziankhan" follows a
+    "Title, Name" item: the defence minister was not found at all."""
+    text = (
+        "President Weah is being accompanied by the Minister of Foreign Affairs, Dee-Maxwell Saah"
+        " Kemayah, Minister of National Defense, Daniel Ziankhan, and the Minister of"
+        " Information, Culture Affairs and Tourism, Legerhood Julius Rennie."
+    )
+    people = {p.name: p.title for p in find_people(Document(doc_id="d", text=text)).people}
+    assert people["Daniel Ziankhan"] == "Minister of National Defense"

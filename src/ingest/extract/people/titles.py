@@ -360,7 +360,12 @@ def _left_appositive(tokens: list[_Tok], mask: list[bool], index: int, text: str
         return None
     titled = _left_title(tokens, mask, i, text)
     honorific = i < index - 1  # "..., Dr. Navinchandra Ramgoolam": an honorific opens a person
-    listed = titled is not None and not honorific and _after_list_comma(tokens, titled.start)
+    listed = (
+        titled is not None
+        and not honorific
+        and _after_list_comma(tokens, titled.start)
+        and not _after_titled_item(tokens, mask, titled.start)
+    )
     if listed and (titled is None or titled.affiliation is None):
         # "Evanna Hu, CEO and Partner, Omelas": the last person's appositive; but "Lavrov, the
         # Minister of Foreign Affairs of Japan, Taro Kono" names a country: the next person's
@@ -402,6 +407,27 @@ def _inner_office_comma(tokens: list[_Tok], j: int, end: int) -> bool:
     )
 
 
+def _after_titled_item(tokens: list[_Tok], mask: list[bool], start: int) -> bool:
+    """Whether the list item before the comma at `start` is itself "Title, Name" ("the Minister
+    of Foreign Affairs, Dee-Maxwell Saah Kemayah, Minister of National Defense, Daniel
+    Ziankhan"): that person has their office, so the one after the comma opens the next."""
+    first = next((k for k, t in enumerate(tokens) if t.start >= start), None)
+    if first is None:
+        return False
+    k = first - 1
+    while k >= 0 and tokens[k].text.lower() in {"the", "a"}:
+        k -= 1
+    if k < 1 or tokens[k].text != ",":
+        return False
+    k -= 1
+    names = 0
+    while k >= 0 and _name_like(tokens[k], mask[k]) and not _is_head_token(tokens[k]):
+        k, names = k - 1, names + 1
+    if not 2 <= names <= 5 or k < 1 or tokens[k].text != ",":
+        return False
+    return _is_head_token(tokens[k - 1]) or _office_word(tokens[k - 1])
+
+
 def _after_list_comma(tokens: list[_Tok], start: int) -> bool:
     first = next((k for k, t in enumerate(tokens) if t.start >= start), None)
     if first is None:
@@ -409,4 +435,6 @@ def _after_list_comma(tokens: list[_Tok], start: int) -> bool:
     k = first - 1
     while k >= 0 and tokens[k].text.lower() in {"the", "a"}:
         k -= 1
-    return k >= 0 and tokens[k].text in {",", ";"}
+    # only a comma: a semicolon closes the last person's item, so the title after it opens the
+    # next one ("...; the Minister of Finance, Ivane Machavariani; ...")
+    return k >= 0 and tokens[k].text == ","

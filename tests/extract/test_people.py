@@ -807,3 +807,26 @@ def test_a_title_after_a_titled_person_and_a_comma_opens_the_next_person() -> No
     )
     people = {p.name: p.title for p in find_people(Document(doc_id="d", text=text)).people}
     assert people["Daniel Ziankhan"] == "Minister of National Defense"
+
+
+def test_offices_in_the_plural_are_not_a_name() -> None:
+    """real-tune-2 (pio.gov.cy): "Commissioners" of "Ambassadors and High Commissioners" was a
+    participant."""
+    text = (
+        "I welcome you all at the Presidential Palace today, having just received the Letters of"
+        " Credence appointing you as the new Ambassadors and High Commissioners of your countries"
+        " to the Republic of Cyprus."
+    )
+    assert find_people(Document(doc_id="d", text=text)).people == []
+
+
+def test_post_nominal_honours_are_not_part_of_the_name() -> None:
+    """real-tune-2 (gg.gov.au): "Sir Peter Cosgrove AK MC (Retd)" was named "Peter Cosgrove AK
+    MC" (and missed where the Governor-General was a participant)."""
+    text = (
+        "On Thursday 8 February 2018, at Government House, Canberra, the Governor-General, His"
+        " Excellency General the Honourable Sir Peter Cosgrove AK MC (Retd), presided at a"
+        " meeting of the Federal Executive Council."
+    )
+    names = [p.name for p in find_people(Document(doc_id="d", text=text)).people]
+    assert names == ["Peter Cosgrove"]

@@ -47,6 +47,8 @@ def _looks_like_a_name(text: str, name_toks: list[_Tok], name: str) -> bool:
     content = [_key(_bare(w)) for w in words if _key(w) not in _particles()]
     if content and all(w in _common_words() for w in content):
         return False
+    if any(w.endswith("s") and w[:-1] in gz.office_words().heads for w in content):
+        return False  # "Ambassadors and High Commissioners": offices in the plural, not a name
     if len(words) == 1 and _MONTHS.match(_bare(words[0])):
         start, end = name_toks[0].start, name_toks[-1].end
         if re.match(r"\s*\d", text[end : end + 3]) or _DATE_BEFORE.search(

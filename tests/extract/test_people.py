@@ -830,3 +830,16 @@ def test_post_nominal_honours_are_not_part_of_the_name() -> None:
     )
     names = [p.name for p in find_people(Document(doc_id="d", text=text)).people]
     assert names == ["Peter Cosgrove"]
+
+
+def test_counterpart_is_a_cue_not_an_office() -> None:
+    """real-tune-2 (primeminister.gr): "his Estonian counterpart Kaja Kallas" gave her the title
+    "counterpart"; she serves Estonia, and her office is not written."""
+    text = (
+        "During the meetings of the Prime Minister with the President of Estonia Alar Karis, his"
+        " Estonian counterpart Kaja Kallas and the Speaker of the Parliament Jüri Ratas, the very"
+        " good level of bilateral relations was confirmed."
+    )
+    participants, _, _ = _run(text, "meeting", url="https://www.primeminister.gr/en/x")
+    people = {p.name: (p.title, p.affiliation) for p in participants}
+    assert people["Kaja Kallas"] == (None, "EE")

@@ -843,3 +843,25 @@ def test_counterpart_is_a_cue_not_an_office() -> None:
     participants, _, _ = _run(text, "meeting", url="https://www.primeminister.gr/en/x")
     people = {p.name: (p.title, p.affiliation) for p in participants}
     assert people["Kaja Kallas"] == (None, "EE")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # real-tune-2 (sprep.org): the body's possessive is whose office it is
+        (
+            "The signing between the Pacific Community's (SPC) Director-General, Dr Colin"
+            " Tukuitonga and the Secretary-General of ASEAN took place in Apia.",
+            ("Colin Tukuitonga", "Director-General", "SPC"),
+        ),
+        # real-tune-2 (cepal.org): "the regional organization’s" is not part of the office
+        (
+            "Alicia Bárcena, the regional organization’s Executive Secretary, highlighted the"
+            " progress achieved in the country.",
+            ("Alicia Bárcena", "Executive Secretary", None),
+        ),
+    ],
+)
+def test_a_possessive_before_an_office_is_whose_office_it_is(text: str, expected: Person) -> None:
+    people = find_people(Document(doc_id="d", text=text)).people
+    assert (people[0].name, people[0].title, people[0].affiliation) == expected

@@ -204,6 +204,27 @@ def _clean_title(text: str, span: list[_Tok]) -> _Titled:
     return _Titled(title, affiliation, start + shift, has_head)
 
 
+def _possessive_body(phrase: str) -> tuple[str | None, int]:
+    """ "Pacific Community's (SPC) Director-General" -> (SPC, offset of "Director-General");
+    "regional organization’s Executive Secretary" -> (None, offset of "Executive"): the body
+    whose office it is, not words of the office."""
+    orgs = gz.org_hits(phrase)
+    if orgs and orgs[0].start == 0:
+        tail = _ORG_POSSESSIVE.match(phrase, orgs[0].end)
+        if tail and tail.end() < len(phrase):
+            return orgs[0].key, tail.end()
+    lower = _LOWER_POSSESSIVE_LEAD.match(phrase)
+    return None, lower.end() if lower else 0
+
+
+_ORG_POSSESSIVE = re.compile(
+    r"\s*(?:\([A-Z]{2,8}\)\s*)?(?:’s|'s)\s*(?:\([A-Z]{2,8}\)\s*)?(?=[A-Z])"
+)
+
+
+_LOWER_POSSESSIVE_LEAD = re.compile(r"(?:[a-z][\w-]*\s+){0,2}[a-z][\w-]*(?:’s|'s)\s+(?=[A-Z])")
+
+
 _LOCATIVE_BEFORE = re.compile(r"\b(?:[Ii]n|[Aa]t|[Ff]rom)\s+$")
 
 
@@ -230,6 +251,9 @@ def _title_parts(phrase: str) -> tuple[str | None, str | None, int, bool]:
             phrase[cut:].lstrip(" ,"),
             start + len(phrase[:cut]) + (len(phrase[cut:]) - len(phrase[cut:].lstrip(" ,"))),
         )
+    if affiliation is None:
+        affiliation, cut = _possessive_body(phrase)
+        phrase, start = phrase[cut:], start + cut
     if affiliation and phrase.startswith("and "):
         # "Lawrence Wong of Singapore and Prime Minister X": Singapore was the last person's
         affiliation, phrase, start = None, phrase[4:], start + 4

@@ -100,3 +100,25 @@ def test_invalid_utf8_is_one_line_error(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert f"{docs}:2: not valid UTF-8" in result.stderr
     assert result.stderr.strip().count("\n") == 0
+
+
+def test_the_issuing_site_decides_whose_officials_a_carried_release_names(tmp_path: Path) -> None:
+    """real-tune-2: a Solomon Islands release carried by a news site; its `source`, the
+    government's site, makes the Prime Minister the publisher's (he was given Japan)."""
+    doc = {
+        "id": "sb",
+        "source": "pmpress.gov.sb",
+        "url": "https://www.solomontimes.com/news/x",
+        "title": "Solomon Islands Honorary Consul to Japan pays courtesy visit to Prime Minister.",
+        "published": None,
+        "text": "Solomon Islands Honorary Consul to Japan and President of KITANO CONSTRUCTION "
+        "CORP, Mr. Takahiro Kitano paid courtesy visit to Prime Minister Hon. Manasseh Sogavare "
+        "MP. Prime Minister Sogavare and the Honorary Consul deliberated on maintaining ties.",
+    }
+    out = tmp_path / "out.jsonl"
+    result = _run(str(_write(tmp_path / "docs.jsonl", [doc])), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    first = json.loads(out.read_text(encoding="utf-8").splitlines()[0])
+    people = {p["name"]: p["affiliation"] for p in first["participants"]}
+    assert people["Manasseh Sogavare"] == "SB"
+    assert first["source_id"] == "pmpress.gov.sb"

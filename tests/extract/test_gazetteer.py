@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import gc
 import time
+import tomllib
 import unicodedata
+from importlib import resources
 
 import pytest
 from hypothesis import given, settings
@@ -223,3 +225,15 @@ def _fold_by_decomposing(text: str) -> str:
 @given(sample=st.text(alphabet=st.characters(max_codepoint=0x2FF) | st.sampled_from("’‘`ﬁ")))
 def test_fold_takes_the_ascii_shortcut_without_changing_a_key(sample: str) -> None:
     assert gz.fold(sample) == _fold_by_decomposing(sample)
+
+
+def test_every_publisher_host_names_a_country_or_a_known_organisation() -> None:
+    """real-tune (coe.int): the Council of Europe's own officials were given "Council of Europe",
+    not its short name "CoE" that the organisations table and the warehouse checks know."""
+    with resources.files("ingest").joinpath("data/publishers.toml").open("rb") as stream:
+        hosts = tomllib.load(stream)["hosts"]
+    organisations = gz.organisation_codes()
+    odd = {
+        host: code for host, code in hosts.items() if len(code) != 2 and code not in organisations
+    }
+    assert odd == {}

@@ -387,14 +387,19 @@ def test_a_named_subject_without_a_title() -> None:
                 ("Kiya Masahiko", "Ambassador of Japan to ASEAN", "JP"),
             ],
         ),
-        # Japan MOFA spells an organisation out with its acronym: the title is the office
+        # Japan MOFA spells an organisation out with its acronym: the title keeps the office's
+        # words as written (GUIDE.md), less the acronym; the affiliation is the body
         (
             "Mr. ISHIBA Shigeru, Prime Minister of Japan, received a courtesy call from Mr. Mark "
             "Rutte, Secretary General of the North Atlantic Treaty Organization (NATO), today.",
             "https://www.mofa.go.jp/x",
             [
                 ("ISHIBA Shigeru", "Prime Minister", "JP"),
-                ("Mark Rutte", "Secretary General", "NATO"),
+                (
+                    "Mark Rutte",
+                    "Secretary General of the North Atlantic Treaty Organization",
+                    "NATO",
+                ),
             ],
         ),
     ],
@@ -676,3 +681,187 @@ def test_what_an_office_has_is_not_a_person_it_titles() -> None:
     participants, mentioned, _ = _run(text, "statement", url="https://www.state.gov/x/")
     names = [p.name for p in participants + mentioned]
     assert names == ["Antony J. Blinken"]
+
+
+def test_an_international_body_spelt_out_is_the_affiliation_and_stays_in_the_title() -> None:
+    """real-tune-2 (caribank.org): a regional bank's president served the bank, not the country
+    the release is about; the office keeps the bank's name, less its acronym."""
+    text = (
+        "President of the Caribbean Development Bank (CDB), Dr Gene Leon has pledged to work even"
+        " more closely with Trinidad and Tobago as the Bank seeks to strengthen ties with the"
+        " twin-island republic."
+    )
+    participants, _, _ = _run(
+        text, "visit", url="https://caribbeannewsglobal.com/cdb-to-strengthen-ties-with-trinidad"
+    )
+    assert _people(participants) == [
+        ("Gene Leon", "President of the Caribbean Development Bank", "CDB")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("url", "publisher"),
+    [
+        ("https://pacific-data.sprep.org/node/55", "SPREP"),
+        ("https://wipo.int/en/web/director-general/news/2024/news_0041", "WIPO"),
+        ("https://www.cepal.org/en/news/x", "ECLAC"),  # the body's Spanish acronym
+        ("https://www.gov.uk/government/news/x", "GB"),
+        ("https://caribbeannewsglobal.com/cdb-x", None),  # a news site: no body in its host
+    ],
+)
+def test_a_body_whose_acronym_names_the_host_publishes(url: str, publisher: str | None) -> None:
+    assert find_people(Document(doc_id="d", text="Text.", url=url)).publisher == publisher
+
+
+def test_an_international_bodys_own_official_serves_it() -> None:
+    """real-tune-2 (sprep.org): the Secretariat's Director General, named without a body, serves
+    the body that publishes the release (it was unset)."""
+    text = (
+        "The meeting was the first for the Secretariat under the leadership of its new Director"
+        " General, Mr Sefanaia Nawadra."
+    )
+    participants, _, _ = _run(text, "conference", url="https://pacific-data.sprep.org/node/55")
+    assert _people(participants) == [("Sefanaia Nawadra", "Director General", "SPREP")]
+
+
+def test_a_city_after_and_is_not_a_person() -> None:
+    """Demo warehouse (issue 16): "El Paso" after "and" was a participant: "El" is a name
+    particle, but the run is two written words and a city of 679,000."""
+    text = (
+        "Acting Assistant Secretary of State for Consular Affairs Ian Brownlee will travel July"
+        " 19-23 to Tucson, Arizona, El Paso, Texas, and Nogales and Ciudad Juárez, Mexico. In"
+        " Tucson and El Paso, he will observe U.S. passport facility operations and meet with"
+        " staff."
+    )
+    participants, mentioned, _ = _run(text, "visit", url="https://www.state.gov/x/")
+    assert [p.name for p in participants + mentioned] == ["Ian Brownlee"]
+
+
+def test_a_bodys_organ_after_its_acronym_is_not_a_person() -> None:
+    """real-tune-2 (oecs.int): "Authority" closing "Chairman of the OECS Authority" was taken
+    for a one-word name."""
+    text = (
+        "The Opening Ceremony featured remarks by the outgoing Chairman of the OECS Authority,"
+        " Hon. Dr. Terrance Drew, Prime Minister of Saint Kitts and Nevis."
+    )
+    participants, mentioned, _ = _run(text, "conference", url="https://pressroom.oecs.int/x")
+    assert "Authority" not in [p.name for p in participants + mentioned]
+
+
+def _affiliations_of(text: str, url: str) -> dict[str, str | None]:
+    index = find_people(Document(doc_id="d", text=text, url=url))
+    return {p.name: p.affiliation for p in index.people}
+
+
+def test_a_second_president_never_serves_the_publisher() -> None:
+    """Demo warehouse (issue 16, people_two_affiliations_same_day): the second "President" of a
+    State Department transcript was given the United States ("Macron US", "Abbas US")."""
+    text = (
+        "SECRETARY BLINKEN: We've been working very closely together these few months, and of"
+        " course we had a very productive meeting between President Biden and President Macron on"
+        " the margins of the meeting of the G7.\nSo it's a very long and strong agenda, and I'm"
+        " very grateful to President Biden for sending me to France."
+    )
+    found = _affiliations_of(text, "https://www.state.gov/x/")
+    assert found["Biden"] == "US"
+    assert found["Macron"] != "US"
+
+
+def test_a_place_opening_the_sentence_is_where_not_whose() -> None:
+    """Demo warehouse (issue 16): "In South Africa, Deputy Secretary Sherman will travel ..."
+    made the Deputy Secretary South African on that day."""
+    text = (
+        "Deputy Secretary of State Wendy Sherman will travel to South Africa, Angola, Gabon, and"
+        " France from May 2 to 7.\nIn South Africa, Deputy Secretary Sherman will travel to Cape"
+        " Town, Johannesburg, and Pretoria from May 2 to 4 and meet with Deputy Foreign Minister"
+        " Alvin Botes and other senior government officials."
+    )
+    found = _affiliations_of(text, "https://www.state.gov/x/")
+    assert found["Wendy Sherman"] == "US"
+    assert found["Alvin Botes"] == "ZA"
+
+
+def test_a_title_after_a_semicolon_opens_the_next_person() -> None:
+    """real-tune-2 (ebrd.com): the ministers after the first were not found at all: a title
+    after a list separator was read as the last person's appositive, but a semicolon closes
+    that person's item."""
+    text = (
+        "During his visit, Sir Suma met Georgian government officials including the Prime"
+        " Minister, Mamuka Bakhtadze; the Minister of Finance, Ivane Machavariani; the Minister of"
+        " Economy and Sustainable Development, Giorgi Kobulia; the Central Bank Governor, Koba"
+        " Gvenetadze, as well as the President of Georgia, Salome Zourabichvili."
+    )
+    people = {p.name: p.title for p in find_people(Document(doc_id="d", text=text)).people}
+    assert people["Ivane Machavariani"] == "Minister of Finance"
+    assert people["Giorgi Kobulia"] == "Minister of Economy and Sustainable Development"
+    assert people["Koba Gvenetadze"] == "Central Bank Governor"
+
+
+def test_a_title_after_a_titled_person_and_a_comma_opens_the_next_person() -> None:
+    """real-tune-2 (emansion.gov.lr): "Minister of National Defense, Daniel Ziankhan" follows a
+    "Title, Name" item: the defence minister was not found at all."""
+    text = (
+        "President Weah is being accompanied by the Minister of Foreign Affairs, Dee-Maxwell Saah"
+        " Kemayah, Minister of National Defense, Daniel Ziankhan, and the Minister of"
+        " Information, Culture Affairs and Tourism, Legerhood Julius Rennie."
+    )
+    people = {p.name: p.title for p in find_people(Document(doc_id="d", text=text)).people}
+    assert people["Daniel Ziankhan"] == "Minister of National Defense"
+
+
+def test_offices_in_the_plural_are_not_a_name() -> None:
+    """real-tune-2 (pio.gov.cy): "Commissioners" of "Ambassadors and High Commissioners" was a
+    participant."""
+    text = (
+        "I welcome you all at the Presidential Palace today, having just received the Letters of"
+        " Credence appointing you as the new Ambassadors and High Commissioners of your countries"
+        " to the Republic of Cyprus."
+    )
+    assert find_people(Document(doc_id="d", text=text)).people == []
+
+
+def test_post_nominal_honours_are_not_part_of_the_name() -> None:
+    """real-tune-2 (gg.gov.au): "Sir Peter Cosgrove AK MC (Retd)" was named "Peter Cosgrove AK
+    MC" (and missed where the Governor-General was a participant)."""
+    text = (
+        "On Thursday 8 February 2018, at Government House, Canberra, the Governor-General, His"
+        " Excellency General the Honourable Sir Peter Cosgrove AK MC (Retd), presided at a"
+        " meeting of the Federal Executive Council."
+    )
+    names = [p.name for p in find_people(Document(doc_id="d", text=text)).people]
+    assert names == ["Peter Cosgrove"]
+
+
+def test_counterpart_is_a_cue_not_an_office() -> None:
+    """real-tune-2 (primeminister.gr): "his Estonian counterpart Kaja Kallas" gave her the title
+    "counterpart"; she serves Estonia, and her office is not written."""
+    text = (
+        "During the meetings of the Prime Minister with the President of Estonia Alar Karis, his"
+        " Estonian counterpart Kaja Kallas and the Speaker of the Parliament Jüri Ratas, the very"
+        " good level of bilateral relations was confirmed."
+    )
+    participants, _, _ = _run(text, "meeting", url="https://www.primeminister.gr/en/x")
+    people = {p.name: (p.title, p.affiliation) for p in participants}
+    assert people["Kaja Kallas"] == (None, "EE")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # real-tune-2 (sprep.org): the body's possessive is whose office it is
+        (
+            "The signing between the Pacific Community's (SPC) Director-General, Dr Colin"
+            " Tukuitonga and the Secretary-General of ASEAN took place in Apia.",
+            ("Colin Tukuitonga", "Director-General", "SPC"),
+        ),
+        # real-tune-2 (cepal.org): "the regional organization’s" is not part of the office
+        (
+            "Alicia Bárcena, the regional organization’s Executive Secretary, highlighted the"
+            " progress achieved in the country.",
+            ("Alicia Bárcena", "Executive Secretary", None),
+        ),
+    ],
+)
+def test_a_possessive_before_an_office_is_whose_office_it_is(text: str, expected: Person) -> None:
+    people = find_people(Document(doc_id="d", text=text)).people
+    assert (people[0].name, people[0].title, people[0].affiliation) == expected

@@ -146,7 +146,7 @@ def test_sentence_ends_skip_abbreviations_as_before(sample: str) -> None:
 
 def _looks_like_a_name_before(sample: str, name_toks: list[people_tokens._Tok], name: str) -> bool:
     """`name_shape._looks_like_a_name` as one function, before its tests of the name alone were
-    cached per name (extractor 0.10.2)."""
+    cached per name (extractor 0.10.2, with 0.11.0's plural offices and written-word count)."""
     from ingest.extract.people import name_shape as ns
 
     words = [t.text for t in name_toks if t.text not in '“”"']
@@ -154,6 +154,8 @@ def _looks_like_a_name_before(sample: str, name_toks: list[people_tokens._Tok], 
         return False
     content = [ns._key(ns._bare(w)) for w in words if ns._key(w) not in ns._particles()]
     if content and all(w in ns._common_words() for w in content):
+        return False
+    if any(w.endswith("s") and w[:-1] in gazetteer.office_words().heads for w in content):
         return False
     if len(words) == 1 and ns._MONTHS.match(ns._bare(words[0])):
         start, end = name_toks[0].start, name_toks[-1].end
@@ -187,7 +189,7 @@ def _looks_like_a_name_before(sample: str, name_toks: list[people_tokens._Tok], 
     city = gazetteer.lookup_city(name)
     if city is None:
         return True
-    if len(content) > 1:
+    if len(words) > 1:
         return city.population < ns._CITY_NAME_MIN
     capital = gazetteer.capital_of(city.country_code)
     return city.population < ns._CITY_WORD_MIN and not (

@@ -318,7 +318,10 @@ EXPECTED_WARNINGS = {
     "people_title_names_another_country": ("Marius-Ioan Piso", "RO"),
     "people_two_affiliations_same_day": ("Lloyd J. Austin III", "IN, US"),
     "events_city_in_another_country": ("Bali", "ID", "IN"),
-    "people_unresolved_surnames": ("Truman", "US"),
+    # "President Truman" after "President Biden" in a State Department transcript: a second
+    # holder of the office is not given the publisher's country (x15-who: "President Biden and
+    # President Macron" made Macron US), so the lone surname's affiliation is unset
+    "people_unresolved_surnames": ("Truman", "None"),
 }
 
 

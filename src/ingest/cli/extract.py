@@ -57,7 +57,7 @@ def _document_of(
         title=optional("title"),
         url=optional("url"),
         published=optional("published"),
-        source_id=optional("source_id"),
+        source_id=optional("source_id") or optional("source"),
     )
     return limit_document(document, max_chars).with_content_hash()
 
@@ -125,6 +125,9 @@ def capped_lines(stream: LineReader, path: str, max_bytes: int) -> Iterator[byte
 )
 def extract_command(docs: str, output: str, settings_path: str | None) -> None:
     """Extract event records from DOCS, a JSONL file of {id, url, title, published, text}.
+
+    An optional `source` (or `source_id`) names the issuing site ("mfa.gov.sg"): when the URL is
+    a news site that carried the release, the site tells whose officials it names.
 
     Writes one event record per line; a document's first line is its primary event. A text
     longer than max_document_chars is cut at a paragraph boundary first (its records say

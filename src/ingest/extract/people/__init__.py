@@ -24,6 +24,7 @@ from ingest.extract.people.affiliation import (
     _publisher_from_text,
     _share_companions_affiliation,
     _trip_country,
+    organisation_host,
 )
 from ingest.extract.people.back_references import add_title_back_references
 from ingest.extract.people.coreference import _resolve
@@ -39,9 +40,16 @@ def find_people(doc: Document, publisher: str | None = None) -> PeopleIndex:
     """Every person named in the headline and body, with coreference of later mentions.
 
     `publisher` is the country or organisation issuing the release (from the feed when known);
-    without it, the URL host decides, and officials named without a country cue serve it.
+    without it, the URL host decides (else the source's site), and officials named without a
+    country cue serve it.
     """
-    publisher = publisher or gz.publisher_of(doc.url) or _publisher_from_text(doc.text)
+    publisher = (
+        publisher
+        or gz.publisher_of(doc.url)
+        or organisation_host(doc.url)
+        or _site_publisher(doc.source_id)
+        or _publisher_from_text(doc.text)
+    )
     raws = _raw_mentions(doc.text, in_title=False)
     if doc.title:
         raws += _raw_mentions(doc.title, in_title=True)
@@ -52,3 +60,13 @@ def find_people(doc: Document, publisher: str | None = None) -> PeopleIndex:
     _home_affiliations(index, doc, publisher, trip)
     add_title_back_references(index, doc.text)
     return index
+
+
+def _site_publisher(source_id: str | None) -> str | None:
+    """The publisher of a document whose source is the issuing site ("pmpress.gov.sb", a
+    documents file's `source`) while its URL is a news site that carried the release; a feed id
+    ("us-state-archive") names no site."""
+    if not source_id or "." not in source_id:
+        return None
+    url = f"https://{source_id}"
+    return gz.publisher_of(url) or organisation_host(url)

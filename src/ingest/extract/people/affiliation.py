@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from functools import cache
 from itertools import pairwise
+from urllib.parse import urlsplit
 
 from ingest.extract import gazetteer as gz
 from ingest.extract.people.affiliation_ranking import document_counts
@@ -55,6 +56,7 @@ def _home_affiliations(
         for p in index.people
         if p.title and p.affiliation == home and p.basis == "text"
     }
+    claimed: set[str] = set()  # one-holder offices already given to a home official
     people = {id(p): i for i, p in enumerate(index.people)}
     others = taken | ({home} if home else set())
     for person in sorted(pending, key=lambda p: first_seen.get(people[id(p)], len(first_seen))):
@@ -68,6 +70,12 @@ def _home_affiliations(
             # a second holder of a one-holder office serves the other country, when one is clear
             person.affiliation = most_named(others) or (home if person.basis == "own" else None)
             continue
+        if office in claimed:
+            # a second holder of an office the home government already has, named beside other
+            # countries: not the home government's ("President Biden and President Macron":
+            # Macron was given the United States), whose it is the text does not say
+            person.affiliation = None
+            continue
         if person.basis != "own":
             # someone met, with no country cue: a guest, unless the office is one the
             # government itself has ("President Biden" met by a visitor): then unknown
@@ -75,6 +83,8 @@ def _home_affiliations(
             person.affiliation = None if own_office else most_named(others)
             continue
         person.affiliation = home
+        if office in _single_holder_offices():
+            claimed.add(office)
         if office in _single_holder_offices() and not _near_a_foreign_country(
             index, people[id(person)], doc.text, home
         ):
@@ -189,3 +199,28 @@ def _publisher_from_text(text: str) -> str | None:
         for hit in gz.country_hits(head)
     )
     return code if named else None
+
+
+# top-level domains an international body publishes under (a country's own is its government's)
+_BODY_DOMAINS = frozenset({"org", "int", "com", "net"})
+
+
+def organisation_host(url: str | None) -> str | None:
+    """The international body whose acronym names the URL's host ("sprep.org", "wipo.int",
+    "pressroom.oecs.int"): its officials named without a cue serve it, not a country."""
+    labels = (urlsplit(url or "").hostname or "").lower().split(".")
+    if len(labels) < 2 or labels[-1] not in _BODY_DOMAINS:
+        return None
+    acronyms = _organisation_acronyms()
+    return next((acronyms[label] for label in labels[:-1] if label in acronyms), None)
+
+
+@cache
+def _organisation_acronyms() -> dict[str, str]:
+    """Lower-cased acronym forms of the organisations ("cepal") -> their short name ("ECLAC")."""
+    found: dict[str, str] = {}
+    for org in gz._toml("organisations.toml")["org"]:
+        for name in org["names"]:
+            if re.fullmatch(r"[A-Z][A-Za-z]{1,7}", name) and sum(c.isupper() for c in name) >= 2:
+                found.setdefault(name.lower(), str(org["short"]))
+    return found

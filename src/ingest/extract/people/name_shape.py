@@ -70,6 +70,8 @@ def _name_alone_looks_like_a_name(words: tuple[str, ...], name: str) -> bool:
     content = [_key(_bare(w)) for w in words if _key(w) not in _particles()]
     if content and all(w in _common_words() for w in content):
         return False
+    if any(w.endswith("s") and w[:-1] in gz.office_words().heads for w in content):
+        return False  # "Ambassadors and High Commissioners": offices in the plural, not a name
     if len(words) > 1 and _key(_bare(words[-1])) in gz.office_words().institutions:
         return False  # a body: "Biological Weapons Convention", "Romanian Space Agency"
     for word in words:
@@ -89,7 +91,8 @@ def _name_alone_looks_like_a_name(words: tuple[str, ...], name: str) -> bool:
     city = gz.lookup_city(name)
     if city is None:
         return True
-    if len(content) > 1:
+    if len(words) > 1:
+        # counted in written words: "El Paso" is two, though "El" is a name particle
         return city.population < _CITY_NAME_MIN
     capital = gz.capital_of(city.country_code)
     return city.population < _CITY_WORD_MIN and not (

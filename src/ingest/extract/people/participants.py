@@ -195,7 +195,7 @@ def _people_lists(
         participants.append(
             Participant(
                 person.name,
-                person.title,
+                _written_office(person.title),
                 affiliations.get(pid, person.affiliation),
                 role.get(pid),
                 status,
@@ -213,9 +213,17 @@ def _people_lists(
         if not any(m.person == pid for m in index.mentions):
             continue
         named: NameStatus = "surname_only" if _single_name(person) else "full"
-        mentioned.append(Participant(person.name, person.title, person.affiliation, None, named))
+        mentioned.append(
+            Participant(person.name, _written_office(person.title), person.affiliation, None, named)
+        )
         evidence += _found_evidence(person, "mentioned_people")
     return participants, mentioned, evidence
+
+
+def _written_office(title: str | None) -> str | None:
+    """The title a record shows: "his Estonian counterpart Kaja Kallas" names no office (the
+    people stage keeps "counterpart" as a cue to the person's country)."""
+    return None if title is not None and title.lower() in _COUNTERPART else title
 
 
 def _single_name(person: Person) -> bool:

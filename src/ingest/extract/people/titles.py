@@ -195,8 +195,40 @@ _OF_COUNTRY = re.compile(r"\s+of\s+(?:the\s+)?(?=[A-Z])")
 def _clean_title(text: str, span: list[_Tok]) -> _Titled:
     """Split a title phrase into affiliation cue and office: "Indian External Affairs Minister"
     -> ("External Affairs Minister", "IN"); "Minister for Foreign Affairs of Japan" -> JP."""
-    title, affiliation, shift, has_head = _title_parts(text[span[0].start : span[-1].end])
-    return _Titled(title, affiliation, span[0].start + shift, has_head)
+    start = span[0].start
+    place = _PLACE_THEN_TITLE.match(text, start, span[-1].end)
+    if place and _LOCATIVE_BEFORE.search(text, max(0, start - 6), start):
+        # "In South Africa, Deputy Secretary Sherman will travel ...": where, not whose
+        start = place.end()
+    title, affiliation, shift, has_head = _title_parts(text[start : span[-1].end])
+    return _Titled(title, affiliation, start + shift, has_head)
+
+
+def _possessive_body(phrase: str) -> tuple[str | None, int]:
+    """ "Pacific Community's (SPC) Director-General" -> (SPC, offset of "Director-General");
+    "regional organization’s Executive Secretary" -> (None, offset of "Executive"): the body
+    whose office it is, not words of the office."""
+    orgs = gz.org_hits(phrase)
+    if orgs and orgs[0].start == 0:
+        tail = _ORG_POSSESSIVE.match(phrase, orgs[0].end)
+        if tail and tail.end() < len(phrase):
+            return orgs[0].key, tail.end()
+    lower = _LOWER_POSSESSIVE_LEAD.match(phrase)
+    return None, lower.end() if lower else 0
+
+
+_ORG_POSSESSIVE = re.compile(
+    r"\s*(?:\([A-Z]{2,8}\)\s*)?(?:’s|'s)\s*(?:\([A-Z]{2,8}\)\s*)?(?=[A-Z])"
+)
+
+
+_LOWER_POSSESSIVE_LEAD = re.compile(r"(?:[a-z][\w-]*\s+){0,2}[a-z][\w-]*(?:’s|'s)\s+(?=[A-Z])")
+
+
+_LOCATIVE_BEFORE = re.compile(r"\b(?:[Ii]n|[Aa]t|[Ff]rom)\s+$")
+
+
+_PLACE_THEN_TITLE = re.compile(r"[A-Z][\w’' .-]{1,40}?,\s+(?=[A-Z])")
 
 
 @lru_cache(maxsize=1 << 12)
@@ -206,7 +238,11 @@ def _title_parts(phrase: str) -> tuple[str | None, str | None, int, bool]:
     start = 0
     affiliation: str | None = None
     lead = gz.country_hits(phrase)
-    if lead and lead[0].start == 0:
+    modifier = _LEAD_MODIFIER.match(phrase)
+    if modifier and lead and lead[0].start == modifier.end():
+        # "acting US Secretary of State": the country serves, the office stays as written
+        affiliation = lead[0].key
+    elif lead and lead[0].start == 0:
         affiliation = lead[0].key
         cut = lead[0].end
         if phrase[cut : cut + 2] in ("’s", "'s"):
@@ -215,6 +251,9 @@ def _title_parts(phrase: str) -> tuple[str | None, str | None, int, bool]:
             phrase[cut:].lstrip(" ,"),
             start + len(phrase[:cut]) + (len(phrase[cut:]) - len(phrase[cut:].lstrip(" ,"))),
         )
+    if affiliation is None:
+        affiliation, cut = _possessive_body(phrase)
+        phrase, start = phrase[cut:], start + cut
     if affiliation and phrase.startswith("and "):
         # "Lawrence Wong of Singapore and Prime Minister X": Singapore was the last person's
         affiliation, phrase, start = None, phrase[4:], start + 4
@@ -240,8 +279,9 @@ def _title_parts(phrase: str) -> tuple[str | None, str | None, int, bool]:
             affiliation = affiliation or orgs[0].key
             if org_tail.group("acronym"):
                 # "Secretary General of the North Atlantic Treaty Organization (NATO)": the body
-                # spelt out for the affiliation; "President of the European Council" stays whole
-                phrase = phrase[: org_tail.start()]
+                # is the affiliation, the office keeps its words as written (the labeled
+                # releases do), less the acronym in brackets
+                phrase = phrase[: org_tail.start("acronym")]
     national = _national_office(phrase)
     if national is not None and (affiliation is None or affiliation in gz.organisation_codes()):
         # "OSCE Chairperson-in-Office and German Foreign Minister": the government served
@@ -262,6 +302,9 @@ def _title_parts(phrase: str) -> tuple[str | None, str | None, int, bool]:
     phrase = _TRAILING_SEAT.sub("", phrase)
     has_head = any(_key(w) in gz.office_words().heads for w in re.split(r"[\s/]+", phrase))
     return phrase or None, affiliation, start, has_head
+
+
+_LEAD_MODIFIER = re.compile(r"(?:acting|interim|former|outgoing|incoming)\s+")
 
 
 _TRAILING_SEAT = re.compile(r"(?<=\S)\s+(?:Senator|Sen\.?|MP|MNA)$")
@@ -341,7 +384,12 @@ def _left_appositive(tokens: list[_Tok], mask: list[bool], index: int, text: str
         return None
     titled = _left_title(tokens, mask, i, text)
     honorific = i < index - 1  # "..., Dr. Navinchandra Ramgoolam": an honorific opens a person
-    listed = titled is not None and not honorific and _after_list_comma(tokens, titled.start)
+    listed = (
+        titled is not None
+        and not honorific
+        and _after_list_comma(tokens, titled.start)
+        and not _after_titled_item(tokens, mask, titled.start)
+    )
     if listed and (titled is None or titled.affiliation is None):
         # "Evanna Hu, CEO and Partner, Omelas": the last person's appositive; but "Lavrov, the
         # Minister of Foreign Affairs of Japan, Taro Kono" names a country: the next person's
@@ -383,6 +431,27 @@ def _inner_office_comma(tokens: list[_Tok], j: int, end: int) -> bool:
     )
 
 
+def _after_titled_item(tokens: list[_Tok], mask: list[bool], start: int) -> bool:
+    """Whether the list item before the comma at `start` is itself "Title, Name" ("the Minister
+    of Foreign Affairs, Dee-Maxwell Saah Kemayah, Minister of National Defense, Daniel
+    Ziankhan"): that person has their office, so the one after the comma opens the next."""
+    first = next((k for k, t in enumerate(tokens) if t.start >= start), None)
+    if first is None:
+        return False
+    k = first - 1
+    while k >= 0 and tokens[k].text.lower() in {"the", "a"}:
+        k -= 1
+    if k < 1 or tokens[k].text != ",":
+        return False
+    k -= 1
+    names = 0
+    while k >= 0 and _name_like(tokens[k], mask[k]) and not _is_head_token(tokens[k]):
+        k, names = k - 1, names + 1
+    if not 2 <= names <= 5 or k < 1 or tokens[k].text != ",":
+        return False
+    return _is_head_token(tokens[k - 1]) or _office_word(tokens[k - 1])
+
+
 def _after_list_comma(tokens: list[_Tok], start: int) -> bool:
     first = next((k for k, t in enumerate(tokens) if t.start >= start), None)
     if first is None:
@@ -390,4 +459,6 @@ def _after_list_comma(tokens: list[_Tok], start: int) -> bool:
     k = first - 1
     while k >= 0 and tokens[k].text.lower() in {"the", "a"}:
         k -= 1
-    return k >= 0 and tokens[k].text in {",", ";"}
+    # only a comma: a semicolon closes the last person's item, so the title after it opens the
+    # next one ("...; the Minister of Finance, Ivane Machavariani; ...")
+    return k >= 0 and tokens[k].text == ","

@@ -1,9 +1,10 @@
 """What readers see: which loads are still being written, and which marts snapshot is current.
 
 Each publication is one small Parquet file of one row (schemas.PUBLICATION), a new version
-written under a new name, `_publication/<time_ns, 20 digits>-<uuid hex>.parquet`, never replaced
-in place: DuckDB opens a file more than once per query (bind, then scan), so a file replaced at
-the same path mid-query reads as garbage. Readers take the version with the greatest name; old
+written under a new name, `_publication/<10**20 - time_ns, 20 digits>-<uuid hex>.parquet` (the
+newest sorts first), never replaced in place: DuckDB opens a file more than once per query (bind,
+then scan), so a file replaced at the same path mid-query reads as garbage. Readers take the
+newest version (see current_sql); old
 versions are pruned once superseded long enough ago (see SUPERSEDED_KEEP). A `_publication.parquet`
 of earlier versions is read while there is no version yet, and moved into the directory (then
 deleted) by the first write. A run lists its load
@@ -40,7 +41,7 @@ from ingest.config import Settings
 from ingest.errors import StoreError
 from ingest.schemas import PUBLICATION
 
-PUBLICATION_DIR = "_publication"  # the versions: <time_ns:020d>-<uuid hex>.parquet
+PUBLICATION_DIR = "_publication"  # the versions: <10**20 - time_ns:020d>-<uuid hex>.parquet
 LEGACY_FILE = "_publication.parquet"  # the one file, replaced in place, of earlier versions
 LOCK_FILE = "_publication.lock"
 # a load in flight this long belongs to a run that died (runs take minutes; a ten-year
@@ -53,6 +54,7 @@ ORPHAN_MAX_AGE = timedelta(days=7)
 KEEP_VERSIONS = 3
 SUPERSEDED_KEEP = timedelta(minutes=10)
 _VERSION_DIGITS = 20
+_VERSION_BASE: int = 10**_VERSION_DIGITS
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,12 +102,24 @@ def uri(settings: Settings) -> str:
 
 
 def current_sql(settings: Settings) -> str:
-    """A query of the current publication's row: the version with the greatest name."""
+    """A query of the current publication's row: the version with the smallest name.
+
+    A reader must never open a version that a writer may be pruning: the scan is limited to
+    names up to the KEEP_VERSIONS-th smallest (the newest, never pruned), and DuckDB skips the
+    other files of the glob unopened (a filter on `filename`); binding opens the first file of
+    the glob, the newest. A glob of all versions read whole failed a query on most prunes.
+    """
     glob = "'" + uri(settings).replace("'", "''") + "'"
+    newest = f"(select file from glob({glob}) order by file limit {KEEP_VERSIONS})"
     return (
         f"select * exclude (filename) from read_parquet({glob}, filename = true) "
-        "order by filename desc limit 1"
+        f"where filename <= (select max(file) from {newest}) order by filename limit 1"
     )
+
+
+def version_name(stamp_ns: int) -> str:
+    """The file name of a version published at stamp_ns: newer versions sort first."""
+    return f"{_VERSION_BASE - stamp_ns:0{_VERSION_DIGITS}d}-{uuid.uuid4().hex}.parquet"
 
 
 def read(settings: Settings) -> Publication:
@@ -114,25 +128,28 @@ def read(settings: Settings) -> Publication:
 
 
 def _versions(fs: pafs.FileSystem, root: str) -> list[str]:
-    """The base names of the publication versions, oldest first."""
+    """The base names of the publication versions, oldest first (reversed name order)."""
     directory = f"{root}/{PUBLICATION_DIR}"
     try:
         infos = fs.get_file_info(pafs.FileSelector(directory, allow_not_found=True))
     except OSError as error:
         raise StoreError(f"cannot list {directory}: {error}") from error
-    return sorted(
+    names = (
         info.base_name
         for info in infos
         if info.type == pafs.FileType.File
         and info.base_name.endswith(".parquet")
         and _version_time(info.base_name) is not None
     )
+    return sorted(names, reverse=True)
 
 
 def _version_time(base_name: str) -> int | None:
     """The time_ns a version's name starts with (None: not a version's name)."""
     head = base_name.split("-", 1)[0]
-    return int(head) if len(head) == _VERSION_DIGITS and head.isdigit() else None
+    if len(head) != _VERSION_DIGITS or not head.isdigit():
+        return None
+    return _VERSION_BASE - int(head)
 
 
 def _read(settings: Settings) -> _Held:
@@ -185,7 +202,7 @@ def write(settings: Settings, publication: Publication) -> None:
     # a clock stepped back must not make the new version sort before the current one
     newest = _version_time(versions[-1]) if versions else None
     stamp = max(time.time_ns(), (newest or 0) + 1)
-    name = f"{stamp:0{_VERSION_DIGITS}d}-{uuid.uuid4().hex}.parquet"
+    name = version_name(stamp)
     files.write_file(fs, directory, name, table, settings)
     _delete(fs, f"{root}/{LEGACY_FILE}")  # migrated: the new version carries its state
     for old in prunable([*versions, name], time.time_ns()):

@@ -47,10 +47,10 @@ LOCK_FILE = "_publication.lock"
 # a load in flight this long belongs to a run that died (runs take minutes; a ten-year
 # backfill of one archive, hours): compaction may delete its files
 ORPHAN_MAX_AGE = timedelta(days=7)
-# Pruning. A reader's query lists the versions when it binds and opens them again when it scans;
-# a version deleted in between fails the query. So a version stays while it is among the newest
-# KEEP_VERSIONS, or was superseded less than SUPERSEDED_KEEP ago: far longer than a query takes
-# from binding to scanning its publication (milliseconds; the views read it before any data).
+# Pruning. A reader's query lists the versions, then opens the newest KEEP_VERSIONS of its listing
+# (current_sql); one deleted in between fails the query. So a version stays while it is among the
+# newest KEEP_VERSIONS, or was superseded less than SUPERSEDED_KEEP ago: far longer than a query
+# takes from listing to opening its publication (milliseconds; seconds on a loaded host).
 KEEP_VERSIONS = 3
 SUPERSEDED_KEEP = timedelta(minutes=10)
 _VERSION_DIGITS = 20

@@ -4,7 +4,7 @@ catalog, data on S3). Write throughput and commit latency of loads of real docum
 time and the p50 of typical mart queries on each; ratios against local Parquet.
 
 A load's write counts until its rows are visible to readers. Parquet: list the load in flight,
-write its files, replace the publication file (the "commit"). DuckLake: stage the rows
+write its files, write a new publication version (the "commit"). DuckLake: stage the rows
 locally, then `store.commit_run` re-reads the lake and commits them in one transaction (the
 "commit"). S3 is moto's server on 127.0.0.1 and PostgreSQL a local cluster: the figures compare
 the formats on one machine, not a cloud's latencies.

@@ -129,7 +129,7 @@ SUPERSEDED = pa.schema(
     ]
 )
 
-# What readers see (ingest.publication): one row, replaced whole by each publication. Loads still
+# What readers see (ingest.publication): one row, in a new file for each publication. Loads still
 # being written (or whose run died) are listed in `in_flight`, and their rows are hidden; the
 # marts are read from the snapshot named here.
 IN_FLIGHT = pa.struct([("load_id", pa.string()), ("started_at", UTC_TS)])

@@ -147,7 +147,7 @@ def _schema_of(name: str) -> pa.Schema:
 
 def ensure_schema_files(settings: Settings) -> None:
     """Give every table a zero-row file with its current schema (`month=none/_schema.parquet`),
-    and the data root its publication file.
+    and the data root a publication.
 
     DuckDB errors on a glob that matches no file, and `union_by_name` takes the columns of all
     files: with this file every view binds before the first load, and a column added to a schema

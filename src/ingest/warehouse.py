@@ -6,10 +6,11 @@ changes (fingerprint kept in its `_meta` view), into a temporary file renamed ov
 readers that hold the old file keep reading it. It is written in the storage format of
 STORAGE_VERSION so that BI tools bundling an older DuckDB can open it.
 
-Every view reads only published rows: the rows of loads listed in flight in the publication file
-(ingest.publication) are filtered out, and the materialized marts are read from the snapshot the
-publication names. `publish` computes the marts with a run's rows and then publishes both in one
-file replacement, so a reader sees a whole run, facts and marts together, or none of it.
+Every view reads only published rows: the rows of loads listed in flight in the current publication
+(ingest.publication: the newest of its versions) are filtered out, and the materialized marts are
+read from the snapshot the publication names. `publish` computes the marts with a run's rows and
+then publishes both in one new publication version, so a reader sees a whole run, facts and marts
+together, or none of it.
 
 With a catalog (ingest.lake) the views read the data files of one DuckLake snapshot, listed by
 name (a BI tool needs neither the catalog nor its extension), and the marts computed from that
@@ -239,8 +240,8 @@ def _hidden_sql(settings: Settings, hidden: Collection[str] | None) -> str:
     if lake.enabled(settings):
         hidden = ()  # uncommitted rows are in no snapshot
     if hidden is None:
-        pub = _quote(publication.uri(settings))
-        return f"select unnest(in_flight).load_id as load_id from read_parquet({pub})"
+        pub = publication.current_sql(settings)
+        return f"select unnest(in_flight).load_id as load_id from ({pub})"
     if not hidden:
         return "select null::varchar as load_id where false"
     loads = ", ".join(_quote(load) for load in sorted(hidden))
@@ -286,7 +287,7 @@ def serving_sql(view: View, settings: Settings, marts_snapshot: str | None = Non
         return render(view.template, settings)
     column = store.SNAPSHOT_COLUMN
     glob = _quote(store.mart_glob(settings, view.name))
-    pub = f"(select marts_snapshot from read_parquet({_quote(publication.uri(settings))}))"
+    pub = f"(select marts_snapshot from ({publication.current_sql(settings)}))"
     if marts_snapshot is not None:
         pub = _quote(marts_snapshot)
     # the documented columns by name: a snapshot kept from before an upgrade that changed the
@@ -366,7 +367,7 @@ def publish(
     force: bool = False,
 ) -> Published:
     """Publish load_id's rows (none: only what changed since the last publication), with marts
-    computed from them, in one replacement of the publication file; then the serving file.
+    computed from them, in one new publication version; then the serving file.
 
     Under the publication lock: the marts are computed from the published rows plus load_id's
     (skipped when that data and the mart SQL are unchanged), `before(seconds spent on marts)`

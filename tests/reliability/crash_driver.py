@@ -67,7 +67,7 @@ def _kill_between(first: str, second: str) -> None:
 
 
 def _kill_at_publication() -> None:
-    """Die as the publication file is replaced, the marts and the run's loads row written."""
+    """Die as the publication is written, the marts and the run's loads row written."""
     load_row_written = threading.Event()
     write_load, write = store.write_load, publication.write
 

@@ -66,7 +66,7 @@ def test_a_reader_never_sees_part_of_a_backfill(tmp_path: Path) -> None:
     assert after[0] >= 400 and after[3] == 400
     assert len(seen) > 20, "the reader did not query while the backfill ran"
     # every view shows the warehouse before the run or after it, never a batch of it; a query
-    # whose views read the publication file on either side of its replacement may pair one
+    # whose views read the publication on either side of a new version may pair one
     # view's "before" with another's "after" (README: the window is one query long)
     for column in range(len(after)):
         values = {row[column] for row in seen}

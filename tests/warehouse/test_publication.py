@@ -126,7 +126,7 @@ def test_a_data_root_from_before_publication_shows_everything(settings: Settings
     legacy = Path(settings.data_root, store.MARTS_DIR, "dim_people.parquet")
     legacy.parent.mkdir(parents=True)
     pq.write_table(store.read_table(settings, "loads"), legacy)
-    assert not Path(settings.data_root, publication.PUBLICATION_FILE).exists()
+    assert not Path(settings.data_root, publication.PUBLICATION_DIR).exists()
     warehouse.refresh_serving_file(settings)
     assert counts(settings) == (1, 1, 1, 1)
     assert not legacy.exists()

@@ -57,6 +57,20 @@ def corpus_items(full: bool = False) -> list[dict[str, str]]:
     return items
 
 
+def write_corpus_documents(path: Path) -> None:
+    """The bundled sample as a documents JSONL file (`ingest backfill` reads it)."""
+    with path.open("w", encoding="utf-8") as handle:
+        for number, item in enumerate(corpus_items()):
+            row = {
+                "id": f"doc-{number}",
+                "url": item["link"],
+                "title": item["title"],
+                "published": parsedate_to_datetime(item["pubDate"]).isoformat(),
+                "text": item["content"],
+            }
+            handle.write(json.dumps(row) + "\n")
+
+
 def rss_item(item: Mapping[str, str], *, guid: str | None = None) -> str:
     """One <item> (content:encoded holds the body, as state.gov's feed does)."""
     return (

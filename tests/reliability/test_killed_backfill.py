@@ -8,33 +8,18 @@ environment, which is how they are found here).
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
 import sys
 import time
-from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 from ingest import store, warehouse
 from ingest.pipeline.archive import PARALLEL_MIN_BYTES
-from reliability.harness import command_settings, corpus_items
+from reliability.harness import command_settings, write_corpus_documents
 
 COUNTS = "select (select count(*) from fct_events), (select count(*) from stg_documents)"
-
-
-def _documents(path: Path) -> None:
-    with path.open("w", encoding="utf-8") as handle:
-        for number, item in enumerate(corpus_items()):
-            row = {
-                "id": f"doc-{number}",
-                "url": item["link"],
-                "title": item["title"],
-                "published": parsedate_to_datetime(item["pubDate"]).isoformat(),
-                "text": item["content"],
-            }
-            handle.write(json.dumps(row) + "\n")
 
 
 def _processes_of(home: Path) -> list[int]:
@@ -56,7 +41,7 @@ def test_a_killed_backfill_shows_nothing_and_leaves_nothing_running(tmp_path: Pa
     settings, settings_file = command_settings(tmp_path, documents_per_write=40)
     archive = tmp_path / "archive" / "releases.jsonl"
     archive.parent.mkdir()
-    _documents(archive)
+    write_corpus_documents(archive)
     assert archive.stat().st_size >= PARALLEL_MIN_BYTES  # the run extracts on its pool
     home = tmp_path / "prefect-home"
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}

@@ -8,18 +8,16 @@ view must show the warehouse before the run or after it, never part of it.
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
 import time
-from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 import pytest
 
 from ingest import warehouse
-from reliability.harness import command_settings, corpus_items
+from reliability.harness import command_settings, write_corpus_documents
 
 COUNTS = (
     "select (select count(*) from fct_events), (select count(*) from stg_participants), "
@@ -28,25 +26,12 @@ COUNTS = (
 )
 
 
-def _documents(path: Path) -> None:
-    with path.open("w", encoding="utf-8") as handle:
-        for number, item in enumerate(corpus_items()):
-            row = {
-                "id": f"doc-{number}",
-                "url": item["link"],
-                "title": item["title"],
-                "published": parsedate_to_datetime(item["pubDate"]).isoformat(),
-                "text": item["content"],
-            }
-            handle.write(json.dumps(row) + "\n")
-
-
 @pytest.mark.slow
 def test_a_reader_never_sees_part_of_a_backfill(tmp_path: Path) -> None:
     settings, settings_file = command_settings(tmp_path, documents_per_write=40)
     archive = tmp_path / "archive" / "releases.jsonl"
     archive.parent.mkdir()
-    _documents(archive)
+    write_corpus_documents(archive)
     warehouse.refresh_serving_file(settings)
     before = warehouse.query(settings, COUNTS).rows[0]
     assert before == (0, 0, 0, 0, 0)

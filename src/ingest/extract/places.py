@@ -1242,19 +1242,7 @@ def _with_dateline_city(text: str, anchor: EventAnchor, location: Location) -> L
     over "signed at the Palacio de Viana ... in Spain")."""
     if location.city is not None or anchor.ordinal != 0 or anchor.event_type in TRIP_TYPES:
         return location
-    dateline = _dateline(text)
-    if dateline is None or dateline.city is None or dateline.country != location.country_code:
-        return location
-    city_spans = tuple(
-        Evidence(f, s, e, "place.dateline_city") for f, s, e in dateline.spans if f == "city"
-    )
-    return dataclasses.replace(
-        location,
-        city=dateline.city,
-        latitude=dateline.lat,
-        longitude=dateline.lon,
-        evidence=location.evidence + city_spans,
-    )
+    return _with_city_of(location, _dateline(text), "place.dateline_city")
 
 
 def _with_framing_city(text: str, anchor: EventAnchor, location: Location) -> Location:
@@ -1264,16 +1252,20 @@ def _with_framing_city(text: str, anchor: EventAnchor, location: Location) -> Lo
     if location.city is not None or anchor.ordinal != 0 or anchor.event_type in TRIP_TYPES:
         return location
     framed = _engagement_place(text, 0, anchor.start)
-    if framed is None or framed.city is None or framed.country != location.country_code:
+    return _with_city_of(location, framed, "place.engagement_word")
+
+
+def _with_city_of(location: Location, found: _Place | None, rule: str) -> Location:
+    """`location` with the city of `found` and its evidence (rule), when `found` has a city in
+    the location's country; else `location` as it is."""
+    if found is None or found.city is None or found.country != location.country_code:
         return location
-    city_spans = tuple(
-        Evidence(f, s, e, "place.engagement_word") for f, s, e in framed.spans if f == "city"
-    )
+    city_spans = tuple(Evidence(f, s, e, rule) for f, s, e in found.spans if f == "city")
     return dataclasses.replace(
         location,
-        city=framed.city,
-        latitude=framed.lat,
-        longitude=framed.lon,
+        city=found.city,
+        latitude=found.lat,
+        longitude=found.lon,
         evidence=location.evidence + city_spans,
     )
 

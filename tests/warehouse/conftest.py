@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -36,10 +38,23 @@ def reused_settings(_module_settings: Settings) -> Iterator[Settings]:
 
 @pytest.fixture(scope="session")
 def demo_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """A warehouse holding the demo's data (built once per session; read it, never write)."""
+    """A warehouse holding the demo's data (read it, never write): built once per test session,
+    by the first of pytest-xdist's workers that asks, the others waiting on a lock and reading
+    the same files (read-only connections of several processes share a DuckDB file)."""
     from warehouse.demo_warehouse import build_demo_warehouse
 
-    root = tmp_path_factory.mktemp("demo")
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+        root = tmp_path_factory.mktemp("demo")
+    else:  # the session's base folder, shared by its workers (each has its own below it)
+        root = tmp_path_factory.getbasetemp().parent / "demo-shared"
+        root.mkdir(exist_ok=True)
     settings = Settings(data_root=str(root / "data"), serving_path=str(root / "ingest.duckdb"))
-    build_demo_warehouse(settings)
+    built = root / "built"
+    with (root / "lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not built.exists():
+            shutil.rmtree(settings.data_root, ignore_errors=True)  # a failed build's leftovers
+            Path(settings.serving_path).unlink(missing_ok=True)
+            build_demo_warehouse(settings)
+            built.touch()
     return settings

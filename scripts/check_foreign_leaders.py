@@ -448,13 +448,40 @@ def _people(connection: duckdb.DuckDBPyConnection) -> list[PersonRow]:
 # --- the check -------------------------------------------------------------------------------
 
 
-def matching_rows(leader: Leader, people: Iterable[PersonRow]) -> list[PersonRow]:
+class PeopleIndex:
+    """dim_people's rows by the family-name forms of their spellings' words: a leader is only
+    compared with rows sharing a word with it (or one letter off, for a long family name)."""
+
+    def __init__(self, people: Sequence[PersonRow]) -> None:
+        self.people = people
+        self.by_word: dict[str, set[int]] = defaultdict(set)
+        for k, person in enumerate(people):
+            for spelling in person.spellings:
+                for word in name_parts(spelling).words:
+                    for form in family_forms(word):
+                        self.by_word[form].add(k)
+        self.long_words = [w for w in self.by_word if len(w) >= FAMILY_TYPO_MIN_LENGTH]
+
+    def candidates(self, words: Iterable[str]) -> set[int]:
+        found: set[int] = set()
+        for word in words:
+            for form in family_forms(word):
+                found |= self.by_word.get(form, set())
+            if len(word) >= FAMILY_TYPO_MIN_LENGTH:
+                for other in self.long_words:
+                    if same_family_name(word, other):
+                        found |= self.by_word[other]
+        return found
+
+
+def matching_rows(leader: Leader, index: PeopleIndex) -> list[PersonRow]:
     """The dim_people rows one of whose spellings matches one of the leader's."""
     wanted = [name_parts(s) for s in leader.spellings]
+    nearby = index.candidates(w for parts in wanted for w in parts.words)
     return [
-        person
-        for person in people
-        if any(names_match(w, name_parts(s)) for w in wanted for s in person.spellings)
+        index.people[k]
+        for k in sorted(nearby)
+        if any(names_match(w, name_parts(s)) for w in wanted for s in index.people[k].spellings)
     ]
 
 
@@ -501,7 +528,8 @@ def found_leaders(
     """Each leader found with its rows. Two spellings of one country that the record's own
     grouping kept apart (Mohamad Ashraf Ghani / Ashraf Ghani Ahmedzai) but that find the same
     row are one leader: a person is counted once."""
-    found = [(x, rows) for x in leaders if (rows := matching_rows(x, people))]
+    index = PeopleIndex(people)
+    found = [(x, rows) for x in leaders if (rows := matching_rows(x, index))]
     merged: list[tuple[Leader, list[PersonRow]]] = []
     for leader, rows in found:
         ids = {r.person_id for r in rows}

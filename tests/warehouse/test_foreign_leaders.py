@@ -6,10 +6,17 @@ from __future__ import annotations
 import csv
 import json
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
 import pytest
+from tests.warehouse.factories import EXTRACTED_AT, FETCHED_AT
+
+from ingest import store, warehouse
+from ingest.config import load_settings
+from ingest.extract import extract
+from ingest.records import Document
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
 from check_foreign_leaders import (
@@ -160,6 +167,57 @@ def test_the_check_counts_found_right_and_split_leaders(
     split = report["splits"][0]
     assert {r["person_name"] for r in split["rows"]} == {"Aziz Akhanouch", "Aziz Akhannouch"}
     assert "3 of 5 in dim_people, 0.667 with the right country" in capsys.readouterr().out
+
+
+RELEASES = VISITS.parent / "releases.jsonl"
+
+
+def test_the_check_reads_a_warehouse_the_pipeline_built_through_its_settings_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Four real releases of the demo archive (Kishida Fumio, Aziz Akhannouch spelled two ways,
+    Jens Stoltenberg as NATO's Secretary General) extracted, stored and published."""
+    data, serving = tmp_path / "data", tmp_path / "ingest.duckdb"
+    settings_path = tmp_path / "settings.toml"
+    settings_path.write_text(
+        f'data_root = "{data}"\nserving_path = "{serving}"\n'
+        f'state_path = "{tmp_path / "state" / "feeds.json"}"\n',
+        encoding="utf-8",
+    )
+    settings = load_settings(settings_path)
+    documents = [_document(json.loads(line)) for line in RELEASES.read_text("utf-8").splitlines()]
+    store.write_documents(settings, documents, FETCHED_AT, "L1")
+    events = [event for document in documents for event in extract(document)]
+    store.write_events(settings, events, "L1", EXTRACTED_AT)
+    warehouse.publish(settings)
+    out = tmp_path / "report.json"
+    assert main([str(settings_path), "--json", str(out)]) == 0
+    report = json.loads(out.read_text(encoding="utf-8"))
+    found = {x["leader"]: x for x in report["found_leaders"]}
+    assert found["Kishida Fumio"]["is_main_right"]
+    assert found["Kishida Fumio"]["rows"][0]["person_name"] in ("Kishida Fumio", "Fumio Kishida")
+    # right in 2022 (NATO's Secretary General), the record knows him as Norway's prime minister
+    stoltenberg = found["Jens Stoltenberg"]
+    assert stoltenberg["main_affiliation"] == "NATO" and stoltenberg["is_record_older"]
+    assert "Jens Stoltenberg" in [m["leader"] for m in report["misses"]]
+    akhannouch = {r["person_name"] for r in found["Aziz Akhannouch"]["rows"]}
+    assert akhannouch <= {"Aziz Akhannouch", "Aziz Akhanouch"}
+    assert found["Aziz Akhannouch"]["is_split"] == (len(akhannouch) == 2)
+    assert report["found"] == 3
+    assert capsys.readouterr().out.startswith("foreign leaders: 3 of 567 in dim_people")
+
+
+def _document(raw: dict[str, str]) -> Document:
+    document = Document(
+        doc_id=raw["id"],
+        text=raw["text"],
+        title=raw["title"],
+        url=raw["url"],
+        published=raw["published"],
+        published_at=datetime.fromisoformat(raw["published"]),
+        source_id="us-state-archive",
+    )
+    return document.with_content_hash()
 
 
 def test_bad_input_is_one_line_naming_the_file_and_line(

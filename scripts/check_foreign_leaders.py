@@ -5,11 +5,12 @@ in dim_people: is the person's affiliation the leader's country, and is the lead
     .venv/bin/python scripts/check_foreign_leaders.py SETTINGS.toml|SERVING.duckdb [--json OUT]
 
 Prints one summary line; --json writes the whole report (found, right, splits, misses with their
-rows; `-` for stdout). Matching is conservative: a family name (last word, or the first word of
-one name against the last of the other: Kishida Fumio / Fumio Kishida) and a given name, an
-initial, a short form or a transliteration of it (the people stage's own rules,
-`ingest.persons.same_given_name`); accents and case are folded by `ingest.persons.fold`.
-A one-word name (the record's "President Wahid", the warehouse's lone surnames) never matches.
+rows; `-` for stdout). Matching is conservative (`names_match`): a family name in common (the
+last words; or, name order, the first of one against the last of the other: Kishida Fumio /
+Fumio Kishida) and a given name that is equal, a short form or a transliteration of the other's
+(the people stage's own rules, `ingest.persons.same_given_name`), or an initial of the first
+given name; accents and case folded by `ingest.persons.fold`. A one-word name (the record's
+"President Wahid", the warehouse's lone surnames) and a monarch's regnal name never match.
 """
 
 from __future__ import annotations

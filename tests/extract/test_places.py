@@ -868,3 +868,20 @@ def test_a_later_sentence_s_place_on_another_day_is_another_occasion_s() -> None
     dated = text.replace("briefing today", "briefing on May 17, 2016")
     dated_sentence = dated[: dated.index("2016.") + len("2016.")]
     assert _locate(dated, dated_sentence, "other")[1:] == ("Bangkok", "TH")
+
+
+def test_a_later_sentence_dating_an_undated_event_sentence_still_places_it() -> None:
+    # the State Department corpus (2022-05-26, "Joint Statement on the Meeting of the U.S.-Spain
+    # Working Group on Central America"): the event's sentence names no day, the next tells the
+    # meeting again with yesterday's date; publication a day later is no other occasion
+    text = (
+        "The text of the following statement was released by the Governments of the United "
+        "States of America and Spain on the occasion of the Meeting of the U.S.-Spain Working "
+        "Group on Central America.\nBegin Text\nThe first meeting of the U.S.-Spain Working Group "
+        "on Central America took place yesterday, May 25, in Madrid, Spain. It was chaired by "
+        "U.S. Deputy Assistant Secretary of State for Western Hemisphere Affairs, Emily Mendrala."
+    )
+    sentence = text[: text.index("America.") + len("America.")]
+    doc = Document(doc_id="d", text=text, published="2022-05-26T16:57:33+00:00")
+    where = locate_event(doc, _anchor(text, sentence, "meeting"))
+    assert (where.city, where.country_code) == ("Madrid", "ES")

@@ -1325,8 +1325,8 @@ def _engagement_place(text: str, start: int, end: int, reach: int = 160) -> _Pla
 
 def _another_day(doc: Document, anchor: EventAnchor, place: _Place) -> bool:
     """Whether the sentence of a place after the event's names only days the event's sentence
-    (or, without one, its publication) does not: another occasion's place ("held a press
-    briefing today. ... consultations held on May 17th 2016, in Bangkok")."""
+    does not: another occasion's place ("held a press briefing today. ... consultations held on
+    May 17th 2016, in Bangkok")."""
     text = doc.text
     first = min(s for _, s, _ in place.spans)
     start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, first)), default=0)
@@ -1337,10 +1337,11 @@ def _another_day(doc: Document, anchor: EventAnchor, place: _Place) -> bool:
     if not theirs:
         return False
     ours = {m.day for m in dates.find_dates(text[anchor.start : anchor.end], published)}
-    if not ours and published is not None:
-        ours = {published}
     if not ours:
-        # an undated release: an event "today" is not one a later sentence dates explicitly
+        # an event sentence naming no day is usually told again, dated, by the next ones ("The
+        # first meeting ... took place yesterday, May 25, in Madrid"; published a day later), so
+        # publication says nothing against that day; an undated release's event "today" is
+        # not one a later sentence dates explicitly
         return _TODAY.search(text, anchor.start, anchor.end) is not None
     return not theirs & ours
 

@@ -885,3 +885,23 @@ def test_a_later_sentence_dating_an_undated_event_sentence_still_places_it() -> 
     doc = Document(doc_id="d", text=text, published="2022-05-26T16:57:33+00:00")
     where = locate_event(doc, _anchor(text, sentence, "meeting"))
     assert (where.city, where.country_code) == ("Madrid", "ES")
+
+
+def test_a_visiting_guest_meets_the_publishing_government_at_home() -> None:
+    # real-tune-2 (pmpress.gov.sb, read from a republished copy): the event's sentence names no
+    # place, its guest is "visiting"; the source names the government, the URL another site
+    text = (
+        "Prime Minister Hon. Manasseh Sogavare has received a courtesy call from the visiting "
+        "Deputy Prime Minister of Papua New Guinea Honorable John Rosso. Honorable John Rosso is "
+        "accompanied by the Minister of Internal Security."
+    )
+    sentence = text[: text.index("Rosso.") + len("Rosso.")]
+    anchor = _anchor(text, sentence, "meeting")
+    url = "https://www.einpresswire.com/article/652764353/pm-sogavare-receives-png-s-dpm"
+    doc = Document(doc_id="d", text=text, url=url, source_id="pmpress.gov.sb")
+    where = locate_event(doc, anchor)
+    assert (where.city, where.country_code) == (None, "SB")
+    assert [ev.rule for ev in where.evidence] == ["place.visiting_guest"]
+    # a publisher that is no government tells no country
+    unknown = Document(doc_id="d", text=text, url=url, source_id="einpresswire.com")
+    assert locate_event(unknown, anchor).country_code is None

@@ -1202,7 +1202,44 @@ def _locate(doc: Document, anchor: EventAnchor) -> Location:
         hosted = _hosted_visit(text)
         if hosted is not None:
             return _as_location(hosted, rule="place.hosted_visit")
+        received = _receiving_country(doc, anchor)
+        if received is not None:
+            return _as_location(received, rule="place.visiting_guest")
     return NO_LOCATION
+
+
+# A guest the event's sentence calls visiting ("received a courtesy call from the visiting Deputy
+# Prime Minister of Papua New Guinea", "meetings with the visiting ... Ministerial Contact
+# Group"): the engagement is at home for the other side. Not "is visiting Singapore", which
+# names the place itself.
+_VISITING_GUEST = re.compile(
+    r"\b(?:the|a|an|with|from|received|receives|welcomed|welcomes|hosted|hosts)\s+visiting\s+"
+    r"(?=[A-Z]|[a-z]+\s+(?:delegation|minister|president|prime|head|leader|officials?)\b)"
+)
+
+
+def _receiving_country(doc: Document, anchor: EventAnchor) -> _Place | None:
+    """The publishing government's country, for an event whose own sentence names no place but
+    meets a visiting guest: last, when nothing stronger speaks (and only for a government: an
+    organisation's visitor tells no country)."""
+    if anchor.start < 0 or anchor.event_type in TRIP_TYPES:
+        return None
+    cue = _VISITING_GUEST.search(doc.text, anchor.start, anchor.end)
+    if cue is None:
+        return None
+    publisher = _PUBLISHER.get() or _source_government(doc.source_id)
+    if publisher is None:
+        return None
+    return _country_place(publisher, (("country_code", cue.start(), cue.end()),))
+
+
+def _source_government(source_id: str | None) -> str | None:
+    """The government a source named by its host is ("pmpress.gov.sb" -> SB): the publisher of a
+    release read from a republished copy, whose URL names another site."""
+    if not source_id or "." not in source_id:
+        return None
+    publisher = gz.publisher_of(f"https://{source_id}")
+    return publisher if publisher and len(publisher) == 2 else None
 
 
 # A meeting held during the counterpart's visit: "welcomed the Foreign Minister on her visit to

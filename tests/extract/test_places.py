@@ -905,3 +905,28 @@ def test_a_visiting_guest_meets_the_publishing_government_at_home() -> None:
     # a publisher that is no government tells no country
     unknown = Document(doc_id="d", text=text, url=url, source_id="einpresswire.com")
     assert locate_event(unknown, anchor).country_code is None
+
+
+def test_a_visit_still_to_come_or_another_occasion_s_places_no_meeting() -> None:
+    # the State Department corpus (2022-07-01, "Welcoming Israel's Prime Minister Yair Lapid"):
+    # the visit is still to come, not the one a meeting was held during
+    coming = (
+        "I look forward to continuing to work closely with Prime Minister Lapid. The President "
+        "and I look forward to further enhancing our vital bilateral partnership during his "
+        "visit to Israel in July and beyond."
+    )
+    assert _locate(coming, coming.split(". ")[0] + ".", "meeting") == (None, None, None)
+    # a visit held now still places the meeting (real-tune, mofa.gov.pk)
+    held = (
+        "Foreign Minister Qureshi held talks with the Foreign Minister of Bosnia & Herzegovina. "
+        "Extending a warm welcome to the Foreign Minister of Bosnia & Herzegovina on her visit to "
+        "Pakistan, Foreign Minister Qureshi underlined the ties."
+    )
+    assert _locate(held, held.split(". ")[0] + ".", "meeting")[2] == "PK"
+    # the State Department corpus ("Outcomes of the 50th Session of the UN Human Rights
+    # Council"): an expert's visit places no gathering
+    session = (
+        "The United States joined the 50th Session of the UN Human Rights Council. The United "
+        "States welcomes the SOGI IE's official visit to the United States in August."
+    )
+    assert _locate(session, session.split(". ")[0] + ".", "conference")[2] is None

@@ -930,3 +930,18 @@ def test_a_visit_still_to_come_or_another_occasion_s_places_no_meeting() -> None
         "States welcomes the SOGI IE's official visit to the United States in August."
     )
     assert _locate(session, session.split(". ")[0] + ".", "conference")[2] is None
+
+
+def test_the_headline_of_a_briefing_or_remarks_names_its_topic_not_its_place() -> None:
+    # the State Department corpus: headlines of events typed `other`, whose sentences name no
+    # place of their own
+    briefing = "MR PRICE: Thanks very much, everyone, for joining this call."
+    title = "Briefing on the Secretary's Upcoming Travel to Indonesia and Thailand"
+    assert _locate(briefing, briefing, "other", title=title) == (None, None, None)
+    remarks = "Secretary of State Antony J. Blinken will deliver remarks to the graduates."
+    title = "Secretary Blinken to Deliver Remarks at Georgetown Commencement Ceremony"
+    assert _locate(remarks, remarks, "other", title=title) == (None, None, None)
+    # a trip's headline still places it (../shared/gold/world, nato.int)
+    trip = "NATO Secretary General Jens Stoltenberg will travel on Thursday."
+    title = "NATO Secretary General visits Washington DC"
+    assert _locate(trip, trip, "visit", title=title)[1:] == ("Washington", "US")

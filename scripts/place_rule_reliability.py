@@ -4,6 +4,8 @@ demoting or dropping a rule (issue 15).
     python scripts/place_rule_reliability.py              # extract the four sets, print tables
     python scripts/place_rule_reliability.py --reuse DIR  # read DIR/<set>.jsonl made before
     python scripts/place_rule_reliability.py --cases RULE # the primaries RULE got wrong or extra
+    python scripts/place_rule_reliability.py --corpus     # + each rule's firings on unseen text
+    python scripts/place_rule_reliability.py --corpus --cases RULE  # those firings, to judge
 
 For the primary event of every labeled release (a release's first record, as score.py takes it)
 and each of country, city and date, the rule its evidence names (`(no value)` when the extractor
@@ -11,6 +13,11 @@ gave none, `(published)` for a date taken from the release's date without a cue)
 right, wrong (gold has another value), extra (gold has none), missed (the extractor gave none,
 gold has one; only under `(no value)`), and the publishers it was right and wrong for. The sets:
 ../shared/gold/dev and world, tests/fixtures/real-tune and real-tune-2; never the blind parts.
+
+The labeled sets are what the rules were written from, so a rule is right there by construction.
+`--corpus` also counts each rule's firings on the 2,025 State Department releases no place or
+date rule was written from (unlabeled): `--corpus --cases RULE` prints every firing with the text
+around its evidence, to judge by hand whether the rule holds on text it has not seen.
 """
 
 from __future__ import annotations
@@ -24,6 +31,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
+
+from same_records import write_corpus_documents  # scripts/ is on a script's path
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -135,6 +144,37 @@ def judge_set(set_name: str, records_path: Path, scorer: ModuleType) -> list[Jud
     return judged
 
 
+def corpus_firings(records_path: Path) -> list[tuple[str, str, dict]]:
+    """(field, rule, primary record) for every field of the corpus's primaries."""
+    first: dict[str, dict] = {}
+    for record in _read_jsonl(records_path):
+        first.setdefault(str(record.get("doc_id")), record)
+    return [
+        (field, _rule_of(record, field), record) for record in first.values() for field in FIELDS
+    ]
+
+
+def print_corpus_counts(firings: list[tuple[str, str, dict]]) -> None:
+    print("\non the State Department corpus (unlabeled), primaries per rule:")
+    counts = Counter((field, rule) for field, rule, _ in firings)
+    for (field, rule), count in sorted(counts.items()):
+        print(f"{field:8} {rule:28} {count:5}")
+
+
+def print_corpus_cases(firings: list[tuple[str, str, dict]], rule: str, docs: Path) -> None:
+    texts = {row["id"]: row for row in _read_jsonl(docs)}
+    for field, fired, record in firings:
+        if fired != rule:
+            continue
+        doc = texts[record["doc_id"]]
+        name = RECORD_FIELD[field]
+        evidence = next(e for e in record["evidence"] if e.get("field") in (name, f"title:{name}"))
+        source = doc["title"] if evidence["field"].startswith("title:") else doc["text"]
+        around = source[max(0, evidence["start"] - 160) : evidence["end"] + 40]
+        print(f"{record['doc_id']} {record['event_type']} {field}={record.get(name)}")
+        print(f"    {doc.get('title')!r}\n    ...{around!r}")
+
+
 def extract_sets(out_dir: Path) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     for name, folder in LABELED_SETS.items():
@@ -187,18 +227,29 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--reuse", type=Path, help="read DIR/<set>.jsonl instead of extracting")
     parser.add_argument("--out", type=Path, default=Path("/tmp/place-rule-reliability"))
     parser.add_argument("--cases", help="list the primaries a rule got wrong (or gave extra)")
+    parser.add_argument("--corpus", action="store_true", help="also the unlabeled corpus")
     args = parser.parse_args(argv)
     records = args.reuse or args.out
+    corpus_docs = records / "corpus-docs.jsonl"
     if args.reuse is None:
         extract_sets(records)
+        if args.corpus:
+            write_corpus_documents(corpus_docs)
+            corpus_out = str(records / "corpus.jsonl")
+            subprocess.run([str(INGEST), "extract", str(corpus_docs), "-o", corpus_out], check=True)
     scorer = _scorer()
     judged = [
         j for name in LABELED_SETS for j in judge_set(name, records / f"{name}.jsonl", scorer)
     ]
-    if args.cases:
+    firings = corpus_firings(records / "corpus.jsonl") if args.corpus else []
+    if args.cases and args.corpus:
+        print_corpus_cases(firings, args.cases, corpus_docs)
+    elif args.cases:
         print_cases(judged, args.cases)
     else:
         print_tables(judged)
+        if args.corpus:
+            print_corpus_counts(firings)
     return 0
 
 

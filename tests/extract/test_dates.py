@@ -8,7 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from ingest.extract import extract
 from ingest.extract.dates import event_day, find_dates, published_date
+from ingest.records import Document
 
 PUBLISHED = date(2022, 4, 6)  # a Wednesday
 
@@ -202,3 +204,23 @@ def test_the_date_of_an_occasion_still_to_come_is_not_the_reported_event_s() -> 
     # alone in its sentence, an announced occasion's date is its day
     announced = "The 65th Meeting of the OECS Authority will be held from 18th – 19th June 2018."
     assert event_day(announced, [(0, len(announced))], None)[0] == date(2018, 6, 18)
+
+
+def test_a_later_sentence_s_day_months_from_publication_recalls_another_occasion() -> None:
+    # the State Department corpus (2021-08-12, "U.S.-Australia-India-Japan Consultations (the
+    # 'Quad') Senior Officials Meeting"): the next sentence dates the summit it builds on
+    text = (
+        "Senior officials from the United States, Australia, India, and Japan met virtually as "
+        "part of regular Quad consultations to advance a free and open Indo-Pacific region. "
+        "This meeting seeks to build on and implement the historic discussions held between "
+        "President Biden, Prime Minister Morrison, Prime Minister Modi, and Prime Minister Suga "
+        "during the inaugural Quad Leaders' Summit on March 12, 2021."
+    )
+    title = "U.S.-Australia-India-Japan Consultations (the “Quad”) Senior Officials Meeting"
+    published = "2021-08-12T15:25:50+00:00"
+    record = extract(Document(doc_id="d", text=text, title=title, published=published))[0]
+    assert record.event_date == date(2021, 8, 12)
+    # the same sentence a few days after the meeting still dates it
+    recent = text.replace("March 12, 2021", "August 9, 2021")
+    record = extract(Document(doc_id="d", text=recent, title=title, published=published))[0]
+    assert record.event_date == date(2021, 8, 9)

@@ -868,3 +868,80 @@ def test_a_later_sentence_s_place_on_another_day_is_another_occasion_s() -> None
     dated = text.replace("briefing today", "briefing on May 17, 2016")
     dated_sentence = dated[: dated.index("2016.") + len("2016.")]
     assert _locate(dated, dated_sentence, "other")[1:] == ("Bangkok", "TH")
+
+
+def test_a_later_sentence_dating_an_undated_event_sentence_still_places_it() -> None:
+    # the State Department corpus (2022-05-26, "Joint Statement on the Meeting of the U.S.-Spain
+    # Working Group on Central America"): the event's sentence names no day, the next tells the
+    # meeting again with yesterday's date; publication a day later is no other occasion
+    text = (
+        "The text of the following statement was released by the Governments of the United "
+        "States of America and Spain on the occasion of the Meeting of the U.S.-Spain Working "
+        "Group on Central America.\nBegin Text\nThe first meeting of the U.S.-Spain Working Group "
+        "on Central America took place yesterday, May 25, in Madrid, Spain. It was chaired by "
+        "U.S. Deputy Assistant Secretary of State for Western Hemisphere Affairs, Emily Mendrala."
+    )
+    sentence = text[: text.index("America.") + len("America.")]
+    doc = Document(doc_id="d", text=text, published="2022-05-26T16:57:33+00:00")
+    where = locate_event(doc, _anchor(text, sentence, "meeting"))
+    assert (where.city, where.country_code) == ("Madrid", "ES")
+
+
+def test_a_visiting_guest_meets_the_publishing_government_at_home() -> None:
+    # real-tune-2 (pmpress.gov.sb, read from a republished copy): the event's sentence names no
+    # place, its guest is "visiting"; the source names the government, the URL another site
+    text = (
+        "Prime Minister Hon. Manasseh Sogavare has received a courtesy call from the visiting "
+        "Deputy Prime Minister of Papua New Guinea Honorable John Rosso. Honorable John Rosso is "
+        "accompanied by the Minister of Internal Security."
+    )
+    sentence = text[: text.index("Rosso.") + len("Rosso.")]
+    anchor = _anchor(text, sentence, "meeting")
+    url = "https://www.einpresswire.com/article/652764353/pm-sogavare-receives-png-s-dpm"
+    doc = Document(doc_id="d", text=text, url=url, source_id="pmpress.gov.sb")
+    where = locate_event(doc, anchor)
+    assert (where.city, where.country_code) == (None, "SB")
+    assert [ev.rule for ev in where.evidence] == ["place.visiting_guest"]
+    # a publisher that is no government tells no country
+    unknown = Document(doc_id="d", text=text, url=url, source_id="einpresswire.com")
+    assert locate_event(unknown, anchor).country_code is None
+
+
+def test_a_visit_still_to_come_or_another_occasion_s_places_no_meeting() -> None:
+    # the State Department corpus (2022-07-01, "Welcoming Israel's Prime Minister Yair Lapid"):
+    # the visit is still to come, not the one a meeting was held during
+    coming = (
+        "I look forward to continuing to work closely with Prime Minister Lapid. The President "
+        "and I look forward to further enhancing our vital bilateral partnership during his "
+        "visit to Israel in July and beyond."
+    )
+    assert _locate(coming, coming.split(". ")[0] + ".", "meeting") == (None, None, None)
+    # a visit held now still places the meeting (real-tune, mofa.gov.pk)
+    held = (
+        "Foreign Minister Qureshi held talks with the Foreign Minister of Bosnia & Herzegovina. "
+        "Extending a warm welcome to the Foreign Minister of Bosnia & Herzegovina on her visit to "
+        "Pakistan, Foreign Minister Qureshi underlined the ties."
+    )
+    assert _locate(held, held.split(". ")[0] + ".", "meeting")[2] == "PK"
+    # the State Department corpus ("Outcomes of the 50th Session of the UN Human Rights
+    # Council"): an expert's visit places no gathering
+    session = (
+        "The United States joined the 50th Session of the UN Human Rights Council. The United "
+        "States welcomes the SOGI IE's official visit to the United States in August."
+    )
+    assert _locate(session, session.split(". ")[0] + ".", "conference")[2] is None
+
+
+def test_the_headline_of_a_briefing_or_remarks_names_its_topic_not_its_place() -> None:
+    # the State Department corpus: headlines of events typed `other`, whose sentences name no
+    # place of their own
+    briefing = "MR PRICE: Thanks very much, everyone, for joining this call."
+    title = "Briefing on the Secretary's Upcoming Travel to Indonesia and Thailand"
+    assert _locate(briefing, briefing, "other", title=title) == (None, None, None)
+    remarks = "Secretary of State Antony J. Blinken will deliver remarks to the graduates."
+    title = "Secretary Blinken to Deliver Remarks at Georgetown Commencement Ceremony"
+    assert _locate(remarks, remarks, "other", title=title) == (None, None, None)
+    # a trip's headline still places it (../shared/gold/world, nato.int)
+    trip = "NATO Secretary General Jens Stoltenberg will travel on Thursday."
+    title = "NATO Secretary General visits Washington DC"
+    assert _locate(trip, trip, "visit", title=title)[1:] == ("Washington", "US")

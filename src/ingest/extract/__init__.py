@@ -80,7 +80,7 @@ def _date_fields(
         # cordial atmosphere.": the sentence before, in the same paragraph, dates the event
         earlier = _earlier_in_paragraph(doc.text, spans, anchor.start)
         stated = _dates.event_day(doc.text, earlier, published, None, True, anchor.start)
-        if stated[1] == "explicit":
+        if stated[1] == "explicit" and _dates.near_publication(stated[0], published):
             day, basis, cue, in_title = stated
             rule = "date.earlier_sentence"
     if anchor.ordinal == 0 and engagement and basis in ("published", "none") and anchor.start >= 0:
@@ -90,7 +90,7 @@ def _date_fields(
         following = _restating_sentence(doc.text, spans, anchor)
         if following:
             stated = _dates.event_day(doc.text, following, published, None, True)
-            if stated[1] == "explicit":
+            if stated[1] == "explicit" and _dates.near_publication(stated[0], published):
                 day, basis, cue, in_title = stated
                 rule = "date.next_sentence"
     if anchor.ordinal == 0 and anchor.event_type == "visit" and basis in ("published", "none"):
@@ -101,7 +101,7 @@ def _date_fields(
         for announcing in reversed([sp for sp in spans if sp[1] <= anchor.start]):
             if stem.search(doc.text, announcing[0], announcing[1]):
                 stated = _dates.event_day(doc.text, [announcing], published, None, True)
-                if stated[1] == "explicit":
+                if stated[1] == "explicit" and _dates.near_publication(stated[0], published):
                     day, basis, cue, in_title = stated
                     rule = "date.earlier_sentence"
                 break
@@ -125,7 +125,7 @@ def _date_fields(
         telling = _telling_the_headline(doc.text, spans, trigger)
         if telling:
             stated = _dates.event_day(doc.text, telling, published, None, True)
-            if stated[1] == "explicit":
+            if stated[1] == "explicit" and _dates.near_publication(stated[0], published):
                 day, basis, cue, in_title = stated
                 rule = "date.next_sentence"
     if anchor.ordinal == 0 and engagement and basis == "none":

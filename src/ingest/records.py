@@ -73,6 +73,9 @@ class Participant:
     affiliation: str | None = None
     role: Role | None = None
     name_status: NameStatus = "full"
+    # the rule that settled `affiliation` (ingest.extract.rules, "affiliation.*"): the text's own
+    # words about the person, or a default of the release (publisher, most named country)
+    affiliation_rule: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,9 @@ PERSON = pa.struct(
         # "full" | "resolved" | "surname_only" (records.NAME_STATUSES); null in files written
         # before extractor 0.9.0
         ("name_status", pa.string()),
+        # the rule that settled the affiliation ("affiliation.stated", "affiliation.publisher",
+        # ...); null in files written before it was recorded
+        ("affiliation_rule", pa.string()),
     ]
 )
 QUOTE = pa.struct([("speaker", pa.string()), ("text", pa.string())])

@@ -41,13 +41,16 @@ final as (
         country_code,
         latitude,
         longitude,
-        -- the fields extractor 0.9.0 added (name_status, rule) are null in older files; the
-        -- casts give every file's structs the same fields, whichever files a warehouse holds
+        -- the fields extractor 0.9.0 added (name_status, rule) and affiliation_rule are null in
+        -- older files; the casts give every file's structs the same fields, whichever files a
+        -- warehouse holds
         cast(participants as struct(
-            name varchar, title varchar, affiliation varchar, role varchar, name_status varchar
+            name varchar, title varchar, affiliation varchar, role varchar, name_status varchar,
+            affiliation_rule varchar
         )[]) as participants,
         cast(mentioned_people as struct(
-            name varchar, title varchar, affiliation varchar, role varchar, name_status varchar
+            name varchar, title varchar, affiliation varchar, role varchar, name_status varchar,
+            affiliation_rule varchar
         )[]) as mentioned_people,
         quotes,
         topics,

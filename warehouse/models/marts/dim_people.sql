@@ -53,16 +53,13 @@ titles as (
 ),
 
 affiliations as (
+    -- the best supported, a release stating it in the person's own words counting twice (a
+    -- release's default counts once): person_affiliations shows the evidence of each
     select
         person_id,
-        first(affiliation order by mentions desc, affiliation) as affiliation,
+        first(affiliation order by is_main desc) as affiliation,
         count(*) as affiliation_count
-    from (
-        select person_id, affiliation, count(*) as mentions
-        from participants
-        where affiliation is not null
-        group by person_id, affiliation
-    )
+    from {{ ephemeral('int_person_affiliations') }}
     group by person_id
 ),
 

@@ -38,6 +38,8 @@ final as (
         persons.title_country_code,
         participant.title as person_title,
         participant.affiliation,
+        -- the rule that settled it (null in files written before it was recorded)
+        participant.affiliation_rule,
         participant.role,
         is_primary,
         event_type,

@@ -20,10 +20,12 @@ from __future__ import annotations
 
 from ingest.extract import gazetteer as gz
 from ingest.extract.people.affiliation import (
+    _country_headings,
     _home_affiliations,
     _publisher_from_text,
     _share_companions_affiliation,
     _trip_country,
+    _trip_stops,
     organisation_host,
 )
 from ingest.extract.people.back_references import add_title_back_references
@@ -55,7 +57,11 @@ def find_people(doc: Document, publisher: str | None = None) -> PeopleIndex:
         raws += _raw_mentions(doc.title, in_title=True)
     index = PeopleIndex(publisher=publisher)
     trip = _trip_country(doc.text, publisher)
-    _resolve(index, raws, publisher, trip)
+    stops = (
+        _trip_stops(doc.text, publisher, [r.start for r in raws if not r.in_title]) if trip else {}
+    )
+    _resolve(index, raws, publisher, trip, stops)
+    _country_headings(index, doc.text)
     _share_companions_affiliation(index, doc.text)
     _home_affiliations(index, doc, publisher, trip)
     add_title_back_references(index, doc.text)

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from ingest.extract import gazetteer as gz
 from ingest.extract.people.affiliation_ranking import document_counts
 from ingest.extract.people.countries import _host_country
-from ingest.extract.people.index import PeopleIndex
+from ingest.extract.people.index import PeopleIndex, Person
 from ingest.extract.people.mentions import SCAN_HEAD
 from ingest.extract.people.patterns import pattern
 from ingest.extract.places import dateline_country
@@ -46,6 +46,16 @@ def _home_affiliations(
         return ranked[0][1]
 
     home = publisher or most_named(taken | ({trip} if trip else set()))
+    home_rule = _PUBLISHER if publisher else _MOST_NAMED
+    partner = _bilateral_partner(doc.text, publisher)
+
+    def counterpart(exclude: set[str]) -> tuple[str | None, str]:
+        # the release's one bilateral partner ("the U.S.-Japan alliance") before the country
+        # it names most (Ukraine, in a U.S.-Japan press availability)
+        if partner:  # only for an office the publisher's government does not have
+            return partner, _PARTNER
+        return most_named(exclude), _MOST_NAMED
+
     first_seen: dict[int, int] = {}
     for rank, m in enumerate(index.mentions):
         first_seen.setdefault(m.person, rank)
@@ -64,25 +74,29 @@ def _home_affiliations(
         foreign = bool(office) and (_heads_all_in(office, not_held) or office in _COUNTERPART)
         if foreign:
             # a counterpart, or an office this government does not have
-            person.affiliation = most_named(others)
+            _settle_default(person, *counterpart(others))
             continue
         if office in held:
             # a second holder of a one-holder office serves the other country, when one is clear
-            person.affiliation = most_named(others) or (home if person.basis == "own" else None)
+            other = most_named(others)
+            if other or person.basis != "own":
+                _settle_default(person, other, _MOST_NAMED)
+            else:
+                _settle_default(person, home, home_rule)
             continue
         if office in claimed:
             # a second holder of an office the home government already has, named beside other
             # countries: not the home government's ("President Biden and President Macron":
             # Macron was given the United States), whose it is the text does not say
-            person.affiliation = None
+            _settle_default(person, None, "")
             continue
         if person.basis != "own":
             # someone met, with no country cue: a guest, unless the office is one the
             # government itself has ("President Biden" met by a visitor): then unknown
             own_office = bool(office) and _heads_all_in(office, held_here)
-            person.affiliation = None if own_office else most_named(others)
+            _settle_default(person, None if own_office else most_named(others), _MOST_NAMED)
             continue
-        person.affiliation = home
+        _settle_default(person, home, home_rule)
         if office in _single_holder_offices():
             claimed.add(office)
         if office in _single_holder_offices() and not _near_a_foreign_country(
@@ -91,6 +105,17 @@ def _home_affiliations(
             # only a holder named away from other countries' names is surely the government's
             # own ("President Biden has said Russia ...": Biden or Putin may be the second)
             held.add(office)
+
+
+def _settle_default(person: Person, affiliation: str | None, rule: str) -> None:
+    """A default of the release, not the person's own words: the warehouse weighs it less."""
+    person.affiliation = affiliation
+    person.affiliation_rule = rule if affiliation else ""
+
+
+_PARTNER = "affiliation.bilateral_partner"  # the one country paired with the publisher's
+_PUBLISHER = "affiliation.publisher"  # the issuing government's official: no cue says otherwise
+_MOST_NAMED = "affiliation.most_named"  # the country the release names clearly most
 
 
 _COUNTERPART = frozenset({"counterpart", "counterparts"})
@@ -171,6 +196,7 @@ def _share_companions_affiliation(index: PeopleIndex, text: str) -> None:
         lead = next((index.people[b.person] for b in reversed(before)), None)
         if lead is not None and lead.affiliation is not None and lead is not person:
             person.affiliation, person.basis = lead.affiliation, "text"
+            person.affiliation_rule = "affiliation.companion"
 
 
 _TRAVEL_TO = pattern("people.travel_to")
@@ -183,6 +209,86 @@ def _trip_country(text: str, publisher: str | None) -> str | None:
         if found and found != publisher:
             return found
     return None
+
+
+def _bilateral_partner(text: str, publisher: str | None) -> str | None:
+    """The one country a release pairs with the publisher's by a hyphen ("the U.S.-Japan
+    alliance", "Japan-U.S."): its counterparts serve it. None for none or several."""
+    if not publisher:
+        return None
+    partners: set[str] = set()
+    for pair in _HYPHENED_PAIR.finditer(text, 0, min(len(text), SCAN_HEAD)):
+        left, right = _country_word(pair.group(1)), _country_word(pair.group(2))
+        if left and right and left != right and publisher in (left, right):
+            partners.add(right if left == publisher else left)
+    return partners.pop() if len(partners) == 1 else None
+
+
+def _country_word(word: str) -> str | None:
+    """The country one word names by itself ("U.S.", "Japan", "Algerian")."""
+    hits = gz.country_hits(word)
+    return hits[0].key if len(hits) == 1 and hits[0].end - hits[0].start == len(word) else None
+
+
+# two countries joined by a hyphen, as one word ("U.S.-Japan", "U.S.-Algerian", "Japan-U.S.")
+_HYPHENED_PAIR = re.compile(r"\b((?:[A-Z]\.){2,}|[A-Z][a-z]+)-((?:[A-Z]\.){2,}|[A-Z][a-z]+)")
+
+
+def _trip_stops(text: str, publisher: str | None, starts: list[int]) -> dict[int, str]:
+    """The stop of a trip of several countries at which each mention (body offset in `starts`)
+    is met: the last stop its paragraph travels to or opens with before it ("Next, ... will
+    travel to Algiers, Algeria ... She will meet with President Abdelmadjid Tebboune"; "In Laos,
+    ... He will meet with Foreign Minister Saleumxay Kommasith"). Empty for one country."""
+    stops: list[tuple[int, str]] = []
+    for match in _TRAVEL_TO.finditer(text):
+        found = _host_country(text, match.start(), min(len(text), match.end() + 60))
+        if found and found != publisher:
+            stops.append((match.start(), found))
+    paragraph = 0
+    while paragraph < len(text):
+        end = text.find("\n", paragraph)
+        end = len(text) if end < 0 else end
+        found = _host_country(text, paragraph, min(end, paragraph + _LEAD_READ))
+        if found and found != publisher:
+            stops.append((paragraph, found))
+        paragraph = end + 1
+    stops.sort()
+    if len({country for _, country in stops}) < 2:
+        return {}
+    found_at: dict[int, str] = {}
+    for start in starts:
+        paragraph = text.rfind("\n", 0, start) + 1
+        here = [country for offset, country in stops if paragraph <= offset < start]
+        if here:
+            found_at[start] = here[-1]
+    return found_at
+
+
+# a listed name follows at most a few words of courtesy title on its line ("Senator the Hon",
+# "H.E."), and no clause
+_HEADING_LEAD_WORDS = 4
+_LEAD_READ = 80  # characters of a paragraph read for the stop it opens with ("In Laos, ...")
+_CLAUSE = re.compile(r"[,;:]")
+
+
+def _country_headings(index: PeopleIndex, text: str) -> None:
+    """Signatories listed under a line that names only their country ("Austria\nVice-Chancellor
+    Werner Kogler, Minister of ...") serve that country when their own words name no other."""
+    for m in index.mentions:
+        person = index.people[m.person]
+        if m.in_title or person.affiliation_rule == "affiliation.country_heading":
+            continue
+        line_start = text.rfind("\n", 0, m.start) + 1
+        lead = text[line_start : m.start]
+        if line_start == 0 or len(lead.split()) > _HEADING_LEAD_WORDS or _CLAUSE.search(lead):
+            continue  # the name is inside a sentence, not at the head of a listed line
+        heading = text[text.rfind("\n", 0, line_start - 1) + 1 : line_start - 1].strip()
+        hits = gz.country_hits(heading)
+        if len(hits) != 1 or hits[0].start != 0 or hits[0].end != len(heading):
+            continue
+        if person.basis != "text" or person.affiliation == hits[0].key:
+            person.affiliation, person.basis = hits[0].key, "text"
+            person.affiliation_rule = "affiliation.country_heading"
 
 
 def _publisher_from_text(text: str) -> str | None:

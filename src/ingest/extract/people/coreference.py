@@ -37,8 +37,14 @@ def _contents_corefer(s: tuple[str, ...], f: tuple[str, ...]) -> bool:
 
 
 def _resolve(
-    index: PeopleIndex, raws: list[_Raw], publisher: str | None, doc_host: str | None = None
+    index: PeopleIndex,
+    raws: list[_Raw],
+    publisher: str | None,
+    doc_host: str | None = None,
+    stops: dict[int, str] | None = None,
 ) -> None:
+    """People and their mentions from the raw name occurrences; `doc_host` is the country a
+    trip goes to, `stops` the stop a mention at an offset is met at (affiliation.trip_stops)."""
     # Full names first (two or more name tokens with a cue), in text order, headline last; then
     # short mentions resolve to them, or start a person of their own when titled.
     ordered = sorted(raws, key=lambda r: (r.in_title, r.start))
@@ -70,11 +76,17 @@ def _resolve(
             if raw.attribution:
                 index.attribution.add(ids[k])
     for pid, person_raws in evidence.items():
-        _settle(index.people[pid], person_raws, publisher, doc_host)
+        _settle(index.people[pid], person_raws, publisher, doc_host, stops)
     index.mentions.sort(key=lambda m: (m.in_title, m.start))
 
 
-def _settle(person: Person, raws: list[_Raw], publisher: str | None, doc_host: str | None) -> None:
+def _settle(
+    person: Person,
+    raws: list[_Raw],
+    publisher: str | None,
+    doc_host: str | None,
+    stops: dict[int, str] | None = None,
+) -> None:
     """Title and affiliation from all of a person's mentions, strongest evidence first."""
     # the office written with the full name first ("External Affairs Minister Dr. S. Jaishankar"
     # in a headline beats "Minister Jaishankar" in a transcript), then fuller forms of it
@@ -93,17 +105,21 @@ def _settle(person: Person, raws: list[_Raw], publisher: str | None, doc_host: s
     met = first.is_object
     own = not met and any((r.titled is not None and r.titled.has_head) or r.cue for r in raws)
     hosted = next((r.object_country for r in raws if r.object_country), None)
-    if hosted is None and met:
-        hosted = doc_host
+    rule = "affiliation.host"
+    if hosted is None and met and doc_host and not first.in_title:
+        # met on a trip: the stop where they are met, not the trip's first
+        stop = (stops or {}).get(first.start)
+        hosted, rule = (stop, "affiliation.trip_stop") if stop else (doc_host, "affiliation.trip")
     person.basis = "text"
     if explicit:
-        person.affiliation = explicit
+        person.affiliation, person.affiliation_rule = explicit, "affiliation.stated"
     elif implied:
-        person.affiliation = implied
+        person.affiliation, person.affiliation_rule = implied, "affiliation.office"
     elif hosted and hosted != publisher:
-        person.affiliation = hosted
+        person.affiliation, person.affiliation_rule = hosted, rule
     elif own or person.byline:
         person.affiliation, person.basis = publisher, "own"
+        person.affiliation_rule = "affiliation.publisher"
     else:
         person.basis = ""
 

@@ -17,6 +17,9 @@ class Person:
     # how the affiliation was settled: "text" (the person's own title, apposition or host),
     # "own" (no cue: the issuing government's official), "" (nothing)
     basis: str = ""
+    # the id of the rule that settled the affiliation (data/rules.toml, "affiliation.*"): the
+    # warehouse weighs a person's own words over a release's default ("" when none settled it)
+    affiliation_rule: str = ""
     # the id of the rule that marked the name as a person (data/rules.toml), and where: the
     # occurrence that started this person
     rule: str = ""

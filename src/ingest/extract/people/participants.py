@@ -6,7 +6,12 @@ import re
 
 from ingest.extract import gazetteer as gz
 from ingest.extract.people.affiliation import _COUNTERPART
-from ingest.extract.people.affiliation_ranking import choose, document_counts, offers
+from ingest.extract.people.affiliation_ranking import (
+    RANKED_RULE,
+    choose,
+    document_counts,
+    offers,
+)
 from ingest.extract.people.coreference import _content_tokens
 from ingest.extract.people.index import Mention, PeopleIndex, Person
 from ingest.extract.people.patterns import pattern
@@ -58,6 +63,8 @@ def participants_for(
         chosen, why = decide(candidates(index, anchor, doc, choice))
         counts = document_counts(doc) if chosen else {}
         for pid in chosen:
+            if index.people[pid].affiliation_rule in _LAYOUT_RULES:
+                continue  # the page's layout says it; the model never saw such a cue
             affiliations[pid], evidence = choose(index, pid, offers(index, pid, doc, counts))
             ranked += evidence
     participants, mentioned, evidence = _people_lists(
@@ -192,13 +199,15 @@ def _people_lists(
     for pid, m in ordered:
         person = index.people[pid]
         status = _name_status(person, (doc.title or "") if m.in_title else text, m)
+        affiliation = affiliations.get(pid, person.affiliation)
         participants.append(
             Participant(
                 person.name,
                 _written_office(person.title),
-                affiliations.get(pid, person.affiliation),
+                affiliation,
                 role.get(pid),
                 status,
+                _affiliation_rule(person, affiliation),
             )
         )
         field_name = "title:participants" if m.in_title else "participants"
@@ -214,10 +223,31 @@ def _people_lists(
             continue
         named: NameStatus = "surname_only" if _single_name(person) else "full"
         mentioned.append(
-            Participant(person.name, _written_office(person.title), person.affiliation, None, named)
+            Participant(
+                person.name,
+                _written_office(person.title),
+                person.affiliation,
+                None,
+                named,
+                _affiliation_rule(person, person.affiliation),
+            )
         )
         evidence += _found_evidence(person, "mentioned_people")
     return participants, mentioned, evidence
+
+
+# affiliations a list's layout settles (a country heading over its signatories)
+_LAYOUT_RULES = frozenset({"affiliation.country_heading"})
+
+
+def _affiliation_rule(person: Person, affiliation: str | None) -> str | None:
+    """The rule behind a participant's affiliation: the people stage's, or the affiliation
+    model's when it chose another country than the rules."""
+    if affiliation is None:
+        return None
+    if affiliation != person.affiliation:
+        return RANKED_RULE
+    return person.affiliation_rule or None
 
 
 def _written_office(title: str | None) -> str | None:

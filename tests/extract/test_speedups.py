@@ -279,3 +279,31 @@ def test_a_text_s_country_hits_are_made_once(monkeypatch: pytest.MonkeyPatch) ->
     again = gazetteer.country_hits(release)
     assert [hit.key for hit in again] == ["FR"] * 40
     assert len(made) <= 1
+
+
+# Sentences with and without the engagement and attendance words, split every way the
+# sentence splitter splits (periods, abbreviations, quotes, line breaks).
+_SENTENCE_PIECES = st.sampled_from(
+    [
+        "met", "Meeting", "hosted", "attended", "attendees", "took part", "took\npart", "among the",
+        "participants", "led by", "Mr.", "U.S.", "Dr", ". ", ".\n", "\n\n", "!", "? ", "”", ")",
+        " ", "x", "-", "_", "called on", "call\non", "delegation", "joined by", "welcomed",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(sample=st.lists(_SENTENCE_PIECES, max_size=30).map("".join), cut=st.integers(0, 200))
+def test_one_scan_finds_every_sentence_the_sentence_scans_find(sample: str, cut: int) -> None:
+    from ingest.extract.people import participants
+
+    limit = min(cut, len(sample))
+    for pattern in (participants._ENGAGE, participants._ATTEND):
+        for start in range(0, limit + 1, 4):
+            expected = [
+                (s, e, m.span())
+                for s, e in text.sentences(sample[:limit])
+                if s >= start and (m := pattern.search(sample, s, e)) is not None
+            ]
+            found = participants._sentences_with(pattern, sample, start, limit)
+            assert [(s, e, m.span()) for s, e, m in found] == expected

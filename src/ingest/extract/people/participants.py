@@ -101,8 +101,9 @@ def _rule_choice(index: PeopleIndex, anchor: EventAnchor, doc: Document) -> Rule
                 _from_clause(index, text, s, e, anchor, chosen)
             _credit(chosen, why, "participant.following_sentences")
     if anchor.event_type == "visit":
-        for s, e, _ in _sentences_with(_ENGAGE, text, 0, len(text)):
-            _from_engagements(index, text, s, e, chosen)
+        for s, e in sentences(text):
+            if _ENGAGE.search(text, s, e):
+                _from_engagements(index, text, s, e, chosen)
         _credit(chosen, why, "participant.trip_engagement")
         # "with his Austrian counterpart X", "he will meet with his counterpart X":
         # on a trip, the traveller's named counterpart is someone met

@@ -1,6 +1,7 @@
 """Extraction speed and memory over the 2,025-release state.gov corpus, on one core.
 
-usage: python benchmarks/bench_extract.py [CORPUS.json] [--repeat N]
+usage: python benchmarks/bench_extract.py [CORPUS.json] [--repeat N] [--step N]
+`--step N` extracts every Nth release only (a shorter run, for old-against-new pairs run in turn).
 Prints JSON lines {"name", "value", "unit"}; `extract_docs_per_cpu_second` divides by the
 process's CPU time (the best of the passes), which other processes on the machine move less
 than the wall time of `extract_docs_per_second`. `first_document_s` is the first release a new
@@ -86,8 +87,11 @@ def main(argv: list[str]) -> int:
     repeat = int(argv[argv.index("--repeat") + 1]) if "--repeat" in argv else 3
     if "--repeat" in argv:
         args.remove(str(repeat))
+    step = int(argv[argv.index("--step") + 1]) if "--step" in argv else 1
+    if "--step" in argv:
+        args.remove(str(step))
     path = Path(args[0]) if args else DEFAULT_CORPUS
-    documents = load_documents(path)
+    documents = load_documents(path)[::step]
     chars = sum(len(d.text) for d in documents)
     first = first_document_seconds(documents[0])
     extract(documents[0])  # warm regex caches and imports outside the timing

@@ -144,59 +144,6 @@ def test_sentence_ends_skip_abbreviations_as_before(sample: str) -> None:
         assert context.sentence(offset) == (start, end)
 
 
-def _looks_like_a_name_before(sample: str, name_toks: list[people_tokens._Tok], name: str) -> bool:
-    """`name_shape._looks_like_a_name` as one function, before its tests of the name alone were
-    cached per name (extractor 0.10.2, with 0.11.0's plural offices and written-word count)."""
-    from ingest.extract.people import name_shape as ns
-
-    words = [t.text for t in name_toks if t.text not in '“”"']
-    if any(ns._NOT_NAME_CHARACTER.search(w) for w in words):
-        return False
-    content = [ns._key(ns._bare(w)) for w in words if ns._key(w) not in ns._particles()]
-    if content and all(w in ns._common_words() for w in content):
-        return False
-    if any(w.endswith("s") and w[:-1] in gazetteer.office_words().heads for w in content):
-        return False
-    if len(words) == 1 and ns._MONTHS.match(ns._bare(words[0])):
-        start, end = name_toks[0].start, name_toks[-1].end
-        if re.match(r"\s*\d", sample[end : end + 3]) or ns._DATE_BEFORE.search(
-            sample, max(0, start - 12), start
-        ):
-            return False
-    if len(words) > 1 and ns._MONTHS.match(ns._bare(words[-1])):
-        end = name_toks[-1].end
-        if re.match(r"\s*\d", sample[end : end + 3]):
-            return False
-    if len(words) > 1 and ns._key(ns._bare(words[-1])) in gazetteer.office_words().institutions:
-        return False
-    for word in words:
-        glued = ns._GLUED.match(word)
-        if glued and (
-            ns._key(glued.group("head")) in ns._common_words()
-            or ns._key(glued.group("head")) in gazetteer.office_words().words
-        ):
-            return False
-        if ns._CONTRACTION.search(word):
-            return False
-    if gazetteer.is_country_phrase(name) and gazetteer.lookup_country(name):
-        return False
-    start = name_toks[0].start
-    joined = ns._JOINED_COUNTRY.search(sample, max(0, start - 40), start)
-    if joined and gazetteer.lookup_country(f"{joined.group(1)} and {name}"):
-        return False
-    if len(words) == 1 and re.fullmatch(r"[A-Z][a-z]{0,2}\.", words[0]):
-        return False
-    city = gazetteer.lookup_city(name)
-    if city is None:
-        return True
-    if len(words) > 1:
-        return city.population < ns._CITY_NAME_MIN
-    capital = gazetteer.capital_of(city.country_code)
-    return city.population < ns._CITY_WORD_MIN and not (
-        capital is not None and capital.name == city.name and city.population >= ns._CITY_NAME_MIN
-    )
-
-
 # Names, months, dates, places and bodies: what the name-shape tests tell apart.
 _NAME_PIECES = st.sampled_from(
     [
@@ -210,9 +157,11 @@ _NAME_PIECES = st.sampled_from(
 _NAME_TEXTS = st.lists(_NAME_PIECES, max_size=16).map("".join)
 
 
+# No hand copy of the name-shape rules here (it needed an edit whenever a rule changed): the
+# per-name cache is checked against cold calls, the "X and Y" shortcut against its pattern.
 @settings(max_examples=300, deadline=None)
 @given(sample=_NAME_TEXTS)
-def test_name_shape_answers_as_the_single_function_did(sample: str) -> None:
+def test_name_shape_answers_alike_with_a_cold_and_a_warm_cache(sample: str) -> None:
     from ingest.extract.people import name_shape
 
     found = people_tokens._tokens(sample)
@@ -220,8 +169,23 @@ def test_name_shape_answers_as_the_single_function_did(sample: str) -> None:
     for run in people_tokens._runs(found, mask):
         name_toks = found[run.first : run.last + 1]
         name = sample[name_toks[0].start : name_toks[-1].end]
-        expected = _looks_like_a_name_before(sample, name_toks, name)
-        assert name_shape._looks_like_a_name(sample, name_toks, name) == expected, name
+        name_shape._name_alone_looks_like_a_name.cache_clear()
+        cold = name_shape._looks_like_a_name(sample, name_toks, name)
+        assert name_shape._looks_like_a_name(sample, name_toks, name) == cold, name
+
+
+@settings(max_examples=300, deadline=None)
+@given(sample=_NAME_TEXTS)
+def test_joined_country_shortcut_answers_as_the_pattern(sample: str) -> None:
+    from ingest.extract.people import name_shape
+
+    for start in range(len(sample) + 1):
+        name = sample[start : start + 12]
+        joined = name_shape._JOINED_COUNTRY.search(sample, max(0, start - 40), start)
+        plain = joined is not None and (
+            gazetteer.lookup_country(f"{joined.group(1)} and {name}") is not None
+        )
+        assert name_shape._ends_a_joined_country(sample, start, name) == plain
 
 
 def test_a_name_is_looked_up_in_the_gazetteer_once(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -264,3 +228,82 @@ def test_a_short_text_is_scanned_for_countries_once(monkeypatch: pytest.MonkeyPa
     assert first == again
     assert [hit.key for hit in first] == ["FR", "JP"]
     assert scanned.count(sentence) <= 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(sample=_NAMED)
+def test_the_capitalised_scan_finds_what_the_word_boundary_pattern_did(sample: str) -> None:
+    from ingest.extract.people import back_references
+
+    plain = re.compile(r"\b[Tt]he\s+([A-Z][\w-]*)")
+    fast = back_references._THE_CAPITALISED
+    assert [m.span(1) for m in fast.finditer(sample)] == [m.span(1) for m in plain.finditer(sample)]
+
+
+# Appositive text: office heads in any case, ASCII or not, and what stands around them.
+_HEAD_PIECES = st.sampled_from(
+    [
+        "leader of", "LEADER", "Leader", "minister", "MINISTER", "Minister-President", "prime",
+        "Prime Minister", "secretary", "Secretary-General", "président", "İ", "ı", "ſ", "K",
+        "é", "-", ".", ".x", ",", " ", "\n", "of the", "x", "ministers", "Ambassador",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(sample=st.lists(_HEAD_PIECES, max_size=20).map("".join))
+def test_head_search_answers_as_the_case_ignoring_pattern(sample: str) -> None:
+    heads = people_tokens._lower_heads()
+    for start in range(0, len(sample) + 1, 3):
+        end = start + 60
+        expected = heads.search(sample, start, end) is not None
+        assert people_tokens._head_within(heads, sample, start, end) == expected
+
+
+def test_a_text_s_country_hits_are_made_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stages ask for the same release's and windows' countries again and again: the hits are
+    made once per text, and each ask gets a list of its own to change."""
+    made: list[int] = []
+    real_hits_of = gazetteer._hits_of
+
+    def counting_hits_of(
+        matches: tuple[tuple[int, int, str], ...],
+    ) -> tuple[gazetteer.PhraseHit, ...]:
+        made.append(len(matches))
+        return real_hits_of(matches)
+
+    monkeypatch.setattr(gazetteer, "_hits_of", counting_hits_of)
+    release = "The Zorbakian minister met French officials. " * 40  # a whole release's length
+    first = gazetteer.country_hits(release)
+    first.clear()
+    again = gazetteer.country_hits(release)
+    assert [hit.key for hit in again] == ["FR"] * 40
+    assert len(made) <= 1
+
+
+# Sentences with and without the engagement and attendance words, split every way the
+# sentence splitter splits (periods, abbreviations, quotes, line breaks).
+_SENTENCE_PIECES = st.sampled_from(
+    [
+        "met", "Meeting", "hosted", "attended", "attendees", "took part", "took\npart", "among the",
+        "participants", "led by", "Mr.", "U.S.", "Dr", ". ", ".\n", "\n\n", "!", "? ", "”", ")",
+        " ", "x", "-", "_", "called on", "call\non", "delegation", "joined by", "welcomed",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(sample=st.lists(_SENTENCE_PIECES, max_size=30).map("".join), cut=st.integers(0, 200))
+def test_one_scan_finds_every_sentence_the_sentence_scans_find(sample: str, cut: int) -> None:
+    from ingest.extract.people import participants
+
+    limit = min(cut, len(sample))
+    for pattern in (participants._ENGAGE, participants._ATTEND):
+        for start in range(0, limit + 1, 4):
+            expected = [
+                (s, e, m.span())
+                for s, e in text.sentences(sample[:limit])
+                if s >= start and (m := pattern.search(sample, s, e)) is not None
+            ]
+            found = participants._sentences_with(pattern, sample, start, limit)
+            assert [(s, e, m.span()) for s, e, m in found] == expected

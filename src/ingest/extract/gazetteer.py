@@ -273,13 +273,31 @@ def country_spans(text: str) -> list[tuple[int, int]]:
 
 def country_hits(text: str) -> list[PhraseHit]:
     """Every country named in `text` by name, alias or demonym, in order, with offsets."""
+    # the stages ask again and again for the same release and the same short windows: the hits
+    # are made once per text, like the matches they come from (a new list: callers may change it)
+    if len(text) >= _LONG_TEXT:
+        return list(_release_country_hits(text))
+    return list(_short_country_hits(text))
+
+
+@lru_cache(maxsize=2)
+def _release_country_hits(text: str) -> tuple[PhraseHit, ...]:
+    return _hits_of(_country_matches(text))
+
+
+@lru_cache(maxsize=1 << 12)
+def _short_country_hits(text: str) -> tuple[PhraseHit, ...]:
+    return _hits_of(_country_matches(text))
+
+
+def _hits_of(matches: tuple[tuple[int, int, str], ...]) -> tuple[PhraseHit, ...]:
     forms, _ = _country_table()
     hits: list[PhraseHit] = []
-    for start, end, form in _country_matches(text):
+    for start, end, form in matches:
         code, kind = forms[form]
         if kind != "block":
             hits.append(PhraseHit(code, start, end, kind))
-    return hits
+    return tuple(hits)
 
 
 def lookup_country(phrase: str) -> str | None:

@@ -56,10 +56,18 @@ def _looks_like_a_name(text: str, name_toks: list[_Tok], name: str) -> bool:
         end = name_toks[-1].end
         if re.match(r"\s*\d", text[end : end + 3]):
             return False  # a place and a date: "Honolulu May 25", "Ohrid July 15"
-    start = name_toks[0].start
-    joined = _JOINED_COUNTRY.search(text, max(0, start - 40), start)
     # "Bosnia & Herzegovina", "Trinidad and Tobago": the end of a country
-    return not (joined and gz.lookup_country(f"{joined.group(1)} and {name}"))
+    return not _ends_a_joined_country(text, name_toks[0].start, name)
+
+
+def _ends_a_joined_country(text: str, start: int, name: str) -> bool:
+    """Whether `name` at `start` closes a country written "X and Y" / "X & Y"."""
+    window = text[max(0, start - 40) : start]
+    tail = window.rstrip()
+    if len(tail) == len(window) or not tail.endswith(("and", "&")):
+        return False  # most names: no "and" right before them, no need to run the pattern
+    joined = _JOINED_COUNTRY.search(text, max(0, start - 40), start)
+    return joined is not None and gz.lookup_country(f"{joined.group(1)} and {name}") is not None
 
 
 @lru_cache(maxsize=1 << 14)

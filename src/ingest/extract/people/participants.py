@@ -145,9 +145,9 @@ def _rule_choice(index: PeopleIndex, anchor: EventAnchor, doc: Document) -> Rule
                 if s >= anchor.start and cue.search(text, s, e):
                     _from_clause(index, text, s, e, anchor, chosen, turn=False)
         # "Leaders attending included ...", "Türkiye was represented by ...", "welcomed X to"
-        for s, e in sentences(text[: _paragraph_end(text, anchor.end, 2)]):
-            attend = _ATTEND.search(text, s, e) if s >= anchor.start else None
-            if attend and not _ASIDE_OPEN.search(text, s, attend.start()):
+        limit = _paragraph_end(text, anchor.end, 2)
+        for s, e, attend in _sentences_with(_ATTEND, text, anchor.start, limit):
+            if not _ASIDE_OPEN.search(text, s, attend.start()):
                 _from_clause(index, text, s, e, anchor, chosen, turn=False)
         _credit(chosen, why, "participant.attendance")
     if anchor.start >= 0 and _FIRST_PERSON.search(text, anchor.start, anchor.end):
@@ -290,6 +290,23 @@ def _found_evidence(person: Person, field_name: str) -> list[Evidence]:
 
 
 _BLANK_LINE = re.compile(r"\n\s*\n")
+
+
+def _sentences_with(
+    pattern: re.Pattern[str], text: str, start: int, limit: int
+) -> list[tuple[int, int, re.Match[str]]]:
+    """The sentences of text[:limit] that start at `start` or later and hold a match of
+    `pattern`, with the first match. A sentence ends before a space or at `limit`, so a pattern
+    with no look-around but word boundaries that matches inside a sentence also matches in
+    text[start:limit]: when that one scan finds nothing, no sentence is split or searched."""
+    if pattern.search(text, start, limit) is None:
+        return []
+    found = []
+    for s, e in sentences(text[:limit]):
+        match = pattern.search(text, s, e) if s >= start else None
+        if match is not None:
+            found.append((s, e, match))
+    return found
 
 
 def _paragraph_end(text: str, offset: int, paragraphs: int) -> int:

@@ -62,7 +62,7 @@ def _windows(
         if " " not in word and "\n" not in word and (_lone_skip(word) or start in blocked_starts):
             continue  # "The", "However,", "Ukraine's": a lone word that cannot be a name
         start = _word_start_before(text, start, max(0, start - 30))
-        if word.endswith(",") and heads.search(text, end, end + 60):
+        if word.endswith(",") and _head_within(heads, text, end, end + 60):
             # an appositive may follow: ", leader of the democratic opposition of Belarus"
             stop = _CLAUSE_STOP.search(text, end, end + 240)
             end = stop.start() + 1 if stop else min(len(text), end + 240)
@@ -101,6 +101,28 @@ def _lone_skips() -> frozenset[str]:
     """Folded words that, standing alone, are never part of a person mention."""
     words = gz.office_words()
     return _FUNCTION_WORDS | words.not_names | words.institutions
+
+
+def _head_within(heads: re.Pattern[str], text: str, start: int, end: int) -> bool:
+    """Whether an office head in any case stands in text[start:end]. An ASCII stretch is
+    lower-cased and scanned case-sensitively: the same matches (the heads hold none of the four
+    letters that match an ASCII one only when case is ignored: "İ", "ı", "ſ", Kelvin "K"),
+    several times faster than the case-ignoring scan, which stays for all other text."""
+    stretch = text[start:end]
+    if stretch.isascii() and (folded := _lower_case_heads()) is not None:
+        # the heads' pattern has no look-behind: the slice sees what pos/endpos would
+        return folded.search(stretch.lower()) is not None
+    return heads.search(text, start, end) is not None
+
+
+@cache
+def _lower_case_heads() -> re.Pattern[str] | None:
+    """The heads in lower case, matched with case; None if a head holds a letter that matches
+    an ASCII letter only when case is ignored."""
+    heads = {h.lower() for h in gz.office_words().heads}
+    if any(ch in "\u0130\u0131\u017f\u212a" for head in heads for ch in head):
+        return None
+    return gz.phrase_regex(heads)
 
 
 @cache

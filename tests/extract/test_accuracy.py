@@ -83,7 +83,7 @@ REAL_SETS: dict[str, dict[str, float]] = {
         "participant_f1": 0.915,  # measured 0.931 with 0.10.2 and the x15 people changes
     },
     "real-blind": {
-        # measured 0.838 with 0.11.0, 0.836 with 0.10.2, 0.831 with 0.10.0 (0.783 with 0.7.0)
+        # measured 0.837 with 0.12.0, 0.838 with 0.11.0, 0.836 with 0.10.2 (0.783 with 0.7.0)
         "field_score": 0.82,
         "participant_f1": 0.85,  # measured 0.871 with 0.11.0, 0.886 with 0.10.2
     },
@@ -100,7 +100,7 @@ REAL_SETS: dict[str, dict[str, float]] = {
         "city_acc": 0.87,
     },
     "real-blind-2": {
-        "field_score": 0.81,  # measured 0.819 with 0.11.0, 0.827 with 0.10.2, 0.828 with 0.10.1
+        "field_score": 0.81,  # measured 0.824 with 0.12.0, 0.819 with 0.11.0, 0.827 with 0.10.2
     },
     "world": {
         "field_score": 0.96,  # measured 0.974 with 0.10.0, 0.967 with 0.9.0 (0.862 with 0.7.0)

@@ -64,6 +64,12 @@ QUERIES = {
         where a.person_name = 'Person 1' and b.person_name <> 'Person 1'
             and a.event_date >= date '2025-01-01'
         group by 1 order by n desc limit 10""",
+    # the same on event_key: the date filter on a prunes b (README, Query the warehouse)
+    "stg_participants_who_met_event_key": """select b.person_name, count(*) as n
+        from stg_participants a join stg_participants b on a.event_key = b.event_key
+        where a.person_name = 'Person 1' and b.person_name <> 'Person 1'
+            and a.event_date >= date '2025-01-01'
+        group by 1 order by n desc limit 10""",
 }
 
 

@@ -53,6 +53,11 @@ def duplicate_event_id(document: Document) -> list[EventRecord]:
     return [first, dataclasses.replace(first, content_hash="another-hash", is_primary=False)]
 
 
+def duplicate_event_id_on_two_days(document: Document) -> list[EventRecord]:
+    first, again = duplicate_event_id(document)
+    return [first, dataclasses.replace(again, event_date=date(2025, 4, 4))]
+
+
 BREAKERS: dict[str, Breaker] = {
     "fct_events_unique_event_id": duplicate_event_id,
     "stg_events_unique_event_id": duplicate_event_id,
@@ -69,6 +74,8 @@ BREAKERS: dict[str, Breaker] = {
     "stg_participants_valid_affiliations": lambda d: [
         make_event(d, participants=(Participant("Jane Doe", "Minister", "Atlantis"),))
     ],
+    # one event on two days gets two event_keys (a self-join on it would miss pairs)
+    "stg_participants_one_event_per_event_key": duplicate_event_id_on_two_days,
     "stg_participants_not_null_names": lambda d: [
         make_event(d, participants=(Participant(" ", "Minister", "US", "boss"),))  # type: ignore[arg-type]
     ],

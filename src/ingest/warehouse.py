@@ -495,8 +495,7 @@ def mart_table(
     order = f" order by {', '.join(view.sort_by)}" if view.sort_by else ""
     if view.computed is None:
         return connection.sql(f"select * from {view.name}{order}").to_arrow_table()
-    rows = connection.sql(f"select * from {view.name}").to_arrow_table()
-    computed = COMPUTED_MARTS[view.computed](settings, rows, keep_registry)
+    computed = COMPUTED_MARTS[view.computed](settings, connection, view.name, keep_registry)
     connection.register("_computed", computed)
     try:
         return connection.sql(f"select * from _computed{order}").to_arrow_table()
@@ -553,48 +552,148 @@ def write_person_registry(settings: Settings, registry: dict[str, str]) -> None:
     files.write_file(fs, f"{root}/{REGISTRY_DIR}", REGISTRY_FILE, table, settings)
 
 
-def _resolve_people(settings: Settings, rows: pa.Table, keep_registry: bool) -> pa.Table:
-    """participant_persons: every participant's person, rule and evidence, and quality flags."""
-    mentions = [
-        persons.Mention(
-            row["participant_id"],
-            row["person_name"],
-            row["name_status"],
-            row["person_title"],
-            row["affiliation"],
-            row["event_date"],
-            row["doc_id"],
-            row["is_participant"],
-        )
-        for row in rows.to_pylist()
+def _resolve_people(
+    settings: Settings, connection: duckdb.DuckDBPyConnection, source: str, keep_registry: bool
+) -> pa.Table:
+    """participant_persons: every participant's person, rule and evidence, and quality flags.
+
+    The mentions are grouped in SQL before Python sees them: one row per distinct name (and
+    name_status), per full name, per surname-only (name, affiliation, title, date) and per
+    (title, affiliation); the answers are joined back to the participants in SQL. Python's
+    work grows with the distinct names, not with the warehouse's millions of participants.
+    """
+    statuses = [
+        (name, given, persons.name_status_of(name, given))
+        for name, given in connection.sql(
+            f"select distinct person_name, name_status from {source}"
+        ).fetchall()
         # a blank name is nobody: no person (the stg_participants_not_null_names check says so)
-        if persons.name_tokens(row["person_name"] or "")
+        if persons.name_tokens(name or "")
+    ]
+    _register(connection, "_name_statuses", statuses, ["person_name", "given", "status"])
+    connection.execute(
+        f"""create or replace temp view _mentions as
+        select m.*, s.status from {source} as m join _name_statuses as s
+        on m.person_name = s.person_name and m.name_status is not distinct from s.given"""
+    )
+    uses = [
+        persons.NameUse(
+            name, mentions, took_part, tuple(sorted(affs.items())), frozenset(titles), first, last
+        )
+        for name, mentions, took_part, affs, titles, first, last in connection.sql(
+            """select person_name, count(*), count(*) filter (where is_participant),
+                coalesce(histogram(affiliation) filter (where affiliation <> ''), map()),
+                coalesce(list(distinct person_title) filter (where person_title <> ''), []),
+                min(event_date), max(event_date)
+            from _mentions where status <> 'surname_only' group by person_name"""
+        ).fetchall()
+    ]
+    surname_keys = connection.sql(
+        """select distinct person_name, affiliation, person_title, event_date from _mentions
+        where status = 'surname_only' and is_participant"""
+    ).fetchall()
+    surname_mentions = [
+        persons.Mention(str(i), name, "surname_only", title, affiliation, day)
+        for i, (name, affiliation, title, day) in enumerate(surname_keys)
     ]
     registry = read_person_registry(settings)
-    resolved = persons.resolve(mentions, registry)
+    resolved = persons.resolve_names(uses, surname_mentions, registry)
     if keep_registry and resolved.registry != registry:
         write_person_registry(settings, resolved.registry)
-    columns: dict[str, list[Any]] = {name: [] for name in PARTICIPANT_PERSONS_SCHEMA.names}
-    participants = [mention for mention in mentions if mention.is_participant]
-    for mention, found in zip(participants, resolved.resolutions, strict=True):
-        for name, value in (
-            ("participant_id", found.participant_id),
-            ("person_id", found.person_id),
-            ("canonical_name", found.canonical_name),
-            ("name_status", found.name_status),
-            ("resolution_rule", found.rule),
-            ("resolution_evidence", found.evidence),
-            ("name_problem", quality.name_problem(mention.name)),
-            ("title_country_code", quality.title_contradicts(mention.title, mention.affiliation)),
-        ):
-            columns[name].append(value)
-    return pa.table(columns, schema=PARTICIPANT_PERSONS_SCHEMA)
+    _register(
+        connection,
+        "_full_names",
+        [(n, p.person_id, p.canonical_name, p.rule, p.evidence) for n, p in resolved.names.items()],
+        ["person_name", "person_id", "canonical_name", "rule", "evidence"],
+    )
+    _register(
+        connection,
+        "_surnames",
+        [
+            (
+                *key,
+                found.person_id,
+                found.canonical_name,
+                found.name_status,
+                found.rule,
+                found.evidence,
+            )
+            for key, found in zip(surname_keys, resolved.surnames, strict=True)
+        ],
+        [
+            "person_name",
+            "affiliation",
+            "person_title",
+            "event_date",
+            "person_id",
+            "canonical_name",
+            "name_status",
+            "rule",
+            "evidence",
+        ],
+    )
+    problems = connection.sql(
+        "select distinct person_name from _mentions where is_participant"
+    ).fetchall()
+    _register(
+        connection,
+        "_name_problems",
+        [(name, quality.name_problem(name)) for (name,) in problems],
+        ["person_name", "name_problem"],
+    )
+    titles = connection.sql(
+        "select distinct person_title, affiliation from _mentions where is_participant"
+    ).fetchall()
+    _register(
+        connection,
+        "_title_countries",
+        [(t, a, quality.title_contradicts(t, a)) for t, a in titles],
+        ["person_title", "affiliation", "title_country_code"],
+    )
+    surname = "m.status = 'surname_only'"
+    table = connection.sql(
+        f"""select
+            m.participant_id,
+            if({surname}, s.person_id, f.person_id) as person_id,
+            if({surname}, s.canonical_name, f.canonical_name) as canonical_name,
+            if({surname}, s.name_status, m.status) as name_status,
+            if({surname}, s.rule, f.rule) as resolution_rule,
+            if({surname}, s.evidence, f.evidence) as resolution_evidence,
+            p.name_problem,
+            t.title_country_code
+        from _mentions as m
+        left join _full_names as f on not ({surname}) and f.person_name = m.person_name
+        left join _surnames as s on {surname} and s.person_name = m.person_name
+            and s.affiliation is not distinct from m.affiliation
+            and s.person_title is not distinct from m.person_title
+            and s.event_date is not distinct from m.event_date
+        join _name_problems as p on p.person_name = m.person_name
+        join _title_countries as t on t.person_title is not distinct from m.person_title
+            and t.affiliation is not distinct from m.affiliation
+        where m.is_participant"""
+    ).to_arrow_table()
+    return table.cast(PARTICIPANT_PERSONS_SCHEMA)
 
 
-def _city_countries(settings: Settings, rows: pa.Table, keep_registry: bool) -> pa.Table:
+def _register(
+    connection: duckdb.DuckDBPyConnection,
+    name: str,
+    rows: Sequence[tuple[Any, ...]],
+    columns: Sequence[str],
+) -> None:
+    """Rows computed in Python as a table the connection's SQL can join (strings, and dates
+    in a column named event_date)."""
+    schema = pa.schema([(c, pa.date32() if c == "event_date" else pa.string()) for c in columns])
+    values = zip(*rows, strict=True) if rows else ([] for _ in columns)
+    connection.register(name, pa.table(list(map(list, values)), schema=schema))
+
+
+def _city_countries(
+    settings: Settings, connection: duckdb.DuckDBPyConnection, source: str, keep_registry: bool
+) -> pa.Table:
     """city_countries: each (city, event country) pair with the country the city lies in when
     no city of that name lies in the event's country."""
-    pairs = rows.to_pylist()
+    pairs = connection.sql(f"select * from {source}").to_arrow_table().to_pylist()
     found = [quality.city_country(p["city"], p["country_code"]) for p in pairs]
     return pa.table(
         [[p["city"] for p in pairs], [p["country_code"] for p in pairs], found],
@@ -602,7 +701,7 @@ def _city_countries(settings: Settings, rows: pa.Table, keep_registry: bool) -> 
     )
 
 
-COMPUTED_MARTS: dict[str, Callable[[Settings, pa.Table, bool], pa.Table]] = {
+COMPUTED_MARTS: dict[str, Callable[[Settings, duckdb.DuckDBPyConnection, str, bool], pa.Table]] = {
     "persons": _resolve_people,
     "city_countries": _city_countries,
 }

@@ -60,6 +60,9 @@ BUILD_FORMAT = "1"
 SOURCE_PATTERN = re.compile(r"\{\{\s*source\('([a-z_]+)'\)\s*\}\}")
 PERSON_ID_PATTERN = re.compile(r"\{\{\s*person_id\(([^{}]+?)\)\s*\}\}")
 EPHEMERAL_PATTERN = re.compile(r"\{\{\s*ephemeral\('([a-z_]+)'\)\s*\}\}")
+# `{{ in_scope('name', column) }}`: true, or in an incremental publish, column in the keys of the
+# temporary table _scope_<name> (the days, events or engagements a run touches)
+SCOPE_PATTERN = re.compile(r"\{\{\s*in_scope\('([a-z_]+)',\s*([A-Za-z_][A-Za-z0-9_.]*)\)\s*\}\}")
 CHECK_SAMPLE_ROWS = 5
 ERROR, WARNING = "error", "warning"
 MART_CODECS = ("zstd", "lz4", "snappy")  # what a materialized view's `compression` may name
@@ -186,20 +189,31 @@ def expand_ephemerals(template: str, models_dir: Traversable = MODELS_DIR) -> st
     return EPHEMERAL_PATTERN.sub(inline, template)
 
 
-def render(template: str, settings: Settings, hidden: Collection[str] | None = None) -> str:
+def render(
+    template: str,
+    settings: Settings,
+    hidden: Collection[str] | None = None,
+    scopes: Collection[str] = (),
+) -> str:
     """Replace `{{ ephemeral('model') }}`, `{{ source('table') }}`, `{{ person_id(name) }}`,
     `{{ countries }}`, `{{ organisations }}` and `{{ unpublished_loads }}` (a query of the
     hidden load ids).
 
     A source shows published rows only: without `hidden`, the rows of the loads the publication
     file lists in flight at query time are left out; with it, the rows of those loads (what a
-    publication in the making computes its marts from).
+    publication in the making computes its marts from). `scopes` names the in_scope tables an
+    incremental publish has filled (every other in_scope is true).
     """
 
     def source(match: re.Match[str]) -> str:
         return _parquet_source(settings, match.group(1), hidden)
 
+    def scope(match: re.Match[str]) -> str:
+        name, column = match.groups()
+        return f"{column} in (select key from _scope_{name})" if name in scopes else "true"
+
     sql = SOURCE_PATTERN.sub(source, expand_ephemerals(template))
+    sql = SCOPE_PATTERN.sub(scope, sql)
     sql = PERSON_ID_PATTERN.sub(lambda match: _person_id_sql(match.group(1).strip()), sql)
     sql = sql.replace("{{ countries }}", _countries_sql())
     sql = sql.replace("{{ unpublished_loads }}", _hidden_sql(settings, hidden))
@@ -357,6 +371,8 @@ class Published:
     # seconds per materialized mart computed, in computing order (benchmarks read it)
     mart_seconds: tuple[tuple[str, float], ...] = ()
     serving_seconds: float = 0.0
+    # the marts computed from the previous snapshot and the run's rows alone (INCREMENTAL_MARTS)
+    incremental: tuple[str, ...] = ()
 
 
 def publish(
@@ -391,8 +407,12 @@ def publish(
             or not store.mart_snapshot_exists(settings, _materialized(views), snapshot)
         )
         timings: list[tuple[str, float]] = []
+        incremental: list[str] = []
         if stale:
-            snapshot = _compute_marts(settings, views, hidden, timings=timings)
+            base = None if force else _base_of(settings, views, current, load_id, hidden)
+            snapshot = _compute_marts(
+                settings, views, hidden, timings=timings, base=base, incremental=incremental
+            )
         marts_seconds = time.perf_counter() - started
         if before is not None:
             before(marts_seconds)
@@ -409,7 +429,38 @@ def publish(
     began = time.perf_counter()
     rebuilt = _refresh_serving_file(settings, views, force)
     serving_seconds = time.perf_counter() - began
-    return Published(stale, rebuilt, marts_seconds, tuple(timings), serving_seconds)
+    return Published(
+        stale, rebuilt, marts_seconds, tuple(timings), serving_seconds, tuple(incremental)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Base:
+    """The published mart snapshot a run's marts can build on: computed from exactly the rows
+    visible now except the run's own."""
+
+    snapshot: str
+    load_id: str
+
+
+def _base_of(
+    settings: Settings,
+    views: Sequence[View],
+    current: publication.Publication,
+    load_id: str | None,
+    hidden: frozenset[str],
+) -> _Base | None:
+    """The snapshot to build on, or None (compute every mart whole) when the current one was
+    computed from other data or SQL than the rows visible now minus load_id's."""
+    snapshot = current.marts_snapshot
+    if load_id is None or snapshot is None or load_id not in current.hidden:
+        return None
+    before = _marts_fingerprint(settings, views, hidden | {load_id})
+    if current.marts_fingerprint != before:
+        return None
+    if not store.mart_snapshot_exists(settings, _materialized(views), snapshot):
+        return None
+    return _Base(snapshot, load_id)
 
 
 def _publish_lake(
@@ -450,9 +501,13 @@ def _compute_marts(
     snapshot: str | None = None,
     *,
     timings: list[tuple[str, float]] | None = None,
+    base: _Base | None = None,
+    incremental: list[str] | None = None,
 ) -> str:
     """Write a new snapshot of every materialized mart from the rows not hidden; its id
-    (`timings` gets each mart's name and seconds)."""
+    (`timings` gets each mart's name and seconds). With a base, the INCREMENTAL_MARTS are
+    the base's rows with those of the days, events and engagements base.load_id touches
+    computed again (`incremental` gets their names)."""
     snapshot = snapshot or store.new_load_id(datetime.now(UTC))
     try:
         with duckdb.connect() as connection:
@@ -467,7 +522,12 @@ def _compute_marts(
                 if not view.materialized:
                     continue
                 began = time.perf_counter()
-                table = mart_table(connection, view, settings, keep_registry=True)
+                if base is not None and view.name in INCREMENTAL_MARTS:
+                    table = _incremental_mart(connection, view, settings, hidden, base)
+                    if incremental is not None:
+                        incremental.append(view.name)
+                else:
+                    table = mart_table(connection, view, settings, keep_registry=True)
                 store.write_mart(settings, view.name, snapshot, table, view.compression)
                 # the marts below read the file just written instead of computing it again
                 # (dim_people and fct_country_pairs would each unnest every event once more)
@@ -481,6 +541,123 @@ def _compute_marts(
     except duckdb.Error as error:
         raise StoreError(f"cannot compute the marts: {error}") from error
     return snapshot
+
+
+# --- incremental marts ----------------------------------------------------------------------
+#
+# A record links only to records of its own day or the next or previous one, so the links a
+# run changes all have a record on a day within one of a day it touches (a day of a record it
+# adds, supersedes or whose participants' persons changed): rivals of a record are its partners,
+# all within a day of it. Those links are computed again from the records within three days of
+# the touched days (what the links within two days depend on), every other link is kept. An
+# engagement is a connected set of linked records: the engagements of the records of changed
+# links, and of touched records, are computed again whole, every other one kept.
+INCREMENTAL_MARTS = ("int_engagement_links", "engagement_events", "fct_engagements")
+LINK_REACH_DAYS = 1  # int_engagement_links: records pair within one day
+WINDOW_DAYS = 3  # the records whose links the replaced links depend on
+
+
+def _incremental_mart(
+    connection: duckdb.DuckDBPyConnection,
+    view: View,
+    settings: Settings,
+    hidden: frozenset[str],
+    base: _Base,
+) -> pa.Table:
+    """The view's rows: the base snapshot's, with those the run touches computed again."""
+    old_file = store.mart_path(settings, view.name, base.snapshot, for_duckdb=True)
+    # the file alone: no `snapshot` column from its folder's name
+    old = f"read_parquet({_quote(old_file)}, hive_partitioning = false)"
+    if view.name == "int_engagement_links":
+        _touched_days(connection, settings, hidden, base)
+        fresh = render(view.template, settings, hidden, scopes=("engagement_days",))
+        near = "(date_a in (select key from _near_days) or date_b in (select key from _near_days))"
+        connection.execute(
+            f"create or replace temp table _added_links as select * from ({fresh}) where {near}"
+        )
+        # the records of links replaced or added, and of the run: their engagements change
+        connection.execute(
+            f"""create or replace temp table _changed_events as
+            with replaced as (select * from {old} where {near})
+            select event_a as key from replaced union select event_b from replaced
+            union select event_a from _added_links union select event_b from _added_links
+            union select key from _touched_events"""
+        )
+        rows = f"select * from {old} where not {near} union all select * from _added_links"
+    elif view.name == "engagement_events":
+        connection.execute(
+            f"""create or replace temp table _old_engagements as
+            select distinct engagement_id as key from {old}
+            where event_id in (select key from _changed_events)"""
+        )
+        connection.execute(
+            f"""create or replace temp table _scope_engagement_events as
+            select event_id as key from {old}
+            where engagement_id in (select key from _old_engagements)
+            union select key from _changed_events"""
+        )
+        fresh = render(view.template, settings, hidden, scopes=("engagement_events",))
+        connection.execute(f"create or replace temp table _new_engagement_rows as {fresh}")
+        kept = (
+            f"select * from {old} where event_id not in (select key from _scope_engagement_events)"
+        )
+        rows = f"{kept} union all select * from _new_engagement_rows"
+    else:  # fct_engagements
+        connection.execute(
+            """create or replace temp table _scope_engagements as
+            select key from _old_engagements
+            union select engagement_id from _new_engagement_rows"""
+        )
+        fresh = render(view.template, settings, hidden, scopes=("engagements",))
+        kept = (
+            f"select * from {old} where engagement_id not in (select key from _scope_engagements)"
+        )
+        rows = f"{kept} union all select * from ({fresh})"
+    order = f" order by {', '.join(view.sort_by)}" if view.sort_by else ""
+    return connection.sql(f"select * from ({rows}){order}").to_arrow_table()
+
+
+def _touched_days(
+    connection: duckdb.DuckDBPyConnection, settings: Settings, hidden: frozenset[str], base: _Base
+) -> None:
+    """Fill _touched_events (records of the documents the run wrote, every stored version, and
+    records whose participants' person changed), _near_days (their days, one either side) and
+    _scope_engagement_days (three either side)."""
+    run = _quote(base.load_id)
+    old_persons = _quote(
+        store.mart_path(settings, "participant_persons", base.snapshot, for_duckdb=True)
+    )
+    touched = render(
+        f"""with documents as (
+            select doc_id from {{{{ source('events') }}}} where load_id = {run}
+            union select doc_id from {{{{ source('documents') }}}} where load_id = {run}
+            union select doc_id from {{{{ source('superseded') }}}} where superseded_by = {run}
+        ),
+        persons_changed as (
+            select split_part(coalesce(new.participant_id, old.participant_id), ':', 1) as event_id
+            from participant_persons as new
+            full join read_parquet({old_persons}, hive_partitioning = false) as old
+                using (participant_id)
+            where new.person_id is distinct from old.person_id
+        )
+        select event_id, event_date from {{{{ source('events') }}}}
+        where doc_id in (select doc_id from documents)
+            or event_id in (select event_id from persons_changed)""",
+        settings,
+        hidden,
+    )
+    connection.execute(f"create or replace temp table _touched as {touched}")
+    connection.execute(
+        "create or replace temp table _touched_events as "
+        "select distinct event_id as key from _touched"
+    )
+    for name, reach in (("_near_days", LINK_REACH_DAYS), ("_scope_engagement_days", WINDOW_DAYS)):
+        connection.execute(
+            f"""create or replace temp table {name} as
+            select distinct event_date + shift::integer as key
+            from _touched, range(-{reach}, {reach + 1}) as shifts(shift)
+            where event_date is not null"""
+        )
 
 
 def mart_table(

@@ -551,8 +551,11 @@ def _compute_marts(
 # all within a day of it. Those links are computed again from the records within three days of
 # the touched days (what the links within two days depend on), every other link is kept. An
 # engagement is a connected set of linked records: the engagements of the records of changed
-# links, and of touched records, are computed again whole, every other one kept.
-INCREMENTAL_MARTS = ("int_engagement_links", "engagement_events", "fct_engagements")
+# links, and of touched records, are computed again whole, every other one kept. The monthly
+# marts of MONTHLY_MARTS are made of each month's records alone: the months of touched records
+# are computed again.
+MONTHLY_MARTS = ("fct_country_pairs", "agg_events_monthly")
+INCREMENTAL_MARTS = (*MONTHLY_MARTS, "int_engagement_links", "engagement_events", "fct_engagements")
 LINK_REACH_DAYS = 1  # int_engagement_links: records pair within one day
 WINDOW_DAYS = 3  # the records whose links the replaced links depend on
 
@@ -568,8 +571,13 @@ def _incremental_mart(
     old_file = store.mart_path(settings, view.name, base.snapshot, for_duckdb=True)
     # the file alone: no `snapshot` column from its folder's name
     old = f"read_parquet({_quote(old_file)}, hive_partitioning = false)"
-    if view.name == "int_engagement_links":
+    if not connection.sql("select * from duckdb_tables() where table_name = '_touched'").fetchall():
         _touched_days(connection, settings, hidden, base)
+    if view.name in MONTHLY_MARTS:
+        fresh = render(view.template, settings, hidden, scopes=("event_months",))
+        months = "event_month in (select key from _scope_event_months)"
+        rows = f"select * from {old} where not {months} union all select * from ({fresh})"
+    elif view.name == "int_engagement_links":
         fresh = render(view.template, settings, hidden, scopes=("engagement_days",))
         near = "(date_a in (select key from _near_days) or date_b in (select key from _near_days))"
         connection.execute(
@@ -621,8 +629,8 @@ def _touched_days(
     connection: duckdb.DuckDBPyConnection, settings: Settings, hidden: frozenset[str], base: _Base
 ) -> None:
     """Fill _touched_events (records of the documents the run wrote, every stored version, and
-    records whose participants' person changed), _near_days (their days, one either side) and
-    _scope_engagement_days (three either side)."""
+    records whose participants' person changed), _near_days (their days, one either side),
+    _scope_engagement_days (three either side) and _scope_event_months (their months)."""
     run = _quote(base.load_id)
     old_persons = _quote(
         store.mart_path(settings, "participant_persons", base.snapshot, for_duckdb=True)
@@ -640,7 +648,13 @@ def _touched_days(
                 using (participant_id)
             where new.person_id is distinct from old.person_id
         )
-        select event_id, event_date from {{{{ source('events') }}}}
+        select
+            event_id,
+            event_date,
+            cast(date_trunc(
+                'month', coalesce(event_date, cast(timezone('UTC', published_at) as date))
+            ) as date) as event_month
+        from {{{{ source('events') }}}}
         where doc_id in (select doc_id from documents)
             or event_id in (select event_id from persons_changed)""",
         settings,
@@ -650,6 +664,10 @@ def _touched_days(
     connection.execute(
         "create or replace temp table _touched_events as "
         "select distinct event_id as key from _touched"
+    )
+    connection.execute(
+        "create or replace temp table _scope_event_months as "
+        "select distinct event_month as key from _touched"
     )
     for name, reach in (("_near_days", LINK_REACH_DAYS), ("_scope_engagement_days", WINDOW_DAYS)):
         connection.execute(

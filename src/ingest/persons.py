@@ -100,10 +100,9 @@ class _Spelling:
     first_on: date | None = None  # the span of its event dates (only the ends count)
     last_on: date | None = None
     participations: int = 0
-
-    @property
-    def affiliation(self) -> str | None:
-        return _most_common(self.affiliations)
+    # the most common affiliation, kept by `_add`: merge_rule reads it for every candidate pair
+    # (millions at a million events), and a Counter's mode costs more than the rule's test
+    affiliation: str | None = None
 
     @property
     def mentions(self) -> int:
@@ -187,6 +186,7 @@ def _nicknames() -> NickNamer:
     return NickNamer()
 
 
+@functools.lru_cache(maxsize=NAME_CACHE_SIZE)  # a warehouse compares the same names often
 def same_given_name(a: str, b: str) -> str | None:
     """The rule by which two folded given names are one: equal, an initial, a short form."""
     if a == b:
@@ -584,6 +584,7 @@ def _add(spellings: dict[str, _Spelling], use: NameUse) -> None:
     spelling.participations += use.participations
     for affiliation, count in use.affiliations:
         spelling.affiliations[affiliation] += count
+    spelling.affiliation = _most_common(spelling.affiliations)
     spelling.titles.update(use.titles)
     if use.first_on is not None:
         spelling.first_on = min(use.first_on, spelling.first_on or use.first_on)

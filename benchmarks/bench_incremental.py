@@ -4,10 +4,15 @@
 The big warehouses are built once under --workdir (events written in 1M-event loads through
 store.write_events_table, compacted, published) and reused by later runs: each measured run adds
 its 2,000 events (1,000 new documents, 10 of them new versions of stored ones) to them.
-Prints JSON lines {"name", "value", "unit", ...}.
+A run's publish is incremental (ingest.warehouse.INCREMENTAL_MARTS computed from the previous
+snapshot and the run's rows) when the previous snapshot was computed from exactly the rows
+visible before the run, by the same SQL: the first run after a change of the marts' SQL (or of
+this code) computes every mart whole, and says so (`incremental: []`); the median is taken over
+the incremental runs when there are any. Prints JSON lines {"name", "value", "unit", ...};
+--output also writes them to a JSON file.
 
     .venv/bin/python benchmarks/bench_incremental.py --sizes 1000000,10000000 \
-        --workdir /work/bench-x21
+        --workdir /work/bench-x21i --output benchmarks/results/bench_incremental-DATE.json
 """
 
 from __future__ import annotations
@@ -32,12 +37,15 @@ sys.path.insert(0, str(Path(__file__).parent))
 from bench_warehouse import CHUNK, synthetic_events
 
 RUN_EVENTS = 2_000
+RESULTS: list[dict[str, Any]] = []
 REVISED_DOCUMENTS = 10  # documents of the run that are new versions of stored ones
 READY_FILE = "ready.json"
 
 
 def emit(name: str, value: float, unit: str, **extra: Any) -> None:
-    print(json.dumps({"name": name, "value": round(value, 4), "unit": unit, **extra}), flush=True)
+    result = {"name": name, "value": round(value, 4), "unit": unit, **extra}
+    RESULTS.append(result)
+    print(json.dumps(result), flush=True)
 
 
 def settings_for(workdir: Path) -> Settings:
@@ -115,6 +123,7 @@ def measure_run(settings: Settings, size: int, seed: float) -> dict[str, Any]:
         "mart_seconds": {name: round(s, 3) for name, s in published.mart_seconds},
         "serving_seconds": round(published.serving_seconds, 3),
         "serving_rebuilt": published.serving_rebuilt,
+        "incremental": list(published.incremental),
     }
 
 
@@ -124,13 +133,18 @@ def main() -> None:
     parser.add_argument("--workdir", default="/work/bench-x21", help="where warehouses are kept")
     parser.add_argument("--runs", type=int, default=3, help="measured runs per size (median)")
     parser.add_argument("--full", action="store_true", help="also time a full rebuild")
+    parser.add_argument("--output", help="also write the results to this JSON file")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     medians: dict[int, float] = {}
     for size in sizes:
         settings = ensure_warehouse(size, Path(args.workdir) / str(size))
-        timings = [measure_run(settings, size, 0.1 + i / 10) for i in range(args.runs)]
-        seconds = sorted(t["publish_seconds"] for t in timings)[len(timings) // 2]
+        timings = []
+        for i in range(args.runs):
+            timings.append(measure_run(settings, size, 0.1 + i / 10))
+            print(json.dumps({"size": size, "run": i, **timings[-1]}), flush=True)
+        measured = [t for t in timings if t["incremental"]] or timings
+        seconds = sorted(t["publish_seconds"] for t in measured)[len(measured) // 2]
         medians[size] = seconds
         emit(f"publish_{RUN_EVENTS}_into_{size}", seconds, "s", runs=timings)
         if args.full:
@@ -140,6 +154,8 @@ def main() -> None:
     if len(sizes) == 2:
         small, big = sizes
         emit(f"publish_ratio_{big}_to_{small}", medians[big] / medians[small], "x")
+    if args.output:
+        Path(args.output).write_text(json.dumps(RESULTS, indent=1) + "\n")
 
 
 if __name__ == "__main__":

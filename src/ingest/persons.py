@@ -97,13 +97,12 @@ class _Spelling:
     names: Counter[str] = field(default_factory=Counter)
     affiliations: Counter[str] = field(default_factory=Counter)
     titles: set[str] = field(default_factory=set)
-    dates: list[date] = field(default_factory=list)
-    documents: set[str] = field(default_factory=set)
+    first_on: date | None = None  # the span of its event dates (only the ends count)
+    last_on: date | None = None
     participations: int = 0
-
-    @property
-    def affiliation(self) -> str | None:
-        return _most_common(self.affiliations)
+    # the most common affiliation, kept by `_add`: merge_rule reads it for every candidate pair
+    # (millions at a million events), and a Counter's mode costs more than the rule's test
+    affiliation: str | None = None
 
     @property
     def mentions(self) -> int:
@@ -187,6 +186,7 @@ def _nicknames() -> NickNamer:
     return NickNamer()
 
 
+@functools.lru_cache(maxsize=NAME_CACHE_SIZE)  # a warehouse compares the same names often
 def same_given_name(a: str, b: str) -> str | None:
     """The rule by which two folded given names are one: equal, an initial, a short form."""
     if a == b:
@@ -271,10 +271,10 @@ def _office(title: str) -> tuple[str, frozenset[str]]:
 def _active_together(a: _Spelling, b: _Spelling) -> bool:
     """The two spellings' event dates lie within SURNAME_WINDOW_DAYS of each other's span
     (undated spellings: no evidence against)."""
-    if not a.dates or not b.dates:
+    if a.first_on is None or a.last_on is None or b.first_on is None or b.last_on is None:
         return True
     window = timedelta(days=SURNAME_WINDOW_DAYS)
-    return min(a.dates) - window <= max(b.dates) and min(b.dates) - window <= max(a.dates)
+    return a.first_on - window <= b.last_on and b.first_on - window <= a.last_on
 
 
 def _family_first(a: _Spelling, b: _Spelling) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -453,14 +453,104 @@ class Resolved:
     registry: dict[str, str]
 
 
+@dataclass(frozen=True, slots=True)
+class NameUse:
+    """What the mentions of one written full name add up to: all a spelling keeps of them, so
+    a warehouse's millions of mentions reach the resolver as one row per name (aggregated in
+    SQL by the warehouse)."""
+
+    name: str
+    mentions: int
+    participations: int
+    affiliations: tuple[tuple[str, int], ...] = ()  # (affiliation, mentions), blanks left out
+    titles: frozenset[str] = frozenset()
+    first_on: date | None = None
+    last_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NamePerson:
+    """The person a full name resolves to, wherever it is written."""
+
+    person_id: str
+    canonical_name: str
+    rule: str
+    evidence: str
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedNames:
+    """What `resolve_names` returns: the person of each full name a participant has, one
+    resolution per surname-only mention (its participant_id as given) and the registry."""
+
+    names: dict[str, NamePerson]
+    surnames: list[Resolution]
+    registry: dict[str, str]
+
+
 def resolve(mentions: Sequence[Mention], registry: Mapping[str, str]) -> Resolved:
     """Resolve every participant to a person (mentioned people count as known full names);
     the registry with every full spelling's id added."""
     statuses = {m.participant_id: name_status_of(m.name, m.name_status) for m in mentions}
-    spellings: dict[str, _Spelling] = {}
+    full = [m for m in mentions if statuses[m.participant_id] != "surname_only"]
+    surnames = [
+        m for m in mentions if m.is_participant and statuses[m.participant_id] == "surname_only"
+    ]
+    resolved = resolve_names(name_uses(full), surnames, registry)
+    by_participant = {found.participant_id: found for found in resolved.surnames}
+    resolutions = []
+    for mention in (m for m in mentions if m.is_participant):
+        found = by_participant.get(mention.participant_id)
+        if found is None:
+            person = resolved.names[mention.name]
+            status = statuses[mention.participant_id]
+            found = Resolution(
+                mention.participant_id,
+                person.person_id,
+                person.canonical_name,
+                status,
+                person.rule,
+                person.evidence,
+            )
+        resolutions.append(found)
+    return Resolved(resolutions, resolved.registry)
+
+
+def name_uses(mentions: Iterable[Mention]) -> list[NameUse]:
+    """The mentions of full names, one NameUse per written name."""
+    grouped: dict[str, list[Mention]] = defaultdict(list)
     for mention in mentions:
-        if statuses[mention.participant_id] != "surname_only":
-            _add(spellings, mention)
+        grouped[mention.name].append(mention)
+    uses = []
+    for name, group in grouped.items():
+        dates = [m.event_date for m in group if m.event_date]
+        affiliations = Counter(m.affiliation for m in group if m.affiliation)
+        uses.append(
+            NameUse(
+                name,
+                len(group),
+                sum(m.is_participant for m in group),
+                tuple(sorted(affiliations.items())),
+                frozenset(m.title for m in group if m.title),
+                min(dates, default=None),
+                max(dates, default=None),
+            )
+        )
+    return uses
+
+
+def resolve_names(
+    uses: Iterable[NameUse], surname_mentions: Sequence[Mention], registry: Mapping[str, str]
+) -> ResolvedNames:
+    """Cluster the full names into persons, give each an id (the registry's when it has one),
+    and resolve every surname-only mention against them; the registry with every full
+    spelling's id added. The work grows with the distinct names, not with their mentions."""
+    spellings: dict[str, _Spelling] = {}
+    participant_names = []
+    for use in uses:
+        _add(spellings, use)
+        if use.participations:
+            participant_names.append(use.name)
     clusters, rules = cluster_spellings(spellings)
     members: dict[str, list[_Spelling]] = defaultdict(list)
     for key, spelling in spellings.items():
@@ -470,47 +560,36 @@ def resolve(mentions: Sequence[Mention], registry: Mapping[str, str]) -> Resolve
     index = surname_index(
         (_person(ids[root], canonical[root], group), group) for root, group in members.items()
     )
-    resolutions = []
-    # what a full name resolves to depends on the name alone: worked out once per name
-    by_name: dict[str, tuple[str, str, str, str]] = {}
-    for mention in (m for m in mentions if m.is_participant):
-        status = statuses[mention.participant_id]
-        if status == "surname_only":
-            resolutions.append(_resolve_surname(mention, index))
-            continue
-        found = by_name.get(mention.name)
-        if found is None:
-            key = spelling_key(mention.name)
-            root = clusters.find(key)
-            rule = _alias_rule(mention.name, key, canonical[root], rules)
-            evidence = _merge_evidence(spellings[key], canonical[root], rule)
-            found = by_name[mention.name] = (ids[root], _top(canonical[root]), rule, evidence)
-        person_id, canonical_name, rule, evidence = found
-        resolutions.append(
-            Resolution(mention.participant_id, person_id, canonical_name, status, rule, evidence)
-        )
+    names = {}
+    for name in participant_names:
+        key = spelling_key(name)
+        root = clusters.find(key)
+        rule = _alias_rule(name, key, canonical[root], rules)
+        evidence = _merge_evidence(spellings[key], canonical[root], rule)
+        names[name] = NamePerson(ids[root], _top(canonical[root]), rule, evidence)
+    surnames = [_resolve_surname(mention, index) for mention in surname_mentions]
     updated = dict(registry)
     for root, group in members.items():
         for spelling in group:
             updated[spelling.key] = ids[root]
-    return Resolved(resolutions, updated)
+    return ResolvedNames(names, surnames, updated)
 
 
-def _add(spellings: dict[str, _Spelling], mention: Mention) -> None:
-    key = spelling_key(mention.name)
+def _add(spellings: dict[str, _Spelling], use: NameUse) -> None:
+    key = spelling_key(use.name)
     spelling = spellings.get(key)
     if spelling is None:
-        spelling = spellings[key] = _Spelling(key, name_tokens(mention.name))
-    spelling.names[mention.name] += 1
-    spelling.participations += mention.is_participant
-    if mention.affiliation:
-        spelling.affiliations[mention.affiliation] += 1
-    if mention.title:
-        spelling.titles.add(mention.title)
-    if mention.event_date:
-        spelling.dates.append(mention.event_date)
-    if mention.doc_id:
-        spelling.documents.add(mention.doc_id)
+        spelling = spellings[key] = _Spelling(key, name_tokens(use.name))
+    spelling.names[use.name] += use.mentions
+    spelling.participations += use.participations
+    for affiliation, count in use.affiliations:
+        spelling.affiliations[affiliation] += count
+    spelling.affiliation = _most_common(spelling.affiliations)
+    spelling.titles.update(use.titles)
+    if use.first_on is not None:
+        spelling.first_on = min(use.first_on, spelling.first_on or use.first_on)
+    if use.last_on is not None:
+        spelling.last_on = max(use.last_on, spelling.last_on or use.last_on)
 
 
 def _alias_rule(name: str, key: str, canonical: _Spelling, rules: Mapping[str, str]) -> str:
@@ -552,14 +631,15 @@ class _Person:
 
 
 def _person(person_id: str, canonical: _Spelling, spellings: Sequence[_Spelling]) -> _Person:
-    dates = [d for s in spellings for d in s.dates]
+    firsts = [s.first_on for s in spellings if s.first_on is not None]
+    lasts = [s.last_on for s in spellings if s.last_on is not None]
     return _Person(
         person_id,
         canonical,
         frozenset(a for s in spellings for a in s.affiliations),
         frozenset(t for s in spellings for t in s.titles),
-        min(dates, default=None),
-        max(dates, default=None),
+        min(firsts, default=None),
+        max(lasts, default=None),
         any(s.participations for s in spellings),
     )
 

@@ -60,6 +60,9 @@ BUILD_FORMAT = "1"
 SOURCE_PATTERN = re.compile(r"\{\{\s*source\('([a-z_]+)'\)\s*\}\}")
 PERSON_ID_PATTERN = re.compile(r"\{\{\s*person_id\(([^{}]+?)\)\s*\}\}")
 EPHEMERAL_PATTERN = re.compile(r"\{\{\s*ephemeral\('([a-z_]+)'\)\s*\}\}")
+# `{{ in_scope('name', column) }}`: true, or in an incremental publish, column in the keys of the
+# temporary table _scope_<name> (the days, events or engagements a run touches)
+SCOPE_PATTERN = re.compile(r"\{\{\s*in_scope\('([a-z_]+)',\s*([A-Za-z_][A-Za-z0-9_.]*)\)\s*\}\}")
 CHECK_SAMPLE_ROWS = 5
 ERROR, WARNING = "error", "warning"
 MART_CODECS = ("zstd", "lz4", "snappy")  # what a materialized view's `compression` may name
@@ -186,20 +189,31 @@ def expand_ephemerals(template: str, models_dir: Traversable = MODELS_DIR) -> st
     return EPHEMERAL_PATTERN.sub(inline, template)
 
 
-def render(template: str, settings: Settings, hidden: Collection[str] | None = None) -> str:
+def render(
+    template: str,
+    settings: Settings,
+    hidden: Collection[str] | None = None,
+    scopes: Collection[str] = (),
+) -> str:
     """Replace `{{ ephemeral('model') }}`, `{{ source('table') }}`, `{{ person_id(name) }}`,
     `{{ countries }}`, `{{ organisations }}` and `{{ unpublished_loads }}` (a query of the
     hidden load ids).
 
     A source shows published rows only: without `hidden`, the rows of the loads the publication
     file lists in flight at query time are left out; with it, the rows of those loads (what a
-    publication in the making computes its marts from).
+    publication in the making computes its marts from). `scopes` names the in_scope tables an
+    incremental publish has filled (every other in_scope is true).
     """
 
     def source(match: re.Match[str]) -> str:
         return _parquet_source(settings, match.group(1), hidden)
 
+    def scope(match: re.Match[str]) -> str:
+        name, column = match.groups()
+        return f"{column} in (select key from _scope_{name})" if name in scopes else "true"
+
     sql = SOURCE_PATTERN.sub(source, expand_ephemerals(template))
+    sql = SCOPE_PATTERN.sub(scope, sql)
     sql = PERSON_ID_PATTERN.sub(lambda match: _person_id_sql(match.group(1).strip()), sql)
     sql = sql.replace("{{ countries }}", _countries_sql())
     sql = sql.replace("{{ unpublished_loads }}", _hidden_sql(settings, hidden))
@@ -357,6 +371,8 @@ class Published:
     # seconds per materialized mart computed, in computing order (benchmarks read it)
     mart_seconds: tuple[tuple[str, float], ...] = ()
     serving_seconds: float = 0.0
+    # the marts computed from the previous snapshot and the run's rows alone (INCREMENTAL_MARTS)
+    incremental: tuple[str, ...] = ()
 
 
 def publish(
@@ -391,8 +407,12 @@ def publish(
             or not store.mart_snapshot_exists(settings, _materialized(views), snapshot)
         )
         timings: list[tuple[str, float]] = []
+        incremental: list[str] = []
         if stale:
-            snapshot = _compute_marts(settings, views, hidden, timings=timings)
+            base = None if force else _base_of(settings, views, current, load_id, hidden)
+            snapshot = _compute_marts(
+                settings, views, hidden, timings=timings, base=base, incremental=incremental
+            )
         marts_seconds = time.perf_counter() - started
         if before is not None:
             before(marts_seconds)
@@ -409,7 +429,38 @@ def publish(
     began = time.perf_counter()
     rebuilt = _refresh_serving_file(settings, views, force)
     serving_seconds = time.perf_counter() - began
-    return Published(stale, rebuilt, marts_seconds, tuple(timings), serving_seconds)
+    return Published(
+        stale, rebuilt, marts_seconds, tuple(timings), serving_seconds, tuple(incremental)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Base:
+    """The published mart snapshot a run's marts can build on: computed from exactly the rows
+    visible now except the run's own."""
+
+    snapshot: str
+    load_id: str
+
+
+def _base_of(
+    settings: Settings,
+    views: Sequence[View],
+    current: publication.Publication,
+    load_id: str | None,
+    hidden: frozenset[str],
+) -> _Base | None:
+    """The snapshot to build on, or None (compute every mart whole) when the current one was
+    computed from other data or SQL than the rows visible now minus load_id's."""
+    snapshot = current.marts_snapshot
+    if load_id is None or snapshot is None or load_id not in current.hidden:
+        return None
+    before = _marts_fingerprint(settings, views, hidden | {load_id})
+    if current.marts_fingerprint != before:
+        return None
+    if not store.mart_snapshot_exists(settings, _materialized(views), snapshot):
+        return None
+    return _Base(snapshot, load_id)
 
 
 def _publish_lake(
@@ -450,9 +501,13 @@ def _compute_marts(
     snapshot: str | None = None,
     *,
     timings: list[tuple[str, float]] | None = None,
+    base: _Base | None = None,
+    incremental: list[str] | None = None,
 ) -> str:
     """Write a new snapshot of every materialized mart from the rows not hidden; its id
-    (`timings` gets each mart's name and seconds)."""
+    (`timings` gets each mart's name and seconds). With a base, the INCREMENTAL_MARTS are
+    the base's rows with those of the days, events and engagements base.load_id touches
+    computed again (`incremental` gets their names)."""
     snapshot = snapshot or store.new_load_id(datetime.now(UTC))
     try:
         with duckdb.connect() as connection:
@@ -467,7 +522,12 @@ def _compute_marts(
                 if not view.materialized:
                     continue
                 began = time.perf_counter()
-                table = mart_table(connection, view, settings, keep_registry=True)
+                if base is not None and view.name in INCREMENTAL_MARTS:
+                    table = _incremental_mart(connection, view, settings, hidden, base)
+                    if incremental is not None:
+                        incremental.append(view.name)
+                else:
+                    table = mart_table(connection, view, settings, keep_registry=True)
                 store.write_mart(settings, view.name, snapshot, table, view.compression)
                 # the marts below read the file just written instead of computing it again
                 # (dim_people and fct_country_pairs would each unnest every event once more)
@@ -483,6 +543,141 @@ def _compute_marts(
     return snapshot
 
 
+# --- incremental marts ----------------------------------------------------------------------
+#
+# A record links only to records of its own day or the next or previous one, so the links a
+# run changes all have a record on a day within one of a day it touches (a day of a record it
+# adds, supersedes or whose participants' persons changed): rivals of a record are its partners,
+# all within a day of it. Those links are computed again from the records within three days of
+# the touched days (what the links within two days depend on), every other link is kept. An
+# engagement is a connected set of linked records: the engagements of the records of changed
+# links, and of touched records, are computed again whole, every other one kept. The monthly
+# marts of MONTHLY_MARTS are made of each month's records alone: the months of touched records
+# are computed again.
+MONTHLY_MARTS = ("fct_country_pairs", "agg_events_monthly")
+INCREMENTAL_MARTS = (*MONTHLY_MARTS, "int_engagement_links", "engagement_events", "fct_engagements")
+LINK_REACH_DAYS = 1  # int_engagement_links: records pair within one day
+WINDOW_DAYS = 3  # the records whose links the replaced links depend on
+
+
+def _incremental_mart(
+    connection: duckdb.DuckDBPyConnection,
+    view: View,
+    settings: Settings,
+    hidden: frozenset[str],
+    base: _Base,
+) -> pa.Table:
+    """The view's rows: the base snapshot's, with those the run touches computed again."""
+    old_file = store.mart_path(settings, view.name, base.snapshot, for_duckdb=True)
+    # the file alone: no `snapshot` column from its folder's name
+    old = f"read_parquet({_quote(old_file)}, hive_partitioning = false)"
+    if not connection.sql("select * from duckdb_tables() where table_name = '_touched'").fetchall():
+        _touched_days(connection, settings, hidden, base)
+    if view.name in MONTHLY_MARTS:
+        fresh = render(view.template, settings, hidden, scopes=("event_months",))
+        months = "event_month in (select key from _scope_event_months)"
+        rows = f"select * from {old} where not {months} union all select * from ({fresh})"
+    elif view.name == "int_engagement_links":
+        fresh = render(view.template, settings, hidden, scopes=("engagement_days",))
+        near = "(date_a in (select key from _near_days) or date_b in (select key from _near_days))"
+        connection.execute(
+            f"create or replace temp table _added_links as select * from ({fresh}) where {near}"
+        )
+        # the records of links replaced or added, and of the run: their engagements change
+        connection.execute(
+            f"""create or replace temp table _changed_events as
+            with replaced as (select * from {old} where {near})
+            select event_a as key from replaced union select event_b from replaced
+            union select event_a from _added_links union select event_b from _added_links
+            union select key from _touched_events"""
+        )
+        rows = f"select * from {old} where not {near} union all select * from _added_links"
+    elif view.name == "engagement_events":
+        connection.execute(
+            f"""create or replace temp table _old_engagements as
+            select distinct engagement_id as key from {old}
+            where event_id in (select key from _changed_events)"""
+        )
+        connection.execute(
+            f"""create or replace temp table _scope_engagement_events as
+            select event_id as key from {old}
+            where engagement_id in (select key from _old_engagements)
+            union select key from _changed_events"""
+        )
+        fresh = render(view.template, settings, hidden, scopes=("engagement_events",))
+        connection.execute(f"create or replace temp table _new_engagement_rows as {fresh}")
+        kept = (
+            f"select * from {old} where event_id not in (select key from _scope_engagement_events)"
+        )
+        rows = f"{kept} union all select * from _new_engagement_rows"
+    else:  # fct_engagements
+        connection.execute(
+            """create or replace temp table _scope_engagements as
+            select key from _old_engagements
+            union select engagement_id from _new_engagement_rows"""
+        )
+        fresh = render(view.template, settings, hidden, scopes=("engagements",))
+        kept = (
+            f"select * from {old} where engagement_id not in (select key from _scope_engagements)"
+        )
+        rows = f"{kept} union all select * from ({fresh})"
+    order = f" order by {', '.join(view.sort_by)}" if view.sort_by else ""
+    return connection.sql(f"select * from ({rows}){order}").to_arrow_table()
+
+
+def _touched_days(
+    connection: duckdb.DuckDBPyConnection, settings: Settings, hidden: frozenset[str], base: _Base
+) -> None:
+    """Fill _touched_events (records of the documents the run wrote, every stored version, and
+    records whose participants' person changed), _near_days (their days, one either side),
+    _scope_engagement_days (three either side) and _scope_event_months (their months)."""
+    run = _quote(base.load_id)
+    old_persons = _quote(
+        store.mart_path(settings, "participant_persons", base.snapshot, for_duckdb=True)
+    )
+    touched = render(
+        f"""with documents as (
+            select doc_id from {{{{ source('events') }}}} where load_id = {run}
+            union select doc_id from {{{{ source('documents') }}}} where load_id = {run}
+            union select doc_id from {{{{ source('superseded') }}}} where superseded_by = {run}
+        ),
+        persons_changed as (
+            select split_part(coalesce(new.participant_id, old.participant_id), ':', 1) as event_id
+            from participant_persons as new
+            full join read_parquet({old_persons}, hive_partitioning = false) as old
+                using (participant_id)
+            where new.person_id is distinct from old.person_id
+        )
+        select
+            event_id,
+            event_date,
+            cast(date_trunc(
+                'month', coalesce(event_date, cast(timezone('UTC', published_at) as date))
+            ) as date) as event_month
+        from {{{{ source('events') }}}}
+        where doc_id in (select doc_id from documents)
+            or event_id in (select event_id from persons_changed)""",
+        settings,
+        hidden,
+    )
+    connection.execute(f"create or replace temp table _touched as {touched}")
+    connection.execute(
+        "create or replace temp table _touched_events as "
+        "select distinct event_id as key from _touched"
+    )
+    connection.execute(
+        "create or replace temp table _scope_event_months as "
+        "select distinct event_month as key from _touched"
+    )
+    for name, reach in (("_near_days", LINK_REACH_DAYS), ("_scope_engagement_days", WINDOW_DAYS)):
+        connection.execute(
+            f"""create or replace temp table {name} as
+            select distinct event_date + shift::integer as key
+            from _touched, range(-{reach}, {reach + 1}) as shifts(shift)
+            where event_date is not null"""
+        )
+
+
 def mart_table(
     connection: duckdb.DuckDBPyConnection,
     view: View,
@@ -495,8 +690,7 @@ def mart_table(
     order = f" order by {', '.join(view.sort_by)}" if view.sort_by else ""
     if view.computed is None:
         return connection.sql(f"select * from {view.name}{order}").to_arrow_table()
-    rows = connection.sql(f"select * from {view.name}").to_arrow_table()
-    computed = COMPUTED_MARTS[view.computed](settings, rows, keep_registry)
+    computed = COMPUTED_MARTS[view.computed](settings, connection, view.name, keep_registry)
     connection.register("_computed", computed)
     try:
         return connection.sql(f"select * from _computed{order}").to_arrow_table()
@@ -553,48 +747,148 @@ def write_person_registry(settings: Settings, registry: dict[str, str]) -> None:
     files.write_file(fs, f"{root}/{REGISTRY_DIR}", REGISTRY_FILE, table, settings)
 
 
-def _resolve_people(settings: Settings, rows: pa.Table, keep_registry: bool) -> pa.Table:
-    """participant_persons: every participant's person, rule and evidence, and quality flags."""
-    mentions = [
-        persons.Mention(
-            row["participant_id"],
-            row["person_name"],
-            row["name_status"],
-            row["person_title"],
-            row["affiliation"],
-            row["event_date"],
-            row["doc_id"],
-            row["is_participant"],
-        )
-        for row in rows.to_pylist()
+def _resolve_people(
+    settings: Settings, connection: duckdb.DuckDBPyConnection, source: str, keep_registry: bool
+) -> pa.Table:
+    """participant_persons: every participant's person, rule and evidence, and quality flags.
+
+    The mentions are grouped in SQL before Python sees them: one row per distinct name (and
+    name_status), per full name, per surname-only (name, affiliation, title, date) and per
+    (title, affiliation); the answers are joined back to the participants in SQL. Python's
+    work grows with the distinct names, not with the warehouse's millions of participants.
+    """
+    statuses = [
+        (name, given, persons.name_status_of(name, given))
+        for name, given in connection.sql(
+            f"select distinct person_name, name_status from {source}"
+        ).fetchall()
         # a blank name is nobody: no person (the stg_participants_not_null_names check says so)
-        if persons.name_tokens(row["person_name"] or "")
+        if persons.name_tokens(name or "")
+    ]
+    _register(connection, "_name_statuses", statuses, ["person_name", "given", "status"])
+    connection.execute(
+        f"""create or replace temp view _mentions as
+        select m.*, s.status from {source} as m join _name_statuses as s
+        on m.person_name = s.person_name and m.name_status is not distinct from s.given"""
+    )
+    uses = [
+        persons.NameUse(
+            name, mentions, took_part, tuple(sorted(affs.items())), frozenset(titles), first, last
+        )
+        for name, mentions, took_part, affs, titles, first, last in connection.sql(
+            """select person_name, count(*), count(*) filter (where is_participant),
+                coalesce(histogram(affiliation) filter (where affiliation <> ''), map()),
+                coalesce(list(distinct person_title) filter (where person_title <> ''), []),
+                min(event_date), max(event_date)
+            from _mentions where status <> 'surname_only' group by person_name"""
+        ).fetchall()
+    ]
+    surname_keys = connection.sql(
+        """select distinct person_name, affiliation, person_title, event_date from _mentions
+        where status = 'surname_only' and is_participant"""
+    ).fetchall()
+    surname_mentions = [
+        persons.Mention(str(i), name, "surname_only", title, affiliation, day)
+        for i, (name, affiliation, title, day) in enumerate(surname_keys)
     ]
     registry = read_person_registry(settings)
-    resolved = persons.resolve(mentions, registry)
+    resolved = persons.resolve_names(uses, surname_mentions, registry)
     if keep_registry and resolved.registry != registry:
         write_person_registry(settings, resolved.registry)
-    columns: dict[str, list[Any]] = {name: [] for name in PARTICIPANT_PERSONS_SCHEMA.names}
-    participants = [mention for mention in mentions if mention.is_participant]
-    for mention, found in zip(participants, resolved.resolutions, strict=True):
-        for name, value in (
-            ("participant_id", found.participant_id),
-            ("person_id", found.person_id),
-            ("canonical_name", found.canonical_name),
-            ("name_status", found.name_status),
-            ("resolution_rule", found.rule),
-            ("resolution_evidence", found.evidence),
-            ("name_problem", quality.name_problem(mention.name)),
-            ("title_country_code", quality.title_contradicts(mention.title, mention.affiliation)),
-        ):
-            columns[name].append(value)
-    return pa.table(columns, schema=PARTICIPANT_PERSONS_SCHEMA)
+    _register(
+        connection,
+        "_full_names",
+        [(n, p.person_id, p.canonical_name, p.rule, p.evidence) for n, p in resolved.names.items()],
+        ["person_name", "person_id", "canonical_name", "rule", "evidence"],
+    )
+    _register(
+        connection,
+        "_surnames",
+        [
+            (
+                *key,
+                found.person_id,
+                found.canonical_name,
+                found.name_status,
+                found.rule,
+                found.evidence,
+            )
+            for key, found in zip(surname_keys, resolved.surnames, strict=True)
+        ],
+        [
+            "person_name",
+            "affiliation",
+            "person_title",
+            "event_date",
+            "person_id",
+            "canonical_name",
+            "name_status",
+            "rule",
+            "evidence",
+        ],
+    )
+    problems = connection.sql(
+        "select distinct person_name from _mentions where is_participant"
+    ).fetchall()
+    _register(
+        connection,
+        "_name_problems",
+        [(name, quality.name_problem(name)) for (name,) in problems],
+        ["person_name", "name_problem"],
+    )
+    titles = connection.sql(
+        "select distinct person_title, affiliation from _mentions where is_participant"
+    ).fetchall()
+    _register(
+        connection,
+        "_title_countries",
+        [(t, a, quality.title_contradicts(t, a)) for t, a in titles],
+        ["person_title", "affiliation", "title_country_code"],
+    )
+    surname = "m.status = 'surname_only'"
+    table = connection.sql(
+        f"""select
+            m.participant_id,
+            if({surname}, s.person_id, f.person_id) as person_id,
+            if({surname}, s.canonical_name, f.canonical_name) as canonical_name,
+            if({surname}, s.name_status, m.status) as name_status,
+            if({surname}, s.rule, f.rule) as resolution_rule,
+            if({surname}, s.evidence, f.evidence) as resolution_evidence,
+            p.name_problem,
+            t.title_country_code
+        from _mentions as m
+        left join _full_names as f on not ({surname}) and f.person_name = m.person_name
+        left join _surnames as s on {surname} and s.person_name = m.person_name
+            and s.affiliation is not distinct from m.affiliation
+            and s.person_title is not distinct from m.person_title
+            and s.event_date is not distinct from m.event_date
+        join _name_problems as p on p.person_name = m.person_name
+        join _title_countries as t on t.person_title is not distinct from m.person_title
+            and t.affiliation is not distinct from m.affiliation
+        where m.is_participant"""
+    ).to_arrow_table()
+    return table.cast(PARTICIPANT_PERSONS_SCHEMA)
 
 
-def _city_countries(settings: Settings, rows: pa.Table, keep_registry: bool) -> pa.Table:
+def _register(
+    connection: duckdb.DuckDBPyConnection,
+    name: str,
+    rows: Sequence[tuple[Any, ...]],
+    columns: Sequence[str],
+) -> None:
+    """Rows computed in Python as a table the connection's SQL can join (strings, and dates
+    in a column named event_date)."""
+    schema = pa.schema([(c, pa.date32() if c == "event_date" else pa.string()) for c in columns])
+    values = zip(*rows, strict=True) if rows else ([] for _ in columns)
+    connection.register(name, pa.table(list(map(list, values)), schema=schema))
+
+
+def _city_countries(
+    settings: Settings, connection: duckdb.DuckDBPyConnection, source: str, keep_registry: bool
+) -> pa.Table:
     """city_countries: each (city, event country) pair with the country the city lies in when
     no city of that name lies in the event's country."""
-    pairs = rows.to_pylist()
+    pairs = connection.sql(f"select * from {source}").to_arrow_table().to_pylist()
     found = [quality.city_country(p["city"], p["country_code"]) for p in pairs]
     return pa.table(
         [[p["city"] for p in pairs], [p["country_code"] for p in pairs], found],
@@ -602,7 +896,7 @@ def _city_countries(settings: Settings, rows: pa.Table, keep_registry: bool) -> 
     )
 
 
-COMPUTED_MARTS: dict[str, Callable[[Settings, pa.Table, bool], pa.Table]] = {
+COMPUTED_MARTS: dict[str, Callable[[Settings, duckdb.DuckDBPyConnection, str, bool], pa.Table]] = {
     "persons": _resolve_people,
     "city_countries": _city_countries,
 }

@@ -160,6 +160,21 @@ SAFE_INTERPOLATIONS = frozenset(
         "sql.strip().rstrip(';')",  # a check file of ours, not user text
         "built_at",  # a timestamp we format
         "order",  # " order by " + the sort_by column names of a view in schema.toml
+        # warehouse's computed and incremental marts: `source` is a view name of schema.toml;
+        # `fresh` and `touched` rendered templates; `old` a read_parquet of a _quote'd path;
+        # `near`, `months`, `surname` constant SQL; `name`, `reach` constant table names and
+        # day counts; `rows` a union of those
+        "source",
+        "fresh",
+        "touched",
+        "old",
+        "near",
+        "months",
+        "surname",
+        "name",
+        "reach",
+        "reach + 1",
+        "rows",
     }
 )
 SQL_CALLS = frozenset({"execute", "sql", "query"})

@@ -590,8 +590,8 @@ def test_merge_candidates_find_every_pair_merge_rule_joins(seed: int) -> None:
         for i in range(300)
     ]
     spellings: dict[str, persons._Spelling] = {}
-    for item in mentions:
-        persons._add(spellings, item)
+    for use in persons.name_uses(mentions):
+        persons._add(spellings, use)
     found = {
         key: [
             (other, rule) for other in others if (rule := persons.merge_rule(s, spellings[other]))
@@ -620,3 +620,106 @@ def test_spellings_sharing_a_given_name_are_not_all_compared(
     ids = ids_by_name(rows)
     assert len({person for found in ids.values() for person in found}) == 2_000
     assert calls < 10_000
+
+
+# the people of the grouped-resolution tests: spellings of one person, lone surnames that
+# resolve or not (by affiliation, title, date), a blank name, and a name written both ways
+GROUPED_PEOPLE = [
+    Participant("Antony J. Blinken", "Secretary of State", "US"),
+    Participant("Antony Blinken", "Secretary", "US"),
+    Participant("Blinken", "Secretary", "US", name_status="surname_only"),
+    Participant("Blinken", "Secretary", "PA", name_status="surname_only"),
+    Participant("Blinken", None, None, name_status="surname_only"),
+    Participant("Kim", "Minister", "KR", name_status="surname_only"),
+    Participant("Kishida Fumio", "Prime Minister", "JP"),
+    Participant("Fumio Kishida", "Prime Minister", "JP"),
+    Participant("Theresa May", "", "GB"),
+    Participant("  ", "Minister", "GB"),
+]
+
+
+def test_the_grouped_resolution_gives_each_participant_what_resolving_each_mention_gives(
+    settings: Settings,
+) -> None:
+    # the warehouse groups mentions in SQL before resolving: same answer as mention by mention
+    for i in range(24):
+        people = tuple(GROUPED_PEOPLE[(i + k) % len(GROUPED_PEOPLE)] for k in range(4))
+        day = date(2019 + i % 4, 1 + i % 12, 1 + i)
+        write_people(settings, f"doc-{i}", f"L{i}", *people, day=day)
+    warehouse.publish(settings)
+    with duckdb.connect() as connection:
+        for view in warehouse.load_views():
+            sql = warehouse.render(view.template, settings, ())
+            connection.execute(f"create view {view.name} as {sql}")
+            if view.name == "participant_persons":
+                break
+        rows = connection.sql("select * from participant_persons").to_arrow_table().to_pylist()
+    mentions = [
+        persons.Mention(
+            row["participant_id"],
+            row["person_name"],
+            row["name_status"],
+            row["person_title"],
+            row["affiliation"],
+            row["event_date"],
+            row["doc_id"],
+            row["is_participant"],
+        )
+        for row in rows
+        if persons.name_tokens(row["person_name"] or "")
+    ]
+    resolved = persons.resolve(mentions, warehouse.read_person_registry(settings))
+    participants = [m for m in mentions if m.is_participant]
+    expected = sorted(
+        (
+            found.participant_id,
+            found.person_id,
+            found.canonical_name,
+            found.name_status,
+            found.rule,
+            found.evidence,
+            quality.name_problem(mention.name),
+            quality.title_contradicts(mention.title, mention.affiliation),
+        )
+        for mention, found in zip(participants, resolved.resolutions, strict=True)
+    )
+    snapshot = publication.read(settings).marts_snapshot
+    assert snapshot is not None
+    mart = pq.read_table(store.mart_path(settings, "participant_persons", snapshot))
+    assert sorted(tuple(row.values()) for row in mart.to_pylist()) == expected
+    rules = {row[4] for row in expected}
+    assert {"surname", "unresolved", "canonical", "name_order"} <= rules
+    assert len(expected) == 24 * 4 - 8  # the blank name (in 8 of the 24 events) is nobody
+
+
+def test_python_resolves_each_distinct_name_once_not_each_mention(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 1,200 participants of three names: the resolver gets three names and one lone surname
+    seen: list[tuple[int, int]] = []
+    resolve_names = persons.resolve_names
+
+    def counted(
+        uses: list[persons.NameUse], surnames: list[persons.Mention], registry: dict[str, str]
+    ) -> persons.ResolvedNames:
+        uses = list(uses)
+        seen.append((len(uses), len(surnames)))
+        return resolve_names(uses, surnames, registry)
+
+    monkeypatch.setattr(persons, "resolve_names", counted)
+    three = (
+        Participant("Antony J. Blinken", "Secretary of State", "US"),
+        Participant("Kishida Fumio", "Prime Minister", "JP"),
+        Participant("Blinken", "Secretary", "US", name_status="surname_only"),
+    )
+    documents = [make_document(f"doc-{i}") for i in range(400)]
+    events = [make_event(d, participants=three, event_date=DAY, quotes=()) for d in documents]
+    store.write_documents(settings, documents, FETCHED_AT, "L1")
+    store.write_events(settings, events, "L1", EXTRACTED_AT)
+    warehouse.publish(settings)
+    # the mentioned person every factory event has (Donald Trump) is the third full name
+    assert seen == [(3, 1)]
+    counts = warehouse.query(
+        settings, "select person_name, event_count from dim_people order by person_name"
+    ).rows
+    assert counts == [("Antony J. Blinken", 400), ("Kishida Fumio", 400)]

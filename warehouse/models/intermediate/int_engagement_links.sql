@@ -18,6 +18,8 @@ engagement_records as (
     left join stg_documents as documents using (doc_id)
     where events.event_type in ('meeting', 'call', 'visit', 'conference', 'signing')
         and events.event_date is not null
+        -- an incremental publish computes only the days around the run's (ingest.warehouse)
+        and {{ in_scope('engagement_days', events.event_date) }}
 ),
 
 linkable as (
@@ -239,10 +241,23 @@ country_links as (
     )
 ),
 
-final as (
+links as (
     select * from named_links
     union all
     select * from country_links
+),
+
+final as (
+    -- with each record's date: an incremental publish replaces the links of the days it touches
+    select
+        links.event_a,
+        links.event_b,
+        links.shared_participants,
+        a.event_date as date_a,
+        b.event_date as date_b
+    from links
+    join linkable as a on a.event_id = links.event_a
+    join linkable as b on b.event_id = links.event_b
 )
 
 select * from final

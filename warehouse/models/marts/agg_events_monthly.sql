@@ -3,6 +3,8 @@ with
 
 events as (
     select * from fct_events
+    -- an incremental publish computes only the months the run touches (ingest.warehouse)
+    where {{ in_scope('event_months', event_month) }}
 ),
 
 final as (

@@ -3,6 +3,8 @@ with recursive
 
 links as (
     select event_a, event_b from int_engagement_links
+    -- an incremental publish computes only the engagements the run touches (ingest.warehouse)
+    where {{ in_scope('engagement_events', event_a) }}
 ),
 
 edges as (
@@ -41,6 +43,7 @@ events as (
         published_at
     from stg_events
     where event_type in ('meeting', 'call', 'visit', 'conference', 'signing')
+        and {{ in_scope('engagement_events', event_id) }}
 ),
 
 grouped as (

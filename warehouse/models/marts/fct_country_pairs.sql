@@ -5,6 +5,8 @@ participants as (
     select * from stg_participants
     where affiliation is not null
         and event_type in ('meeting', 'call', 'visit', 'conference', 'signing')
+        -- an incremental publish computes only the months the run touches (ingest.warehouse)
+        and {{ in_scope('event_months', event_month) }}
 ),
 
 event_affiliations as (

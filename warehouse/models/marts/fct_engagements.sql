@@ -3,6 +3,8 @@ with
 
 members as (
     select * from engagement_events
+    -- an incremental publish computes only the engagements the run touches (ingest.warehouse)
+    where {{ in_scope('engagements', engagement_id) }}
 ),
 
 participants as (

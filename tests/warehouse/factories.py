@@ -1,12 +1,19 @@
-"""Hand-made documents and event records shaped like the seed example (Rubio meets Rutte)."""
+"""Hand-made documents and event records shaped like the seed example (Rubio meets Rutte),
+real archive releases read as the pipeline reads them, and the published marts' rows."""
 
 from __future__ import annotations
 
 import dataclasses
+import json
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+import pyarrow.parquet as pq
+
+from ingest import publication, store, warehouse
+from ingest.config import Settings
 from ingest.records import Amount, Document, EventRecord, Participant, Quote, event_id_of
 
 FETCHED_AT = datetime(2025, 4, 3, 18, 0, tzinfo=UTC)
@@ -21,6 +28,55 @@ def write_settings_file(directory: Path) -> Path:
         encoding="utf-8",
     )
     return path
+
+
+def archive_releases(path: Path) -> list[Document]:
+    """Releases of the demo's State Department archive kept whole as JSONL (id, text, title, url,
+    published), as the pipeline reads them."""
+    documents = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        raw = json.loads(line)
+        document = Document(
+            doc_id=raw["id"],
+            text=raw["text"],
+            title=raw["title"],
+            url=raw["url"],
+            published=raw["published"],
+            published_at=datetime.fromisoformat(raw["published"]),
+            source_id="us-state-archive",
+        )
+        documents.append(document.with_content_hash())
+    return documents
+
+
+def publish_extracted(
+    settings: Settings,
+    documents: list[Document],
+    stored: Callable[[EventRecord], EventRecord] = lambda event: event,
+) -> None:
+    """Store `documents` and their extracted events (as `stored` shapes them) in one load, and
+    publish them."""
+    from ingest.extract import extract
+
+    store.write_documents(settings, documents, FETCHED_AT, "L1")
+    events = [stored(event) for document in documents for event in extract(document)]
+    store.write_events(settings, events, "L1", EXTRACTED_AT)
+    warehouse.publish(settings)
+
+
+MATERIALIZED = [view.name for view in warehouse.load_views() if view.materialized]
+
+
+def mart_rows(settings: Settings) -> dict[str, list[tuple[object, ...]]]:
+    """Every materialized mart's rows in the published snapshot, sorted (to compare two ways
+    of computing them)."""
+    snapshot = publication.read(settings).marts_snapshot
+    assert snapshot is not None
+    found = {}
+    for name in MATERIALIZED:
+        table = pq.read_table(store.mart_path(settings, name, snapshot))
+        found[name] = sorted(map(tuple, (row.values() for row in table.to_pylist())), key=repr)
+    return found
 
 
 def make_document(doc_id: str = "seed-rubio-rutte", text: str | None = None, **kw: Any) -> Document:

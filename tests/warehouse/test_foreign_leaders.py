@@ -6,17 +6,13 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from datetime import datetime
 from pathlib import Path
 
 import duckdb
 import pytest
-from tests.warehouse.factories import EXTRACTED_AT, FETCHED_AT
+from tests.warehouse.factories import archive_releases, publish_extracted
 
-from ingest import store, warehouse
 from ingest.config import load_settings
-from ingest.extract import extract
-from ingest.records import Document
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
 from check_foreign_leaders import (
@@ -185,11 +181,7 @@ def test_the_check_reads_a_warehouse_the_pipeline_built_through_its_settings_fil
         encoding="utf-8",
     )
     settings = load_settings(settings_path)
-    documents = [_document(json.loads(line)) for line in RELEASES.read_text("utf-8").splitlines()]
-    store.write_documents(settings, documents, FETCHED_AT, "L1")
-    events = [event for document in documents for event in extract(document)]
-    store.write_events(settings, events, "L1", EXTRACTED_AT)
-    warehouse.publish(settings)
+    publish_extracted(settings, archive_releases(RELEASES))
     out = tmp_path / "report.json"
     assert main([str(settings_path), "--json", str(out)]) == 0
     report = json.loads(out.read_text(encoding="utf-8"))
@@ -205,19 +197,6 @@ def test_the_check_reads_a_warehouse_the_pipeline_built_through_its_settings_fil
     assert found["Aziz Akhannouch"]["is_split"] == (len(akhannouch) == 2)
     assert report["found"] == 3
     assert capsys.readouterr().out.startswith("foreign leaders: 3 of 567 in dim_people")
-
-
-def _document(raw: dict[str, str]) -> Document:
-    document = Document(
-        doc_id=raw["id"],
-        text=raw["text"],
-        title=raw["title"],
-        url=raw["url"],
-        published=raw["published"],
-        published_at=datetime.fromisoformat(raw["published"]),
-        source_id="us-state-archive",
-    )
-    return document.with_content_hash()
 
 
 def test_bad_input_is_one_line_naming_the_file_and_line(

@@ -10,17 +10,21 @@ import tempfile
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
-import pyarrow.parquet as pq
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
-from tests.warehouse.factories import EXTRACTED_AT, FETCHED_AT, make_document, make_event
+from tests.warehouse.factories import (
+    EXTRACTED_AT,
+    FETCHED_AT,
+    make_document,
+    make_event,
+    mart_rows,
+)
 
 from ingest import publication, store, warehouse
 from ingest.config import Settings
 from ingest.records import Participant
 
-MATERIALIZED = [view.name for view in warehouse.load_views() if view.materialized]
 RUBIO = Participant("Marco Rubio", "Secretary of State", "US", "guest")
 RUTTE = Participant("Mark Rutte", "Secretary General", "NATO", "host")
 KALLAS = Participant("Kaja Kallas", "High Representative", "EU", "guest")
@@ -46,16 +50,6 @@ def run(settings: Settings, load_id: str, releases: list[Release]) -> warehouse.
     store.write_documents(settings, documents, FETCHED_AT, load_id)
     store.write_events(settings, events, load_id, EXTRACTED_AT)
     return warehouse.publish(settings, load_id)
-
-
-def mart_rows(settings: Settings) -> dict[str, list[tuple[object, ...]]]:
-    snapshot = publication.read(settings).marts_snapshot
-    assert snapshot is not None
-    found = {}
-    for name in MATERIALIZED:
-        table = pq.read_table(store.mart_path(settings, name, snapshot))
-        found[name] = sorted(map(tuple, (row.values() for row in table.to_pylist())), key=repr)
-    return found
 
 
 def full_rows(settings: Settings) -> dict[str, list[tuple[object, ...]]]:

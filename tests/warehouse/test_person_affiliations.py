@@ -4,48 +4,23 @@ person_affiliations shows the releases and rules behind each, on real releases o
 
 from __future__ import annotations
 
-import json
-from datetime import datetime
 from pathlib import Path
 
 import pytest
-from tests.warehouse.factories import EXTRACTED_AT, FETCHED_AT
+from tests.warehouse.factories import archive_releases, publish_extracted
 
-from ingest import store, warehouse
+from ingest import warehouse
 from ingest.config import Settings
-from ingest.extract import extract
-from ingest.records import Document
 
 # six State Department releases of config/demo/archive, taken whole (tests/fixtures/affiliations)
 AFFILIATION_DOCS = Path(__file__).parents[1] / "fixtures" / "affiliations" / "docs.jsonl"
-
-
-def _documents() -> list[Document]:
-    documents = []
-    for line in AFFILIATION_DOCS.read_text(encoding="utf-8").splitlines():
-        raw = json.loads(line)
-        document = Document(
-            doc_id=raw["id"],
-            text=raw["text"],
-            title=raw["title"],
-            url=raw["url"],
-            published=raw["published"],
-            published_at=datetime.fromisoformat(raw["published"]),
-            source_id="us-state-archive",
-        )
-        documents.append(document.with_content_hash())
-    return documents
 
 
 @pytest.fixture(scope="module")
 def affiliations_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     root = tmp_path_factory.mktemp("affiliations")
     settings = Settings(data_root=str(root / "data"), serving_path=str(root / "ingest.duckdb"))
-    documents = _documents()
-    store.write_documents(settings, documents, FETCHED_AT, "L1")
-    events = [event for document in documents for event in extract(document)]
-    store.write_events(settings, events, "L1", EXTRACTED_AT)
-    warehouse.publish(settings)
+    publish_extracted(settings, archive_releases(AFFILIATION_DOCS))
     return settings
 
 

@@ -4,9 +4,8 @@ that survive rebuilds and new documents, flat person views, and warnings on real
 from __future__ import annotations
 
 import dataclasses
-import json
 import shutil
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -14,15 +13,21 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
-from tests.warehouse.factories import EXTRACTED_AT, FETCHED_AT, make_document, make_event
+from tests.warehouse.factories import (
+    EXTRACTED_AT,
+    FETCHED_AT,
+    archive_releases,
+    make_document,
+    make_event,
+    publish_extracted,
+)
 
 from ingest import persons, publication, quality, store, warehouse
 from ingest.cli.pipeline import warning_counts
 from ingest.cli.warehouse import check_command
 from ingest.config import Settings
 from ingest.errors import StoreError
-from ingest.extract import extract
-from ingest.records import Document, EventRecord, Participant
+from ingest.records import EventRecord, Participant
 
 WARNINGS_DOCS = Path(__file__).parents[1] / "fixtures" / "warnings" / "docs.jsonl"
 DAY = date(2021, 6, 2)
@@ -266,34 +271,11 @@ def test_person_views_are_flat_and_join_on_person_id(settings: Settings) -> None
 # --- warnings on real releases ------------------------------------------------------------------
 
 
-def real_documents() -> list[Document]:
-    documents = []
-    for line in WARNINGS_DOCS.read_text(encoding="utf-8").splitlines():
-        raw = json.loads(line)
-        published = datetime.fromisoformat(raw["published"])
-        document = Document(
-            doc_id=raw["id"],
-            text=raw["text"],
-            title=raw["title"],
-            url=raw["url"],
-            published=raw["published"],
-            published_at=published,
-            source_id="us-state-archive",
-        )
-        documents.append(document.with_content_hash())
-    return documents
-
-
 @pytest.fixture(scope="module")
 def real_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     root = tmp_path_factory.mktemp("warnings")
     settings = Settings(data_root=str(root / "data"), serving_path=str(root / "ingest.duckdb"))
-    documents = real_documents()
-    store.write_documents(settings, documents, FETCHED_AT, "L1")
-    events = [event for document in documents for event in extract(document)]
-    events = [_as_stored_by_0_9_0(event) for event in events]
-    store.write_events(settings, events, "L1", EXTRACTED_AT)
-    warehouse.publish(settings)
+    publish_extracted(settings, archive_releases(WARNINGS_DOCS), _as_stored_by_0_9_0)
     return settings
 
 

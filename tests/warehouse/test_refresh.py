@@ -5,16 +5,19 @@ from __future__ import annotations
 
 from datetime import date
 
-import pyarrow.parquet as pq
 from click.testing import CliRunner
-from tests.warehouse.factories import EXTRACTED_AT, FETCHED_AT, make_document, make_event
+from tests.warehouse.factories import (
+    EXTRACTED_AT,
+    FETCHED_AT,
+    make_document,
+    make_event,
+    mart_rows,
+)
 
 from ingest import publication, store, warehouse
 from ingest.cli.warehouse import refresh_command
 from ingest.config import Settings
 from ingest.records import Participant
-
-MATERIALIZED = [view.name for view in warehouse.load_views() if view.materialized]
 
 
 def run(settings: Settings, load_id: str, releases: dict[str, dict[str, object]]) -> None:
@@ -26,16 +29,6 @@ def run(settings: Settings, load_id: str, releases: dict[str, dict[str, object]]
         store.write_documents(settings, [document], FETCHED_AT, load_id)
         store.write_events(settings, [make_event(document, **event)], load_id, EXTRACTED_AT)
     warehouse.publish(settings, load_id)
-
-
-def mart_rows(settings: Settings) -> dict[str, list[tuple[object, ...]]]:
-    snapshot = publication.read(settings).marts_snapshot
-    assert snapshot is not None
-    found = {}
-    for name in MATERIALIZED:
-        table = pq.read_table(store.mart_path(settings, name, snapshot))
-        found[name] = sorted(map(tuple, (row.values() for row in table.to_pylist())), key=repr)
-    return found
 
 
 def test_a_full_refresh_gives_the_rows_the_runs_published(settings: Settings) -> None:

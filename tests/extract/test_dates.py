@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ingest.extract import extract
-from ingest.extract.dates import event_day, find_dates, published_date
+from ingest.extract.dates import event_day, find_dates, published_date, told_as_another_time
 from ingest.records import Document
 
 PUBLISHED = date(2022, 4, 6)  # a Wednesday
@@ -224,3 +224,32 @@ def test_a_later_sentence_s_day_months_from_publication_recalls_another_occasion
     recent = text.replace("March 12, 2021", "August 9, 2021")
     record = extract(Document(doc_id="d", text=recent, title=title, published=published))[0]
     assert record.event_date == date(2021, 8, 9)
+
+
+def test_a_later_occasion_told_as_coming_does_not_take_the_primarys_day() -> None:
+    # state.gov (world): the planned visit the meeting discussed is an event of the release, but
+    # not of February 13 (before, it took the meeting's day)
+    text = (
+        "Secretary of State Marco Rubio met on February 13 with the Director of the Office of the "
+        "CCP Central Foreign Affairs Commission and China's Foreign Minister Wang Yi. The meeting "
+        "was positive and constructive.\n\n"
+        "They also discussed President Trump's planned visit to China in April."
+    )
+    title = "Secretary Rubio's Meeting With China's Foreign Minister Wang Yi"
+    meeting, visit = extract(Document(doc_id="d", text=text, title=title, published="2026-02-14"))
+    assert (meeting.event_date, meeting.date_basis) == (date(2026, 2, 13), "explicit")
+    assert (visit.event_type, visit.event_date, visit.date_basis) == ("visit", None, "none")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "another_time"),
+    [
+        ("noted President Biden looks forward to his visit to Israel next month.", True),
+        ("during his visit to Israel in July and beyond.", True),
+        ("They discussed the Secretary-General's visit in April to Kyiv and Moscow.", True),
+        ("Sheikh Abdullah welcomed Mitchell's visit, commending the relations.", False),
+        ("The Under Secretary will also meet with the Minister in Brussels.", False),
+    ],
+)
+def test_an_occasion_told_as_another_time(sentence: str, another_time: bool) -> None:
+    assert told_as_another_time(sentence, 0, len(sentence)) is another_time

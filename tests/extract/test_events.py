@@ -667,6 +667,8 @@ def test_gatherings_attended_later_in_a_release_are_secondary_conferences() -> N
     found = find_anchors(_doc("Administrator Attends U.S.-Africa Leaders Summit Day 1", text))
     assert [(a.event_type, a.rule_id) for a in found[1:]] == [
         ("conference", "body.conference.attend"),
+        # the trip the last sentence names by its noun ("As part of his visit to Tanzania")
+        ("visit", "body.visit.trip_noun"),
         ("conference", "body.conference.attend"),
     ]
 
@@ -683,3 +685,90 @@ def test_the_sentence_that_puts_the_headline_gathering_somewhere_is_its_sentence
     # before)
     alone = find_anchors(Document(doc_id="d", text=text))[0]
     assert (alone.event_type, alone.rule_id) == ("conference", "body.conference.attend")
+
+
+# Later engagements named by structure rather than by a rule's verb (issue 15): real sentences of
+# real-tune (wam.ae, presidency.gov.za, mofa.go.jp), real-tune-2 (foreign.gov.tt, gg.gov.au) that
+# the anchors missed.
+def test_a_guests_visit_named_by_its_noun_is_the_trip_of_the_meeting() -> None:
+    text = (
+        "H.H. Sheikh Abdullah bin Zayed Al Nahyan, Minister of Foreign Affairs and International "
+        "Cooperation, has received Frederick Mitchell, Minister of Foreign Affairs of the Bahamas, "
+        "at Expo 2020 Dubai.\n\nSheikh Abdullah welcomed Mitchell's visit, commending the "
+        "distinguished bilateral relations binding the two countries."
+    )
+    title = "Abdullah bin Zayed receives Bahaman counterpart at Expo 2020 Dubai"
+    found = find_anchors(_doc(title, text))
+    assert [(a.event_type, a.rule_id) for a in found] == [
+        ("meeting", "title.meeting.with"),
+        ("visit", "body.visit.trip_noun"),
+    ]
+    assert found[1].trigger == "'s visit"
+
+
+def test_a_meeting_during_the_guests_official_visit_reports_the_visit_too() -> None:
+    text = (
+        "Senator the Honourable Dr. Amery Browne, Minister of Foreign and CARICOM Affairs, met "
+        "with Ms. Barbara Feinstein, Deputy Assistant Secretary for Caribbean Affairs and Haiti, "
+        "on 29th March, 2022, during her official visit to Trinidad and Tobago."
+    )
+    title = "Minister of Foreign and CARICOM Affairs meets with Ms. Barbara Feinstein"
+    found = find_anchors(_doc(title, text))
+    assert [(a.event_type, a.rule_id, a.sentence_index) for a in found] == [
+        ("meeting", "title.meeting.with", 0),
+        ("visit", "body.visit.trip_noun", 0),
+    ]
+
+
+def test_a_visit_only_invited_to_is_no_trip_nor_meeting() -> None:
+    text = (
+        "Foreign Minister Nikos Christodoulides met his counterpart from Kuwait, Sheikh Ahmed "
+        "Al-Sabah. To this end, FM Christodoulides invited Sheikh Al-Sabah to visit Brussels in "
+        "the near future to attend a working breakfast with the EU Foreign Ministers. Sheikh "
+        "Al-Sabah welcomed the invitation and Sheikh Al-Sabah's visit to Brussels."
+    )
+    found = find_anchors(_doc("FM Christodoulides meets Kuwaiti counterpart", text))
+    assert [a.event_type for a in found] == ["meeting"]
+
+
+def test_a_later_reception_in_the_looser_vocabulary_is_a_meeting() -> None:
+    text = (
+        "On Friday 16 August 2024, Her Excellency the Honourable Ms Sam Mostyn AC received Mr Max "
+        "Willis, Head of Mission Designate to the Republic of Vanuatu. Afterwards, the "
+        "Governor-General received the Right Honourable Christopher Luxon, Prime Minister of New "
+        "Zealand."
+    )
+    found = find_anchors(_doc("Canberra, Australian Capital Territory", text))
+    assert [(a.event_type, a.rule_id) for a in found] == [
+        ("meeting", "body.meeting.host_named"),
+        ("meeting", "lead.meeting.vocabulary"),
+    ]
+
+
+def test_two_leaders_conferring_on_a_trip_is_a_meeting_of_the_trip() -> None:
+    text = (
+        "President Cyril Ramaphosa will host His Excellency President Hage Geingob of the Republic "
+        "of Namibia who will undertake a State Visit to the Republic of South Africa on Thursday, "
+        "20 April 2023.\n\nThe visit aims to solidify bilateral relations between the two "
+        "countries and it is expected that President Ramaphosa and President Geingob will discuss "
+        "political and economic issues including regional, continental and international matters "
+        "of mutual concern."
+    )
+    title = "President Ramaphosa to host president Geingob of Namibia for a state visit"
+    found = find_anchors(_doc(title, text))
+    assert [(a.event_type, a.rule_id) for a in found] == [
+        ("visit", "title.visit.for_engagement"),
+        ("meeting", "lead.engagement.confer"),
+    ]
+
+
+def test_conferring_after_a_call_is_the_call_told_again() -> None:
+    text = (
+        "On November 25, Mr. HAYASHI Yoshimasa, Minister for Foreign Affairs of Japan, held a "
+        "telephone talk with H.E. Mr. Lavrov, Sergey Viktorovich, Minister of Foreign Affairs of "
+        "the Russian Federation.\n\n2. The two Ministers discussed bilateral relations.\n3. "
+        "Minister Hayashi and Minister Lavrov also exchanged views regarding regional situations, "
+        "including Ukraine and Belarus."
+    )
+    found = find_anchors(_doc("Japan-Russia Foreign Ministers' Telephone Talk", text))
+    assert [a.event_type for a in found] == ["call"]

@@ -337,3 +337,18 @@ def test_an_undated_release_s_headline_engagement_is_dated_by_the_lead_sentence_
     )
     doc = Document(doc_id="ws-1", text=text, title="Prime Minister Fiame opens SPREP 31st Meeting")
     assert extract(doc)[0].event_date == date(2023, 9, 4)
+
+
+def test_a_guests_visit_becomes_a_record_of_its_own_with_the_guest() -> None:
+    # wam.ae (real-tune): the meeting's guest's visit, named by its noun only, is an event too
+    text = (
+        "H.H. Sheikh Abdullah bin Zayed Al Nahyan, Minister of Foreign Affairs and International "
+        "Cooperation, has received Frederick Mitchell, Minister of Foreign Affairs of the Bahamas, "
+        "at Expo 2020 Dubai.\n\nSheikh Abdullah welcomed Mitchell's visit, commending the "
+        "distinguished bilateral relations binding the two countries."
+    )
+    title = "Abdullah bin Zayed receives Bahaman counterpart at Expo 2020 Dubai"
+    meeting, visit = extract(Document(doc_id="wam", text=text, title=title, published="2021-12-01"))
+    assert (meeting.event_type, visit.event_type) == ("meeting", "visit")
+    assert "Frederick Mitchell" in {p.name for p in visit.participants}
+    assert ("event_type", "body.visit.trip_noun") in {(e.field, e.rule) for e in visit.evidence}

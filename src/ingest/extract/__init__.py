@@ -429,8 +429,14 @@ def extract(document: Document) -> list[EventRecord]:
             continue
         if anchor.ordinal == 0:
             primary_day = (day, basis, date_evidence)
-        elif basis == "none" and primary_day is not None and records[0].event_type != "visit":
+        elif (
+            basis == "none"
+            and primary_day is not None
+            and records[0].event_type != "visit"
+            and not _dates.told_as_another_time(doc.text, anchor.start, anchor.end)
+        ):
             # a release about one day's engagements: an undated later one shares the primary's day
+            # (not one told as coming or past: "President Biden's upcoming visit")
             day, basis, date_evidence = primary_day
         where = _places.locate_event(doc, anchor)
         evidence += date_evidence + list(where.evidence) + people_evidence + fields.pop("evidence")

@@ -60,7 +60,12 @@ def _cue_alternation(forms: list[str]) -> str:
 
 
 def _load_rules() -> tuple[
-    dict[str, tuple[str, ...]], dict[str, str], tuple[Rule, ...], tuple[Rule, ...], tuple[Rule, ...]
+    dict[str, tuple[str, ...]],
+    dict[str, str],
+    tuple[Rule, ...],
+    tuple[Rule, ...],
+    tuple[Rule, ...],
+    tuple[Rule, ...],
 ]:
     data = tomllib.loads(
         resources.files("ingest").joinpath("data", CUES_FILE).read_text(encoding="utf-8")
@@ -82,15 +87,23 @@ def _load_rules() -> tuple[
             for entry in data[section]
         )
 
-    return forms, cues, rules("title_rule"), rules("body_rule"), rules("lead_rule")
+    return (
+        forms,
+        cues,
+        rules("title_rule"),
+        rules("body_rule"),
+        rules("lead_rule"),
+        rules("trip_rule"),
+    )
 
 
 CUES_FILE = "cues.toml"
 # CUE_FORMS: cue id -> its forms as written; CUES: cue id -> its regex group; headline rules,
 # most specific first (an explicit engagement with someone beats a genre word, a genre word beats
 # the gathering it happened at); lead-sentence rules, used when the headline names no engagement
-# (or there is no headline); the vocabulary read loosely, when no rule names an engagement.
-CUE_FORMS, CUES, TITLE_RULES, BODY_RULES, LEAD_RULES = _load_rules()
+# (or there is no headline); the vocabulary read loosely, when no rule names an engagement; the
+# trip nouns, read for the trip a later engagement belongs to.
+CUE_FORMS, CUES, TITLE_RULES, BODY_RULES, LEAD_RULES, TRIP_NOUN_RULES = _load_rules()
 # A headline's genre label before a colon says what kind of text it is, not what happened:
 # "MFA Press Statement: Minister X's Meeting with Y" is typed by what follows the label.
 _GENRE_LABEL = re.compile(
@@ -380,6 +393,7 @@ def _people_named(segment: str) -> int:
 
 
 _CONFERRING = "lead.engagement.confer"
+_CONFER_RULE = Rule(_CONFERRING, "meeting", _CONFER)
 
 
 def _vocabulary_anchor(
@@ -453,18 +467,50 @@ def _secondary(
                 trip = True
                 found.append(_anchor("visit", doc.text, spans, i, False, len(found) + 1, rule))
                 continue
+            noun = _trip_noun(segment)
+            if noun is not None:
+                # the sentence may report an engagement of the trip as well: read on
+                trip = True
+                found.append(_anchor("visit", doc.text, spans, i, False, len(found) + 1, noun))
         if same and primary.event_type != "visit":
             continue
         if not _TRIGGER_HINT.search(segment) or not _names_someone(segment):
             continue  # two cheap scans rule out most sentences of a long release
         if not same and _BACK_REFERENCE.match(segment):
             continue  # "During the meeting, ...": the primary told in more detail
-        for rule in _WITHIN_TRIP_RULES if same else _SECONDARY_RULES:
-            if rule.pattern.search(segment):
-                ordinal = len(found) + 1
-                found.append(_anchor(rule.event_type, doc.text, spans, i, False, ordinal, rule))
-                break
+        rules = _WITHIN_TRIP_RULES if same else _SECONDARY_RULES
+        rule = next((r for r in rules if r.pattern.search(segment)), None)
+        if rule is None and not same:
+            rule = _loose_engagement(segment, primary.event_type == "visit")
+        if rule is not None:
+            found.append(_anchor(rule.event_type, doc.text, spans, i, False, len(found) + 1, rule))
     return found
+
+
+_GATHERING = re.compile(r"\b" + CUES["gathering"] + r"\b", re.IGNORECASE)
+# A sentence that opens on the engagement already told: "This meeting follows up on ...".
+_POINTING_BACK = re.compile(r"\s*(?:This|That|These|Those)\b")
+_LOOSE_MEETING = tuple(r for r in LEAD_RULES if r.event_type == "meeting")
+
+
+def _loose_engagement(segment: str, on_trip: bool) -> Rule | None:
+    """A later sentence's meeting told in the cue vocabulary's looser words, when it names two
+    people: "the Governor-General received the Right Honourable X, Prime Minister of Y"; on a
+    trip, two people conferring ("President Ramaphosa and President Geingob will discuss
+    political and economic issues"). Outside a trip, a later sentence of conferring tells the
+    primary engagement again ("Both leaders discussed ...")."""
+    if _BACKGROUND.search(segment) or _RECALLED.search(segment) or _POINTING_BACK.match(segment):
+        return None
+    if _INVITED_TRIP.search(segment):
+        return None  # "invited Sheikh X to visit Brussels ... to attend a working breakfast"
+    rule = next((r for r in _LOOSE_MEETING if r.pattern.search(segment)), None)
+    if rule is None and on_trip and _CONFER.search(segment) and not _GATHERING.search(segment):
+        # (conferring at a gathering is the gathering: "co-hosting the D-ISIS Ministerial ...
+        # to discuss")
+        rule = _CONFER_RULE
+    if rule is None or _people_named(segment) < 2:
+        return None
+    return rule
 
 
 _NO_SECONDARY = frozenset({"statement"})
@@ -475,6 +521,22 @@ _TRIP_RULES = tuple(r for r in BODY_RULES if r.event_type == "visit")
 _TRIP_HINT = re.compile(
     r"\b(?:visit|travel|trip|arrived|depart|left|leaves|delegation)", re.IGNORECASE
 )
+
+
+# A trip only invited to has neither happened nor been scheduled ("an invitation to visit").
+_INVITED_TRIP = re.compile(r"\binvit\w*", re.IGNORECASE)
+
+
+def _trip_noun(segment: str) -> Rule | None:
+    """The trip rule naming a visit by its noun in `segment` ("welcomed Mitchell's visit"),
+    unless the visit is only invited to. A visit recalled or still to come is an event of the
+    release as well (GUIDE: every distinct event it reports, scheduled ones included)."""
+    for rule in TRIP_NOUN_RULES:
+        match = rule.pattern.search(segment)
+        if match is not None:
+            around = segment[max(0, match.start() - 60) : match.end() + 40]
+            return None if _INVITED_TRIP.search(around) else rule
+    return None
 
 
 # A sentence that opens by pointing back at the engagement already reported.

@@ -14,7 +14,14 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-__all__ = ["MONTHS", "WEEKDAYS", "DateMention", "find_dates", "published_date"]
+__all__ = [
+    "MONTHS",
+    "WEEKDAYS",
+    "DateMention",
+    "find_dates",
+    "published_date",
+    "told_as_another_time",
+]
 
 MONTHS: dict[str, int] = {
     "january": 1,
@@ -179,6 +186,26 @@ def near_publication(day: date | None, published: date | None) -> bool:
     """Whether a day another sentence states can be the release's event: within a month of its
     publication (any day when the release is undated)."""
     return day is None or published is None or abs(day - published) <= NEAR_PUBLICATION
+
+
+# A later engagement told as happening at another time than the release's own occasion, with no
+# day of its own: "President Biden's upcoming visit", "during his visit to Israel in July", "his
+# visit to Israel next month", "the Amir's recent visit". It does not share the primary's day.
+_ANOTHER_TIME = re.compile(
+    r"\b(?:upcoming|forthcoming|planned|future|recent(?:ly)?|previous"
+    r"|(?:next|last)\s+(?:week|month|year)|in\s+(?-i:[A-Z])[a-z]+\b(?=\s+(?:and|to|or|,|\.)|$))",
+    re.IGNORECASE,
+)
+
+
+def told_as_another_time(text: str, start: int, end: int) -> bool:
+    """Whether the sentence at `start`..`end` places what it tells at another time: a coming or
+    a recalled occasion, or a month without a day ("in July")."""
+    for match in _ANOTHER_TIME.finditer(text, start, end):
+        word = match.group(0)
+        if not word.lower().startswith("in ") or word[3:].lower() in MONTHS:
+            return True
+    return False
 
 
 def _safe_date(year: int, month: int, day: int) -> date | None:

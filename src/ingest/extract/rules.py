@@ -1,8 +1,9 @@
 """The rule registry: every id an evidence item may name, with what the rule means.
 
-Three data files hold the rules: `data/cues.toml` (the event type rules, `[[title_rule]]` and
-`[[body_rule]]`), `data/rules.toml` (every other mechanism: dates, places, people, facts) and
-`data/people_patterns.toml` (the named cue patterns the people mechanisms read).
+Three data files hold the rules: `data/cues.toml` (the event type rules, `[[title_rule]]`,
+`[[body_rule]]`, `[[lead_rule]]` and `[[trip_rule]]`), `data/rules.toml` (every other
+mechanism: dates, places, people, facts) and `data/people_patterns.toml` (the named cue patterns
+the people mechanisms read).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from functools import cache
 from ingest.extract import gazetteer as gz
 
 RULE_FILES = ("cues.toml", "rules.toml", "people_patterns.toml")
-_RULE_TABLES = ("title_rule", "body_rule", "rule", "pattern")
+_RULE_TABLES = ("title_rule", "body_rule", "lead_rule", "trip_rule", "rule", "pattern")
 
 
 @cache

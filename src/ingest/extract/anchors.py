@@ -499,18 +499,18 @@ def _loose_engagement(segment: str, on_trip: bool) -> Rule | None:
     trip, two people conferring ("President Ramaphosa and President Geingob will discuss
     political and economic issues"). Outside a trip, a later sentence of conferring tells the
     primary engagement again ("Both leaders discussed ...")."""
-    if _BACKGROUND.search(segment) or _RECALLED.search(segment) or _POINTING_BACK.match(segment):
-        return None
-    if _INVITED_TRIP.search(segment):
-        return None  # "invited Sheikh X to visit Brussels ... to attend a working breakfast"
     rule = next((r for r in _LOOSE_MEETING if r.pattern.search(segment)), None)
     if rule is None and on_trip and _CONFER.search(segment) and not _GATHERING.search(segment):
         # (conferring at a gathering is the gathering: "co-hosting the D-ISIS Ministerial ...
         # to discuss")
         rule = _CONFER_RULE
-    if rule is None or _people_named(segment) < 2:
+    if rule is None:
         return None
-    return rule
+    if _BACKGROUND.search(segment) or _RECALLED.search(segment) or _POINTING_BACK.match(segment):
+        return None
+    if _INVITED_TRIP.search(segment):
+        return None  # "invited Sheikh X to visit Brussels ... to attend a working breakfast"
+    return rule if _people_named(segment) >= 2 else None
 
 
 _NO_SECONDARY = frozenset({"statement"})
@@ -527,10 +527,15 @@ _TRIP_HINT = re.compile(
 _INVITED_TRIP = re.compile(r"\binvit\w*", re.IGNORECASE)
 
 
+_VISIT_WORD = re.compile(r"visit", re.IGNORECASE)
+
+
 def _trip_noun(segment: str) -> Rule | None:
     """The trip rule naming a visit by its noun in `segment` ("welcomed Mitchell's visit"),
     unless the visit is only invited to. A visit recalled or still to come is an event of the
     release as well (GUIDE: every distinct event it reports, scheduled ones included)."""
+    if _VISIT_WORD.search(segment) is None:
+        return None  # one cheap scan: every trip noun rule names a visit
     for rule in TRIP_NOUN_RULES:
         match = rule.pattern.search(segment)
         if match is not None:

@@ -688,8 +688,8 @@ def test_the_sentence_that_puts_the_headline_gathering_somewhere_is_its_sentence
 
 
 # Later engagements named by structure rather than by a rule's verb (issue 15): real sentences of
-# real-tune (wam.ae, presidency.gov.za, mofa.go.jp), real-tune-2 (foreign.gov.tt, gg.gov.au) that
-# the anchors missed.
+# real-tune (wam.ae, presidency.gov.za, mofa.go.jp, mfa.gov.cy) and real-tune-2 (foreign.gov.tt)
+# that the anchors missed or must keep missing.
 def test_a_guests_visit_named_by_its_noun_is_the_trip_of_the_meeting() -> None:
     text = (
         "H.H. Sheikh Abdullah bin Zayed Al Nahyan, Minister of Foreign Affairs and International "
@@ -729,20 +729,6 @@ def test_a_visit_only_invited_to_is_no_trip_nor_meeting() -> None:
     )
     found = find_anchors(_doc("FM Christodoulides meets Kuwaiti counterpart", text))
     assert [a.event_type for a in found] == ["meeting"]
-
-
-def test_a_later_reception_in_the_looser_vocabulary_is_a_meeting() -> None:
-    text = (
-        "On Friday 16 August 2024, Her Excellency the Honourable Ms Sam Mostyn AC received Mr Max "
-        "Willis, Head of Mission Designate to the Republic of Vanuatu. Afterwards, the "
-        "Governor-General received the Right Honourable Christopher Luxon, Prime Minister of New "
-        "Zealand."
-    )
-    found = find_anchors(_doc("Canberra, Australian Capital Territory", text))
-    assert [(a.event_type, a.rule_id) for a in found] == [
-        ("meeting", "body.meeting.host_named"),
-        ("meeting", "lead.meeting.vocabulary"),
-    ]
 
 
 def test_two_leaders_conferring_on_a_trip_is_a_meeting_of_the_trip() -> None:

@@ -480,8 +480,8 @@ def _secondary(
             continue  # "During the meeting, ...": the primary told in more detail
         rules = _WITHIN_TRIP_RULES if same else _SECONDARY_RULES
         rule = next((r for r in rules if r.pattern.search(segment)), None)
-        if rule is None and not same:
-            rule = _loose_engagement(segment, primary.event_type == "visit")
+        if rule is None and not same and primary.event_type == "visit":
+            rule = _conferring_on_trip(segment)
         if rule is not None:
             found.append(_anchor(rule.event_type, doc.text, spans, i, False, len(found) + 1, rule))
     return found
@@ -490,27 +490,21 @@ def _secondary(
 _GATHERING = re.compile(r"\b" + CUES["gathering"] + r"\b", re.IGNORECASE)
 # A sentence that opens on the engagement already told: "This meeting follows up on ...".
 _POINTING_BACK = re.compile(r"\s*(?:This|That|These|Those)\b")
-_LOOSE_MEETING = tuple(r for r in LEAD_RULES if r.event_type == "meeting")
 
 
-def _loose_engagement(segment: str, on_trip: bool) -> Rule | None:
-    """A later sentence's meeting told in the cue vocabulary's looser words, when it names two
-    people: "the Governor-General received the Right Honourable X, Prime Minister of Y"; on a
-    trip, two people conferring ("President Ramaphosa and President Geingob will discuss
-    political and economic issues"). Outside a trip, a later sentence of conferring tells the
-    primary engagement again ("Both leaders discussed ...")."""
-    rule = next((r for r in _LOOSE_MEETING if r.pattern.search(segment)), None)
-    if rule is None and on_trip and _CONFER.search(segment) and not _GATHERING.search(segment):
-        # (conferring at a gathering is the gathering: "co-hosting the D-ISIS Ministerial ...
-        # to discuss")
-        rule = _CONFER_RULE
-    if rule is None:
+def _conferring_on_trip(segment: str) -> Rule | None:
+    """A meeting of a trip that no rule's verb names: two named officials conferring in a later
+    sentence ("President Ramaphosa and President Geingob will discuss political and economic
+    issues"), not at a gathering ("co-hosting the D-ISIS Ministerial ... to discuss"). Outside
+    a trip, a later sentence of conferring tells the primary engagement again ("The two
+    Ministers discussed ...")."""
+    if _CONFER.search(segment) is None or _GATHERING.search(segment) is not None:
         return None
     if _BACKGROUND.search(segment) or _RECALLED.search(segment) or _POINTING_BACK.match(segment):
         return None
     if _INVITED_TRIP.search(segment):
         return None  # "invited Sheikh X to visit Brussels ... to attend a working breakfast"
-    return rule if _people_named(segment) >= 2 else None
+    return _CONFER_RULE if _people_named(segment) >= 2 else None
 
 
 _NO_SECONDARY = frozenset({"statement"})

@@ -453,6 +453,22 @@ def test_a_bare_namesake_resolves_among_the_release_s_countries() -> None:
     assert _locate(text, text, "meeting")[1:] == ("San Jose", "US")
 
 
+def test_a_small_namesake_at_home_does_not_displace_a_great_city_abroad() -> None:
+    # the State Department corpus (2022-02-11, "Secretary Blinken's Meeting with Indian External
+    # Affairs Minister Jaishankar"): the publisher's country holds a Melbourne of 84,000 people;
+    # the release means the one of 5.4 million
+    text = (
+        "Secretary of State Antony J. Blinken met today with Indian External Affairs Minister "
+        "Dr. Subrahmanyam Jaishankar in Melbourne. Secretary Blinken and Foreign Minister "
+        "Jaishankar discussed the Quad."
+    )
+    sentence = text[: text.index("Melbourne.") + len("Melbourne.")]
+    url = "https://www.state.gov/secretary-blinkens-meeting-with-indian-external-affairs-minister"
+    doc = Document(doc_id="d", text=text, url=url)
+    where = locate_event(doc, _anchor(text, sentence, "meeting"))
+    assert (where.city, where.country_code) == ("Melbourne", "AU")
+
+
 def test_a_venue_named_after_a_person_is_not_in_a_namesake_town() -> None:
     text = "The Secretary of State spoke with students at George Washington University on Monday."
     assert _locate(text, text, "meeting") == (None, None, None)

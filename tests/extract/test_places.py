@@ -1031,3 +1031,18 @@ def test_a_country_spelled_like_a_palace_is_the_country() -> None:
         "and the Republic of Palau."
     )
     assert _locate(text, text, "visit")[2] == "PW"
+
+
+def test_a_venue_in_the_possessive_is_the_institution_not_a_place() -> None:
+    # the State Department corpus ("State Department Actions to Promote Accountability and Impose
+    # Costs on the Russian Government ..."): the Kremlin acting holds nothing in Moscow
+    text = (
+        "The Department of State is taking additional actions to hold accountable those engaged "
+        "in human rights abuses, to impose severe costs on the Government of the Russian "
+        "Federation (GoR), and to degrade the Kremlin’s ability to support Putin’s unprovoked "
+        "and unjustified war against Ukraine and fund its war of aggression."
+    )
+    assert _locate(text, text, "other") == (None, None, None)
+    # the venue itself still places an event held there
+    held = "President Putin received the Prime Minister at the Kremlin on Tuesday."
+    assert _locate(held, held, "meeting") == ("Kremlin", "Moscow", "RU")

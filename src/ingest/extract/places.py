@@ -519,6 +519,10 @@ def _places_in(
     found: list[_Place] = []
     venue_spans: list[tuple[int, int]] = []
     for venue, vstart, vend in gz.venue_hits(segment[:limit]):
+        if _POSSESSIVE.match(segment, vend):
+            # "the Kremlin's unprovoked war", "the White House's statement": the institution
+            # acting, not a place where something happens
+            continue
         place = _venue_place(text, start + vstart, start + vend, venue)
         found.append(place)
         venue_spans.append((start + vstart, start + vend))
@@ -555,6 +559,9 @@ def _places_in(
             found.append(gathered)
     found.sort(key=lambda p: min(s for _, s, _ in p.spans))
     return found
+
+
+_POSSESSIVE = re.compile(r"['’]s?\b")
 
 
 # A gathering named after its host city, attended or met on the sidelines of: "on the occasion of

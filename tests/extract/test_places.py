@@ -453,6 +453,22 @@ def test_a_bare_namesake_resolves_among_the_release_s_countries() -> None:
     assert _locate(text, text, "meeting")[1:] == ("San Jose", "US")
 
 
+def test_a_small_namesake_at_home_does_not_displace_a_great_city_abroad() -> None:
+    # the State Department corpus (2022-02-11, "Secretary Blinken's Meeting with Indian External
+    # Affairs Minister Jaishankar"): the publisher's country holds a Melbourne of 84,000 people;
+    # the release means the one of 5.4 million
+    text = (
+        "Secretary of State Antony J. Blinken met today with Indian External Affairs Minister "
+        "Dr. Subrahmanyam Jaishankar in Melbourne. Secretary Blinken and Foreign Minister "
+        "Jaishankar discussed the Quad."
+    )
+    sentence = text[: text.index("Melbourne.") + len("Melbourne.")]
+    url = "https://www.state.gov/secretary-blinkens-meeting-with-indian-external-affairs-minister"
+    doc = Document(doc_id="d", text=text, url=url)
+    where = locate_event(doc, _anchor(text, sentence, "meeting"))
+    assert (where.city, where.country_code) == ("Melbourne", "AU")
+
+
 def test_a_venue_named_after_a_person_is_not_in_a_namesake_town() -> None:
     text = "The Secretary of State spoke with students at George Washington University on Monday."
     assert _locate(text, text, "meeting") == (None, None, None)
@@ -945,3 +961,88 @@ def test_the_headline_of_a_briefing_or_remarks_names_its_topic_not_its_place() -
     trip = "NATO Secretary General Jens Stoltenberg will travel on Thursday."
     title = "NATO Secretary General visits Washington DC"
     assert _locate(trip, trip, "visit", title=title)[1:] == ("Washington", "US")
+
+
+def test_a_call_is_placed_only_where_a_party_to_it_was() -> None:
+    # the State Department corpus (2022-04-30, "Secretary Blinken's Call with Ukrainian Foreign
+    # Minister Kuleba"): the place of the meeting the call follows up on is not the call's
+    follow_up = (
+        "Secretary of State Antony J. Blinken spoke today with Ukrainian Foreign Minister Dmytro "
+        "Kuleba to follow up on their April 24 meeting in Kyiv. The Secretary emphasized the "
+        "United States’ robust support for Ukraine’s sovereignty."
+    )
+    sentence = follow_up[: follow_up.index("Kyiv.") + len("Kyiv.")]
+    assert _locate(follow_up, sentence, "call") == (None, None, None)
+    # (2022-05-18, "... Call with NATO Secretary General Stoltenberg"): where a party spoke from
+    spoke_from = (
+        "Secretary of State Antony J. Blinken spoke with NATO Secretary General Jens Stoltenberg "
+        "today from Washington, D.C. following the presentation of applications by Finland and "
+        "Sweden to join NATO, which the United States welcomes and supports."
+    )
+    assert _locate(spoke_from, spoke_from, "call")[1:] == ("Washington", "US")
+
+
+def test_a_transcript_s_place_line_outranks_places_its_speakers_name() -> None:
+    # the State Department corpus (2022-03-08, "Secretary Antony J. Blinken and Estonian Foreign
+    # Minister Eva-Marie Liimets After Their Meeting"): "We just met in Washington" is another
+    # occasion; the transcript's place line says where this one was
+    text = (
+        "Antony J. Blinken, Secretary of State\nTallinn, Estonia\nMinistry of Foreign Affairs\n"
+        "FOREIGN MINISTER LIIMETS: Dear Secretary Blinken, dear Tony, it’s really an honor for me "
+        "to welcome you today in Tallinn. We just met in Washington, D.C. on the 16th of "
+        "February, just on the eve of this unjustified war that we see at the moment."
+    )
+    sentence = "We just met in Washington, D.C. on the 16th of February, just on the eve"
+    doc = Document(doc_id="d", text=text)
+    where = locate_event(doc, _anchor(text, sentence, "meeting"))
+    assert (where.location_name, where.city, where.country_code) == (
+        "Ministry of Foreign Affairs",
+        "Tallinn",
+        "EE",
+    )
+    assert {ev.rule for ev in where.evidence} == {"place.transcript_line"}
+    # a news dateline is where the release was issued (real-tune-2, ifad.org): the event's own
+    # sentence still places it
+    news = (
+        "Rome, 28 September 2011 – The President of the International Fund for Agricultural "
+        "Development (IFAD), Kanayo F. Nwanze, met today with the German Minister for Economic "
+        "Cooperation and Development, Dirk Niebel, in Berlin to discuss how to strengthen ties."
+    )
+    assert _locate(news, news[news.index("The President") :], "meeting")[1:] == ("Berlin", "DE")
+
+
+def test_an_acronym_is_no_town_of_the_same_letters() -> None:
+    # the State Department corpus (2021-05-28, "Secretary Blinken's Meeting with Indian External
+    # Affairs Minister Jaishankar"): "at the UN Security Council" was read as Un, India
+    text = (
+        "Secretary Blinken and Minister Jaishankar discussed a broad range of issues, including "
+        "a shared commitment to combating the climate crisis and enhancing multilateral "
+        "cooperation, including at the UN Security Council."
+    )
+    assert _locate(text, text, "meeting") == (None, None, None)
+
+
+def test_a_country_spelled_like_a_palace_is_the_country() -> None:
+    # the State Department corpus ("Special Presidential Envoy for Climate Kerry and Assistant
+    # Secretary Medina's Travel to Palau"): "Palau" opens palaces' names in Catalan, not here
+    text = (
+        "Special Presidential Envoy for Climate John Kerry will travel to Palau April 12-15 to "
+        "lead the U.S. delegation to the Our Ocean Conference , co-hosted by the United States "
+        "and the Republic of Palau."
+    )
+    assert _locate(text, text, "visit")[2] == "PW"
+
+
+def test_a_venue_in_the_possessive_is_the_institution_not_a_place() -> None:
+    # the State Department corpus ("State Department Actions to Promote Accountability and Impose
+    # Costs on the Russian Government ..."): the Kremlin acting holds nothing in Moscow
+    text = (
+        "The Department of State is taking additional actions to hold accountable those engaged "
+        "in human rights abuses, to impose severe costs on the Government of the Russian "
+        "Federation (GoR), and to degrade the Kremlin’s ability to support Putin’s unprovoked "
+        "and unjustified war against Ukraine and fund its war of aggression."
+    )
+    assert _locate(text, text, "other") == (None, None, None)
+    # the venue itself still places an event held there
+    held = "President Putin received the Prime Minister at the Kremlin on Tuesday."
+    assert _locate(held, held, "meeting") == ("Kremlin", "Moscow", "RU")

@@ -470,7 +470,11 @@ def lookup_city(name: str, country: str | None = None) -> City | None:
 
 # A namesake in a country the release names wins over a larger one elsewhere only if it is that
 # country's capital or a city of this size at least ("San Jose" in a release about Costa Rica).
+# It must also hold a tenth of the largest namesake's people: the publisher's own country always
+# counts as named, and a US release's "in Melbourne" is not Melbourne, Florida (84,000 against
+# 5.4 million; State Department corpus).
 _NAMESAKE_MIN_POPULATION = 50_000
+_NAMESAKE_MIN_SHARE = 0.1
 
 
 def lookup_city_in_context(name: str, countries: frozenset[str]) -> City | None:
@@ -493,7 +497,9 @@ def lookup_city_in_context(name: str, countries: frozenset[str]) -> City | None:
         return largest
     capitals = [c for c in known if _is_capital(c)]
     chosen = capitals[0] if capitals else max(known, key=lambda c: c.population)
-    if not capitals and chosen.population < _NAMESAKE_MIN_POPULATION:
+    if not capitals and chosen.population < max(
+        _NAMESAKE_MIN_POPULATION, largest.population * _NAMESAKE_MIN_SHARE
+    ):
         return largest
     return lookup_city(name, chosen.country_code)
 

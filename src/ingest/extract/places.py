@@ -444,6 +444,10 @@ def _qualifier_country(qualifier: str | None) -> str | None:
 
 def _plausible_city(phrase: str, city: gz.City, qualified: str | None) -> bool:
     """A bare capitalised word is a city only if it is not also an office or common word."""
+    if phrase.isupper() and len(phrase) <= 4 and gz.fold(phrase) == gz.fold(city.name):
+        # an acronym spelling a town's name: "at the UN" is no visit to Un, India ("NYC", an
+        # alias, names its city otherwise)
+        return False
     if qualified:
         return True
     if _VENUE_HEADS.fullmatch(phrase.split()[-1]) and len(phrase.split()) > 1:
@@ -515,6 +519,10 @@ def _places_in(
     found: list[_Place] = []
     venue_spans: list[tuple[int, int]] = []
     for venue, vstart, vend in gz.venue_hits(segment[:limit]):
+        if _POSSESSIVE.match(segment, vend):
+            # "the Kremlin's unprovoked war", "the White House's statement": the institution
+            # acting, not a place where something happens
+            continue
         place = _venue_place(text, start + vstart, start + vend, venue)
         found.append(place)
         venue_spans.append((start + vstart, start + vend))
@@ -551,6 +559,9 @@ def _places_in(
             found.append(gathered)
     found.sort(key=lambda p: min(s for _, s, _ in p.spans))
     return found
+
+
+_POSSESSIVE = re.compile(r"['’]s?\b")
 
 
 # A gathering named after its host city, attended or met on the sidelines of: "on the occasion of
@@ -686,7 +697,7 @@ def _place_after(text: str, offset: int, *, venue_ok: bool) -> _Place | None:
     if not match or not match.group("place"):
         return None
     phrase, qual = match.group("place"), match.group("qual")
-    if _PALACE.match(re.sub(r"^[Tt]he\s+", "", phrase)):
+    if _palace(phrase):
         # "at the Palacio das Necessidades": a venue, placed only by a city written after it
         run = _PLACE_RUN.match(text, offset)
         return _venue_then_city(text, offset, run.group(0) if run else phrase)
@@ -703,7 +714,7 @@ def _place_after(text: str, offset: int, *, venue_ok: bool) -> _Place | None:
         place = _resolve(listed.group("first"), listed.group("qual"), offset, listed.start("qual"))
     if place is None and qual:
         place = _resolve(phrase, None, offset, 0)
-    if place is None and not _PALACE.match(re.sub(r"^[Tt]he\s+", "", phrase)):
+    if place is None and not _palace(phrase):
         # a venue's first word is never its city ("at the Palacio de Viana")
         place = _shortest_prefix_place(text, offset, phrase)
     if place is None and venue_ok:
@@ -711,6 +722,13 @@ def _place_after(text: str, offset: int, *, venue_ok: bool) -> _Place | None:
     if place is None and not qual:
         place = _town_near(text, offset, match.end("place"), phrase)
     return place
+
+
+def _palace(phrase: str) -> bool:
+    """Whether a place phrase opens with a palace's head word ("Palacio de Viana", "Palau de la
+    Generalitat"), not with a country spelled like one ("travel to Palau April 12-15")."""
+    words = re.sub(r"^[Tt]he\s+", "", phrase)
+    return bool(_PALACE.match(words)) and gz.lookup_country(words.split()[0]) is None
 
 
 _NEAR = re.compile(r"\s+(?:outside|near|on\s+the\s+outskirts\s+of)\s+(?=[A-Z])")
@@ -866,6 +884,35 @@ def _dateline(text: str) -> _Place | None:
     return None
 
 
+# A speaker's turn opening a transcript's line: "SECRETARY BLINKEN:", "FOREIGN MINISTER LAPID:",
+# "MR KESHAP:", "MODERATOR:".
+_SPEAKER_TURN = re.compile(r"^(?:[A-Z][A-Z.’'\-]*[ \t]+){0,4}[A-Z][A-Z.’'\-]+:", re.MULTILINE)
+
+
+def _transcript_place(text: str) -> _Place | None:
+    """The place line of a transcript ("Riga, Latvia", "Thomas Jefferson Room" under the
+    speakers' names, before the first speaker's turn): where the remarks were given. The spoken
+    text names other places as topics and other occasions ("The war that is going on in
+    Ukraine", "We just met in Washington"), so this line outranks them."""
+    turn = _SPEAKER_TURN.search(text, 0, 600)
+    if turn is None:
+        return None
+    lines = _head_lines(text[: turn.start()], 6)
+    for i, (lstart, line) in enumerate(lines):
+        if _place_line(text, line, lstart) is None:
+            continue
+        place = _whole_place_line(text, line, lstart)
+        if place is None:
+            return None  # a news dateline: where the release was issued
+        venue = _venue_line(lines, i) if place.name is None else None
+        if venue is not None:
+            vstart, vname = venue
+            spans = (("location_name", vstart, vstart + len(vname)), *place.spans)
+            place = dataclasses.replace(place, name=vname, spans=spans)
+        return place
+    return None
+
+
 def dateline_country(text: str) -> str | None:
     """The country of the release's dateline, if it opens with one."""
     place = _dateline(text)
@@ -886,23 +933,9 @@ def _head_lines(text: str, count: int) -> list[tuple[int, str]]:
 
 
 def _place_line(text: str, line: str, lstart: int) -> _Place | None:
-    # A whole line naming a place: "Washington, D.C.", "New Delhi, India", "UN Headquarters New
-    # York, New York", "Joint Base Andrews".
-    if len(line) <= 60 and not re.search(r"[.!?:;]\s*$", line.replace("D.C.", "DC")):
-        venues = gz.venue_hits(line)
-        if venues and venues[0][1] == 0:
-            venue, vstart, vend = venues[0]
-            return _venue_place(text, lstart + vstart, lstart + vend, venue)
-        match = re.fullmatch(
-            r"(?P<place>[^,]{2,40}?)(?:,\s*(?P<qual>[^,]{2,30}))?", line.rstrip(". ")
-        )
-        if match and not re.search(r"\d", line):
-            qual = match.group("qual")
-            place = _resolve(
-                match.group("place"), qual, lstart, lstart + match.start("qual") if qual else 0
-            )
-            if place is not None and (qual or _single_place_line(match.group("place"))):
-                return place
+    whole = _whole_place_line(text, line, lstart)
+    if whole is not None:
+        return whole
     for pattern in _DATELINE_RES:
         found = pattern.match(line)
         if found:
@@ -916,6 +949,26 @@ def _place_line(text: str, line: str, lstart: int) -> _Place | None:
             )
             if place is not None:
                 return place
+    return None
+
+
+def _whole_place_line(text: str, line: str, lstart: int) -> _Place | None:
+    """A whole line naming a place: "Washington, D.C.", "New Delhi, India", "UN Headquarters
+    New York, New York", "Joint Base Andrews"."""
+    if len(line) > 60 or re.search(r"[.!?:;]\s*$", line.replace("D.C.", "DC")):
+        return None
+    venues = gz.venue_hits(line)
+    if venues and venues[0][1] == 0:
+        venue, vstart, vend = venues[0]
+        return _venue_place(text, lstart + vstart, lstart + vend, venue)
+    match = re.fullmatch(r"(?P<place>[^,]{2,40}?)(?:,\s*(?P<qual>[^,]{2,30}))?", line.rstrip(". "))
+    if match and not re.search(r"\d", line):
+        qual = match.group("qual")
+        place = _resolve(
+            match.group("place"), qual, lstart, lstart + match.start("qual") if qual else 0
+        )
+        if place is not None and (qual or _single_place_line(match.group("place"))):
+            return place
     return None
 
 
@@ -1145,6 +1198,20 @@ def _seat_location(doc: Document, start: int, end: int, location: Location) -> L
     return None
 
 
+# Where a party to a call was: "spoke ... from Washington, D.C.", "while in Brussels", "from the
+# Oval Office". A call's sentence names other places as topics or other occasions ("to follow up
+# on their April 24 meeting in Kyiv", "attacks that continue to kill civilians in Ukraine",
+# "the Kremlin's ongoing war"): on the State Department corpus six of the seven places a call's
+# sentence gave by any other cue were of that kind.
+_WHEREABOUTS = re.compile(r"\b(?:from|while\s+(?:in|at))\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def _whereabouts(text: str, place: _Place) -> bool:
+    """Whether the cue before `place` says a party to a call was there."""
+    first = min(s for _, s, _ in place.spans)
+    return _WHEREABOUTS.search(text, max(0, first - 30), first) is not None
+
+
 def _locate(doc: Document, anchor: EventAnchor) -> Location:
     text = doc.text
     trip = anchor.event_type in TRIP_TYPES
@@ -1154,11 +1221,16 @@ def _locate(doc: Document, anchor: EventAnchor) -> Location:
         return (
             _as_location(dateline, rule="place.dateline") if dateline is not None else NO_LOCATION
         )
+    spoken_at = _transcript_place(text) if anchor.ordinal == 0 and not strict else None
+    if spoken_at is not None:
+        return _as_location(spoken_at, rule="place.transcript_line")
     if anchor.start >= 0:
         sentence = text[anchor.start : anchor.end]
         if _VIRTUAL.search(sentence) and not trip:
             return NO_LOCATION
         places = _places_in(text, anchor.start, anchor.end, trip=trip, strict=strict)
+        if strict:
+            places = [place for place in places if _whereabouts(text, place)]
         rule = "place.event_sentence"
         if trip and anchor.ordinal == 0:
             # an announced trip is located at its first stop, which an earlier sentence may name

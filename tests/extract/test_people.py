@@ -865,3 +865,47 @@ def test_counterpart_is_a_cue_not_an_office() -> None:
 def test_a_possessive_before_an_office_is_whose_office_it_is(text: str, expected: Person) -> None:
     people = find_people(Document(doc_id="d", text=text)).people
     assert (people[0].name, people[0].title, people[0].affiliation) == expected
+
+
+def test_a_headline_word_closing_a_name_is_cut_when_the_body_writes_it_in_lower_case() -> None:
+    """real-tune (gisbarbados.gov.bb): the headline's "Next" was read as the end of a name,
+    and "Mottley Next" became a participant; the body writes "next week" in lower case."""
+    text = (
+        "Prime Minister Mia Amor Mottley will meet next week with President of the "
+        "Inter-American Development Bank, Luis Alberto Moreno.\n\nMs. Mottley disclosed that "
+        "Mr. Moreno would be coming to Barbados for the talks next Wednesday."
+    )
+    title = "IDB President Meeting With PM Mottley Next Week"
+    participants, mentioned, _ = _run(
+        text, "meeting", title=title, sentence=text[: text.index("\n")]
+    )
+    names = {p.name for p in participants + mentioned}
+    assert "Mottley Next" not in names
+    assert {"Mia Amor Mottley", "Luis Alberto Moreno"} <= {p.name for p in participants}
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "kept"),
+    [
+        # the body never writes the headline's name: nothing tells a name's word from another
+        (
+            "Secretary Blinken On ABC World News Tonight with David Muir",
+            "QUESTION: Secretary Blinken, thanks for coming on again tonight.\nSECRETARY "
+            "BLINKEN: Well, first of all, David, the sanctions that we have taken are heavy.",
+            "David Muir",
+        ),
+        # a regnal number is the name's own closing word
+        (
+            "Secretary Blinken And Jordanian King Abdullah II Before Their Meeting",
+            "SECRETARY BLINKEN: Good afternoon. It is good to welcome His Majesty, King "
+            "Abdullah, to the Department; we discussed ii of the items.",
+            "Abdullah II",
+        ),
+    ],
+)
+def test_a_headline_name_the_body_does_not_disown_keeps_its_words(
+    title: str, text: str, kept: str
+) -> None:
+    """Corpus (state.gov): headline names the body writes only in capitals or not at all."""
+    doc = Document(doc_id="d", text=text, title=title)
+    assert kept in {p.name for p in find_people(doc).people}

@@ -23,7 +23,12 @@ from ingest.extract.people.lists import (
     _inherit_list_titles,
     _plural_head,
 )
-from ingest.extract.people.name_shape import _is_organisation, _is_place_run, _looks_like_a_name
+from ingest.extract.people.name_shape import (
+    _common_words,
+    _is_organisation,
+    _is_place_run,
+    _looks_like_a_name,
+)
 from ingest.extract.people.patterns import pattern
 from ingest.extract.people.titles import (
     _clean_title,
@@ -99,6 +104,55 @@ def _raw_mentions(text: str, *, in_title: bool) -> list[_Raw]:
         if raw is not None:
             raws.append(raw)
     return _inherit_list_titles(_join_inverted_names(raws, text), text)
+
+
+def _headline_words_cut(raws: list[_Raw], title: str, body: str) -> list[_Raw]:
+    """A headline capitalises every word, so a run there can close on headline words ("PM
+    Mottley Next Week", "Ambassador Garcia-Albano Presents Her Credentials"). A word closing a
+    headline run is cut when it is a common word by the body's own writing: the body never
+    writes it capitalised and writes it in lower case, or it is a common English word
+    (data/common_words.txt) the body does not capitalise. A name the body never repeats
+    ("... with David Muir", a transcript) keeps its words; a run is never cut to nothing."""
+    if not body.strip():
+        return raws
+    kept: list[_Raw] = []
+    for raw in raws:
+        words = title[raw.start : raw.end].split()
+        if len(words) != len(raw.tokens):
+            kept.append(raw)  # quotes or glued tokens: no word-for-token cut
+            continue
+        count = len(words)
+        while count > 1 and _headline_word(body, words[count - 1]):
+            count -= 1
+        if count == len(words):
+            kept.append(raw)
+            continue
+        end = raw.start + len(" ".join(words[:count]))
+        kept.append(
+            dataclasses.replace(
+                raw, tokens=raw.tokens[:count], name=title[raw.start : end], end=end,
+                possessive=False,
+            )
+        )  # fmt: skip
+    return kept
+
+
+_ROMAN = re.compile(r"[IVXL]+")  # a regnal number
+
+
+def _headline_word(body: str, word: str) -> bool:
+    """Whether the body shows `word` of a headline to be a common word, not a name's."""
+    bare = re.sub(r"[’']s$", "", word)
+    if (
+        not bare.isalpha()
+        or _ROMAN.fullmatch(bare)
+        or _key(bare) in gz.office_words().name_suffixes
+    ):
+        return False  # "Abdullah II", "Jr": a name's own closing word
+    written = [m.group() for m in re.finditer(rf"(?<!\w){re.escape(bare)}(?!\w)", body, re.I)]
+    if any(w[:1].isupper() for w in written):
+        return False  # "Brown", "May": the body writes it as a name
+    return bool(written) or _key(bare) in _common_words()
 
 
 _INVERTED_GAP = re.compile(r"[ \t]*,[ \t]*$")

@@ -909,3 +909,24 @@ def test_a_headline_name_the_body_does_not_disown_keeps_its_words(
     """Corpus (state.gov): headline names the body writes only in capitals or not at all."""
     doc = Document(doc_id="d", text=text, title=title)
     assert kept in {p.name for p in find_people(doc).people}
+
+
+def test_other_participants_listed_after_a_meeting_take_part() -> None:
+    """real-tune-2 (cepal.org): "Other participants in the meeting included A, B and C" named
+    the meeting's further participants; "participants" was not an attendance word."""
+    sentence = (
+        "António Guterres was received by ECLAC’s Executive Secretary, José Manuel "
+        "Salazar-Xirinachs, and by the Resident Coordinator of the UN System in Chile, María "
+        "José Torres Macho, who welcomed him on behalf of all staff members."
+    )
+    text = (
+        "The United Nations Secretary-General, António Guterres, visited on November 21 the "
+        "central headquarters of the Economic Commission for Latin America and the Caribbean "
+        "(ECLAC) in Santiago, Chile for the first time, meeting with the entire staff.\n\n"
+        f"{sentence} Other participants in the meeting included Pamela Villalobos, President "
+        "of ECLAC’s Staff Council; Loreto Flores, President of the Staff Council of the "
+        "International Labour Organization (ILO); and Teresa Muro, President of the Staff "
+        "Council of the United Nations Children’s Fund (UNICEF)."
+    )
+    participants, _, _ = _run(text, "meeting", sentence=sentence)
+    assert {"Pamela Villalobos", "Loreto Flores", "Teresa Muro"} <= {p.name for p in participants}

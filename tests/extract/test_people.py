@@ -930,3 +930,25 @@ def test_other_participants_listed_after_a_meeting_take_part() -> None:
     )
     participants, _, _ = _run(text, "meeting", sentence=sentence)
     assert {"Pamela Villalobos", "Loreto Flores", "Teresa Muro"} <= {p.name for p in participants}
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # real-tune-2 (eu.me): "Đ" (Latin Extended-A) did not start a name: "Milo" alone
+        (
+            "On the sidelines of the Munich Security Conference, Prime Minister Milo Đukanović "
+            "met with his Georgian counterpart Giorgi Kvirikashvili.",
+            "Milo Đukanović",
+        ),
+        # real-tune-2 (president.lv): "Č" likewise
+        (
+            "On 1 March, President of Latvia Egils Levits received Viktorija Čmilytė-Nielsen, "
+            "Speaker of the Seimas of the Republic of Lithuania, at the Riga Castle.",
+            "Viktorija Čmilytė-Nielsen",
+        ),
+    ],
+)
+def test_a_name_may_start_with_a_latin_extended_capital(text: str, name: str) -> None:
+    doc = Document(doc_id="d", text=text)
+    assert name in {p.name for p in find_people(doc).people}

@@ -952,3 +952,38 @@ def test_other_participants_listed_after_a_meeting_take_part() -> None:
 def test_a_name_may_start_with_a_latin_extended_capital(text: str, name: str) -> None:
     doc = Document(doc_id="d", text=text)
     assert name in {p.name for p in find_people(doc).people}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name"),
+    [
+        # real-tune-2 (mofa-ye.org): no office word right before the name
+        (
+            "Minister of Foreign Affairs and Expatriates Dr. Ahmed Bin Mubarak met today with "
+            "the with the US Acting-Ambassador to the Republic of Yemen Kathy Westly.",
+            "Kathy Westly",
+        ),
+        # real-tune (mfa.gov.lv): "or Estonia" (sic) breaks the title before the name
+        (
+            "On 17 February 2021, the Latvian Foreign Minister, Edgars Rinkēvičs, met with the "
+            "new Minister of Foreign Affairs or Estonia, Eva-Maria Liimets, who was in Latvia "
+            "for her first visit as Foreign Minister.",
+            "Eva-Maria Liimets",
+        ),
+    ],
+)
+def test_a_name_closing_the_title_of_someone_met_takes_part(sentence: str, name: str) -> None:
+    participants, _, _ = _run(sentence, "meeting")
+    assert name in {p.name for p in participants}
+
+
+def test_a_thing_named_after_a_country_is_not_someone_met() -> None:
+    """Corpus (state.gov): "meet with senior officials" names no one, so the dam named after
+    a demonym later in the sentence is not a person met."""
+    text = (
+        "Special Envoy Feltman will meet with senior officials of the four countries to discuss "
+        "a resolution of the dispute over the Grand Ethiopian Renaissance Dam that is "
+        "acceptable to all parties."
+    )
+    participants, mentioned, _ = _run(text, "meeting")
+    assert "Renaissance Dam" not in {p.name for p in participants + mentioned}

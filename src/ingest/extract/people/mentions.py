@@ -309,6 +309,25 @@ def _raw_from_run(
         and _SUBJECT_VERB.match(text, end) is not None
         and not any(_key(t.text) in gz.office_words().words for t in name_toks)
     )  # "Vladimir Putin had a telephone conversation with ..."
+    # "met today with the US Acting-Ambassador to the Republic of Yemen Kathy Westly", "met
+    # with the representative of FAO in Yemen, Hussein Jadin": a full name closing a title or an
+    # apposition that an engagement verb earlier in the sentence governs is someone met, though
+    # no office word stands right before it
+    object_cue = (
+        len(name_toks) >= 2
+        and not with_cue
+        and run.first > 0
+        # right after the country or body closing the title, or the comma after it (in a
+        # list, "former ministers A, B and C", a name stands after a name and the list's title)
+        and (
+            mask[run.first - 1]
+            or (tokens[run.first - 1].text == "," and run.first >= 2 and mask[run.first - 2])
+        )
+        and _office_after_engagement(before)
+        and not text.startswith(";", end)  # "of Colombia, A; of Brazil, B": a list of its own
+        # no word a common one: "His Royal Highness", "Jesuit Father X"
+        and not any(_key(t.text) in _common_words() for t in name_toks)
+    )
     if _institution_follows(tokens, after):
         return None  # "the Communist Party", "Hagley Museum": an organisation or place
     if _is_organisation(name):
@@ -317,6 +336,7 @@ def _raw_from_run(
     if left is None and len(name_toks) == 1 and opens_sentence and not honorific:
         titled = None  # "Later, the Secretary General met ...": an adverb, not an appositive
     cue = (titled is not None and titled.has_head) or honorific or with_cue or verb_cue
+    cue = cue or object_cue
     line_start = text.rfind("\n", 0, start) + 1
     # a byline heads a release; a sign-off ("Name\nSpokesperson\nMinistry ...") closes it
     edge = start <= 400 or start >= len(text) - SIGN_OFF
@@ -397,9 +417,24 @@ def _raw_from_run(
             if honorific
             else "person.with_name"
             if with_cue
+            else "person.engaged_object"
+            if object_cue and not verb_cue
             else "person.subject_verb"
         ),
     )
+
+
+def _office_after_engagement(before: str) -> bool:
+    """Whether an engagement verb in `before` (the sentence up to a name) is followed by an
+    office word: the name closes the title of someone met ("met with the representative of
+    FAO in Yemen, Hussein Jadin"), not a thing named after a country ("will meet with senior
+    officials ... over the Grand Ethiopian Renaissance Dam": an office in the plural names no
+    one)."""
+    engaged = _MEET_BEFORE.search(before)
+    if engaged is None:
+        return False
+    offices = gz.head_pattern().finditer(before, engaged.end())
+    return any(not office.group().lower().endswith("s") for office in offices)
 
 
 def _names_a_lone_word(tokens: list[_Tok], run: _Run, titled_before: bool, in_title: bool) -> bool:

@@ -113,8 +113,9 @@ def _headline_words_cut(raws: list[_Raw], title: str, body: str) -> list[_Raw]:
     writes it capitalised and writes it in lower case, or it is a common English word
     (data/common_words.txt) the body does not capitalise. A name the body never repeats
     ("... with David Muir", a transcript) keeps its words; a run is never cut to nothing."""
-    if not body.strip():
-        return raws
+    lowered = body.lower()
+    if not body.strip() or len(lowered) != len(body):
+        return raws  # no body; or a letter whose lower case is longer ("İ"): offsets differ
     kept: list[_Raw] = []
     for raw in raws:
         words = title[raw.start : raw.end].split()
@@ -122,7 +123,7 @@ def _headline_words_cut(raws: list[_Raw], title: str, body: str) -> list[_Raw]:
             kept.append(raw)  # quotes or glued tokens: no word-for-token cut
             continue
         count = len(words)
-        while count > 1 and _headline_word(body, words[count - 1]):
+        while count > 1 and _headline_word(body, lowered, words[count - 1]):
             count -= 1
         if count == len(words):
             kept.append(raw)
@@ -140,7 +141,7 @@ def _headline_words_cut(raws: list[_Raw], title: str, body: str) -> list[_Raw]:
 _ROMAN = re.compile(r"[IVXL]+")  # a regnal number
 
 
-def _headline_word(body: str, word: str) -> bool:
+def _headline_word(body: str, lowered: str, word: str) -> bool:
     """Whether the body shows `word` of a headline to be a common word, not a name's."""
     bare = re.sub(r"[’']s$", "", word)
     if (
@@ -149,10 +150,27 @@ def _headline_word(body: str, word: str) -> bool:
         or _key(bare) in gz.office_words().name_suffixes
     ):
         return False  # "Abdullah II", "Jr": a name's own closing word
-    written = [m.group() for m in re.finditer(rf"(?<!\w){re.escape(bare)}(?!\w)", body, re.I)]
-    if any(w[:1].isupper() for w in written):
-        return False  # "Brown", "May": the body writes it as a name
-    return bool(written) or _key(bare) in _common_words()
+    written = False
+    for at in _whole_word_offsets(lowered, bare.lower()):
+        if body[at].isupper():
+            return False  # "Brown", "May": the body writes it as a name
+        written = True
+    return written or _key(bare) in _common_words()
+
+
+def _whole_word_offsets(lowered: str, word: str) -> list[int]:
+    """Where `word` (lower case) stands as a whole word in `lowered` (a lower-cased text): a
+    plain string scan, no pattern compiled per word."""
+    found = []
+    at = lowered.find(word)
+    while at >= 0:
+        end = at + len(word)
+        if (at == 0 or not lowered[at - 1].isalnum()) and (
+            end == len(lowered) or not lowered[end].isalnum()
+        ):
+            found.append(at)
+        at = lowered.find(word, at + 1)
+    return found
 
 
 _INVERTED_GAP = re.compile(r"[ \t]*,[ \t]*$")

@@ -865,3 +865,125 @@ def test_counterpart_is_a_cue_not_an_office() -> None:
 def test_a_possessive_before_an_office_is_whose_office_it_is(text: str, expected: Person) -> None:
     people = find_people(Document(doc_id="d", text=text)).people
     assert (people[0].name, people[0].title, people[0].affiliation) == expected
+
+
+def test_a_headline_word_closing_a_name_is_cut_when_the_body_writes_it_in_lower_case() -> None:
+    """real-tune (gisbarbados.gov.bb): the headline's "Next" was read as the end of a name,
+    and "Mottley Next" became a participant; the body writes "next week" in lower case."""
+    text = (
+        "Prime Minister Mia Amor Mottley will meet next week with President of the "
+        "Inter-American Development Bank, Luis Alberto Moreno.\n\nMs. Mottley disclosed that "
+        "Mr. Moreno would be coming to Barbados for the talks next Wednesday."
+    )
+    title = "IDB President Meeting With PM Mottley Next Week"
+    participants, mentioned, _ = _run(
+        text, "meeting", title=title, sentence=text[: text.index("\n")]
+    )
+    names = {p.name for p in participants + mentioned}
+    assert "Mottley Next" not in names
+    assert {"Mia Amor Mottley", "Luis Alberto Moreno"} <= {p.name for p in participants}
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "kept"),
+    [
+        # the body never writes the headline's name: nothing tells a name's word from another
+        (
+            "Secretary Blinken On ABC World News Tonight with David Muir",
+            "QUESTION: Secretary Blinken, thanks for coming on again tonight.\nSECRETARY "
+            "BLINKEN: Well, first of all, David, the sanctions that we have taken are heavy.",
+            "David Muir",
+        ),
+        # a regnal number is the name's own closing word
+        (
+            "Secretary Blinken And Jordanian King Abdullah II Before Their Meeting",
+            "SECRETARY BLINKEN: Good afternoon. It is good to welcome His Majesty, King "
+            "Abdullah, to the Department; we discussed ii of the items.",
+            "Abdullah II",
+        ),
+    ],
+)
+def test_a_headline_name_the_body_does_not_disown_keeps_its_words(
+    title: str, text: str, kept: str
+) -> None:
+    """Corpus (state.gov): headline names the body writes only in capitals or not at all."""
+    doc = Document(doc_id="d", text=text, title=title)
+    assert kept in {p.name for p in find_people(doc).people}
+
+
+def test_other_participants_listed_after_a_meeting_take_part() -> None:
+    """real-tune-2 (cepal.org): "Other participants in the meeting included A, B and C" named
+    the meeting's further participants; "participants" was not an attendance word."""
+    sentence = (
+        "António Guterres was received by ECLAC’s Executive Secretary, José Manuel "
+        "Salazar-Xirinachs, and by the Resident Coordinator of the UN System in Chile, María "
+        "José Torres Macho, who welcomed him on behalf of all staff members."
+    )
+    text = (
+        "The United Nations Secretary-General, António Guterres, visited on November 21 the "
+        "central headquarters of the Economic Commission for Latin America and the Caribbean "
+        "(ECLAC) in Santiago, Chile for the first time, meeting with the entire staff.\n\n"
+        f"{sentence} Other participants in the meeting included Pamela Villalobos, President "
+        "of ECLAC’s Staff Council; Loreto Flores, President of the Staff Council of the "
+        "International Labour Organization (ILO); and Teresa Muro, President of the Staff "
+        "Council of the United Nations Children’s Fund (UNICEF)."
+    )
+    participants, _, _ = _run(text, "meeting", sentence=sentence)
+    assert {"Pamela Villalobos", "Loreto Flores", "Teresa Muro"} <= {p.name for p in participants}
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # real-tune-2 (eu.me): "Đ" (Latin Extended-A) did not start a name: "Milo" alone
+        (
+            "On the sidelines of the Munich Security Conference, Prime Minister Milo Đukanović "
+            "met with his Georgian counterpart Giorgi Kvirikashvili.",
+            "Milo Đukanović",
+        ),
+        # real-tune-2 (president.lv): "Č" likewise
+        (
+            "On 1 March, President of Latvia Egils Levits received Viktorija Čmilytė-Nielsen, "
+            "Speaker of the Seimas of the Republic of Lithuania, at the Riga Castle.",
+            "Viktorija Čmilytė-Nielsen",
+        ),
+    ],
+)
+def test_a_name_may_start_with_a_latin_extended_capital(text: str, name: str) -> None:
+    doc = Document(doc_id="d", text=text)
+    assert name in {p.name for p in find_people(doc).people}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name"),
+    [
+        # real-tune-2 (mofa-ye.org): no office word right before the name
+        (
+            "Minister of Foreign Affairs and Expatriates Dr. Ahmed Bin Mubarak met today with "
+            "the with the US Acting-Ambassador to the Republic of Yemen Kathy Westly.",
+            "Kathy Westly",
+        ),
+        # real-tune (mfa.gov.lv): "or Estonia" (sic) breaks the title before the name
+        (
+            "On 17 February 2021, the Latvian Foreign Minister, Edgars Rinkēvičs, met with the "
+            "new Minister of Foreign Affairs or Estonia, Eva-Maria Liimets, who was in Latvia "
+            "for her first visit as Foreign Minister.",
+            "Eva-Maria Liimets",
+        ),
+    ],
+)
+def test_a_name_closing_the_title_of_someone_met_takes_part(sentence: str, name: str) -> None:
+    participants, _, _ = _run(sentence, "meeting")
+    assert name in {p.name for p in participants}
+
+
+def test_a_thing_named_after_a_country_is_not_someone_met() -> None:
+    """Corpus (state.gov): "meet with senior officials" names no one, so the dam named after
+    a demonym later in the sentence is not a person met."""
+    text = (
+        "Special Envoy Feltman will meet with senior officials of the four countries to discuss "
+        "a resolution of the dispute over the Grand Ethiopian Renaissance Dam that is "
+        "acceptable to all parties."
+    )
+    participants, mentioned, _ = _run(text, "meeting")
+    assert "Renaissance Dam" not in {p.name for p in participants + mentioned}

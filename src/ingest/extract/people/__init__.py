@@ -31,7 +31,7 @@ from ingest.extract.people.affiliation import (
 from ingest.extract.people.back_references import add_title_back_references
 from ingest.extract.people.coreference import _resolve
 from ingest.extract.people.index import Mention, PeopleIndex, Person
-from ingest.extract.people.mentions import _raw_mentions
+from ingest.extract.people.mentions import _headline_words_cut, _raw_mentions
 from ingest.extract.people.participants import participants_for
 from ingest.records import Document
 
@@ -54,7 +54,7 @@ def find_people(doc: Document, publisher: str | None = None) -> PeopleIndex:
     )
     raws = _raw_mentions(doc.text, in_title=False)
     if doc.title:
-        raws += _raw_mentions(doc.title, in_title=True)
+        raws += _headline_words_cut(_raw_mentions(doc.title, in_title=True), doc.title, doc.text)
     index = PeopleIndex(publisher=publisher)
     trip = _trip_country(doc.text, publisher)
     stops = (

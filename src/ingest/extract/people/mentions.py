@@ -23,7 +23,12 @@ from ingest.extract.people.lists import (
     _inherit_list_titles,
     _plural_head,
 )
-from ingest.extract.people.name_shape import _is_organisation, _is_place_run, _looks_like_a_name
+from ingest.extract.people.name_shape import (
+    _common_words,
+    _is_organisation,
+    _is_place_run,
+    _looks_like_a_name,
+)
 from ingest.extract.people.patterns import pattern
 from ingest.extract.people.titles import (
     _clean_title,
@@ -99,6 +104,73 @@ def _raw_mentions(text: str, *, in_title: bool) -> list[_Raw]:
         if raw is not None:
             raws.append(raw)
     return _inherit_list_titles(_join_inverted_names(raws, text), text)
+
+
+def _headline_words_cut(raws: list[_Raw], title: str, body: str) -> list[_Raw]:
+    """A headline capitalises every word, so a run there can close on headline words ("PM
+    Mottley Next Week", "Ambassador Garcia-Albano Presents Her Credentials"). A word closing a
+    headline run is cut when it is a common word by the body's own writing: the body never
+    writes it capitalised and writes it in lower case, or it is a common English word
+    (data/common_words.txt) the body does not capitalise. A name the body never repeats
+    ("... with David Muir", a transcript) keeps its words; a run is never cut to nothing."""
+    lowered = body.lower()
+    if not body.strip() or len(lowered) != len(body):
+        return raws  # no body; or a letter whose lower case is longer ("İ"): offsets differ
+    kept: list[_Raw] = []
+    for raw in raws:
+        words = title[raw.start : raw.end].split()
+        if len(words) != len(raw.tokens):
+            kept.append(raw)  # quotes or glued tokens: no word-for-token cut
+            continue
+        count = len(words)
+        while count > 1 and _headline_word(body, lowered, words[count - 1]):
+            count -= 1
+        if count == len(words):
+            kept.append(raw)
+            continue
+        end = raw.start + len(" ".join(words[:count]))
+        kept.append(
+            dataclasses.replace(
+                raw, tokens=raw.tokens[:count], name=title[raw.start : end], end=end,
+                possessive=False,
+            )
+        )  # fmt: skip
+    return kept
+
+
+_ROMAN = re.compile(r"[IVXL]+")  # a regnal number
+
+
+def _headline_word(body: str, lowered: str, word: str) -> bool:
+    """Whether the body shows `word` of a headline to be a common word, not a name's."""
+    bare = re.sub(r"[’']s$", "", word)
+    if (
+        not bare.isalpha()
+        or _ROMAN.fullmatch(bare)
+        or _key(bare) in gz.office_words().name_suffixes
+    ):
+        return False  # "Abdullah II", "Jr": a name's own closing word
+    written = False
+    for at in _whole_word_offsets(lowered, bare.lower()):
+        if body[at].isupper():
+            return False  # "Brown", "May": the body writes it as a name
+        written = True
+    return written or _key(bare) in _common_words()
+
+
+def _whole_word_offsets(lowered: str, word: str) -> list[int]:
+    """Where `word` (lower case) stands as a whole word in `lowered` (a lower-cased text): a
+    plain string scan, no pattern compiled per word."""
+    found = []
+    at = lowered.find(word)
+    while at >= 0:
+        end = at + len(word)
+        if (at == 0 or not lowered[at - 1].isalnum()) and (
+            end == len(lowered) or not lowered[end].isalnum()
+        ):
+            found.append(at)
+        at = lowered.find(word, at + 1)
+    return found
 
 
 _INVERTED_GAP = re.compile(r"[ \t]*,[ \t]*$")
@@ -255,6 +327,25 @@ def _raw_from_run(
         and _SUBJECT_VERB.match(text, end) is not None
         and not any(_key(t.text) in gz.office_words().words for t in name_toks)
     )  # "Vladimir Putin had a telephone conversation with ..."
+    # "met today with the US Acting-Ambassador to the Republic of Yemen Kathy Westly", "met
+    # with the representative of FAO in Yemen, Hussein Jadin": a full name closing a title or an
+    # apposition that an engagement verb earlier in the sentence governs is someone met, though
+    # no office word stands right before it
+    object_cue = (
+        len(name_toks) >= 2
+        and not with_cue
+        and run.first > 0
+        # right after the country or body closing the title, or the comma after it (in a
+        # list, "former ministers A, B and C", a name stands after a name and the list's title)
+        and (
+            mask[run.first - 1]
+            or (tokens[run.first - 1].text == "," and run.first >= 2 and mask[run.first - 2])
+        )
+        and _office_after_engagement(before)
+        and not text.startswith(";", end)  # "of Colombia, A; of Brazil, B": a list of its own
+        # no word a common one: "His Royal Highness", "Jesuit Father X"
+        and not any(_key(t.text) in _common_words() for t in name_toks)
+    )
     if _institution_follows(tokens, after):
         return None  # "the Communist Party", "Hagley Museum": an organisation or place
     if _is_organisation(name):
@@ -263,6 +354,7 @@ def _raw_from_run(
     if left is None and len(name_toks) == 1 and opens_sentence and not honorific:
         titled = None  # "Later, the Secretary General met ...": an adverb, not an appositive
     cue = (titled is not None and titled.has_head) or honorific or with_cue or verb_cue
+    cue = cue or object_cue
     line_start = text.rfind("\n", 0, start) + 1
     # a byline heads a release; a sign-off ("Name\nSpokesperson\nMinistry ...") closes it
     edge = start <= 400 or start >= len(text) - SIGN_OFF
@@ -343,9 +435,24 @@ def _raw_from_run(
             if honorific
             else "person.with_name"
             if with_cue
+            else "person.engaged_object"
+            if object_cue and not verb_cue
             else "person.subject_verb"
         ),
     )
+
+
+def _office_after_engagement(before: str) -> bool:
+    """Whether an engagement verb in `before` (the sentence up to a name) is followed by an
+    office word: the name closes the title of someone met ("met with the representative of
+    FAO in Yemen, Hussein Jadin"), not a thing named after a country ("will meet with senior
+    officials ... over the Grand Ethiopian Renaissance Dam": an office in the plural names no
+    one)."""
+    engaged = _MEET_BEFORE.search(before)
+    if engaged is None:
+        return False
+    offices = gz.head_pattern().finditer(before, engaged.end())
+    return any(not office.group().lower().endswith("s") for office in offices)
 
 
 def _names_a_lone_word(tokens: list[_Tok], run: _Run, titled_before: bool, in_title: bool) -> bool:

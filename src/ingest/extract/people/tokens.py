@@ -40,10 +40,12 @@ _KEEP_PERIOD = re.compile(
 # Stretches of text that can hold a name or an office: capitalised words joined by particles
 # and connectors. Only these (with a little context) are tokenised; lower-case prose is skipped.
 _CAPITALISED_RUN = re.compile(
-    # one character class first, so the engine can skip lower-case prose quickly
-    r"[“\"‘(A-Z\u00c0-\u00de][^\s]*"
+    # one character class first, so the engine can skip lower-case prose quickly; capitals of
+    # Latin-1 and of Latin Extended-A/B ("Đukanović", "Čaputová", "Łukasz", "Šefčovič"): the
+    # extended ranges mix both cases, and the name tests after this read a word's case
+    r"[“\"‘(A-Z\u00c0-\u00de\u0100-\u024f][^\s]*"
     r"(?:\s+(?:(?:of|for|and|the|to|on|in|at|&|bin|bint|ibn|al|el|de|del|da|di|du|van|von|der|den"
-    r"|la|le|y)\s+)*[“\"‘(]?(?:[A-Z\u00c0-\u00de]|(?:al|el)[-‐][A-Z])[^\s]*)*"
+    r"|la|le|y)\s+)*[“\"‘(]?(?:[A-Z\u00c0-\u00de\u0100-\u024f]|(?:al|el)[-‐][A-Z])[^\s]*)*"
 )
 
 

@@ -38,7 +38,7 @@ from anyascii import anyascii
 from nicknames import NickNamer
 
 # bump when the rules below change what they merge: the marts are then computed again
-RESOLUTION_VERSION = "6"
+RESOLUTION_VERSION = "7"
 NAME_STATUSES = frozenset({"full", "resolved", "surname_only"})
 SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 # affiliations whose names are often written family name first, so a lone word may be either
@@ -47,6 +47,9 @@ SURNAME_WINDOW_DAYS = 365
 # the words of a title after which its portfolio begins ("... of State for Narcotics Affairs")
 PORTFOLIO_MARKER = " for "
 PORTFOLIO_WORD_LENGTH = 4  # portfolio words that count as shared ("narcotics", not "and")
+# a family name one letter off is the same name only when this long ("Akhanouch"; "Kalin" and
+# "Karin" are two names)
+FAMILY_TYPO_MIN_LENGTH = 6
 # what merged a spelling into its person (person_aliases.rule)
 CANONICAL, SPELLING, NAME_ORDER, MIDDLE_NAME, INITIAL, NICKNAME = (
     "canonical",
@@ -225,7 +228,7 @@ def _one_edit_apart(a: str, b: str) -> bool:
 
 def merge_rule(a: _Spelling, b: _Spelling) -> str | None:
     """The rule by which two full spellings name one person, or None."""
-    if a.affiliation and b.affiliation and a.affiliation != b.affiliation:
+    if not _affiliations_agree(a, b):
         return None
     keys_a, keys_b = a.key.split(), b.key.split()
     if sorted(keys_a) == sorted(keys_b):
@@ -233,14 +236,44 @@ def merge_rule(a: _Spelling, b: _Spelling) -> str | None:
     shorter, longer = sorted((a.tokens, b.tokens), key=len)
     if len(shorter) >= 2 and longer[-len(shorter) :] == shorter:
         return MIDDLE_NAME  # a first given name dropped: "Mohammad Ashraf Ghani"
-    for ta, tb in ((a.tokens, b.tokens), _family_first(a, b)):
+    # family name first only on one affiliation or none (merge_candidates looks no further)
+    same = not (a.affiliation and b.affiliation) or a.affiliation == b.affiliation
+    for ta, tb in ((a.tokens, b.tokens), _family_first(a, b) if same else ((), ())):
         if len(ta) >= 2 and len(tb) >= 2 and ta[-1] == tb[-1]:
             rule = same_given_name(ta[0], tb[0])
             if rule == TYPO and not (_same_office(a.titles, b.titles) and _active_together(a, b)):
                 continue
             if rule is not None and _middles_agree(ta[1:-1], tb[1:-1]):
                 return rule
-    return None
+    return TYPO if _family_name_typo(a, b) else None
+
+
+def _affiliations_agree(a: _Spelling, b: _Spelling) -> bool:
+    """No affiliation against it: one unknown, the same, or one spelling's main affiliation
+    among the other's ("Mohammed bin Zayed Al Nahyan": MA in three mentions of a trip to
+    Morocco, AE in two; "Mohamed bin Zayed bin Sultan Al Nahyan": AE)."""
+    if not (a.affiliation and b.affiliation) or a.affiliation == b.affiliation:
+        return True
+    return a.affiliation in b.affiliations or b.affiliation in a.affiliations
+
+
+def _family_name_typo(a: _Spelling, b: _Spelling) -> bool:
+    """One letter apart in a long family name ("Aziz Akhanouch" / "Aziz Akhannouch"): only
+    with every other word the same, a known affiliation, one office and dates within a year."""
+    ta, tb = a.tokens, b.tokens
+    if len(ta) < 2 or ta[:-1] != tb[:-1] or ta[-1] == tb[-1] or not a.affiliation:
+        return False
+    if not (ta[-1].isalpha() and tb[-1].isalpha()):
+        return False
+    family_a, family_b = ta[-1], tb[-1]
+    return (
+        min(len(family_a), len(family_b)) >= FAMILY_TYPO_MIN_LENGTH
+        and family_a[0] == family_b[0]
+        and _one_edit_apart(family_a, family_b)
+        and bool(b.affiliation)
+        and _same_office(a.titles, b.titles)
+        and _active_together(a, b)
+    )
 
 
 def _same_office(titles_a: Iterable[str], titles_b: Iterable[str]) -> bool:
@@ -366,10 +399,13 @@ def merge_candidates(spellings: Mapping[str, _Spelling]) -> dict[str, list[str]]
         by_last[spelling.tokens[-1]].append(key)
         by_words[tuple(sorted(key.split()))].append(key)
         by_first[spelling.tokens[0]][affiliations[key]].append(key)
+    by_family_typo = _family_typo_index(spellings)
     candidates: dict[str, list[str]] = {}
     for key, spelling in spellings.items():
         first, last = spelling.tokens[0], spelling.tokens[-1]
         found = {*by_last[last], *by_words[tuple(sorted(key.split()))]}
+        for form in _family_typo_forms(spelling.tokens):
+            found.update(by_family_typo[form])
         same_first = by_first[first]
         affiliation = affiliations[key]
         if affiliation in FAMILY_NAME_FIRST:  # its own affiliation, or none known
@@ -385,6 +421,27 @@ def merge_candidates(spellings: Mapping[str, _Spelling]) -> dict[str, list[str]]
             if other != key and ends & {spellings[other].tokens[0], spellings[other].tokens[-1]}
         )
     return candidates
+
+
+def _family_typo_index(spellings: Mapping[str, _Spelling]) -> dict[tuple[str, ...], list[str]]:
+    """Keys by the forms `_family_typo_forms` gives: two family names one letter apart share one
+    (a letter dropped from one, or from both at the same place), so a typo costs no pairwise
+    search."""
+    index: dict[tuple[str, ...], list[str]] = defaultdict(list)
+    for key, spelling in spellings.items():
+        for form in _family_typo_forms(spelling.tokens):
+            index[form].append(key)
+    return index
+
+
+def _family_typo_forms(tokens: tuple[str, ...]) -> set[tuple[str, ...]]:
+    """The other words with the family name and each of its one-letter-shorter forms (letters
+    only: "Surname12" / "Surname13" are numbered, not misspelt)."""
+    family = tokens[-1]
+    if len(tokens) < 2 or len(family) < FAMILY_TYPO_MIN_LENGTH or not family.isalpha():
+        return set()
+    shorter = {family[:i] + family[i + 1 :] for i in range(len(family))}
+    return {(*tokens[:-1], form) for form in shorter | {family}}
 
 
 def _one_person(

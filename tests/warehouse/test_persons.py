@@ -705,3 +705,77 @@ def test_python_resolves_each_distinct_name_once_not_each_mention(
         settings, "select person_name, event_count from dim_people order by person_name"
     ).rows
     assert counts == [("Antony J. Blinken", 400), ("Kishida Fumio", 400)]
+
+
+def test_a_romanized_given_name_joins_when_one_spellings_affiliation_is_among_the_others() -> None:
+    """Mohammed bin Zayed as the demo warehouse wrote him: tagged MA in three mentions of a
+    trip to Morocco, AE in two; the fuller spelling AE. One person, by transliteration."""
+    found = persons.resolve(
+        [
+            mention("1", "Mohammed bin Zayed Al Nahyan", "Crown Prince", "MA"),
+            mention("2", "Mohammed bin Zayed Al Nahyan", "Crown Prince", "MA"),
+            mention("3", "Mohammed bin Zayed Al Nahyan", None, "MA"),
+            mention("4", "Mohammed bin Zayed Al Nahyan", "Crown Prince of Abu Dhabi", "AE"),
+            mention("5", "Mohammed bin Zayed Al Nahyan", "CROWN PRINCE", "AE"),
+            mention(
+                "6", "Mohamed bin Zayed bin Sultan Al Nahyan", "Crown Prince of Abu Dhabi", "AE"
+            ),
+        ],
+        {},
+    ).resolutions
+    assert len({r.person_id for r in found}) == 1
+    assert {r.rule for r in found} == {"canonical", "transliteration"}
+
+
+def test_namesakes_of_two_affiliations_neither_in_the_others_stay_apart() -> None:
+    # a romanized given name and one family name: two people when no affiliation is shared
+    found = persons.resolve(
+        [
+            mention("1", "Mohamed Ali", "Minister of Defense", "SO"),
+            mention("2", "Mohammed Ali", "Ambassador", "PK"),
+            mention("3", "Mohammed Ali", "Ambassador", "PK"),
+        ],
+        {},
+    ).resolutions
+    assert len({r.person_id for r in found}) == 2
+
+
+def test_a_family_name_one_letter_off_with_one_office_and_affiliation_is_one_person() -> None:
+    """Aziz Akhannouch / Aziz Akhanouch and Salman bin Hamad Al Khalifa / Al Khalif as real
+    releases of the demo warehouse wrote them (Morocco's prime minister, a day apart)."""
+    found = resolve(
+        [
+            ("Aziz Akhannouch", "Prime Minister", "MA"),
+            ("Aziz Akhanouch", "Prime Minister", "MA"),
+            ("Aziz Akhanouch", "Prime Minister", "MA"),
+            ("Salman bin Hamad Al Khalifa", "Crown Prince and Prime Minister", "BH"),
+            ("Salman bin Hamad Al Khalif", "Crown Prince and Prime Minister", "BH"),
+        ]
+    )
+    assert found["Aziz Akhannouch|0"].person_id == found["Aziz Akhanouch|1"].person_id
+    assert (
+        found["Salman bin Hamad Al Khalifa|3"].person_id
+        == found["Salman bin Hamad Al Khalif|4"].person_id
+    )
+    assert found["Aziz Akhannouch|0"].person_id != found["Salman bin Hamad Al Khalifa|3"].person_id
+    typo = found["Aziz Akhannouch|0"]
+    assert typo.rule == "typo" and typo.evidence.endswith("affiliation MA, title Prime Minister")
+
+
+def test_a_family_name_one_letter_off_without_one_office_affiliation_or_year_stays_apart() -> None:
+    found = persons.resolve(
+        [
+            mention("1", "Aziz Akhannouch", "Prime Minister", "MA"),
+            mention("2", "Aziz Akhanouch", "Minister of Agriculture", "MA"),  # another office
+            mention("3", "Fuad Hussein", "Foreign Minister", "IQ"),
+            mention("4", "Fuad Husseini", "Foreign Minister", "JO"),  # another country
+            mention("5", "Ibrahim Kalin", "Spokesperson", "TR"),
+            mention("6", "Ibrahim Karin", "Spokesperson", "TR"),  # a short family name
+            mention("7", "Mark Cormann", "Minister", None),
+            mention("8", "Mark Corman", "Minister", None),  # no affiliation known
+            mention("9", "Karin Johanssen", "Ambassador", "SE", day=date(2016, 1, 5)),
+            mention("10", "Karin Johansson", "Ambassador", "SE", day=date(2022, 3, 1)),  # years
+        ],
+        {},
+    ).resolutions
+    assert len({r.person_id for r in found}) == 10

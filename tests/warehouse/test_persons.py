@@ -779,3 +779,52 @@ def test_a_family_name_one_letter_off_without_one_office_affiliation_or_year_sta
         {},
     ).resolutions
     assert len({r.person_id for r in found}) == 10
+
+
+def test_a_family_name_added_after_the_last_with_a_title_in_common_is_one_person() -> None:
+    """Spellings of the demo warehouse: a second family name (Borrell Fontelles, Cortizo Cohen),
+    a middle name and a second family name (Pino Forero), a clan's name (Al Nahyan), an
+    honorific (Singh-ji)."""
+    found = resolve(
+        [
+            ("Josep Borrell", "High Representative/Vice-President", "EU"),
+            ("Josep Borrell Fontelles", "High Representative/Vice President", "EU"),
+            ("Laurentino Cortizo", "President", "PA"),
+            ("Laurentino Cortizo Cohen", "President", "PA"),
+            ("Juan Pino", "Minister of Security", "PA"),
+            ("Juan Manuel Pino Forero", "Public Security Minister", "PA"),
+            ("Abdullah bin Zayed", "Foreign Minister", "AE"),
+            ("Abdullah bin Zayed bin Sultan Al Nahyan", "Foreign Minister", "AE"),
+            ("Rajnath Singh", "Minister of Defense", "IN"),
+            ("Rajnath Singh-ji", "Defense Minister", "IN"),
+            ("Cho Hyun-dong", "First Vice Foreign Minister", "KR"),
+            ("Cho Hyundong", "(ROK) First Vice Foreign Minister", "KR"),
+        ]
+    )
+    ids = [r.person_id for r in found.values()]
+    assert len(set(ids)) == 6 and all(ids[i] == ids[i + 1] for i in range(0, 12, 2))
+    assert found["Josep Borrell|0"].rule == "family_name"
+    assert found["Cho Hyundong|11"].rule == "joined"
+
+
+def test_a_family_name_added_needs_its_family_name_an_affiliation_and_a_title() -> None:
+    found = persons.resolve(
+        [
+            # father and son (demo warehouse): the son's family name is no word of the father's
+            mention("1", "Teodoro Obiang Mangue", "Vice President", "GQ"),
+            mention("2", "Teodoro Obiang Nguema Mbasogo", "President", "GQ"),
+            mention("3", "Josep Borrell", "High Representative", "EU"),
+            mention("4", "Josep Borrell Fontelles", "Ambassador", "EU"),  # another title
+            mention("5", "Juan Pino", "Minister of Security", "PA"),
+            # another country
+            mention("6", "Juan Manuel Pino Forero", "Minister of Security", "CO"),
+            # names run into the next word (demo warehouse): another person's family name, a word
+            mention("7", "Jake Sullivan", "National Security Advisor", "US"),
+            mention("8", "Jake Sullivan Biden", "National Security Advisor", "US"),
+            mention("9", "Joseph R. Biden", "President", "US"),
+            mention("10", "Heiko Maas", "Foreign Minister", "DE"),
+            mention("11", "Heiko Maas Opening", "Foreign Minister", "DE"),
+        ],
+        {},
+    ).resolutions
+    assert len({r.person_id for r in found}) == 11

@@ -63,9 +63,12 @@ CANONICAL, SPELLING, NAME_ORDER, MIDDLE_NAME, INITIAL, NICKNAME = (
     "nickname",
 )
 TRANSLITERATION, TYPO = "transliteration", "typo"
-FAMILY_NAME, JOINED = "family_name", "joined"
+FAMILY_NAME, JOINED, CLIPPED = "family_name", "joined", "clipped"
+CLIPPED_MIN_LENGTH = 3  # "Ale" for "Alejandro"; "Al" may be Alan, Albert or Alexander
 SURNAME, UNRESOLVED = "surname", "unresolved"
-WEAK_RULES = frozenset({MIDDLE_NAME, INITIAL, NICKNAME, TRANSLITERATION, TYPO, FAMILY_NAME, JOINED})
+WEAK_RULES = frozenset(
+    {MIDDLE_NAME, INITIAL, NICKNAME, TRANSLITERATION, TYPO, FAMILY_NAME, JOINED, CLIPPED}
+)
 # title words that name no office ("Minister of Security" / "Public Security Minister" share two)
 TITLE_FILLER = frozenset({"of", "the", "for", "and", "on", "to", "in"})
 SHARED_TITLE_WORDS = 2
@@ -254,7 +257,7 @@ def merge_rule(a: _Spelling, b: _Spelling) -> str | None:
     same = not (a.affiliation and b.affiliation) or a.affiliation == b.affiliation
     for ta, tb in ((a.tokens, b.tokens), _family_first(a, b) if same else ((), ())):
         if len(ta) >= 2 and len(tb) >= 2 and ta[-1] == tb[-1]:
-            rule = same_given_name(ta[0], tb[0])
+            rule = same_given_name(ta[0], tb[0]) or _clipped(ta[0], tb[0], a, b)
             if rule == TYPO and not (_same_office(a.titles, b.titles) and _active_together(a, b)):
                 continue
             if rule is not None and _middles_agree(ta[1:-1], tb[1:-1]):
@@ -324,6 +327,17 @@ def _affiliations_agree(a: _Spelling, b: _Spelling) -> bool:
     if not (a.affiliation and b.affiliation) or a.affiliation == b.affiliation:
         return True
     return a.affiliation in b.affiliations or b.affiliation in a.affiliations
+
+
+def _clipped(given_a: str, given_b: str, a: _Spelling, b: _Spelling) -> str | None:
+    """A given name cut short that no table lists ("Ale Mayorkas" / "Alejandro N. Mayorkas"):
+    only with the affiliation, a title and a year in common."""
+    short, long = sorted((given_a, given_b), key=len)
+    if len(short) < CLIPPED_MIN_LENGTH or len(long) <= len(short) or not long.startswith(short):
+        return None
+    if not a.affiliation or a.affiliation != b.affiliation:
+        return None
+    return CLIPPED if _titles_overlap(a.titles, b.titles) and _active_together(a, b) else None
 
 
 def _family_name_typo(a: _Spelling, b: _Spelling) -> bool:

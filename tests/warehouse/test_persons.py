@@ -828,3 +828,23 @@ def test_a_family_name_added_needs_its_family_name_an_affiliation_and_a_title() 
         {},
     ).resolutions
     assert len({r.person_id for r in found}) == 11
+
+
+def test_a_given_name_cut_short_with_a_title_affiliation_and_year_in_common_is_one_person() -> None:
+    # the demo warehouse's "Ale Mayorkas" (a release quoting the President) and his full name
+    found = persons.resolve(
+        [
+            mention("1", "Ale Mayorkas", "Secretary of Homeland Security", "US"),
+            mention("2", "Alejandro N. Mayorkas", "Secretary of Homeland Security", "US"),
+            mention("3", "Ali Sabry", "Foreign Minister", "LK"),
+            mention("4", "Alia Sabry", "Ambassador", "LK"),  # another office
+            mention("5", "Mar Cabra", "Minister of Health", "ES"),
+            mention("6", "Mario Cabra", "Minister of Health", "IT"),  # another country
+            mention("7", "Fer Vidal", "Minister", "CL", day=date(2016, 1, 5)),
+            mention("8", "Fernando Vidal", "Minister", "CL", day=date(2022, 3, 1)),  # years apart
+        ],
+        {},
+    ).resolutions
+    assert found[0].person_id == found[1].person_id
+    assert {found[0].rule, found[1].rule} == {"clipped", "canonical"}
+    assert len({r.person_id for r in found}) == 7

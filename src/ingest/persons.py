@@ -37,16 +37,22 @@ from importlib import resources
 from anyascii import anyascii
 from nicknames import NickNamer
 
+from ingest.quality import common_words
+
 # bump when the rules below change what they merge: the marts are then computed again
-RESOLUTION_VERSION = "6"
+RESOLUTION_VERSION = "7"
 NAME_STATUSES = frozenset({"full", "resolved", "surname_only"})
-SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+# generational suffixes, and an honorific written onto a name ("Rajnath Singh-ji")
+SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "ji"})
 # affiliations whose names are often written family name first, so a lone word may be either
 FAMILY_NAME_FIRST = frozenset({"CN", "JP", "KR", "KP", "KH", "VN", "TW", "MN", "HU", "SG"})
 SURNAME_WINDOW_DAYS = 365
 # the words of a title after which its portfolio begins ("... of State for Narcotics Affairs")
 PORTFOLIO_MARKER = " for "
 PORTFOLIO_WORD_LENGTH = 4  # portfolio words that count as shared ("narcotics", not "and")
+# a family name one letter off is the same name only when this long ("Akhanouch"; "Kalin" and
+# "Karin" are two names)
+FAMILY_TYPO_MIN_LENGTH = 6
 # what merged a spelling into its person (person_aliases.rule)
 CANONICAL, SPELLING, NAME_ORDER, MIDDLE_NAME, INITIAL, NICKNAME = (
     "canonical",
@@ -57,8 +63,17 @@ CANONICAL, SPELLING, NAME_ORDER, MIDDLE_NAME, INITIAL, NICKNAME = (
     "nickname",
 )
 TRANSLITERATION, TYPO = "transliteration", "typo"
+FAMILY_NAME, JOINED, CLIPPED = "family_name", "joined", "clipped"
+CLIPPED_MIN_LENGTH = 3  # "Ale" for "Alejandro"; "Al" may be Alan, Albert or Alexander
 SURNAME, UNRESOLVED = "surname", "unresolved"
-WEAK_RULES = frozenset({MIDDLE_NAME, INITIAL, NICKNAME, TRANSLITERATION, TYPO})
+WEAK_RULES = frozenset(
+    {MIDDLE_NAME, INITIAL, NICKNAME, TRANSLITERATION, TYPO, FAMILY_NAME, JOINED, CLIPPED}
+)
+# title words that name no office ("Minister of Security" / "Public Security Minister" share two)
+TITLE_FILLER = frozenset({"of", "the", "for", "and", "on", "to", "in"})
+SHARED_TITLE_WORDS = 2
+# words that open a clan's or father's name after a given name ("bin Sultan Al Nahyan")
+CLAN_WORDS = frozenset({"bin", "ibn", "bint", "al", "el"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +118,9 @@ class _Spelling:
     # the most common affiliation, kept by `_add`: merge_rule reads it for every candidate pair
     # (millions at a million events), and a Counter's mode costs more than the rule's test
     affiliation: str | None = None
+    # its last word is another person's family name of its affiliation ("Jake Sullivan Biden":
+    # two names run together), set by merge_candidates: no family name added to a shorter one
+    is_glued: bool = False
 
     @property
     def mentions(self) -> int:
@@ -225,22 +243,120 @@ def _one_edit_apart(a: str, b: str) -> bool:
 
 def merge_rule(a: _Spelling, b: _Spelling) -> str | None:
     """The rule by which two full spellings name one person, or None."""
-    if a.affiliation and b.affiliation and a.affiliation != b.affiliation:
+    if not _affiliations_agree(a, b):
         return None
     keys_a, keys_b = a.key.split(), b.key.split()
     if sorted(keys_a) == sorted(keys_b):
         return NAME_ORDER
+    if "".join(keys_a) == "".join(keys_b):
+        return JOINED  # a hyphen or space between a name's parts: "Cho Hyun-dong" / "Cho Hyundong"
     shorter, longer = sorted((a.tokens, b.tokens), key=len)
     if len(shorter) >= 2 and longer[-len(shorter) :] == shorter:
         return MIDDLE_NAME  # a first given name dropped: "Mohammad Ashraf Ghani"
-    for ta, tb in ((a.tokens, b.tokens), _family_first(a, b)):
+    # family name first only on one affiliation or none (merge_candidates looks no further)
+    same = not (a.affiliation and b.affiliation) or a.affiliation == b.affiliation
+    for ta, tb in ((a.tokens, b.tokens), _family_first(a, b) if same else ((), ())):
         if len(ta) >= 2 and len(tb) >= 2 and ta[-1] == tb[-1]:
-            rule = same_given_name(ta[0], tb[0])
+            rule = same_given_name(ta[0], tb[0]) or _clipped(ta[0], tb[0], a, b)
             if rule == TYPO and not (_same_office(a.titles, b.titles) and _active_together(a, b)):
                 continue
             if rule is not None and _middles_agree(ta[1:-1], tb[1:-1]):
                 return rule
-    return None
+    if _family_name_typo(a, b):
+        return TYPO
+    return FAMILY_NAME if _family_name_added(a, b) else None
+
+
+def _family_name_added(a: _Spelling, b: _Spelling) -> bool:
+    """A family name (or a clan's) written after the last only in the longer spelling: "Josep
+    Borrell" / "Josep Borrell Fontelles", "Laurentino Cortizo" / "... Cortizo Cohen", "Abdullah
+    bin Zayed" / "... bin Zayed bin Sultan Al Nahyan". Only with the first given name, the
+    affiliation and a title in common, dates within a year, and not for a government writing
+    family names first ("Kim Jong" is not "Kim Jong Un")."""
+    shorter, longer = sorted((a, b), key=lambda s: len(s.tokens))
+    short, long = shorter.tokens, longer.tokens
+    if len(short) < 2 or len(long) <= len(short) or short[0] != long[0]:
+        return False
+    if not a.affiliation or a.affiliation != b.affiliation or a.affiliation in FAMILY_NAME_FIRST:
+        return False
+    family = short[-1]
+    if family not in long[1:-1] or len(family) < 2:
+        return False
+    at = long.index(family, 1)
+    tail = long[at + 1 :]
+    if longer.is_glued and tail[0] not in CLAN_WORDS:  # a clan's name is many people's
+        return False
+    return (
+        _is_family_name_tail(tail)
+        and _middles_agree(short[1:-1], long[1:at])
+        and _titles_overlap(a.titles, b.titles)
+        and _active_together(a, b)
+    )
+
+
+def _is_family_name_tail(words: Sequence[str]) -> bool:
+    """What may follow a family name as more of the name: one word that is no English word
+    ("Fontelles", not "Opening": "Heiko Maas Opening" is a name run into a headline), or a
+    clan's or father's name ("bin Sultan Al Nahyan")."""
+    if not words:
+        return False
+    return words[0] in CLAN_WORDS or (len(words) == 1 and words[0] not in common_words())
+
+
+def _titles_overlap(titles_a: Iterable[str], titles_b: Iterable[str]) -> bool:
+    """A title of each where one's words are all in the other ("President"), or that share
+    SHARED_TITLE_WORDS words besides fillers ("Minister of Security" / "Public Security
+    Minister")."""
+    words_b = [set(fold(t).split()) - TITLE_FILLER for t in titles_b]
+    for title in titles_a:
+        words = set(fold(title).split()) - TITLE_FILLER
+        for other in words_b:
+            if (
+                words
+                and other
+                and (words <= other or other <= words or len(words & other) >= SHARED_TITLE_WORDS)
+            ):
+                return True
+    return False
+
+
+def _affiliations_agree(a: _Spelling, b: _Spelling) -> bool:
+    """No affiliation against it: one unknown, the same, or one spelling's main affiliation
+    among the other's ("Mohammed bin Zayed Al Nahyan": MA in three mentions of a trip to
+    Morocco, AE in two; "Mohamed bin Zayed bin Sultan Al Nahyan": AE)."""
+    if not (a.affiliation and b.affiliation) or a.affiliation == b.affiliation:
+        return True
+    return a.affiliation in b.affiliations or b.affiliation in a.affiliations
+
+
+def _clipped(given_a: str, given_b: str, a: _Spelling, b: _Spelling) -> str | None:
+    """A given name cut short that no table lists ("Ale Mayorkas" / "Alejandro N. Mayorkas"):
+    only with the affiliation, a title and a year in common."""
+    short, long = sorted((given_a, given_b), key=len)
+    if len(short) < CLIPPED_MIN_LENGTH or len(long) <= len(short) or not long.startswith(short):
+        return None
+    if not a.affiliation or a.affiliation != b.affiliation:
+        return None
+    return CLIPPED if _titles_overlap(a.titles, b.titles) and _active_together(a, b) else None
+
+
+def _family_name_typo(a: _Spelling, b: _Spelling) -> bool:
+    """One letter apart in a long family name ("Aziz Akhanouch" / "Aziz Akhannouch"): only
+    with every other word the same, a known affiliation, one office and dates within a year."""
+    ta, tb = a.tokens, b.tokens
+    if len(ta) < 2 or ta[:-1] != tb[:-1] or ta[-1] == tb[-1] or not a.affiliation:
+        return False
+    if not (ta[-1].isalpha() and tb[-1].isalpha()):
+        return False
+    family_a, family_b = ta[-1], tb[-1]
+    return (
+        min(len(family_a), len(family_b)) >= FAMILY_TYPO_MIN_LENGTH
+        and family_a[0] == family_b[0]
+        and _one_edit_apart(family_a, family_b)
+        and bool(b.affiliation)
+        and _same_office(a.titles, b.titles)
+        and _active_together(a, b)
+    )
 
 
 def _same_office(titles_a: Iterable[str], titles_b: Iterable[str]) -> bool:
@@ -366,10 +482,31 @@ def merge_candidates(spellings: Mapping[str, _Spelling]) -> dict[str, list[str]]
         by_last[spelling.tokens[-1]].append(key)
         by_words[tuple(sorted(key.split()))].append(key)
         by_first[spelling.tokens[0]][affiliations[key]].append(key)
+    by_family_typo = _family_typo_index(spellings)
+    by_first_last: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for key, spelling in spellings.items():
+        by_first_last[(spelling.tokens[0], spelling.tokens[-1])].append(key)
+    by_joined: dict[str, list[str]] = defaultdict(list)
+    # (first word, a word before the last) -> keys: where a shorter spelling's family name sits
+    by_inner: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for key, spelling in spellings.items():
+        by_joined[key.replace(" ", "")].append(key)
+        for word in spelling.tokens[1:-1]:
+            by_inner[(spelling.tokens[0], word)].append(key)
+    _mark_glued(spellings)
     candidates: dict[str, list[str]] = {}
     for key, spelling in spellings.items():
         first, last = spelling.tokens[0], spelling.tokens[-1]
         found = {*by_last[last], *by_words[tuple(sorted(key.split()))]}
+        for form in _family_typo_forms(spelling.tokens):
+            found.update(by_family_typo[form])
+        found.update(by_joined[key.replace(" ", "")], by_inner[(first, last)])
+        if len(spelling.tokens) > 2:  # the longer spelling finds the shorter ones too
+            found.update(
+                other
+                for word in spelling.tokens[1:-1]
+                for other in by_first_last.get((first, word), ())
+            )
         same_first = by_first[first]
         affiliation = affiliations[key]
         if affiliation in FAMILY_NAME_FIRST:  # its own affiliation, or none known
@@ -385,6 +522,38 @@ def merge_candidates(spellings: Mapping[str, _Spelling]) -> dict[str, list[str]]
             if other != key and ends & {spellings[other].tokens[0], spellings[other].tokens[-1]}
         )
     return candidates
+
+
+def _mark_glued(spellings: Mapping[str, _Spelling]) -> None:
+    """Mark the spellings whose last word is also the family name of someone with another
+    first name and the same affiliation ("Jake Sullivan Biden": two names run together, beside
+    "Joseph R. Biden"): their last word is no family name added to a shorter spelling."""
+    firsts: dict[tuple[str, str | None], set[str]] = defaultdict(set)
+    for spelling in spellings.values():
+        firsts[(spelling.tokens[-1], spelling.affiliation)].add(spelling.tokens[0])
+    for spelling in spellings.values():
+        spelling.is_glued = len(firsts[(spelling.tokens[-1], spelling.affiliation)]) > 1
+
+
+def _family_typo_index(spellings: Mapping[str, _Spelling]) -> dict[tuple[str, ...], list[str]]:
+    """Keys by the forms `_family_typo_forms` gives: two family names one letter apart share one
+    (a letter dropped from one, or from both at the same place), so a typo costs no pairwise
+    search."""
+    index: dict[tuple[str, ...], list[str]] = defaultdict(list)
+    for key, spelling in spellings.items():
+        for form in _family_typo_forms(spelling.tokens):
+            index[form].append(key)
+    return index
+
+
+def _family_typo_forms(tokens: tuple[str, ...]) -> set[tuple[str, ...]]:
+    """The other words with the family name and each of its one-letter-shorter forms (letters
+    only: "Surname12" / "Surname13" are numbered, not misspelt)."""
+    family = tokens[-1]
+    if len(tokens) < 2 or len(family) < FAMILY_TYPO_MIN_LENGTH or not family.isalpha():
+        return set()
+    shorter = {family[:i] + family[i + 1 :] for i in range(len(family))}
+    return {(*tokens[:-1], form) for form in shorter | {family}}
 
 
 def _one_person(

@@ -5,6 +5,9 @@ The texts are real State Department releases of the demo warehouse (config/demo/
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from ingest.extract import extract
 from ingest.extract.rules import rules
 from ingest.records import Document, EventRecord, Participant
@@ -229,3 +232,50 @@ def test_a_counterpart_serves_the_country_the_release_pairs_with_the_publisher()
     assert people["Hayashi"].affiliation == "JP"
     assert people["Hayashi"].affiliation_rule == "affiliation.bilateral_partner"
     assert people["Antony J. Blinken"].affiliation == "US"
+
+
+# three real releases of the demo archive whose foreign leaders the outside check found with a
+# wrong or no country (tests/fixtures/affiliations/leaders.jsonl)
+LEADERS_DOCS = Path(__file__).parents[1] / "fixtures" / "affiliations" / "leaders.jsonl"
+
+
+def _leaders_release(doc_id: str) -> dict[str, Participant]:
+    for line in LEADERS_DOCS.read_text(encoding="utf-8").splitlines():
+        doc = json.loads(line)
+        if doc["id"] == doc_id:
+            return _everyone(_records(doc["id"], doc["title"], doc["text"], doc["url"]))
+    raise AssertionError(f"{doc_id} is not in {LEADERS_DOCS}")
+
+
+def test_a_monarch_beside_one_kingdoms_formal_name_serves_it_not_the_country_named_most() -> None:
+    # the Negev Summit's joint statements name Israel most; Bahrain's minister speaks "on behalf
+    # of the Kingdom of Bahrain ... the vision of His Majesty King Hamad bin Isa Al Khalifa"
+    people = _leaders_release("us-state-archive:a28469755fcf3b5d94f8af4a")
+    king = people["Hamad bin Isa Al Khalifa"]
+    assert (king.affiliation, king.affiliation_rule) == ("BH", "affiliation.realm")
+
+
+def test_a_stop_written_visit_city_country_places_the_officials_met_there() -> None:
+    # a trip to Azerbaijan, Georgia and Armenia: "will visit Tbilisi, Georgia ... will also meet
+    # with Prime Minister Garibashvili" (given Azerbaijan, the first stop, before)
+    people = _leaders_release("us-state-archive:89b2a1685fb3afa0688ce354")
+    assert people["Garibashvili"].affiliation == "GE"
+    assert people["Garibashvili"].affiliation_rule == "affiliation.trip_stop"
+
+
+def test_ivoirian_is_a_demonym_of_cote_divoire() -> None:
+    people = _leaders_release("us-state-archive:7230bca81f6a00cffed53e78")
+    assert people["Patrick Achi"].affiliation == "CI"
+
+
+def test_a_monarch_beside_two_realms_or_a_city_of_another_country_settles_nothing_new() -> None:
+    text = (
+        "Office of the Spokesperson\n"
+        "Secretary Blinken will travel to Amman, Jordan and Tbilisi, Morocco on June 3. He will "
+        "visit Tbilisi, Morocco, where he will meet with Foreign Minister Nasser Bourita.\n"
+        "Representatives of the Kingdom of Bahrain and the Kingdom of Morocco praised the vision "
+        "of His Majesty King Hamad bin Isa Al Khalifa."
+    )
+    people = _everyone(_records("synthetic", "Travel", text, "https://www.state.gov/travel/"))
+    assert people["Hamad bin Isa Al Khalifa"].affiliation_rule != "affiliation.realm"
+    assert people["Nasser Bourita"].affiliation_rule != "affiliation.trip_stop"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -18,12 +19,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
 from check_foreign_leaders import (
     VISIT_COLUMNS,
     VISITS,
+    Leader,
+    PersonRow,
     leaders_of,
     main,
     name_parts,
     names_match,
     people_in,
     read_visits,
+    time_aware,
+    time_aware_report,
 )
 
 
@@ -162,7 +167,51 @@ def test_the_check_counts_found_right_and_split_leaders(
     assert report["split_count"] == 1
     split = report["splits"][0]
     assert {r["person_name"] for r in split["rows"]} == {"Aziz Akhanouch", "Aziz Akhannouch"}
-    assert "3 of 5 in dim_people, 0.667 with the right country" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "3 of 5 in dim_people, 0.667 with the right country" in out
+    # every visit within four years of the person's events: none is a class apart
+    assert "time-aware: 2 of 3 right against the visit nearest their events (0.667); 0 with" in out
+
+
+def _leader(name: str, country: str, *days: str) -> Leader:
+    dates = tuple(date.fromisoformat(d) for d in days)
+    return Leader(name, country, (name,), len(dates), dates[0], dates[-1], dates)
+
+
+def _row(pid: str, name: str, affiliation: str, first: str, last: str) -> PersonRow:
+    return PersonRow(
+        pid, name, "person", affiliation, 3, (name,), ((affiliation, last),),
+        date.fromisoformat(first), date.fromisoformat(last),
+    )  # fmt: skip
+
+
+def test_the_time_aware_check_judges_the_visit_nearest_the_events() -> None:
+    """Real cases of the demo warehouse: a leader who visited for two countries is judged on
+    the visit nearest his events; one whose visits are all years away is a class apart."""
+    stoltenberg = _row("p1", "Jens Stoltenberg", "NATO", "2021-05-01", "2022-08-20")
+    bachelet = _row("p2", "Michelle Bachelet", "UN", "2021-06-01", "2022-05-01")
+    kishida = _row("p3", "Kishida Fumio", "JP", "2021-10-05", "2022-07-20")
+    erdogan = _row("p4", "Recep Tayyip Erdogan", "US", "2022-03-01", "2022-03-01")
+    found = [
+        (_leader("Jens Stoltenberg", "NO", "2010-04-12", "2012-05-20"), [stoltenberg]),
+        (_leader("Jens Stoltenberg", "NATO", "2019-04-02", "2022-01-10"), [stoltenberg]),
+        (_leader("Michelle Bachelet", "CL", "2006-06-08", "2016-03-31"), [bachelet]),
+        (_leader("Kishida Fumio", "JP", "2023-01-13"), [kishida]),
+        (_leader("Recep Tayyip Erdogan", "TR", "2019-11-13"), [erdogan]),
+    ]
+    results = {r.leader: r for r in time_aware(found)}
+    assert len(results) == 4  # Stoltenberg once, for the visit nearest his events
+    assert results["Jens Stoltenberg"].nearest_country == "NATO"
+    assert results["Jens Stoltenberg"].is_right and not results["Jens Stoltenberg"].is_far
+    assert results["Michelle Bachelet"].is_far  # 2016 against 2021-22: the office changed
+    assert results["Michelle Bachelet"].days_apart == (date(2021, 6, 1) - date(2016, 3, 31)).days
+    assert results["Kishida Fumio"].is_right and results["Kishida Fumio"].days_apart == 177
+    assert not results["Recep Tayyip Erdogan"].is_right
+    report = time_aware_report(list(results.values()))
+    assert (report["judged"], report["right"], report["far_count"]) == (3, 2, 1)
+    assert report["right_share"] == pytest.approx(0.667)
+    assert [m["leader"] for m in report["misses"]] == ["Recep Tayyip Erdogan"]
+    assert [f["leader"] for f in report["far"]] == ["Michelle Bachelet"]
 
 
 RELEASES = VISITS.parent / "releases.jsonl"
@@ -192,6 +241,10 @@ def test_the_check_reads_a_warehouse_the_pipeline_built_through_its_settings_fil
     stoltenberg = found["Jens Stoltenberg"]
     assert stoltenberg["main_affiliation"] == "NATO" and stoltenberg["is_record_older"]
     assert "Jens Stoltenberg" in [m["leader"] for m in report["misses"]]
+    # time-aware: his last visit in the record (2012) is years from his events, a class apart
+    far = {x["leader"]: x for x in report["time_aware"]["far"]}
+    assert far["Jens Stoltenberg"]["nearest_country"] == "NO"
+    assert "Jens Stoltenberg" not in [m["leader"] for m in report["time_aware"]["misses"]]
     akhannouch = {r["person_name"] for r in found["Aziz Akhannouch"]["rows"]}
     assert akhannouch <= {"Aziz Akhannouch", "Aziz Akhanouch"}
     assert found["Aziz Akhannouch"]["is_split"] == (len(akhannouch) == 2)

@@ -71,6 +71,11 @@ def _home_affiliations(
     others = taken | ({home} if home else set())
     for person in sorted(pending, key=lambda p: first_seen.get(people[id(p)], len(first_seen))):
         office = gz.fold(person.title) if person.title else ""
+        realm = _realm(index, people[id(person)], doc.text, office)
+        if realm and realm != home:
+            # a monarch named beside a realm's formal name, before any default of the release
+            _settle_default(person, realm, _REALM)
+            continue
         foreign = bool(office) and (_heads_all_in(office, not_held) or office in _COUNTERPART)
         if foreign:
             # a counterpart, or an office this government does not have
@@ -116,6 +121,41 @@ def _settle_default(person: Person, affiliation: str | None, rule: str) -> None:
 _PARTNER = "affiliation.bilateral_partner"  # the one country paired with the publisher's
 _PUBLISHER = "affiliation.publisher"  # the issuing government's official: no cue says otherwise
 _MOST_NAMED = "affiliation.most_named"  # the country the release names clearly most
+_REALM = "affiliation.realm"  # a monarch's title beside one kingdom's formal name
+
+
+# a monarch's titles, and the words of the formal names of the states they head ("the Kingdom of
+# Bahrain", "the Sultanate of Oman", "the Hashemite Kingdom of Jordan")
+_MONARCH_TITLES = frozenset({"king", "queen", "emir", "amir", "sultan", "crown prince"})
+_REALM_WORDS = re.compile(r"\b(?:Kingdom|Sultanate|Emirate|Principality|Grand Duchy)\b")
+
+
+def _realm(index: PeopleIndex, pid: int, text: str, office: str) -> str | None:
+    """The one realm named by its formal name in the sentences naming a monarch ("on behalf of
+    the Kingdom of Bahrain, ... the vision of His Majesty King Hamad bin Isa Al Khalifa"): whose
+    crown it is, when the release names several countries more often (the Negev Summit)."""
+    if not any(office == t or office.startswith(f"{t} ") for t in _MONARCH_TITLES):
+        return None
+    realms: set[str] = set()
+    for m in index.mentions:
+        if m.person != pid or m.in_title:
+            continue
+        left, right = _sentence_around(text, m.start, m.end)
+        sentence = text[left:right]
+        realms.update(
+            hit.key
+            for hit in gz.country_hits(sentence)
+            if _REALM_WORDS.search(sentence, hit.start, hit.end)
+        )
+    return realms.pop() if len(realms) == 1 else None
+
+
+def _sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """The offsets of the sentence (or line) holding text[start:end]."""
+    left = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start)) + 1
+    right = min((i for i in (text.find(". ", end), text.find("\n", end)) if i >= 0),
+                default=len(text))  # fmt: skip
+    return left, right
 
 
 _COUNTERPART = frozenset({"counterpart", "counterparts"})
@@ -138,9 +178,7 @@ def _near_a_foreign_country(index: PeopleIndex, pid: int, text: str, home: str |
     for m in index.mentions:
         if m.person != pid or m.in_title:
             continue
-        left = max(text.rfind(". ", 0, m.start), text.rfind("\n", 0, m.start)) + 1
-        right = min((i for i in (text.find(". ", m.end), text.find("\n", m.end)) if i >= 0),
-                    default=len(text))  # fmt: skip
+        left, right = _sentence_around(text, m.start, m.end)
         if any(hit.key != home for hit in gz.country_hits(text[left:right])):
             return True
     return False
@@ -242,6 +280,7 @@ def _trip_stops(text: str, publisher: str | None, starts: list[int]) -> dict[int
     stops: list[tuple[int, str]] = []
     for match in _TRAVEL_TO.finditer(text):
         found = _host_country(text, match.start(), min(len(text), match.end() + 60))
+        found = found or _visited_city_country(text, match.start())
         if found and found != publisher:
             stops.append((match.start(), found))
     paragraph = 0
@@ -262,6 +301,22 @@ def _trip_stops(text: str, publisher: str | None, starts: list[int]) -> dict[int
         if here:
             found_at[start] = here[-1]
     return found_at
+
+
+_VISIT_CITY = pattern("people.visit_city_country")
+
+
+def _visited_city_country(text: str, start: int) -> str | None:
+    """The country of "visit City, Country" at `start` ("will visit Tbilisi, Georgia"), when the
+    gazetteer has a city of that name in that country; else None."""
+    found = _VISIT_CITY.match(text, start)
+    if found is None:
+        return None
+    hits = gz.country_hits(found.group("country"))
+    if len(hits) != 1 or hits[0].start != 0 or hits[0].kind != "name":
+        return None
+    code = hits[0].key
+    return code if gz.lookup_city(found.group("city"), code) is not None else None
 
 
 # a listed name follows at most a few words of courtesy title on its line ("Senator the Hon",

@@ -87,7 +87,8 @@ REAL_SETS: dict[str, dict[str, float]] = {
         "event_recall": 0.58,
     },
     "real-blind": {
-        # measured 0.837 with 0.13.0 and 0.12.0, 0.838 with 0.11.0, 0.836 with 0.10.2 (0.783 with 0.7.0)
+        # measured 0.837 with 0.13.0 and 0.12.0, 0.838 with 0.11.0, 0.836 with 0.10.2
+        # (0.783 with 0.7.0)
         "field_score": 0.82,
         "participant_f1": 0.85,  # measured 0.871 with 0.11.0, 0.886 with 0.10.2
     },
@@ -103,10 +104,11 @@ REAL_SETS: dict[str, dict[str, float]] = {
         "date_acc": 0.92,
         "country_acc": 0.88,  # measured 0.901 (0.887 with 0.11.0; branch x15-rules)
         "city_acc": 0.87,
-        "event_recall": 0.50,  # measured 0.517 (0.486 before; branch x15-what7)
+        "event_recall": 0.50,  # measured 0.509 with 0.13.0 (0.486 before; branch x15-what7)
     },
     "real-blind-2": {
-        "field_score": 0.81,  # measured 0.831 with 0.13.0, 0.824 with 0.12.0, 0.819 with 0.11.0, 0.827 with 0.10.2
+        # measured 0.831 with 0.13.0, 0.824 with 0.12.0, 0.819 with 0.11.0, 0.827 with 0.10.2
+        "field_score": 0.81,
     },
     "world": {
         "field_score": 0.96,  # measured 0.974 with 0.10.0, 0.967 with 0.9.0 (0.862 with 0.7.0)

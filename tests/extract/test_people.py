@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from ingest.extract import extract
 from ingest.extract.people import find_people, participants_for
 from ingest.extract.text import EventAnchor
 from ingest.records import Document, Participant
@@ -987,3 +988,32 @@ def test_a_thing_named_after_a_country_is_not_someone_met() -> None:
     )
     participants, mentioned, _ = _run(text, "meeting")
     assert "Renaissance Dam" not in {p.name for p in participants + mentioned}
+
+
+def test_a_later_visit_takes_its_own_sentences_people_not_the_whole_texts() -> None:
+    # a State Department briefing: the Amir's visit is told in one sentence; the engagements
+    # far below are the Secretary's calls, not people met on the Amir's visit
+    text = (
+        "Ned Price, Department Spokesperson\n"
+        "MR PRICE: Good afternoon. One item at the top.\n"
+        "Yesterday, on the occasion of His Highness the Amir of Qatar Sheikh Tamim bin Hamad "
+        "Al Thani’s visit to Washington D.C., President Biden announced that he intends to "
+        "designate Qatar as a Major Non-NATO Ally.\n"
+        "QUESTION: On Russia?\n"
+        "MR PRICE: After Secretary Blinken had an opportunity to speak with Foreign Minister "
+        "Lavrov, he then immediately picked up the phone and spoke with NATO Secretary General "
+        "Jens Stoltenberg and EU High Representative Josep Borrell."
+    )
+    records = extract(
+        Document(
+            doc_id="d",
+            text=text,
+            title="Department Press Briefing – February 1, 2022",
+            url="https://www.state.gov/briefings/department-press-briefing-february-1-2022/",
+        )
+    )
+    visits = [r for r in records if not r.is_primary and r.event_type == "visit"]
+    assert visits, "the Amir's visit is a later event"
+    names = {p.name for p in visits[0].participants}
+    assert "Tamim bin Hamad Al Thani" in names
+    assert not names & {"Jens Stoltenberg", "Josep Borrell"}

@@ -107,7 +107,9 @@ def _rule_choice(index: PeopleIndex, anchor: EventAnchor, doc: Document) -> Rule
             for s, e in _following(text, anchor.end, 2):
                 _from_clause(index, text, s, e, anchor, chosen)
             _credit(chosen, why, "participant.following_sentences")
-    if anchor.event_type == "visit":
+    if anchor.event_type == "visit" and anchor.ordinal == 0:
+        # the whole text tells the release's own trip; a later visit ("X's planned visit to
+        # Washington") is told in its sentence only, whose people the clause rules take
         for s, e in sentences(text):
             if _ENGAGE.search(text, s, e):
                 _from_engagements(index, text, s, e, chosen)

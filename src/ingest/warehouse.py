@@ -1069,7 +1069,7 @@ def _resolve_people_since(
     moved = [
         (name, p.person_id, p.canonical_name, p.rule, p.evidence)
         for name, p in resolved.names.items()
-        if name not in run_names and (name not in previous or previous[name].person != p)
+        if name not in previous or previous[name].person != p
     ]
     _register(
         connection,

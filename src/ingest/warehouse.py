@@ -1020,9 +1020,10 @@ def _resolve_people_since(
     surname = [name for name, _, status in statuses if status == "surname_only"]
     if (
         surname
-        and connection.sql(
-            "select 1 from _run_mentions where is_participant and person_name in"
-            f" ({', '.join(_quote(name) for name in surname)}) limit 1"
+        and connection.execute(
+            "select 1 from _run_mentions where is_participant and list_contains(?, person_name)"
+            " limit 1",
+            [surname],
         ).fetchall()
     ):
         return None  # a lone surname is resolved against every person: whole

@@ -7,7 +7,9 @@ its 2,000 events (1,000 new documents, 10 of them new versions of stored ones) t
 A run's publish is incremental (ingest.warehouse.INCREMENTAL_MARTS computed from the previous
 snapshot and the run's rows) when the previous snapshot was computed from exactly the rows
 visible before the run, by the same SQL: the first run after a change of the marts' SQL (or of
-this code) computes every mart whole, and says so (`incremental: []`); the median is taken over
+this code) computes every mart whole, and says so (`incremental: []`). participant_persons is
+built on the previous snapshot when that has a name index (ingest.warehouse.NAME_INDEX: the
+first run after an upgrade writes it, resolving whole); the median is taken over
 the incremental runs when there are any. Prints JSON lines {"name", "value", "unit", ...};
 --output also writes them to a JSON file.
 

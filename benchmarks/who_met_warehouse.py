@@ -9,8 +9,11 @@ population of 50,000 people: "Person 1" takes part in about 6% of them).
 
 Two shortcuts keep 10M events in minutes rather than hours, and the who-met query reads neither:
 - `participant_persons` is not resolved in Python (`ingest.persons` holds every spelling in
-  memory: about 40 GB at 10M); each name is its own person, its id the views' `person_id(name)`,
-  which is what resolution gives names that are all distinct full names like "Person 12".
+  memory: about 40 GB at 10M); each name is its own person, its id the views' `person_id(name)`.
+  Resolution does not quite give that: in the 1M warehouse of bench_incremental its name index
+  holds 49,921 names and 48,979 persons (942 "Person N" joined another by the typo rule, "Person
+  10293" / "Person 10295" under a family-name-first affiliation with the same title), so the
+  who-met figures are of a warehouse where those ~2% of names stay apart.
 - the marts downstream of `stg_participants` that the who-met query does not read (dim_people,
   fct_country_pairs, agg_events_monthly, fct_quotes, the engagement marts) are written with their
   columns and no rows.

@@ -433,15 +433,12 @@ class _Clusters:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def cluster_spellings(spellings: Mapping[str, _Spelling]) -> tuple[_Clusters, dict[str, str]]:
-    """Clusters of full spellings and the rule that joined each key to its cluster."""
-    edges: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for key, others in merge_candidates(spellings).items():
-        spelling = spellings[key]
-        for other in others:
-            rule = merge_rule(spelling, spellings[other])
-            if rule is not None:
-                edges[key].append((other, rule))
+def cluster_spellings(
+    spellings: Mapping[str, _Spelling], edges: Mapping[str, list[tuple[str, str]]] | None = None
+) -> tuple[_Clusters, dict[str, str]]:
+    """Clusters of full spellings and the rule that joined each key to its cluster (`edges`:
+    merge_edges(spellings), when the caller has them)."""
+    edges = merge_edges(spellings) if edges is None else edges
     clusters = _Clusters(spellings)
     rules: dict[str, str] = {}
     for key, found in edges.items():  # name order is certain: merge first
@@ -467,12 +464,27 @@ def cluster_spellings(spellings: Mapping[str, _Spelling]) -> tuple[_Clusters, di
     return clusters, rules
 
 
-def merge_candidates(spellings: Mapping[str, _Spelling]) -> dict[str, list[str]]:
+def merge_edges(spellings: Mapping[str, _Spelling]) -> dict[str, list[tuple[str, str]]]:
+    """For each key, the other keys merge_rule joins it to, with the rule."""
+    edges: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for key, others in merge_candidates(spellings).items():
+        spelling = spellings[key]
+        for other in others:
+            rule = merge_rule(spelling, spellings[other])
+            if rule is not None:
+                edges[key].append((other, rule))
+    return edges
+
+
+def merge_candidates(
+    spellings: Mapping[str, _Spelling], of: Iterable[str] | None = None
+) -> dict[str, list[str]]:
     """For each key, in order, the other keys `merge_rule` can join it to: those sharing its
     family name (last word), or its words in another order, or for a family-name-first
     affiliation its first word with a compatible affiliation; always sharing a first or last
-    word with it. Comparing every pair sharing a word was quadratic in a common given name
-    (thousands of "John ..." spellings: millions of comparisons)."""
+    word with it (so a merge only ever joins spellings sharing an end word: the blocks of
+    `merge_blocks` rest on that). Comparing every pair sharing a word was quadratic in a common
+    given name (thousands of "John ..." spellings: millions of comparisons)."""
     by_last: dict[str, list[str]] = defaultdict(list)
     by_words: dict[tuple[str, ...], list[str]] = defaultdict(list)
     # first word -> affiliation (None: none known) -> keys
@@ -495,7 +507,8 @@ def merge_candidates(spellings: Mapping[str, _Spelling]) -> dict[str, list[str]]
             by_inner[(spelling.tokens[0], word)].append(key)
     _mark_glued(spellings)
     candidates: dict[str, list[str]] = {}
-    for key, spelling in spellings.items():
+    for key in spellings if of is None else of:  # `of`: only these keys' candidates
+        spelling = spellings[key]
         first, last = spelling.tokens[0], spelling.tokens[-1]
         found = {*by_last[last], *by_words[tuple(sorted(key.split()))]}
         for form in _family_typo_forms(spelling.tokens):
@@ -583,13 +596,15 @@ def _completeness(spelling: _Spelling) -> tuple[int, int, int, str]:
 
 
 def assign_ids(
-    members: Mapping[str, list[_Spelling]], registry: Mapping[str, str]
+    members: Mapping[str, list[_Spelling]],
+    registry: Mapping[str, str],
+    taken_outside: Iterable[str] = (),
 ) -> dict[str, str]:
     """person_id of each cluster (by root key): the id its registered spellings carry (the one
     of the most mentions when a merge joined two), else a new one from its canonical key.
     One id goes to one cluster: when a person splits, the larger part keeps it."""
     ids: dict[str, str] = {}
-    taken: set[str] = set()
+    taken: set[str] = set(taken_outside)  # the ids of people a partial resolution keeps
     order = sorted(members, key=lambda r: (-sum(s.mentions for s in members[r]), r))
     for root in order:
         votes: Counter[str] = Counter()
@@ -655,6 +670,8 @@ class ResolvedNames:
     names: dict[str, NamePerson]
     surnames: list[Resolution]
     registry: dict[str, str]
+    # every full name's use, block and person: what a later run resolves its changes against
+    index: dict[str, IndexedName] = field(default_factory=dict)
 
 
 def resolve(mentions: Sequence[Mention], registry: Mapping[str, str]) -> Resolved:
@@ -714,34 +731,62 @@ def resolve_names(
     """Cluster the full names into persons, give each an id (the registry's when it has one),
     and resolve every surname-only mention against them; the registry with every full
     spelling's id added. The work grows with the distinct names, not with their mentions."""
+    uses = list(uses)
     spellings: dict[str, _Spelling] = {}
-    participant_names = []
     for use in uses:
         _add(spellings, use)
-        if use.participations:
-            participant_names.append(use.name)
-    clusters, rules = cluster_spellings(spellings)
+    found = _cluster(spellings, registry)
+    index = surname_index(
+        (_person(found.ids[root], found.canonical[root], group), group)
+        for root, group in found.members.items()
+    )
+    names = {use.name: found.name_person(use.name) for use in uses if use.participations}
+    surnames = [_resolve_surname(mention, index) for mention in surname_mentions]
+    updated = dict(registry)
+    updated.update(found.key_ids())
+    indexed = {use.name: found.indexed(use, names.get(use.name)) for use in uses}
+    return ResolvedNames(names, surnames, updated, indexed)
+
+
+@dataclass(frozen=True, slots=True)
+class _Clustered:
+    """Spellings clustered into people with their ids (`_cluster`)."""
+
+    spellings: Mapping[str, _Spelling]
+    clusters: _Clusters
+    rules: Mapping[str, str]
+    members: Mapping[str, list[_Spelling]]
+    ids: Mapping[str, str]
+    canonical: Mapping[str, _Spelling]
+    blocks: Mapping[str, str]  # key -> its block (merge_blocks)
+
+    def name_person(self, name: str) -> NamePerson:
+        key = spelling_key(name)
+        root = self.clusters.find(key)
+        rule = _alias_rule(name, key, self.canonical[root], self.rules)
+        evidence = _merge_evidence(self.spellings[key], self.canonical[root], rule)
+        return NamePerson(self.ids[root], _top(self.canonical[root]), rule, evidence)
+
+    def key_ids(self) -> dict[str, str]:
+        return {key: self.ids[self.clusters.find(key)] for key in self.spellings}
+
+    def indexed(self, use: NameUse, person: NamePerson | None) -> IndexedName:
+        key = spelling_key(use.name)
+        return IndexedName(use, self.blocks[key], self.ids[self.clusters.find(key)], person)
+
+
+def _cluster(
+    spellings: Mapping[str, _Spelling], registry: Mapping[str, str], taken: Iterable[str] = ()
+) -> _Clustered:
+    edges = merge_edges(spellings)
+    clusters, rules = cluster_spellings(spellings, edges)
     members: dict[str, list[_Spelling]] = defaultdict(list)
     for key, spelling in spellings.items():
         members[clusters.find(key)].append(spelling)
-    ids = assign_ids(members, registry)
+    ids = assign_ids(members, registry, taken)
     canonical = {root: max(group, key=_completeness) for root, group in members.items()}
-    index = surname_index(
-        (_person(ids[root], canonical[root], group), group) for root, group in members.items()
-    )
-    names = {}
-    for name in participant_names:
-        key = spelling_key(name)
-        root = clusters.find(key)
-        rule = _alias_rule(name, key, canonical[root], rules)
-        evidence = _merge_evidence(spellings[key], canonical[root], rule)
-        names[name] = NamePerson(ids[root], _top(canonical[root]), rule, evidence)
-    surnames = [_resolve_surname(mention, index) for mention in surname_mentions]
-    updated = dict(registry)
-    for root, group in members.items():
-        for spelling in group:
-            updated[spelling.key] = ids[root]
-    return ResolvedNames(names, surnames, updated)
+    blocks = merge_blocks(spellings, edges)
+    return _Clustered(spellings, clusters, rules, members, ids, canonical, blocks)
 
 
 def _add(spellings: dict[str, _Spelling], use: NameUse) -> None:
@@ -912,3 +957,133 @@ def _most_common(counts: Counter[str]) -> str | None:
 def _top(spelling: _Spelling) -> str:
     """The most complete way a spelling was written (more words, then more mentions)."""
     return min(spelling.names.items(), key=lambda kv: (-len(kv[0].split()), -kv[1], kv[0]))[0]
+
+
+# --- resolving a run's changes ---------------------------------------------------------------
+#
+# merge_rule only ever joins two spellings that merge_candidates pairs, and everything
+# cluster_spellings decides about a spelling (which weak match it takes, whether its matches
+# can be one person) reads only the edges of the spellings it is joined to. So the people are
+# the same whether the spellings are clustered whole or block by block, a block being a
+# connected set of spellings under merge edges (merge_blocks; tests/warehouse/test_persons.py
+# checks it). A run that changes the uses of a few names re-clusters only the blocks of their
+# spellings and of the spellings they now have an edge to; every other person stays as it was.
+
+
+@dataclass(frozen=True, slots=True)
+class IndexedName:
+    """What a resolution keeps of one full name for the next run: its use, the block of its
+    spelling, its person's id, and its person as a participant's name (None: only mentioned)."""
+
+    use: NameUse
+    block: str
+    person_id: str
+    person: NamePerson | None
+
+
+def merge_blocks(
+    spellings: Mapping[str, _Spelling], edges: Mapping[str, list[tuple[str, str]]]
+) -> dict[str, str]:
+    """Each key's block: the smallest key of its connected set under the merge edges."""
+    blocks = _Clusters(spellings)
+    for key, found in edges.items():
+        for other, _ in found:
+            blocks.union(key, other)
+    return {key: blocks.find(key) for key in spellings}
+
+
+def resolve_changed_names(
+    previous: Mapping[str, IndexedName],
+    changed: Mapping[str, NameUse | None],
+    registry: Mapping[str, str],
+) -> ResolvedNames:
+    """`resolve_names` of the previous uses with `changed` applied (None or no mention: the name
+    is gone), re-clustering only the blocks the changes reach. No surname mentions: a caller
+    with any resolves whole. `names` holds the participant names of the blocks re-clustered."""
+    uses = {name: indexed.use for name, indexed in previous.items()}
+    for name, use in changed.items():
+        if use is None or use.mentions == 0:
+            uses.pop(name, None)
+        else:
+            uses[name] = use
+    spellings: dict[str, _Spelling] = {}
+    for use in uses.values():
+        _add(spellings, use)
+    scope = _scope(previous, spellings, {spelling_key(name) for name in changed}, registry)
+    taken = {  # the ids of the people kept as they were (a name gone holds none)
+        e.person_id
+        for name, e in previous.items()
+        if name in uses and spelling_key(name) not in scope
+    }
+    found = _cluster({key: spellings[key] for key in sorted(scope)}, registry, taken)
+    names: dict[str, NamePerson] = {}
+    index: dict[str, IndexedName] = {}
+    for name, use in uses.items():
+        if spelling_key(name) not in scope:
+            index[name] = previous[name]
+            continue
+        person = found.name_person(name) if use.participations else None
+        if person is not None:
+            names[name] = person
+        index[name] = found.indexed(use, person)
+    updated = dict(registry)
+    updated.update(found.key_ids())
+    return ResolvedNames(names, [], updated, index)
+
+
+def _scope(
+    previous: Mapping[str, IndexedName],
+    spellings: Mapping[str, _Spelling],
+    touched: set[str],
+    registry: Mapping[str, str],
+) -> set[str]:
+    """The keys to cluster again: the touched keys, the keys they now have an edge to, and
+    every key of those keys' previous blocks and people (and of the people whose registered
+    ids they carry: an id goes to one person), so that no edge and no id leaves the scope."""
+    present = [key for key in sorted(touched) if key in spellings]
+    reached = set(touched)
+    for key, others in merge_candidates(spellings, present).items():
+        for other in others:
+            a, b = spellings[key], spellings[other]
+            if merge_rule(a, b) is not None or merge_rule(b, a) is not None:
+                reached.add(other)
+    by_block: dict[str, set[str]] = defaultdict(set)
+    by_id: dict[str, set[str]] = defaultdict(set)
+    block_of: dict[str, str] = {}
+    id_of: dict[str, str] = {}
+    for indexed in previous.values():
+        key = spelling_key(indexed.use.name)
+        by_block[indexed.block].add(key)
+        by_id[indexed.person_id].add(key)
+        block_of[key], id_of[key] = indexed.block, indexed.person_id
+    scope, pending = set(reached), list(reached)
+    while pending:
+        key = pending.pop()
+        groups = (
+            by_block.get(block_of.get(key, ""), ()),
+            by_id.get(id_of.get(key, ""), ()),
+            by_id.get(registry.get(key, ""), ()),
+        )
+        for other in (other for group in groups for other in group):
+            if other not in scope:
+                scope.add(other)
+                pending.append(other)
+    return scope & spellings.keys()
+
+
+def combine_uses(a: NameUse, b: NameUse) -> NameUse:
+    """One name's uses in two sets of mentions, as one (a run's new mentions added to the
+    warehouse's)."""
+    affiliations: Counter[str] = Counter(dict(a.affiliations))
+    affiliations.update(dict(b.affiliations))
+    firsts = [day for day in (a.first_on, b.first_on) if day is not None]
+    lasts = [day for day in (a.last_on, b.last_on) if day is not None]
+    return NameUse(
+        a.name,
+        a.mentions + b.mentions,
+        a.participations + b.participations,
+        tuple(sorted(affiliations.items())),
+        a.titles | b.titles,
+        min(firsts, default=None),
+        max(lasts, default=None),
+    )

@@ -526,6 +526,12 @@ def _compute_marts(
                     table = _incremental_mart(connection, view, settings, hidden, base)
                     if incremental is not None:
                         incremental.append(view.name)
+                elif view.computed == "persons":
+                    table, built_on_base = _participant_persons(
+                        connection, view, settings, hidden, base, snapshot
+                    )
+                    if built_on_base and incremental is not None:
+                        incremental.append(view.name)
                 else:
                     table = mart_table(connection, view, settings, keep_registry=True)
                 store.write_mart(settings, view.name, snapshot, table, view.compression)
@@ -750,7 +756,16 @@ def write_person_registry(settings: Settings, registry: dict[str, str]) -> None:
 def _resolve_people(
     settings: Settings, connection: duckdb.DuckDBPyConnection, source: str, keep_registry: bool
 ) -> pa.Table:
-    """participant_persons: every participant's person, rule and evidence, and quality flags.
+    """participant_persons computed whole (`_resolve_people_whole`)."""
+    return _resolve_people_whole(settings, connection, source, keep_registry)[0]
+
+
+def _resolve_people_whole(
+    settings: Settings, connection: duckdb.DuckDBPyConnection, source: str, keep_registry: bool
+) -> tuple[pa.Table, dict[str, persons.IndexedName] | None]:
+    """participant_persons: every participant's person, rule and evidence, and quality flags;
+    and the name index a later run resolves its changes against (None when some participant
+    is a lone surname: those runs resolve whole).
 
     The mentions are grouped in SQL before Python sees them: one row per distinct name (and
     name_status), per full name, per surname-only (name, affiliation, title, date) and per
@@ -827,8 +842,15 @@ def _resolve_people(
             "evidence",
         ],
     )
+    table = _participant_rows(connection, "_mentions")
+    return table, (None if surname_keys else resolved.index)
+
+
+def _participant_rows(connection: duckdb.DuckDBPyConnection, mentions: str) -> pa.Table:
+    """participant_persons rows of the participants of `mentions` (a relation with a status
+    column), from the answers registered as _full_names and _surnames."""
     problems = connection.sql(
-        "select distinct person_name from _mentions where is_participant"
+        f"select distinct person_name from {mentions} where is_participant"
     ).fetchall()
     _register(
         connection,
@@ -837,7 +859,7 @@ def _resolve_people(
         ["person_name", "name_problem"],
     )
     titles = connection.sql(
-        "select distinct person_title, affiliation from _mentions where is_participant"
+        f"select distinct person_title, affiliation from {mentions} where is_participant"
     ).fetchall()
     _register(
         connection,
@@ -856,7 +878,7 @@ def _resolve_people(
             if({surname}, s.evidence, f.evidence) as resolution_evidence,
             p.name_problem,
             t.title_country_code
-        from _mentions as m
+        from {mentions} as m
         left join _full_names as f on not ({surname}) and f.person_name = m.person_name
         left join _surnames as s on {surname} and s.person_name = m.person_name
             and s.affiliation is not distinct from m.affiliation
@@ -894,6 +916,316 @@ def _city_countries(
         [[p["city"] for p in pairs], [p["country_code"] for p in pairs], found],
         schema=CITY_COUNTRIES_SCHEMA,
     )
+
+
+# --- person resolution of a run's changes ----------------------------------------------------
+#
+# Beside each snapshot's participant_persons, the name index: every full name's use (what
+# persons.NameUse adds up), the block of its spelling and its person. A run built on the
+# previous snapshot resolves the names its documents add or drop against it
+# (persons.resolve_changed_names: only the blocks they reach are clustered again), computes
+# the rows of its own documents' participants, gives the participants of names whose person
+# changed their new person, and keeps every other row. A warehouse with a lone-surname
+# participant (resolved against every person), a rules change, `refresh --full` and the lake
+# resolve whole.
+NAME_INDEX = "_person_names"  # a folder of _marts beside the marts: pruned with its snapshot
+NAME_INDEX_SCHEMA = pa.schema(
+    [
+        ("person_name", pa.string()),
+        ("mentions", pa.int64()),
+        ("participations", pa.int64()),
+        (
+            "affiliations",
+            pa.list_(pa.struct([("affiliation", pa.string()), ("mentions", pa.int64())])),
+        ),
+        ("titles", pa.list_(pa.string())),
+        ("first_on", pa.date32()),
+        ("last_on", pa.date32()),
+        ("block", pa.string()),
+        ("person_id", pa.string()),
+        ("canonical_name", pa.string()),
+        ("resolution_rule", pa.string()),
+        ("resolution_evidence", pa.string()),
+    ]
+)
+# a run's mentions of full names, one row per written name and name_status, with what
+# persons.NameUse adds up
+NAME_USES_SQL = """select person_name, name_status,
+    count(*), count(*) filter (where is_participant),
+    coalesce(histogram(affiliation) filter (where affiliation <> ''), map()),
+    coalesce(list(distinct person_title) filter (where person_title <> ''), []),
+    min(event_date), max(event_date)
+from {mentions} group by all"""
+
+
+def _participant_persons(
+    connection: duckdb.DuckDBPyConnection,
+    view: View,
+    settings: Settings,
+    hidden: frozenset[str],
+    base: _Base | None,
+    snapshot: str,
+) -> tuple[pa.Table, bool]:
+    """participant_persons built on the base's when it can be, else whole; True when built on
+    it. Writes the name index of `snapshot` (none when some participant is a lone surname)."""
+    since = None if base is None else _resolve_people_since(connection, settings, hidden, base)
+    if since is None:
+        table, index = _resolve_people_whole(settings, connection, view.name, True)
+    else:
+        table, index = since
+    if index is not None and not lake.enabled(settings):
+        store.write_mart(settings, NAME_INDEX, snapshot, _name_index_table(index))
+    connection.register("_computed", table)
+    try:
+        order = ", ".join(view.sort_by)
+        ordered = connection.sql(f"select * from _computed order by {order}").to_arrow_table()
+    finally:
+        connection.unregister("_computed")
+    return ordered.cast(PARTICIPANT_PERSONS_SCHEMA), since is not None
+
+
+def _resolve_people_since(
+    connection: duckdb.DuckDBPyConnection, settings: Settings, hidden: frozenset[str], base: _Base
+) -> tuple[pa.Table, dict[str, persons.IndexedName]] | None:
+    """participant_persons and the name index from the base's and base.load_id's documents,
+    or None (resolve whole) when the base has no name index or the run has a lone surname."""
+    previous = _read_name_index(settings, base.snapshot)
+    if previous is None:
+        return None
+    run = _quote(base.load_id)
+    events = "{{ source('events') }}"
+    documents = f"""select doc_id from {events} where load_id = {run}
+        union select doc_id from {{{{ source('documents') }}}} where load_id = {run}
+        union select doc_id from {{{{ source('superseded') }}}} where superseded_by = {run}"""
+    connection.execute(
+        f"create or replace temp table _run_documents as {render(documents, settings, hidden)}"
+    )
+    # every stored version's events of those documents: their rows are computed again
+    run_events = f"""select distinct event_id from {events}
+        where doc_id in (select doc_id from _run_documents)"""
+    connection.execute(
+        f"create or replace temp table _run_events as {render(run_events, settings, hidden)}"
+    )
+    connection.execute(
+        """create or replace temp table _run_mentions as select * from participant_persons
+        where doc_id in (select doc_id from _run_documents)"""
+    )
+    statuses = [
+        (name, given, persons.name_status_of(name, given))
+        for name, given in connection.sql(
+            "select distinct person_name, name_status from _run_mentions"
+        ).fetchall()
+        if persons.name_tokens(name or "")
+    ]
+    surname = [name for name, _, status in statuses if status == "surname_only"]
+    if (
+        surname
+        and connection.execute(
+            "select 1 from _run_mentions where is_participant and list_contains(?, person_name)"
+            " limit 1",
+            [surname],
+        ).fetchall()
+    ):
+        return None  # a lone surname is resolved against every person: whole
+    _register(connection, "_run_statuses", statuses, ["person_name", "given", "status"])
+    connection.execute(
+        """create or replace temp view _run_status_mentions as
+        select m.*, s.status from _run_mentions as m join _run_statuses as s
+        on m.person_name = s.person_name and m.name_status is not distinct from s.given"""
+    )
+    changed = _changed_uses(connection, settings, hidden, base, previous)
+    registry = read_person_registry(settings)
+    resolved = persons.resolve_changed_names(previous, changed, registry)
+    if resolved.registry != registry:
+        write_person_registry(settings, resolved.registry)
+    full = {**{n: e.person for n, e in previous.items() if e.person}, **resolved.names}
+    run_names = {name for name, _, status in statuses if status != "surname_only"}
+    _register(
+        connection,
+        "_full_names",
+        [
+            (n, p.person_id, p.canonical_name, p.rule, p.evidence)
+            for n, p in full.items()
+            if n in run_names
+        ],
+        ["person_name", "person_id", "canonical_name", "rule", "evidence"],
+    )
+    _register(
+        connection,
+        "_surnames",
+        [],
+        [
+            "person_name",
+            "affiliation",
+            "person_title",
+            "event_date",
+            "person_id",
+            "canonical_name",
+            "name_status",
+            "rule",
+            "evidence",
+        ],
+    )
+    fresh = _participant_rows(connection, "_run_status_mentions")
+    moved = [
+        (name, p.person_id, p.canonical_name, p.rule, p.evidence)
+        for name, p in resolved.names.items()
+        if name not in previous or previous[name].person != p
+    ]
+    _register(
+        connection,
+        "_moved_names",
+        moved,
+        ["person_name", "person_id", "canonical_name", "rule", "evidence"],
+    )
+    old_persons = _quote(
+        store.mart_path(settings, "participant_persons", base.snapshot, for_duckdb=True)
+    )
+    old_participants = _quote(
+        store.mart_path(settings, "stg_participants", base.snapshot, for_duckdb=True)
+    )
+    connection.register("_fresh_rows", fresh)
+    try:
+        table = connection.sql(
+            f"""with moved as (
+                select p.participant_id, n.* exclude (person_name)
+                from read_parquet({old_participants}, hive_partitioning = false) as p
+                join _moved_names as n using (person_name)
+            )
+            select
+                old.participant_id,
+                coalesce(moved.person_id, old.person_id) as person_id,
+                coalesce(moved.canonical_name, old.canonical_name) as canonical_name,
+                old.name_status,
+                coalesce(moved.rule, old.resolution_rule) as resolution_rule,
+                coalesce(moved.evidence, old.resolution_evidence) as resolution_evidence,
+                old.name_problem,
+                old.title_country_code
+            from read_parquet({old_persons}, hive_partitioning = false) as old
+            left join moved using (participant_id)
+            where split_part(old.participant_id, ':', 1) not in (select event_id from _run_events)
+            union all select * from _fresh_rows"""
+        ).to_arrow_table()
+    finally:
+        connection.unregister("_fresh_rows")
+    return table, resolved.index
+
+
+def _changed_uses(
+    connection: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    hidden: frozenset[str],
+    base: _Base,
+    previous: dict[str, persons.IndexedName],
+) -> dict[str, persons.NameUse | None]:
+    """The uses of the names the run adds mentions of or drops mentions of (None: gone). An
+    added mention adds to the name's use; a name whose mentions a superseded version held is
+    counted again over the warehouse (one scan, only when the run supersedes something)."""
+    added = _name_uses(connection, NAME_USES_SQL.format(mentions="_run_mentions"))
+    run = _quote(base.load_id)
+    dropped_sql = render(
+        f"""with old as (
+            select participants, mentioned_people from {{{{ source('events') }}}}
+            semi join (
+                select doc_id, load_id from {{{{ source('superseded') }}}}
+                where superseded_by = {run}
+            ) using (doc_id, load_id)
+        )
+        select unnest(participants).name from old
+        union select unnest(mentioned_people).name from old""",
+        settings,
+        hidden,
+    )
+    dropped = {name for (name,) in connection.sql(dropped_sql).fetchall() if name}
+    changed: dict[str, persons.NameUse | None] = {}
+    for name, use in added.items():
+        if name not in dropped:
+            known = previous.get(name)
+            changed[name] = use if known is None else persons.combine_uses(known.use, use)
+    if dropped:
+        names = ", ".join(_quote(name) for name in sorted(dropped))
+        counted = _name_uses(
+            connection,
+            NAME_USES_SQL.format(
+                mentions=f"(select * from participant_persons where person_name in ({names}))"
+            ),
+        )
+        for name in dropped:
+            changed[name] = counted.get(name)
+    return changed
+
+
+def _name_uses(connection: duckdb.DuckDBPyConnection, sql: str) -> dict[str, persons.NameUse]:
+    """The NameUse of each full name the rows of NAME_USES_SQL count."""
+    uses: dict[str, persons.NameUse] = {}
+    for name, given, mentions, took_part, affs, titles, first, last in connection.sql(
+        sql
+    ).fetchall():
+        if not name or not persons.name_tokens(name):
+            continue
+        if persons.name_status_of(name, given) == "surname_only":
+            continue
+        use = persons.NameUse(
+            name, mentions, took_part, tuple(sorted(affs.items())), frozenset(titles), first, last
+        )
+        uses[name] = use if name not in uses else persons.combine_uses(uses[name], use)
+    return uses
+
+
+def _read_name_index(settings: Settings, snapshot: str) -> dict[str, persons.IndexedName] | None:
+    fs, _ = files.filesystem(settings)
+    path = store.mart_path(settings, NAME_INDEX, snapshot)
+    if fs.get_file_info(path).type != pafs.FileType.File:
+        return None
+    try:
+        rows = pq.read_table(path, filesystem=fs).to_pylist()
+    except (OSError, pa.ArrowInvalid) as error:
+        raise StoreError(f"{path}: cannot read the person name index: {error}") from error
+    index = {}
+    for row in rows:
+        use = persons.NameUse(
+            row["person_name"],
+            row["mentions"],
+            row["participations"],
+            tuple((a["affiliation"], a["mentions"]) for a in row["affiliations"]),
+            frozenset(row["titles"]),
+            row["first_on"],
+            row["last_on"],
+        )
+        person = None
+        if row["resolution_rule"] is not None:
+            person = persons.NamePerson(
+                row["person_id"],
+                row["canonical_name"],
+                row["resolution_rule"],
+                row["resolution_evidence"],
+            )
+        index[use.name] = persons.IndexedName(use, row["block"], row["person_id"], person)
+    return index
+
+
+def _name_index_table(index: dict[str, persons.IndexedName]) -> pa.Table:
+    rows = []
+    for name in sorted(index):
+        entry = index[name]
+        use, person = entry.use, entry.person
+        rows.append(
+            {
+                "person_name": name,
+                "mentions": use.mentions,
+                "participations": use.participations,
+                "affiliations": [{"affiliation": a, "mentions": n} for a, n in use.affiliations],
+                "titles": sorted(use.titles),
+                "first_on": use.first_on,
+                "last_on": use.last_on,
+                "block": entry.block,
+                "person_id": entry.person_id,
+                "canonical_name": person.canonical_name if person else None,
+                "resolution_rule": person.rule if person else None,
+                "resolution_evidence": person.evidence if person else None,
+            }
+        )
+    return pa.Table.from_pylist(rows, schema=NAME_INDEX_SCHEMA)
 
 
 COMPUTED_MARTS: dict[str, Callable[[Settings, duckdb.DuckDBPyConnection, str, bool], pa.Table]] = {

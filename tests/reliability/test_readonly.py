@@ -175,6 +175,14 @@ SAFE_INTERPOLATIONS = frozenset(
         "reach",
         "reach + 1",
         "rows",
+        # incremental person resolution: `mentions` a temporary view name of ours; the run's
+        # documents and events constant templates rendered with a _quote'd load id;
+        # `old_persons`, `old_participants` _quote'd mart paths
+        "mentions",
+        "render(documents, settings, hidden)",
+        "render(run_events, settings, hidden)",
+        "old_persons",
+        "old_participants",
     }
 )
 SQL_CALLS = frozenset({"execute", "sql", "query"})

@@ -1,0 +1,167 @@
+"""participant_persons built on the previous snapshot: a run resolves only the names its
+documents add or drop (persons.resolve_changed_names) and gives the rows a full recompute
+gives, ids included, after a name whose affiliation changes joins another person, a more
+complete spelling becomes every spelling's canonical name, a superseded version drops
+mentions, and a lone surname (which sends the run back to resolving whole)."""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import date, timedelta
+from pathlib import Path
+
+import pyarrow.parquet as pq
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+from tests.warehouse.factories import mart_rows
+from tests.warehouse.test_incremental_marts import (
+    KALLAS,
+    LAVROV,
+    RUTTE,
+    Release,
+    full_rows,
+    run,
+)
+
+from ingest import publication, store, warehouse
+from ingest.config import Settings
+from ingest.records import Participant
+
+
+def biden(name: str, affiliation: str = "US", status: str | None = None) -> Participant:
+    return Participant(name, "President", affiliation, "guest", name_status=status)
+
+
+def persons_by_name(settings: Settings) -> dict[str, set[tuple[str, str]]]:
+    rows = warehouse.query(
+        settings,
+        "select s.person_name, s.person_id, p.canonical_name from stg_participants as s"
+        " join participant_persons as p using (participant_id)",
+    ).rows
+    found: dict[str, set[tuple[str, str]]] = {}
+    for name, person_id, canonical in rows:
+        found.setdefault(name, set()).add((person_id, canonical))
+    return found
+
+
+def test_names_resolved_on_the_previous_snapshot_give_the_people_of_a_full_recompute(
+    settings: Settings,
+) -> None:
+    run(
+        settings,
+        "L1",
+        [
+            ("doc-1", "state-gov", date(2025, 4, 3), (biden("Joe Biden"), RUTTE), "One."),
+            ("doc-2", "eeas", date(2025, 4, 10), (biden("Joseph Biden", "GB"), KALLAS), "Two."),
+            ("doc-3", "state-gov", date(2025, 4, 20), (biden("Jill Biden"), LAVROV), "Three."),
+        ],
+    )
+    before = persons_by_name(settings)
+    assert before["Joe Biden"] != before["Joseph Biden"]  # US and GB: two people
+    snapshot = publication.read(settings).marts_snapshot
+    assert snapshot is not None
+    index = pq.read_table(store.mart_path(settings, warehouse.NAME_INDEX, snapshot))
+    # every full name, participant or mentioned (make_event mentions Donald Trump)
+    assert set(index.column("person_name").to_pylist()) >= {"Joe Biden", "Joseph Biden"}
+
+    # Joseph Biden now mostly US: he joins Joe, whose documents the run does not touch
+    second = run(
+        settings,
+        "L2",
+        [
+            ("doc-4", "state-gov", date(2025, 5, 1), (biden("Joseph Biden"), RUTTE), "Four."),
+            ("doc-5", "state-gov", date(2025, 5, 2), (biden("Joseph Biden"), KALLAS), "Five."),
+        ],
+    )
+    assert "participant_persons" in second.incremental
+    joined = persons_by_name(settings)
+    assert joined["Joe Biden"] == joined["Joseph Biden"]
+    assert joined["Jill Biden"] != joined["Joe Biden"]
+    incremental = mart_rows(settings)
+    assert incremental == full_rows(settings)
+
+    # a more complete spelling: every row of the person gets it as canonical name (Joseph
+    # Biden's rows of documents the run does not touch too, although the run names him); doc-2's
+    # revision drops its GB mention of Joseph Biden; "J. Biden" fits Joe and Jill: apart
+    third = run(
+        settings,
+        "L3",
+        [
+            (
+                "doc-6",
+                "state-gov",
+                date(2025, 5, 3),
+                (biden("Joseph R. Biden"), biden("Joseph Biden")),
+                "6",
+            ),
+            ("doc-2", "eeas", date(2025, 4, 10), (biden("J. Biden"), KALLAS), "Two, revised."),
+        ],
+    )
+    assert "participant_persons" in third.incremental
+    after = persons_by_name(settings)
+    assert after["Joe Biden"] == after["Joseph Biden"] == after["Joseph R. Biden"]
+    assert {canonical for _, canonical in after["Joe Biden"]} == {"Joseph R. Biden"}
+    assert after["J. Biden"] not in (after["Joe Biden"], after["Jill Biden"])
+    assert after["Joe Biden"] == {(joined["Joe Biden"].pop()[0], "Joseph R. Biden")}
+    incremental = mart_rows(settings)
+    assert incremental == full_rows(settings)
+
+    # a lone surname is resolved against every person: the run resolves whole
+    fourth = run(
+        settings,
+        "L4",
+        [
+            (
+                "doc-7",
+                "state-gov",
+                date(2025, 5, 4),
+                (biden("Biden", status="surname_only"),),
+                "7.",
+            ),
+        ],
+    )
+    assert "participant_persons" not in fourth.incremental
+    incremental = mart_rows(settings)
+    assert incremental == full_rows(settings)
+
+
+BIDENS = (
+    biden("Joe Biden"),
+    biden("Joseph Biden", "GB"),
+    biden("Joseph R. Biden"),
+    biden("J. Biden"),
+    biden("Jill Biden"),
+    RUTTE,
+    KALLAS,
+)
+release_strategy = st.tuples(
+    st.sampled_from(["doc-1", "doc-2", "doc-3", "doc-4"]),
+    st.sampled_from(["state-gov", "eeas"]),
+    st.integers(0, 4).map(lambda offset: date(2025, 4, 1) + timedelta(days=offset * 20)),
+    st.lists(st.sampled_from(BIDENS), min_size=1, max_size=3, unique=True).map(tuple),
+    st.sampled_from(["text one", "text two"]),
+)
+
+
+@hypothesis_settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.lists(release_strategy, min_size=1, max_size=3, unique_by=lambda r: r[0]),
+        min_size=2,
+        max_size=3,
+    )
+)
+def test_any_sequence_of_runs_resolved_on_the_previous_snapshot_equals_a_full_recompute(
+    runs: list[list[Release]],
+) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        settings = Settings(
+            data_root=str(Path(folder) / "data"), serving_path=str(Path(folder) / "x.duckdb")
+        )
+        for number, releases in enumerate(runs):
+            published = run(settings, f"L{number}", releases)
+            # a run of texts already stored changes nothing: no marts computed
+            built_on_previous = "participant_persons" in published.incremental
+            assert number == 0 or built_on_previous or not published.marts_recomputed
+        assert mart_rows(settings) == full_rows(settings)

@@ -464,10 +464,13 @@ def cluster_spellings(
     return clusters, rules
 
 
-def merge_edges(spellings: Mapping[str, _Spelling]) -> dict[str, list[tuple[str, str]]]:
-    """For each key, the other keys merge_rule joins it to, with the rule."""
+def merge_edges(
+    spellings: Mapping[str, _Spelling], *, mark_glued: bool = True
+) -> dict[str, list[tuple[str, str]]]:
+    """For each key, the other keys merge_rule joins it to, with the rule (`mark_glued`: see
+    `merge_candidates`)."""
     edges: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for key, others in merge_candidates(spellings).items():
+    for key, others in merge_candidates(spellings, mark_glued=mark_glued).items():
         spelling = spellings[key]
         for other in others:
             rule = merge_rule(spelling, spellings[other])
@@ -477,7 +480,10 @@ def merge_edges(spellings: Mapping[str, _Spelling]) -> dict[str, list[tuple[str,
 
 
 def merge_candidates(
-    spellings: Mapping[str, _Spelling], of: Iterable[str] | None = None
+    spellings: Mapping[str, _Spelling],
+    of: Iterable[str] | None = None,
+    *,
+    mark_glued: bool = True,
 ) -> dict[str, list[str]]:
     """For each key, in order, the other keys `merge_rule` can join it to: those sharing its
     family name (last word), or its words in another order, or for a family-name-first
@@ -505,7 +511,8 @@ def merge_candidates(
         by_joined[key.replace(" ", "")].append(key)
         for word in spelling.tokens[1:-1]:
             by_inner[(spelling.tokens[0], word)].append(key)
-    _mark_glued(spellings)
+    if mark_glued:  # False: marked already over every spelling, `spellings` being a part
+        _mark_glued(spellings)
     candidates: dict[str, list[str]] = {}
     for key in spellings if of is None else of:  # `of`: only these keys' candidates
         spelling = spellings[key]
@@ -776,9 +783,13 @@ class _Clustered:
 
 
 def _cluster(
-    spellings: Mapping[str, _Spelling], registry: Mapping[str, str], taken: Iterable[str] = ()
+    spellings: Mapping[str, _Spelling],
+    registry: Mapping[str, str],
+    taken: Iterable[str] = (),
+    *,
+    mark_glued: bool = True,
 ) -> _Clustered:
-    edges = merge_edges(spellings)
+    edges = merge_edges(spellings, mark_glued=mark_glued)
     clusters, rules = cluster_spellings(spellings, edges)
     members: dict[str, list[_Spelling]] = defaultdict(list)
     for key, spelling in spellings.items():
@@ -1009,13 +1020,17 @@ def resolve_changed_names(
     spellings: dict[str, _Spelling] = {}
     for use in uses.values():
         _add(spellings, use)
-    scope = _scope(previous, spellings, {spelling_key(name) for name in changed}, registry)
+    touched = {spelling_key(name) for name in changed} | _glued_changed(previous, spellings)
+    scope = _scope(previous, spellings, touched, registry)
     taken = {  # the ids of the people kept as they were (a name gone holds none)
         e.person_id
         for name, e in previous.items()
         if name in uses and spelling_key(name) not in scope
     }
-    found = _cluster({key: spellings[key] for key in sorted(scope)}, registry, taken)
+    # each spelling keeps what every spelling says of it (`_mark_glued`), not what the scope does
+    _mark_glued(spellings)
+    part = {key: spellings[key] for key in sorted(scope)}
+    found = _cluster(part, registry, taken, mark_glued=False)
     names: dict[str, NamePerson] = {}
     index: dict[str, IndexedName] = {}
     for name, use in uses.items():
@@ -1029,6 +1044,24 @@ def resolve_changed_names(
     updated = dict(registry)
     updated.update(found.key_ids())
     return ResolvedNames(names, [], updated, index)
+
+
+def _glued_changed(
+    previous: Mapping[str, IndexedName], spellings: Mapping[str, _Spelling]
+) -> set[str]:
+    """The keys read as two names run together now and not before, or the reverse: a new
+    namesake ("Joseph R. Biden" beside "Jake Sullivan Biden") changes a block it has no merge
+    edge to, so those keys are touched too."""
+    before: dict[str, _Spelling] = {}
+    for indexed in previous.values():
+        _add(before, indexed.use)
+    _mark_glued(before)
+    _mark_glued(spellings)
+    return {
+        key
+        for key, spelling in spellings.items()
+        if key in before and before[key].is_glued != spelling.is_glued
+    }
 
 
 def _scope(

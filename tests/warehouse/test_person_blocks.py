@@ -109,3 +109,25 @@ def test_a_spelling_that_joins_two_people_re_resolves_both_and_keeps_the_older_i
         [use("Joe Biden", 5), use("Jill Biden", 3), use("Joseph R. Biden", 1)], [], first.registry
     )
     assert partial.index == whole.index
+
+
+def test_a_new_namesake_that_marks_a_name_as_two_run_together_re_resolves_it() -> None:
+    # "Jake Sullivan Biden" (a headline running two names together) joins Jake Sullivan while
+    # no other Biden is known; once "Joseph R. Biden" arrives it reads as two names, in a block
+    # the new spelling has no merge edge to: the run must re-resolve it all the same
+    def use(name: str) -> persons.NameUse:
+        day = date(2021, 6, 1)
+        title = frozenset({"National Security Advisor"})
+        return persons.NameUse(name, 2, 2, (("US", 2),), title, day, day)
+
+    first = persons.resolve_names([use("Jake Sullivan"), use("Jake Sullivan Biden")], [], {})
+    assert first.names["Jake Sullivan"].person_id == first.names["Jake Sullivan Biden"].person_id
+    changed: dict[str, persons.NameUse | None] = {"Joseph R. Biden": use("Joseph R. Biden")}
+    whole = persons.resolve_names(
+        [use("Jake Sullivan"), use("Jake Sullivan Biden"), use("Joseph R. Biden")],
+        [],
+        first.registry,
+    )
+    partial = persons.resolve_changed_names(first.index, changed, first.registry)
+    assert whole.names["Jake Sullivan"].person_id != whole.names["Jake Sullivan Biden"].person_id
+    assert partial.index == whole.index

@@ -279,3 +279,29 @@ def test_a_monarch_beside_two_realms_or_a_city_of_another_country_settles_nothin
     people = _everyone(_records("synthetic", "Travel", text, "https://www.state.gov/travel/"))
     assert people["Hamad bin Isa Al Khalifa"].affiliation_rule != "affiliation.realm"
     assert people["Nasser Bourita"].affiliation_rule != "affiliation.trip_stop"
+
+
+def test_a_later_events_people_are_given_their_government_as_the_primarys_are() -> None:
+    # us-state-archive:eb05a63b948375922d543df1 (2022-04-26): the trip to Ukraine "to meet with
+    # President Zelenskyy" is a later event; he served Ukraine there, not the publisher's
+    # government by default
+    text = (
+        "Office of the Spokesperson\n"
+        "The below is attributable to Spokesperson Ned Price:\n"
+        "Secretary of State Antony J. Blinken spoke yesterday with Polish Foreign Minister "
+        "Zbigniew Rau. Secretary Blinken expressed his appreciation for Poland’s role in "
+        "facilitating his travel with Secretary of Defense Austin to Ukraine yesterday to meet "
+        "with President Zelenskyy and Ukrainian leadership. Secretary Blinken and Foreign "
+        "Minister Rau discussed the Secretary’s meetings in Kyiv and our shared and unwavering "
+        "commitment to Ukraine and the people of Ukraine in their struggle against Russia’s "
+        "aggression."
+    )
+    records = _records(
+        "us-state-archive:eb05a63b948375922d543df1",
+        "Secretary Blinken’s Call with Polish Foreign Minister Rau",
+        text,
+        "https://www.state.gov/secretary-blinkens-call-with-polish-foreign-minister-rau-8/",
+    )
+    later = [p for r in records if not r.is_primary for p in r.participants]
+    affiliation = {p.name: p.affiliation for p in later}
+    assert affiliation["Zelenskyy"] == "UA"

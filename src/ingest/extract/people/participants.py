@@ -54,6 +54,8 @@ def participants_for(
 
     The rules propose; for the primary event a learned model (`ranking`) then decides, over
     every person the release names, who took part: the rules' choice is one of its features.
+    The affiliation model gives every event's participants their government, a later event's
+    too (by default they took the publisher's: President Zelenskyy met in Kyiv served Ukraine).
     """
     choice = _rule_choice(index, anchor, doc)
     chosen, why = choice.chosen, choice.why
@@ -61,7 +63,8 @@ def participants_for(
     ranked: list[Evidence] = []
     if anchor.ordinal == 0:
         chosen, why = decide(candidates(index, anchor, doc, choice))
-        counts = document_counts(doc) if chosen else {}
+    if chosen:
+        counts = document_counts(doc)
         for pid in chosen:
             if index.people[pid].affiliation_rule in _LAYOUT_RULES:
                 continue  # the page's layout says it; the model never saw such a cue

@@ -1073,3 +1073,39 @@ def test_the_rest_of_a_bodys_name_is_no_person(
     names = [p.name for p in find_people(Document(doc_id="d", text=text)).people]
     assert absent is None or absent not in names
     assert kept is None or kept in names
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        # corpus (state.gov): dictionary words with no title before them
+        (
+            "Travelers are now applying for certain nonimmigrant visa classifications, which "
+            "include those for Persons in Specialty Occupation, Academic and Vocational "
+            "Students, and Intracompany Transferees.",
+            "Intracompany Transferees",
+        ),
+        (
+            "On June 7, representatives from the Department of State, U.S. Environmental "
+            "Protection Agency, and U.S. Geological Survey met with Council members.",
+            "Geological Survey",
+        ),
+        (
+            "Secretary Blinken spoke with Transatlantic Quad Foreign Ministers.",
+            "Transatlantic Quad",
+        ),
+    ],
+)
+def test_dictionary_words_without_a_title_are_no_person(text: str, absent: str) -> None:
+    names = [p.name for p in find_people(Document(doc_id="d", text=text)).people]
+    assert absent not in names and names == [n for n in names if n in text]
+
+
+def test_a_given_name_keeps_a_family_name_that_is_an_english_word() -> None:
+    """Corpus (state.gov): "maxwell" and "blake" are dictionary words; "Maxwell" a given name."""
+    text = (
+        "On July 28, 1922, the United States and Albania established diplomatic relations when "
+        "Maxwell Blake, the American Commissioner in Albania, extended written notification."
+    )
+    names = [p.name for p in find_people(Document(doc_id="d", text=text)).people]
+    assert "Maxwell Blake" in names

@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 from functools import cache, lru_cache
 
+from english_words import get_english_words_set
+from nicknames import NickNamer
+
 from ingest.extract import gazetteer as gz
 from ingest.extract.people.tokens import (
     _MONTHS,
@@ -188,10 +191,56 @@ def _continues_a_body_name(
     return gz.lookup_city(whole) is not None or _is_organisation(whole)
 
 
+@cache
+def _dictionary() -> tuple[frozenset[str], frozenset[str]]:
+    """(words Webster's Second lists in lower case, those it lists capitalised: given names,
+    places and peoples), from the word list the english-words package ships."""
+    entries = get_english_words_set(["web2"], lower=False, alpha=True)
+    return (
+        frozenset(w for w in entries if w.islower()),
+        frozenset(w.lower() for w in entries if w[:1].isupper()),
+    )
+
+
+def _dictionary_word(word: str) -> bool:
+    """A lower-case dictionary word, plurals too ("diseases", "transferees", "allies")."""
+    lower, _ = _dictionary()
+    if word in lower:
+        return True
+    if word.endswith("ies") and word[:-3] + "y" in lower:
+        return True
+    return word.endswith("s") and (
+        word[:-1] in lower or (word.endswith("es") and word[:-2] in lower)
+    )
+
+
+@cache
+def _nick_namer() -> NickNamer:
+    return NickNamer()
+
+
+def _given_name(word: str) -> bool:
+    """A given name of the `nicknames` table ("Maxwell", "Mark", "Rose"), with its short forms."""
+    namer = _nick_namer()
+    return bool(namer.nicknames_of(word) or namer.canonicals_of(word))
+
+
 @lru_cache(maxsize=1 << 14)
 def _only_lower_case_words(words: tuple[str, ...]) -> bool:
     """ "Geological Survey", "Specialty Occupation", "Northern Triangle": every word of the run
-    one the releases also write in lower case. Weaker than the common-word test ("Power",
-    "Price", "Young" are such words), so read only where no title or honorific stands before."""
+    one the releases also write in lower case or the dictionary lists in lower case, the first
+    no given name nor a name the dictionary capitalises ("Mark Green", "Maxwell Blake" stay). Weaker
+    than the common-word test ("Power", "Price", "Young" are such words), so read only where no
+    title or honorific stands before."""
     content = [_key(_bare(w)) for w in words if _key(w) not in _particles()]
-    return bool(content) and all(w in _lower_case_words() for w in content)
+    _, capitalised = _dictionary()
+    if not content or content[0] in capitalised or _given_name(content[0]):
+        return False
+    # a short dictionary word may be a syllable of a name ("Moy", "Sen"): the releases' own only
+    return all(
+        w in _lower_case_words() or (len(w) >= _DICTIONARY_WORD_MIN and _dictionary_word(w))
+        for w in content
+    )
+
+
+_DICTIONARY_WORD_MIN = 4

@@ -1094,6 +1094,17 @@ def test_the_rest_of_a_bodys_name_is_no_person(
             "Secretary Blinken spoke with Transatlantic Quad Foreign Ministers.",
             "Transatlantic Quad",
         ),
+        # corpus: a body's or a people's name ending in its head noun (offices.toml institutions)
+        (
+            "In Paris, as the State Department’s representative on the IEA Governing Board, he "
+            "will participate in the IEA Ministerial Meeting.",
+            "IEA Governing",
+        ),
+        (
+            "They met the Kootenai Tribe of Idaho, and the Confederated Salish and Kootenai "
+            "Tribes, in Bonners Ferry, Idaho, to discuss pollution from mining.",
+            "Kootenai Tribes",
+        ),
     ],
 )
 def test_dictionary_words_without_a_title_are_no_person(text: str, absent: str) -> None:

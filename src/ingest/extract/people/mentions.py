@@ -25,9 +25,11 @@ from ingest.extract.people.lists import (
 )
 from ingest.extract.people.name_shape import (
     _common_words,
+    _continues_a_body_name,
     _is_organisation,
     _is_place_run,
     _looks_like_a_name,
+    _only_lower_case_words,
 )
 from ingest.extract.people.patterns import pattern
 from ingest.extract.people.titles import (
@@ -350,6 +352,8 @@ def _raw_from_run(
         return None  # "the Communist Party", "Hagley Museum": an organisation or place
     if _is_organisation(name):
         return None  # "the seventh Commonwealth Secretary-General": the body, not a person
+    if left is not None and _continues_a_body_name(tokens, mask, run, left.start):
+        return None  # "Secretary General of the Muslim World League": the rest of the body's name
     opens_sentence = run.first == 0 or tokens[run.first - 1].punct
     if left is None and len(name_toks) == 1 and opens_sentence and not honorific:
         titled = None  # "Later, the Secretary General met ...": an adverb, not an appositive
@@ -360,6 +364,13 @@ def _raw_from_run(
     edge = start <= 400 or start >= len(text) - SIGN_OFF
     stacked = None if in_title or not edge else _title_on_next_line(text, line_start, start, end)
     cue = cue or (stacked is not None and len(name_toks) >= 2)
+    if (
+        cue
+        and not honorific
+        and (left is None or not left.has_head)
+        and _only_lower_case_words(tuple([t.text for t in name_toks if t.text not in '“”"']))
+    ):
+        cue = False  # "Specialty Occupation", "Geological Survey": English words, no title before
     if not cue:
         # a bare capitalised run: kept only to resolve to someone named elsewhere, or a person
         # when it stands in one list with a named person ("Ministers A B, C D and E F")

@@ -5,8 +5,20 @@ from __future__ import annotations
 import re
 from functools import cache, lru_cache
 
+from english_words import get_english_words_set
+from nicknames import NickNamer
+
 from ingest.extract import gazetteer as gz
-from ingest.extract.people.tokens import _MONTHS, _bare, _key, _particles, _Run, _Tok
+from ingest.extract.people.tokens import (
+    _MONTHS,
+    _bare,
+    _capitalised,
+    _key,
+    _name_like,
+    _particles,
+    _Run,
+    _Tok,
+)
 
 
 @cache
@@ -14,6 +26,20 @@ def _common_words() -> frozenset[str]:
     """Folded English words the releases write in lower case (data/common_words.txt)."""
     lines = gz._data_text("common_words.txt").splitlines()
     return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
+
+
+@cache
+def _lower_case_words() -> frozenset[str]:
+    """Folded words the releases write in lower case at all (data/lower_case_words.txt): a
+    superset of the common words holding those also often capitalised ("city", "games")."""
+    lines = gz._data_text("lower_case_words.txt").splitlines()
+    return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
+
+
+def _is_large_city(name: str) -> bool:
+    """ "Governor of Texas", "Mayor of Kyiv": a city too large to be a body's first word."""
+    city = gz.lookup_city(name)
+    return city is not None and city.population >= _CITY_NAME_MIN
 
 
 _DATE_BEFORE = re.compile(
@@ -129,3 +155,92 @@ def _is_place_run(text: str, tokens: list[_Tok], run: _Run, name: str) -> bool:
 def _is_organisation(name: str) -> bool:
     hits = gz.org_hits(name)
     return len(hits) == 1 and hits[0].start == 0 and hits[0].end == len(name.rstrip("’'s"))
+
+
+_BODY_NAME_JOINS = frozenset({"and", "&", "of"})  # "Chemical and Biological", "Prohibition of"
+
+
+def _continues_a_body_name(
+    tokens: list[_Tok], mask: list[bool], run: _Run, title_start: int | None
+) -> bool:
+    """ "Secretary General of the Muslim World League", "Director of the Office of Chemical and
+    Biological Weapons": the title before the run ends inside an unfinished proper name (its
+    last capitalised word no office word, country or city), so the run is the rest of that
+    body's name, not a person, when it ends in an English word or the whole is a known place
+    ("Health Commissioner for New York City"). A person after such a title keeps a name that is
+    no English word: "Deputy Prime Minister for Reintegration Oleg Serebrian"."""
+    k = run.first - 1
+    if title_start is None or k < 1:
+        return False
+    if tokens[k].text.lower() in _BODY_NAME_JOINS:
+        k -= 1
+    glued = tokens[k]
+    if (
+        glued.start < title_start
+        or glued.possessive
+        or glued.text.isupper()
+        or not (_capitalised(glued.text) and _name_like(glued, mask[k]))
+        or gz.lookup_country(glued.text) is not None
+        or _is_large_city(glued.text)
+    ):
+        return False
+    last = _key(_bare(tokens[run.last].text))
+    if last in _lower_case_words() or last in gz.office_words().institutions:
+        return True
+    whole = " ".join(t.text for t in tokens[k : run.last + 1])
+    return gz.lookup_city(whole) is not None or _is_organisation(whole)
+
+
+@cache
+def _dictionary() -> tuple[frozenset[str], frozenset[str]]:
+    """(words Webster's Second lists in lower case, those it lists capitalised: given names,
+    places and peoples), from the word list the english-words package ships."""
+    entries = get_english_words_set(["web2"], lower=False, alpha=True)
+    return (
+        frozenset(w for w in entries if w.islower()),
+        frozenset(w.lower() for w in entries if w[:1].isupper()),
+    )
+
+
+def _dictionary_word(word: str) -> bool:
+    """A lower-case dictionary word, plurals too ("diseases", "transferees", "allies")."""
+    lower, _ = _dictionary()
+    if word in lower:
+        return True
+    if word.endswith("ies") and word[:-3] + "y" in lower:
+        return True
+    return word.endswith("s") and (
+        word[:-1] in lower or (word.endswith("es") and word[:-2] in lower)
+    )
+
+
+@cache
+def _nick_namer() -> NickNamer:
+    return NickNamer()
+
+
+def _given_name(word: str) -> bool:
+    """A given name of the `nicknames` table ("Maxwell", "Mark", "Rose"), with its short forms."""
+    namer = _nick_namer()
+    return bool(namer.nicknames_of(word) or namer.canonicals_of(word))
+
+
+@lru_cache(maxsize=1 << 14)
+def _only_lower_case_words(words: tuple[str, ...]) -> bool:
+    """ "Geological Survey", "Specialty Occupation", "Northern Triangle": every word of the run
+    one the releases also write in lower case or the dictionary lists in lower case, the first
+    no given name nor a name the dictionary capitalises ("Mark Green", "Maxwell Blake" stay). Weaker
+    than the common-word test ("Power", "Price", "Young" are such words), so read only where no
+    title or honorific stands before."""
+    content = [_key(_bare(w)) for w in words if _key(w) not in _particles()]
+    _, capitalised = _dictionary()
+    if not content or content[0] in capitalised or _given_name(content[0]):
+        return False
+    # a short dictionary word may be a syllable of a name ("Moy", "Sen"): the releases' own only
+    return all(
+        w in _lower_case_words() or (len(w) >= _DICTIONARY_WORD_MIN and _dictionary_word(w))
+        for w in content
+    )
+
+
+_DICTIONARY_WORD_MIN = 4

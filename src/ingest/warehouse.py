@@ -753,6 +753,21 @@ def write_person_registry(settings: Settings, registry: dict[str, str]) -> None:
     files.write_file(fs, f"{root}/{REGISTRY_DIR}", REGISTRY_FILE, table, settings)
 
 
+# the relations participant_persons is computed from: a full name's person, a lone surname's
+NAME_PERSON_COLUMNS = ["person_name", "person_id", "canonical_name", "rule", "evidence"]
+SURNAME_RESOLUTION_COLUMNS = [
+    "person_name",
+    "affiliation",
+    "person_title",
+    "event_date",
+    "person_id",
+    "canonical_name",
+    "name_status",
+    "rule",
+    "evidence",
+]
+
+
 def _resolve_people(
     settings: Settings, connection: duckdb.DuckDBPyConnection, source: str, keep_registry: bool
 ) -> pa.Table:
@@ -814,7 +829,7 @@ def _resolve_people_whole(
         connection,
         "_full_names",
         [(n, p.person_id, p.canonical_name, p.rule, p.evidence) for n, p in resolved.names.items()],
-        ["person_name", "person_id", "canonical_name", "rule", "evidence"],
+        NAME_PERSON_COLUMNS,
     )
     _register(
         connection,
@@ -830,17 +845,7 @@ def _resolve_people_whole(
             )
             for key, found in zip(surname_keys, resolved.surnames, strict=True)
         ],
-        [
-            "person_name",
-            "affiliation",
-            "person_title",
-            "event_date",
-            "person_id",
-            "canonical_name",
-            "name_status",
-            "rule",
-            "evidence",
-        ],
+        SURNAME_RESOLUTION_COLUMNS,
     )
     table = _participant_rows(connection, "_mentions")
     return table, (None if surname_keys else resolved.index)
@@ -1048,23 +1053,13 @@ def _resolve_people_since(
             for n, p in full.items()
             if n in run_names
         ],
-        ["person_name", "person_id", "canonical_name", "rule", "evidence"],
+        NAME_PERSON_COLUMNS,
     )
     _register(
         connection,
         "_surnames",
         [],
-        [
-            "person_name",
-            "affiliation",
-            "person_title",
-            "event_date",
-            "person_id",
-            "canonical_name",
-            "name_status",
-            "rule",
-            "evidence",
-        ],
+        SURNAME_RESOLUTION_COLUMNS,
     )
     fresh = _participant_rows(connection, "_run_status_mentions")
     moved = [
@@ -1076,7 +1071,7 @@ def _resolve_people_since(
         connection,
         "_moved_names",
         moved,
-        ["person_name", "person_id", "canonical_name", "rule", "evidence"],
+        NAME_PERSON_COLUMNS,
     )
     old_persons = _quote(
         store.mart_path(settings, "participant_persons", base.snapshot, for_duckdb=True)

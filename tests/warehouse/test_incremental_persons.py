@@ -22,6 +22,7 @@ from tests.warehouse.test_incremental_marts import (
     Release,
     full_rows,
     run,
+    run_sequences,
 )
 
 from ingest import publication, store, warehouse
@@ -135,21 +136,15 @@ BIDENS = (
     RUTTE,
     KALLAS,
 )
-release_strategy = st.tuples(
-    st.sampled_from(["doc-1", "doc-2", "doc-3", "doc-4"]),
-    st.sampled_from(["state-gov", "eeas"]),
-    st.integers(0, 4).map(lambda offset: date(2025, 4, 1) + timedelta(days=offset * 20)),
-    st.lists(st.sampled_from(BIDENS), min_size=1, max_size=3, unique=True).map(tuple),
-    st.sampled_from(["text one", "text two"]),
-)
 
 
 @hypothesis_settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    st.lists(
-        st.lists(release_strategy, min_size=1, max_size=3, unique_by=lambda r: r[0]),
-        min_size=2,
-        max_size=3,
+    run_sequences(
+        4,
+        ["state-gov", "eeas"],
+        st.integers(0, 4).map(lambda offset: date(2025, 4, 1) + timedelta(days=offset * 20)),
+        BIDENS,
     )
 )
 def test_any_sequence_of_runs_resolved_on_the_previous_snapshot_equals_a_full_recompute(

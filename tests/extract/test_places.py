@@ -1046,3 +1046,25 @@ def test_a_venue_in_the_possessive_is_the_institution_not_a_place() -> None:
     # the venue itself still places an event held there
     held = "President Putin received the Prime Minister at the Kremlin on Tuesday."
     assert _locate(held, held, "meeting") == ("Kremlin", "Moscow", "RU")
+
+
+def test_a_country_only_place_gains_the_one_city_of_that_country_the_release_names() -> None:
+    # real-tune (gcc-sg.org): the meeting's sentence names only the country of the visit
+    text = (
+        "His Excellency Mr Jasem Mohamed Albudaiwi, Secretary General of the Gulf Cooperation "
+        "Council (GCC), met with Their Excellencies the ambassadors of the GCC countries in the "
+        "United Kingdom (UK) on the sidelines of his official visit to the UK on Tuesday, "
+        "November 28, 2023. During the meeting, various topics were discussed.\n\nThe meeting "
+        "also reviewed the efforts of the GCC embassies in London and exchanged views."
+    )
+    sentence = text.split(" During")[0]
+    where = _locate_doc(text, sentence, "meeting")
+    assert (where.city, where.country_code) == ("London", "GB")
+    assert any(ev.rule == "place.country_sole_city" for ev in where.evidence)
+    # two cities of that country named: which one, the text does not say
+    two = text.replace("in London", "in London and the consulates in Manchester")
+    where = _locate_doc(two, sentence, "meeting")
+    assert (where.city, where.country_code) == (None, "GB")
+    # a city of another country gives this one nothing
+    other = text.replace("in London", "in Paris")
+    assert _locate_doc(other, sentence, "meeting").city is None

@@ -1076,7 +1076,8 @@ def _locate_with_seat(doc: Document, anchor: EventAnchor) -> Location:
         # an event the headline names: its lead sentence may put it at a headquarters
         lead = re.search(r"[.!?](?:\s|$)", doc.text)
         lead_end = lead.end() if lead else len(doc.text)
-        return _headquarters_location(doc.text, 0, lead_end, location) or location
+        seated = _headquarters_location(doc.text, 0, lead_end, location)
+        return seated or _with_sole_city(doc.text, location)
     # "met ... at the Ministry of Foreign Affairs": a government's seat is in its capital
     for start, end in ((anchor.start, anchor.end), (0, anchor.start)):
         seated = _seat_location(doc, start, end, location) or _headquarters_location(
@@ -1084,7 +1085,25 @@ def _locate_with_seat(doc: Document, anchor: EventAnchor) -> Location:
         )
         if seated is not None:
             return seated
-    return location
+    return _with_sole_city(doc.text, location)
+
+
+def _with_sole_city(text: str, location: Location) -> Location:
+    """A country-only location gains the city when the release places something "in", "at" or
+    "from" exactly one city of that country ("met ... on the sidelines of his official visit to
+    the UK ... the GCC embassies in London"; "signed at the beginning of the ... Workshop hosted
+    in Brisbane, Australia"). Two cities of the country leave it without one: which of them the
+    event was in, the text does not say."""
+    if location.country_code is None:
+        return location
+    stated = [
+        place
+        for place in _places_in(text, 0, len(text), trip=False, strict=True, topic_turn=False)
+        if place.city is not None and place.country == location.country_code
+    ]
+    if len({place.city for place in stated}) != 1:
+        return location
+    return _with_city_of(location, stated[0], "place.country_sole_city")
 
 
 # An organisation's seat named as the venue: "at the headquarters of the General Secretariat of

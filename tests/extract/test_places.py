@@ -945,7 +945,8 @@ def test_a_visit_still_to_come_or_another_occasion_s_places_no_meeting() -> None
         "The United States joined the 50th Session of the UN Human Rights Council. The United "
         "States welcomes the SOGI IE's official visit to the United States in August."
     )
-    assert _locate(session, session.split(". ")[0] + ".", "conference")[2] is None
+    # (the session itself is held at the Council's seat)
+    assert _locate(session, session.split(". ")[0] + ".", "conference")[1:] == ("Geneva", "CH")
 
 
 def test_the_headline_of_a_briefing_or_remarks_names_its_topic_not_its_place() -> None:
@@ -1068,3 +1069,39 @@ def test_a_country_only_place_gains_the_one_city_of_that_country_the_release_nam
     # a city of another country gives this one nothing
     other = text.replace("in London", "in Paris")
     assert _locate_doc(other, sentence, "meeting").city is None
+
+
+@pytest.mark.parametrize(
+    ("text", "sentence"),
+    [
+        # real-tune (usaid.gov): a meeting on the sidelines of the session
+        (
+            "On September 20, Administrator Samantha Power began the day meeting with the "
+            "President of the Republic of Moldova Maia Sandu on the sidelines of the United "
+            "Nations General Assembly.",
+            "",
+        ),
+        # real-tune (sadc.int): the session named by its number, in the sentence before
+        (
+            "During the main sessions of UNGA80, H.E. Magosi joined Heads of State and "
+            "Government in commemorating the 80th Anniversary. He also participated in the "
+            "Sustainable Development Goals (SDG) Moment, a high-level dialogue.",
+            "He also participated in the Sustainable Development Goals (SDG) Moment, a "
+            "high-level dialogue.",
+        ),
+    ],
+)
+def test_a_session_of_a_body_that_meets_at_its_seat_is_in_that_city(
+    text: str, sentence: str
+) -> None:
+    where = _locate_doc(text, sentence or text, "conference")
+    assert (where.city, where.country_code) == ("New York", "US")
+
+
+def test_a_session_named_as_a_topic_is_no_place() -> None:
+    # the State Department corpus: "in" and "to" name the session as a topic
+    text = (
+        "The Deputy Secretary met the Director-General and discussed Taiwan's inclusion as an "
+        "observer to the World Health Assembly and the resolution in the UN General Assembly."
+    )
+    assert _locate(text, text, "meeting") == (None, None, None)

@@ -523,8 +523,11 @@ def _places_in(
             # "the Kremlin's unprovoked war", "the White House's statement": the institution
             # acting, not a place where something happens
             continue
+        if venue.session and not _SESSION_ATTENDED.search(segment, max(0, vstart - 40), vstart):
+            continue
         place = _venue_place(text, start + vstart, start + vend, venue)
-        found.append(place)
+        # a session attended is itself an engagement, like a gathering named for its city
+        found.append(dataclasses.replace(place, gathering=venue.session))
         venue_spans.append((start + vstart, start + vend))
     for cue in _CUE.finditer(segment, 0, limit):
         word = _cue_word(cue.group("cue"))
@@ -562,6 +565,16 @@ def _places_in(
 
 
 _POSSESSIVE = re.compile(r"['’]s?\b")
+# A word that puts someone at a body's session: "on the sidelines of the 78th", "the main
+# sessions of", "during the", "attended the", "addressed the". Not "in" or "to", which name it as
+# a topic on the State Department corpus ("the resolution in the UN General Assembly", "an
+# observer to the World Health Assembly").
+_SESSION_ATTENDED = re.compile(
+    r"\b(?:at|during|attend(?:s|ed|ing)?|address(?:es|ed|ing)?|"
+    r"(?:sidelines|margins?|sessions?|meetings?|week|occasion|debate)\s+of)\s+(?:the\s+)?"
+    r"(?:\d{1,3}(?:st|nd|rd|th)\s+(?:session\s+of\s+the\s+)?)?$",
+    re.IGNORECASE,
+)
 
 
 # A gathering named after its host city, attended or met on the sidelines of: "on the occasion of

@@ -1105,3 +1105,18 @@ def test_a_session_named_as_a_topic_is_no_place() -> None:
         "observer to the World Health Assembly and the resolution in the UN General Assembly."
     )
     assert _locate(text, text, "meeting") == (None, None, None)
+
+
+def test_a_trip_s_stop_gains_no_city_from_elsewhere_in_the_release() -> None:
+    # the State Department corpus ("Ecuador: Travel Advisory Raised to Level 3", typed a visit
+    # and placed by its place line): a city named as a topic is no stop of a trip
+    text = (
+        "Office of the Spokesperson\nThe Department of State raised the Travel Advisory Level for "
+        "Ecuador to Level 3 – Reconsider Travel on June 22, 2022.\nThe full text of the updated "
+        "Travel Advisory is as follows:\nEcuador – Level 3: Reconsider Travel C U\nReconsider "
+        "travel to Ecuador due to civil unrest and crime. Transnational criminal organizations "
+        "and gangs operate in Carchi, as well as in Guayaquil, south of Portete de Tarquí Avenue."
+    )
+    sentence = text.split("\n")[1]
+    where = _locate_doc(text, sentence, "visit")
+    assert (where.city, where.country_code) == (None, "EC")

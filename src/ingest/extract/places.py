@@ -1090,7 +1090,7 @@ def _locate_with_seat(doc: Document, anchor: EventAnchor) -> Location:
         lead = re.search(r"[.!?](?:\s|$)", doc.text)
         lead_end = lead.end() if lead else len(doc.text)
         seated = _headquarters_location(doc.text, 0, lead_end, location)
-        return seated or _with_sole_city(doc.text, location)
+        return seated or _with_sole_city(doc.text, anchor, location)
     # "met ... at the Ministry of Foreign Affairs": a government's seat is in its capital
     for start, end in ((anchor.start, anchor.end), (0, anchor.start)):
         seated = _seat_location(doc, start, end, location) or _headquarters_location(
@@ -1098,16 +1098,18 @@ def _locate_with_seat(doc: Document, anchor: EventAnchor) -> Location:
         )
         if seated is not None:
             return seated
-    return _with_sole_city(doc.text, location)
+    return _with_sole_city(doc.text, anchor, location)
 
 
-def _with_sole_city(text: str, location: Location) -> Location:
+def _with_sole_city(text: str, anchor: EventAnchor, location: Location) -> Location:
     """A country-only location gains the city when the release places something "in", "at" or
     "from" exactly one city of that country ("met ... on the sidelines of his official visit to
     the UK ... the GCC embassies in London"; "signed at the beginning of the ... Workshop hosted
     in Brisbane, Australia"). Two cities of the country leave it without one: which of them the
-    event was in, the text does not say."""
-    if location.country_code is None:
+    event was in, the text does not say. A trip's stop gains its city by its own rule, from the
+    places stated from the stop on (`_refine`): on the State Department corpus the one trip this
+    rule placed was a travel advisory's city named as a topic."""
+    if location.country_code is None or anchor.event_type in TRIP_TYPES:
         return location
     stated = [
         place

@@ -945,7 +945,8 @@ def test_a_visit_still_to_come_or_another_occasion_s_places_no_meeting() -> None
         "The United States joined the 50th Session of the UN Human Rights Council. The United "
         "States welcomes the SOGI IE's official visit to the United States in August."
     )
-    assert _locate(session, session.split(". ")[0] + ".", "conference")[2] is None
+    # (the session itself is held at the Council's seat)
+    assert _locate(session, session.split(". ")[0] + ".", "conference")[1:] == ("Geneva", "CH")
 
 
 def test_the_headline_of_a_briefing_or_remarks_names_its_topic_not_its_place() -> None:
@@ -1046,3 +1047,76 @@ def test_a_venue_in_the_possessive_is_the_institution_not_a_place() -> None:
     # the venue itself still places an event held there
     held = "President Putin received the Prime Minister at the Kremlin on Tuesday."
     assert _locate(held, held, "meeting") == ("Kremlin", "Moscow", "RU")
+
+
+def test_a_country_only_place_gains_the_one_city_of_that_country_the_release_names() -> None:
+    # real-tune (gcc-sg.org): the meeting's sentence names only the country of the visit
+    text = (
+        "His Excellency Mr Jasem Mohamed Albudaiwi, Secretary General of the Gulf Cooperation "
+        "Council (GCC), met with Their Excellencies the ambassadors of the GCC countries in the "
+        "United Kingdom (UK) on the sidelines of his official visit to the UK on Tuesday, "
+        "November 28, 2023. During the meeting, various topics were discussed.\n\nThe meeting "
+        "also reviewed the efforts of the GCC embassies in London and exchanged views."
+    )
+    sentence = text.split(" During")[0]
+    where = _locate_doc(text, sentence, "meeting")
+    assert (where.city, where.country_code) == ("London", "GB")
+    assert any(ev.rule == "place.country_sole_city" for ev in where.evidence)
+    # two cities of that country named: which one, the text does not say
+    two = text.replace("in London", "in London and the consulates in Manchester")
+    where = _locate_doc(two, sentence, "meeting")
+    assert (where.city, where.country_code) == (None, "GB")
+    # a city of another country gives this one nothing
+    other = text.replace("in London", "in Paris")
+    assert _locate_doc(other, sentence, "meeting").city is None
+
+
+@pytest.mark.parametrize(
+    ("text", "sentence"),
+    [
+        # real-tune (usaid.gov): a meeting on the sidelines of the session
+        (
+            "On September 20, Administrator Samantha Power began the day meeting with the "
+            "President of the Republic of Moldova Maia Sandu on the sidelines of the United "
+            "Nations General Assembly.",
+            "",
+        ),
+        # real-tune (sadc.int): the session named by its number, in the sentence before
+        (
+            "During the main sessions of UNGA80, H.E. Magosi joined Heads of State and "
+            "Government in commemorating the 80th Anniversary. He also participated in the "
+            "Sustainable Development Goals (SDG) Moment, a high-level dialogue.",
+            "He also participated in the Sustainable Development Goals (SDG) Moment, a "
+            "high-level dialogue.",
+        ),
+    ],
+)
+def test_a_session_of_a_body_that_meets_at_its_seat_is_in_that_city(
+    text: str, sentence: str
+) -> None:
+    where = _locate_doc(text, sentence or text, "conference")
+    assert (where.city, where.country_code) == ("New York", "US")
+
+
+def test_a_session_named_as_a_topic_is_no_place() -> None:
+    # the State Department corpus: "in" and "to" name the session as a topic
+    text = (
+        "The Deputy Secretary met the Director-General and discussed Taiwan's inclusion as an "
+        "observer to the World Health Assembly and the resolution in the UN General Assembly."
+    )
+    assert _locate(text, text, "meeting") == (None, None, None)
+
+
+def test_a_trip_s_stop_gains_no_city_from_elsewhere_in_the_release() -> None:
+    # the State Department corpus ("Ecuador: Travel Advisory Raised to Level 3", typed a visit
+    # and placed by its place line): a city named as a topic is no stop of a trip
+    text = (
+        "Office of the Spokesperson\nThe Department of State raised the Travel Advisory Level for "
+        "Ecuador to Level 3 – Reconsider Travel on June 22, 2022.\nThe full text of the updated "
+        "Travel Advisory is as follows:\nEcuador – Level 3: Reconsider Travel C U\nReconsider "
+        "travel to Ecuador due to civil unrest and crime. Transnational criminal organizations "
+        "and gangs operate in Carchi, as well as in Guayaquil, south of Portete de Tarquí Avenue."
+    )
+    sentence = text.split("\n")[1]
+    where = _locate_doc(text, sentence, "visit")
+    assert (where.city, where.country_code) == (None, "EC")

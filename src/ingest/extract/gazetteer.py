@@ -84,6 +84,7 @@ class City:
 class Venue:
     city: str | None
     country_code: str
+    session: bool = False  # a body's session held at its seat: a place only where attended
 
 
 @dataclass(frozen=True, slots=True)
@@ -364,10 +365,12 @@ def org_seat(short: str) -> tuple[str, str] | None:
 def _venue_table() -> tuple[dict[str, Venue], re.Pattern[str]]:
     forms: dict[str, Venue] = {}
     for row in _toml("venues.toml")["venue"]:
-        venue = Venue(row.get("city"), row["country"])
+        venue = Venue(row.get("city"), row["country"], bool(row.get("session", False)))
         for name in row["names"]:
             for variant in _variants(name):
                 forms[variant] = venue
+        for name in row.get("numbered", ()):
+            forms.update((f"{name}{number}", venue) for number in range(1, 100))
     return forms, phrase_regex(forms)
 
 

@@ -523,8 +523,11 @@ def _places_in(
             # "the Kremlin's unprovoked war", "the White House's statement": the institution
             # acting, not a place where something happens
             continue
+        if venue.session and not _SESSION_ATTENDED.search(segment, max(0, vstart - 40), vstart):
+            continue
         place = _venue_place(text, start + vstart, start + vend, venue)
-        found.append(place)
+        # a session attended is itself an engagement, like a gathering named for its city
+        found.append(dataclasses.replace(place, gathering=venue.session))
         venue_spans.append((start + vstart, start + vend))
     for cue in _CUE.finditer(segment, 0, limit):
         word = _cue_word(cue.group("cue"))
@@ -562,6 +565,16 @@ def _places_in(
 
 
 _POSSESSIVE = re.compile(r"['’]s?\b")
+# A word that puts someone at a body's session: "on the sidelines of the 78th", "the main
+# sessions of", "during the", "attended the", "addressed the". Not "in" or "to", which name it as
+# a topic on the State Department corpus ("the resolution in the UN General Assembly", "an
+# observer to the World Health Assembly").
+_SESSION_ATTENDED = re.compile(
+    r"\b(?:at|during|attend(?:s|ed|ing)?|address(?:es|ed|ing)?|"
+    r"(?:sidelines|margins?|sessions?|meetings?|week|occasion|debate)\s+of)\s+(?:the\s+)?"
+    r"(?:\d{1,3}(?:st|nd|rd|th)\s+(?:session\s+of\s+the\s+)?)?$",
+    re.IGNORECASE,
+)
 
 
 # A gathering named after its host city, attended or met on the sidelines of: "on the occasion of
@@ -1076,7 +1089,8 @@ def _locate_with_seat(doc: Document, anchor: EventAnchor) -> Location:
         # an event the headline names: its lead sentence may put it at a headquarters
         lead = re.search(r"[.!?](?:\s|$)", doc.text)
         lead_end = lead.end() if lead else len(doc.text)
-        return _headquarters_location(doc.text, 0, lead_end, location) or location
+        seated = _headquarters_location(doc.text, 0, lead_end, location)
+        return seated or _with_sole_city(doc.text, anchor, location)
     # "met ... at the Ministry of Foreign Affairs": a government's seat is in its capital
     for start, end in ((anchor.start, anchor.end), (0, anchor.start)):
         seated = _seat_location(doc, start, end, location) or _headquarters_location(
@@ -1084,7 +1098,27 @@ def _locate_with_seat(doc: Document, anchor: EventAnchor) -> Location:
         )
         if seated is not None:
             return seated
-    return location
+    return _with_sole_city(doc.text, anchor, location)
+
+
+def _with_sole_city(text: str, anchor: EventAnchor, location: Location) -> Location:
+    """A country-only location gains the city when the release places something "in", "at" or
+    "from" exactly one city of that country ("met ... on the sidelines of his official visit to
+    the UK ... the GCC embassies in London"; "signed at the beginning of the ... Workshop hosted
+    in Brisbane, Australia"). Two cities of the country leave it without one: which of them the
+    event was in, the text does not say. A trip's stop gains its city by its own rule, from the
+    places stated from the stop on (`_refine`): on the State Department corpus the one trip this
+    rule placed was a travel advisory's city named as a topic."""
+    if location.country_code is None or anchor.event_type in TRIP_TYPES:
+        return location
+    stated = [
+        place
+        for place in _places_in(text, 0, len(text), trip=False, strict=True, topic_turn=False)
+        if place.city is not None and place.country == location.country_code
+    ]
+    if len({place.city for place in stated}) != 1:
+        return location
+    return _with_city_of(location, stated[0], "place.country_sole_city")
 
 
 # An organisation's seat named as the venue: "at the headquarters of the General Secretariat of

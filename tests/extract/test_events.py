@@ -578,6 +578,83 @@ def test_real_headlines_of_gatherings_hosts_and_trips(
     assert (primary.event_type, primary.rule_id) == (expected, rule_id)
 
 
+# Real headlines of releases of publishers no rule was written from (tests/fixtures/real-tune-3),
+# each typed as a statement, a conference or `other` before: an envoy's credentials presented
+# or received, a farewell or courtesy call paid, diplomats briefed, a trade mission.
+@pytest.mark.parametrize(
+    ("expected", "rule_id", "title"),
+    [
+        (
+            "meeting",
+            "title.meeting.with",
+            "Foreign Minister Receives Letters of Credence from Five New Ambassadors to Belize",
+        ),
+        (
+            "meeting",
+            "title.meeting.with",
+            "Sierra Leone's President Julius Maada Bio Receives Credentials from Five Accredited"
+            " Ambassadors, Apostolic Nuncio, High Commissioners to the Republic, Expresses"
+            " Optimism for Fruitful Bilateral Relations",
+        ),
+        (
+            "meeting",
+            "title.meeting.with",
+            "GAMBIA'S AMBASSADOR PRESENTS LETTERS OF CREDENCE TO PRESIDENT OF GUINEA",
+        ),
+        (
+            "meeting",
+            "title.meeting.with",
+            "Ambassador of Belgium presents letter of credence to Governor General",
+        ),
+        (
+            "meeting",
+            "title.meeting.with",
+            "Minister of Foreign Affairs briefs Foreign Ambassadors on Joint Security Operation"
+            " in Juba",
+        ),
+        (
+            "meeting",
+            "title.meeting.with",
+            "RCC Secretariat briefs diplomatic community in Sarajevo on implementation of its"
+            " work strategy and results of 3rd Annual Meeting",
+        ),
+        (
+            "meeting",
+            "title.meeting.courtesy_call",
+            "Ambassadors and High Commissioners Bid Farewell to the Minister of Foreign Affairs"
+            " and International Cooperation",
+        ),
+        (
+            "meeting",
+            "title.meeting.courtesy_call",
+            "Sudan and Zimbabwe Envoys Bid Farewell to COMESA",
+        ),
+        (
+            "meeting",
+            "title.meeting.courtesy_call",
+            "Secretary General, SAARC calls on newly appointed Foreign Secretary of Nepal",
+        ),
+        ("visit", "title.visit", "Premier Rachel Notley concludes successful U.S. trade mission"),
+        ("visit", "title.visit", "Mission in Brussels from Deputy Minister fro Trade"),
+    ],
+)
+def test_real_headlines_of_credentials_farewells_and_missions(
+    expected: str, rule_id: str, title: str
+) -> None:
+    primary = find_anchors(_doc(title))[0]
+    assert (primary.event_type, primary.rule_id) == (expected, rule_id)
+
+
+def test_a_headline_of_meetings_in_a_city_leaves_the_trip_to_the_lead() -> None:
+    # state.gov: the plural names a trip's series of meetings, and the lead tells the trip
+    doc = _doc(
+        "Special Presidential Envoy for Climate John Kerry Meetings in Moscow, Russia",
+        "Special Presidential Envoy for Climate John Kerry traveled to Moscow, Russia, July"
+        " 12-15, 2021. While in Moscow, he met with Russian Foreign Minister Lavrov.",
+    )
+    assert find_anchors(doc)[0].event_type == "visit"
+
+
 # Real lead sentences under a headline that names no engagement (a place, an office).
 @pytest.mark.parametrize(
     ("expected", "rule_id", "lead"),

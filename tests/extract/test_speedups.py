@@ -246,6 +246,7 @@ _HEAD_PIECES = st.sampled_from(
         "leader of", "LEADER", "Leader", "minister", "MINISTER", "Minister-President", "prime",
         "Prime Minister", "secretary", "Secretary-General", "président", "İ", "ı", "ſ", "K",
         "é", "-", ".", ".x", ",", " ", "\n", "of the", "x", "ministers", "Ambassador",
+        "’s", "–", "“", "”", "µ", "ß", "Σ", "ς", "ǅ", "\u00a0",
     ]
 )  # fmt: skip
 
@@ -258,6 +259,15 @@ def test_head_search_answers_as_the_case_ignoring_pattern(sample: str) -> None:
         end = start + 60
         expected = heads.search(sample, start, end) is not None
         assert people_tokens._head_within(heads, sample, start, end) == expected
+
+
+def test_curly_quotes_and_dashes_keep_the_case_sensitive_head_scan() -> None:
+    """A stretch whose only non-ASCII characters are caseless ("’", "–") is lower-cased and
+    scanned case-sensitively: the case-ignoring pattern (a hundred times slower there) is not
+    asked; a cased non-ASCII letter still sends the stretch to it."""
+    never = re.compile("(?!)")
+    assert people_tokens._head_within(never, "Lukashenka’s – Minister “of”", 0, 30)
+    assert not people_tokens._head_within(never, "Président Minister", 0, 30)
 
 
 def test_a_text_s_country_hits_are_made_once(monkeypatch: pytest.MonkeyPatch) -> None:

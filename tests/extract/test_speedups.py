@@ -317,3 +317,44 @@ def test_one_scan_finds_every_sentence_the_sentence_scans_find(sample: str, cut:
             ]
             found = participants._sentences_with(pattern, sample, start, limit)
             assert [(s, e, m.span()) for s, e, m in found] == expected
+
+
+# Lines of a long release after its scanned head: countries and demonyms at the edges of lines,
+# before the characters the phrase pattern's end reads ("-", ".x"), and office words that keep a
+# line (a paragraph naming no office is blanked out).
+_LINE_PIECES = st.sampled_from(
+    [
+        "France", "French", "Ukraine", "Ukrainian", "United States", "the Netherlands", "Minister",
+        "Secretary", "Foreign Minister", "met", " ", ", ", ".", ".x", "-", "x", "\n", "\n\n",
+        "’s", "Georgia", "New Zealand", "NATO", "Russia", "Russian-", "Korea", "South Korea",
+    ]
+)  # fmt: skip
+_RELEASE_HEAD = "Paris. " * (mentions.SCAN_HEAD // 7 + 1) + "\n"
+
+
+@settings(max_examples=200, deadline=None)
+@given(sample=st.lists(_LINE_PIECES, max_size=60).map("".join))
+def test_a_blanked_release_keeps_the_whole_release_s_countries(sample: str) -> None:
+    whole = _RELEASE_HEAD + sample
+    blanked = mentions._scanned(whole)
+    kept = people_tokens._kept_spans(gazetteer.country_spans(whole), blanked, whole)
+    assert kept == gazetteer.country_spans(blanked)
+    assert people_tokens._blocked_spans(blanked, whole) == people_tokens._blocked_spans(blanked)
+
+
+def test_a_long_release_is_scanned_for_countries_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The people stage blanks out a long release's later paragraphs that name no office; their
+    countries come from the whole release's scan, which the places read too, not a second one."""
+    scanned: list[str] = []
+    real_scan = gazetteer._scan_countries
+
+    def recording_scan(text: str) -> tuple[tuple[int, int, str], ...]:
+        scanned.append(text)
+        return real_scan(text)
+
+    monkeypatch.setattr(gazetteer, "_scan_countries", recording_scan)
+    gazetteer._release_country_matches.cache_clear()
+    release = _RELEASE_HEAD + "The Minister met French officials.\nThey spoke of Ukraine.\n"
+    assert mentions._scanned(release) != release  # the last line names no office
+    mentions._raw_mentions(release, in_title=False)
+    assert [text for text in scanned if len(text) > 1000] == [release]

@@ -95,8 +95,8 @@ def _scanned(text: str) -> str:
 
 
 def _raw_mentions(text: str, *, in_title: bool) -> list[_Raw]:
-    text = _scanned(text)
-    blocked = _blocked_spans(text)
+    whole, text = text, _scanned(text)
+    blocked = _blocked_spans(text, whole)
     tokens = _tokens(text, {start for start, _ in blocked})
     mask = _blocked_mask(tokens, blocked)
     context = _Context(text)

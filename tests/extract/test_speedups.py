@@ -358,3 +358,27 @@ def test_a_long_release_is_scanned_for_countries_once(monkeypatch: pytest.Monkey
     assert mentions._scanned(release) != release  # the last line names no office
     mentions._raw_mentions(release, in_title=False)
     assert [text for text in scanned if len(text) > 1000] == [release]
+
+
+_PAIR_PIECES = st.sampled_from(
+    [
+        "U.S.", "U.S", "Japan", "Algerian", "-", "–", "x", "X", "é", "É", "A.", "B.C.", " ", ".",
+        "_", "1", "the", "J", "apan", "\n", "(", "'",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(sample=st.lists(_PAIR_PIECES, max_size=25).map("".join), cut=st.integers(0, 60))
+def test_the_hyphened_pair_scan_finds_what_the_word_boundary_pattern_did(
+    sample: str, cut: int
+) -> None:
+    from ingest.extract.people import affiliation
+
+    plain = re.compile(r"\b((?:[A-Z]\.){2,}|[A-Z][a-z]+)-((?:[A-Z]\.){2,}|[A-Z][a-z]+)")
+    fast = affiliation._HYPHENED_PAIR
+    end = min(cut, len(sample))
+    assert [(m.span(), m.groups()) for m in fast.finditer(sample, 0, end)] == [
+        (m.span(), m.groups()) for m in plain.finditer(sample, 0, end)
+    ]
+    assert fast.pattern[0] == "(" and fast.pattern[1] == "["  # a character class opens it

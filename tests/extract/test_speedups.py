@@ -382,3 +382,33 @@ def test_the_hyphened_pair_scan_finds_what_the_word_boundary_pattern_did(
         (m.span(), m.groups()) for m in plain.finditer(sample, 0, end)
     ]
     assert fast.pattern[0] == "(" and fast.pattern[1] == "["  # a character class opens it
+
+
+_OFFICE_LINE_PIECES = st.sampled_from(
+    [
+        "Minister", "minister", "ministers", "Prime Minister", "prime minister", "head", "ahead",
+        "Head", "official", "officials", "officialdom", "chair", "chairperson", "Secretary",
+        "secretary-", "leader.", "leader.x", "President", "president’s", " ", "\n", "x", "-",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(sample=st.lists(_OFFICE_LINE_PIECES, max_size=40).map("".join), start=st.integers(0, 30))
+def test_office_offsets_mark_the_lines_the_head_scan_marks(sample: str, start: int) -> None:
+    def lines_of(offsets: list[int]) -> set[int]:
+        return {sample.count("\n", 0, at) for at in offsets}
+
+    scan = [m.start() for m in gazetteer.head_pattern().finditer(sample, start)]
+    found = mentions._office_offsets(sample, start)
+    assert found == sorted(found)
+    assert all(at >= start for at in found)
+    assert lines_of(found) == lines_of(scan)
+
+
+def test_a_long_release_blanks_what_the_head_scan_blanked() -> None:
+    release = _RELEASE_HEAD + "The minister spoke.\nNo office here.\nThe Secretary met.\nahead\n"
+    blanked = mentions._scanned(release)
+    kept = blanked[len(_RELEASE_HEAD) :].split("\n")
+    # the scan reads no word boundary before a head: "ahead" holds "head", and keeps its line
+    assert kept == ["The minister spoke.", " " * 15, "The Secretary met.", "ahead", ""]

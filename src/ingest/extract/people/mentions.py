@@ -78,8 +78,8 @@ def _scanned(text: str) -> str:
     cut = text.find("\n", SCAN_HEAD)
     if cut < 0:
         return text
-    # one scan for office words; a phrase never spans a line, so each match marks its paragraph
-    offices = [match.start() for match in gz.head_pattern().finditer(text, cut)]
+    # office words; a phrase never spans a line, so each one marks its paragraph
+    offices = _office_offsets(text, cut)
     parts = [text[:cut]]
     start, k = cut, 0
     for number, paragraph in enumerate(text[cut:].split("\n")):
@@ -92,6 +92,34 @@ def _scanned(text: str) -> str:
         parts.append(paragraph if keep else " " * len(paragraph))
         start = end + 1
     return "".join(parts)
+
+
+def _office_offsets(text: str, start: int) -> list[int]:
+    """Offsets from `start` on where `gz.head_pattern()` matches, in order: in every line where
+    its scan from `start` finds a match, and in no other. The heads opening on a capital are
+    scanned by their own pattern (the engine skips ahead to capitals, 4x faster than over all
+    heads: "minister", "head" open on common letters); the few others are found with str.find
+    and checked with their pattern where they stand."""
+    capitalised, lower, lower_heads = _head_patterns()
+    offsets = [match.start() for match in capitalised.finditer(text, start)]
+    for head in lower_heads:
+        at = text.find(head, start)
+        while at >= 0:
+            if lower.match(text, at):
+                offsets.append(at)
+            at = text.find(head, at + 1)
+    return sorted(offsets)
+
+
+@cache
+def _head_patterns() -> tuple[re.Pattern[str], re.Pattern[str], tuple[str, ...]]:
+    """`gz.head_pattern()`'s heads in two patterns, those opening on a capital and the others
+    (a head's first character decides, so at any offset the two match where the one does), and
+    the others as written."""
+    heads = [head for head in gz._toml("offices.toml")["heads"] if head]
+    lower_heads = tuple(head for head in heads if not head[0].isupper())
+    capitalised = [head for head in heads if head[0].isupper()]
+    return gz.phrase_regex(capitalised), gz.phrase_regex(lower_heads), lower_heads
 
 
 def _raw_mentions(text: str, *, in_title: bool) -> list[_Raw]:

@@ -99,7 +99,8 @@ def _office_offsets(text: str, start: int) -> list[int]:
     its scan from `start` finds a match, and in no other. The heads opening on a capital are
     scanned by their own pattern (the engine skips ahead to capitals, 4x faster than over all
     heads: "minister", "head" open on common letters); the few others are found with str.find
-    and checked with their pattern where they stand."""
+    and checked with their pattern where they stand (in the right line, not always at the same
+    offset: "prime minister" is found at its "minister")."""
     capitalised, lower, lower_heads = _head_patterns()
     offsets = [match.start() for match in capitalised.finditer(text, start)]
     for head in lower_heads:
@@ -115,11 +116,18 @@ def _office_offsets(text: str, start: int) -> list[int]:
 def _head_patterns() -> tuple[re.Pattern[str], re.Pattern[str], tuple[str, ...]]:
     """`gz.head_pattern()`'s heads in two patterns, those opening on a capital and the others
     (a head's first character decides, so at any offset the two match where the one does), and
-    the others as written."""
+    the others' words to search for."""
     heads = [head for head in gz._toml("offices.toml")["heads"] if head]
-    lower_heads = tuple(head for head in heads if not head[0].isupper())
+    lower_heads = [head for head in heads if not head[0].isupper()]
     capitalised = [head for head in heads if head[0].isupper()]
-    return gz.phrase_regex(capitalised), gz.phrase_regex(lower_heads), lower_heads
+    # a head that opens or closes with another ("officials", "prime minister") needs no search
+    # of its own: the pattern matches where the other stands, in the same line
+    roots = tuple(
+        head
+        for head in lower_heads
+        if not any(o != head and (head.startswith(o) or head.endswith(o)) for o in lower_heads)
+    )
+    return gz.phrase_regex(capitalised), gz.phrase_regex(lower_heads), roots
 
 
 def _raw_mentions(text: str, *, in_title: bool) -> list[_Raw]:

@@ -102,7 +102,8 @@ _NAMED_PIECES = st.sampled_from(
         "South Korea", "Korea", "Bosnia and Herzegovina", "Georgia", "Secretary",
         "the Secretary of State", "Mr.", "Dr.", "Sen.", "St. Lucia", "A.", "Blinken’s", "Rutte's",
         "O’Brien", "(", ")", "“", "”", ",", ".", "! ", "? ", ":", "*", " ", "\n", "Minister",
-        "Foreign", "Anthony J. Blinken", "al-Jubeir", "von der Leyen",
+        "Foreign", "Anthony J. Blinken", "al-Jubeir", "von der Leyen", "The", "t", "T", "he",
+        "xthe", "é the", "\tthe\t",
     ]
 )  # fmt: skip
 _NAMED = st.lists(_NAMED_PIECES, max_size=30).map("".join)
@@ -238,6 +239,7 @@ def test_the_capitalised_scan_finds_what_the_word_boundary_pattern_did(sample: s
     plain = re.compile(r"\b[Tt]he\s+([A-Z][\w-]*)")
     fast = back_references._THE_CAPITALISED
     assert [m.span(1) for m in fast.finditer(sample)] == [m.span(1) for m in plain.finditer(sample)]
+    assert fast.pattern.startswith("he")  # a literal opens it: the engine skips to each "he"
 
 
 # Appositive text: office heads in any case, ASCII or not, and what stands around them.

@@ -414,3 +414,12 @@ def test_a_long_release_blanks_what_the_head_scan_blanked() -> None:
     kept = blanked[len(_RELEASE_HEAD) :].split("\n")
     # the scan reads no word boundary before a head: "ahead" holds "head", and keeps its line
     assert kept == ["The minister spoke.", " " * 15, "The Secretary met.", "ahead", ""]
+
+
+@settings(max_examples=300, deadline=None)
+@given(sample=st.lists(_SENTENCE_PIECES, max_size=30).map("".join))
+def test_mention_sentence_ends_match_the_plain_pattern(sample: str) -> None:
+    plain = re.compile(r"[.!?][\"”’)]*\s+|\n")
+    fast = mentions._SENTENCE_END
+    assert [m.span() for m in fast.finditer(sample)] == [m.span() for m in plain.finditer(sample)]
+    assert fast.pattern.startswith("[")  # a character class opens it

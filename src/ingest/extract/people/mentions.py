@@ -52,6 +52,7 @@ from ingest.extract.people.tokens import (
     _tokens,
     _tokens_between,
 )
+from ingest.extract.text import caseless_beyond_ascii
 
 _ATTRIBUTION = pattern("people.attribution")
 # An engagement verb earlier in the sentence makes the person someone met (a counterpart);
@@ -78,8 +79,8 @@ def _scanned(text: str) -> str:
     cut = text.find("\n", SCAN_HEAD)
     if cut < 0:
         return text
-    # one scan for office words; a phrase never spans a line, so each match marks its paragraph
-    offices = [match.start() for match in gz.head_pattern().finditer(text, cut)]
+    # office words; a phrase never spans a line, so each one marks its paragraph
+    offices = _office_offsets(text, cut)
     parts = [text[:cut]]
     start, k = cut, 0
     for number, paragraph in enumerate(text[cut:].split("\n")):
@@ -94,9 +95,45 @@ def _scanned(text: str) -> str:
     return "".join(parts)
 
 
+def _office_offsets(text: str, start: int) -> list[int]:
+    """Offsets from `start` on where `gz.head_pattern()` matches, in order: in every line where
+    its scan from `start` finds a match, and in no other. The heads opening on a capital are
+    scanned by their own pattern (the engine skips ahead to capitals, 4x faster than over all
+    heads: "minister", "head" open on common letters); the few others are found with str.find
+    and checked with their pattern where they stand (in the right line, not always at the same
+    offset: "prime minister" is found at its "minister")."""
+    capitalised, lower, lower_heads = _head_patterns()
+    offsets = [match.start() for match in capitalised.finditer(text, start)]
+    for head in lower_heads:
+        at = text.find(head, start)
+        while at >= 0:
+            if lower.match(text, at):
+                offsets.append(at)
+            at = text.find(head, at + 1)
+    return sorted(offsets)
+
+
+@cache
+def _head_patterns() -> tuple[re.Pattern[str], re.Pattern[str], tuple[str, ...]]:
+    """`gz.head_pattern()`'s heads in two patterns, those opening on a capital and the others
+    (a head's first character decides, so at any offset the two match where the one does), and
+    the others' words to search for."""
+    heads = [head for head in gz._toml("offices.toml")["heads"] if head]
+    lower_heads = [head for head in heads if not head[0].isupper()]
+    capitalised = [head for head in heads if head[0].isupper()]
+    # a head that opens or closes with another ("officials", "prime minister") needs no search
+    # of its own: the pattern matches where the other stands, in the same line
+    roots = tuple(
+        head
+        for head in lower_heads
+        if not any(o != head and (head.startswith(o) or head.endswith(o)) for o in lower_heads)
+    )
+    return gz.phrase_regex(capitalised), gz.phrase_regex(lower_heads), roots
+
+
 def _raw_mentions(text: str, *, in_title: bool) -> list[_Raw]:
-    text = _scanned(text)
-    blocked = _blocked_spans(text)
+    whole, text = text, _scanned(text)
+    blocked = _blocked_spans(text, whole)
     tokens = _tokens(text, {start for start, _ in blocked})
     mask = _blocked_mask(tokens, blocked)
     context = _Context(text)
@@ -266,7 +303,7 @@ class _Context:
     def attributed(self, span: tuple[int, int]) -> bool:
         """Whether the sentence at `span` attributes a readout ("according to", "readout by")."""
         if span[0] not in self._attributed:
-            self._attributed[span[0]] = _ATTRIBUTION.search(self.text, *span) is not None
+            self._attributed[span[0]] = _attributes_a_readout(self.text, *span)
         return self._attributed[span[0]]
 
     def host_country(self, span: tuple[int, int]) -> str | None:
@@ -275,7 +312,26 @@ class _Context:
         return self._hosts[span[0]]
 
 
-_SENTENCE_END = re.compile(r"[.!?][\"”’)]*\s+|\n")
+# r"[.!?][\"”’)]*\s+|\n" with one character class first, so the engine skips ahead to those
+# characters; the look-behinds then pick the branch (1.7x faster over the corpus)
+# Every match of the case-ignoring attribution pattern opens with one of these words
+# (tests/extract/test_speedups.py holds them to the data file's pattern).
+ATTRIBUTION_WORDS = ("attributable", "according", "said", "says", "readout")
+
+
+def _attributes_a_readout(text: str, start: int, end: int) -> bool:
+    """`_ATTRIBUTION.search(text, start, end)`, answered by substring tests of the lower-cased
+    sentence when it holds none of the words (most sentences: the case-ignoring scan costs
+    ~15x the tests); `caseless_beyond_ascii` says where the tests answer as the pattern."""
+    sentence = text[start:end]
+    if caseless_beyond_ascii(sentence):
+        lowered = sentence.lower()
+        if not any(word in lowered for word in ATTRIBUTION_WORDS):
+            return False
+    return _ATTRIBUTION.search(text, start, end) is not None
+
+
+_SENTENCE_END = re.compile(r"[.!?\n](?:(?<=[.!?])[\"”’)]*\s+|(?<=\n))")
 
 
 _ABBREVIATED = re.compile(

@@ -8,6 +8,7 @@ from functools import cache, lru_cache
 from typing import NamedTuple
 
 from ingest.extract import gazetteer as gz
+from ingest.extract.text import caseless_beyond_ascii
 
 
 class _Tok(NamedTuple):
@@ -106,12 +107,13 @@ def _lone_skips() -> frozenset[str]:
 
 
 def _head_within(heads: re.Pattern[str], text: str, start: int, end: int) -> bool:
-    """Whether an office head in any case stands in text[start:end]. An ASCII stretch is
-    lower-cased and scanned case-sensitively: the same matches (the heads hold none of the four
-    letters that match an ASCII one only when case is ignored: "İ", "ı", "ſ", Kelvin "K"),
-    several times faster than the case-ignoring scan, which stays for all other text."""
+    """Whether an office head in any case stands in text[start:end]. A stretch whose letters
+    are all ASCII is lower-cased and scanned case-sensitively: the same matches (the heads hold
+    none of the four letters that match an ASCII one only when case is ignored: "İ", "ı", "ſ",
+    Kelvin "K"), a hundred times faster than the case-ignoring scan, which stays for all other
+    text."""
     stretch = text[start:end]
-    if stretch.isascii() and (folded := _lower_case_heads()) is not None:
+    if caseless_beyond_ascii(stretch) and (folded := _lower_case_heads()) is not None:
         # the heads' pattern has no look-behind: the slice sees what pos/endpos would
         return folded.search(stretch.lower()) is not None
     return heads.search(text, start, end) is not None
@@ -239,12 +241,28 @@ def _capitalised(word: str) -> bool:
     return first.isupper()
 
 
-def _blocked_spans(text: str) -> list[tuple[int, int]]:
-    """Spans that are countries, demonyms, organisations or venues: never part of a name."""
-    spans = gz.country_spans(text)
+def _blocked_spans(text: str, whole: str | None = None) -> list[tuple[int, int]]:
+    """Spans that are countries, demonyms, organisations or venues: never part of a name.
+
+    `whole` is the release `text` was made from by blanking paragraphs out with spaces (offsets
+    kept), when it was: its countries are those of the whole release that stand in a paragraph
+    `text` keeps. The whole release's scan is made once for every stage (the places read it
+    too), where a scan of `text` would be one more over most of its characters."""
+    if whole is None or whole is text:
+        spans = gz.country_spans(text)
+    else:
+        spans = _kept_spans(gz.country_spans(whole), text, whole)
     spans += [(h.start, h.end) for h in gz.org_hits(text)]
     spans += [(s, e) for _, s, e in gz.venue_hits(text)]
     return spans
+
+
+def _kept_spans(spans: list[tuple[int, int]], blanked: str, whole: str) -> list[tuple[int, int]]:
+    """The phrase spans of `whole` that `blanked` keeps. A phrase never spans a line and its
+    match reads no further than the line's end, so a kept line holds the same phrases in both
+    texts; a blanked line holds only spaces, where no phrase (each starts with a letter)
+    stands."""
+    return [(start, end) for start, end in spans if blanked[start] == whole[start]]
 
 
 def _blocked_mask(tokens: list[_Tok], spans: list[tuple[int, int]]) -> list[bool]:

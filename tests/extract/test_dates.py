@@ -9,7 +9,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ingest.extract import extract
-from ingest.extract.dates import event_day, find_dates, published_date, told_as_another_time
+from ingest.extract.dates import (
+    WEEKDAYS,
+    event_day,
+    find_dates,
+    published_date,
+    told_as_another_time,
+)
 from ingest.records import Document
 
 PUBLISHED = date(2022, 4, 6)  # a Wednesday
@@ -253,3 +259,24 @@ def test_a_later_occasion_told_as_coming_does_not_take_the_primarys_day() -> Non
 )
 def test_an_occasion_told_as_another_time(sentence: str, another_time: bool) -> None:
     assert told_as_another_time(sentence, 0, len(sentence)) is another_time
+
+
+# Letters a case-ignoring pattern takes for ASCII ones: dotless and dotted i, long s, Kelvin sign.
+_CASELESS_TWINS = {"i": "ıİ", "s": "ſ", "k": "K"}
+
+
+@given(
+    st.sampled_from(sorted(WEEKDAYS)),
+    st.lists(st.booleans(), min_size=9, max_size=9),
+    st.dates(date(2000, 1, 1), date(2030, 12, 31)),
+)
+def test_a_weekday_written_with_caseless_twins_of_its_letters_is_read_not_raised(
+    name: str, swaps: list[bool], published: date
+) -> None:
+    written = "".join(
+        _CASELESS_TWINS[c][0] if c in _CASELESS_TWINS and swap else c
+        for c, swap in zip(name, swaps, strict=False)
+    )
+    text = f"The minister met his counterpart on {written}, and again on {written} 3 May 2024."
+    days = [m.day for m in find_dates(text, published)]
+    assert days and days == [m.day for m in find_dates(text.replace(written, name), published)]

@@ -239,9 +239,15 @@ def _infer_year(month: int, day: int, anchor: date | None) -> date | None:
 _WEEKDAY_BEFORE = re.compile(r"\b(?P<wd>" + "|".join(WEEKDAYS) + r"),?\s*(?:the\s+)?$", re.I)
 
 
+def _weekday_number(written: str) -> int:
+    """The weekday a case-ignoring match names: upper-casing first folds the letters that match
+    ASCII ones only when case is ignored ("frıday" with a dotless i, a long s, the Kelvin sign)."""
+    return WEEKDAYS[written.upper().lower()]
+
+
 def _weekday_before(text: str, start: int) -> int | None:
     found = _WEEKDAY_BEFORE.search(text, max(0, start - 14), start)
-    return WEEKDAYS[found.group("wd").lower()] if found else None
+    return _weekday_number(found.group("wd")) if found else None
 
 
 def _infer_year_by_weekday(month: int, day: int, weekday: int, anchor: date) -> date | None:
@@ -344,7 +350,7 @@ _FUTURE_AFTER = re.compile(
 
 
 def _weekday_day(match: re.Match[str], text: str, anchor: date) -> date:
-    target = WEEKDAYS[match.group("wd").lower()]
+    target = _weekday_number(match.group("wd"))
     prefix = (match.group("last") or "").strip().lower()
     breaks = [b.end() for b in _SENTENCE_BREAK.finditer(text, 0, match.start())]
     sentence_start = breaks[-1] if breaks else 0

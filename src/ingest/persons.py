@@ -338,10 +338,10 @@ def _name_rule(a: _Spelling, b: _Spelling) -> str | None:
 def _name_within(a: _Spelling, b: _Spelling) -> bool:
     """The shorter spelling's words a run inside the longer's (its first word may be one letter
     off: "Consuela"), a given name before it and a family name after it: "Consuelo Porras" /
-    "Maria Consuelo Porras Argueta de Porres". Only
-    with the affiliation, a title and a year in common, not for a government writing family
-    names first, and not after a clan's word ("Abdullah bin Zayed" is the father of "Mohammed
-    bin Abdullah bin Zayed ...") nor around English words (a headline run into a name)."""
+    "Maria Consuelo Porras Argueta de Porres". Only with the affiliation, a title and a year in
+    common, not for a government writing family names first, and not after a clan's word
+    ("Abdullah bin Zayed" is the father of "Mohammed bin Abdullah bin Zayed ...") nor around
+    English words (a headline run into a name)."""
     shorter, longer = sorted((a, b), key=lambda s: len(s.tokens))
     short, long = shorter.tokens, longer.tokens
     if len(short) < 2 or len(long) < len(short) + 2:
@@ -440,9 +440,9 @@ def _clipped(given_a: str, given_b: str, a: _Spelling, b: _Spelling) -> str | No
 
 def _family_name_typo(a: _Spelling, b: _Spelling) -> bool:
     """One letter apart in a long family name ("Aziz Akhanouch" / "Aziz Akhannouch"): only
-    with every other word one name (the same, an initial, a short form, a variant or one
-    letter off: "Mathias Cormann" / "Matthias Corman"), a known affiliation, one office and
-    dates within a year."""
+    with every other word one name (the same, an initial or one letter off: "Mathias Cormann" /
+    "Matthias Corman"), a known affiliation, one office (or one title's words all in the
+    other's) and dates within a year."""
     ta, tb = a.tokens, b.tokens
     if len(ta) < 2 or len(ta) != len(tb) or ta[-1] == tb[-1] or not a.affiliation:
         return False

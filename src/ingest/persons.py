@@ -37,10 +37,11 @@ from importlib import resources
 from anyascii import anyascii
 from nicknames import NickNamer
 
+from ingest.extract import gazetteer
 from ingest.quality import common_words
 
 # bump when the rules below change what they merge: the marts are then computed again
-RESOLUTION_VERSION = "7"
+RESOLUTION_VERSION = "8"
 NAME_STATUSES = frozenset({"full", "resolved", "surname_only"})
 # generational suffixes, and an honorific written onto a name ("Rajnath Singh-ji")
 SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "ji"})
@@ -64,10 +65,29 @@ CANONICAL, SPELLING, NAME_ORDER, MIDDLE_NAME, INITIAL, NICKNAME = (
 )
 TRANSLITERATION, TYPO = "transliteration", "typo"
 FAMILY_NAME, JOINED, CLIPPED = "family_name", "joined", "clipped"
+WITHIN = "within"  # a name inside a longer one, between a given name and a family name
+# given-name rules under which two names start with one letter
+SAME_INITIAL_RULES = frozenset({MIDDLE_NAME, INITIAL, TYPO})
+# a name rule's match despite two affiliations, both spellings holding one office of many words
+OFFICE = "office"
+# an office this many words long (fillers aside) is one post: "Assistant Secretary for
+# Population, Refugees, and Migration"; "Foreign Minister" is a post in every government
+OFFICE_MIN_WORDS = 4
 CLIPPED_MIN_LENGTH = 3  # "Ale" for "Alejandro"; "Al" may be Alan, Albert or Alexander
 SURNAME, UNRESOLVED = "surname", "unresolved"
 WEAK_RULES = frozenset(
-    {MIDDLE_NAME, INITIAL, NICKNAME, TRANSLITERATION, TYPO, FAMILY_NAME, JOINED, CLIPPED}
+    {
+        MIDDLE_NAME,
+        INITIAL,
+        NICKNAME,
+        TRANSLITERATION,
+        TYPO,
+        FAMILY_NAME,
+        JOINED,
+        CLIPPED,
+        OFFICE,
+        WITHIN,
+    }
 )
 # title words that name no office ("Minister of Security" / "Public Security Minister" share two)
 TITLE_FILLER = frozenset({"of", "the", "for", "and", "on", "to", "in"})
@@ -200,6 +220,12 @@ def _variants() -> dict[str, str]:
 
 
 @cache
+def _particles() -> frozenset[str]:
+    """Words inside names ("de", "von", "bin": data/offices.toml), folded."""
+    return frozenset(fold(p) for p in gazetteer.office_words().particles if fold(p))
+
+
+@cache
 def _nicknames() -> NickNamer:
     return NickNamer()
 
@@ -244,7 +270,47 @@ def _one_edit_apart(a: str, b: str) -> bool:
 def merge_rule(a: _Spelling, b: _Spelling) -> str | None:
     """The rule by which two full spellings name one person, or None."""
     if not _affiliations_agree(a, b):
+        return _office_rule(a, b)
+    return _name_rule(a, b)
+
+
+def _office_rule(a: _Spelling, b: _Spelling) -> str | None:
+    """Two affiliations, one person: a given name, an initial, a short form or a middle name
+    joins the spellings (the family name the same) when both hold one office of at least
+    OFFICE_MIN_WORDS words within a year. An affiliation inferred from the release ("Julieta
+    Noyes" tagged PA in a release on a visit to Panama, "J.R. Littlejohn" SG) is weaker than a
+    post one person holds; namesakes of two governments share no such post ("Foreign
+    Minister" is two words)."""
+    if not (_one_post(a.titles, b.titles) and _active_together(a, b)):
         return None
+    keys_a, keys_b = a.key.split(), b.key.split()
+    if len(keys_a) < 2 or len(keys_b) < 2 or a.tokens[-1] != b.tokens[-1]:
+        return None
+    given = same_given_name(a.tokens[0], b.tokens[0])
+    if given in (MIDDLE_NAME, INITIAL, NICKNAME) and _middles_agree(a.tokens[1:-1], b.tokens[1:-1]):
+        return OFFICE
+    return None
+
+
+def _one_post(titles_a: Iterable[str], titles_b: Iterable[str]) -> bool:
+    return _post(titles_a, titles_b) is not None
+
+
+def _post(titles_a: Iterable[str], titles_b: Iterable[str]) -> str | None:
+    """The shorter of a title of each naming one post (one's words all among the other's, at
+    least OFFICE_MIN_WORDS of them besides fillers), else None."""
+    words_b = [(t, set(fold(t).split()) - TITLE_FILLER) for t in sorted(titles_b)]
+    for title in sorted(titles_a):
+        words = set(fold(title).split()) - TITLE_FILLER
+        for other_title, other in words_b:
+            shorter = min(words, other, key=len)
+            if len(shorter) >= OFFICE_MIN_WORDS and (words <= other or other <= words):
+                return title if shorter is words else other_title
+    return None
+
+
+def _name_rule(a: _Spelling, b: _Spelling) -> str | None:
+    """The rule by which two full spellings whose affiliations agree name one person."""
     keys_a, keys_b = a.key.split(), b.key.split()
     if sorted(keys_a) == sorted(keys_b):
         return NAME_ORDER
@@ -264,7 +330,39 @@ def merge_rule(a: _Spelling, b: _Spelling) -> str | None:
                 return rule
     if _family_name_typo(a, b):
         return TYPO
-    return FAMILY_NAME if _family_name_added(a, b) else None
+    if _family_name_added(a, b):
+        return FAMILY_NAME
+    return WITHIN if _name_within(a, b) else None
+
+
+def _name_within(a: _Spelling, b: _Spelling) -> bool:
+    """The shorter spelling's words a run inside the longer's (its first word may be one letter
+    off: "Consuela"), a given name before it and a family name after it: "Consuelo Porras" /
+    "Maria Consuelo Porras Argueta de Porres". Only with the affiliation, a title and a year in
+    common, not for a government writing family names first, and not after a clan's word
+    ("Abdullah bin Zayed" is the father of "Mohammed bin Abdullah bin Zayed ...") nor around
+    English words (a headline run into a name)."""
+    shorter, longer = sorted((a, b), key=lambda s: len(s.tokens))
+    short, long = shorter.tokens, longer.tokens
+    if len(short) < 2 or len(long) < len(short) + 2:
+        return False
+    if not a.affiliation or a.affiliation != b.affiliation or a.affiliation in FAMILY_NAME_FIRST:
+        return False
+    starts = [
+        i
+        for i in range(1, len(long) - len(short))
+        if long[i + 1 : i + len(short)] == short[1:]
+        and same_given_name(long[i], short[0]) in SAME_INITIAL_RULES
+        and long[i - 1] not in CLAN_WORDS
+    ]
+    if not starts:
+        return False
+    around = long[: starts[0]] + long[starts[0] + len(short) :]
+    return (
+        not any(word in common_words() and word not in _particles() for word in around)
+        and _titles_overlap(a.titles, b.titles)
+        and _active_together(a, b)
+    )
 
 
 def _family_name_added(a: _Spelling, b: _Spelling) -> bool:
@@ -342,9 +440,16 @@ def _clipped(given_a: str, given_b: str, a: _Spelling, b: _Spelling) -> str | No
 
 def _family_name_typo(a: _Spelling, b: _Spelling) -> bool:
     """One letter apart in a long family name ("Aziz Akhanouch" / "Aziz Akhannouch"): only
-    with every other word the same, a known affiliation, one office and dates within a year."""
+    with every other word one name (the same, an initial or one letter off: "Mathias Cormann" /
+    "Matthias Corman"), a known affiliation, one office (or one title's words all in the
+    other's) and dates within a year."""
     ta, tb = a.tokens, b.tokens
-    if len(ta) < 2 or ta[:-1] != tb[:-1] or ta[-1] == tb[-1] or not a.affiliation:
+    if len(ta) < 2 or len(ta) != len(tb) or ta[-1] == tb[-1] or not a.affiliation:
+        return False
+    # rules that keep a name's first letter: merge_candidates finds the pair by its initials
+    if not all(
+        same_given_name(x, y) in SAME_INITIAL_RULES for x, y in zip(ta[:-1], tb[:-1], strict=True)
+    ):
         return False
     if not (ta[-1].isalpha() and tb[-1].isalpha()):
         return False
@@ -354,9 +459,20 @@ def _family_name_typo(a: _Spelling, b: _Spelling) -> bool:
         and family_a[0] == family_b[0]
         and _one_edit_apart(family_a, family_b)
         and bool(b.affiliation)
-        and _same_office(a.titles, b.titles)
+        and (_same_office(a.titles, b.titles) or _title_within(a.titles, b.titles))
         and _active_together(a, b)
     )
+
+
+def _title_within(titles_a: Iterable[str], titles_b: Iterable[str]) -> bool:
+    """A title of one whose words are all in a title of the other ("Secretary General" /
+    "Secretary General of the Organization for Economic Development and Cooperation")."""
+    words_b = [set(fold(t).split()) - TITLE_FILLER for t in titles_b]
+    for title in titles_a:
+        words = set(fold(title).split()) - TITLE_FILLER
+        if words and any(other and (words <= other or other <= words) for other in words_b):
+            return True
+    return False
 
 
 def _same_office(titles_a: Iterable[str], titles_b: Iterable[str]) -> bool:
@@ -487,10 +603,13 @@ def merge_candidates(
 ) -> dict[str, list[str]]:
     """For each key, in order, the other keys `merge_rule` can join it to: those sharing its
     family name (last word), or its words in another order, or for a family-name-first
-    affiliation its first word with a compatible affiliation; always sharing a first or last
-    word with it (so a merge only ever joins spellings sharing an end word: the blocks of
-    `merge_blocks` rest on that). Comparing every pair sharing a word was quadratic in a common
-    given name (thousands of "John ..." spellings: millions of comparisons)."""
+    affiliation its first word with a compatible affiliation, all sharing a first or last word
+    with it; or its initials and a family name one letter off (`_family_typo_forms`); or its
+    first two words inside a longer spelling, or the reverse (`_name_within`). A merge
+    only ever joins spellings these keys pair: the blocks of `merge_blocks` rest on that
+    (tests/warehouse/test_persons.py compares them with merge_rule over every pair). Comparing
+    every pair sharing a word was quadratic in a common given name (thousands of "John ..."
+    spellings: millions of comparisons)."""
     by_last: dict[str, list[str]] = defaultdict(list)
     by_words: dict[tuple[str, ...], list[str]] = defaultdict(list)
     # first word -> affiliation (None: none known) -> keys
@@ -507,10 +626,16 @@ def merge_candidates(
     by_joined: dict[str, list[str]] = defaultdict(list)
     # (first word, a word before the last) -> keys: where a shorter spelling's family name sits
     by_inner: dict[tuple[str, str], list[str]] = defaultdict(list)
+    # a spelling's first two words, and two words in a row inside a longer one (`_name_within`)
+    by_first_two: dict[tuple[str, ...], list[str]] = defaultdict(list)
+    by_inner_two: dict[tuple[str, ...], list[str]] = defaultdict(list)
     for key, spelling in spellings.items():
         by_joined[key.replace(" ", "")].append(key)
         for word in spelling.tokens[1:-1]:
             by_inner[(spelling.tokens[0], word)].append(key)
+        by_first_two[_two_words(spelling.tokens, 0)].append(key)
+        for at in range(1, len(spelling.tokens) - 2):
+            by_inner_two[_two_words(spelling.tokens, at)].append(key)
     if mark_glued:  # False: marked already over every spelling, `spellings` being a part
         _mark_glued(spellings)
     candidates: dict[str, list[str]] = {}
@@ -518,8 +643,13 @@ def merge_candidates(
         spelling = spellings[key]
         first, last = spelling.tokens[0], spelling.tokens[-1]
         found = {*by_last[last], *by_words[tuple(sorted(key.split()))]}
-        for form in _family_typo_forms(spelling.tokens):
-            found.update(by_family_typo[form])
+        # a family name one letter off: given names may differ too ("Mathias Cormann" /
+        # "Matthias Corman"), so these share no end word but one of these forms
+        typos = {o for form in _family_typo_forms(spelling.tokens) for o in by_family_typo[form]}
+        # a name inside a longer one shares no end word either, but two words in a row
+        typos.update(by_inner_two.get(_two_words(spelling.tokens, 0), ()))
+        for at in range(1, len(spelling.tokens) - 2):
+            typos.update(by_first_two.get(_two_words(spelling.tokens, at), ()))
         found.update(by_joined[key.replace(" ", "")], by_inner[(first, last)])
         if len(spelling.tokens) > 2:  # the longer spelling finds the shorter ones too
             found.update(
@@ -536,12 +666,18 @@ def merge_candidates(
                 if other_affiliation in FAMILY_NAME_FIRST:
                     found.update(keys)
         ends = {first, last}
-        candidates[key] = sorted(
+        found = {
             other
             for other in found
-            if other != key and ends & {spellings[other].tokens[0], spellings[other].tokens[-1]}
-        )
+            if ends & {spellings[other].tokens[0], spellings[other].tokens[-1]}
+        }
+        candidates[key] = sorted((found | typos) - {key})
     return candidates
+
+
+def _two_words(tokens: tuple[str, ...], at: int) -> tuple[str, ...]:
+    """The initial of the word at `at` and the word after it (`_name_within`'s key)."""
+    return (tokens[at][0], *tokens[at + 1 : at + 2])
 
 
 def _mark_glued(spellings: Mapping[str, _Spelling]) -> None:
@@ -567,13 +703,14 @@ def _family_typo_index(spellings: Mapping[str, _Spelling]) -> dict[tuple[str, ..
 
 
 def _family_typo_forms(tokens: tuple[str, ...]) -> set[tuple[str, ...]]:
-    """The other words with the family name and each of its one-letter-shorter forms (letters
-    only: "Surname12" / "Surname13" are numbered, not misspelt)."""
+    """The other words' initials with the family name and each of its one-letter-shorter forms
+    (letters only: "Surname12" / "Surname13" are numbered, not misspelt)."""
     family = tokens[-1]
     if len(tokens) < 2 or len(family) < FAMILY_TYPO_MIN_LENGTH or not family.isalpha():
         return set()
     shorter = {family[:i] + family[i + 1 :] for i in range(len(family))}
-    return {(*tokens[:-1], form) for form in shorter | {family}}
+    initials = tuple(word[0] for word in tokens[:-1])
+    return {(*initials, form) for form in shorter | {family}}
 
 
 def _one_person(
@@ -830,11 +967,16 @@ def _merge_evidence(spelling: _Spelling, canonical: _Spelling, rule: str) -> str
     shared = sorted(set(spelling.affiliations) & set(canonical.affiliations))
     titles = sorted(spelling.titles & canonical.titles)[:2]
     parts = [f"{rule} of {_top(canonical)}"]
+    if rule == OFFICE:
+        parts.append(f"affiliations {spelling.affiliation} / {canonical.affiliation}")
+        parts.append(f"one post: {_post(spelling.titles, canonical.titles)}")
+        return ", ".join(parts)
     parts.append(f"affiliation {'/'.join(shared)}" if shared else "no affiliation conflict")
     if titles:
         parts.append(f"title {'; '.join(titles)}")
     elif rule == TYPO:
-        parts.append(f"office {_shared_office(spelling.titles, canonical.titles)}")
+        office = _shared_office(spelling.titles, canonical.titles)
+        parts.append(f"office {office}" if office else "one title within the other")
     return ", ".join(parts)
 
 

@@ -561,6 +561,9 @@ def _compute_marts(
 # marts of MONTHLY_MARTS are made of each month's records alone: the months of touched records
 # are computed again.
 MONTHLY_MARTS = ("fct_country_pairs", "agg_events_monthly")
+# the in_scope table of each monthly mart's months: fct_country_pairs counts a participant for
+# their person's affiliation at the date, which any record of that person can change
+MONTH_SCOPES = {"fct_country_pairs": "pair_months", "agg_events_monthly": "event_months"}
 INCREMENTAL_MARTS = (*MONTHLY_MARTS, "int_engagement_links", "engagement_events", "fct_engagements")
 LINK_REACH_DAYS = 1  # int_engagement_links: records pair within one day
 WINDOW_DAYS = 3  # the records whose links the replaced links depend on
@@ -580,8 +583,11 @@ def _incremental_mart(
     if not connection.sql("select * from duckdb_tables() where table_name = '_touched'").fetchall():
         _touched_days(connection, settings, hidden, base)
     if view.name in MONTHLY_MARTS:
-        fresh = render(view.template, settings, hidden, scopes=("event_months",))
-        months = "event_month in (select key from _scope_event_months)"
+        scope = MONTH_SCOPES[view.name]
+        if scope == "pair_months":
+            _pair_months(connection, settings, base)
+        fresh = render(view.template, settings, hidden, scopes=(scope,))
+        months = f"event_month in (select key from _scope_{scope})"
         rows = f"select * from {old} where not {months} union all select * from ({fresh})"
     elif view.name == "int_engagement_links":
         fresh = render(view.template, settings, hidden, scopes=("engagement_days",))
@@ -629,6 +635,30 @@ def _incremental_mart(
         rows = f"{kept} union all select * from ({fresh})"
     order = f" order by {', '.join(view.sort_by)}" if view.sort_by else ""
     return connection.sql(f"select * from ({rows}){order}").to_arrow_table()
+
+
+def _pair_months(connection: duckdb.DuckDBPyConnection, settings: Settings, base: _Base) -> None:
+    """Fill _scope_pair_months: the touched months, and every month where a participant counts
+    for the affiliation of a person the run's records (before or after it) name. A person's
+    affiliations over time change only with the participant rows naming them, and those change
+    only in touched records (written, superseded, or whose persons changed)."""
+    old_participants = _quote(
+        store.mart_path(settings, "stg_participants", base.snapshot, for_duckdb=True)
+    )
+    connection.execute(
+        f"""create or replace temp table _scope_pair_months as
+        with persons as (
+            select person_id from stg_participants
+            where event_id in (select key from _touched_events)
+            union
+            select person_id from read_parquet({old_participants}, hive_partitioning = false)
+            where event_id in (select key from _touched_events)
+        )
+        select key from _scope_event_months
+        union
+        select distinct event_month from stg_participants
+        where person_id in (select person_id from persons) and not is_affiliation_stated"""
+    )
 
 
 def _touched_days(

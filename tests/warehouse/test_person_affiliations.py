@@ -75,3 +75,24 @@ def test_every_participant_carries_the_rule_of_its_affiliation(
         "count(distinct affiliation_rule) from stg_participants",
     ).rows
     assert rows[0][0] == 0 and rows[0][1] == 0 and rows[0][2] >= 3
+
+
+def _pairs(settings: Settings, month: str) -> set[tuple[str, str]]:
+    rows = warehouse.query(
+        settings,
+        "select affiliation_a, affiliation_b from fct_country_pairs "
+        f"where event_month = date '{month}'",
+    ).rows
+    return {(str(a), str(b)) for a, b in rows}
+
+
+def test_country_pairs_count_a_participant_for_their_persons_affiliation_at_the_date(
+    affiliations_warehouse: Settings,
+) -> None:
+    # de Mistura's two February meetings tagged EH (the country the releases name most) count
+    # for the UN his own title gives in March; Mohammed bin Zayed, met in Rabat and tagged MA
+    # (the host), for AE; Bourita, stated MA, stays MA
+    assert _pairs(affiliations_warehouse, "2022-02-01") == {("UN", "US")}
+    march = _pairs(affiliations_warehouse, "2022-03-01")
+    assert {("AE", "MA"), ("AE", "US"), ("MA", "US")} <= march
+    assert ("EH", "US") not in march

@@ -7,5 +7,6 @@ having count(*) > 1
     or bool_or(name_status not in ('full', 'resolved', 'surname_only'))
     or bool_or(resolution_rule not in (
         'canonical', 'spelling', 'name_order', 'middle_name', 'initial', 'nickname',
-        'transliteration', 'typo', 'family_name', 'joined', 'clipped', 'surname', 'unresolved'
+        'transliteration', 'typo', 'family_name', 'joined', 'clipped', 'office', 'within',
+        'surname', 'unresolved'
     ))

@@ -17,10 +17,7 @@ participants as (
         event_id,
         doc_id,
         event_date,
-        -- rules that read the person's own words, not an inference from the release
-        coalesce(affiliation_rule in (
-            'affiliation.stated', 'affiliation.office', 'affiliation.country_heading'
-        ), false) as is_stated
+        is_affiliation_stated as is_stated
     from stg_participants
     where person_id is not null and affiliation is not null
 ),
@@ -70,6 +67,7 @@ final as (
         text_document_count,
         rules,
         coalesce(stated_example_doc_id, example_doc_id) as example_doc_id,
+        affiliation_rank,
         affiliation_rank = 1 as is_main,
         -- only inferences support it while the person's own words give them another
         stated_document_count = 0 and person_stated_documents > 0 as is_default_only

@@ -1,12 +1,11 @@
--- who met whom at country (or organisation) level, per month: one row per pair and month
+-- who met whom at country (or organisation) level, per month: one row per pair and month,
+-- each participant counted for their own stated affiliation, else their person's at the
+-- event's date (int_participant_affiliations)
 with
 
 participants as (
-    select * from stg_participants
-    where affiliation is not null
-        and event_type in ('meeting', 'call', 'visit', 'conference', 'signing')
-        -- an incremental publish computes only the months the run touches (ingest.warehouse)
-        and {{ in_scope('event_months', event_month) }}
+    select * from {{ ephemeral('int_participant_affiliations') }}
+    where event_type in ('meeting', 'call', 'visit', 'conference', 'signing')
 ),
 
 event_affiliations as (
@@ -15,7 +14,7 @@ event_affiliations as (
         event_month,
         event_date,
         is_primary,
-        affiliation
+        counted_affiliation as affiliation
     from participants
 ),
 

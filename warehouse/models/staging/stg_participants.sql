@@ -57,6 +57,10 @@ final as (
         participant.affiliation,
         -- the rule that settled it (null in files written before it was recorded)
         participant.affiliation_rule,
+        -- the rules that read the person's own words, not an inference from the release
+        coalesce(participant.affiliation_rule in (
+            'affiliation.stated', 'affiliation.office', 'affiliation.country_heading'
+        ), false) as is_affiliation_stated,
         participant.role,
         is_primary,
         event_type,

@@ -26,6 +26,7 @@ from ingest.extract.people.lists import (
 from ingest.extract.people.name_shape import (
     _common_words,
     _continues_a_body_name,
+    _glued_english_words,
     _is_organisation,
     _is_place_run,
     _looks_like_a_name,
@@ -46,8 +47,11 @@ from ingest.extract.people.tokens import (
     _blocked_spans,
     _capitalised,
     _key,
+    _office_tail,
+    _particles,
     _Run,
     _runs,
+    _title_modifier,
     _Tok,
     _tokens,
     _tokens_between,
@@ -102,19 +106,41 @@ def _raw_mentions(text: str, *, in_title: bool) -> list[_Raw]:
     context = _Context(text)
     raws: list[_Raw] = []
     for run in _runs(tokens, mask):
+        glued = _past_glued_english_words(tokens, mask, run)
+        for k in range(run.first, glued.first):
+            mask[k] = True  # the office's or body's words: a title's, never a name's
+        run = glued
         raw = _raw_from_run(context, tokens, mask, run, in_title=in_title)
         if raw is not None:
             raws.append(raw)
     return _inherit_list_titles(_join_inverted_names(raws, text), text)
 
 
+def _past_glued_english_words(tokens: list[_Tok], mask: list[bool], run: _Run) -> _Run:
+    """The run less English words glued before the name ("Even Dmitry Medvedev")."""
+    if run.last - run.first < 2:
+        return run  # the common case: one or two words, nothing to cut
+    words = tuple([t.text for t in tokens[run.first : run.last + 1]])
+    if any(w in '“”"' for w in words):
+        return run  # a quoted nickname: "Benjamin “Benny” Gantz"
+    # "Special Envoy for the Northern Triangle Ricardo Zuniga": an office's modifier before
+    before = run.first - 1
+    after_modifier = (
+        before >= 0
+        and _capitalised(tokens[before].text)
+        and (_title_modifier(tokens[before]) or _office_tail(tokens, mask, before))
+    )
+    return _Run(run.first + _glued_english_words(words, after_modifier), run.last)
+
+
 def _headline_words_cut(raws: list[_Raw], title: str, body: str) -> list[_Raw]:
     """A headline capitalises every word, so a run there can close on headline words ("PM
-    Mottley Next Week", "Ambassador Garcia-Albano Presents Her Credentials"). A word closing a
-    headline run is cut when it is a common word by the body's own writing: the body never
-    writes it capitalised and writes it in lower case, or it is a common English word
-    (data/common_words.txt) the body does not capitalise. A name the body never repeats
-    ("... with David Muir", a transcript) keeps its words; a run is never cut to nothing."""
+    Mottley Next Week", "Secretary Raimondo Co-Host Supply Chain Ministerial"). A headline run
+    ends before its first word after the first that is a common word by the body's own
+    writing: the body never writes it capitalised and writes it, or another form of it, in
+    lower case, or it is a common English word (data/common_words.txt) the body does not
+    capitalise. A name the body never repeats ("... with David Muir", a transcript) keeps its
+    words; a run is never cut to nothing."""
     lowered = body.lower()
     if not body.strip() or len(lowered) != len(body):
         return raws  # no body; or a letter whose lower case is longer ("İ"): offsets differ
@@ -124,9 +150,18 @@ def _headline_words_cut(raws: list[_Raw], title: str, body: str) -> list[_Raw]:
         if len(words) != len(raw.tokens):
             kept.append(raw)  # quotes or glued tokens: no word-for-token cut
             continue
-        count = len(words)
-        while count > 1 and _headline_word(body, lowered, words[count - 1]):
-            count -= 1
+        # the first headline word after the name's first word ends it: "Raimondo Co-Host
+        # Supply Chain"; a lower-case word ("von der Leyen") is the name's own particle
+        count = next(
+            (
+                k
+                for k in range(1, len(words))
+                if words[k][:1].isupper()
+                and words[k].lower() not in _particles()  # "Al Thani", "Bin Mubarak"
+                and _headline_word(body, lowered, words[k])
+            ),
+            len(words),
+        )
         if count == len(words):
             kept.append(raw)
             continue
@@ -144,10 +179,12 @@ _ROMAN = re.compile(r"[IVXL]+")  # a regnal number
 
 
 def _headline_word(body: str, lowered: str, word: str) -> bool:
-    """Whether the body shows `word` of a headline to be a common word, not a name's."""
+    """Whether the body shows `word` of a headline to be a common word, not a name's: the
+    body writes it, or a verb's or noun's other form of it ("Selects": "selected", "Co-Host":
+    "co-hosted"), in lower case and never capitalised."""
     bare = re.sub(r"[’']s$", "", word)
     if (
-        not bare.isalpha()
+        not bare.replace("-", "").isalpha()
         or _ROMAN.fullmatch(bare)
         or _key(bare) in gz.office_words().name_suffixes
     ):
@@ -157,7 +194,35 @@ def _headline_word(body: str, lowered: str, word: str) -> bool:
         if body[at].isupper():
             return False  # "Brown", "May": the body writes it as a name
         written = True
+    # another form written capitalised names a body, not a person: "Senate Select Committee"
+    written = written or any(body[at].islower() for at in _inflected_offsets(lowered, bare.lower()))
     return written or _key(bare) in _common_words()
+
+
+_INFLECTIONS = ("", "s", "es", "ed", "d", "ing", "e", "ion", "ions")  # "select" + "ions"
+
+
+_STEM_MIN = 4  # a shorter stem is a syllable of many words
+
+
+def _inflected_offsets(lowered: str, word: str) -> list[int]:
+    """Where `word` (lower case) stands in `lowered` as its stem (less a plural's or third
+    person's "s") with an inflection after it, or none ("selects": "select", "selected")."""
+    found: list[int] = []
+    stem = word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+    if len(stem) < _STEM_MIN:
+        return found
+    at = lowered.find(stem)
+    while at >= 0:
+        end = at + len(stem)
+        if at == 0 or not lowered[at - 1].isalnum():
+            tail = end
+            while tail < len(lowered) and lowered[tail].isalpha():
+                tail += 1
+            if lowered[end:tail] in _INFLECTIONS:
+                found.append(at)
+        at = lowered.find(stem, at + 1)
+    return found
 
 
 def _whole_word_offsets(lowered: str, word: str) -> list[int]:

@@ -244,3 +244,70 @@ def _only_lower_case_words(words: tuple[str, ...]) -> bool:
 
 
 _DICTIONARY_WORD_MIN = 4
+
+
+@lru_cache(maxsize=1 << 14)
+def _glued_english_words(words: tuple[str, ...], after_modifier: bool = False) -> int:
+    """How many English words open a run glued to a name after them: a sentence's first word
+    ("Even Dmitry Medvedev"), an office's or a body's last words ("Special Envoy for the Northern
+    Triangle Ricardo Zuniga", "Coalition to Defeat ISIS Patrick Worman", "Vice-Chancellor Werner
+    Kogler"). A name never opens with a word the releases write in lower case unless it is a
+    given name or one the dictionary capitalises ("Mark Green", "Ban Ki-moon"); an acronym after
+    such a word ends the same phrase. Right after an office's capitalised modifier ("for the
+    Northern"), the dictionary's words count too before a given name: the modifier's noun
+    ("Triangle"). Only a run that keeps two words is cut."""
+    # Webster's lists syllables of names too ("Blas", "Omer"): its words count only before a
+    # given name
+    dictionary = after_modifier and len(words) > 1 and _given_name(_bare(words[1]))
+    count = 0
+    while count < len(words):
+        word = _bare(words[count])
+        acronym = word.isupper() and word.isalpha() and len(word) >= 2
+        english = (
+            not word.isupper()
+            and word.isascii()  # "Múte B. Egede": an accent marks a name, not an English word
+            and _english_word(word, dictionary and count == 0)
+        )
+        if not ((acronym and count > 0) or english):
+            break
+        count += 1
+    # a run of English words alone ("Operation Allies Refuge") is left to the name tests
+    rest = words[count:]
+    return count if len(rest) >= 2 and not all(_lower_case_word(w) for w in rest) else 0
+
+
+def _lower_case_word(word: str) -> bool:
+    """A word the releases write in lower case, or Webster's does: "Allies", "Refuge"."""
+    key = _key(_bare(word))
+    return key in _lower_case_words() or (
+        len(key) >= _DICTIONARY_WORD_MIN and _dictionary_word(key)
+    )
+
+
+def _english_word(word: str, dictionary: bool = False) -> bool:
+    """A capitalised word the releases write in lower case, no given name, office word or
+    honorific: "Even", "Plans", "Minister-Designate". Webster's words only with `dictionary`: it
+    lists syllables of names too ("Khalifa", "Shanker", "Sidi")."""
+    key = _key(word)
+    words = gz.office_words()
+    if "-" in key and all(part in words.words for part in key.split("-")):
+        return True  # "Vice-Chancellor": an office written as one word
+    _, capitalised = _dictionary()
+    if (
+        len(key) < _ENGLISH_WORD_MIN
+        or key in capitalised
+        or key in words.words
+        or key in words.honorifics
+        or (key.endswith("s") and key[:-1] in words.heads)
+        or _given_name(word)
+    ):
+        # "Ban Ki-moon", "Prince Haji Al-Muhtadee Billah", "Mark Green"; "Presidents Rafael
+        # Correa and ...": a list's title, read by the list rules
+        return False
+    if key in _lower_case_words():
+        return True
+    # the word itself, no plural read into it: "Angeles" is no plural of "angel"
+    return dictionary and len(key) >= _DICTIONARY_WORD_MIN and key in _dictionary()[0]
+
+
+_ENGLISH_WORD_MIN = 4  # "Do", "Le", "Sit", "Win": syllables of Vietnamese and Burmese names

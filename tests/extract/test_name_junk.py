@@ -163,3 +163,53 @@ def test_amir_of_a_country_is_a_title_amir_in_a_name_is_not() -> None:
         "Amir Abdollahian, Foreign Minister of the Islamic Republic of Iran."
     )
     assert people["Hossein Amir Abdollahian"] == ("Foreign Minister", "IR")
+
+
+def test_a_regnal_number_opens_no_name() -> None:
+    # state.gov (demo): Brunei's second foreign minister
+    people = _people(
+        "Deputy Secretary of State Wendy R. Sherman met with Bruneian Foreign Minister II "
+        "Erywan Yusof in Bandar Seri Begawan."
+    )
+    assert "II Erywan Yusof" not in people
+    assert people["Erywan Yusof"] == ("Foreign Minister II", "BN")
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        # state.gov (demo): English words right after an office's last word, not its head
+        (
+            "Senior Advisor to the USAID Administrator and Executive Director of the USAID "
+            "Northern Triangle Task Force Michael Camilleri spoke.",
+            "Northern Triangle",
+        ),
+        (
+            "Briefing with On-Background Q&A by Senior State Department Officials On Operation "
+            "Allies Refuge",
+            "Operation Allies Refuge",
+        ),
+    ],
+)
+def test_english_words_closing_an_office_are_no_person(text: str, words: str) -> None:
+    assert words not in _people(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        # state.gov (demo): a surname right after its office
+        (
+            "Assistant Secretary of State for Consular Affairs Bitter met the families.",
+            "Bitter",
+        ),
+        # tests/fixtures/real-tune-2 (timor-leste.gov.tl): a name after the office's comma
+        (
+            "On behalf of the Government, the Minister of State for the Presidency of the Council "
+            "of Ministers, Agio Pereira, expressed his conviction that ties will strengthen.",
+            "Agio Pereira",
+        ),
+    ],
+)
+def test_names_after_an_office_keep_their_cue(text: str, kept: str) -> None:
+    assert kept in _people(text)

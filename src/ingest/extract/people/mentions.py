@@ -46,6 +46,7 @@ from ingest.extract.people.tokens import (
     _blocked_mask,
     _blocked_spans,
     _capitalised,
+    _is_head_token,
     _key,
     _office_tail,
     _particles,
@@ -117,7 +118,11 @@ def _raw_mentions(text: str, *, in_title: bool) -> list[_Raw]:
 
 
 def _past_glued_english_words(tokens: list[_Tok], mask: list[bool], run: _Run) -> _Run:
-    """The run less English words glued before the name ("Even Dmitry Medvedev")."""
+    """The run less English words glued before the name ("Even Dmitry Medvedev"), or less a
+    regnal number, which closes a name and never opens one: the office's ("Brunei's Foreign
+    Minister II Erywan Yusof")."""
+    if run.last > run.first and _REGNAL.fullmatch(tokens[run.first].text):
+        run = _Run(run.first + 1, run.last)
     if run.last - run.first < 2:
         return run  # the common case: one or two words, nothing to cut
     words = tuple([t.text for t in tokens[run.first : run.last + 1]])
@@ -176,6 +181,9 @@ def _headline_words_cut(raws: list[_Raw], title: str, body: str) -> list[_Raw]:
 
 
 _ROMAN = re.compile(r"[IVXL]+")  # a regnal number
+
+
+_REGNAL = re.compile(r"[IVX]{2,4}")  # "II", "III": not "I" or "V", initials without a dot
 
 
 def _headline_word(body: str, lowered: str, word: str) -> bool:
@@ -432,10 +440,24 @@ def _raw_from_run(
     if (
         cue
         and not honorific
-        and (left is None or not left.has_head)
+        and (
+            left is None
+            or not left.has_head
+            # a surname after its office is a person: "Assistant Secretary for Consular Affairs
+            # Bitter", "Minister for Europe and North America Cleverly"; and so is a name after
+            # a comma: "the Minister of State for the Presidency ..., Agio Pereira"
+            or (
+                len(name_toks) > 1
+                and not tokens[run.first - 1].punct
+                and not _is_head_token(tokens[run.first - 1])
+            )
+        )
         and _only_lower_case_words(tuple([t.text for t in name_toks if t.text not in '“”"']))
     ):
-        cue = False  # "Specialty Occupation", "Geological Survey": English words, no title before
+        # "Specialty Occupation", "Geological Survey": English words, no title before; or not
+        # right after its head, so more of the office ("Special Envoy for the Global Coalition
+        # to Defeat ISIS", "Minister for Higher Education, Scientific Research")
+        cue = False
     if not cue:
         # a bare capitalised run: kept only to resolve to someone named elsewhere, or a person
         # when it stands in one list with a named person ("Ministers A B, C D and E F")

@@ -213,3 +213,13 @@ def test_english_words_closing_an_office_are_no_person(text: str, words: str) ->
 )
 def test_names_after_an_office_keep_their_cue(text: str, kept: str) -> None:
     assert kept in _people(text)
+
+
+def test_an_office_of_a_countrys_body_serves_that_country() -> None:
+    # state.gov (demo): the foreign-leaders check's "Even Dmitry Medvedev" (US before)
+    people = _people(
+        "Don’t take my word for it. Even Dmitry Medvedev, the deputy chairman of Russia’s "
+        "security council, former Russian president, recently said that Russia’s agricultural "
+        "products were, and I quote, “food weapons.”"
+    )
+    assert people["Dmitry Medvedev"] == ("deputy chairman of Russia’s security council", "RU")

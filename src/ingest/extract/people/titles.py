@@ -213,6 +213,9 @@ _OF_COUNTRY_TO = re.compile(
 _OF_COUNTRY = re.compile(r"\s+of\s+(?:the\s+)?(?=[A-Z])")
 
 
+_OF_COUNTRYS = re.compile(r"\bof\s+(?:the\s+)?(?P<country>[A-Z][\w .-]{1,40}?)[’']s\s+\w")
+
+
 def _clean_title(text: str, span: list[_Tok]) -> _Titled:
     """Split a title phrase into affiliation cue and office: "Indian External Affairs Minister"
     -> ("External Affairs Minister", "IN"); "Minister for Foreign Affairs of Japan" -> JP."""
@@ -293,6 +296,10 @@ def _title_parts(phrase: str) -> tuple[str | None, str | None, int, bool]:
             affiliation = affiliation or code
             phrase = phrase[: trailing.start()]
             break
+    possessor = _OF_COUNTRYS.search(phrase) if affiliation is None else None
+    if possessor and gz.is_country_phrase(possessor.group("country")):
+        # "deputy chairman of Russia’s security council": the body is that country's
+        affiliation = gz.lookup_country(possessor.group("country"))
     org_tail = _OF_ORG.search(phrase)
     if org_tail:
         orgs = gz.org_hits(org_tail.group("org"))

@@ -49,6 +49,14 @@ def _people(text: str, title: str | None = None) -> dict[str, tuple[str | None, 
             "Patrick Worman",
             None,
         ),
+        # an English word and an acronym: a phrase, so one name word may stay
+        (
+            "Acting U.S. Special Envoy for the Global Coalition to Defeat ISIS Godfrey will "
+            "travel to Iraq.",
+            "Defeat ISIS Godfrey",
+            "Godfrey",
+            "Acting U.S. Special Envoy for the Global Coalition to Defeat ISIS",
+        ),
         # an office written as one hyphenated word
         (
             "Signed by the following ministers or their equivalents:\nAustria\nVice-Chancellor "
@@ -188,6 +196,11 @@ def test_a_regnal_number_opens_no_name() -> None:
             "Briefing with On-Background Q&A by Senior State Department Officials On Operation "
             "Allies Refuge",
             "Operation Allies Refuge",
+        ),
+        # an acronym after an English word: of the same phrase
+        (
+            "We, the Foreign Ministers of the Global Coalition to Defeat ISIS met today.",
+            "Defeat ISIS",
         ),
     ],
 )

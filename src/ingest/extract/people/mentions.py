@@ -26,11 +26,11 @@ from ingest.extract.people.lists import (
 from ingest.extract.people.name_shape import (
     _common_words,
     _continues_a_body_name,
+    _english_phrase,
     _glued_english_words,
     _is_organisation,
     _is_place_run,
     _looks_like_a_name,
-    _only_lower_case_words,
 )
 from ingest.extract.people.patterns import pattern
 from ingest.extract.people.titles import (
@@ -124,7 +124,7 @@ def _past_glued_english_words(tokens: list[_Tok], mask: list[bool], run: _Run) -
     if run.last > run.first and _REGNAL.fullmatch(tokens[run.first].text):
         run = _Run(run.first + 1, run.last)
     if run.last - run.first < 2:
-        return run  # the common case: one or two words, nothing to cut
+        return run  # the common case: one or two words, nothing to cut (a name keeps one)
     words = tuple([t.text for t in tokens[run.first : run.last + 1]])
     if any(w in '“”"' for w in words):
         return run  # a quoted nickname: "Benjamin “Benny” Gantz"
@@ -452,7 +452,7 @@ def _raw_from_run(
                 and not _is_head_token(tokens[run.first - 1])
             )
         )
-        and _only_lower_case_words(tuple([t.text for t in name_toks if t.text not in '“”"']))
+        and _english_phrase(tuple([t.text for t in name_toks if t.text not in '“”"']))
     ):
         # "Specialty Occupation", "Geological Survey": English words, no title before; or not
         # right after its head, so more of the office ("Special Envoy for the Global Coalition

@@ -259,7 +259,7 @@ def _glued_english_words(words: tuple[str, ...], after_modifier: bool = False) -
     # Webster's lists syllables of names too ("Blas", "Omer"): its words count only before a
     # given name
     dictionary = after_modifier and len(words) > 1 and _given_name(_bare(words[1]))
-    count = 0
+    count, acronyms = 0, 0
     while count < len(words):
         word = _bare(words[count])
         acronym = word.isupper() and word.isalpha() and len(word) >= 2
@@ -270,10 +270,14 @@ def _glued_english_words(words: tuple[str, ...], after_modifier: bool = False) -
         )
         if not ((acronym and count > 0) or english):
             break
-        count += 1
-    # a run of English words alone ("Operation Allies Refuge") is left to the name tests
+        count, acronyms = count + 1, acronyms + acronym
+    # a run of English words alone ("Operation Allies Refuge") is left to the name tests; an
+    # English word and an acronym are a phrase for sure, so one name word may stay ("Coalition
+    # to Defeat ISIS Godfrey")
     rest = words[count:]
-    return count if len(rest) >= 2 and not all(_lower_case_word(w) for w in rest) else 0
+    if len(rest) < (1 if acronyms else 2) or all(_lower_case_word(w) for w in rest):
+        return 0
+    return count
 
 
 def _lower_case_word(word: str) -> bool:
@@ -311,3 +315,13 @@ def _english_word(word: str, dictionary: bool = False) -> bool:
 
 
 _ENGLISH_WORD_MIN = 4  # "Do", "Le", "Sit", "Win": syllables of Vietnamese and Burmese names
+
+
+def _english_phrase(words: tuple[str, ...]) -> bool:
+    """English words (`_only_lower_case_words`), an acronym after the first among them: "Defeat
+    ISIS" of "the Global Coalition to Defeat ISIS"."""
+    kept = words[:1] + tuple(w for w in words[1:] if not _ACRONYM.fullmatch(_bare(w)))
+    return _only_lower_case_words(kept)
+
+
+_ACRONYM = re.compile(r"[A-Z]{2,6}")

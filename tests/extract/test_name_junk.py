@@ -236,3 +236,14 @@ def test_an_office_of_a_countrys_body_serves_that_country() -> None:
         "products were, and I quote, “food weapons.”"
     )
     assert people["Dmitry Medvedev"] == ("deputy chairman of Russia’s security council", "RU")
+
+
+def test_a_headline_cut_to_one_word_loses_a_full_names_cue() -> None:
+    # state.gov (demo): "with" marks a full name; "Frontline Workers" are the body's words
+    people = _people(
+        "Secretary of State Antony J. Blinken today virtually met with 11 Muslim frontline "
+        "workers from diverse populations.",
+        "Secretary Blinken’s Meeting with Muslim Frontline Workers on the Occasion of Eid al-Adha",
+    )
+    assert "Muslim" not in people
+    assert "Antony J. Blinken" in people

@@ -171,13 +171,20 @@ def _headline_words_cut(raws: list[_Raw], title: str, body: str) -> list[_Raw]:
             kept.append(raw)
             continue
         end = raw.start + len(" ".join(words[:count]))
+        # a cue that reads only a full name ("Meeting with Muslim Frontline Workers") does not
+        # hold for the one word left
+        lost = count == 1 and raw.rule in _FULL_NAME_CUES
         kept.append(
             dataclasses.replace(
                 raw, tokens=raw.tokens[:count], name=title[raw.start : end], end=end,
-                possessive=False,
+                possessive=False, cue=raw.cue and not lost, rule="" if lost else raw.rule,
             )
         )  # fmt: skip
     return kept
+
+
+# rules that mark only a run of two words or more (`_raw_from_run`)
+_FULL_NAME_CUES = frozenset({"person.with_name", "person.subject_verb", "person.engaged_object"})
 
 
 _ROMAN = re.compile(r"[IVXL]+")  # a regnal number

@@ -202,6 +202,11 @@ def test_a_regnal_number_opens_no_name() -> None:
             "We, the Foreign Ministers of the Global Coalition to Defeat ISIS met today.",
             "Defeat ISIS",
         ),
+        # after "to", an English word is a verb: its object is no person
+        (
+            "We, the Foreign Ministers of the Global Coalition to Defeat Daesh met today.",
+            "Defeat Daesh",
+        ),
     ],
 )
 def test_english_words_closing_an_office_are_no_person(text: str, words: str) -> None:
@@ -215,6 +220,11 @@ def test_english_words_closing_an_office_are_no_person(text: str, words: str) ->
         (
             "Assistant Secretary of State for Consular Affairs Bitter met the families.",
             "Bitter",
+        ),
+        # after "to", a given name or an office opens a person
+        (
+            "The Secretary spoke by phone to Mark Green, Administrator of USAID, about the visit.",
+            "Mark Green",
         ),
         # tests/fixtures/real-tune-2 (timor-leste.gov.tl): a name after the office's comma
         (

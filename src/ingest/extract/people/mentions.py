@@ -27,6 +27,7 @@ from ingest.extract.people.name_shape import (
     _common_words,
     _continues_a_body_name,
     _english_phrase,
+    _english_word,
     _glued_english_words,
     _is_organisation,
     _is_place_run,
@@ -465,6 +466,8 @@ def _raw_from_run(
         # right after its head, so more of the office ("Special Envoy for the Global Coalition
         # to Defeat ISIS", "Minister for Higher Education, Scientific Research")
         cue = False
+    if cue and run.first > 0 and tokens[run.first - 1].text == "to" and _infinitive(name_toks):
+        cue = False  # "the Global Coalition to Defeat Daesh": a verb's object, no person
     if not cue:
         # a bare capitalised run: kept only to resolve to someone named elsewhere, or a person
         # when it stands in one list with a named person ("Ministers A B, C D and E F")
@@ -545,6 +548,12 @@ def _raw_from_run(
             else "person.subject_verb"
         ),
     )
+
+
+def _infinitive(name_toks: list[_Tok]) -> bool:
+    """Whether a run after "to" opens with an English word (a verb: "Defeat Daesh"), not a
+    given name ("to Mark Green") nor an office ("to President Ramaphosa")."""
+    return len(name_toks) > 1 and _english_word(name_toks[0].text)
 
 
 def _office_after_engagement(before: str) -> bool:

@@ -202,6 +202,12 @@ def test_a_regnal_number_opens_no_name() -> None:
             "We, the Foreign Ministers of the Global Coalition to Defeat ISIS met today.",
             "Defeat ISIS",
         ),
+        # hyphenated English words: tests/fixtures/real-tune-2 (sectsco.org)
+        (
+            "SCO Secretary-General Rashid Alimov and Director of the SCO Regional Anti-Terrorist "
+            "Structure (SCO RATS) Executive Committee Yevgeny Sysoev participated in the meeting.",
+            "Anti-Terrorist Structure",
+        ),
         # after "to", an English word is a verb: its object is no person
         (
             "We, the Foreign Ministers of the Global Coalition to Defeat Daesh met today.",

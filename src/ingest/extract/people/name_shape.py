@@ -236,10 +236,20 @@ def _only_lower_case_words(words: tuple[str, ...]) -> bool:
     _, capitalised = _dictionary()
     if not content or content[0] in capitalised or _given_name(content[0]):
         return False
-    # a short dictionary word may be a syllable of a name ("Moy", "Sen"): the releases' own only
+    # a short dictionary word may be a syllable of a name ("Moy", "Sen"): the releases' own only;
+    # a hyphenated word, each of its parts ("Deputy-Level")
     return all(
-        w in _lower_case_words() or (len(w) >= _DICTIONARY_WORD_MIN and _dictionary_word(w))
+        w in _lower_case_words()
+        or (len(w) >= _DICTIONARY_WORD_MIN and _dictionary_word(w))
+        or ("-" in w and all(_lower_case_part(part) for part in w.split("-")))
         for w in content
+    )
+
+
+def _lower_case_part(part: str) -> bool:
+    """A part of a hyphenated word the releases or Webster's write in lower case."""
+    return part in _lower_case_words() or (
+        len(part) >= _DICTIONARY_WORD_MIN and _dictionary_word(part)
     )
 
 

@@ -26,10 +26,12 @@ from ingest.extract.people.lists import (
 from ingest.extract.people.name_shape import (
     _common_words,
     _continues_a_body_name,
+    _english_phrase,
+    _english_word,
+    _glued_english_words,
     _is_organisation,
     _is_place_run,
     _looks_like_a_name,
-    _only_lower_case_words,
 )
 from ingest.extract.people.patterns import pattern
 from ingest.extract.people.titles import (
@@ -45,9 +47,13 @@ from ingest.extract.people.tokens import (
     _blocked_mask,
     _blocked_spans,
     _capitalised,
+    _is_head_token,
     _key,
+    _office_tail,
+    _particles,
     _Run,
     _runs,
+    _title_modifier,
     _Tok,
     _tokens,
     _tokens_between,
@@ -139,19 +145,45 @@ def _raw_mentions(text: str, *, in_title: bool) -> list[_Raw]:
     context = _Context(text)
     raws: list[_Raw] = []
     for run in _runs(tokens, mask):
+        glued = _past_glued_english_words(tokens, mask, run)
+        for k in range(run.first, glued.first):
+            mask[k] = True  # the office's or body's words: a title's, never a name's
+        run = glued
         raw = _raw_from_run(context, tokens, mask, run, in_title=in_title)
         if raw is not None:
             raws.append(raw)
     return _inherit_list_titles(_join_inverted_names(raws, text), text)
 
 
+def _past_glued_english_words(tokens: list[_Tok], mask: list[bool], run: _Run) -> _Run:
+    """The run less English words glued before the name ("Even Dmitry Medvedev"), or less a
+    regnal number, which closes a name and never opens one: the office's ("Brunei's Foreign
+    Minister II Erywan Yusof")."""
+    if run.last > run.first and _REGNAL.fullmatch(tokens[run.first].text):
+        run = _Run(run.first + 1, run.last)
+    if run.last - run.first < 2:
+        return run  # the common case: one or two words, nothing to cut (a name keeps one)
+    words = tuple([t.text for t in tokens[run.first : run.last + 1]])
+    if any(w in '“”"' for w in words):
+        return run  # a quoted nickname: "Benjamin “Benny” Gantz"
+    # "Special Envoy for the Northern Triangle Ricardo Zuniga": an office's modifier before
+    before = run.first - 1
+    after_modifier = (
+        before >= 0
+        and _capitalised(tokens[before].text)
+        and (_title_modifier(tokens[before]) or _office_tail(tokens, mask, before))
+    )
+    return _Run(run.first + _glued_english_words(words, after_modifier), run.last)
+
+
 def _headline_words_cut(raws: list[_Raw], title: str, body: str) -> list[_Raw]:
     """A headline capitalises every word, so a run there can close on headline words ("PM
-    Mottley Next Week", "Ambassador Garcia-Albano Presents Her Credentials"). A word closing a
-    headline run is cut when it is a common word by the body's own writing: the body never
-    writes it capitalised and writes it in lower case, or it is a common English word
-    (data/common_words.txt) the body does not capitalise. A name the body never repeats
-    ("... with David Muir", a transcript) keeps its words; a run is never cut to nothing."""
+    Mottley Next Week", "Secretary Raimondo Co-Host Supply Chain Ministerial"). A headline run
+    ends before its first word after the first that is a common word by the body's own
+    writing: the body never writes it capitalised and writes it, or another form of it, in
+    lower case, or it is a common English word (data/common_words.txt) the body does not
+    capitalise. A name the body never repeats ("... with David Muir", a transcript) keeps its
+    words; a run is never cut to nothing."""
     lowered = body.lower()
     if not body.strip() or len(lowered) != len(body):
         return raws  # no body; or a letter whose lower case is longer ("İ"): offsets differ
@@ -161,30 +193,51 @@ def _headline_words_cut(raws: list[_Raw], title: str, body: str) -> list[_Raw]:
         if len(words) != len(raw.tokens):
             kept.append(raw)  # quotes or glued tokens: no word-for-token cut
             continue
-        count = len(words)
-        while count > 1 and _headline_word(body, lowered, words[count - 1]):
-            count -= 1
+        # the first headline word after the name's first word ends it: "Raimondo Co-Host
+        # Supply Chain"; a lower-case word ("von der Leyen") is the name's own particle
+        count = next(
+            (
+                k
+                for k in range(1, len(words))
+                if words[k][:1].isupper()
+                and words[k].lower() not in _particles()  # "Al Thani", "Bin Mubarak"
+                and _headline_word(body, lowered, words[k])
+            ),
+            len(words),
+        )
         if count == len(words):
             kept.append(raw)
             continue
         end = raw.start + len(" ".join(words[:count]))
+        # a cue that reads only a full name ("Meeting with Muslim Frontline Workers") does not
+        # hold for the one word left
+        lost = count == 1 and raw.rule in _FULL_NAME_CUES
         kept.append(
             dataclasses.replace(
                 raw, tokens=raw.tokens[:count], name=title[raw.start : end], end=end,
-                possessive=False,
+                possessive=False, cue=raw.cue and not lost, rule="" if lost else raw.rule,
             )
         )  # fmt: skip
     return kept
 
 
+# rules that mark only a run of two words or more (`_raw_from_run`)
+_FULL_NAME_CUES = frozenset({"person.with_name", "person.subject_verb", "person.engaged_object"})
+
+
 _ROMAN = re.compile(r"[IVXL]+")  # a regnal number
 
 
+_REGNAL = re.compile(r"[IVX]{2,4}")  # "II", "III": not "I" or "V", initials without a dot
+
+
 def _headline_word(body: str, lowered: str, word: str) -> bool:
-    """Whether the body shows `word` of a headline to be a common word, not a name's."""
+    """Whether the body shows `word` of a headline to be a common word, not a name's: the
+    body writes it, or a verb's or noun's other form of it ("Selects": "selected", "Co-Host":
+    "co-hosted"), in lower case and never capitalised."""
     bare = re.sub(r"[’']s$", "", word)
     if (
-        not bare.isalpha()
+        not bare.replace("-", "").isalpha()
         or _ROMAN.fullmatch(bare)
         or _key(bare) in gz.office_words().name_suffixes
     ):
@@ -194,7 +247,35 @@ def _headline_word(body: str, lowered: str, word: str) -> bool:
         if body[at].isupper():
             return False  # "Brown", "May": the body writes it as a name
         written = True
+    # another form written capitalised names a body, not a person: "Senate Select Committee"
+    written = written or any(body[at].islower() for at in _inflected_offsets(lowered, bare.lower()))
     return written or _key(bare) in _common_words()
+
+
+_INFLECTIONS = ("", "s", "es", "ed", "d", "ing", "e", "ion", "ions")  # "select" + "ions"
+
+
+_STEM_MIN = 4  # a shorter stem is a syllable of many words
+
+
+def _inflected_offsets(lowered: str, word: str) -> list[int]:
+    """Where `word` (lower case) stands in `lowered` as its stem (less a plural's or third
+    person's "s") with an inflection after it, or none ("selects": "select", "selected")."""
+    found: list[int] = []
+    stem = word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+    if len(stem) < _STEM_MIN:
+        return found
+    at = lowered.find(stem)
+    while at >= 0:
+        end = at + len(stem)
+        if at == 0 or not lowered[at - 1].isalnum():
+            tail = end
+            while tail < len(lowered) and lowered[tail].isalpha():
+                tail += 1
+            if lowered[end:tail] in _INFLECTIONS:
+                found.append(at)
+        at = lowered.find(stem, at + 1)
+    return found
 
 
 def _whole_word_offsets(lowered: str, word: str) -> list[int]:
@@ -423,10 +504,26 @@ def _raw_from_run(
     if (
         cue
         and not honorific
-        and (left is None or not left.has_head)
-        and _only_lower_case_words(tuple([t.text for t in name_toks if t.text not in '“”"']))
+        and (
+            left is None
+            or not left.has_head
+            # a surname after its office is a person: "Assistant Secretary for Consular Affairs
+            # Bitter", "Minister for Europe and North America Cleverly"; and so is a name after
+            # a comma: "the Minister of State for the Presidency ..., Agio Pereira"
+            or (
+                len(name_toks) > 1
+                and not tokens[run.first - 1].punct
+                and not _is_head_token(tokens[run.first - 1])
+            )
+        )
+        and _english_phrase(tuple([t.text for t in name_toks if t.text not in '“”"']))
     ):
-        cue = False  # "Specialty Occupation", "Geological Survey": English words, no title before
+        # "Specialty Occupation", "Geological Survey": English words, no title before; or not
+        # right after its head, so more of the office ("Special Envoy for the Global Coalition
+        # to Defeat ISIS", "Minister for Higher Education, Scientific Research")
+        cue = False
+    if cue and run.first > 0 and tokens[run.first - 1].text == "to" and _infinitive(name_toks):
+        cue = False  # "the Global Coalition to Defeat Daesh": a verb's object, no person
     if not cue:
         # a bare capitalised run: kept only to resolve to someone named elsewhere, or a person
         # when it stands in one list with a named person ("Ministers A B, C D and E F")
@@ -507,6 +604,12 @@ def _raw_from_run(
             else "person.subject_verb"
         ),
     )
+
+
+def _infinitive(name_toks: list[_Tok]) -> bool:
+    """Whether a run after "to" opens with an English word (a verb: "Defeat Daesh"), not a
+    given name ("to Mark Green") nor an office ("to President Ramaphosa")."""
+    return len(name_toks) > 1 and _english_word(name_toks[0].text)
 
 
 def _office_after_engagement(before: str) -> bool:

@@ -236,11 +236,102 @@ def _only_lower_case_words(words: tuple[str, ...]) -> bool:
     _, capitalised = _dictionary()
     if not content or content[0] in capitalised or _given_name(content[0]):
         return False
-    # a short dictionary word may be a syllable of a name ("Moy", "Sen"): the releases' own only
+    # a short dictionary word may be a syllable of a name ("Moy", "Sen"): the releases' own only;
+    # a hyphenated word, each of its parts ("Deputy-Level")
     return all(
-        w in _lower_case_words() or (len(w) >= _DICTIONARY_WORD_MIN and _dictionary_word(w))
+        w in _lower_case_words()
+        or (len(w) >= _DICTIONARY_WORD_MIN and _dictionary_word(w))
+        or ("-" in w and all(_lower_case_part(part) for part in w.split("-")))
         for w in content
     )
 
 
+def _lower_case_part(part: str) -> bool:
+    """A part of a hyphenated word the releases or Webster's write in lower case."""
+    return part in _lower_case_words() or (
+        len(part) >= _DICTIONARY_WORD_MIN and _dictionary_word(part)
+    )
+
+
 _DICTIONARY_WORD_MIN = 4
+
+
+@lru_cache(maxsize=1 << 14)
+def _glued_english_words(words: tuple[str, ...], after_modifier: bool = False) -> int:
+    """How many English words open a run glued to a name after them: a sentence's first word
+    ("Even Dmitry Medvedev"), an office's or a body's last words ("Special Envoy for the Northern
+    Triangle Ricardo Zuniga", "Coalition to Defeat ISIS Patrick Worman", "Vice-Chancellor Werner
+    Kogler"). A name never opens with a word the releases write in lower case unless it is a
+    given name or one the dictionary capitalises ("Mark Green", "Ban Ki-moon"); an acronym after
+    such a word ends the same phrase. Right after an office's capitalised modifier ("for the
+    Northern"), the dictionary's words count too before a given name: the modifier's noun
+    ("Triangle"). Only a run that keeps two words is cut."""
+    # Webster's lists syllables of names too ("Blas", "Omer"): its words count only before a
+    # given name
+    dictionary = after_modifier and len(words) > 1 and _given_name(_bare(words[1]))
+    count, acronyms = 0, 0
+    while count < len(words):
+        word = _bare(words[count])
+        acronym = word.isupper() and word.isalpha() and len(word) >= 2
+        english = (
+            not word.isupper()
+            and word.isascii()  # "Múte B. Egede": an accent marks a name, not an English word
+            and _english_word(word, dictionary and count == 0)
+        )
+        if not ((acronym and count > 0) or english):
+            break
+        count, acronyms = count + 1, acronyms + acronym
+    # a run of English words alone ("Operation Allies Refuge") is left to the name tests; an
+    # English word and an acronym are a phrase for sure, so one name word may stay ("Coalition
+    # to Defeat ISIS Godfrey")
+    rest = words[count:]
+    if len(rest) < (1 if acronyms else 2) or all(_lower_case_word(w) for w in rest):
+        return 0
+    return count
+
+
+def _lower_case_word(word: str) -> bool:
+    """A word the releases write in lower case, or Webster's does: "Allies", "Refuge"."""
+    key = _key(_bare(word))
+    return key in _lower_case_words() or (
+        len(key) >= _DICTIONARY_WORD_MIN and _dictionary_word(key)
+    )
+
+
+def _english_word(word: str, dictionary: bool = False) -> bool:
+    """A capitalised word the releases write in lower case, no given name, office word or
+    honorific: "Even", "Plans", "Minister-Designate". Webster's words only with `dictionary`: it
+    lists syllables of names too ("Khalifa", "Shanker", "Sidi")."""
+    key = _key(word)
+    words = gz.office_words()
+    if "-" in key and all(part in words.words for part in key.split("-")):
+        return True  # "Vice-Chancellor": an office written as one word
+    _, capitalised = _dictionary()
+    if (
+        len(key) < _ENGLISH_WORD_MIN
+        or key in capitalised
+        or key in words.words
+        or key in words.honorifics
+        or (key.endswith("s") and key[:-1] in words.heads)
+        or _given_name(word)
+    ):
+        # "Ban Ki-moon", "Prince Haji Al-Muhtadee Billah", "Mark Green"; "Presidents Rafael
+        # Correa and ...": a list's title, read by the list rules
+        return False
+    if key in _lower_case_words():
+        return True
+    # the word itself, no plural read into it: "Angeles" is no plural of "angel"
+    return dictionary and len(key) >= _DICTIONARY_WORD_MIN and key in _dictionary()[0]
+
+
+_ENGLISH_WORD_MIN = 4  # "Do", "Le", "Sit", "Win": syllables of Vietnamese and Burmese names
+
+
+def _english_phrase(words: tuple[str, ...]) -> bool:
+    """English words (`_only_lower_case_words`), an acronym after the first among them: "Defeat
+    ISIS" of "the Global Coalition to Defeat ISIS"."""
+    kept = words[:1] + tuple(w for w in words[1:] if not _ACRONYM.fullmatch(_bare(w)))
+    return _only_lower_case_words(kept)
+
+
+_ACRONYM = re.compile(r"[A-Z]{2,6}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from ingest.extract import gazetteer as gz
 from ingest.extract.people.tokens import (
@@ -89,6 +89,9 @@ def _left_title(tokens: list[_Tok], mask: list[bool], index: int, text: str) -> 
         if _inner_institution_word(tokens, mask, i):
             i -= 1
             continue
+        if _name_head_as_title(tokens, mask, i, index):
+            i -= 1
+            continue
         if tok.text == ")" and i >= 2 and tokens[i - 2].text == "(":
             i -= 3
             continue
@@ -116,9 +119,27 @@ def _left_title(tokens: list[_Tok], mask: list[bool], index: int, text: str) -> 
     if first > end:
         return None
     span = tokens[first : end + 1]
-    if not any(_is_head_token(t) for t in span):
+    if not any(_is_head_token(t) or _key(t.text) in _name_heads() for t in span):
         return None
     return _clean_title(text, span)
+
+
+@cache
+def _name_heads() -> frozenset[str]:
+    """Folded office heads that are given names too (offices.toml [name_heads]): "Amir"."""
+    return frozenset(gz.fold(w) for w in gz._toml("offices.toml")["name_heads"]["heads"])
+
+
+def _name_head_as_title(tokens: list[_Tok], mask: list[bool], i: int, name_first: int) -> bool:
+    """ "the Amir of Qatar Sheikh Tamim", "the Amir Sheikh Tamim": an office head that is also
+    a given name is a title before "of" and a country, or before the honorific opening the
+    name at `name_first`; "Hossein Amir Abdollahian" keeps it as a name."""
+    if tokens[i].punct or _key(tokens[i].text) not in _name_heads():
+        return False
+    after = i + 1
+    if after + 1 < len(tokens) and tokens[after].text == "of" and mask[after + 1]:
+        return True  # the country is a blocked span: "of Qatar", "of the State of Qatar"
+    return after < name_first and _honorific(tokens[after])
 
 
 def _right_title(tokens: list[_Tok], mask: list[bool], after: int, text: str) -> _Titled | None:
@@ -190,6 +211,9 @@ _OF_COUNTRY_TO = re.compile(
 
 
 _OF_COUNTRY = re.compile(r"\s+of\s+(?:the\s+)?(?=[A-Z])")
+
+
+_OF_COUNTRYS = re.compile(r"\bof\s+(?:the\s+)?(?P<country>[A-Z][\w .-]{1,40}?)[’']s\s+\w")
 
 
 def _clean_title(text: str, span: list[_Tok]) -> _Titled:
@@ -272,6 +296,10 @@ def _title_parts(phrase: str) -> tuple[str | None, str | None, int, bool]:
             affiliation = affiliation or code
             phrase = phrase[: trailing.start()]
             break
+    possessor = _OF_COUNTRYS.search(phrase) if affiliation is None else None
+    if possessor and gz.is_country_phrase(possessor.group("country")):
+        # "deputy chairman of Russia’s security council": the body is that country's
+        affiliation = gz.lookup_country(possessor.group("country"))
     org_tail = _OF_ORG.search(phrase)
     if org_tail:
         orgs = gz.org_hits(org_tail.group("org"))
@@ -300,7 +328,10 @@ def _title_parts(phrase: str) -> tuple[str | None, str | None, int, bool]:
     phrase = _COUNTERPART_LEAD.sub("", phrase)  # "counterpart, the Minister ..." -> the office
     # "Foreign Minister Senator Mohammad Ishaq Dar": the seat held is not part of the office
     phrase = _TRAILING_SEAT.sub("", phrase)
-    has_head = any(_key(w) in gz.office_words().heads for w in re.split(r"[\s/]+", phrase))
+    has_head = any(
+        _key(w) in gz.office_words().heads or _key(w) in _name_heads()
+        for w in re.split(r"[\s/]+", phrase)
+    )
     return phrase or None, affiliation, start, has_head
 
 

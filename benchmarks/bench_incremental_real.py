@@ -70,6 +70,17 @@ def split_archive(workdir: Path, held: int) -> int:
     return len(kept_back)
 
 
+class Kept(logging.Handler):
+    """The messages logged, in order."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+
+
 def mart_rows(settings: Any) -> dict[str, list[str]]:
     snapshot = publication.read(settings).marts_snapshot
     assert snapshot is not None
@@ -88,7 +99,9 @@ def main() -> None:
     parser.add_argument("--output", help="also write the results to this JSON file")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s: %(message)s")
+    resolution_log = Kept()
     logging.getLogger("ingest.warehouse").setLevel(logging.INFO)
+    logging.getLogger("ingest.warehouse").addHandler(resolution_log)
     workdir = Path(args.workdir).resolve()
     workdir.mkdir(parents=True)
     held = split_archive(workdir, args.held)
@@ -149,6 +162,8 @@ def main() -> None:
         "full_marts_seconds": round(full.marts_seconds, 3),
         "full_mart_seconds": {name: round(s, 3) for name, s in full.mart_seconds},
         "marts_equal_to_full": incremental_rows == mart_rows(settings),
+        # what the resolution said it did, in every publish (the demo's, the run's)
+        "resolution_log": resolution_log.lines,
     }
     print(json.dumps(result, indent=1), flush=True)
     if args.output:

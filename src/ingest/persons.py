@@ -1221,5 +1221,14 @@ def resolve_surnames(
     `resolve_names` gives it when resolving every name."""
     if not mentions:
         return []
-    people = surname_index(indexed_people(index))
+    wanted = {surname_key(mention.name) for mention in mentions}
+    # only the people with a name that can give one of those keys: any spelling's tokens are
+    # one of its names' (the exact rules are surname_index's, over those people)
+    ids = {e.person_id for name, e in index.items() if _ends_of(name_tokens(name)) & wanted}
+    people = surname_index(indexed_people(index, ids))
     return [_resolve_surname(mention, people) for mention in mentions]
+
+
+def _ends_of(tokens: tuple[str, ...]) -> set[str]:
+    """Every key `_surnames_naming` can give a spelling of these words, and more."""
+    return {tokens[0], tokens[-1], " ".join(tokens[-2:])} if tokens else set()

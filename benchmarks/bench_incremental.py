@@ -8,8 +8,9 @@ A run's publish is incremental (ingest.warehouse.INCREMENTAL_MARTS computed from
 snapshot and the run's rows) when the previous snapshot was computed from exactly the rows
 visible before the run, by the same SQL: the first run after a change of the marts' SQL (or of
 this code) computes every mart whole, and says so (`incremental: []`). participant_persons is
-built on the previous snapshot when that has a name index (ingest.warehouse.NAME_INDEX: the
-first run after an upgrade writes it, resolving whole); the median is taken over
+built on the previous snapshot when that has a name and a surname index
+(ingest.warehouse.NAME_INDEX, SURNAME_INDEX: the first run after an upgrade writes them, resolving
+whole); the median is taken over
 the incremental runs when there are any. Prints JSON lines {"name", "value", "unit", ...};
 --output also writes them to a JSON file. --lone-surnames: the share of participants named by a
 lone surname (default the demo warehouse's, DEMO_LONE_SURNAMES; 0 gives the data of earlier
@@ -144,6 +145,13 @@ def main() -> None:
     parser.add_argument("--full", action="store_true", help="also time a full rebuild")
     parser.add_argument("--output", help="also write the results to this JSON file")
     parser.add_argument(
+        "--seed",
+        type=float,
+        default=0.1,
+        help="the first run's random seed (each later run adds 0.1): another seed, other people"
+        " and dates than earlier invocations' runs",
+    )
+    parser.add_argument(
         "--lone-surnames",
         type=float,
         default=DEMO_LONE_SURNAMES,
@@ -157,7 +165,8 @@ def main() -> None:
         settings = ensure_warehouse(size, Path(args.workdir) / str(size), args.lone_surnames)
         timings = []
         for i in range(args.runs):
-            timings.append(measure_run(settings, size, 0.1 + i / 10, args.lone_surnames))
+            seed = args.seed + i / 10
+            timings.append(measure_run(settings, size, seed, args.lone_surnames))
             print(json.dumps({"size": size, "run": i, **timings[-1]}), flush=True)
         measured = [t for t in timings if t["incremental"]] or timings
         seconds = sorted(t["publish_seconds"] for t in measured)[len(measured) // 2]

@@ -1148,7 +1148,9 @@ def combine_uses(a: NameUse, b: NameUse) -> NameUse:
 # (`_surname_evidence`), differ before and after the run; a person who differs in any of that
 # has a name whose index entry (use, block, id, person) the run changed, gained or dropped, so
 # only those people are built, before and after, and the keys whose candidates among them
-# differ are re-resolved, no other.
+# differ are re-resolved, no other. One order does count, in the whole resolution too: a
+# spelling's words are those of its first name added ("Antony J. Blinken" or "Antony Blinken",
+# one key), so a two-word lone surname ("J. Blinken") may find it or not by that order.
 
 
 def indexed_people(
@@ -1178,7 +1180,7 @@ def surname_keys_changed(
     `_resolve_surname` reads of them (`_surname_evidence`): only the people holding a name whose
     entry differs, was added or is gone can differ, so only theirs are built and compared. A
     name's mentions alone change no answer (a run naming Blinken again within his known span,
-    affiliations and titles reaches nothing)."""
+    affiliations and titles reaches nothing). Why no other key can change: the comment above."""
     names = [n for n in previous.keys() | current.keys() if previous.get(n) != current.get(n)]
     ids = {index[n].person_id for index in (previous, current) for n in names if n in index}
     if not ids:

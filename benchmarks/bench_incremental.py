@@ -8,10 +8,13 @@ A run's publish is incremental (ingest.warehouse.INCREMENTAL_MARTS computed from
 snapshot and the run's rows) when the previous snapshot was computed from exactly the rows
 visible before the run, by the same SQL: the first run after a change of the marts' SQL (or of
 this code) computes every mart whole, and says so (`incremental: []`). participant_persons is
-built on the previous snapshot when that has a name index (ingest.warehouse.NAME_INDEX: the
-first run after an upgrade writes it, resolving whole); the median is taken over
+built on the previous snapshot when that has a name and a surname index
+(ingest.warehouse.NAME_INDEX, SURNAME_INDEX: the first run after an upgrade writes them, resolving
+whole); the median is taken over
 the incremental runs when there are any. Prints JSON lines {"name", "value", "unit", ...};
---output also writes them to a JSON file.
+--output also writes them to a JSON file. --lone-surnames: the share of participants named by a
+lone surname (default the demo warehouse's, DEMO_LONE_SURNAMES; 0 gives the data of earlier
+versions, so a warehouse built before keeps its workdir); the resolution logs what it re-resolved.
 
     .venv/bin/python benchmarks/bench_incremental.py --sizes 1000000,10000000 \
         --workdir /work/bench-x21i --output benchmarks/results/bench_incremental-DATE.json
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 import time
 from datetime import UTC, datetime
@@ -39,6 +43,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 from bench_warehouse import CHUNK, synthetic_events
 
 RUN_EVENTS = 2_000
+# lone-surname participants of the demo warehouse: 271 of 4,095 (main's `make demo`, 2026-12-07)
+DEMO_LONE_SURNAMES = 0.066
 RESULTS: list[dict[str, Any]] = []
 REVISED_DOCUMENTS = 10  # documents of the run that are new versions of stored ones
 READY_FILE = "ready.json"
@@ -59,7 +65,7 @@ def with_load(table: pa.Table, load_id: str) -> pa.Table:
     return table.set_column(index, "load_id", pa.array([load_id] * table.num_rows))
 
 
-def ensure_warehouse(size: int, workdir: Path) -> Settings:
+def ensure_warehouse(size: int, workdir: Path, lone_surnames: float) -> Settings:
     """The warehouse of `size` events under workdir, built (and published) when missing."""
     settings = settings_for(workdir)
     if (workdir / READY_FILE).exists():
@@ -70,7 +76,8 @@ def ensure_warehouse(size: int, workdir: Path) -> Settings:
     began = time.perf_counter()
     for start in range(0, size, CHUNK):
         load_id = store.new_load_id(datetime.now(UTC))
-        table = with_load(synthetic_events(generator, start, min(CHUNK, size - start)), load_id)
+        events = synthetic_events(generator, start, min(CHUNK, size - start), lone_surnames)
+        table = with_load(events, load_id)
         store.write_events_table(settings, table, load_id)
     written = time.perf_counter() - began
     store.compact(settings)
@@ -79,6 +86,7 @@ def ensure_warehouse(size: int, workdir: Path) -> Settings:
     published = time.perf_counter() - began
     built = {
         "size": size,
+        "lone_surnames": lone_surnames,
         "write_seconds": written,
         "first_publish_seconds": published,
         "mart_seconds": dict(first.mart_seconds),
@@ -89,14 +97,14 @@ def ensure_warehouse(size: int, workdir: Path) -> Settings:
     return settings
 
 
-def run_events(settings: Settings, size: int, seed: float) -> pa.Table:
+def run_events(settings: Settings, size: int, seed: float, lone_surnames: float) -> pa.Table:
     """RUN_EVENTS events: new documents, and REVISED_DOCUMENTS new versions of stored ones."""
     generator = duckdb.connect()
     generator.execute(f"select setseed({seed})").fetchall()
     # numbered past every earlier run's events (each run moves the start by RUN_EVENTS)
     start = size * 10 + int(time.time() * 1000) % 10**9 * 2
-    fresh = synthetic_events(generator, start, RUN_EVENTS - 2 * REVISED_DOCUMENTS)
-    revised = synthetic_events(generator, 0, 2 * REVISED_DOCUMENTS)
+    fresh = synthetic_events(generator, start, RUN_EVENTS - 2 * REVISED_DOCUMENTS, lone_surnames)
+    revised = synthetic_events(generator, 0, 2 * REVISED_DOCUMENTS, lone_surnames)
     # same doc ids and event ids as the first stored documents, another text
     revised = revised.set_column(
         EVENTS.get_field_index("content_hash"),
@@ -106,11 +114,11 @@ def run_events(settings: Settings, size: int, seed: float) -> pa.Table:
     return pa.concat_tables([fresh, revised])
 
 
-def measure_run(settings: Settings, size: int, seed: float) -> dict[str, Any]:
+def measure_run(settings: Settings, size: int, seed: float, lone_surnames: float) -> dict[str, Any]:
     """Write one run's events as a pipeline run does (in flight, then published); timings."""
     load_id = store.new_load_id(datetime.now(UTC))
     publication.begin(settings, load_id, datetime.now(UTC))
-    table = with_load(run_events(settings, size, seed), load_id)
+    table = with_load(run_events(settings, size, seed, lone_surnames), load_id)
     began = time.perf_counter()
     written = store.write_events_table(settings, table, load_id)
     write_seconds = time.perf_counter() - began
@@ -136,14 +144,29 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="measured runs per size (median)")
     parser.add_argument("--full", action="store_true", help="also time a full rebuild")
     parser.add_argument("--output", help="also write the results to this JSON file")
+    parser.add_argument(
+        "--seed",
+        type=float,
+        default=0.1,
+        help="the first run's random seed (each later run adds 0.1): another seed, other people"
+        " and dates than earlier invocations' runs",
+    )
+    parser.add_argument(
+        "--lone-surnames",
+        type=float,
+        default=DEMO_LONE_SURNAMES,
+        help="share of participants named by a lone surname",
+    )
     args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     sizes = [int(s) for s in args.sizes.split(",")]
     medians: dict[int, float] = {}
     for size in sizes:
-        settings = ensure_warehouse(size, Path(args.workdir) / str(size))
+        settings = ensure_warehouse(size, Path(args.workdir) / str(size), args.lone_surnames)
         timings = []
         for i in range(args.runs):
-            timings.append(measure_run(settings, size, 0.1 + i / 10))
+            seed = args.seed + i / 10
+            timings.append(measure_run(settings, size, seed, args.lone_surnames))
             print(json.dumps({"size": size, "run": i, **timings[-1]}), flush=True)
         measured = [t for t in timings if t["incremental"]] or timings
         seconds = sorted(t["publish_seconds"] for t in measured)[len(measured) // 2]

@@ -73,12 +73,20 @@ QUERIES = {
 }
 
 
-def synthetic_events(connection: duckdb.DuckDBPyConnection, start: int, count: int) -> pa.Table:
-    """`count` events (two per document) numbered from `start`, in the EVENTS schema."""
+def synthetic_events(
+    connection: duckdb.DuckDBPyConnection, start: int, count: int, lone_surnames: float = 0.0
+) -> pa.Table:
+    """`count` events (two per document) numbered from `start`, in the EVENTS schema; a share
+    `lone_surnames` of the participants named by their family name alone ("12" for "Person
+    12", name_status surname_only), as releases write "Blinken" (none: the random stream, and
+    so the data, of earlier versions)."""
     countries = "[" + ", ".join(f"'{c}'" for c in COUNTRIES) + "]"
     affiliations = "[" + ", ".join(f"'{c}'" for c in AFFILIATIONS) + "]"
     types = "[" + ", ".join(f"'{t}'" for t in TYPES) + "]"
     n_countries, n_affiliations = len(COUNTRIES), len(AFFILIATIONS)
+    lone = "'Person ' ||"
+    if lone_surnames > 0:
+        lone = f"if(random() < {lone_surnames}, '', 'Person ') ||"
     # floor(K ** random()) is Zipf(1)-like over 1..K: a few people and countries dominate
     sql = f"""
     with base as (
@@ -111,14 +119,17 @@ def synthetic_events(connection: duckdb.DuckDBPyConnection, start: int, count: i
         -170 + 2.5 * country_index as longitude,
         [
             {{
-                'name': 'Person ' || cast(floor(pow({PEOPLE}, random())) as integer),
+                'name': person,
                 'title': 'Minister',
                 'affiliation':
                     {affiliations}[cast(floor(pow({n_affiliations}, random())) as integer)],
                 'role': 'guest',
-                'name_status': 'full'
+                'name_status': if(person like 'Person %', 'full', 'surname_only')
             }}
-            for k in range(n_people)
+            for person in [
+                {lone} cast(floor(pow({PEOPLE}, random())) as integer)
+                for k in range(n_people)
+            ]
         ] as participants,
         [{{'name': 'Someone Else', 'title': null, 'affiliation': null, 'role': null,
            'name_status': 'full'}}] as mentioned_people,

@@ -1021,13 +1021,23 @@ def surname_index(
     for person, spellings in people:
         by_position.append(person)
         for spelling in spellings:
-            tokens = spelling.tokens
-            surnames = {tokens[-1], " ".join(tokens[-2:])} if len(tokens) > 2 else {tokens[-1]}
-            if person.affiliations & FAMILY_NAME_FIRST:
-                surnames.add(tokens[0])
-            for surname in surnames:
+            for surname in _surnames_naming(person, spelling):
                 index[surname].add(len(by_position) - 1)
     return {s: [by_position[i] for i in sorted(found)] for s, found in index.items()}
+
+
+def _surnames_naming(person: _Person, spelling: _Spelling) -> set[str]:
+    """The lone surnames (`surname_key`s) that can name a person by one of its spellings."""
+    tokens = spelling.tokens
+    surnames = {tokens[-1], " ".join(tokens[-2:])} if len(tokens) > 2 else {tokens[-1]}
+    if person.affiliations & FAMILY_NAME_FIRST:
+        surnames.add(tokens[0])
+    return surnames
+
+
+def surname_key(name: str) -> str:
+    """What a lone surname is looked up by in `surname_index` ("Blinken" -> "blinken")."""
+    return " ".join(name_tokens(name))
 
 
 def _resolve_surname(mention: Mention, index: Mapping[str, list[_Person]]) -> Resolution:
@@ -1038,7 +1048,7 @@ def _resolve_surname(mention: Mention, index: Mapping[str, list[_Person]]) -> Re
     release about Panama): when no one of that affiliation fits, a mention with a title joins
     the one person of that surname whose known titles and dates agree with it.
     """
-    surname = " ".join(name_tokens(mention.name))
+    surname = surname_key(mention.name)
     candidates = index.get(surname, [])
     fits = _surname_fits(mention, candidates, by_affiliation=True)
     evidence = f"with affiliation {mention.affiliation or 'any'}"
@@ -1151,8 +1161,9 @@ def resolve_changed_names(
     registry: Mapping[str, str],
 ) -> ResolvedNames:
     """`resolve_names` of the previous uses with `changed` applied (None or no mention: the name
-    is gone), re-clustering only the blocks the changes reach. No surname mentions: a caller
-    with any resolves whole. `names` holds the participant names of the blocks re-clustered."""
+    is gone), re-clustering only the blocks the changes reach. `names` holds the participant
+    names of the blocks re-clustered; lone surnames are the caller's (`surname_keys_changed`
+    says which stored answers to resolve again, `resolve_surnames` resolves them)."""
     uses = {name: indexed.use for name, indexed in previous.items()}
     for name, use in changed.items():
         if use is None or use.mentions == 0:
@@ -1262,3 +1273,106 @@ def combine_uses(a: NameUse, b: NameUse) -> NameUse:
         min(firsts, default=None),
         max(lasts, default=None),
     )
+
+
+# --- lone surnames of a run's changes --------------------------------------------------------
+#
+# `_resolve_surname` reads, of the whole resolution, only the people `surname_index` lists under
+# the mention's `surname_key` (its candidates), and of each candidate only what `_Person` holds:
+# the id, the canonical spelling's most complete writing, the affiliations and titles of all its
+# spellings (every year's: `_surname_fits` tests the mention's affiliation against the set,
+# `_titles_agree` its title against each title, and the title fallback asks for any title), the
+# span of its event dates (`active_near`) and whether it took part anywhere. A candidate is
+# listed under a key by its spellings' last word, last two words, or first word when one of its
+# affiliations writes family names first. The rest is the mention's own name, affiliation, title
+# and date, and SURNAME_WINDOW_DAYS; the order of the candidates never counts (one fit or how
+# many). So a stored answer stays right unless the candidates under its key, so described
+# (`_surname_evidence`), differ before and after the run; a person who differs in any of that
+# has a name whose index entry (use, block, id, person) the run changed, gained or dropped, so
+# only those people are built, before and after, and the keys whose candidates among them
+# differ are re-resolved, no other. One order does count, in the whole resolution too: a
+# spelling's words are those of its first name added ("Antony J. Blinken" or "Antony Blinken",
+# one key), so a two-word lone surname ("J. Blinken") may find it or not by that order.
+
+
+def indexed_people(
+    index: Mapping[str, IndexedName], ids: Iterable[str] | None = None
+) -> list[tuple[_Person, list[_Spelling]]]:
+    """The people of a name index (only those of `ids`, when given) with their spellings, as
+    `resolve_names` builds them for `surname_index`."""
+    wanted = None if ids is None else set(ids)
+    uses_by_id: dict[str, list[NameUse]] = defaultdict(list)
+    for indexed in index.values():
+        if wanted is None or indexed.person_id in wanted:
+            uses_by_id[indexed.person_id].append(indexed.use)
+    people = []
+    for person_id in sorted(uses_by_id):
+        spellings: dict[str, _Spelling] = {}
+        for use in uses_by_id[person_id]:
+            _add(spellings, use)
+        group = list(spellings.values())
+        people.append((_person(person_id, max(group, key=_completeness), group), group))
+    return people
+
+
+def surname_keys_changed(
+    previous: Mapping[str, IndexedName], current: Mapping[str, IndexedName]
+) -> set[str]:
+    """The surname keys whose candidates differ between two name indexes, in what
+    `_resolve_surname` reads of them (`_surname_evidence`): only the people holding a name whose
+    entry differs, was added or is gone can differ, so only theirs are built and compared. A
+    name's mentions alone change no answer (a run naming Blinken again within his known span,
+    affiliations and titles reaches nothing). Why no other key can change: the comment above."""
+    names = [n for n in previous.keys() | current.keys() if previous.get(n) != current.get(n)]
+    ids = {index[n].person_id for index in (previous, current) for n in names if n in index}
+    if not ids:
+        return set()
+    before, after = _candidates_by_key(previous, ids), _candidates_by_key(current, ids)
+    return {key for key in before.keys() | after.keys() if before.get(key) != after.get(key)}
+
+
+def _candidates_by_key(
+    index: Mapping[str, IndexedName], ids: Iterable[str]
+) -> dict[str, frozenset[tuple[object, ...]]]:
+    """The people of `ids` under each surname key they can be named by, as `_surname_evidence`."""
+    found: dict[str, set[tuple[object, ...]]] = defaultdict(set)
+    for person, spellings in indexed_people(index, ids):
+        evidence = _surname_evidence(person)
+        for spelling in spellings:
+            for key in _surnames_naming(person, spelling):
+                found[key].add(evidence)
+    return {key: frozenset(people) for key, people in found.items()}
+
+
+def _surname_evidence(person: _Person) -> tuple[object, ...]:
+    """All `_resolve_surname` reads of a candidate: id, canonical name, affiliations, titles,
+    the span of its dates and whether it took part."""
+    return (
+        person.person_id,
+        _top(person.canonical),
+        person.affiliations,
+        person.titles,
+        person.first_on,
+        person.last_on,
+        person.took_part,
+    )
+
+
+def resolve_surnames(
+    mentions: Sequence[Mention], index: Mapping[str, IndexedName]
+) -> list[Resolution]:
+    """Each lone-surname mention resolved against the people of a name index: what
+    `resolve_names` gives it when resolving every name."""
+    if not mentions:
+        return []
+    wanted = {surname_key(mention.name) for mention in mentions}
+    # only the people with a name that can give one of those keys: any spelling's tokens are
+    # one of its names' (the exact rules are surname_index's, over those people)
+    ids = {e.person_id for name, e in index.items() if _ends_of(name_tokens(name)) & wanted}
+    people = surname_index(indexed_people(index, ids))
+    return [_resolve_surname(mention, people) for mention in mentions]
+
+
+def _ends_of(tokens: tuple[str, ...]) -> set[str]:
+    """Every key `_surnames_naming` can give a spelling of these words, and more."""
+    return {tokens[0], tokens[-1], " ".join(tokens[-2:])} if tokens else set()

@@ -23,6 +23,8 @@ import contextlib
 import dataclasses
 import functools
 import hashlib
+import itertools
+import logging
 import os
 import re
 import time
@@ -30,7 +32,7 @@ import tomllib
 import uuid
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -47,6 +49,8 @@ from ingest.config import ORGANISATION_PUBLISHERS, Settings
 from ingest.errors import StoreError
 from ingest.extract.gazetteer import organisation_codes
 from ingest.schemas import EVENTS, PARTITION_COLUMN, TABLES, WRITER_COLUMNS
+
+log = logging.getLogger(__name__)
 
 # package data (src/ingest/sql links warehouse/models and warehouse/checks): found the same way
 # in a source checkout, an editable install and an installed wheel
@@ -807,10 +811,9 @@ def _resolve_people(
 
 def _resolve_people_whole(
     settings: Settings, connection: duckdb.DuckDBPyConnection, source: str, keep_registry: bool
-) -> tuple[pa.Table, dict[str, persons.IndexedName] | None]:
+) -> tuple[pa.Table, dict[str, persons.IndexedName], StoredSurnames]:
     """participant_persons: every participant's person, rule and evidence, and quality flags;
-    and the name index a later run resolves its changes against (None when some participant
-    is a lone surname: those runs resolve whole).
+    and the name index and lone-surname answers a later run resolves its changes against.
 
     The mentions are grouped in SQL before Python sees them: one row per distinct name (and
     name_status), per full name, per surname-only (name, affiliation, title, date) and per
@@ -843,14 +846,12 @@ def _resolve_people_whole(
             from _mentions where status <> 'surname_only' group by person_name"""
         ).fetchall()
     ]
-    surname_keys = connection.sql(
-        """select distinct person_name, affiliation, person_title, event_date from _mentions
-        where status = 'surname_only' and is_participant"""
+    surname_counts = connection.sql(
+        """select person_name, affiliation, person_title, event_date, count(*) from _mentions
+        where status = 'surname_only' and is_participant group by all"""
     ).fetchall()
-    surname_mentions = [
-        persons.Mention(str(i), name, "surname_only", title, affiliation, day)
-        for i, (name, affiliation, title, day) in enumerate(surname_keys)
-    ]
+    surname_keys: list[SurnameKey] = [row[:4] for row in surname_counts]
+    surname_mentions = [_surname_mention(key) for key in surname_keys]
     registry = read_person_registry(settings)
     resolved = persons.resolve_names(uses, surname_mentions, registry)
     if keep_registry and resolved.registry != registry:
@@ -878,7 +879,22 @@ def _resolve_people_whole(
         SURNAME_RESOLUTION_COLUMNS,
     )
     table = _participant_rows(connection, "_mentions")
-    return table, (None if surname_keys else resolved.index)
+    stored = {
+        row[:4]: (row[4], found)
+        for row, found in zip(surname_counts, resolved.surnames, strict=True)
+    }
+    return table, resolved.index, stored
+
+
+# a lone surname's mention as resolved: (person_name, affiliation, person_title, event_date)
+SurnameKey = tuple[str, str | None, str | None, date | None]
+# each key's participants and its answer: what a later run keeps or resolves again
+StoredSurnames = dict[SurnameKey, tuple[int, persons.Resolution]]
+
+
+def _surname_mention(key: SurnameKey) -> persons.Mention:
+    name, affiliation, title, day = key
+    return persons.Mention("", name, "surname_only", title, affiliation, day)
 
 
 def _participant_rows(connection: duckdb.DuckDBPyConnection, mentions: str) -> pa.Table:
@@ -956,13 +972,14 @@ def _city_countries(
 # --- person resolution of a run's changes ----------------------------------------------------
 #
 # Beside each snapshot's participant_persons, the name index: every full name's use (what
-# persons.NameUse adds up), the block of its spelling and its person. A run built on the
-# previous snapshot resolves the names its documents add or drop against it
-# (persons.resolve_changed_names: only the blocks they reach are clustered again), computes
-# the rows of its own documents' participants, gives the participants of names whose person
-# changed their new person, and keeps every other row. A warehouse with a lone-surname
-# participant (resolved against every person), a rules change, `refresh --full` and the lake
-# resolve whole.
+# persons.NameUse adds up), the block of its spelling and its person; and the surname index:
+# every lone surname's (name, affiliation, title, date) with its participants and its answer.
+# A run built on the previous snapshot resolves the names its documents add or drop against it
+# (persons.resolve_changed_names: only the blocks they reach are clustered again), resolves its
+# own lone surnames and the stored ones whose surname key a changed person carries
+# (persons.surname_keys_changed), computes the rows of its own documents' participants, gives
+# the participants of names and surnames whose person changed their new person, and keeps every
+# other row. A rules change, `refresh --full` and the lake resolve whole.
 NAME_INDEX = "_person_names"  # a folder of _marts beside the marts: pruned with its snapshot
 NAME_INDEX_SCHEMA = pa.schema(
     [
@@ -991,6 +1008,24 @@ NAME_USES_SQL = """select person_name, name_status,
     coalesce(list(distinct person_title) filter (where person_title <> ''), []),
     min(event_date), max(event_date)
 from {mentions} group by all"""
+SURNAME_INDEX = "_person_surnames"  # beside NAME_INDEX, pruned with its snapshot too
+SURNAME_INDEX_SCHEMA = pa.schema(
+    [
+        ("person_name", pa.string()),
+        ("affiliation", pa.string()),
+        ("person_title", pa.string()),
+        ("event_date", pa.date32()),
+        ("surname_key", pa.string()),  # persons.surname_key: what a changed person reaches
+        ("participants", pa.int64()),
+        ("person_id", pa.string()),
+        ("canonical_name", pa.string()),
+        ("name_status", pa.string()),
+        ("resolution_rule", pa.string()),
+        ("resolution_evidence", pa.string()),
+    ]
+)
+# the rules of a lone surname's answer: which rows of participant_persons are lone surnames
+SURNAME_RULES = (persons.SURNAME, persons.UNRESOLVED)
 
 
 def _participant_persons(
@@ -1002,14 +1037,15 @@ def _participant_persons(
     snapshot: str,
 ) -> tuple[pa.Table, bool]:
     """participant_persons built on the base's when it can be, else whole; True when built on
-    it. Writes the name index of `snapshot` (none when some participant is a lone surname)."""
+    it. Writes the name and surname indexes of `snapshot`."""
     since = None if base is None else _resolve_people_since(connection, settings, hidden, base)
     if since is None:
-        table, index = _resolve_people_whole(settings, connection, view.name, True)
+        table, index, surnames = _resolve_people_whole(settings, connection, view.name, True)
     else:
-        table, index = since
-    if index is not None and not lake.enabled(settings):
+        table, index, surnames = since
+    if not lake.enabled(settings):
         store.write_mart(settings, NAME_INDEX, snapshot, _name_index_table(index))
+        store.write_mart(settings, SURNAME_INDEX, snapshot, _surname_index_table(surnames))
     connection.register("_computed", table)
     try:
         order = ", ".join(view.sort_by)
@@ -1021,12 +1057,15 @@ def _participant_persons(
 
 def _resolve_people_since(
     connection: duckdb.DuckDBPyConnection, settings: Settings, hidden: frozenset[str], base: _Base
-) -> tuple[pa.Table, dict[str, persons.IndexedName]] | None:
-    """participant_persons and the name index from the base's and base.load_id's documents,
-    or None (resolve whole) when the base has no name index or the run has a lone surname."""
+) -> tuple[pa.Table, dict[str, persons.IndexedName], StoredSurnames] | None:
+    """participant_persons and the name and surname indexes from the base's and base.load_id's
+    documents, or None (resolve whole) when the base has no such indexes."""
+    marks = [("start", time.perf_counter())]
     previous = _read_name_index(settings, base.snapshot)
-    if previous is None:
+    stored = _read_surname_index(settings, base.snapshot)
+    if previous is None or stored is None:
         return None
+    marks.append(("indexes read", time.perf_counter()))
     run = _quote(base.load_id)
     events = "{{ source('events') }}"
     documents = f"""select doc_id from {events} where load_id = {run}
@@ -1052,16 +1091,6 @@ def _resolve_people_since(
         ).fetchall()
         if persons.name_tokens(name or "")
     ]
-    surname = [name for name, _, status in statuses if status == "surname_only"]
-    if (
-        surname
-        and connection.execute(
-            "select 1 from _run_mentions where is_participant and list_contains(?, person_name)"
-            " limit 1",
-            [surname],
-        ).fetchall()
-    ):
-        return None  # a lone surname is resolved against every person: whole
     _register(connection, "_run_statuses", statuses, ["person_name", "given", "status"])
     connection.execute(
         """create or replace temp view _run_status_mentions as
@@ -1070,7 +1099,9 @@ def _resolve_people_since(
     )
     changed = _changed_uses(connection, settings, hidden, base, previous)
     registry = read_person_registry(settings)
+    marks.append(("run's names counted", time.perf_counter()))
     resolved = persons.resolve_changed_names(previous, changed, registry)
+    marks.append(("names resolved", time.perf_counter()))
     if resolved.registry != registry:
         write_person_registry(settings, resolved.registry)
     full = {**{n: e.person for n, e in previous.items() if e.person}, **resolved.names}
@@ -1085,12 +1116,20 @@ def _resolve_people_since(
         ],
         NAME_PERSON_COLUMNS,
     )
-    _register(
-        connection,
-        "_surnames",
-        [],
-        SURNAME_RESOLUTION_COLUMNS,
+    old_persons = _quote(
+        store.mart_path(settings, "participant_persons", base.snapshot, for_duckdb=True)
     )
+    old_participants = _quote(
+        store.mart_path(settings, "stg_participants", base.snapshot, for_duckdb=True)
+    )
+    surnames, run_surnames, moved_surnames = _surnames_since(
+        connection, stored, previous, resolved.index, old_persons, old_participants
+    )
+    _register(connection, "_surnames", _surname_rows(run_surnames), SURNAME_RESOLUTION_COLUMNS)
+    _register(
+        connection, "_moved_surnames", _surname_rows(moved_surnames), SURNAME_RESOLUTION_COLUMNS
+    )
+    marks.append(("lone surnames resolved", time.perf_counter()))
     fresh = _participant_rows(connection, "_run_status_mentions")
     moved = [
         (name, p.person_id, p.canonical_name, p.rule, p.evidence)
@@ -1103,37 +1142,141 @@ def _resolve_people_since(
         moved,
         NAME_PERSON_COLUMNS,
     )
-    old_persons = _quote(
-        store.mart_path(settings, "participant_persons", base.snapshot, for_duckdb=True)
-    )
-    old_participants = _quote(
-        store.mart_path(settings, "stg_participants", base.snapshot, for_duckdb=True)
-    )
+    # a lone surname's row is moved by its (name, affiliation, title, date), a full name's by
+    # its name: "Rubio" may be both, a full name where the extractor says so
+    surname_row = f"coalesce(old.resolution_rule, '') in {SURNAME_RULES}"
     connection.register("_fresh_rows", fresh)
     try:
         table = connection.sql(
-            f"""with moved as (
+            f"""with old_participants as (
+                select participant_id, person_name, affiliation, person_title, event_date
+                from read_parquet({old_participants}, hive_partitioning = false)
+            ),
+            moved as (
                 select p.participant_id, n.* exclude (person_name)
-                from read_parquet({old_participants}, hive_partitioning = false) as p
+                from old_participants as p
                 join _moved_names as n using (person_name)
+            ),
+            moved_surnames as (
+                select p.participant_id, n.person_id, n.canonical_name, n.name_status, n.rule,
+                    n.evidence
+                from old_participants as p
+                join _moved_surnames as n on p.person_name = n.person_name
+                    and p.affiliation is not distinct from n.affiliation
+                    and p.person_title is not distinct from n.person_title
+                    and p.event_date is not distinct from n.event_date
             )
             select
                 old.participant_id,
-                coalesce(moved.person_id, old.person_id) as person_id,
-                coalesce(moved.canonical_name, old.canonical_name) as canonical_name,
-                old.name_status,
-                coalesce(moved.rule, old.resolution_rule) as resolution_rule,
-                coalesce(moved.evidence, old.resolution_evidence) as resolution_evidence,
+                coalesce(s.person_id, moved.person_id, old.person_id) as person_id,
+                coalesce(s.canonical_name, moved.canonical_name, old.canonical_name)
+                    as canonical_name,
+                coalesce(s.name_status, old.name_status) as name_status,
+                coalesce(s.rule, moved.rule, old.resolution_rule) as resolution_rule,
+                coalesce(s.evidence, moved.evidence, old.resolution_evidence)
+                    as resolution_evidence,
                 old.name_problem,
                 old.title_country_code
             from read_parquet({old_persons}, hive_partitioning = false) as old
-            left join moved using (participant_id)
+            left join moved on moved.participant_id = old.participant_id and not ({surname_row})
+            left join moved_surnames as s on s.participant_id = old.participant_id
+                and {surname_row}
             where split_part(old.participant_id, ':', 1) not in (select event_id from _run_events)
             union all select * from _fresh_rows"""
         ).to_arrow_table()
     finally:
         connection.unregister("_fresh_rows")
-    return table, resolved.index
+    marks.append(("rows joined", time.perf_counter()))
+    log.info(
+        "participant_persons built on snapshot %s: %d full names changed, %d of %d names'"
+        " people clustered again; seconds: %s",
+        base.snapshot,
+        len(changed),
+        len(resolved.names),
+        len(resolved.index),
+        ", ".join(f"{b[0]} {b[1] - a[1]:.2f}" for a, b in itertools.pairwise(marks)),
+    )
+    return table, resolved.index, surnames
+
+
+def _surnames_since(
+    connection: duckdb.DuckDBPyConnection,
+    stored: StoredSurnames,
+    previous: dict[str, persons.IndexedName],
+    current: dict[str, persons.IndexedName],
+    old_persons: str,
+    old_participants: str,
+) -> tuple[StoredSurnames, StoredSurnames, StoredSurnames]:
+    """The lone surnames after the run (the stored ones with the participants of the run's
+    events counted again), the run's own with their answers, and the stored ones still held
+    outside the run whose answer changed. Resolved again: the run's, and the stored ones
+    whose surname key a person the run changed carries (persons.surname_keys_changed)."""
+    counts = {key: count for key, (count, _) in stored.items()}
+    gone = connection.sql(
+        f"""select p.person_name, p.affiliation, p.person_title, p.event_date, count(*)
+        from read_parquet({old_participants}, hive_partitioning = false) as p
+        join read_parquet({old_persons}, hive_partitioning = false) as o using (participant_id)
+        where p.event_id in (select event_id from _run_events)
+            and o.resolution_rule in {SURNAME_RULES}
+        group by all"""
+    ).fetchall()
+    for row in gone:
+        key = _surname_key(row)
+        counts[key] = counts.get(key, 0) - row[4]
+    arriving = connection.sql(
+        """select person_name, affiliation, person_title, event_date, count(*)
+        from _run_status_mentions where status = 'surname_only' and is_participant
+        group by all"""
+    ).fetchall()
+    run_keys = [_surname_key(row) for row in arriving]
+    for key, row in zip(run_keys, arriving, strict=True):
+        counts[key] = counts.get(key, 0) + row[4]
+    reached = persons.surname_keys_changed(previous, current) if stored else set()
+    again = [
+        key
+        for key, count in counts.items()
+        if count > 0 and key in stored and persons.surname_key(key[0]) in reached
+    ]
+    wanted = list(dict.fromkeys([*run_keys, *again]))
+    log.info(
+        "lone surnames: %d stored, %d surname keys reached by changed people, %d resolved"
+        " again (%d of the run's documents, %d stored)",
+        len(stored),
+        len(reached),
+        len(wanted),
+        len(run_keys),
+        len(again),
+    )
+    answers = dict(
+        zip(
+            wanted,
+            persons.resolve_surnames([_surname_mention(key) for key in wanted], current),
+            strict=True,
+        )
+    )
+    surnames: StoredSurnames = {}
+    for key, count in counts.items():
+        if count > 0:
+            surnames[key] = (count, answers[key] if key in answers else stored[key][1])
+    run_answers = {key: surnames[key] for key in run_keys}
+    moved = {
+        key: surnames[key] for key in again if key in stored and stored[key][1] != surnames[key][1]
+    }
+    return surnames, run_answers, moved
+
+
+def _surname_key(row: Sequence[Any]) -> SurnameKey:
+    """The key of a row starting person_name, affiliation, person_title, event_date."""
+    name, affiliation, title, day = row[:4]
+    return (name, affiliation, title, day)
+
+
+def _surname_rows(surnames: StoredSurnames) -> list[tuple[Any, ...]]:
+    """Rows of SURNAME_RESOLUTION_COLUMNS."""
+    return [
+        (*key, r.person_id, r.canonical_name, r.name_status, r.rule, r.evidence)
+        for key, (_, r) in surnames.items()
+    ]
 
 
 def _changed_uses(
@@ -1251,6 +1394,51 @@ def _name_index_table(index: dict[str, persons.IndexedName]) -> pa.Table:
             }
         )
     return pa.Table.from_pylist(rows, schema=NAME_INDEX_SCHEMA)
+
+
+def _read_surname_index(settings: Settings, snapshot: str) -> StoredSurnames | None:
+    fs, _ = files.filesystem(settings)
+    path = store.mart_path(settings, SURNAME_INDEX, snapshot)
+    if fs.get_file_info(path).type != pafs.FileType.File:
+        return None
+    try:
+        rows = pq.read_table(path, filesystem=fs).to_pylist()
+    except (OSError, pa.ArrowInvalid) as error:
+        raise StoreError(f"{path}: cannot read the lone-surname index: {error}") from error
+    return {
+        (row["person_name"], row["affiliation"], row["person_title"], row["event_date"]): (
+            row["participants"],
+            persons.Resolution(
+                "",
+                row["person_id"],
+                row["canonical_name"],
+                row["name_status"],
+                row["resolution_rule"],
+                row["resolution_evidence"],
+            ),
+        )
+        for row in rows
+    }
+
+
+def _surname_index_table(surnames: StoredSurnames) -> pa.Table:
+    rows = [
+        {
+            "person_name": key[0],
+            "affiliation": key[1],
+            "person_title": key[2],
+            "event_date": key[3],
+            "surname_key": persons.surname_key(key[0]),
+            "participants": count,
+            "person_id": found.person_id,
+            "canonical_name": found.canonical_name,
+            "name_status": found.name_status,
+            "resolution_rule": found.rule,
+            "resolution_evidence": found.evidence,
+        }
+        for key, (count, found) in surnames.items()
+    ]
+    return pa.Table.from_pylist(rows, schema=SURNAME_INDEX_SCHEMA)
 
 
 COMPUTED_MARTS: dict[str, Callable[[Settings, duckdb.DuckDBPyConnection, str, bool], pa.Table]] = {

@@ -2,7 +2,9 @@
 documents add or drop (persons.resolve_changed_names) and gives the rows a full recompute
 gives, ids included, after a name whose affiliation changes joins another person, a more
 complete spelling becomes every spelling's canonical name, a superseded version drops
-mentions, and a lone surname (which sends the run back to resolving whole)."""
+mentions; and lone surnames, each resolved again only when a person of its surname key changed:
+one with no person that gains one, one whose person gains the affiliation it is tagged with,
+one that a namesake makes ambiguous."""
 
 from __future__ import annotations
 
@@ -16,8 +18,13 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from tests.warehouse.factories import mart_rows
 from tests.warehouse.test_incremental_marts import (
+    BLINKEN,
+    BLINKEN_IN_PANAMA,
     KALLAS,
     LAVROV,
+    LONE_BLINKEN,
+    LONE_BLINKEN_PA,
+    OTHER_BLINKEN,
     RUTTE,
     Release,
     full_rows,
@@ -108,7 +115,7 @@ def test_names_resolved_on_the_previous_snapshot_give_the_people_of_a_full_recom
     incremental = mart_rows(settings)
     assert incremental == full_rows(settings)
 
-    # a lone surname is resolved against every person: the run resolves whole
+    # a lone surname: resolved against the people of its surname key, on the previous snapshot
     fourth = run(
         settings,
         "L4",
@@ -122,9 +129,44 @@ def test_names_resolved_on_the_previous_snapshot_give_the_people_of_a_full_recom
             ),
         ],
     )
-    assert "participant_persons" not in fourth.incremental
+    assert "participant_persons" in fourth.incremental
     incremental = mart_rows(settings)
     assert incremental == full_rows(settings)
+
+
+def lone_surnames(settings: Settings) -> dict[str, tuple[str, str]]:
+    """Each lone surname's rows by affiliation: its rule and canonical name."""
+    rows = warehouse.query(
+        settings,
+        "select s.affiliation, p.resolution_rule, p.canonical_name from stg_participants as s"
+        " join participant_persons as p using (participant_id) where s.person_name = 'Blinken'",
+    ).rows
+    return {str(affiliation): (str(rule), str(canonical)) for affiliation, rule, canonical in rows}
+
+
+def test_lone_surnames_are_resolved_again_when_a_person_of_their_name_changes(
+    settings: Settings,
+) -> None:
+    day = date(2025, 4, 1)
+    run(settings, "L1", [("doc-1", "eeas", day, (LONE_BLINKEN, LONE_BLINKEN_PA, LAVROV), "1")])
+    assert {rule for rule, _ in lone_surnames(settings).values()} == {"unresolved"}
+    steps = [
+        # a Blinken arrives: the US Secretary's lone surname is his, the untitled PA one not
+        (BLINKEN, {"US": ("surname", "Antony Blinken"), "PA": ("unresolved", "Blinken")}),
+        # he is tagged PA on a trip: the PA lone surname fits him now
+        (
+            BLINKEN_IN_PANAMA,
+            {"US": ("surname", "Antony Blinken"), "PA": ("surname", "Antony Blinken")},
+        ),
+        # a second US Secretary Blinken: the US one is ambiguous, the PA one still his
+        (OTHER_BLINKEN, {"US": ("unresolved", "Blinken"), "PA": ("surname", "Antony Blinken")}),
+    ]
+    for number, (person, expected) in enumerate(steps, start=2):
+        published = run(settings, f"L{number}", [(f"doc-{number}", "eeas", day, (person,), "x")])
+        assert "participant_persons" in published.incremental
+        assert lone_surnames(settings) == expected
+        incremental = mart_rows(settings)
+        assert incremental == full_rows(settings)
 
 
 BIDENS = (
@@ -133,6 +175,8 @@ BIDENS = (
     biden("Joseph R. Biden"),
     biden("J. Biden"),
     biden("Jill Biden"),
+    biden("Biden", status="surname_only"),
+    biden("Biden", "GB", status="surname_only"),
     RUTTE,
     KALLAS,
 )

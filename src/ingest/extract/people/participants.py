@@ -66,6 +66,10 @@ def participants_for(
     ranked: list[Evidence] = []
     if anchor.ordinal == 0:
         chosen, why = decide(candidates(index, anchor, doc, choice))
+        # someone named only where a later sentence tells another engagement is only mentioned
+        for pid in _of_another_occasion(index, doc, anchor, chosen):
+            m = chosen.pop(pid)
+            ranked.append(Evidence("mentioned_people", m.start, m.end, ANOTHER_OCCASION_RULE))
     # the event's company the text lists ("accompanied by A and B") takes part beside the people
     # chosen: a list the model, which sees one person at a time, would thin out
     for pid, m in _company(index, doc.text, anchor, chosen).items():
@@ -85,6 +89,7 @@ def participants_for(
 
 
 ATTENDANCE_LIST_RULE = "participant.attendance_list"
+ANOTHER_OCCASION_RULE = "participant.another_occasion"
 # events that have company: a statement's people are its issuers, an `other` event's its actors
 COMPANY_TYPES = frozenset({"meeting", "call", "visit", "conference", "signing"})
 
@@ -127,6 +132,65 @@ def _written(forms: list[str]) -> list[str]:
     them case-sensitively lets the engine skip to their first letters (three times faster over
     the corpus than one case-insensitive pattern)."""
     return forms + [form[:1].upper() + form[1:] for form in forms]
+
+
+@cache
+def _occasion_cues() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(the words opening another occasion, the words of a trip): cues.toml [[another_occasion]]."""
+    entries = gz._toml("cues.toml")["another_occasion"]
+    forms = [form for entry in entries for form in entry["forms"]]
+    trips = [word for entry in entries for word in entry["trip_words"]]
+    return _whole_words(forms), _whole_words(trips)
+
+
+def _whole_words(phrases: list[str]) -> re.Pattern[str]:
+    """Any of `phrases` as whole words, case-insensitive ("later", never "collateral")."""
+    return re.compile(r"\b" + gz.phrase_regex(phrases).pattern, re.IGNORECASE)
+
+
+def _of_another_occasion(
+    index: PeopleIndex, doc: Document, anchor: EventAnchor, chosen: dict[int, Mention]
+) -> list[int]:
+    """The people chosen for a meeting or a call who are named only in later sentences that
+    tell another engagement: an engagement word after an occasion word ("also met", "In
+    addition, ... held talks with", "her recent meeting with"), both before the name. Nobody
+    named in the headline or in the event's own sentence; nothing for a release telling a trip."""
+    if anchor.event_type not in {"meeting", "call"} or anchor.start < 0:
+        return []
+    later: dict[int, list[Mention]] = {}  # the people named after the event's sentence only
+    for m in index.mentions:
+        if m.person in chosen:
+            later.setdefault(m.person, []).append(m)
+    for pid, mentions in list(later.items()):
+        if any(m.in_title or m.start < anchor.end for m in mentions):
+            del later[pid]
+    if not later:
+        return []  # most releases: no regex runs
+    text = doc.text
+    occasion, trip = _occasion_cues()
+    if trip.search(text) or trip.search(doc.title or ""):
+        return []
+    spans = sentences(text)
+    return [
+        pid
+        for pid, mentions in later.items()
+        if all(_told_as_another(text, spans, anchor, m, occasion) for m in mentions)
+    ]
+
+
+def _told_as_another(
+    text: str,
+    spans: list[tuple[int, int]],
+    anchor: EventAnchor,
+    m: Mention,
+    occasion: re.Pattern[str],
+) -> bool:
+    """Whether the sentence naming `m`, after the event's, tells another engagement before it."""
+    s = next((s for s, e in spans if s <= m.start < e), -1)
+    if s < anchor.end:
+        return False
+    shift = occasion.search(text, s, m.start)
+    return shift is not None and _ENGAGE.search(text, s, m.start) is not None
 
 
 def _company(

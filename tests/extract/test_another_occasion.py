@@ -63,3 +63,18 @@ def test_a_trip_keeps_everyone_met_on_it() -> None:
     # Alexander Van der Bellen and Chancellor Karl Nehammer": a visit's participants are all met
     record = _real("real-tune", "bmeia-gv-at-nodate-2")
     assert {"Alexander Van der Bellen", "Karl Nehammer"} <= {p.name for p in record.participants}
+
+
+def test_a_later_meeting_told_after_a_topic_word_has_its_counterpart() -> None:
+    # "She made the disclosure today ... during a press briefing to discuss her recent meeting
+    # with the International Monetary Fund’s Managing Director, Christine Lagarde": the later
+    # meeting's cue follows "to discuss", so its topics begin after the cue, not before it
+    path = FIXTURES / "real-tune" / "docs.jsonl"
+    with path.open("rb") as stream:
+        doc = next(
+            d
+            for d in read_documents(stream, str(path))
+            if d.doc_id == "gisbarbados-gov-bb-nodate-1"
+        )
+    later = [r for r in extract(doc) if not r.is_primary]
+    assert any("Christine Lagarde" in {p.name for p in r.participants} for r in later)

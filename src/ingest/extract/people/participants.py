@@ -537,7 +537,12 @@ def _from_clause(
 ) -> None:
     """People named in the event's sentence before it turns to its topics."""
     limit = end
-    topic = _TURN.search(text, start, end)
+    # a later event's cue may itself follow a topic word ("to discuss her recent meeting with
+    # X"): its topics begin after the cue
+    topic_from = start
+    if anchor.ordinal > 0 and start <= anchor.trigger_start < end:
+        topic_from = anchor.trigger_start
+    topic = _TURN.search(text, topic_from, end)
     if topic and turn and anchor.event_type != "visit":
         limit = topic.start()
     for m in index.mentions:

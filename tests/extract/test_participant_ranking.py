@@ -23,6 +23,7 @@ TUNE = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "real-tune" 
 
 # the participant rules' choice exactly (scripts/fit_participants.py's baseline)
 RULES_ONLY = linear.LinearModel(MODEL, 1.0, {"rule:none": -2.0})
+LISTED_RULE = "participant.attendance_list"
 
 # feature families: where and how a person is named, never a word of one publisher's phrasing
 # beyond the closed class of words before a name (ranking._BEFORE_WORDS)
@@ -48,16 +49,18 @@ def _names(document: Document) -> list[str]:
 
 def test_the_model_takes_envoys_the_rules_missed_with_its_rule_id() -> None:
     # real-tune (presidency.gov.za): "The team, comprising of Mr Jeff Radebe, Ambassador Kingsley
-    # Mmabolo and Dr. Khulu Mbatha, will visit Nigeria ...": no rule reads "comprising of"
+    # Mmabolo and Dr. Khulu Mbatha, will visit Nigeria ...": the model takes one envoy before the
+    # attendance list ("comprising of", data/cues.toml [[attendance]]) adds the others; without
+    # the model the list alone names all three
     document = _tune_document("presidency-gov-za-nodate-2")
     envoys = {"Jeff Radebe", "Kingsley Mmabolo", "Khulu Mbatha"}
     with linear.overridden(RULES_ONLY):
-        assert not envoys & set(_names(document))
-    taken = envoys & set(_names(document))
-    assert taken  # the model fitted with real-tune-2 takes one of them (the one before took all)
+        record = extract(document)[0]
+    listed = {document.text[e.start : e.end] for e in record.evidence if e.rule == LISTED_RULE}
+    assert envoys <= set(_names(document)) and listed == envoys
     record = extract(document)[0]
     ranked = {document.text[e.start : e.end] for e in record.evidence if e.rule == RANKED_RULE}
-    assert taken <= ranked
+    assert ranked and ranked <= envoys  # the model's pick keeps its rule id
 
 
 def test_the_model_drops_a_word_taken_for_a_name_in_a_long_list() -> None:
@@ -76,8 +79,10 @@ def test_the_model_decides_the_primary_event_only() -> None:
     nobody = linear.LinearModel(MODEL, -100.0, {})
     with linear.overridden(nobody):
         records = extract(document)
-    assert records[0].participants == ()
-    assert records[0].mentioned_people  # the people are still named, as mentioned
+    # only the company an attendance list names ("The team, comprising of A, B and C") stays
+    listed = {document.text[e.start : e.end] for e in records[0].evidence if e.rule == LISTED_RULE}
+    assert {p.name for p in records[0].participants} == listed
+    assert "Cyril Ramaphosa" in {p.name for p in records[0].mentioned_people}
 
 
 def test_every_candidate_is_described_by_general_bounded_features() -> None:

@@ -99,3 +99,18 @@ def _replace_title(raw: _Raw, titled: _Titled) -> _Raw:
         # a lone word takes a list's title only to resolve to someone: "A B, and Experts On ..."
         lone=raw.lone or (not raw.cue and len(raw.tokens) == 1),
     )
+
+
+# a comma and then a lower-case word no list of names and offices goes on with: a clause begins
+# ("..., traveled to Kyiv", "..., as the Secretary pledged", "..., which included")
+_CLAUSE_AFTER_COMMA = re.compile(
+    r",\s+(?!(?:and|or|as\s+well\s+as|the|his|her|their|its|both)\b)[a-z]"
+)
+
+
+def list_end(text: str, start: int, end: int) -> int:
+    """Where a list of names and their offices that begins at `start` ends (`end` at the
+    latest): before a comma that opens a clause. "accompanied by A, Minister of X; and B" runs
+    on; "accompanied by State Department security, traveled to Kyiv" stops at its comma."""
+    clause = _CLAUSE_AFTER_COMMA.search(text, start, end)
+    return clause.start() if clause else end

@@ -2,13 +2,16 @@
 
     python scripts/fit_confidence.py --fit DIR [DIR ...] [--report DIR ...] [--write]
 
-Each DIR holds docs.jsonl and gold.jsonl. A primary record counts as right when its type, date,
-country and city are right and its participants are exactly the gold ones (shared/gold/score.py's
-per-document comparison). The model is an L2-regularised logistic regression over
-ingest.extract.confidence.features, fitted by gradient descent (deterministic); --write stores
-it in src/ingest/data/confidence.toml. The report prints, per confidence band, how many primary
-records fall in it and what share of them is right: aggregate figures only, so a blind set can
-be reported without reading its failures.
+Each DIR holds docs.jsonl and gold.jsonl. A primary record's field counts as right as
+shared/gold/score.py's per-document comparison says (people: exactly the gold participants); the
+record is right when all five are. The fit counts, per field and support
+(ingest.extract.confidence.supports), how often the field is right, smoothed towards the field's
+rate; the calibration map from the raw product to a probability is fitted by pooled adjacent
+violators (blocks of at least MIN_BLOCK records) on leave-one-set-out products, so it learns how
+sure a record is on a set its reliabilities were not counted on. --write stores the model in
+src/ingest/data/confidence.toml. The report prints, per confidence band, how many primary records
+fall in it and what share of them is right: aggregate figures only, so a blind set can be
+reported without reading its failures.
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
-import math
+from collections import Counter
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
@@ -24,16 +28,17 @@ from typing import Any
 
 from ingest.cli.extract import read_documents
 from ingest.extract import extract
-from ingest.extract.confidence import features, score
+from ingest.extract.confidence import FIELDS, Model, calibrated, raw_score, supports
 from ingest.records import EventRecord
 
 ROOT = Path(__file__).resolve().parents[1]
 SCORER = ROOT.parent / "shared" / "gold" / "score.py"
 MODEL = ROOT / "src" / "ingest" / "data" / "confidence.toml"
 BANDS = ((0.0, 0.5), (0.5, 0.7), (0.7, 0.9), (0.9, 1.01))
-L2 = 0.01
-STEPS = 4000
-RATE = 0.5
+PRIOR = 4.0  # records' worth of the field's overall rate added to every support's count
+MIN_BLOCK = 25  # records per step of the calibration map
+
+Example = tuple[EventRecord, dict[str, bool]]
 
 
 def _scorer() -> ModuleType:
@@ -44,8 +49,8 @@ def _scorer() -> ModuleType:
     return module
 
 
-def _examples(directory: Path) -> list[tuple[EventRecord, bool]]:
-    """Each document's primary record and whether all its primary fields are right."""
+def _examples(directory: Path) -> list[Example]:
+    """Each document's primary record and which of its five primary fields are right."""
     scorer = _scorer()
     primaries: dict[str, EventRecord] = {}
     predictions: list[dict[str, Any]] = []
@@ -61,49 +66,98 @@ def _examples(directory: Path) -> list[tuple[EventRecord, bool]]:
         record = primaries.get(row["id"])
         if record is None:
             continue
-        right = all(row[k] for k in ("type", "date", "country", "city"))
-        right = right and not row["people_missed"] and not row["people_extra"]
+        right = {field: bool(row[field]) for field in ("type", "date", "country", "city")}
+        right["people"] = not row["people_missed"] and not row["people_extra"]
         examples.append((record, right))
     return examples
 
 
-def fit(examples: list[tuple[EventRecord, bool]]) -> tuple[float, dict[str, float]]:
-    rows = [(features(record), 1.0 if right else 0.0) for record, right in examples]
-    names = sorted(rows[0][0])
-    bias, weights = 0.0, dict.fromkeys(names, 0.0)
-    for _ in range(STEPS):
-        grad_bias, grad = 0.0, dict.fromkeys(names, 0.0)
-        for values, label in rows:
-            logit = bias + sum(weights[n] * values[n] for n in names)
-            error = 1.0 / (1.0 + math.exp(-logit)) - label
-            grad_bias += error
-            for n in names:
-                grad[n] += error * values[n]
-        bias -= RATE * grad_bias / len(rows)
-        for n in names:
-            weights[n] -= RATE * (grad[n] / len(rows) + L2 * weights[n])
-    return bias, weights
+def reliabilities(
+    examples: Sequence[Example],
+) -> tuple[dict[str, dict[str, float]], dict[str, float]]:
+    """Per field and support, the smoothed share of records whose field is right."""
+    table: dict[str, dict[str, float]] = {}
+    base: dict[str, float] = {}
+    keyed = [(supports(record), right) for record, right in examples]
+    for field in FIELDS:
+        rate = sum(right[field] for _, right in keyed) / len(keyed)
+        seen, hits = Counter[str](), Counter[str]()
+        for support, right in keyed:
+            seen[support[field]] += 1
+            hits[support[field]] += right[field]
+        table[field] = {k: (hits[k] + PRIOR * rate) / (seen[k] + PRIOR) for k in sorted(seen)}
+        base[field] = rate
+    return table, base
 
 
-def calibration(examples: list[tuple[EventRecord, bool]]) -> list[tuple[str, int, float | None]]:
+def pooled_adjacent_violators(pairs: Sequence[tuple[float, bool]]) -> list[tuple[float, float]]:
+    """A monotone step map raw -> share right, each step holding at least MIN_BLOCK records."""
+    blocks: list[list[float]] = []  # [sum of raw, sum of right, count]
+    chunk: list[float] = [0.0, 0.0, 0.0]
+    for raw, right in sorted(pairs):
+        chunk = [chunk[0] + raw, chunk[1] + float(right), chunk[2] + 1]
+        if chunk[2] >= MIN_BLOCK:
+            blocks.append(chunk)
+            chunk = [0.0, 0.0, 0.0]
+    if chunk[2]:
+        if blocks:
+            blocks[-1] = [a + b for a, b in zip(blocks[-1], chunk, strict=True)]
+        else:
+            blocks.append(chunk)
+    merged: list[list[float]] = []
+    for block in blocks:
+        merged.append(block)
+        while len(merged) > 1 and merged[-2][1] / merged[-2][2] >= merged[-1][1] / merged[-1][2]:
+            last = merged.pop()
+            merged[-1] = [a + b for a, b in zip(merged[-1], last, strict=True)]
+    return [(total / count, hits / count) for total, hits, count in merged]
+
+
+def fit(examples_by_set: dict[str, list[Example]]) -> Model:
+    """Reliabilities from every set; the calibration from each set's products under the others'."""
+    everything = [e for examples in examples_by_set.values() for e in examples]
+    table, base = reliabilities(everything)
+    pairs: list[tuple[float, bool]] = []
+    for held_out, examples in examples_by_set.items():
+        others = [e for name, ex in examples_by_set.items() if name != held_out for e in ex]
+        fold = Model(*reliabilities(others), (0.0,), (0.0,))
+        pairs += [(raw_score(record, fold), all(right.values())) for record, right in examples]
+    knots = pooled_adjacent_violators(pairs)
+    return Model(table, base, tuple(x for x, _ in knots), tuple(min(y, 0.999) for _, y in knots))
+
+
+def calibration(examples: Sequence[Example], model: Model) -> list[tuple[str, int, float | None]]:
     table = []
     for low, high in BANDS:
-        inside = [right for record, right in examples if low <= score(record) < high]
+        scores = [(calibrated(raw_score(r, model), model), ok) for r, ok in examples]
+        inside = [all(ok.values()) for s, ok in scores if low <= round(s, 3) < high]
         share = sum(inside) / len(inside) if inside else None
         table.append((f"{low:.1f}-{min(high, 1.0):.1f}", len(inside), share))
     return table
 
 
-def _write(bias: float, weights: dict[str, float], sets: list[str], count: int) -> None:
+def _toml_table(values: dict[str, float]) -> list[str]:
+    return [f"{json.dumps(key)} = {value:.4f}" for key, value in values.items()]
+
+
+def _write(model: Model, sets: list[str], count: int) -> None:
     lines = [
-        "# Record confidence: logistic weights over ingest.extract.confidence.features.",
-        f"# Fitted by scripts/fit_confidence.py on {count} primary records of {', '.join(sets)}",
-        f"# ({datetime.now(UTC):%Y-%m-%d}); label: type, date, country, city and people right.",
-        f"bias = {bias:.4f}",
+        "# Record confidence (ingest.extract.confidence): per field, how often it is right given",
+        f"# its support; fitted by scripts/fit_confidence.py on {count} primary records of",
+        f"# {', '.join(sets)} ({datetime.now(UTC):%Y-%m-%d}). The calibration maps the product",
+        "# over the fields to the share of records with all five right, leave one set out.",
         "",
-        "[weights]",
+        "[base_rate]",
+        *_toml_table(dict(model.base_rate)),
     ]
-    lines += [f"{name} = {value:.4f}" for name, value in sorted(weights.items())]
+    for field in FIELDS:
+        lines += ["", f"[reliability.{field}]", *_toml_table(dict(model.reliability[field]))]
+    lines += [
+        "",
+        "[calibration]",
+        f"raw = [{', '.join(f'{x:.4f}' for x in model.knots_raw)}]",
+        f"probability = [{', '.join(f'{y:.4f}' for y in model.knots_probability)}]",
+    ]
     MODEL.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -113,17 +167,22 @@ def main() -> None:
     parser.add_argument("--report", nargs="*", default=[], type=Path)
     parser.add_argument("--write", action="store_true")
     arguments = parser.parse_args()
+    from ingest.extract import confidence
+
+    model = confidence._model()
     if arguments.fit:
-        examples = [e for directory in arguments.fit for e in _examples(directory)]
-        bias, weights = fit(examples)
-        print(f"fitted on {len(examples)} records; right: {sum(r for _, r in examples)}")
+        by_set = {directory.name: _examples(directory) for directory in arguments.fit}
+        count = sum(len(examples) for examples in by_set.values())
+        model = fit(by_set)
+        right = sum(all(r.values()) for examples in by_set.values() for _, r in examples)
+        print(f"fitted on {count} records; right: {right}")
         if arguments.write:
-            _write(bias, weights, [d.name for d in arguments.fit], len(examples))
-            score.__globals__["_weights"].cache_clear()
+            _write(model, list(by_set), count)
+            confidence._model.cache_clear()
     for directory in arguments.report:
         examples = _examples(directory)
         print(f"{directory.name}: {len(examples)} primary records")
-        for band, count, share in calibration(examples):
+        for band, count, share in calibration(examples, model):
             shown = "-" if share is None else f"{share:.3f}"
             print(f"  confidence {band}: {count} records, all primary fields right: {shown}")
 

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import functools
 import importlib.util
-import tomllib
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from ingest.extract import extract
-from ingest.extract.confidence import features, score
+from ingest.extract import confidence, extract
+from ingest.extract.confidence import FIELDS, calibrated, score, supports
 from ingest.records import Document
 
 ROOT = Path(__file__).resolve().parents[2]
 TUNE = ROOT / "tests" / "fixtures" / "real-tune"
 
 
+@functools.cache
 def _fitting() -> object:
     spec = importlib.util.spec_from_file_location("fit", ROOT / "scripts" / "fit_confidence.py")
     assert spec is not None and spec.loader is not None
@@ -24,10 +27,33 @@ def _fitting() -> object:
     return module
 
 
-def test_the_model_names_every_feature_and_nothing_else() -> None:
-    model = tomllib.loads((ROOT / "src/ingest/data/confidence.toml").read_text("utf-8"))
+def test_the_shipped_model_knows_every_field_and_maps_raw_scores_monotonically() -> None:
+    model = confidence._model()
+    assert set(model.reliability) == set(FIELDS) == set(model.base_rate)
+    assert list(model.knots_raw) == sorted(model.knots_raw)
+    assert list(model.knots_probability) == sorted(model.knots_probability)
     document = Document(doc_id="d", text="Minister A met Minister B in Paris on 3 May 2024.")
-    assert set(model["weights"]) == set(features(extract(document)[0]))
+    assert set(supports(extract(document)[0])) == set(FIELDS)
+
+
+@given(st.floats(0, 1), st.floats(0, 1))
+def test_a_higher_raw_score_never_gets_a_lower_confidence(a: float, b: float) -> None:
+    model = confidence._model()
+    low, high = sorted((a, b))
+    assert 0.0 <= calibrated(low, model) <= calibrated(high, model) <= 1.0
+
+
+def test_a_call_is_supported_by_having_no_place_and_two_people_of_strong_rules() -> None:
+    call = Document(
+        doc_id="c",
+        title="Secretary Blinken's Call with Japanese Foreign Minister Hayashi",
+        text="Secretary Antony J. Blinken spoke with Japanese Foreign Minister Yoshimasa Hayashi "
+        "today about the Indo-Pacific.",
+        published="2023-05-03",
+    )
+    (record,) = extract(call)[:1]
+    assert supports(record)["country"] == "none:call"
+    assert supports(record)["people"].startswith("2:strong")
 
 
 def test_more_support_means_more_confidence() -> None:
@@ -46,7 +72,20 @@ def test_more_support_means_more_confidence() -> None:
 @pytest.mark.skipif(not (ROOT.parent / "shared").exists(), reason="needs ../shared/gold/score.py")
 def test_confidence_is_calibrated_on_the_tuning_part() -> None:
     fitting = _fitting()
-    table = fitting.calibration(fitting._examples(TUNE))  # type: ignore[attr-defined]
+    examples = fitting._examples(TUNE)  # type: ignore[attr-defined]
+    table = fitting.calibration(examples, confidence._model())  # type: ignore[attr-defined]
     shares = [share for _, count, share in table if count >= 10 and share is not None]
     assert len(shares) >= 2
     assert shares == sorted(shares), table  # a higher band is right more often
+
+
+@given(st.lists(st.tuples(st.floats(0, 1), st.booleans()), min_size=1, max_size=200))
+def test_the_calibration_steps_rise_and_each_holds_enough_records(
+    pairs: list[tuple[float, bool]],
+) -> None:
+    fitting = _fitting()
+    steps = fitting.pooled_adjacent_violators(pairs)  # type: ignore[attr-defined]
+    shares = [share for _, share in steps]
+    assert shares == sorted(shares)
+    assert [raw for raw, _ in steps] == sorted(raw for raw, _ in steps)
+    assert len(steps) <= max(1, len(pairs) // fitting.MIN_BLOCK)  # type: ignore[attr-defined]

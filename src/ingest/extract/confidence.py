@@ -1,52 +1,127 @@
 """How sure a record is: the chance that its type, date, place and people are all right.
 
-A logistic model over what supported the record (a headline naming the engagement, a trigger
-word in the text, how the date was found, a stated place, how many people were named, the event
-type), fitted on the real development sets (shared/gold/dev, shared/gold/world,
-tests/fixtures/real-tune) by `scripts/fit_confidence.py`; its weights are data
-(`src/ingest/data/confidence.toml`), read once. Deterministic; nothing is learned at run time.
+Each primary field is settled by some support: a rule (`title.call`, `date.event_sentence`,
+`place.event_sentence`), no value for a kind of event (a call has no city), or for the people
+their number, whether only strong rules named them and whether each has a title. How often a
+field is right given its support was counted on the real labeled sets, smoothed towards the
+field's overall rate for supports seen rarely; a record's raw score is the product over its five
+fields. Fields do fail together, so the product is mapped to a probability by a monotone
+calibration fitted on predictions for sets the reliabilities were not counted on (leave one set
+out). All of it is data (`src/ingest/data/confidence.toml`, written by
+`scripts/fit_confidence.py`), read once. Deterministic; nothing is learned at run time.
 """
 
 from __future__ import annotations
 
+import bisect
 import functools
 import math
 import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
 from importlib import resources
 
 from ingest.records import EventRecord
 
-EVENT_TYPES = ("meeting", "call", "visit", "conference", "signing", "statement", "other")
-DATE_BASES = ("explicit", "relative", "published")
+FIELDS = ("type", "date", "country", "city", "people")
 
-
-def features(record: EventRecord) -> dict[str, float]:
-    """The record's supports, as numbers (absent ones are 0)."""
-    fields = {evidence.field for evidence in record.evidence}
-    people = len(record.participants)
-    found: dict[str, float] = {
-        "type_in_title": float("title:event_type" in fields),
-        "type_in_text": float("event_type" in fields),
-        "city": float(record.city is not None),
-        "country": float(record.country_code is not None),
-        "one_person": float(people == 1),
-        "two_or_more_people": float(people >= 2),
-        "primary": float(record.is_primary),
+# Participant rules that name the people of the event's own clause, headline or a title or
+# apposition beside the name; the others (the ranking model, a later sentence, the whole trip,
+# an antecedent) reach further and are wrong more often.
+_STRONG_PEOPLE_RULES = frozenset(
+    {
+        "participant.event_clause",
+        "participant.headline",
+        "person.title_before",
+        "person.apposition",
+        "person.appositive_before",
+        "person.honorific",
+        "person.with_name",
     }
-    found |= {f"date_{basis}": float(record.date_basis == basis) for basis in DATE_BASES}
-    found |= {f"type_{kind}": float(record.event_type == kind) for kind in EVENT_TYPES}
-    return found
+)
+
+
+def _first_rule(rules: Mapping[str, list[str]], *fields: str) -> str:
+    for field in fields:
+        if rules.get(field):
+            return rules[field][0]
+    return "none"
+
+
+def supports(record: EventRecord) -> dict[str, str]:
+    """What settled each primary field of the record, as one key per field."""
+    rules: dict[str, list[str]] = {}
+    for evidence in record.evidence:
+        rules.setdefault(evidence.field, []).append(evidence.rule)
+    kind = record.event_type
+    in_title, in_text = "title:event_type" in rules, "event_type" in rules
+    told = "title" if in_title else ("text" if in_text else "none")
+    date_rule = _first_rule(rules, "event_date", "title:event_date")
+    country_rule = _first_rule(rules, "country_code", "title:country_code")
+    city_rule = _first_rule(rules, "city", "title:city")
+    named_by = set(rules.get("participants", ())) | set(rules.get("title:participants", ()))
+    people = len(record.participants)
+    strength = "strong" if named_by <= _STRONG_PEOPLE_RULES else "weak"
+    titled = "titled" if all(p.title for p in record.participants) else "untitled"
+    has_country = "country" if record.country_code else "no_country"
+    return {
+        "type": f"{kind}:{told}:{'both' if in_title and in_text else 'one'}",
+        "date": f"{record.date_basis}:{date_rule}",
+        "country": country_rule if record.country_code else f"none:{kind}",
+        "city": city_rule if record.city else f"none:{kind}:{has_country}",
+        "people": f"{min(people, 3)}:{strength}:{titled}",
+    }
+
+
+@dataclass(frozen=True)
+class Model:
+    """Per field, how often it is right given its support; and the raw-to-probability map."""
+
+    reliability: Mapping[str, Mapping[str, float]]
+    base_rate: Mapping[str, float]
+    knots_raw: tuple[float, ...]
+    knots_probability: tuple[float, ...]
+
+
+def parse_model(text: str) -> Model:
+    model = tomllib.loads(text)
+    knots = model["calibration"]
+    return Model(
+        reliability={f: dict(model["reliability"][f]) for f in FIELDS},
+        base_rate={f: float(model["base_rate"][f]) for f in FIELDS},
+        knots_raw=tuple(float(x) for x in knots["raw"]),
+        knots_probability=tuple(float(p) for p in knots["probability"]),
+    )
 
 
 @functools.cache
-def _weights() -> tuple[float, dict[str, float]]:
+def _model() -> Model:
     text = resources.files("ingest").joinpath("data", "confidence.toml").read_text("utf-8")
-    model = tomllib.loads(text)
-    return float(model["bias"]), {k: float(v) for k, v in model["weights"].items()}
+    return parse_model(text)
+
+
+def raw_score(record: EventRecord, model: Model | None = None) -> float:
+    """The product over the five fields of how often a field with its support is right."""
+    model = model or _model()
+    product = 1.0
+    for field, key in supports(record).items():
+        product *= model.reliability[field].get(key, model.base_rate[field])
+    return product
+
+
+def calibrated(raw: float, model: Model) -> float:
+    """The calibration map at `raw`: linear between knots, flat beyond the ends."""
+    xs, ys = model.knots_raw, model.knots_probability
+    if raw <= xs[0]:
+        return ys[0]
+    if raw >= xs[-1]:
+        return ys[-1]
+    right = bisect.bisect_right(xs, raw)
+    x0, x1, y0, y1 = xs[right - 1], xs[right], ys[right - 1], ys[right]
+    return y0 if math.isclose(x0, x1) else y0 + (y1 - y0) * (raw - x0) / (x1 - x0)
 
 
 def score(record: EventRecord) -> float:
     """P(all primary fields right | what supported the record), rounded to 3 places."""
-    bias, weights = _weights()
-    logit = bias + sum(weights.get(name, 0.0) * value for name, value in features(record).items())
-    return round(1.0 / (1.0 + math.exp(-logit)), 3)
+    model = _model()
+    return round(calibrated(raw_score(record, model), model), 3)

@@ -298,6 +298,11 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def _quote_list(texts: Iterable[str]) -> str:
+    """A SQL list of quoted literals: "('a', 'b')"."""
+    return "(" + ", ".join(_quote(text) for text in texts) + ")"
+
+
 def serving_sql(view: View, settings: Settings, marts_snapshot: str | None = None) -> str:
     """The view's definition in the serving file: its SQL, or a read of the published snapshot of
     its materialized files (of `marts_snapshot` when given)."""
@@ -1144,7 +1149,6 @@ def _resolve_people_since(
     )
     # a lone surname's row is moved by its (name, affiliation, title, date), a full name's by
     # its name: "Rubio" may be both, a full name where the extractor says so
-    surname_row = f"coalesce(old.resolution_rule, '') in {SURNAME_RULES}"
     connection.register("_fresh_rows", fresh)
     try:
         table = connection.sql(
@@ -1178,9 +1182,10 @@ def _resolve_people_since(
                 old.name_problem,
                 old.title_country_code
             from read_parquet({old_persons}, hive_partitioning = false) as old
-            left join moved on moved.participant_id = old.participant_id and not ({surname_row})
+            left join moved on moved.participant_id = old.participant_id
+                and coalesce(old.resolution_rule, '') not in {_quote_list(SURNAME_RULES)}
             left join moved_surnames as s on s.participant_id = old.participant_id
-                and {surname_row}
+                and coalesce(old.resolution_rule, '') in {_quote_list(SURNAME_RULES)}
             where split_part(old.participant_id, ':', 1) not in (select event_id from _run_events)
             union all select * from _fresh_rows"""
         ).to_arrow_table()
@@ -1217,7 +1222,7 @@ def _surnames_since(
         from read_parquet({old_participants}, hive_partitioning = false) as p
         join read_parquet({old_persons}, hive_partitioning = false) as o using (participant_id)
         where p.event_id in (select event_id from _run_events)
-            and o.resolution_rule in {SURNAME_RULES}
+            and o.resolution_rule in {_quote_list(SURNAME_RULES)}
         group by all"""
     ).fetchall()
     for row in gone:

@@ -198,7 +198,8 @@ def _sql_interpolations(path: Path) -> list[str]:
         for part in ast.walk(node.args[0]):
             if isinstance(part, ast.FormattedValue):
                 expression = ast.unparse(part.value)
-                if not expression.startswith("_quote(") and expression not in SAFE_INTERPOLATIONS:
+                quoted = expression.startswith(("_quote(", "_quote_list("))
+                if not quoted and expression not in SAFE_INTERPOLATIONS:
                     found.append(f"{path.name}:{node.lineno}: {{{expression}}}")
     return found
 

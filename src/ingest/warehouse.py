@@ -1345,15 +1345,25 @@ def _name_uses(connection: duckdb.DuckDBPyConnection, sql: str) -> dict[str, per
     return uses
 
 
-def _read_name_index(settings: Settings, snapshot: str) -> dict[str, persons.IndexedName] | None:
+def _read_index_rows(
+    settings: Settings, name: str, snapshot: str, what: str
+) -> list[dict[str, Any]] | None:
+    """The rows of an index file kept beside `snapshot`, or None when it has none."""
     fs, _ = files.filesystem(settings)
-    path = store.mart_path(settings, NAME_INDEX, snapshot)
+    path = store.mart_path(settings, name, snapshot)
     if fs.get_file_info(path).type != pafs.FileType.File:
         return None
     try:
-        rows = pq.read_table(path, filesystem=fs).to_pylist()
+        rows: list[dict[str, Any]] = pq.read_table(path, filesystem=fs).to_pylist()
     except (OSError, pa.ArrowInvalid) as error:
-        raise StoreError(f"{path}: cannot read the person name index: {error}") from error
+        raise StoreError(f"{path}: cannot read the {what}: {error}") from error
+    return rows
+
+
+def _read_name_index(settings: Settings, snapshot: str) -> dict[str, persons.IndexedName] | None:
+    rows = _read_index_rows(settings, NAME_INDEX, snapshot, "person name index")
+    if rows is None:
+        return None
     index = {}
     for row in rows:
         use = persons.NameUse(
@@ -1402,14 +1412,9 @@ def _name_index_table(index: dict[str, persons.IndexedName]) -> pa.Table:
 
 
 def _read_surname_index(settings: Settings, snapshot: str) -> StoredSurnames | None:
-    fs, _ = files.filesystem(settings)
-    path = store.mart_path(settings, SURNAME_INDEX, snapshot)
-    if fs.get_file_info(path).type != pafs.FileType.File:
+    rows = _read_index_rows(settings, SURNAME_INDEX, snapshot, "lone-surname index")
+    if rows is None:
         return None
-    try:
-        rows = pq.read_table(path, filesystem=fs).to_pylist()
-    except (OSError, pa.ArrowInvalid) as error:
-        raise StoreError(f"{path}: cannot read the lone-surname index: {error}") from error
     return {
         (row["person_name"], row["affiliation"], row["person_title"], row["event_date"]): (
             row["participants"],

@@ -5,22 +5,10 @@ mentioned, not a participant (data/cues.toml [[another_occasion]]). The texts ar
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from tests.extract.real_documents import primary_record, real_document
 
-from ingest.cli.extract import read_documents
 from ingest.extract import extract
-from ingest.records import EventRecord
-
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-
-
-def _real(set_name: str, doc_id: str) -> EventRecord:
-    path = FIXTURES / set_name / "docs.jsonl"
-    with path.open("rb") as stream:
-        doc = next(d for d in read_documents(stream, str(path)) if d.doc_id == doc_id)
-    return next(r for r in extract(doc) if r.is_primary)
 
 
 @pytest.mark.parametrize(
@@ -50,7 +38,7 @@ def _real(set_name: str, doc_id: str) -> EventRecord:
 def test_a_person_of_another_engagement_is_only_mentioned(
     set_name: str, doc_id: str, met_another_time: str, met_this_time: str
 ) -> None:
-    record = _real(set_name, doc_id)
+    record = primary_record(set_name, doc_id)
     taking_part = {p.name for p in record.participants}
     assert met_another_time not in taking_part and met_this_time in taking_part
     assert met_another_time in {p.name for p in record.mentioned_people}
@@ -61,7 +49,7 @@ def test_a_person_of_another_engagement_is_only_mentioned(
 def test_a_trip_keeps_everyone_met_on_it() -> None:
     # "In addition to bilateral talks, the agenda included meetings with Austrian President
     # Alexander Van der Bellen and Chancellor Karl Nehammer": a visit's participants are all met
-    record = _real("real-tune", "bmeia-gv-at-nodate-2")
+    record = primary_record("real-tune", "bmeia-gv-at-nodate-2")
     assert {"Alexander Van der Bellen", "Karl Nehammer"} <= {p.name for p in record.participants}
 
 
@@ -69,12 +57,6 @@ def test_a_later_meeting_told_after_a_topic_word_has_its_counterpart() -> None:
     # "She made the disclosure today ... during a press briefing to discuss her recent meeting
     # with the International Monetary Fund’s Managing Director, Christine Lagarde": the later
     # meeting's cue follows "to discuss", so its topics begin after the cue, not before it
-    path = FIXTURES / "real-tune" / "docs.jsonl"
-    with path.open("rb") as stream:
-        doc = next(
-            d
-            for d in read_documents(stream, str(path))
-            if d.doc_id == "gisbarbados-gov-bb-nodate-1"
-        )
+    doc = real_document("real-tune", "gisbarbados-gov-bb-nodate-1")
     later = [r for r in extract(doc) if not r.is_primary]
     assert any("Christine Lagarde" in {p.name for p in r.participants} for r in later)

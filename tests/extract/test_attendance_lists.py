@@ -4,22 +4,11 @@ companions the participant model alone left out."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from tests.extract.real_documents import primary_record
 
-from ingest.cli.extract import read_documents
 from ingest.extract import extract
 from ingest.records import Document, EventRecord
-
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-
-
-def _real(set_name: str, doc_id: str) -> EventRecord:
-    path = FIXTURES / set_name / "docs.jsonl"
-    with path.open("rb") as stream:
-        doc = next(d for d in read_documents(stream, str(path)) if d.doc_id == doc_id)
-    return next(r for r in extract(doc) if r.is_primary)
 
 
 def _primary(text: str, title: str) -> EventRecord:
@@ -65,13 +54,13 @@ def _listed(record: EventRecord) -> set[str]:
 def test_the_company_an_attendance_list_names_takes_part(
     set_name: str, doc_id: str, companions: set[str]
 ) -> None:
-    record = _real(set_name, doc_id)
+    record = primary_record(set_name, doc_id)
     assert companions <= _names(record)
     assert _listed(record)  # the attendance-list rule is the evidence
 
 
 def test_a_listed_companion_keeps_the_office_written_with_the_name() -> None:
-    record = _real("real-tune-2", "pmpress-gov-sb-nodate-1")
+    record = primary_record("real-tune-2", "pmpress-gov-sb-nodate-1")
     titles = {p.name: p.title for p in record.participants}
     assert titles["Peter Tsiamalili Jnr"] == "Minister of Internal Security"
 

@@ -8,9 +8,7 @@ one that a namesake makes ambiguous."""
 
 from __future__ import annotations
 
-import tempfile
 from datetime import date, timedelta
-from pathlib import Path
 
 import pyarrow.parquet as pq
 from hypothesis import HealthCheck, given
@@ -27,6 +25,7 @@ from tests.warehouse.test_incremental_marts import (
     OTHER_BLINKEN,
     RUTTE,
     Release,
+    assert_runs_build_on_previous_and_equal_full,
     full_rows,
     run,
     run_sequences,
@@ -194,13 +193,4 @@ BIDENS = (
 def test_any_sequence_of_runs_resolved_on_the_previous_snapshot_equals_a_full_recompute(
     runs: list[list[Release]],
 ) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        settings = Settings(
-            data_root=str(Path(folder) / "data"), serving_path=str(Path(folder) / "x.duckdb")
-        )
-        for number, releases in enumerate(runs):
-            published = run(settings, f"L{number}", releases)
-            # a run of texts already stored changes nothing: no marts computed
-            built_on_previous = "participant_persons" in published.incremental
-            assert number == 0 or built_on_previous or not published.marts_recomputed
-        assert mart_rows(settings) == full_rows(settings)
+    assert_runs_build_on_previous_and_equal_full(runs)

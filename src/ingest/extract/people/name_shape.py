@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import pickle
 import re
+from collections.abc import Set as AbstractSet
 from functools import cache, lru_cache
+from importlib import resources
 
-from english_words import get_english_words_set
+import english_words
+from english_words.constants import ALPHA, PROCESSED_DATA_DIR
+from english_words.util import get_data_file_name
 from nicknames import NickNamer
 
 from ingest.extract import gazetteer as gz
@@ -192,14 +197,21 @@ def _continues_a_body_name(
 
 
 @cache
-def _dictionary() -> tuple[frozenset[str], frozenset[str]]:
+def _dictionary() -> tuple[AbstractSet[str], frozenset[str]]:
     """(words Webster's Second lists in lower case, those it lists capitalised: given names,
-    places and peoples), from the word list the english-words package ships."""
-    entries = get_english_words_set(["web2"], lower=False, alpha=True)
-    return (
-        frozenset(w for w in entries if w.islower()),
-        frozenset(w.lower() for w in entries if w[:1].isupper()),
+    places and peoples), from the word list the english-words package ships.
+
+    The package's one list is read as it is stored and thinned in place: its
+    `get_english_words_set` returns a copy of the set it unpickled, and two new sets built from
+    that would hold three tables of 235,000 words at the peak (tests/reliability/
+    test_hostile_run.py holds `ingest run` under 600 MB)."""
+    data = resources.files(english_words).joinpath(
+        PROCESSED_DATA_DIR, get_data_file_name("web2", [ALPHA])
     )
+    entries: set[str] = pickle.loads(data.read_bytes())
+    capitalised = frozenset(w.lower() for w in entries if w[:1].isupper())
+    entries.difference_update([w for w in entries if not w.islower()])
+    return entries, capitalised
 
 
 def _dictionary_word(word: str) -> bool:

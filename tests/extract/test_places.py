@@ -1161,3 +1161,46 @@ def test_ambassadors_met_in_a_city_without_their_government_are_placed_there() -
         "Brasilia, at which he stated that Argentina is undergoing a transformation."
     )
     assert _locate(text, text, "meeting") == (None, "Brasilia", "BR")
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        # statehouse.gov.sl (real-tune-3): venue, city and a weekday's date
+        (
+            "State House, Freetown, Thursday 20 April 2023 – His Excellency President Dr Julius "
+            "Maada Bio has received letters of credence from five accredited diplomats.",
+            ("State House", "Freetown", "SL"),
+        ),
+        # igad.int (real-tune-3): the date first, the country in brackets
+        (
+            "06-11-2018, Djibouti (Djibouti): The Executive Secretary of the Intergovernmental "
+            "Authority on Development this morning received credential letters.",
+            (None, "Djibouti", "DJ"),
+        ),
+        # eac.int (real-tune-3): parts separated by semicolons
+        (
+            "East African Community Secretariat; Arusha, Tanzania; 17 May 2017: The European "
+            "Union (EU) will continue to offer its assistance.",
+            ("East African Community Secretariat", "Arusha", "TZ"),
+        ),
+        # mofaic.gov.ss (real-tune-3): a news agency's tag that is no wire tag of the fixed forms
+        (
+            "Juba, 25 January 2025 (MFA&IC) – The Acting Minister held a meeting yesterday with "
+            "the Sudanese Ambassador.",
+            (None, "Juba", "SS"),
+        ),
+        # two cities in one dateline: which one, the line does not say
+        ("Tirana/Sarajevo, 26 May 2015 – Participants of the forum agreed.", (None, None, None)),
+        # a first sentence with a date is no dateline unless its every part is a place
+        (
+            "The Minister received Mr. Smith on 5 May 2024 - the talks lasted an hour.",
+            (None, None, None),
+        ),
+    ],
+)
+def test_a_dated_first_line_s_parts_are_its_place(
+    line: str, expected: tuple[str | None, str | None, str | None]
+) -> None:
+    sentence = line.split(" – ")[-1].split(": ")[-1]
+    assert _locate(line, sentence, "meeting") == expected

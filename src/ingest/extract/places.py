@@ -888,10 +888,9 @@ def _venue_place(text: str, start: int, end: int, venue: gz.Venue) -> _Place:
 # ---------------------------------------------------------------- datelines and headlines
 
 
-def _dateline(text: str, *, loose: bool = True) -> _Place | None:
+def _dateline(text: str) -> _Place | None:
     """A transcript's place lines ("Kuwait City, Kuwait" / "The Sheraton Hotel") or a news
-    dateline ("BRUSSELS —", "London, 12 May 2022:") in the first lines of the text; `loose`
-    also reads a dated first line's parts (`_dated_place_prefix`)."""
+    dateline ("BRUSSELS —", "London, 12 May 2022:") in the first lines of the text."""
     lines = _head_lines(text, 6)
     for i, (lstart, line) in enumerate(lines):
         place = _place_line(text, line, lstart)
@@ -910,61 +909,7 @@ def _dateline(text: str, *, loose: bool = True) -> _Place | None:
                     (("location_name", vstart, vstart + len(vname)), *place.spans),
                 )
         return place
-    return _dated_place_prefix(text) if loose else None
-
-
-# A dateline's place and date before the text's first dash or colon, in whatever order and
-# with whatever parts the publisher writes: "State House, Freetown, Thursday 20 April 2023 –",
-# "06-11-2018, Djibouti (Djibouti):", "St. John’s, Antigua and Barbuda – June 4, 2025 –",
-# "East African Community Secretariat; Arusha, Tanzania; 17 May 2017:", "Juba, 25 January 2025
-# (MFA&IC) –". A date in the prefix is what makes it a dateline.
-_DATED_PREFIX = re.compile(r"^\s*(?P<prefix>[^\n!?]{3,110}?)\s*(?:\s[—–]\s|\s-{1,2}\s|:\s)")
-_PREFIX_PART = re.compile(r"[^,;/()]+")
-_DATE_IN_PART = re.compile(
-    rf"\d|\b(?:{_DATE_WORDS}|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
-)
-
-
-def _dated_place_prefix(text: str) -> _Place | None:
-    """The place of a dateline the fixed forms miss: its parts before the date read as a venue,
-    a city and a country, the city taken in the country the line names. Parts that do not all
-    name one place (an acronym of a news agency aside) leave the line unread."""
-    prefix = _DATED_PREFIX.match(text)
-    if prefix is None or not _DATE_IN_PART.search(prefix.group("prefix")):
-        return None
-    parts: list[tuple[str, int]] = []
-    for part in _PREFIX_PART.finditer(text, prefix.start("prefix"), prefix.end("prefix")):
-        cut = _DATE_IN_PART.search(part.group(0))
-        words = part.group(0)[: cut.start() if cut else None]
-        name = words.strip(" .")
-        if name and not (name.isupper() and len(name) <= 12 and " " not in name):
-            parts.append((name, part.start() + words.index(name)))
-    if not parts or len(parts) > 4:
-        return None
-    head = parts[0][0]
-    venue = (
-        parts[0]
-        if len(parts) > 1 and (_VENUE_HEADS.search(head) or _HEADQUARTERS.search(head))
-        else None
-    )
-    places = parts[1:] if venue else parts
-    country = gz.lookup_country(places[-1][0]) if gz.is_country_phrase(places[-1][0]) else None
-    if country is not None and len(places) > 1:
-        (name, start), (qual, qstart) = places[-2], places[-1]
-        place = _resolve(name, qual, start, qstart)
-        if place is None or place.country != country or len(places) > 2:
-            return None
-    elif len(places) == 1:
-        place = _resolve(places[0][0], None, places[0][1], 0)
-    else:
-        return None
-    if place is None:
-        return None
-    if venue is not None:
-        vname, vstart = venue
-        spans = (("location_name", vstart, vstart + len(vname)), *place.spans)
-        place = dataclasses.replace(place, name=vname, spans=spans)
-    return place
+    return None
 
 
 # A speaker's turn opening a transcript's line: "SECRETARY BLINKEN:", "FOREIGN MINISTER LAPID:",
@@ -998,8 +943,7 @@ def _transcript_place(text: str) -> _Place | None:
 
 def dateline_country(text: str) -> str | None:
     """The country of the release's dateline, if it opens with one."""
-    # the fixed forms only: the affiliation stage reads this, and is measured on them
-    place = _dateline(text, loose=False)
+    place = _dateline(text)
     return place.country if place is not None else None
 
 

@@ -747,11 +747,8 @@ def _place_after(text: str, offset: int, *, venue_ok: bool) -> _Place | None:
         place = _shortest_prefix_place(text, offset, phrase)
     if place is None and venue_ok:
         place = _venue_then_city(text, offset, phrase)
-    if place is None:
-        # the qualifier may be a direction: "Al-Ula, Northwest of the Kingdom of Saudi Arabia"
+    if place is None and not qual:
         place = _town_near(text, offset, match.end("place"), phrase)
-    if place is None:
-        place = _unit_of_country(text, offset)
     return place
 
 
@@ -762,74 +759,17 @@ def _palace(phrase: str) -> bool:
     return bool(_PALACE.match(words)) and gz.lookup_country(words.split()[0]) is None
 
 
-_NEAR = re.compile(
-    r",?\s+(?:outside|near|on\s+the\s+outskirts\s+of|"
-    r"(?i:(?:north|south)(?:-?(?:east|west))?|east|west)(?:ern)?\s+of)\s+(?=[A-Z]|the\s+[A-Z])"
-)
-# A subnational unit written with its country ("in the Torba Province of Vanuatu"): the
-# country only; a province, region or state is never the event's city.
-_UNIT_OF_COUNTRY = re.compile(
-    r"(?:[Tt]he\s+)?(?:[A-Z][\w'’\-]*\s+){1,3}(?:Province|Region|District|County|"
-    r"Governorate|Oblast|Prefecture|Municipality|Parish)\s+of\s+(?=[A-Z]|the\s+[A-Z])"
-)
-
-
-def _unit_of_country(text: str, offset: int) -> _Place | None:
-    unit = _UNIT_OF_COUNTRY.match(text, offset)
-    if unit is None:
-        return None
-    hits = gz.country_hits(text[unit.end() : unit.end() + 60])
-    if not hits or hits[0].start > 4:
-        return None
-    start, end = unit.end() + hits[0].start, unit.end() + hits[0].end
-    return _country_place(hits[0].key, (("country_code", start, end),))
-
-
-# A town written with the unit it lies in: "at Silene in Skudraliena Parish of Daugavpils
-# District", "Motalava, in the Torba Province of Vanuatu".
-_UNIT_WORDS = r"(?:Parish|District|Province|Region|County|Municipality|Governorate|Oblast)"
-_IN_UNIT = re.compile(
-    rf",?\s+in\s+(?:the\s+)?(?P<unit>(?P<inner>[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)?)\s+{_UNIT_WORDS}"
-    rf"(?:\s+of\s+(?:the\s+)?(?P<outer>[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*){{0,3}}))?)"
-)
-
-
-def _unit_country(unit: re.Match[str]) -> str | None:
-    """The country of a subnational unit: the country it is "of", else the country of the city
-    it is named after ("Daugavpils District")."""
-    for name in (unit.group("outer"), unit.group("inner")):
-        if not name:
-            continue
-        name = re.sub(rf"\s+{_UNIT_WORDS}$", "", name)
-        code = gz.lookup_country(name) if gz.is_country_phrase(name) else None
-        city = gz.lookup_city_in_context(name, _DOC_COUNTRIES.get()) if code is None else None
-        code = code or (city.country_code if city is not None else None)
-        if code is not None:
-            return code
-    return None
+_NEAR = re.compile(r"\s+(?:outside|near|on\s+the\s+outskirts\s+of)\s+(?=[A-Z])")
 
 
 def _town_near(text: str, offset: int, end: int, phrase: str) -> _Place | None:
     """A town the tables lack, placed by the city it is near: "at his residence in Paynesville
     outside Monrovia" is in Paynesville, Liberia."""
-    if not _looks_like_place_name(phrase):
-        return None
-    unit = _IN_UNIT.match(text, end)
-    if unit is not None:
-        code = _unit_country(unit)
-        if code is None:
-            return None
-        in_unit: tuple[tuple[str, int, int], ...] = (
-            ("city", offset, end),
-            ("country_code", unit.start("unit"), unit.end()),
-        )
-        return _centred(None, phrase, code, in_unit)
     near = _NEAR.match(text, end)
-    if near is None:
+    if near is None or not _looks_like_place_name(phrase):
         return None
     city = _place_after(text, near.end(), venue_ok=False)
-    if city is None:
-        # near a city, or lying in a country ("Al-Ula, Northwest of the Kingdom of Saudi Arabia")
+    if city is None or city.city is None:
         return None
     spans = (("city", offset, end), *((f, s, e) for f, s, e in city.spans if f == "country_code"))
     return _centred(None, phrase, city.country, spans)
@@ -1348,9 +1288,6 @@ def _locate(doc: Document, anchor: EventAnchor) -> Location:
             # ("will travel to France, Germany and Belgium ... will then travel to Munich")
             first_stop = _places_in(text, 0, anchor.start, trip=True, strict=False)[:1]
             places, rule = (first_stop, "place.trip_first_stop") if first_stop else (places, rule)
-        held = _held_place(text, anchor) if not trip and not strict else None
-        if held is not None:
-            return _as_location(held, rule="place.event_held")
         if places:
             located = _refine(doc, _first(places, trip), anchor, trip, rule=rule)
             return _with_framing_city(text, anchor, _with_dateline_city(text, anchor, located))
@@ -1526,33 +1463,6 @@ _TOLD_AGAIN = {
     "signing": re.compile(r"\bsign(?:s|ed|ing)?\b"),
 }
 _SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
-
-
-# The engagement named as the subject of the verb that places it: "The meeting, held in Rome on
-# 22 April 2024 at the premises of ...", "The meeting took place ... in Dar es Salaam", "During the
-# meeting, which took place in ...". Said of the engagement itself, it outranks places the event's
-# sentence names in passing ("resumed their debate, initiated in Trieste"). Not an occasion still
-# to come ("will be held", "to be held"): the verb must follow the noun directly.
-_HELD = re.compile(
-    r"\b[Tt]he\s+(?:[\w'’-]+\s+){0,3}?(?:meeting|meetings|talks|consultations|summit|conference|"
-    r"session|dialogue|forum|ceremony|signing)\s*,?\s+(?:which\s+|that\s+)?(?:was\s+|were\s+)?"
-    r"(?:held|took\s+place|convened)\b"
-)
-
-
-def _held_place(text: str, anchor: EventAnchor) -> _Place | None:
-    """The place of the release's first sentence, from the event's own on, that names the
-    engagement as held somewhere, for the release's primary event."""
-    if anchor.ordinal != 0:
-        return None
-    start = max(anchor.start, 0)
-    for held in _HELD.finditer(text, start, min(len(text), start + 1500)):
-        end = _SENTENCE_END.search(text, held.end())
-        stop = end.start() if end else len(text)
-        places = _places_in(text, held.end(), stop, trip=False, strict=False)
-        if places:
-            return _first(places, False)
-    return None
 
 
 def _told_again(text: str, anchor: EventAnchor, trip: bool) -> _Place | None:

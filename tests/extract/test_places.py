@@ -1120,3 +1120,44 @@ def test_a_trip_s_stop_gains_no_city_from_elsewhere_in_the_release() -> None:
     sentence = text.split("\n")[1]
     where = _locate_doc(text, sentence, "visit")
     assert (where.city, where.country_code) == (None, "EC")
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        # mfa-ks.net (real-tune-3): the ambassador's post, not where they were received
+        (
+            "Today, the Minister of Foreign Affairs and Diaspora of the Republic of Kosovo, Donika "
+            "Gërvalla, received the Ambassador of the United Kingdom in Prishtina, Nicholas "
+            "Abbott.",
+            None,
+        ),
+        # punetejashtme.gov.al (real-tune-3)
+        (
+            "The acting Minister for Europe and Foreign Affairs, Gent Cakaj, welcomed today in a "
+            "meeting the Ambassador of the Republic of Kosovo in Albania, who is also one of the "
+            "founders of the Kosovo Liberation Army, Nait Hasani.",
+            None,
+        ),
+        # mfa.gov.az (real-tune): the missions' accreditation in the headline
+        (
+            "On October 20, 2023, Jeyhun Bayramov, Minister of Foreign Affairs of the Republic of "
+            "Azerbaijan met with the heads of diplomatic missions of the European countries.",
+            "Press release on the meeting between Foreign Minister Jeyhun Bayramov and the heads "
+            "of diplomatic missions of the European countries accredited in Azerbaijan",
+        ),
+    ],
+)
+def test_an_office_s_post_after_the_government_it_serves_is_no_place(
+    text: str, title: str | None
+) -> None:
+    assert _locate(text, text, "meeting", title=title) == (None, None, None)
+
+
+def test_ambassadors_met_in_a_city_without_their_government_are_placed_there() -> None:
+    # cancilleria.gob.ar (real-tune): gold places the meeting in Brasilia
+    text = (
+        "Today, Foreign Minister Faurie held a meeting with a group of foreign ambassadors in "
+        "Brasilia, at which he stated that Argentina is undergoing a transformation."
+    )
+    assert _locate(text, text, "meeting") == (None, "Brasilia", "BR")

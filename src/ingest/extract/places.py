@@ -544,6 +544,8 @@ def _places_in(
             continue
         if word == "to" and _ACCREDITED_TO.search(segment, max(0, cue.start() - 60), cue.start()):
             continue
+        if word == "in" and _POSTED_IN.search(segment, max(0, cue.start() - 80), cue.start()):
+            continue
         if (
             not trip
             and not _LOCATING_GATHERING.get()
@@ -626,6 +628,19 @@ _ACCREDITED_TO = re.compile(
     r"\b(?i:Ambassador|Ambassadors|High\s+Commissioner|Head\s+of\s+Mission|Envoy|Representative|"
     r"Consul(?:\s+General)?|Delegate|Charg[eé]\s+d['’]\s?Affaires)(?:[\s-]+[Dd]esignate)?"
     r"(?:\s+of\s+(?:the\s+)?[A-Z][\w'’.\-]*(?:\s+[A-Z][\w'’.\-]*){0,3})?\s*$"
+)
+
+
+# An office's post written with "in" after the government it serves is the office's, not where
+# the event was ("received the Ambassador of the United Kingdom in Prishtina", "the Ambassador of
+# the Republic of Kosovo in Albania", "heads of diplomatic missions ... accredited in
+# Azerbaijan"): gold leaves such home engagements unplaced. A bare "ambassadors in Brasilia"
+# may be where they were met, so the serving government must be named.
+_POSTED_IN = re.compile(
+    r"\b(?:(?i:Ambassadors?|High\s+Commissioners?|Head\s+of\s+Mission|Envoy|Representative|"
+    r"Consul(?:\s+General)?|Charg[eé]\s+d['’]\s?Affaires)(?:[\s-]+[Dd]esignate)?"
+    r"\s+of\s+(?:the\s+)?[A-Z][\w'’.\-]*(?:\s+(?:of\s+)?[A-Z][\w'’.\-]*){0,3}|"
+    r"accredited)\s*$"
 )
 
 
@@ -1031,6 +1046,8 @@ def _title_places(title: str, *, trip: bool) -> list[_Place]:
         if word == "to" and not trip and "travel" not in title.lower():
             continue
         if word == "to" and _ACCREDITED_TO.search(title, 0, cue.start()):
+            continue
+        if word == "in" and _POSTED_IN.search(title, 0, cue.start()):
             continue
         if not _LOCATING_GATHERING.get() and _ANOTHER_OCCASION.search(title, 0, cue.end()):
             continue

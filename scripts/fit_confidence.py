@@ -1,17 +1,21 @@
 """Fit the record confidence model on labeled real sets; print its calibration on others.
 
-    python scripts/fit_confidence.py --fit DIR [DIR ...] [--report DIR ...] [--write]
+    python scripts/fit_confidence.py --fit GROUP [GROUP ...] [--write] [--held-out]
+                                     [--report DIR ...]
 
-Each DIR holds docs.jsonl and gold.jsonl. A primary record's field counts as right as
-shared/gold/score.py's per-document comparison says (people: exactly the gold participants); the
-record is right when all five are. The fit counts, per field and support
-(ingest.extract.confidence.supports), how often the field is right, smoothed towards the field's
-rate; the calibration map from the raw product to a probability is fitted by pooled adjacent
-violators (blocks of at least MIN_BLOCK records) on leave-one-set-out products, so it learns how
-sure a record is on a set its reliabilities were not counted on. --write stores the model in
-src/ingest/data/confidence.toml. The report prints, per confidence band, how many primary records
-fall in it and what share of them is right: aggregate figures only, so a blind set can be
-reported without reading its failures.
+Each DIR holds docs.jsonl and gold.jsonl; a GROUP is one DIR or several joined by commas
+(`a,b,c`): sets of one publisher group, which are never split between fitting and checking.
+A primary record's field counts as right as shared/gold/score.py's per-document comparison says
+(people: exactly the gold participants); the record is right when all five are. The fit counts,
+per field and support (ingest.extract.confidence.supports), how often the field is right,
+smoothed towards the field's rate; the calibration map from the raw product to a probability is
+fitted by pooled adjacent violators (blocks of at least MIN_BLOCK records) on leave-one-GROUP-out
+products, so it learns how sure a record is on publishers its reliabilities were not counted on.
+--write stores the model in src/ingest/data/confidence.toml. --held-out refits the whole method
+once per group without it and prints that group's calibration (the development measure of how
+the model holds on publishers it never saw). The report prints, per confidence band, how many
+primary records fall in it and what share of them is right: aggregate figures only, so a blind
+set can be reported without reading its failures.
 """
 
 from __future__ import annotations
@@ -113,13 +117,21 @@ def pooled_adjacent_violators(pairs: Sequence[tuple[float, bool]]) -> list[tuple
     return [(total / count, hits / count) for total, hits, count in merged]
 
 
-def fit(examples_by_set: dict[str, list[Example]]) -> Model:
-    """Reliabilities from every set; the calibration from each set's products under the others'."""
-    everything = [e for examples in examples_by_set.values() for e in examples]
+def fit(examples_by_group: dict[str, list[Example]]) -> Model:
+    """Reliabilities from every group; the calibration from each group's products under the rest.
+
+    Holding out a whole publisher group (not one set of it) lets the map see how much a record
+    of publishers the counts never met loses, which is what a new publisher's record is.
+    """
+    if len(examples_by_group) < 2:
+        raise SystemExit(
+            f"fit_confidence: --fit needs two groups or more, got {len(examples_by_group)}"
+        )
+    everything = [e for examples in examples_by_group.values() for e in examples]
     table, base = reliabilities(everything)
     pairs: list[tuple[float, bool]] = []
-    for held_out, examples in examples_by_set.items():
-        others = [e for name, ex in examples_by_set.items() if name != held_out for e in ex]
+    for held_out, examples in examples_by_group.items():
+        others = [e for name, ex in examples_by_group.items() if name != held_out for e in ex]
         fold = Model(*reliabilities(others), (0.0,), (0.0,))
         pairs += [(raw_score(record, fold), all(right.values())) for record, right in examples]
     knots = pooled_adjacent_violators(pairs)
@@ -145,7 +157,7 @@ def _write(model: Model, sets: list[str], count: int) -> None:
         "# Record confidence (ingest.extract.confidence): per field, how often it is right given",
         f"# its support; fitted by scripts/fit_confidence.py on {count} primary records of",
         f"# {', '.join(sets)} ({datetime.now(UTC):%Y-%m-%d}). The calibration maps the product",
-        "# over the fields to the share of records with all five right, leave one set out.",
+        "# over the fields to the share of records with all five right, leave one group out.",
         "",
         "[base_rate]",
         *_toml_table(dict(model.base_rate)),
@@ -161,30 +173,63 @@ def _write(model: Model, sets: list[str], count: int) -> None:
     MODEL.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def _print_calibration(name: str, examples: Sequence[Example], model: Model) -> None:
+    print(f"{name}: {len(examples)} primary records")
+    for band, count, share in calibration(examples, model):
+        shown = "-" if share is None else f"{share:.3f}"
+        print(f"  confidence {band}: {count} records, all primary fields right: {shown}")
+
+
+def _group_name(paths: Sequence[Path]) -> str:
+    return "+".join(path.name for path in paths)
+
+
+def _held_out(sets_by_group: dict[str, dict[str, list[Example]]]) -> None:
+    """Per group: the method refitted on the other groups, scored on the group it never saw."""
+    for held_out, sets in sets_by_group.items():
+        others = {
+            name: [e for examples in group.values() for e in examples]
+            for name, group in sets_by_group.items()
+            if name != held_out
+        }
+        if len(others) < 2:  # too few groups to hold one out of the calibration too
+            others = {
+                s: ex for g, grp in sets_by_group.items() if g != held_out for s, ex in grp.items()
+            }
+        model = fit(others)
+        _print_calibration(f"{held_out} (held out)", [e for ex in sets.values() for e in ex], model)
+        if len(sets) > 1:
+            for name, examples in sets.items():
+                _print_calibration(f"  {name} (held out with its group)", examples, model)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--fit", nargs="*", default=[], type=Path)
+    parser.add_argument("--fit", nargs="*", default=[], help="groups: DIR or DIR,DIR,...")
     parser.add_argument("--report", nargs="*", default=[], type=Path)
     parser.add_argument("--write", action="store_true")
+    parser.add_argument("--held-out", action="store_true", help="refit without each group")
     arguments = parser.parse_args()
     from ingest.extract import confidence
 
     model = confidence._model()
     if arguments.fit:
-        by_set = {directory.name: _examples(directory) for directory in arguments.fit}
-        count = sum(len(examples) for examples in by_set.values())
-        model = fit(by_set)
-        right = sum(all(r.values()) for examples in by_set.values() for _, r in examples)
-        print(f"fitted on {count} records; right: {right}")
+        groups = [[Path(part) for part in group.split(",")] for group in arguments.fit]
+        sets_by_group = {
+            _group_name(paths): {path.name: _examples(path) for path in paths} for paths in groups
+        }
+        by_group = {g: [e for ex in sets.values() for e in ex] for g, sets in sets_by_group.items()}
+        count = sum(len(examples) for examples in by_group.values())
+        model = fit(by_group)
+        right = sum(all(r.values()) for examples in by_group.values() for _, r in examples)
+        print(f"fitted on {count} records of {len(by_group)} groups; right: {right}")
         if arguments.write:
-            _write(model, list(by_set), count)
+            _write(model, list(by_group), count)
             confidence._model.cache_clear()
+        if arguments.held_out:
+            _held_out(sets_by_group)
     for directory in arguments.report:
-        examples = _examples(directory)
-        print(f"{directory.name}: {len(examples)} primary records")
-        for band, count, share in calibration(examples, model):
-            shown = "-" if share is None else f"{share:.3f}"
-            print(f"  confidence {band}: {count} records, all primary fields right: {shown}")
+        _print_calibration(directory.name, _examples(directory), model)
 
 
 if __name__ == "__main__":

@@ -2,12 +2,13 @@
 
 Each primary field is settled by some support: a rule (`title.call`, `date.event_sentence`,
 `place.event_sentence`), no value for a kind of event (a call has no city), or for the people
-their number, whether only strong rules named them and whether each has a title. How often a
+their number, whether only strong rules named them, whether each has a title and whether the
+release names other people besides them. How often a
 field is right given its support was counted on the real labeled sets, smoothed towards the
 field's overall rate for supports seen rarely; a record's raw score is the product over its five
 fields. Fields do fail together, so the product is mapped to a probability by a monotone
-calibration fitted on predictions for sets the reliabilities were not counted on (leave one set
-out). All of it is data (`src/ingest/data/confidence.toml`, written by
+calibration fitted on predictions for publisher groups the reliabilities were not counted on
+(leave one group out). All of it is data (`src/ingest/data/confidence.toml`, written by
 `scripts/fit_confidence.py`), read once. Deterministic; nothing is learned at run time.
 """
 
@@ -63,13 +64,16 @@ def supports(record: EventRecord) -> dict[str, str]:
     people = len(record.participants)
     strength = "strong" if named_by <= _STRONG_PEOPLE_RULES else "weak"
     titled = "titled" if all(p.title for p in record.participants) else "untitled"
+    # Other people named in the release are competing candidates: the participants were chosen
+    # among them, which fails more often than naming the only people there are.
+    rivals = "others" if record.mentioned_people else "alone"
     has_country = "country" if record.country_code else "no_country"
     return {
         "type": f"{kind}:{told}:{'both' if in_title and in_text else 'one'}",
         "date": f"{record.date_basis}:{date_rule}",
         "country": country_rule if record.country_code else f"none:{kind}",
         "city": city_rule if record.city else f"none:{kind}:{has_country}",
-        "people": f"{min(people, 3)}:{strength}:{titled}",
+        "people": f"{min(people, 3)}:{strength}:{titled}:{rivals}",
     }
 
 

@@ -11,7 +11,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ingest.extract import anchors
-from ingest.extract.required_words import lowered_if_plain, may_hold, required_words
+from ingest.extract.people import participants, ranking
+from ingest.extract.people.index import Mention
+from ingest.extract.required_words import (
+    lowered_if_plain,
+    may_hold,
+    pattern_needs,
+    required_words,
+    search_needing,
+)
 from ingest.extract.text import sentences
 
 _RULES = [*anchors.TITLE_RULES, *anchors.BODY_RULES, *anchors.LEAD_RULES]
@@ -79,3 +87,47 @@ def test_every_real_tune_sentence_a_rule_matches_holds_a_word_it_needs() -> None
                     checked += 1
                     assert may_hold(rule.needs, lowered), (rule.rule_id, segment)
     assert checked > 100
+
+
+_PEOPLE_PATTERNS = [
+    participants._ENGAGE,
+    participants._ATTEND,
+    participants._ATTENDED_BY,
+    participants._SIGNED_BY,
+]
+_PEOPLE_WORDS = sorted({w for p in _PEOPLE_PATTERNS for w in (pattern_needs(p) or ())})
+_PEOPLE_TEXTS = st.lists(
+    st.one_of(st.sampled_from(_PEOPLE_WORDS), st.sampled_from([" ", "by", "with", "X", "\u212a"])),
+    max_size=20,
+).map(" ".join)
+
+
+@pytest.mark.parametrize("pattern", _PEOPLE_PATTERNS, ids=lambda p: p.pattern[:30])
+@settings(max_examples=60, deadline=None)
+@given(sample=_PEOPLE_TEXTS, start=st.integers(0, 40), length=st.integers(0, 200))
+def test_search_needing_answers_as_the_pattern(
+    pattern: re.Pattern[str], sample: str, start: int, length: int
+) -> None:
+    end = min(len(sample), start + length)
+    plain = pattern.search(sample, start, end)
+    fast = search_needing(pattern, sample, start, end)
+    assert (fast and fast.span()) == (plain and plain.span())
+
+
+def _listed_by_pattern(text: str, m: Mention) -> bool:
+    before = text[max(0, m.start - 40) : m.start]
+    joined = ranking._LIST_JOIN.search(before)
+    return joined is not None and bool(re.search(r"[A-Z][\w.’'-]*$", before[: joined.start()]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    before=st.lists(
+        st.sampled_from(["Ali", "Thailand", "and", ",", ";", " ", "\n", "\u00a0", "x", "Mr."]),
+        max_size=12,
+    ).map("".join)
+)
+def test_a_name_is_listed_as_the_pattern_alone_says(before: str) -> None:
+    text = before + "Smith"
+    mention = Mention(0, len(before), len(text), False, False)
+    assert ranking._listed(text, mention) == _listed_by_pattern(text, mention)

@@ -478,8 +478,8 @@ def _secondary(
             break
         same = i == primary.sentence_index
         segment = doc.text[spans[i][0] : spans[i][1]]
-        lowered = lowered_if_plain(segment)
         if not trip and _TRIP_HINT.search(segment) and _names_someone(segment):
+            lowered = lowered_if_plain(segment)
             rule = next((r for r in _TRIP_RULES if r.search(segment, lowered)), None)
             if rule is not None and _BACKGROUND.search(segment) is None:
                 trip = True
@@ -497,6 +497,7 @@ def _secondary(
         if not same and _BACK_REFERENCE.match(segment):
             continue  # "During the meeting, ...": the primary told in more detail
         rules = _WITHIN_TRIP_RULES if same else _SECONDARY_RULES
+        lowered = lowered_if_plain(segment)  # for the few sentences the scans above let through
         rule = next((r for r in rules if r.search(segment, lowered)), None)
         if rule is None and not same and primary.event_type == "visit":
             rule = _conferring_on_trip(segment)

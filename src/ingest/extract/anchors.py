@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from importlib import resources
 
 from ingest.extract import gazetteer as _gazetteer
+from ingest.extract.required_words import lowered_if_plain, may_hold, required_words
 from ingest.extract.text import EventAnchor, sentences
 from ingest.records import Document
 
@@ -48,6 +49,14 @@ class Rule:
     event_type: str
     pattern: re.Pattern[str]
     names_someone: bool = True  # a lead rule reads only the lead sentences that name someone
+    # words one of which every match holds (`required_words`): most sentences hold none, and a
+    # substring test rules them out at a fraction of the case-ignoring scan's cost
+    needs: frozenset[str] | None = None
+
+    def search(self, segment: str, lowered: str | None) -> re.Match[str] | None:
+        """`pattern.search(segment)`, skipped when `lowered` (`lowered_if_plain(segment)`)
+        holds none of the words the pattern needs."""
+        return self.pattern.search(segment) if may_hold(self.needs, lowered) else None
 
 
 _CUE_REF = re.compile(r"@([a-z_]+)")
@@ -77,14 +86,19 @@ def _load_rules() -> tuple[
         return _CUE_REF.sub(lambda m: cues[m.group(1)], pattern)
 
     def rules(section: str) -> tuple[Rule, ...]:
+        compiled = (
+            (entry, re.compile("|".join(expand(p) for p in entry["any"]), re.IGNORECASE))
+            for entry in data[section]
+        )
         return tuple(
             Rule(
                 entry["id"],
                 entry["event_type"],
-                re.compile("|".join(expand(p) for p in entry["any"]), re.IGNORECASE),
+                pattern,
                 bool(entry.get("names_someone", True)),
+                required_words(pattern),
             )
-            for entry in data[section]
+            for entry, pattern in compiled
         )
 
     return (
@@ -215,8 +229,9 @@ def _title_rule(title: str) -> tuple[Rule | None, re.Match[str] | None]:
     label = _GENRE_LABEL.match(title)
     if label is not None:
         title = title[label.end() :]
+    lowered = lowered_if_plain(title)
     for rule in TITLE_RULES:
-        match = rule.pattern.search(title)
+        match = rule.search(title, lowered)
         if match:
             return rule, match
     return None, None
@@ -241,10 +256,11 @@ def _body_match(text: str, span: tuple[int, int], kind: str | None) -> Rule | No
     segment = text[span[0] : span[1]]
     if kind is None and _BACKGROUND.search(segment):
         return None
+    lowered = lowered_if_plain(segment)
     for rule in BODY_RULES:
         if kind is not None and rule.event_type != kind:
             continue
-        if rule.pattern.search(segment):
+        if rule.search(segment, lowered):
             return None if _RECALLED.search(segment) else rule
     return None
 
@@ -402,9 +418,10 @@ def _vocabulary_anchor(
     """The engagement a lead sentence that names someone reports in the cue vocabulary's words
     when no stricter rule matched (`LEAD_RULES`, in precedence order), or None."""
     named = [span for span in lead if _people_named(text[span[0] : span[1]])]
+    lowered = {span: lowered_if_plain(text[span[0] : span[1]]) for span in lead}
     for rule in LEAD_RULES:
         for span in named if rule.names_someone else lead:
-            if rule.pattern.search(text, span[0], span[1]):
+            if may_hold(rule.needs, lowered[span]) and rule.pattern.search(text, span[0], span[1]):
                 return _anchor(rule.event_type, text, spans, spans.index(span), False, 0, rule)
     return None
 
@@ -462,7 +479,8 @@ def _secondary(
         same = i == primary.sentence_index
         segment = doc.text[spans[i][0] : spans[i][1]]
         if not trip and _TRIP_HINT.search(segment) and _names_someone(segment):
-            rule = next((r for r in _TRIP_RULES if r.pattern.search(segment)), None)
+            lowered = lowered_if_plain(segment)
+            rule = next((r for r in _TRIP_RULES if r.search(segment, lowered)), None)
             if rule is not None and _BACKGROUND.search(segment) is None:
                 trip = True
                 found.append(_anchor("visit", doc.text, spans, i, False, len(found) + 1, rule))
@@ -479,7 +497,8 @@ def _secondary(
         if not same and _BACK_REFERENCE.match(segment):
             continue  # "During the meeting, ...": the primary told in more detail
         rules = _WITHIN_TRIP_RULES if same else _SECONDARY_RULES
-        rule = next((r for r in rules if r.pattern.search(segment)), None)
+        lowered = lowered_if_plain(segment)  # for the few sentences the scans above let through
+        rule = next((r for r in rules if r.search(segment, lowered)), None)
         if rule is None and not same and primary.event_type == "visit":
             rule = _conferring_on_trip(segment)
         if rule is not None:
@@ -530,8 +549,9 @@ def _trip_noun(segment: str) -> Rule | None:
     release as well (GUIDE: every distinct event it reports, scheduled ones included)."""
     if _VISIT_WORD.search(segment) is None:
         return None  # one cheap scan: every trip noun rule names a visit
+    lowered = lowered_if_plain(segment)
     for rule in TRIP_NOUN_RULES:
-        match = rule.pattern.search(segment)
+        match = rule.search(segment, lowered)
         if match is not None:
             around = segment[max(0, match.start() - 60) : match.end() + 40]
             return None if _INVITED_TRIP.search(around) else rule
@@ -585,10 +605,11 @@ def title_trigger(title: str | None, event_type: str) -> tuple[int, int] | None:
     """Offsets in the headline of the words that made it an `event_type` headline, if any."""
     if not title:
         return None
+    lowered = lowered_if_plain(title)
     for rule in TITLE_RULES:
         if rule.event_type != event_type or rule.rule_id == _TITLE_DEFAULT:
             continue
-        match = rule.pattern.search(title)
+        match = rule.search(title, lowered)
         if match:
             return match.start(), match.end()
     return None

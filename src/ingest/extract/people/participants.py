@@ -19,6 +19,7 @@ from ingest.extract.people.index import Mention, PeopleIndex, Person
 from ingest.extract.people.lists import list_end
 from ingest.extract.people.patterns import pattern
 from ingest.extract.people.ranking import Candidate, RuleChoice, candidates, decide
+from ingest.extract.required_words import search_needing
 from ingest.extract.text import EventAnchor, sentences
 from ingest.records import Document, Evidence, NameStatus, Participant, Role
 
@@ -290,7 +291,7 @@ def _rule_choice(index: PeopleIndex, anchor: EventAnchor, doc: Document) -> Rule
         # the whole text tells the release's own trip; a later visit ("X's planned visit to
         # Washington") is told in its sentence only, whose people the clause rules take
         for s, e in sentences(text):
-            if _ENGAGE.search(text, s, e):
+            if search_needing(_ENGAGE, text, s, e):
                 _from_engagements(index, text, s, e, chosen)
         _credit(chosen, why, "participant.trip_engagement")
         # "with his Austrian counterpart X", "he will meet with his counterpart X":
@@ -321,7 +322,7 @@ def _rule_choice(index: PeopleIndex, anchor: EventAnchor, doc: Document) -> Rule
     if anchor.event_type in GATHERINGS and anchor.start >= 0:
         # "The meeting was attended by X and Y", "The MoU was signed by X and Y", anywhere after
         cue = _SIGNED_BY if anchor.event_type == "signing" else _ATTENDED_BY
-        if cue.search(text, anchor.start):  # rare: split the text only then
+        if search_needing(cue, text, anchor.start):  # rare: split the text only then
             for s, e in sentences(text):
                 if s >= anchor.start and cue.search(text, s, e):
                     _from_clause(index, text, s, e, anchor, chosen, turn=False)
@@ -480,7 +481,7 @@ def _sentences_with(
     `pattern`, with the first match. A sentence ends before a space or at `limit`, so a pattern
     with no look-around but word boundaries that matches inside a sentence also matches in
     text[start:limit]: when that one scan finds nothing, no sentence is split or searched."""
-    if pattern.search(text, start, limit) is None:
+    if search_needing(pattern, text, start, limit) is None:
         return []
     found = []
     for s, e in sentences(text[:limit]):

@@ -266,5 +266,7 @@ _LIST_JOIN = re.compile(r"\s*(?:,|and|,\s*and|;)\s*$")
 def _listed(text: str, m: Mention) -> bool:
     """A name in a list of names: a comma or "and" joins it to a capitalised word before."""
     before = text[max(0, m.start - 40) : m.start]
+    if not before.rstrip().endswith((",", "and", ";")):
+        return False  # what the pattern needs before its closing white space (\s is isspace)
     joined = _LIST_JOIN.search(before)
     return joined is not None and bool(re.search(r"[A-Z][\w.’'-]*$", before[: joined.start()]))

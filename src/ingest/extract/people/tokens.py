@@ -163,7 +163,8 @@ def _tokens_between(text: str, pos: int, endpos: int, out: list[_Tok]) -> None:
         if word == "*":
             continue  # a footnote mark ("Kosovo*"): not part of any name or title
         last = word[-1]
-        if last not in ".’'s":
+        # most words end in neither a period nor an apostrophe, nor in a possessive "s"
+        if last not in ".’'s" or (last == "s" and word[-2:-1] not in "’'"):
             append(_new_tok(_Tok, (word, start, end, False, False)))
             continue
         possessive = False
@@ -180,7 +181,7 @@ def _tokens_between(text: str, pos: int, endpos: int, out: list[_Tok]) -> None:
             else:
                 break
         if word:
-            append(_Tok(word, start, end, possessive))
+            append(_new_tok(_Tok, (word, start, end, possessive, False)))
         out.extend(trail)
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from ingest.extract import gazetteer as gz
-from ingest.extract.people.affiliation import _COUNTERPART
+from ingest.extract.people.affiliation import _COUNTERPART, OWN_PHRASE_RULE
 from ingest.extract.people.affiliation_ranking import (
     RANKED_RULE,
     choose,
@@ -417,8 +417,9 @@ def _people_lists(
     return participants, mentioned, evidence
 
 
-# affiliations a list's layout settles (a country heading over its signatories)
-_LAYOUT_RULES = frozenset({"affiliation.country_heading"})
+# affiliations a list's layout settles (a country heading over its signatories), or the office
+# phrase beside the name: the model, which weighs the whole release's countries, never saw them
+_LAYOUT_RULES = frozenset({"affiliation.country_heading", OWN_PHRASE_RULE})
 
 
 def _affiliation_rule(person: Person, affiliation: str | None) -> str | None:

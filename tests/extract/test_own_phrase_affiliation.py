@@ -93,3 +93,10 @@ def test_the_next_persons_office_after_and_is_not_an_appositive() -> None:
     people = find_people(real_document("real-tune-3", "isdb-org-nodate-1"))
     jasser = next(p for p in people.people if p.name == "Muhammad Al Jasser")
     assert jasser.affiliation != "BJ"
+
+
+def test_a_lower_case_appositive_gives_the_affiliation() -> None:
+    # "H.E. Mr. Masaya Fujiwara, non-resident ambassador of Japan;" (mfa.gov.bz: Belize given)
+    people = _affiliations("real-tune-3", "mfa-gov-bz-nodate-1")
+    assert people["Masaya Fujiwara"] == "JP"
+    assert people["Terézia Šajgalíková"] == "SK"

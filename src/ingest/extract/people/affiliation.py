@@ -439,11 +439,12 @@ def _own_phrase_affiliations(index: PeopleIndex, text: str) -> None:
 
 def _phrase_word(word: str) -> bool:
     """Whether a word can stand in an office phrase: capitalised ("Minister", "Slovak"), a
-    small joining word, or a lower-case office word ("non-resident ambassador")."""
+    small joining word, or a lower-case office word or modifier ("non-resident ambassador")."""
     if word[:1].isupper():
         return True
     key = gz.fold(word).rstrip(".")
-    return key in _INNER_WORDS or key in gz.office_words().words
+    # a hyphened modifier of an office ("non-resident", "newly-appointed")
+    return key in _INNER_WORDS or key in gz.office_words().words or "-" in key[1:-1]
 
 
 def _sentence_end(word: str) -> bool:
@@ -542,7 +543,7 @@ def _phrase_affiliation(phrase: str) -> str | None:
     "EU Special Representative"), or after "of" ("Minister of Foreign Affairs of Indonesia"),
     never where the office is posted ("to the Republic of Sierra Leone", "based in Mauritius")."""
     phrase = _LEADING_SMALL.sub("", phrase)
-    if gz.head_pattern().search(phrase) is None:
+    if _any_case_heads().search(phrase) is None:
         return None  # no office: a place or a body named on its own
     posting = _POSTING.search(phrase)
     scope = phrase[: posting.start()] if posting else phrase
@@ -558,3 +559,10 @@ def _phrase_affiliation(phrase: str) -> str | None:
         if hit.start == 0 or _OF_BEFORE.search(scope, 0, hit.start):
             return hit.key
     return None
+
+
+@cache
+def _any_case_heads() -> re.Pattern[str]:
+    """Office heads in any case: an appositive writes them lower-case ("non-resident
+    ambassador of Japan")."""
+    return gz.phrase_regex(gz._toml("offices.toml")["heads"], ignore_case=True)

@@ -100,3 +100,34 @@ def test_a_lower_case_appositive_gives_the_affiliation() -> None:
     people = _affiliations("real-tune-3", "mfa-gov-bz-nodate-1")
     assert people["Masaya Fujiwara"] == "JP"
     assert people["Terézia Šajgalíková"] == "SK"
+
+
+def test_offices_joined_by_and_give_the_name_only_its_own() -> None:
+    # corpus bench-1710: "Foreign Minister Safadi of Jordan and Prime Minister Bennett": Jordan
+    # is Safadi's; bench-958: "including Iran and President Putin’s war"
+    people = _people(
+        "We congratulate His Majesty King Abdullah II and Foreign Minister Safadi of Jordan and "
+        "Prime Minister Naftali Bennett and Foreign Minister Yair Lapid of Israel for concluding "
+        "these deals. They discussed Iran and President Vladimir Putin’s war."
+    )
+    assert people["Naftali Bennett"] != "JO"
+    assert people["Vladimir Putin"] != "IR"
+
+
+def test_a_portfolio_and_a_phrase_that_goes_on_name_no_affiliation() -> None:
+    # corpus bench-423: "our Special Representative for the DPRK Ambassador Sung Kim"; bench-1401:
+    # "Jennifer M. Granholm, EU High Representative/Vice President Josep Borrell Fontelles"
+    people = _people(
+        "MR PRICE: Well, our Special Representative for the DPRK Ambassador Sung Kim is in Seoul."
+        " The Council met, chaired by U.S. Secretary of State Antony Blinken, U.S. Secretary of "
+        "Energy Jennifer M. Granholm, EU High Representative/Vice President Josep Borrell "
+        "Fontelles, and others."
+    )
+    assert people["Sung Kim"] != "KP"
+    assert people["Granholm"] != "EU"  # the name reader keeps the surname here
+
+
+def test_an_office_named_after_a_country_is_its_own() -> None:
+    # real-tune-2 mfa-gov-af-nodate-1: "... Special Representatives for Afghanistan Germany’s
+    # Ambassador Designate Mr. Marcus Potzel": the country nearest the name, before its office
+    assert _affiliations("real-tune-2", "mfa-gov-af-nodate-1")["Marcus Potzel"] == "DE"

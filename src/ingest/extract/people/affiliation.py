@@ -412,6 +412,10 @@ _INNER_WORDS = frozenset(
 # where an envoy is posted ("Ambassador of Japan to ASEAN", "based in Mauritius"): not whose
 _POSTING = re.compile(r"\b(?:to|in|at|accredited|based)\b")
 _OF_BEFORE = re.compile(r"\bof\s+(?:the\s+)?$")
+# a portfolio, not whose: "Special Representative for the DPRK Ambassador <name>"
+_FOR_BEFORE = re.compile(r"\bfor\s+(?:the\s+)?$")
+# what may close an appositive after a name: a clause's end, or the next clause's lower-case word
+_CLAUSE_ENDS = frozenset({",", ";", ".", ":", "(", ")", "—", "–"})
 _LEADING_SMALL = re.compile(r"^(?:(?:the|and|of|a|an)\s+)+", re.IGNORECASE)
 
 
@@ -483,7 +487,27 @@ def _left_phrase_affiliation(text: str, start: int, names: list[tuple[int, int]]
         return None
     if _previous_appositive(text, words, i, end, floor):
         return None
-    return _phrase_affiliation(text[words[i + 1].start() : words[end].end()])
+    phrase = _last_office(text[words[i + 1].start() : words[end].end()])
+    return _phrase_affiliation(phrase, before_name=True)
+
+
+_AND = re.compile(r"\s(?:and|&)\s")
+
+
+def _last_office(phrase: str) -> str:
+    """The last of offices joined by "and" before a name, which is the name's own: "Foreign
+    Minister Safadi of Jordan and Prime Minister <name>", "Iran and President <name>";
+    "Deputy Prime Minister and Minister of Foreign Affairs of Japan" stays whole (one person's)."""
+    cuts = [m for m in _AND.finditer(phrase) if _any_case_heads().search(phrase, m.end())]
+    if not cuts:
+        return phrase
+    last = phrase[cuts[-1].end() :]
+    before = phrase[: cuts[-1].start()]
+    # "Minister of A and Minister of B of Japan": one person's offices when the part before
+    # names no country of its own
+    if not any(h for h in (*gz.country_hits(before), *gz.org_hits(before))):
+        return phrase
+    return last
 
 
 def _previous_appositive(
@@ -532,19 +556,31 @@ def _right_phrase_affiliation(text: str, end: int, names: list[tuple[int, int]])
         return None  # only a comma or honorifics before the next name: its title
     if rest[:1] == [","] and (len(rest) < 2 or _phrase_word(rest[1])):
         return None  # a list goes on ("<name>, Title of X, <next name>"): whose title is unsure
+    if rest and rest[0] not in _CLAUSE_ENDS and not rest[0][:1].islower():
+        return None  # "EU High Representative/Vice President <name>": the phrase goes on
     phrase = text[words[first].start() : words[i - 1].end()]
     if first == 0 and gz.head_pattern().match(phrase) is None:
         return None  # no comma: only an office right after the name ("<name> Minister of ...")
     return _phrase_affiliation(phrase)
 
 
-def _phrase_affiliation(phrase: str) -> str | None:
+def _phrase_affiliation(phrase: str, *, before_name: bool = False) -> str | None:
     """The country or body an office phrase names as its own: leading ("Syria's ambassador",
-    "EU Special Representative"), or after "of" ("Minister of Foreign Affairs of Indonesia"),
-    never where the office is posted ("to the Republic of Sierra Leone", "based in Mauritius")."""
+    "EU Special Representative"), after "of" ("Minister of Foreign Affairs of Indonesia") or
+    right before an office ("... for Afghanistan Germany’s Ambassador Designate"), never where
+    the office is posted ("to the Republic of Sierra Leone", "based in Mauritius"). Before a
+    name the one nearest it wins; a plural office ("Serbia’s and Austria’s Foreign Ministers
+    A and B") is shared, whose is whose the phrase does not say."""
     phrase = _LEADING_SMALL.sub("", phrase)
     if _any_case_heads().search(phrase) is None:
         return None  # no office: a place or a body named on its own
+    last_word = phrase.rsplit(maxsplit=1)[-1]
+    if (
+        before_name
+        and last_word.endswith("s")
+        and gz.fold(last_word[:-1]) in gz.office_words().heads
+    ):
+        return None
     posting = _POSTING.search(phrase)
     scope = phrase[: posting.start()] if posting else phrase
     hits = sorted(
@@ -555,10 +591,33 @@ def _phrase_affiliation(phrase: str) -> str | None:
         ),
         key=lambda h: h.start,
     )
-    for hit in hits:
-        if hit.start == 0 or _OF_BEFORE.search(scope, 0, hit.start):
-            return hit.key
-    return None
+    own = [
+        hit
+        for hit in hits
+        if hit.start == 0
+        or _OF_BEFORE.search(scope, 0, hit.start)
+        or (_office_after(scope, hit.end) and not _FOR_BEFORE.search(scope, 0, hit.start))
+    ]
+    if not own:
+        return None
+    return own[-1].key if before_name else own[0].key
+
+
+# between a country and the office it qualifies: a possessive ("Germany’s Ambassador"), and
+# one more word at most ("Bosnian Serb General", "Panama Canal Administrator")
+_TO_OFFICE = re.compile(r"(?:[’']s)?\s+")
+_ONE_WORD = re.compile(r"[A-Z][\w-]+\s+")
+
+
+def _office_after(scope: str, end: int) -> bool:
+    """Whether an office head follows a country named at `end` of `scope`, as its qualifier."""
+    gap = _TO_OFFICE.match(scope, end)
+    if gap is None:
+        return False
+    if _any_case_heads().match(scope, gap.end()):
+        return True
+    word = _ONE_WORD.match(scope, gap.end())
+    return word is not None and _any_case_heads().match(scope, word.end()) is not None
 
 
 @cache

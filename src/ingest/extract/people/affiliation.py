@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from functools import cache
 from itertools import pairwise
 from urllib.parse import urlsplit
@@ -469,7 +470,8 @@ def _honorific_words() -> frozenset[str]:
 def _left_phrase_affiliation(text: str, start: int, names: list[tuple[int, int]]) -> str | None:
     """The affiliation the office phrase before a name gives ("..., the Ambassador of Belgium
     to the Solomon Islands, His Excellency <name>"), read back to the previous name at most."""
-    floor = max([end for s, end in names if end <= start], default=0)
+    before = bisect_right(names, (start, -1))  # the names starting before this one
+    floor = max((end for _, end in names[max(0, before - 2) : before] if end <= start), default=0)
     lo = max(floor, start - _PHRASE_READ)
     words = list(_PHRASE_WORD.finditer(text, lo, start))
     i = len(words) - 1
@@ -532,7 +534,8 @@ def _right_phrase_affiliation(text: str, end: int, names: list[tuple[int, int]])
     """The affiliation an appositive after a name gives ("<name>, non-resident ambassador of the
     Slovak Republic;"), unless the phrase is the next name's title ("<name>, Foreign Minister
     of Japan, <next name>")."""
-    ceiling = min([s for s, _ in names if s >= end], default=len(text))
+    after = bisect_left(names, (end, -1))  # the names starting at or after this one's end
+    ceiling = names[after][0] if after < len(names) else len(text)
     words = list(_PHRASE_WORD.finditer(text, end, min(ceiling, end + _PHRASE_READ)))
     if words and "\n" in text[end : words[0].start()]:
         return None  # a line of its own

@@ -22,6 +22,7 @@ from ingest.extract import gazetteer as gz
 from ingest.extract.people.affiliation import (
     _country_headings,
     _home_affiliations,
+    _own_phrase_affiliations,
     _publisher_from_text,
     _share_companions_affiliation,
     _trip_country,
@@ -61,6 +62,7 @@ def find_people(doc: Document, publisher: str | None = None) -> PeopleIndex:
         _trip_stops(doc.text, publisher, [r.start for r in raws if not r.in_title]) if trip else {}
     )
     _resolve(index, raws, publisher, trip, stops)
+    _own_phrase_affiliations(index, doc.text)
     _country_headings(index, doc.text)
     _share_companions_affiliation(index, doc.text)
     _home_affiliations(index, doc, publisher, trip)

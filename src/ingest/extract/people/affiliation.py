@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from functools import cache
 from itertools import pairwise
 from urllib.parse import urlsplit
@@ -13,6 +14,7 @@ from ingest.extract.people.countries import _host_country
 from ingest.extract.people.index import PeopleIndex, Person
 from ingest.extract.people.mentions import SCAN_HEAD
 from ingest.extract.people.patterns import pattern
+from ingest.extract.people.titles import _PORTFOLIO_AFTER
 from ingest.extract.places import dateline_country
 from ingest.records import Document
 
@@ -30,7 +32,13 @@ def _home_affiliations(
     if not pending:
         return
     counts = document_counts(doc)
-    taken = {p.affiliation for p in index.people if p.basis == "text" and p.affiliation}
+    # countries others are explicitly of; an office phrase's does not count: the counterpart
+    # logic below was measured without it, and a delegation shares its country
+    taken = {
+        p.affiliation
+        for p in index.people
+        if p.basis == "text" and p.affiliation and p.affiliation_rule != OWN_PHRASE_RULE
+    }
 
     def most_named(exclude: set[str]) -> str | None:
         # the country named clearly most often: twice at least, and more than any other
@@ -389,3 +397,234 @@ def _organisation_acronyms() -> dict[str, str]:
             if re.fullmatch(r"[A-Z][A-Za-z]{1,7}", name) and sum(c.isupper() for c in name) >= 2:
                 found.setdefault(name.lower(), str(org["short"]))
     return found
+
+
+OWN_PHRASE_RULE = "affiliation.own_phrase"  # the office phrase next to the name names the country
+# rules that read the person's own words: a noun phrase next to the name adds nothing to them
+_OWN_WORDS_RULES = frozenset(
+    {"affiliation.stated", "affiliation.office", "affiliation.country_heading", OWN_PHRASE_RULE}
+)
+_PHRASE_READ = 200  # characters of an office phrase read before or after a name
+# a word of an office phrase: capitalised, or a small word inside one ("of", "to the")
+_PHRASE_WORD = re.compile(r"[\w’'-]+(?:\.[\w’'-]+)*\.?|[^\w\s]")
+_INNER_WORDS = frozenset(
+    {"of", "for", "and", "the", "to", "in", "at", "on", "de", "du", "des", "la", "accredited"}
+)
+# where an envoy is posted ("Ambassador of Japan to ASEAN", "based in Mauritius"): not whose
+_POSTING = re.compile(r"\b(?:to|in|at|accredited|based)\b")
+_OF_BEFORE = re.compile(r"\bof\s+(?:the\s+)?$")
+# a portfolio, not whose: "Special Representative for the DPRK Ambassador <name>"
+_FOR_BEFORE = re.compile(r"\bfor\s+(?:the\s+)?$")
+# what may close an appositive after a name: a clause's end, or the next clause's lower-case word
+_CLAUSE_ENDS = frozenset({",", ";", ".", ":", "(", ")", "—", "–"})
+_LEADING_SMALL = re.compile(r"^(?:(?:the|and|of|a|an)\s+)+", re.IGNORECASE)
+
+
+def _own_phrase_affiliations(index: PeopleIndex, text: str) -> None:
+    """Officials whose office phrase beside their name names a country or a body serve it,
+    before any default of the release: "the State Minister of Foreign Affairs of Japan, His
+    Excellency Shunsuke Takei", "H.E. Mrs. Terézia Šajgalíková, non-resident ambassador of the
+    Slovak Republic", "Dr Idris Maya, Syria's ambassador to Oman". It reads the words the title
+    reader leaves when honorifics, a comma or a posting split the title from the name."""
+    body = [m for m in index.mentions if not m.in_title and not m.via]
+    if not body:
+        return
+    names = sorted((m.start, m.end) for m in body)
+    for m in body:
+        person = index.people[m.person]
+        if person.affiliation_rule in _OWN_WORDS_RULES:
+            continue
+        code = _left_phrase_affiliation(text, m.start, names) or _right_phrase_affiliation(
+            text, m.end, names
+        )
+        if code:
+            person.affiliation, person.basis = code, "text"
+            person.affiliation_rule = OWN_PHRASE_RULE
+
+
+def _phrase_word(word: str) -> bool:
+    """Whether a word can stand in an office phrase: capitalised ("Minister", "Slovak"), a
+    small joining word, or a lower-case office word or modifier ("non-resident ambassador")."""
+    if word[:1].isupper():
+        return True
+    key = gz.fold(word).rstrip(".")
+    # a hyphened modifier of an office ("non-resident", "newly-appointed")
+    return key in _INNER_WORDS or key in gz.office_words().words or "-" in key[1:-1]
+
+
+def _sentence_end(word: str) -> bool:
+    """A word closing a sentence ("Italy."), not an initial or an honorific ("H.", "Dr.")."""
+    return word.endswith(".") and len(word.rstrip(".")) > 1 and not _honorific_word(word)
+
+
+def _honorific_word(word: str) -> bool:
+    return gz.fold(word).rstrip(".") in _honorific_words()
+
+
+@cache
+def _honorific_words() -> frozenset[str]:
+    """Every word of the honorifics ("his", "excellency", "h.e"), folded."""
+    return frozenset(w.rstrip(".") for h in gz.office_words().honorifics for w in h.split())
+
+
+def _left_phrase_affiliation(text: str, start: int, names: list[tuple[int, int]]) -> str | None:
+    """The affiliation the office phrase before a name gives ("..., the Ambassador of Belgium
+    to the Solomon Islands, His Excellency <name>"), read back to the previous name at most."""
+    before = bisect_right(names, (start, -1))  # the names starting before this one
+    floor = max((end for _, end in names[max(0, before - 2) : before] if end <= start), default=0)
+    lo = max(floor, start - _PHRASE_READ)
+    words = list(_PHRASE_WORD.finditer(text, lo, start))
+    i = len(words) - 1
+    while i >= 0 and (words[i].group() in ",()" or _honorific_word(words[i].group())):
+        i -= 1  # "..., Dr., The Honourable <name>", "Hon (Dr.) <name>"
+    end = i
+    while (
+        i >= 0
+        and _phrase_word(words[i].group())
+        and not _sentence_end(words[i].group())
+        and "\n" not in text[words[i].end() : words[i + 1].start() if i < end else start]
+    ):
+        i -= 1
+    if end < 0 or i == end:
+        return None
+    if _previous_appositive(text, words, i, end, floor):
+        return None
+    phrase = _last_office(text[words[i + 1].start() : words[end].end()])
+    return _phrase_affiliation(phrase, before_name=True)
+
+
+_AND = re.compile(r"\s(?:and|&)\s")
+
+
+def _last_office(phrase: str) -> str:
+    """The last of offices joined by "and" before a name, which is the name's own: "Foreign
+    Minister Safadi of Jordan and Prime Minister <name>", "Iran and President <name>";
+    "Deputy Prime Minister and Minister of Foreign Affairs of Japan" stays whole (one person's)."""
+    cuts = [m for m in _AND.finditer(phrase) if _any_case_heads().search(phrase, m.end())]
+    if not cuts:
+        return phrase
+    last = phrase[cuts[-1].end() :]
+    before = phrase[: cuts[-1].start()]
+    # "Minister of A and Minister of B of Japan": one person's offices when the part before
+    # names no country of its own
+    if not any(h for h in (*gz.country_hits(before), *gz.org_hits(before))):
+        return phrase
+    return last
+
+
+def _previous_appositive(
+    text: str, words: list[re.Match[str]], first: int, last: int, floor: int
+) -> bool:
+    """Whether the office phrase words[first + 1 : last + 1] stands between two names, commas
+    on both sides and no article ("<name>, Saudi Minister of Communications, <this name>"): the
+    last name's appositive; "<name>, the Minister of Foreign Affairs of Japan, <this name>" and
+    "<name>, and the Ambassador of Liberia, <this name>" introduce this one."""
+    return (
+        floor > 0
+        and first >= 0
+        and words[first].group() == ","
+        and not text[floor : words[first].start()].strip()
+        and last + 1 < len(words)
+        and words[last + 1].group() == ","
+        and words[first + 1].group().lower() not in {"the", "and"}
+    )
+
+
+def _right_phrase_affiliation(text: str, end: int, names: list[tuple[int, int]]) -> str | None:
+    """The affiliation an appositive after a name gives ("<name>, non-resident ambassador of the
+    Slovak Republic;"), unless the phrase is the next name's title ("<name>, Foreign Minister
+    of Japan, <next name>")."""
+    after = bisect_left(names, (end, -1))  # the names starting at or after this one's end
+    ceiling = names[after][0] if after < len(names) else len(text)
+    words = list(_PHRASE_WORD.finditer(text, end, min(ceiling, end + _PHRASE_READ)))
+    if words and "\n" in text[end : words[0].start()]:
+        return None  # a line of its own
+    i = 1 if words and words[0].group() == "," else 0
+    if i < len(words) and words[i].group() in _INNER_WORDS - {"the"}:
+        return None  # ", and Minister of X": the next person's office
+    first = i
+    while (
+        i < len(words)
+        and _phrase_word(words[i].group())
+        and (i == first or "\n" not in text[words[i - 1].end() : words[i].start()])
+    ):
+        i += 1
+        if _sentence_end(words[i - 1].group()):
+            break
+    if i == first:
+        return None
+    rest = [w.group() for w in words[i : i + 2]]
+    next_name_near = ceiling < len(text) and ceiling - words[i - 1].end() < _PHRASE_READ
+    if next_name_near and all(w == "," or _honorific_word(w) for w in rest):
+        return None  # only a comma or honorifics before the next name: its title
+    if rest[:1] == [","] and (len(rest) < 2 or _phrase_word(rest[1])):
+        return None  # a list goes on ("<name>, Title of X, <next name>"): whose title is unsure
+    if rest and rest[0] not in _CLAUSE_ENDS and not rest[0][:1].islower():
+        return None  # "EU High Representative/Vice President <name>": the phrase goes on
+    phrase = text[words[first].start() : words[i - 1].end()]
+    if first == 0 and gz.head_pattern().match(phrase) is None:
+        return None  # no comma: only an office right after the name ("<name> Minister of ...")
+    return _phrase_affiliation(phrase)
+
+
+def _phrase_affiliation(phrase: str, *, before_name: bool = False) -> str | None:
+    """The country or body an office phrase names as its own: leading ("Syria's ambassador",
+    "EU Special Representative"), after "of" ("Minister of Foreign Affairs of Indonesia") or
+    right before an office ("... for Afghanistan Germany’s Ambassador Designate"), never where
+    the office is posted ("to the Republic of Sierra Leone", "based in Mauritius"). Before a
+    name the one nearest it wins; a plural office ("Serbia’s and Austria’s Foreign Ministers
+    A and B") is shared, whose is whose the phrase does not say."""
+    phrase = _LEADING_SMALL.sub("", phrase)
+    if _any_case_heads().search(phrase) is None:
+        return None  # no office: a place or a body named on its own
+    last_word = phrase.rsplit(maxsplit=1)[-1]
+    if (
+        before_name
+        and last_word.endswith("s")
+        and gz.fold(last_word[:-1]) in gz.office_words().heads
+    ):
+        return None
+    posting = _POSTING.search(phrase)
+    scope = phrase[: posting.start()] if posting else phrase
+    hits = sorted(
+        (
+            h
+            for h in (*gz.country_hits(scope), *gz.org_hits(scope))
+            if scope[h.end : h.end + 1] != "$" and not _PORTFOLIO_AFTER.match(scope, h.end)
+        ),
+        key=lambda h: h.start,
+    )
+    own = [
+        hit
+        for hit in hits
+        if hit.start == 0
+        or _OF_BEFORE.search(scope, 0, hit.start)
+        or (_office_after(scope, hit.end) and not _FOR_BEFORE.search(scope, 0, hit.start))
+    ]
+    if not own:
+        return None
+    return own[-1].key if before_name else own[0].key
+
+
+# between a country and the office it qualifies: a possessive ("Germany’s Ambassador"), and
+# one more word at most ("Bosnian Serb General", "Panama Canal Administrator")
+_TO_OFFICE = re.compile(r"(?:[’']s)?\s+")
+_ONE_WORD = re.compile(r"[A-Z][\w-]+\s+")
+
+
+def _office_after(scope: str, end: int) -> bool:
+    """Whether an office head follows a country named at `end` of `scope`, as its qualifier."""
+    gap = _TO_OFFICE.match(scope, end)
+    if gap is None:
+        return False
+    if _any_case_heads().match(scope, gap.end()):
+        return True
+    word = _ONE_WORD.match(scope, gap.end())
+    return word is not None and _any_case_heads().match(scope, word.end()) is not None
+
+
+@cache
+def _any_case_heads() -> re.Pattern[str]:
+    """Office heads in any case: an appositive writes them lower-case ("non-resident
+    ambassador of Japan")."""
+    return gz.phrase_regex(gz._toml("offices.toml")["heads"], ignore_case=True)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 
 from ingest.extract import gazetteer as gz
-from ingest.extract.people.affiliation import _COUNTERPART
+from ingest.extract.people.affiliation import _COUNTERPART, OWN_PHRASE_RULE
 from ingest.extract.people.affiliation_ranking import (
     RANKED_RULE,
     choose,
@@ -76,6 +77,10 @@ def participants_for(
     for pid, m in _company(index, doc.text, anchor, chosen).items():
         chosen.setdefault(pid, m)
         why.setdefault(pid, ATTENDANCE_LIST_RULE)
+    # the items of a list whose punctuation the text spells out take part together
+    for pid, m in _semicolon_list_members(index, doc.text, anchor, chosen).items():
+        chosen.setdefault(pid, m)
+        why.setdefault(pid, SEMICOLON_LIST_RULE)
     if chosen:
         counts = document_counts(doc)
         for pid in chosen:
@@ -90,6 +95,7 @@ def participants_for(
 
 
 ATTENDANCE_LIST_RULE = "participant.attendance_list"
+SEMICOLON_LIST_RULE = "participant.semicolon_list"
 ANOTHER_OCCASION_RULE = "participant.another_occasion"
 # events that have company: a statement's people are its issuers, an `other` event's its actors
 COMPANY_TYPES = frozenset({"meeting", "call", "visit", "conference", "signing"})
@@ -222,6 +228,65 @@ def _company(
         if cues.event_follows.match(text, cue.end()):
             _listed_people(index, text, s, cue.start(), company)
     return company
+
+
+_LIST_ITEMS_MIN = 3  # items a sentence's semicolons make before they are taken as one list
+# words of an item that no title or name explains: a clause's verb and objects, not a list item
+_ITEM_FREE_WORDS = 2
+_ITEM_WORD = re.compile(r"(?<![\w’'-])[a-z][\w’'-]*")
+_ITEM_LEAD = re.compile(r"\s*(?:and|as well as)\s+")
+
+
+def _semicolon_list_members(
+    index: PeopleIndex, text: str, anchor: EventAnchor, chosen: dict[int, Mention]
+) -> dict[int, Mention]:
+    """The other people of a list one participant is an item of, when semicolons split the
+    sentence into three items or more, each naming one person with their office ("Presenting
+    their letters of credence were Archbishop H.E. A, non-resident ambassador of the Holy See;
+    H.E. Mr. B, non-resident ambassador of the Arab Republic of Egypt; ... and H.E. Mr. E"):
+    the items share their role, which the participant model, reading one person at a time,
+    decides for some of them only."""
+    if anchor.event_type not in COMPANY_TYPES or not chosen or ";" not in text:
+        return {}
+    body = [m for m in index.mentions if not m.in_title and not m.possessive]
+    found: dict[int, Mention] = {}
+    for s, e in sentences(text):
+        if text.count(";", s, e) < _LIST_ITEMS_MIN - 1:
+            continue
+        cuts = [s - 1, *(i for i in range(s, e) if text[i] == ";"), e]
+        members: list[Mention] = []
+        for k, (a, b) in enumerate(pairwise(cuts)):
+            named = [m for m in body if a < m.start < b]
+            if not named:
+                break  # an item naming no one: not a list of people
+            # the first item holds the sentence's lead ("Presenting ... were"): its last person
+            item = named[-1] if k == 0 else named[0]
+            if k > 0 and not _list_item(text, a + 1, b, index, named):
+                break
+            members.append(item)
+        else:
+            if any(m.person in chosen for m in members):
+                for m in members:
+                    found.setdefault(m.person, m)
+    return {pid: m for pid, m in found.items() if pid not in chosen}
+
+
+def _list_item(text: str, start: int, end: int, index: PeopleIndex, named: list[Mention]) -> bool:
+    """Whether text[start:end] reads as one list item: one person with their office, no clause
+    (at most a couple of lower-case words that are not office words)."""
+    if len({m.person for m in named}) > 1:
+        return False
+    lead = _ITEM_LEAD.match(text, start)
+    item = text[lead.end() if lead else start : end]
+    free = [
+        w
+        for w in _ITEM_WORD.findall(item)
+        if w not in _ITEM_JOINERS and gz.fold(w) not in gz.office_words().words
+    ]
+    return len(free) <= _ITEM_FREE_WORDS
+
+
+_ITEM_JOINERS = frozenset({"of", "for", "and", "the", "to", "in", "at", "on", "de"})
 
 
 def _starts_word(text: str, match: re.Match[str]) -> bool:
@@ -418,8 +483,9 @@ def _people_lists(
     return participants, mentioned, evidence
 
 
-# affiliations a list's layout settles (a country heading over its signatories)
-_LAYOUT_RULES = frozenset({"affiliation.country_heading"})
+# affiliations a list's layout settles (a country heading over its signatories), or the office
+# phrase beside the name: the model, which weighs the whole release's countries, never saw them
+_LAYOUT_RULES = frozenset({"affiliation.country_heading", OWN_PHRASE_RULE})
 
 
 def _affiliation_rule(person: Person, affiliation: str | None) -> str | None:

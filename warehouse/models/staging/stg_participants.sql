@@ -59,7 +59,8 @@ final as (
         participant.affiliation_rule,
         -- the rules that read the person's own words, not an inference from the release
         coalesce(participant.affiliation_rule in (
-            'affiliation.stated', 'affiliation.office', 'affiliation.country_heading'
+            'affiliation.stated', 'affiliation.office', 'affiliation.country_heading',
+            'affiliation.own_phrase'
         ), false) as is_affiliation_stated,
         participant.role,
         is_primary,

@@ -1288,6 +1288,9 @@ def _locate(doc: Document, anchor: EventAnchor) -> Location:
             # ("will travel to France, Germany and Belgium ... will then travel to Munich")
             first_stop = _places_in(text, 0, anchor.start, trip=True, strict=False)[:1]
             places, rule = (first_stop, "place.trip_first_stop") if first_stop else (places, rule)
+        held = _held_place(text, anchor) if not trip and not strict else None
+        if held is not None:
+            return _as_location(held, rule="place.event_held")
         if places:
             located = _refine(doc, _first(places, trip), anchor, trip, rule=rule)
             return _with_framing_city(text, anchor, _with_dateline_city(text, anchor, located))
@@ -1463,6 +1466,33 @@ _TOLD_AGAIN = {
     "signing": re.compile(r"\bsign(?:s|ed|ing)?\b"),
 }
 _SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
+
+
+# The engagement named as the subject of the verb that places it: "The meeting, held in Rome on
+# 22 April 2024 at the premises of ...", "The meeting took place ... in Dar es Salaam", "During the
+# meeting, which took place in ...". Said of the engagement itself, it outranks places the event's
+# sentence names in passing ("resumed their debate, initiated in Trieste"). Not an occasion still
+# to come ("will be held", "to be held"): the verb must follow the noun directly.
+_HELD = re.compile(
+    r"\b[Tt]he\s+(?:[\w'’-]+\s+){0,3}?(?:meeting|meetings|talks|consultations|summit|conference|"
+    r"session|dialogue|forum|ceremony|signing)\s*,?\s+(?:which\s+|that\s+)?(?:was\s+|were\s+)?"
+    r"(?:held|took\s+place|convened)\b"
+)
+
+
+def _held_place(text: str, anchor: EventAnchor) -> _Place | None:
+    """The place of the release's first sentence, from the event's own on, that names the
+    engagement as held somewhere, for the release's primary event."""
+    if anchor.ordinal != 0:
+        return None
+    start = max(anchor.start, 0)
+    for held in _HELD.finditer(text, start, min(len(text), start + 1500)):
+        end = _SENTENCE_END.search(text, held.end())
+        stop = end.start() if end else len(text)
+        places = _places_in(text, held.end(), stop, trip=False, strict=False)
+        if places:
+            return _first(places, False)
+    return None
 
 
 def _told_again(text: str, anchor: EventAnchor, trip: bool) -> _Place | None:

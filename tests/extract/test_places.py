@@ -1161,3 +1161,51 @@ def test_ambassadors_met_in_a_city_without_their_government_are_placed_there() -
         "Brasilia, at which he stated that Argentina is undergoing a transformation."
     )
     assert _locate(text, text, "meeting") == (None, "Brasilia", "BR")
+
+
+def test_the_engagement_named_as_held_somewhere_outranks_a_place_named_in_passing() -> None:
+    # cei.int (real-tune-3): "initiated in Trieste" is an earlier occasion's place
+    sentence = (
+        "On the occasion of the 2nd meeting of the Convention, high representatives of "
+        "Parliaments and Governments from all CEI countries resumed their debate, initiated in "
+        "Trieste, on the further advancement of the Organisation's main mission."
+    )
+    text = (
+        f"{sentence} The meeting, held in Rome on 22 April 2024 at the premises of the Italian "
+        "Ministry of Foreign Affairs, provided the opportunity for a brainstorming."
+    )
+    assert _locate(text, sentence, "conference") == (None, "Rome", "IT")
+
+
+def test_an_occasion_still_to_come_is_not_where_the_engagement_was_held() -> None:
+    sentence = "The Minister met his Austrian counterpart in Vienna on Monday."
+    text = f"{sentence} The next meeting will be held in Rome in the autumn."
+    assert _locate(text, sentence, "meeting") == (None, "Vienna", "AT")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "held", "expected"),
+    [
+        # mfa.gov.lv (real-tune): a village the tables lack, in a district named after its city
+        (
+            "On 24 July 2020, the Minister of Foreign Affairs, Edgars Rinkēvičs, met with the "
+            "Minister of Foreign Affairs of Belarus, Vladimir Makei, who is in Latvia for a "
+            "one-day visit.",
+            "During the meeting that took place at Silene in Skudraliena Parish of Daugavpils "
+            "District, the Foreign Ministers discussed topics of current importance.",
+            (None, "Silene", "LV"),
+        ),
+        # gcc-sg.org (real-tune): a town the tables lack, placed by the country it lies in
+        (
+            "The General Secretariat of the GCC announced today the conclusion of the 41st GCC "
+            "Summit, in the city of Al-Ula, Northwest of the Kingdom of Saudi Arabia.",
+            "The Summit was chaired by the Crown Prince.",
+            (None, "Al-Ula", "SA"),
+        ),
+    ],
+)
+def test_a_town_the_tables_lack_is_placed_by_the_unit_or_country_it_lies_in(
+    sentence: str, held: str, expected: tuple[str | None, str | None, str | None]
+) -> None:
+    text = f"{sentence} {held}"
+    assert _locate(text, sentence, "meeting") == expected

@@ -747,8 +747,11 @@ def _place_after(text: str, offset: int, *, venue_ok: bool) -> _Place | None:
         place = _shortest_prefix_place(text, offset, phrase)
     if place is None and venue_ok:
         place = _venue_then_city(text, offset, phrase)
-    if place is None and not qual:
+    if place is None:
+        # the qualifier may be a direction: "Al-Ula, Northwest of the Kingdom of Saudi Arabia"
         place = _town_near(text, offset, match.end("place"), phrase)
+    if place is None:
+        place = _unit_of_country(text, offset)
     return place
 
 
@@ -759,17 +762,74 @@ def _palace(phrase: str) -> bool:
     return bool(_PALACE.match(words)) and gz.lookup_country(words.split()[0]) is None
 
 
-_NEAR = re.compile(r"\s+(?:outside|near|on\s+the\s+outskirts\s+of)\s+(?=[A-Z])")
+_NEAR = re.compile(
+    r",?\s+(?:outside|near|on\s+the\s+outskirts\s+of|"
+    r"(?i:(?:north|south)(?:-?(?:east|west))?|east|west)(?:ern)?\s+of)\s+(?=[A-Z]|the\s+[A-Z])"
+)
+# A subnational unit written with its country ("in the Torba Province of Vanuatu"): the
+# country only; a province, region or state is never the event's city.
+_UNIT_OF_COUNTRY = re.compile(
+    r"(?:[Tt]he\s+)?(?:[A-Z][\w'’\-]*\s+){1,3}(?:Province|Region|District|County|"
+    r"Governorate|Oblast|Prefecture|Municipality|Parish)\s+of\s+(?=[A-Z]|the\s+[A-Z])"
+)
+
+
+def _unit_of_country(text: str, offset: int) -> _Place | None:
+    unit = _UNIT_OF_COUNTRY.match(text, offset)
+    if unit is None:
+        return None
+    hits = gz.country_hits(text[unit.end() : unit.end() + 60])
+    if not hits or hits[0].start > 4:
+        return None
+    start, end = unit.end() + hits[0].start, unit.end() + hits[0].end
+    return _country_place(hits[0].key, (("country_code", start, end),))
+
+
+# A town written with the unit it lies in: "at Silene in Skudraliena Parish of Daugavpils
+# District", "Motalava, in the Torba Province of Vanuatu".
+_UNIT_WORDS = r"(?:Parish|District|Province|Region|County|Municipality|Governorate|Oblast)"
+_IN_UNIT = re.compile(
+    rf",?\s+in\s+(?:the\s+)?(?P<unit>(?P<inner>[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)?)\s+{_UNIT_WORDS}"
+    rf"(?:\s+of\s+(?:the\s+)?(?P<outer>[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*){{0,3}}))?)"
+)
+
+
+def _unit_country(unit: re.Match[str]) -> str | None:
+    """The country of a subnational unit: the country it is "of", else the country of the city
+    it is named after ("Daugavpils District")."""
+    for name in (unit.group("outer"), unit.group("inner")):
+        if not name:
+            continue
+        name = re.sub(rf"\s+{_UNIT_WORDS}$", "", name)
+        code = gz.lookup_country(name) if gz.is_country_phrase(name) else None
+        city = gz.lookup_city_in_context(name, _DOC_COUNTRIES.get()) if code is None else None
+        code = code or (city.country_code if city is not None else None)
+        if code is not None:
+            return code
+    return None
 
 
 def _town_near(text: str, offset: int, end: int, phrase: str) -> _Place | None:
     """A town the tables lack, placed by the city it is near: "at his residence in Paynesville
     outside Monrovia" is in Paynesville, Liberia."""
+    if not _looks_like_place_name(phrase):
+        return None
+    unit = _IN_UNIT.match(text, end)
+    if unit is not None:
+        code = _unit_country(unit)
+        if code is None:
+            return None
+        in_unit: tuple[tuple[str, int, int], ...] = (
+            ("city", offset, end),
+            ("country_code", unit.start("unit"), unit.end()),
+        )
+        return _centred(None, phrase, code, in_unit)
     near = _NEAR.match(text, end)
-    if near is None or not _looks_like_place_name(phrase):
+    if near is None:
         return None
     city = _place_after(text, near.end(), venue_ok=False)
-    if city is None or city.city is None:
+    if city is None:
+        # near a city, or lying in a country ("Al-Ula, Northwest of the Kingdom of Saudi Arabia")
         return None
     spans = (("city", offset, end), *((f, s, e) for f, s, e in city.spans if f == "country_code"))
     return _centred(None, phrase, city.country, spans)

@@ -29,7 +29,7 @@ import re
 import tomllib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import cache
 from importlib import resources
@@ -41,7 +41,7 @@ from ingest.extract import gazetteer
 from ingest.quality import common_words
 
 # bump when the rules below change what they merge: the marts are then computed again
-RESOLUTION_VERSION = "8"
+RESOLUTION_VERSION = "9"
 NAME_STATUSES = frozenset({"full", "resolved", "surname_only"})
 # generational suffixes, and an honorific written onto a name ("Rajnath Singh-ji")
 SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "ji"})
@@ -571,7 +571,7 @@ def cluster_spellings(
             if rule in WEAK_RULES and _specificity(spellings[other]) >= _specificity(spellings[key])
         ]
         targets = {clusters.find(other) for other, _ in weak} - {clusters.find(key)}
-        if not targets or not _one_person(weak, edges):
+        if not targets or not _one_person(spellings[key], weak, edges, spellings):
             continue  # no weak match, or two people fit ("J. Biden": Joe or Jill): never guess
         for other, rule in weak:
             clusters.union(key, other)
@@ -714,16 +714,35 @@ def _family_typo_forms(tokens: tuple[str, ...]) -> set[tuple[str, ...]]:
 
 
 def _one_person(
-    found: Sequence[tuple[str, str]], edges: Mapping[str, list[tuple[str, str]]]
+    bridge: _Spelling,
+    found: Sequence[tuple[str, str]],
+    edges: Mapping[str, list[tuple[str, str]]],
+    spellings: Mapping[str, _Spelling],
 ) -> bool:
     """Whether the spellings a weak rule matched can all be one person: each pair of them is
     itself joined by a rule ("Benjamin Gantz" fits "Benny Gantz" and "Benjamin 'Benny' Gantz",
-    which fit each other; "J. Biden" fits "Joe Biden" and "Jill Biden", which do not)."""
+    which fit each other; "J. Biden" fits "Joe Biden" and "Jill Biden", which do not), or
+    `_bridged` by the spelling that matched them."""
     keys = sorted({other for other, _ in found})
     linked = {(key, other) for key in keys for other, _ in edges.get(key, [])}
     return all(
-        (a, b) in linked or (b, a) in linked for i, a in enumerate(keys) for b in keys[i + 1 :]
+        (a, b) in linked or (b, a) in linked or _bridged(bridge, spellings[a], spellings[b])
+        for i, a in enumerate(keys)
+        for b in keys[i + 1 :]
     )
+
+
+def _bridged(bridge: _Spelling, a: _Spelling, b: _Spelling) -> bool:
+    """Two spellings kept apart only by their affiliations, both of which the spelling matching
+    them holds: its own mentions already give the person both, so the pair's conflict is no
+    new evidence of two people ("Consuela Porras", tagged US in a briefing, and "Maria Consuelo
+    Porras Argueta de Porres" GT, both fitting "Consuelo Porras", GT and US). Their names must
+    still fit each other by a rule, as if one affiliation ("Joe" / "Jill Biden" never do)."""
+    if not (a.affiliation and b.affiliation) or a.affiliation == b.affiliation:
+        return False
+    if not (a.affiliation in bridge.affiliations and b.affiliation in bridge.affiliations):
+        return False
+    return _name_rule(a, replace(b, affiliation=a.affiliation)) is not None
 
 
 def _specificity(spelling: _Spelling) -> int:

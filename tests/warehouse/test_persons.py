@@ -948,3 +948,41 @@ def test_families_namesakes_and_short_offices_stay_apart_across_affiliations() -
     ]
     found = resolve(rows)
     assert len({r.person_id for r in found.values()}) == len(rows)
+
+
+def test_a_spelling_holding_both_affiliations_bridges_two_spellings_of_one_name() -> None:
+    """The demo warehouse: "Consuelo Porras" is GT where her words say so and US once (a
+    briefing's default), "Consuela Porras" US only: before, the long name (GT) and "Consuela"
+    (US) were two people fitting "Consuelo Porras", and she stayed two rows."""
+    porras = [
+        mention("1", "Consuelo Porras", "Attorney General", "GT"),
+        mention("2", "Consuelo Porras", "Attorney General", "GT"),
+        mention("3", "Consuelo Porras", "Attorney General", "US"),
+        dataclasses.replace(
+            mention("4", "Consuela Porras", "Attorney General", "US"), is_participant=False
+        ),
+        mention("5", "Maria Consuelo Porras Argueta de Porres", "Attorney General", "GT"),
+    ]
+    found = persons.resolve(porras, {}).resolutions
+    assert len({r.person_id for r in found}) == 1
+
+
+def test_a_bridge_holding_both_affiliations_joins_no_names_that_do_not_fit() -> None:
+    # a given name of each (Joe / Jill), and two fathers' names of one clan (Al-Sabah): the
+    # spelling both fit holds both affiliations, and still no one is guessed
+    found = persons.resolve(
+        [
+            mention("1", "J. Biden", "President", "US"),
+            mention("2", "J. Biden", "President", "UA"),
+            mention("3", "Joe Biden", "President", "US"),
+            mention("4", "Jill Biden", "President", "UA"),
+            mention("5", "Ahmed Al-Sabah", "Sheikh", "KW"),
+            mention("6", "Ahmed Al-Sabah", "Sheikh", "US"),
+            mention("7", "Ahmed Nasser Al-Mohammed Al-Sabah", "Sheikh", "KW"),
+            mention("8", "Ahmed Al-Jaber Al-Sabah", "Sheikh", "US"),
+        ],
+        {},
+    ).resolutions
+    ids = {r.participant_id: r.person_id for r in found}
+    assert ids["3"] != ids["4"] and ids["1"] not in (ids["3"], ids["4"])
+    assert ids["7"] != ids["8"] and ids["5"] not in (ids["7"], ids["8"])

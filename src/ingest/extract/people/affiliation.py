@@ -134,7 +134,7 @@ _REALM = "affiliation.realm"  # a monarch's title beside one kingdom's formal na
 
 # a monarch's titles, and the words of the formal names of the states they head ("the Kingdom of
 # Bahrain", "the Sultanate of Oman", "the Hashemite Kingdom of Jordan")
-_MONARCH_TITLES = frozenset({"king", "queen", "emir", "amir", "sultan", "crown prince"})
+_MONARCH_TITLES = frozenset({"king", "queen", "emir", "amir", "sultan", "crown prince", "prince"})
 _REALM_WORDS = re.compile(r"\b(?:Kingdom|Sultanate|Emirate|Principality|Grand Duchy)\b")
 
 

@@ -28,6 +28,7 @@ from ingest.extract.people.name_shape import (
     _continues_a_body_name,
     _english_phrase,
     _english_word,
+    _given_name,
     _glued_english_words,
     _is_organisation,
     _is_place_run,
@@ -145,7 +146,7 @@ def _raw_mentions(text: str, *, in_title: bool) -> list[_Raw]:
     context = _Context(text)
     raws: list[_Raw] = []
     for run in _runs(tokens, mask):
-        glued = _past_glued_english_words(tokens, mask, run)
+        glued = _past_glued_english_words(tokens, mask, _past_title_words(text, tokens, run))
         for k in range(run.first, glued.first):
             mask[k] = True  # the office's or body's words: a title's, never a name's
         run = glued
@@ -153,6 +154,40 @@ def _raw_mentions(text: str, *, in_title: bool) -> list[_Raw]:
         if raw is not None:
             raws.append(raw)
     return _inherit_list_titles(_join_inverted_names(raws, text), text)
+
+
+def _past_title_words(text: str, tokens: list[_Tok], run: _Run) -> _Run:
+    """The run less a first word that belongs to what stands before the name: a salutation
+    ("Dear Tony"), an acronym the release defines in parentheses as a title ("Senior Bureau
+    Official (SBO) Harry Kamian ... SBO Kamian"), or the name of the office holder a title's
+    head names after "to" or "of" ("Economic Advisor to President Ramaphosa Trudi Makhaya":
+    the advisor is Trudi Makhaya; a given name stays, "Advisor to President Joe Biden"; no
+    title's head before "of": "the inauguration of President Anura Kumara Dissanayake")."""
+    if run.last == run.first:
+        return run
+    first = tokens[run.first].text
+    if _key(first) in _SALUTATIONS:
+        return _Run(run.first + 1, run.last)
+    if _ACRONYM.fullmatch(first) and f"({first})" in text:
+        return _Run(run.first + 1, run.last)
+    if (
+        run.last - run.first >= 2
+        and run.first >= 3
+        and _is_head_token(tokens[run.first - 1])
+        and _capitalised(tokens[run.first - 1].text)
+        and tokens[run.first - 2].text in _HOLDER_OF
+        and _is_head_token(tokens[run.first - 3])  # a title's own head: "Advisor to", not "of"
+        and not _given_name(first)
+    ):
+        return _Run(run.first + 1, run.last)
+    return run
+
+
+# what opens a letter or an address to someone, not their name
+_SALUTATIONS = frozenset({"dear"})
+_ACRONYM = re.compile(r"[A-Z]{2,6}")
+# "Advisor to President X", "Chief of Staff of President X": the title names another holder
+_HOLDER_OF = frozenset({"to", "of"})
 
 
 def _past_glued_english_words(tokens: list[_Tok], mask: list[bool], run: _Run) -> _Run:

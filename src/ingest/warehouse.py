@@ -667,25 +667,43 @@ def _incremental_mart(
 
 def _pair_months(connection: duckdb.DuckDBPyConnection, settings: Settings, base: _Base) -> None:
     """Fill _scope_pair_months: the touched months, and every month where a participant counts
-    for the affiliation of a person the run's records (before or after it) name. A person's
-    affiliations over time change only with the participant rows naming them, and those change
-    only in touched records (written, superseded, or whose persons changed)."""
+    for the affiliation of a person whose affiliations the run changed. A participant not
+    counted for their own stated affiliation counts for their person's at the date, which
+    int_person_affiliations gives from the person's rows alone (first and last seen, rank):
+    those change only for the persons of touched records (written, superseded, or whose
+    persons changed), and for most of them (a popular person's every run) they stay as they
+    were: their months keep their pairs."""
     old_participants = _quote(
         store.mart_path(settings, "stg_participants", base.snapshot, for_duckdb=True)
     )
+    old = f"read_parquet({old_participants}, hive_partitioning = false)"
+    connection.execute(
+        f"""create or replace temp table _pair_persons as
+        select person_id from stg_participants where event_id in (select key from _touched_events)
+        union select person_id from {old} where event_id in (select key from _touched_events)"""
+    )
+    affiliations = expand_ephemerals("{{ ephemeral('int_person_affiliations') }}")
+    spans = {}
+    for side, participants in (("new", "stg_participants"), ("old", old)):
+        connection.execute(
+            f"""create or replace temp view _pair_participants_{side} as select * from
+            {participants} where person_id in (select person_id from _pair_persons)"""
+        )
+        # the ephemeral's rows of a person depend on that person's participants alone
+        of_side = re.sub(r"\bstg_participants\b", f"_pair_participants_{side}", affiliations)
+        # what int_participant_affiliations reads of them
+        spans[side] = f"""select person_id, affiliation, first_seen_on, last_seen_on,
+            affiliation_rank from {of_side} where not is_default_only or affiliation_rank = 1"""
     connection.execute(
         f"""create or replace temp table _scope_pair_months as
-        with persons as (
-            select person_id from stg_participants
-            where event_id in (select key from _touched_events)
-            union
-            select person_id from read_parquet({old_participants}, hive_partitioning = false)
-            where event_id in (select key from _touched_events)
+        with changed as (
+            select person_id from (({spans["new"]}) except ({spans["old"]}))
+            union select person_id from (({spans["old"]}) except ({spans["new"]}))
         )
         select key from _scope_event_months
         union
         select distinct event_month from stg_participants
-        where person_id in (select person_id from persons) and not is_affiliation_stated"""
+        where person_id in (select person_id from changed) and not is_affiliation_stated"""
     )
 
 

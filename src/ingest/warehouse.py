@@ -30,7 +30,7 @@ import re
 import time
 import tomllib
 import uuid
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from importlib import resources
@@ -198,6 +198,8 @@ def render(
     settings: Settings,
     hidden: Collection[str] | None = None,
     scopes: Collection[str] = (),
+    where: Mapping[str, str] | None = None,
+    files: Mapping[str, Sequence[str]] | None = None,
 ) -> str:
     """Replace `{{ ephemeral('model') }}`, `{{ source('table') }}`, `{{ person_id(name) }}`,
     `{{ countries }}`, `{{ organisations }}` and `{{ unpublished_loads }}` (a query of the
@@ -206,11 +208,17 @@ def render(
     A source shows published rows only: without `hidden`, the rows of the loads the publication
     file lists in flight at query time are left out; with it, the rows of those loads (what a
     publication in the making computes its marts from). `scopes` names the in_scope tables an
-    incremental publish has filled (every other in_scope is true).
+    incremental publish has filled (every other in_scope is true). `where` maps a table to a
+    condition its source applies to its rows, `files` a table to the only Parquet files of it
+    its source reads (beside its schema file): a run's own documents.
     """
 
     def source(match: re.Match[str]) -> str:
-        return _parquet_source(settings, match.group(1), hidden)
+        table = match.group(1)
+        scan = _parquet_source(settings, table, hidden, None if files is None else files.get(table))
+        if where is None or table not in where:
+            return scan
+        return f"(select * from {scan} where {where[table]})"
 
     def scope(match: re.Match[str]) -> str:
         name, column = match.groups()
@@ -224,14 +232,25 @@ def render(
     return sql.replace("{{ organisations }}", _organisations_sql())
 
 
-def _parquet_source(settings: Settings, table: str, hidden: Collection[str] | None) -> str:
+def _parquet_source(
+    settings: Settings,
+    table: str,
+    hidden: Collection[str] | None,
+    files: Sequence[str] | None = None,
+) -> str:
+    """The table's published rows; of `files` alone when given (paths from a `filename`
+    column), with the table's schema file so that no file still gives every column."""
     if table not in TABLES:
         raise StoreError(f"view template names unknown table '{table}'")
     if lake.enabled(settings):
         return _lake_source(settings, table)
-    glob = _quote(f"{store.table_uri(settings, table)}/**/*.parquet")
+    root = store.table_uri(settings, table)
+    paths = _quote(f"{root}/**/*.parquet")
+    if files is not None:
+        schema_file = f"{root}/{PARTITION_COLUMN}=none/{store.SCHEMA_FILE}"
+        paths = "[" + ", ".join(_quote(path) for path in (schema_file, *files)) + "]"
     scan = (
-        f"read_parquet({glob}, hive_partitioning = true, union_by_name = true, "
+        f"read_parquet({paths}, hive_partitioning = true, union_by_name = true, "
         f"hive_types = {{'{PARTITION_COLUMN}': 'VARCHAR'}})"
     )
     writer = WRITER_COLUMNS.get(table)
@@ -648,25 +667,43 @@ def _incremental_mart(
 
 def _pair_months(connection: duckdb.DuckDBPyConnection, settings: Settings, base: _Base) -> None:
     """Fill _scope_pair_months: the touched months, and every month where a participant counts
-    for the affiliation of a person the run's records (before or after it) name. A person's
-    affiliations over time change only with the participant rows naming them, and those change
-    only in touched records (written, superseded, or whose persons changed)."""
+    for the affiliation of a person whose affiliations the run changed. A participant not
+    counted for their own stated affiliation counts for their person's at the date, which
+    int_person_affiliations gives from the person's rows alone (first and last seen, rank):
+    those change only for the persons of touched records (written, superseded, or whose
+    persons changed), and for most of them (a popular person's every run) they stay as they
+    were: their months keep their pairs."""
     old_participants = _quote(
         store.mart_path(settings, "stg_participants", base.snapshot, for_duckdb=True)
     )
+    old = f"read_parquet({old_participants}, hive_partitioning = false)"
+    connection.execute(
+        f"""create or replace temp table _pair_persons as
+        select person_id from stg_participants where event_id in (select key from _touched_events)
+        union select person_id from {old} where event_id in (select key from _touched_events)"""
+    )
+    affiliations = expand_ephemerals("{{ ephemeral('int_person_affiliations') }}")
+    spans = {}
+    for side, participants in (("new", "stg_participants"), ("old", old)):
+        connection.execute(
+            f"""create or replace temp view _pair_participants_{side} as select * from
+            {participants} where person_id in (select person_id from _pair_persons)"""
+        )
+        # the ephemeral's rows of a person depend on that person's participants alone
+        of_side = re.sub(r"\bstg_participants\b", f"_pair_participants_{side}", affiliations)
+        # what int_participant_affiliations reads of them
+        spans[side] = f"""select person_id, affiliation, first_seen_on, last_seen_on,
+            affiliation_rank from {of_side} where not is_default_only or affiliation_rank = 1"""
     connection.execute(
         f"""create or replace temp table _scope_pair_months as
-        with persons as (
-            select person_id from stg_participants
-            where event_id in (select key from _touched_events)
-            union
-            select person_id from read_parquet({old_participants}, hive_partitioning = false)
-            where event_id in (select key from _touched_events)
+        with changed as (
+            select person_id from (({spans["new"]}) except ({spans["old"]}))
+            union select person_id from (({spans["old"]}) except ({spans["new"]}))
         )
         select key from _scope_event_months
         union
         select distinct event_month from stg_participants
-        where person_id in (select person_id from persons) and not is_affiliation_stated"""
+        where person_id in (select person_id from changed) and not is_affiliation_stated"""
     )
 
 
@@ -1013,6 +1050,21 @@ NAME_USES_SQL = """select person_name, name_status,
     coalesce(list(distinct person_title) filter (where person_title <> ''), []),
     min(event_date), max(event_date)
 from {mentions} group by all"""
+# the mentions of the names {names} (a SQL list) in every current event, with the columns of
+# NAME_USES_SQL: what the participant_persons source view gives for them, without its participant
+# ids and its JSON reading of name_status (int_event_records' cast already gives the field)
+NAMED_MENTIONS_SQL = """with events as (
+    select event_date, participants, mentioned_people from {{{{ ephemeral('int_event_records') }}}}
+),
+mentions as (
+    select event_date, true as is_participant, unnest(participants) as participant from events
+    union all
+    select event_date, false as is_participant, unnest(mentioned_people) as participant
+    from events
+)
+select participant.name as person_name, participant.name_status, participant.title as
+    person_title, participant.affiliation, event_date, is_participant
+from mentions where participant.name in {names}"""
 SURNAME_INDEX = "_person_surnames"  # beside NAME_INDEX, pruned with its snapshot too
 SURNAME_INDEX_SCHEMA = pa.schema(
     [
@@ -1043,7 +1095,11 @@ def _participant_persons(
 ) -> tuple[pa.Table, bool]:
     """participant_persons built on the base's when it can be, else whole; True when built on
     it. Writes the name and surname indexes of `snapshot`."""
-    since = None if base is None else _resolve_people_since(connection, settings, hidden, base)
+    since = (
+        None
+        if base is None
+        else _resolve_people_since(connection, view.template, settings, hidden, base)
+    )
     if since is None:
         table, index, surnames = _resolve_people_whole(settings, connection, view.name, True)
     else:
@@ -1061,10 +1117,15 @@ def _participant_persons(
 
 
 def _resolve_people_since(
-    connection: duckdb.DuckDBPyConnection, settings: Settings, hidden: frozenset[str], base: _Base
+    connection: duckdb.DuckDBPyConnection,
+    template: str,
+    settings: Settings,
+    hidden: frozenset[str],
+    base: _Base,
 ) -> tuple[pa.Table, dict[str, persons.IndexedName], StoredSurnames] | None:
     """participant_persons and the name and surname indexes from the base's and base.load_id's
-    documents, or None (resolve whole) when the base has no such indexes."""
+    documents, or None (resolve whole) when the base has no such indexes. `template`: the
+    participant_persons source view's SQL, read for the run's documents alone."""
     marks = [("start", time.perf_counter())]
     previous = _read_name_index(settings, base.snapshot)
     stored = _read_surname_index(settings, base.snapshot)
@@ -1079,16 +1140,14 @@ def _resolve_people_since(
     connection.execute(
         f"create or replace temp table _run_documents as {render(documents, settings, hidden)}"
     )
+    # the run's rows, never an unnest of every event: the participant_persons source view read
+    # over the files of the run's documents alone
+    event_files = _run_event_files(connection, settings)
     # every stored version's events of those documents: their rows are computed again
-    run_events = f"""select distinct event_id from {events}
-        where doc_id in (select doc_id from _run_documents)"""
-    connection.execute(
-        f"create or replace temp table _run_events as {render(run_events, settings, hidden)}"
-    )
-    connection.execute(
-        """create or replace temp table _run_mentions as select * from participant_persons
-        where doc_id in (select doc_id from _run_documents)"""
-    )
+    run_events = _run_sql(f"select distinct event_id from {events}", settings, hidden, event_files)
+    connection.execute(f"create or replace temp table _run_events as {run_events}")
+    run_mentions = _run_sql(template, settings, hidden, event_files)
+    connection.execute(f"create or replace temp table _run_mentions as {run_mentions}")
     statuses = [
         (name, given, persons.name_status_of(name, given))
         for name, given in connection.sql(
@@ -1102,7 +1161,7 @@ def _resolve_people_since(
         select m.*, s.status from _run_mentions as m join _run_statuses as s
         on m.person_name = s.person_name and m.name_status is not distinct from s.given"""
     )
-    changed = _changed_uses(connection, settings, hidden, base, previous)
+    changed = _changed_uses(connection, settings, hidden, base, previous, event_files)
     registry = read_person_registry(settings)
     marks.append(("run's names counted", time.perf_counter()))
     resolved = persons.resolve_changed_names(previous, changed, registry)
@@ -1204,6 +1263,34 @@ def _resolve_people_since(
     return table, resolved.index, surnames
 
 
+def _run_event_files(connection: duckdb.DuckDBPyConnection, settings: Settings) -> list[str]:
+    """The events files holding a row of a document of _run_documents: the run's own and those
+    of the versions it supersedes. Found by reading doc_id and the file name alone (cheap beside
+    the nested participants), so the run's rows are read from a few files, not every one."""
+    glob = _quote(f"{store.table_uri(settings, 'events')}/**/*.parquet")
+    found = connection.sql(
+        f"""select distinct filename from read_parquet({glob}, filename = true)
+        where doc_id in (select doc_id from _run_documents)"""
+    ).fetchall()
+    return sorted(path for (path,) in found)
+
+
+def _run_sql(
+    template: str, settings: Settings, hidden: frozenset[str], event_files: Sequence[str]
+) -> str:
+    """`template` rendered over the documents of _run_documents alone: the events source reads
+    `event_files` only, and it and the superseded source keep those documents' rows (a
+    document's current version is the same among its own rows)."""
+    of_run = "doc_id in (select doc_id from _run_documents)"
+    return render(
+        template,
+        settings,
+        hidden,
+        where={"events": of_run, "superseded": of_run},
+        files={"events": event_files},
+    )
+
+
 def _surnames_since(
     connection: duckdb.DuckDBPyConnection,
     stored: StoredSurnames,
@@ -1290,13 +1377,16 @@ def _changed_uses(
     hidden: frozenset[str],
     base: _Base,
     previous: dict[str, persons.IndexedName],
+    event_files: Sequence[str],
 ) -> dict[str, persons.NameUse | None]:
     """The uses of the names the run adds mentions of or drops mentions of (None: gone). An
     added mention adds to the name's use; a name whose mentions a superseded version held is
-    counted again over the warehouse (one scan, only when the run supersedes something)."""
+    counted again over the warehouse (one scan of the names alone, only when the run supersedes
+    something: a use's titles and first and last dates cannot be subtracted)."""
     added = _name_uses(connection, NAME_USES_SQL.format(mentions="_run_mentions"))
     run = _quote(base.load_id)
-    dropped_sql = render(
+    # the superseded versions' rows are in the files of the run's documents
+    dropped_sql = _run_sql(
         f"""with old as (
             select participants, mentioned_people from {{{{ source('events') }}}}
             semi join (
@@ -1308,6 +1398,7 @@ def _changed_uses(
         union select unnest(mentioned_people).name from old""",
         settings,
         hidden,
+        event_files,
     )
     dropped = {name for (name,) in connection.sql(dropped_sql).fetchall() if name}
     changed: dict[str, persons.NameUse | None] = {}
@@ -1316,13 +1407,10 @@ def _changed_uses(
             known = previous.get(name)
             changed[name] = use if known is None else persons.combine_uses(known.use, use)
     if dropped:
-        names = ", ".join(_quote(name) for name in sorted(dropped))
-        counted = _name_uses(
-            connection,
-            NAME_USES_SQL.format(
-                mentions=f"(select * from participant_persons where person_name in ({names}))"
-            ),
+        mentions = render(
+            NAMED_MENTIONS_SQL.format(names=_quote_list(sorted(dropped))), settings, hidden
         )
+        counted = _name_uses(connection, NAME_USES_SQL.format(mentions=f"({mentions})"))
         for name in dropped:
             changed[name] = counted.get(name)
     return changed

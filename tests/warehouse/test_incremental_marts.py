@@ -11,6 +11,7 @@ import tempfile
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
+import duckdb
 from hypothesis import HealthCheck, example, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -262,3 +263,43 @@ def test_any_sequence_of_runs_published_incrementally_equals_a_full_recompute(
     runs: list[list[Release]],
 ) -> None:
     assert_runs_build_on_previous_and_equal_full(runs)
+
+
+def test_pair_months_leave_out_the_months_of_a_person_whose_affiliations_stay(
+    settings: Settings,
+) -> None:
+    """A run naming Biden in June, between his April and August records and with his one
+    affiliation, changes none of his affiliations' spans or ranks: April's and August's pairs
+    are kept, only June (touched) is computed again; Lavrov, new in June, has no other month."""
+    biden = Participant("Joe Biden", "President", "US", "guest")
+    run(
+        settings,
+        "L1",
+        [
+            ("doc-a", "state-gov", date(2025, 4, 3), (biden, RUTTE), "April."),
+            ("doc-h", "state-gov", date(2025, 8, 3), (biden, KALLAS), "August."),
+        ],
+    )
+    base = publication.read(settings).marts_snapshot
+    assert base is not None
+    june = [("doc-j", "state-gov", date(2025, 6, 2), (biden, LAVROV), "June.")]
+    second = run(settings, "L2", june)
+    assert "fct_country_pairs" in second.incremental
+    current = publication.read(settings).marts_snapshot
+    assert current is not None
+    participants = store.mart_path(settings, "stg_participants", current, for_duckdb=True)
+    with duckdb.connect() as connection:
+        connection.execute(
+            f"create view stg_participants as select * from read_parquet('{participants}')"
+        )
+        connection.execute(
+            "create temp table _touched_events as select distinct event_id as key"
+            " from stg_participants where doc_id = 'doc-j'"
+        )
+        connection.execute(
+            "create temp table _scope_event_months as select date '2025-06-01' as key"
+        )
+        warehouse._pair_months(connection, settings, warehouse._Base(base, "L2"))
+        months = connection.sql("select key from _scope_pair_months").fetchall()
+    assert months == [(date(2025, 6, 1),)]
+    assert mart_rows(settings) == full_rows(settings)

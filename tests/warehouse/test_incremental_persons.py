@@ -9,7 +9,9 @@ one that a namesake makes ambiguous."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
+import duckdb
 import pyarrow.parquet as pq
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
@@ -194,3 +196,42 @@ def test_any_sequence_of_runs_resolved_on_the_previous_snapshot_equals_a_full_re
     runs: list[list[Release]],
 ) -> None:
     assert_runs_build_on_previous_and_equal_full(runs)
+
+
+def test_a_run_s_names_are_read_from_the_files_of_its_documents_alone(
+    settings: Settings,
+) -> None:
+    day = date(2025, 4, 3)
+    run(settings, "L1", [("doc-1", "eeas", day, (biden("Joe Biden"), RUTTE), "One.")])
+    run(settings, "L2", [("doc-2", "eeas", day, (biden("Jill Biden"), KALLAS), "Two.")])
+    # doc-1's new version supersedes L1's; doc-3 is new; L2's doc-2 is untouched
+    run(
+        settings,
+        "L3",
+        [
+            ("doc-1", "eeas", day, (biden("Joseph Biden"), RUTTE), "One, again."),
+            ("doc-3", "eeas", day, (LAVROV,), "Three."),
+        ],
+    )
+    views = {view.name: view for view in warehouse.load_views()}
+    template = views["participant_persons"].template
+    with duckdb.connect() as connection:
+        connection.execute(
+            "create temp table _run_documents as select unnest(['doc-1', 'doc-3']) as doc_id"
+        )
+        files = warehouse._run_event_files(connection, settings)
+        read = warehouse._run_sql(template, settings, frozenset(), files)
+        rows = sorted(connection.sql(f"select * from ({read})").fetchall())
+        whole = warehouse.render(template, settings, frozenset())
+        wanted = sorted(
+            connection.sql(f"select * from ({whole}) where doc_id in ('doc-1', 'doc-3')").fetchall()
+        )
+    # L3's files and L1's (doc-1's superseded version), never L2's
+    assert sorted(Path(path).name.split("-")[0] for path in files) == ["L1", "L3"]
+    assert rows == wanted
+    assert {row[1] for row in rows} == {
+        "Joseph Biden",
+        "Mark Rutte",
+        "Sergey Lavrov",
+        "Donald Trump",
+    }

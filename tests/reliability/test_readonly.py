@@ -183,6 +183,17 @@ SAFE_INTERPOLATIONS = frozenset(
         "render(run_events, settings, hidden)",
         "old_persons",
         "old_participants",
+        # the run's rows read from its own files: `run_events`, `run_mentions` templates
+        # rendered over _quote'd file paths; `glob` a _quote'd path
+        "run_events",
+        "run_mentions",
+        "glob",
+        # fct_country_pairs' month scope: `side` "new" or "old", `participants` a view name or
+        # `old`, `spans[...]` the ephemeral's SQL over those
+        "side",
+        "participants",
+        "spans['new']",
+        "spans['old']",
     }
 )
 SQL_CALLS = frozenset({"execute", "sql", "query"})

@@ -275,7 +275,7 @@ def test_person_views_are_flat_and_join_on_person_id(settings: Settings) -> None
 def real_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     root = tmp_path_factory.mktemp("warnings")
     settings = Settings(data_root=str(root / "data"), serving_path=str(root / "ingest.duckdb"))
-    publish_extracted(settings, archive_releases(WARNINGS_DOCS), _as_stored_by_0_9_0)
+    publish_extracted(settings, archive_releases(WARNINGS_DOCS), _as_stored_before)
     return settings
 
 
@@ -285,13 +285,27 @@ def real_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 HONOLULU_RELEASE = "us-state-archive:d1df13443ab6d15c98547e82"
 
 
-def _as_stored_by_0_9_0(event: EventRecord) -> EventRecord:
-    if event.doc_id != HONOLULU_RELEASE or not event.is_primary:
-        return event
-    junk = Participant("Honolulu May", None, "US", None, "full")
-    return dataclasses.replace(
-        event, participants=(*event.participants, junk), extractor_version="0.9.0"
-    )
+# What extractor 0.14.0 stored for another ("... Marius-Ioan Piso, President and CEO of the
+# Romanian Space Agency"): the publisher's country for a Romanian official. 0.15.0 reads his own
+# office phrase (RO), but stored rows keep the old answer until they are reprocessed.
+PISO_RELEASE = "us-state-archive:0038c34c99e1692607f8f8f1"
+
+
+def _as_stored_before(event: EventRecord) -> EventRecord:
+    if event.doc_id == HONOLULU_RELEASE and event.is_primary:
+        junk = Participant("Honolulu May", None, "US", None, "full")
+        return dataclasses.replace(
+            event, participants=(*event.participants, junk), extractor_version="0.9.0"
+        )
+    if event.doc_id == PISO_RELEASE and event.is_primary:
+        participants = tuple(
+            dataclasses.replace(p, affiliation="US", affiliation_rule="affiliation.publisher")
+            if p.name == "Marius-Ioan Piso"
+            else p
+            for p in event.participants
+        )
+        return dataclasses.replace(event, participants=participants, extractor_version="0.14.0")
+    return event
 
 
 # each warning and a row it gives on eight real State Department releases (tests/fixtures/warnings)

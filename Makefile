@@ -50,10 +50,10 @@ demo: $(STAMP)
 	$(BIN)/ingest demo
 
 ## the whole check: format, lint, types, tests (what CI runs)
-# two workers (pytest-xdist), one test module each at a time (module fixtures stay whole): 6 min
-# instead of 10 on 2 cores, since many tests wait on servers, heartbeats and subprocesses
+# two workers (pytest-xdist), one test module each at a time (module fixtures stay whole), since
+# many tests wait on servers, heartbeats and subprocesses; the 25 slowest are listed at the end
 test: $(STAMP) $(BI_STAMP) lint types
-	$(BIN)/python -m pytest -q -n 2 --dist loadfile
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile --durations=25
 
 check: test
 

@@ -21,14 +21,14 @@ set can be reported without reading its failures.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from types import ModuleType
 from typing import Any
+
+from learning import gold_scorer
 
 from ingest.cli.extract import read_documents
 from ingest.extract import extract
@@ -36,7 +36,6 @@ from ingest.extract.confidence import FIELDS, Model, calibrated, raw_score, supp
 from ingest.records import EventRecord
 
 ROOT = Path(__file__).resolve().parents[1]
-SCORER = ROOT.parent / "shared" / "gold" / "score.py"
 MODEL = ROOT / "src" / "ingest" / "data" / "confidence.toml"
 BANDS = ((0.0, 0.5), (0.5, 0.7), (0.7, 0.9), (0.9, 1.01))
 PRIOR = 4.0  # records' worth of the field's overall rate added to every support's count
@@ -45,17 +44,9 @@ MIN_BLOCK = 25  # records per step of the calibration map
 Example = tuple[EventRecord, dict[str, bool]]
 
 
-def _scorer() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("gold_score", SCORER)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def _examples(directory: Path) -> list[Example]:
     """Each document's primary record and which of its five primary fields are right."""
-    scorer = _scorer()
+    scorer = gold_scorer()
     primaries: dict[str, EventRecord] = {}
     predictions: list[dict[str, Any]] = []
     with (directory / "docs.jsonl").open("rb") as stream:

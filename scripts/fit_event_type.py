@@ -31,7 +31,6 @@ Sets: tests/fixtures/real-tune-3, real-tune-2, real-tune, ../shared/gold/world, 
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import math
 import random
@@ -45,6 +44,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from learning import gold_scorer
 from same_records import write_corpus_documents  # scripts/ is on a script's path
 
 from ingest.cli.extract import read_documents
@@ -195,15 +195,6 @@ def _read(set_name: str, directory: Path) -> tuple[list[Labeled], list[dict[str,
     return labeled, rows
 
 
-def _scorer() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("gold_score", SHARED / "score.py")
-    if spec is None or spec.loader is None:
-        raise SystemExit(f"error: {SHARED / 'score.py'}: cannot be loaded")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def _score(scorer: ModuleType, items: Sequence[Labeled], rows: list[dict[str, Any]]) -> str:
     predictions = [r.to_row() for item in items for r in extract(item.document)]
     metrics, _ = scorer.score(rows, json.loads(json.dumps(predictions, default=str)))
@@ -254,7 +245,7 @@ def main() -> int:
     parser.add_argument("--misses", action="store_true", help="list every miss of the rules")
     parser.add_argument("--corpus", action="store_true", help="the fall-backs it retypes there")
     args = parser.parse_args()
-    scorer = _scorer()
+    scorer = gold_scorer()
     sets = {name: _read(name, directory) for name, directory in SETS.items()}
     ruled = {
         name: [anchors.find_anchors(item.document)[0] for item in items]

@@ -25,14 +25,13 @@ affiliations.toml.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from learning import Example, fit, grouped_folds, write_model
+from learning import Example, fit, gold_scorer, grouped_folds, write_model
 
 from ingest.cli.extract import read_documents
 from ingest.extract import anchors, extract, linear
@@ -58,15 +57,6 @@ REPORTED_TOO = ("affiliation_acc_matched", "field_score")
 RULES_ONLY = linear.LinearModel(MODEL, 1.0, {"rule:none": -2.0})
 # the rules' affiliation: its offer scores 1, any other under 0.0001 (an unset one stays unset)
 AFFILIATION_RULES_ONLY = linear.LinearModel(AFFILIATIONS, -10.0, {"from:rules": 20.0})
-
-
-def _scorer() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("gold_score", SHARED / "score.py")
-    if spec is None or spec.loader is None:
-        raise SystemExit(f"error: {SHARED / 'score.py'}: cannot be loaded")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @dataclass(frozen=True)
@@ -167,7 +157,7 @@ def main() -> None:
     parser.add_argument("--write", action="store_true", help="ship the model fitted on all sets")
     parser.add_argument("--l2", type=float, default=1.0, help="L2 penalty (default 1.0)")
     arguments = parser.parse_args()
-    scorer = _scorer()
+    scorer = gold_scorer()
     items = [item for name, path in SETS.items() for item in _read(name, path)]
     examples = [_examples(item, scorer) for item in items]
     groups = [Example({}, False, item.publisher) for item in items]

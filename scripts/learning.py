@@ -9,12 +9,27 @@ the shipped model is plain TOML that `ingest.extract.linear` scores without it.
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from types import ModuleType
 
 Features = Mapping[str, float]
+
+# the shared gold sets' scorer (../shared/gold/score.py): every fitting script scores with it
+GOLD_SCORER = Path(__file__).resolve().parents[2] / "shared" / "gold" / "score.py"
+
+
+def gold_scorer() -> ModuleType:
+    """../shared/gold/score.py loaded as a module (it is a script, not a package)."""
+    spec = importlib.util.spec_from_file_location("gold_score", GOLD_SCORER)
+    if spec is None or spec.loader is None:
+        raise SystemExit(f"error: {GOLD_SCORER}: cannot be loaded")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from ingest.cli.extract import read_documents
@@ -11,11 +12,17 @@ from ingest.records import Document, EventRecord
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
-def real_document(set_name: str, doc_id: str) -> Document:
-    """Release `doc_id` of tests/fixtures/`set_name`."""
+@functools.cache
+def _documents(set_name: str) -> dict[str, Document]:
+    """Every release of tests/fixtures/`set_name` by id, read once per test process."""
     path = FIXTURES / set_name / "docs.jsonl"
     with path.open("rb") as stream:
-        return next(d for d in read_documents(stream, str(path)) if d.doc_id == doc_id)
+        return {d.doc_id: d for d in read_documents(stream, str(path))}
+
+
+def real_document(set_name: str, doc_id: str) -> Document:
+    """Release `doc_id` of tests/fixtures/`set_name`."""
+    return _documents(set_name)[doc_id]
 
 
 def primary_record(set_name: str, doc_id: str) -> EventRecord:

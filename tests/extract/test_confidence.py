@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import sys
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ TUNE = ROOT / "tests" / "fixtures" / "real-tune"
 
 @functools.cache
 def _fitting() -> object:
+    sys.path.insert(0, str(ROOT / "scripts"))  # as running the script puts its folder first
     spec = importlib.util.spec_from_file_location("fit", ROOT / "scripts" / "fit_confidence.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)

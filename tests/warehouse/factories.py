@@ -49,6 +49,18 @@ def archive_releases(path: Path) -> list[Document]:
     return documents
 
 
+def with_affiliation(event: EventRecord, name: str, affiliation: str, rule: str) -> EventRecord:
+    """`event` with the participant called `name` given `affiliation` by `rule`: what an earlier
+    extractor stored for a real release, as warehouses keep it until it is reprocessed."""
+    participants = tuple(
+        dataclasses.replace(p, affiliation=affiliation, affiliation_rule=rule)
+        if p.name == name
+        else p
+        for p in event.participants
+    )
+    return dataclasses.replace(event, participants=participants)
+
+
 def publish_extracted(
     settings: Settings,
     documents: list[Document],

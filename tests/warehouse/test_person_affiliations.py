@@ -4,11 +4,10 @@ person_affiliations shows the releases and rules behind each, on real releases o
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from tests.warehouse.factories import archive_releases, publish_extracted
+from tests.warehouse.factories import archive_releases, publish_extracted, with_affiliation
 
 from ingest import warehouse
 from ingest.config import Settings
@@ -61,13 +60,7 @@ def _as_extracted_before(event: EventRecord) -> EventRecord:
     release names most (Western Sahara), inferred, before his own office phrase was read."""
     if "western sahara" not in (event.title or "").lower():
         return event
-    participants = tuple(
-        replace(p, affiliation="EH", affiliation_rule="affiliation.most_named")
-        if p.name == "Staffan de Mistura"
-        else p
-        for p in event.participants
-    )
-    return replace(event, participants=participants)
+    return with_affiliation(event, "Staffan de Mistura", "EH", "affiliation.most_named")
 
 
 def test_one_release_stating_it_outweighs_two_inferring_another(

@@ -20,6 +20,7 @@ from tests.warehouse.factories import (
     make_document,
     make_event,
     publish_extracted,
+    with_affiliation,
 )
 
 from ingest import persons, publication, quality, store, warehouse
@@ -298,13 +299,8 @@ def _as_stored_before(event: EventRecord) -> EventRecord:
             event, participants=(*event.participants, junk), extractor_version="0.9.0"
         )
     if event.doc_id == PISO_RELEASE and event.is_primary:
-        participants = tuple(
-            dataclasses.replace(p, affiliation="US", affiliation_rule="affiliation.publisher")
-            if p.name == "Marius-Ioan Piso"
-            else p
-            for p in event.participants
-        )
-        return dataclasses.replace(event, participants=participants, extractor_version="0.14.0")
+        stored = with_affiliation(event, "Marius-Ioan Piso", "US", "affiliation.publisher")
+        return dataclasses.replace(stored, extractor_version="0.14.0")
     return event
 
 

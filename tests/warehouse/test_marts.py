@@ -112,6 +112,24 @@ def test_marts_are_recomputed_only_when_the_data_changed(settings: Settings) -> 
     assert warehouse.publish(settings).marts_recomputed is False
 
 
+def test_a_publish_parses_the_view_definitions_at_most_once(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every view's SQL is rendered two or three times a publish, each inlining ephemeral
+    models from schema.toml: parsed each time, that was 109 parses and half of a small
+    warehouse's publish (1.4 of 3 s)."""
+    import tomllib
+
+    write_release(settings, "doc-1", "L1")
+    warehouse.publish(settings)
+    write_release(settings, "doc-2", "L2")
+    parsed: list[int] = []
+    parse = tomllib.loads
+    monkeypatch.setattr(tomllib, "loads", lambda text: parsed.append(len(text)) or parse(text))
+    assert warehouse.publish(settings).marts_recomputed is True
+    assert parsed == []  # schema.toml's text is the same: its parse is kept
+
+
 def test_a_run_that_wrote_only_its_load_row_and_rejects_keeps_the_marts(
     settings: Settings,
 ) -> None:

@@ -374,6 +374,27 @@ def test_a_national_legislature_is_a_seat_in_the_city_it_sits_in() -> None:
         assert where.city is None, body
 
 
+def test_a_seat_after_of_is_a_title_s_or_a_body_s_not_a_place() -> None:
+    """real-tune-3 mfa-gov-sc-2024-09-17-1: a trip to Mauritius "undertaken in his capacity as
+    Chair of the Council of Ministers of Indian Ocean Commission" is not at a government seat
+    (gold gives Mauritius, no city); nor is a meeting with "a member of parliament"."""
+    text = (
+        "Foreign Affairs and Tourism Minister Sylvestre Radegonde has said that he is very "
+        "satisfied with the outcomes of his 48-hour working trip to sister-island Mauritius, "
+        "undertaken in his capacity as Chair of the Council of Ministers of Indian Ocean "
+        "Commission (IOC)."
+    )
+    title = (
+        "Minister Sylvestre Radegonde satisfied with trip to Mauritius as Chair of the Council of "
+        "Ministers of the Indian Ocean Commission"
+    )
+    doc = Document(doc_id="d", text=text, title=title, url="https://www.mfa.gov.sc/x")
+    where = locate_event(doc, _anchor(text, text, "visit"))
+    assert (where.city, where.country_code) == (None, "MU")
+    text = "The Ambassador met a member of parliament of Malawi to discuss trade."
+    assert _locate_doc(text, text, "meeting", "https://www.mfa.gov.sc/x").city is None
+
+
 def test_a_seat_the_headline_holds_the_event_at_places_it() -> None:
     """real-tune-2 mfa-gov-kz-2018-11-30-1: "Celebration of the Day of the First President of
     Kazakhstan Held at Foreign Ministry", the body names no place."""

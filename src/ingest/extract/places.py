@@ -1270,6 +1270,9 @@ def _seat_here(
 
 # A seat is where the event happened when the text puts the event there: "at"/"in" before it.
 _SEAT_CUE = re.compile(r"\b(?:[Aa]t|[Ii]n)\s+(?:the\s+)?[^.;:!?]{0,50}$")
+# A seat after "of" belongs to a title or a body, not to where someone is: "a member of
+# parliament", "the Committee of the Seimas", "at the invitation of the Ministry".
+_OF_BEFORE = re.compile(r"\bof\s+(?:the\s+)?$")
 _SEAT_OF = re.compile(r"\s*,?\s+(?:of|in)\s+(?:the\s+)?")
 
 
@@ -1286,7 +1289,7 @@ def _seat_location(
     for rule, sstart, send in gz.seat_hits(text[start:end]):
         sstart, send = start + sstart, start + send
         cue = _SEAT_CUE.search(text, max(start, sstart - 60), sstart)
-        if cue is None:
+        if cue is None or _OF_BEFORE.search(text, max(start, sstart - 8), sstart):
             continue
         if rule == "legislature" and not _national_legislature(text, cue.start(), sstart, send):
             continue

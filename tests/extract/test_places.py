@@ -346,6 +346,68 @@ def test_a_government_seat_without_a_city_is_in_that_government_s_capital() -> N
     assert _locate_doc(text, text, "call", "https://japan.go.jp/x").country_code is None
 
 
+def test_a_national_legislature_is_a_seat_in_the_city_it_sits_in() -> None:
+    """real-tune-3 mfa-am-2016-09-06-1: the headline puts the meetings "in the Lithuanian
+    Seimas", the body names no place; a legislature outside the capital sits in its own city."""
+    text = (
+        "On September 5, Tigran Mkrtchyan, Ambassador of the Republic of Armenia to the Republic "
+        "of Lithuania, had a meeting with Benediktas Yuodka, Chairman of the Foreign Affairs "
+        "Committee of the Seimas."
+    )
+    doc = Document(
+        doc_id="d", text=text, title="The meetings of Ambassador Mkrtchyan in the Lithuanian Seimas"
+    )
+    where = locate_event(doc, _anchor(text, text, "meeting"))
+    assert (where.city, where.country_code) == ("Vilnius", "LT")
+    assert {(ev.field, ev.rule) for ev in where.evidence} == {
+        ("title:city", "place.venue_seat"),
+        ("title:country_code", "place.venue_seat"),
+    }
+    # Sri Lanka's Parliament sits in Sri Jayawardenepura Kotte, not in Colombo
+    text = "The Speaker received the delegation at the Parliament of Sri Lanka on Monday."
+    where = _locate_doc(text, text, "meeting")
+    assert (where.city, where.country_code) == ("Sri Jayawardenepura Kotte", "LK")
+    # a body's or a region's legislature is no national seat
+    for body in ("the European Parliament", "the National Assembly of Québec"):
+        text = f"The minister met the delegation at {body} on Monday."
+        where = _locate_doc(text, text, "meeting", "https://www.gov.uk/x")
+        assert where.city is None, body
+
+
+def test_a_seat_after_of_is_a_title_s_or_a_body_s_not_a_place() -> None:
+    """real-tune-3 mfa-gov-sc-2024-09-17-1: a trip to Mauritius "undertaken in his capacity as
+    Chair of the Council of Ministers of Indian Ocean Commission" is not at a government seat
+    (gold gives Mauritius, no city); nor is a meeting with "a member of parliament"."""
+    text = (
+        "Foreign Affairs and Tourism Minister Sylvestre Radegonde has said that he is very "
+        "satisfied with the outcomes of his 48-hour working trip to sister-island Mauritius, "
+        "undertaken in his capacity as Chair of the Council of Ministers of Indian Ocean "
+        "Commission (IOC)."
+    )
+    title = (
+        "Minister Sylvestre Radegonde satisfied with trip to Mauritius as Chair of the Council of "
+        "Ministers of the Indian Ocean Commission"
+    )
+    doc = Document(doc_id="d", text=text, title=title, url="https://www.mfa.gov.sc/x")
+    where = locate_event(doc, _anchor(text, text, "visit"))
+    assert (where.city, where.country_code) == (None, "MU")
+    text = "The Ambassador met a member of parliament of Malawi to discuss trade."
+    assert _locate_doc(text, text, "meeting", "https://www.mfa.gov.sc/x").city is None
+
+
+def test_a_seat_the_headline_holds_the_event_at_places_it() -> None:
+    """real-tune-2 mfa-gov-kz-2018-11-30-1: "Celebration of the Day of the First President of
+    Kazakhstan Held at Foreign Ministry", the body names no place."""
+    text = (
+        "The Ministry of Foreign Affairs and Kazakhstan's embassies abroad, celebrated the Day of "
+        "the First President of the Republic of Kazakhstan with awareness raising activities."
+    )
+    title = "Celebration of the Day of the First President of Kazakhstan Held at Foreign Ministry"
+    doc = Document(doc_id="d", text=text, title=title, url="https://www.mfa.gov.kz/en/x")
+    where = locate_event(doc, _anchor(text, "", "other"))
+    assert (where.city, where.country_code) == ("Astana", "KZ")
+
+
 def test_a_trip_stop_takes_its_city_from_the_headline_or_a_later_travel_cue() -> None:
     text = (
         "Prime Minister Ana Beta will begin his visits with visits to Brunei and Malaysia from 11 "

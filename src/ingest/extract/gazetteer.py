@@ -598,6 +598,13 @@ def city_states() -> frozenset[str]:
     return frozenset(_toml("places.toml")["city_states"]) | named_alike
 
 
+def legislature_seat(code: str) -> City | None:
+    """The city a country's national legislature sits in: the capital unless the table names
+    another (Sri Lanka's sits in Sri Jayawardenepura Kotte, Chile's in Valparaíso)."""
+    seats: dict[str, str] = _toml("places.toml")["legislature_seats"]
+    return lookup_city(seats[code], code) if code in seats else capital_of(code)
+
+
 def region_country(name: str) -> str | None:
     """The country of a province or state written as a qualifier ("Ontario" -> CA)."""
     regions: dict[str, str] = _toml("places.toml")["region_countries"]

@@ -1162,11 +1162,13 @@ def _locate_with_seat(doc: Document, anchor: EventAnchor) -> Location:
         or anchor.event_type in NOWHERE_TYPES | TOPICAL_TYPES
     ):
         return location
+    title_seat = _seat_location(doc, 0, len(doc.title or ""), location, in_title=True)
     if anchor.start < 0:
-        # an event the headline names: its lead sentence may put it at a headquarters
+        # an event the headline names: its lead sentence may put it at a headquarters, the
+        # headline itself at a seat ("Celebration ... Held at Foreign Ministry")
         lead = re.search(r"[.!?](?:\s|$)", doc.text)
         lead_end = lead.end() if lead else len(doc.text)
-        seated = _headquarters_location(doc.text, 0, lead_end, location)
+        seated = _headquarters_location(doc.text, 0, lead_end, location) or title_seat
         return seated or _with_sole_city(doc.text, anchor, location)
     # "met ... at the Ministry of Foreign Affairs": a government's seat is in its capital
     for start, end in ((anchor.start, anchor.end), (0, anchor.start)):
@@ -1175,7 +1177,7 @@ def _locate_with_seat(doc: Document, anchor: EventAnchor) -> Location:
         )
         if seated is not None:
             return seated
-    return _with_sole_city(doc.text, anchor, location)
+    return title_seat or _with_sole_city(doc.text, anchor, location)
 
 
 def _with_sole_city(text: str, anchor: EventAnchor, location: Location) -> Location:
@@ -1268,18 +1270,28 @@ def _seat_here(
 
 # A seat is where the event happened when the text puts the event there: "at"/"in" before it.
 _SEAT_CUE = re.compile(r"\b(?:[Aa]t|[Ii]n)\s+(?:the\s+)?[^.;:!?]{0,50}$")
+# A seat after "of" belongs to a title or a body, not to where someone is: "a member of
+# parliament", "the Committee of the Seimas", "at the invitation of the Ministry".
+_OF_BEFORE = re.compile(r"\bof\s+(?:the\s+)?$")
 _SEAT_OF = re.compile(r"\s*,?\s+(?:of|in)\s+(?:the\s+)?")
 
 
-def _seat_location(doc: Document, start: int, end: int, location: Location) -> Location | None:
+def _seat_location(
+    doc: Document, start: int, end: int, location: Location, *, in_title: bool = False
+) -> Location | None:
     """The capital of the government whose seat text[start:end] places the event in: the
     country named with the seat ("the Portuguese Ministry", "the Ministry of Foreign Affairs of
-    Japan"), else the country the event is already placed in, else the publisher's."""
-    text = doc.text
-    for _rule, sstart, send in gz.seat_hits(text[start:end]):
+    Japan"), else the country the event is already placed in, else the publisher's. A national
+    legislature's own city where it sits outside the capital. `in_title`: the span is the
+    headline's ("Celebration ... Held at Foreign Ministry")."""
+    text = (doc.title or "") if in_title else doc.text
+    prefix = "title:" if in_title else ""
+    for rule, sstart, send in gz.seat_hits(text[start:end]):
         sstart, send = start + sstart, start + send
         cue = _SEAT_CUE.search(text, max(start, sstart - 60), sstart)
-        if cue is None:
+        if cue is None or _OF_BEFORE.search(text, max(start, sstart - 8), sstart):
+            continue
+        if rule == "legislature" and not _national_legislature(text, cue.start(), sstart, send):
             continue
         named = gz.country_hits(text[cue.start() : sstart])
         code = named[-1].key if named else None
@@ -1291,22 +1303,40 @@ def _seat_location(doc: Document, start: int, end: int, location: Location) -> L
         code = code or location.country_code or gz.publisher_of(doc.url)
         if code is None or len(code) != 2:
             continue
-        capital = gz.capital_of(code)
-        if capital is None:
+        city = gz.legislature_seat(code) if rule == "legislature" else gz.capital_of(code)
+        if city is None:
             continue
-        evidence: tuple[Evidence, ...] = (Evidence("city", sstart, send, "place.venue_seat"),)
+        evidence: tuple[Evidence, ...] = (
+            Evidence(prefix + "city", sstart, send, "place.venue_seat"),
+        )
         if location.country_code != code:
-            evidence += (Evidence("country_code", sstart, send, "place.venue_seat"),)
+            evidence += (Evidence(prefix + "country_code", sstart, send, "place.venue_seat"),)
             location = NO_LOCATION
         return Location(
             location.location_name or text[sstart:send],
-            capital.name,
+            city.name,
             code,
-            capital.latitude,
-            capital.longitude,
+            city.latitude,
+            city.longitude,
             location.evidence + evidence,
         )
     return None
+
+
+def _national_legislature(text: str, cue: int, start: int, end: int) -> bool:
+    """Whether the legislature named at text[start:end] is a country's own: the capitalised word
+    before it, if any, names a country ("the Lithuanian Seimas"), not a body ("the European
+    Parliament"), and an "of" after it names a country too ("the Parliament of Uganda", not "the
+    National Assembly of Québec")."""
+    before = re.search(r"([A-Z][\w'’-]+)\s+$", text[cue:start])
+    named_by = before.group(1) if before is not None else "The"
+    if named_by not in ("The", "At", "In") and not gz.country_hits(named_by):
+        return False
+    after = re.match(r"\s+of\s+(?:the\s+)?(?=[A-Z])", text[end:])
+    if after is not None:
+        named = gz.country_hits(text[end + after.end() : end + after.end() + 40])
+        return bool(named) and named[0].start == 0
+    return True
 
 
 # Where a party to a call was: "spoke ... from Washington, D.C.", "while in Brussels", "from the

@@ -71,7 +71,7 @@ def _windows(
             start = capital.start()
         if not text[start].isupper() and not text[start + 1 : start + 2].isupper():
             continue  # "(inaudible)": an opening bracket before a lower-case word
-        word = match.group()
+        word = text[start:end]  # less a closing quotation mark before it
         if " " not in word and "\n" not in word and (_lone_skip(word) or start in blocked_starts):
             continue  # "The", "However,", "Ukraine's": a lone word that cannot be a name
         start = _word_start_before(text, start, max(0, start - 30))

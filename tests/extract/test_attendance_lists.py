@@ -49,6 +49,12 @@ def _listed(record: EventRecord) -> set[str]:
         # ... Ashraf Ghani, ..." and "Also in attendance were Secretary-General of the United
         # Nations Antonio Guterres, ..."
         ("real-tune-2", "sectsco-org-nodate-1", {"Ashraf Ghani", "Antonio Guterres"}),
+        # a participle fronted before its copula, the list after: "Accompanying the Ambassador
+        # were Mrs. Cierra Saylor, Second Secretary and Ms. Kay Hinds, Protocol Supervisor."
+        ("real-tune-2", "gov-kn-nodate-1", {"Cierra Saylor", "Kay Hinds"}),
+        # "Accompanying the Foreign Minister was Hon. Ramon Cervantes, Minister of State, and
+        # Ambassador Amalia Mai, Chief Executive Officer in the Ministry of Foreign Affairs ..."
+        ("real-tune-3", "mfa-gov-bz-nodate-1", {"Ramon Cervantes", "Amalia Mai"}),
     ],
 )
 def test_the_company_an_attendance_list_names_takes_part(

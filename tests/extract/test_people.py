@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from tests.extract.real_documents import primary_record
 
 from ingest.extract import extract
 from ingest.extract.people import find_people, participants_for
@@ -1120,3 +1121,43 @@ def test_a_given_name_keeps_a_family_name_that_is_an_english_word() -> None:
     )
     names = [p.name for p in find_people(Document(doc_id="d", text=text)).people]
     assert "Maxwell Blake" in names
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "title"),
+    [
+        # real-tune-3 (saskatchewan-ca-2022-10-17-1): a straight quotation mark closes the quote
+        (
+            '"We are incredibly excited to welcome so many representatives from around the world'
+            ' to experience our amazing province and its people," Premier Scott Moe said.',
+            "Scott Moe",
+            "Premier",
+        ),
+        # real-tune-2 (mfa-gov-kz-2018-11-30-1): glue words between the mark and the office
+        (
+            '"This will correspond to the interests of Kazakhstan and the world community," the'
+            " Minister of Foreign Affairs Kairat Abdrakhmanov stressed at the ceremonial meeting.",
+            "Kairat Abdrakhmanov",
+            "Minister of Foreign Affairs",
+        ),
+        # ../shared/gold/world (consilium-20230225-1): the quote's author on the next line
+        (
+            '"We stand up for human rights everywhere."\nJosep Borrell, High Representative for'
+            " Foreign Affairs and Security Policy",
+            "Josep Borrell",
+            "High Representative for Foreign Affairs and Security Policy",
+        ),
+    ],
+)
+def test_a_name_after_a_closing_straight_quotation_mark_is_a_person(
+    text: str, name: str, title: str
+) -> None:
+    people = {p.name: p.title for p in find_people(Document(doc_id="d", text=text)).people}
+    assert people.get(name) == title
+
+
+def test_a_speaker_after_a_closing_straight_quotation_mark_takes_part() -> None:
+    # real-tune-3 (saskatchewan-ca-2022-10-17-1): the host of a diplomatic mission, named only
+    # as the author of its quotation ('...," Premier Scott Moe said.')
+    record = primary_record("real-tune-3", "saskatchewan-ca-2022-10-17-1")
+    assert "Scott Moe" in {p.name for p in record.participants}

@@ -50,6 +50,9 @@ _CAPITALISED_RUN = re.compile(
 )
 
 
+_CAPITAL = re.compile(r"[A-Z\u00c0-\u00de\u0100-\u024f]")
+
+
 def _windows(
     text: str, blocked_starts: frozenset[int] | set[int] = frozenset()
 ) -> list[tuple[int, int]]:
@@ -59,9 +62,16 @@ def _windows(
     heads = _lower_heads()
     for match in _CAPITALISED_RUN.finditer(text):
         start, end = match.span()
+        if text[start] == '"' and text[start + 1 : start + 2].isspace():
+            # a straight quotation mark closing a quotation ('...," Premier Scott Moe said',
+            # '...," the Minister ... stressed'): the run begins at the capital after it
+            capital = _CAPITAL.search(text, start + 1, end)
+            if capital is None:
+                continue
+            start = capital.start()
         if not text[start].isupper() and not text[start + 1 : start + 2].isupper():
             continue  # "(inaudible)": an opening bracket before a lower-case word
-        word = match.group()
+        word = text[start:end]  # less a closing quotation mark before it
         if " " not in word and "\n" not in word and (_lone_skip(word) or start in blocked_starts):
             continue  # "The", "However,", "Ukraine's": a lone word that cannot be a name
         start = _word_start_before(text, start, max(0, start - 30))

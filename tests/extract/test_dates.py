@@ -188,6 +188,28 @@ def test_the_date_of_a_coming_occasion_discussed_is_not_the_events() -> None:
     assert (day, basis) == (date(2022, 5, 3), "relative")
 
 
+def test_the_days_of_a_gathering_on_whose_margins_a_meeting_was_held_are_not_the_meetings() -> None:
+    """real-tune-2 gov-kn-20180418-1 and real-tune-3 mti-gov-eg-2022-06-11-1: the range after the
+    gathering's name is its span; gold dates both meetings by the dateline or publication."""
+    sentence = (
+        "Continuing a robust bilateral agenda in the margins of the 25th Commonwealth Heads of "
+        "Government Meeting (CHOGM) taking place in London from 16-20th April, 2018, the Hon. "
+        "Mark Brantley, St. Kitts and Nevis’ Foreign Minister met with the Hon. Mr. Mbuso "
+        "Clement Dlamini, Acting Minister of Foreign Affairs of Swaziland."
+    )
+    published = date(2018, 4, 18)
+    assert event_day(sentence, [(0, len(sentence))], published)[:2] == (published, "published")
+    datelined = (
+        "Geneva- June 11, 2022 Minister of Trade and Industry Nevine Gamea has taken part in the "
+        "African ministerial Meeting, held on the sidelines of the WTO 12th Ministerial "
+        "Conference in Geneva, Switzerland, on June 12-15."
+    )
+    assert event_day(datelined, [(0, len(datelined))], date(2022, 6, 11))[0] == date(2022, 6, 11)
+    # a single day after the gathering's name may be the meeting's own
+    single = "They met on the margins of the summit on 17 April 2018."
+    assert event_day(single, [(0, len(single))], published)[0] == date(2018, 4, 17)
+
+
 def test_without_a_published_date_a_yearless_date_takes_the_year_its_sentence_writes() -> None:
     # real-tune (sre.gob.mx, no published date), shortened
     sentence = (

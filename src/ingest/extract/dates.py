@@ -408,6 +408,10 @@ _DISCUSSED_OCCASION = re.compile(
     r"\b(?:upcoming|forthcoming|next|coming)\b[^.;]{0,60}$",
     re.IGNORECASE,
 )
+# A gathering on whose margins an engagement was held, its days written after its name: they are
+# the gathering's span, not the engagement's day ("in the margins of the 25th Commonwealth Heads
+# of Government Meeting (CHOGM) taking place in London from 16-20th April, 2018, ... met with").
+_MARGINS_OF = re.compile(r"\b(?:margins?|sidelines?|fringes?)\s+of\b[^.;]{0,120}$", re.IGNORECASE)
 # A date used as an adjective ("the May 3 attack", "the July 25 referendum") names another event.
 _ATTRIBUTIVE = re.compile(r"\s+(?!and\b|to\b|in\b|at\b|with\b|for\b|from\b|through\b)[a-z]{3,}")
 # A preposition that introduces the event's own day: "met on April 3", "from May 17-20".
@@ -430,6 +434,8 @@ def _rank(text: str, offset: int, mention: DateMention) -> int | None:
     if _NOT_EVENT_DAY.search(before):
         return None
     if _DISCUSSED_OCCASION.search(text, max(0, start - 120), start):
+        return None
+    if mention.is_range and _MARGINS_OF.search(text, max(0, start - 140), start):
         return None
     if (
         not mention.has_year

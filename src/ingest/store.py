@@ -917,15 +917,11 @@ def event_file_index(settings: Settings) -> EventFileIndex:
     return EventFileIndex(tuple(data), index_uris, uncovered)
 
 
-def events_file_uri(settings: Settings, path: str) -> str:
-    """An events file's path (inside the FileSystem) as DuckDB names it."""
+def events_file_uris(settings: Settings, paths: Iterable[str]) -> set[str]:
+    """Events files' paths (inside the FileSystem) as DuckDB names them."""
     _, root = filesystem(settings)
-    return f"{table_uri(settings, 'events')}/{path.removeprefix(f'{root}/events/')}"
-
-
-def events_file_uri_of_entry(settings: Settings, relative: str) -> str:
-    """An index entry's file (relative to the events table) as DuckDB names it."""
-    return f"{table_uri(settings, 'events')}/{relative}"
+    inside, uri = f"{root}/events/", f"{table_uri(settings, 'events')}/"
+    return {uri + path.removeprefix(inside) for path in paths}
 
 
 def index_event_files(settings: Settings, paths: Sequence[str]) -> None:

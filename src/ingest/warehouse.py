@@ -1296,9 +1296,9 @@ def _run_event_files(connection: duckdb.DuckDBPyConnection, settings: Settings) 
         f"""select distinct file from read_parquet({paths})
         where doc_id in (select doc_id from _run_documents)"""
     ).fetchall()
-    existing = {store.events_file_uri(settings, path) for path in index.data_files}
-    found = {store.events_file_uri_of_entry(settings, file) for (file,) in named}
-    return sorted(found & existing)
+    existing = store.events_file_uris(settings, index.data_files)
+    table = store.table_uri(settings, "events")
+    return sorted({f"{table}/{file}" for (file,) in named} & existing)
 
 
 def _scanned_run_event_files(

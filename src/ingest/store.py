@@ -18,6 +18,12 @@ live in `loads`); loads are skipped when their load_id exists. A release whose t
 earlier one is written again and becomes the newest version; re-running an older extractor on
 the current text adds nothing.
 
+Which events files hold which documents: `<data_root>/_event_files/` (EVENT_FILES_DIR) holds
+(doc_id, file) rows, one file per write of a load's events and one per file compaction merges,
+each written before the data files it names (a crash leaves entries of files that do not exist,
+which readers drop, never a data file no entry names). A publish finds a run's events files
+there (event_file_index) instead of reading every events file.
+
 With a catalog (settings.catalog, ingest.lake) the tables live in DuckLake instead: a run's
 writes go to its local staging store (the same layout, the same rules) and `commit_run` applies
 them to the lake in one transaction, deciding again against the lake's latest snapshot, so two
@@ -76,6 +82,10 @@ WRITE_THREADS = 2 * (os.cpu_count() or 1)  # files wait on fsync as much as on t
 MARTS_DIR = "_marts"  # materialized aggregates; `_` keeps them out of every table's listing
 SNAPSHOT_COLUMN = "snapshot"  # a mart's files: _marts/<name>/snapshot=<id>/data.parquet
 COMPACTED_PREFIX = "compact-"  # compaction's files hold published rows only
+# which events files hold which documents: `_event_files/<load_id>-<uuid>.parquet` for the files
+# of one write of a load, `_event_files/compact-<uuid>.parquet` for the merged file of that name
+EVENT_FILES_DIR = "_event_files"
+EVENT_FILES = pa.schema([("doc_id", pa.string()), ("file", pa.string())])
 
 log = logging.getLogger(__name__)
 
@@ -689,6 +699,17 @@ def _write(settings: Settings, name: str, table: pa.Table, load_id: str) -> int:
     # one chunk per column: a take over many chunks concatenates them again on every call
     table = table.combine_chunks()
 
+    if name == "events":
+        # the index first: a crash before the data files leaves entries of absent files (read
+        # as nothing), never a data file that no entry names
+        entries = [
+            (f"{directory.rsplit('/', 1)[1]}/{file_name}", table.column("doc_id").take(rows))
+            for directory, file_name, rows in jobs
+        ]
+        _write_event_file_entries(
+            fs, root, f"{load_id}-{uuid.uuid4().hex}.parquet", entries, settings
+        )
+
     def write_partition(job: tuple[str, str, pa.Array]) -> None:
         directory, file_name, rows = job
         write_file(fs, directory, file_name, table.take(rows), settings)
@@ -823,9 +844,11 @@ def compact(settings: Settings) -> dict[str, Any]:
             merged = merged.select(schema.names).sort_by(
                 [(c, "ascending") for c in SORT_COLUMNS[name]]
             )
-            write_file(
-                fs, directory, f"{COMPACTED_PREFIX}{uuid.uuid4().hex}.parquet", merged, settings
-            )
+            merged_name = f"{COMPACTED_PREFIX}{uuid.uuid4().hex}.parquet"
+            if name == "events":  # its index entries first, as a run's write does
+                entry = (f"{directory.rsplit('/', 1)[1]}/{merged_name}", merged.column("doc_id"))
+                _write_event_file_entries(fs, root, merged_name, [entry], settings)
+            write_file(fs, directory, merged_name, merged, settings)
             for path in paths:
                 with contextlib.suppress(FileNotFoundError):  # another compaction got there first
                     fs.delete_file(path)
@@ -836,6 +859,7 @@ def compact(settings: Settings) -> dict[str, Any]:
     orphans = publication.orphans(current, datetime.now(UTC))
     report["orphans"] = {"loads": len(orphans), "files_deleted": _delete_loads(settings, orphans)}
     publication.forget(settings, orphans)
+    report["event_files_index"] = {"files_deleted": _prune_event_file_index(settings, current)}
     return report
 
 
@@ -862,3 +886,114 @@ def _partitions(
     for path in _data_files(fs, table_dir, hidden):
         by_directory.setdefault(path.rsplit("/", 1)[0], []).append(path)
     yield from sorted(by_directory.items())
+
+
+# --- which events files hold which documents -------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class EventFileIndex:
+    """The events files (paths inside the table's FileSystem) and the index files (as DuckDB
+    names them); `uncovered`: the events files no index file names (written before the index
+    existed, or by a load whose index compaction pruned in a race)."""
+
+    data_files: tuple[str, ...]
+    index_files: tuple[str, ...]
+    uncovered: tuple[str, ...]
+
+
+def event_file_index(settings: Settings) -> EventFileIndex:
+    """The events files and the index files, from two listings: no file is read. An events
+    file is covered by the index file of its load (or, merged, of its own name): a load's index
+    file is written before its data files, so a data file never outlives its load's entries."""
+    fs, root = filesystem(settings)
+    data = _data_files(fs, f"{root}/events")
+    index = _data_files(fs, f"{root}/{EVENT_FILES_DIR}")
+    names = {path.rsplit("/", 1)[1] for path in index}
+    loads = {file_load(name) for name in names if not name.startswith(COMPACTED_PREFIX)}
+    uncovered = tuple(path for path in data if not _covered(path.rsplit("/", 1)[1], names, loads))
+    uri = files.root_uri(settings)
+    index_uris = tuple(f"{uri}/{EVENT_FILES_DIR}/{path.rsplit('/', 1)[1]}" for path in index)
+    return EventFileIndex(tuple(data), index_uris, uncovered)
+
+
+def events_file_uris(settings: Settings, paths: Iterable[str]) -> set[str]:
+    """Events files' paths (inside the FileSystem) as DuckDB names them."""
+    _, root = filesystem(settings)
+    inside, uri = f"{root}/events/", f"{table_uri(settings, 'events')}/"
+    return {uri + path.removeprefix(inside) for path in paths}
+
+
+def index_event_files(settings: Settings, paths: Sequence[str]) -> None:
+    """Write the index entries of events files written before the index existed: one index file
+    per load (a merged file's of its own name), from their doc_id columns."""
+    fs, root = filesystem(settings)
+    by_index: dict[str, list[str]] = {}
+    for path in paths:
+        base = path.rsplit("/", 1)[1]
+        key = base if base.startswith(COMPACTED_PREFIX) else file_load(base)
+        by_index.setdefault(key, []).append(path)
+    for key, group in sorted(by_index.items()):
+        name = key if key.startswith(COMPACTED_PREFIX) else f"{key}-{uuid.uuid4().hex}.parquet"
+        entries = [
+            (
+                path.removeprefix(f"{root}/events/"),
+                pq.read_table(path, columns=["doc_id"], filesystem=fs).column("doc_id"),
+            )
+            for path in group
+        ]
+        _write_event_file_entries(fs, root, name, entries, settings)
+
+
+def _covered(base_name: str, index_names: set[str], index_loads: set[str]) -> bool:
+    if base_name.startswith(COMPACTED_PREFIX):
+        return base_name in index_names
+    return file_load(base_name) in index_loads
+
+
+def _write_event_file_entries(
+    fs: pafs.FileSystem,
+    root: str,
+    name: str,
+    entries: Sequence[tuple[str, pa.Array | pa.ChunkedArray]],
+    settings: Settings,
+) -> None:
+    """One index file: each file's (relative to the events table) distinct doc_ids, sorted by
+    doc_id so that a reader's filter skips row groups."""
+    doc_ids = [pc.unique(ids).cast(pa.string()) for _, ids in entries]
+    rows = pa.table(
+        {
+            "doc_id": pa.chunked_array(doc_ids, pa.string()),
+            "file": [
+                relative
+                for (relative, _), ids in zip(entries, doc_ids, strict=True)
+                for _ in range(len(ids))
+            ],
+        },
+        schema=EVENT_FILES,
+    )
+    rows = rows.sort_by([("doc_id", "ascending"), ("file", "ascending")])
+    if files.is_local(fs):
+        remove_stale_temp_files(Path(root, EVENT_FILES_DIR), TEMP_PREFIX, TEMP_SUFFIX)
+    write_file(fs, f"{root}/{EVENT_FILES_DIR}", name, rows, settings)
+
+
+def _prune_event_file_index(settings: Settings, current: publication.Publication) -> int:
+    """Delete the index files whose events files are all gone (merged or orphaned): a load's
+    once none of its files is left, unless it is in flight; a merged file's with it. A race
+    with a writer costs a scan (its files show uncovered), never a wrong answer."""
+    fs, root = filesystem(settings)
+    data = {path.rsplit("/", 1)[1] for path in _data_files(fs, f"{root}/events")}
+    loads = {file_load(name) for name in data}
+    deleted = 0
+    for path in _data_files(fs, f"{root}/{EVENT_FILES_DIR}"):
+        name = path.rsplit("/", 1)[1]
+        if name.startswith(COMPACTED_PREFIX):
+            stale = name not in data
+        else:
+            stale = file_load(name) not in loads and file_load(name) not in current.hidden
+        if stale:
+            with contextlib.suppress(FileNotFoundError):
+                fs.delete_file(path)
+            deleted += 1
+    return deleted

@@ -1275,8 +1275,37 @@ def _resolve_people_since(
 
 def _run_event_files(connection: duckdb.DuckDBPyConnection, settings: Settings) -> list[str]:
     """The events files holding a row of a document of _run_documents: the run's own and those
-    of the versions it supersedes. Found by reading doc_id and the file name alone (cheap beside
-    the nested participants), so the run's rows are read from a few files, not every one."""
+    of the versions it supersedes, so the run's rows are read from a few files, not every one.
+    Found in the store's index of which files hold which documents (store.event_file_index):
+    its entries of the run's documents, of files that still exist. Events files written before
+    the index existed are indexed first (the first publish after an upgrade reads their
+    doc_id once); with a catalog, the files are found by scanning (_scanned_run_event_files)."""
+    if lake.enabled(settings):
+        return _scanned_run_event_files(connection, settings)
+    index = store.event_file_index(settings)
+    if index.uncovered:
+        log.info("indexing %d events file(s) written before the index", len(index.uncovered))
+        store.index_event_files(settings, index.uncovered)
+        index = store.event_file_index(settings)
+        if index.uncovered:  # a writer or compaction in between: its files are not indexed yet
+            return _scanned_run_event_files(connection, settings)
+    if not index.index_files:
+        return []
+    paths = "[" + ", ".join(_quote(path) for path in index.index_files) + "]"
+    named = connection.sql(
+        f"""select distinct file from read_parquet({paths})
+        where doc_id in (select doc_id from _run_documents)"""
+    ).fetchall()
+    existing = store.events_file_uris(settings, index.data_files)
+    table = store.table_uri(settings, "events")
+    return sorted({f"{table}/{file}" for (file,) in named} & existing)
+
+
+def _scanned_run_event_files(
+    connection: duckdb.DuckDBPyConnection, settings: Settings
+) -> list[str]:
+    """_run_event_files by reading doc_id and the file name of every events file (cheap beside
+    the nested participants, but it scales with the warehouse)."""
     glob = _quote(f"{store.table_uri(settings, 'events')}/**/*.parquet")
     found = connection.sql(
         f"""select distinct filename from read_parquet({glob}, filename = true)

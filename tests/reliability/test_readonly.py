@@ -194,6 +194,8 @@ SAFE_INTERPOLATIONS = frozenset(
         "participants",
         "spans['new']",
         "spans['old']",
+        # the store's index of events files: `paths` a list of _quote'd index file paths
+        "paths",
     }
 )
 SQL_CALLS = frozenset({"execute", "sql", "query"})

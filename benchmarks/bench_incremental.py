@@ -57,6 +57,19 @@ def emit(name: str, value: float, unit: str, **extra: Any) -> None:
     print(json.dumps(result), flush=True)
 
 
+def reset_peak_rss() -> None:
+    """Start the kernel's peak resident set (VmHWM) again from the current one (Linux)."""
+    Path("/proc/self/clear_refs").write_text("5")
+
+
+def peak_rss_mb() -> float:
+    """The process's peak resident set since the last reset_peak_rss, in MB (VmHWM)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmHWM in /proc/self/status")
+
+
 def settings_for(workdir: Path) -> Settings:
     return Settings(data_root=str(workdir / "data"), serving_path=str(workdir / "ingest.duckdb"))
 
@@ -82,7 +95,8 @@ def ensure_warehouse(size: int, workdir: Path, lone_surnames: float) -> Settings
         store.write_events_table(settings, table, load_id)
     written = time.perf_counter() - began
     store.compact(settings)
-    began = time.perf_counter()
+    reset_peak_rss()
+    began, cpu_began = time.perf_counter(), time.process_time()
     first = warehouse.publish(settings, force=True)
     published = time.perf_counter() - began
     built = {
@@ -90,6 +104,8 @@ def ensure_warehouse(size: int, workdir: Path, lone_surnames: float) -> Settings
         "lone_surnames": lone_surnames,
         "write_seconds": written,
         "first_publish_seconds": published,
+        "first_publish_cpu_seconds": round(time.process_time() - cpu_began, 3),
+        "first_publish_peak_rss_mb": round(peak_rss_mb(), 1),
         "mart_seconds": dict(first.mart_seconds),
         "serving_seconds": first.serving_seconds,
     }
@@ -123,9 +139,11 @@ def measure_run(settings: Settings, size: int, seed: float, lone_surnames: float
     began = time.perf_counter()
     written = store.write_events_table(settings, table, load_id)
     write_seconds = time.perf_counter() - began
+    reset_peak_rss()
     began, cpu_began = time.perf_counter(), time.process_time()
     published = warehouse.publish(settings, load_id)
     publish_seconds = time.perf_counter() - began
+    peak_rss = peak_rss_mb()
     return {
         "rows": written,
         "write_seconds": round(write_seconds, 3),
@@ -133,6 +151,7 @@ def measure_run(settings: Settings, size: int, seed: float, lone_surnames: float
         # every thread's CPU seconds: on a shared machine, steadier than the wall time
         "publish_cpu_seconds": round(time.process_time() - cpu_began, 3),
         "load_average": [round(load, 2) for load in os.getloadavg()],
+        "peak_rss_mb": round(peak_rss, 1),
         "marts_seconds": round(published.marts_seconds, 3),
         "mart_seconds": {name: round(s, 3) for name, s in published.mart_seconds},
         "serving_seconds": round(published.serving_seconds, 3),
@@ -173,13 +192,22 @@ def main() -> None:
             timings.append(measure_run(settings, size, seed, args.lone_surnames))
             print(json.dumps({"size": size, "run": i, **timings[-1]}), flush=True)
         measured = [t for t in timings if t["incremental"]] or timings
+        if not measured:
+            continue
         seconds = sorted(t["publish_seconds"] for t in measured)[len(measured) // 2]
         medians[size] = seconds
         emit(f"publish_{RUN_EVENTS}_into_{size}", seconds, "s", runs=timings)
         if args.full:
-            began = time.perf_counter()
+            reset_peak_rss()
+            began, cpu_began = time.perf_counter(), time.process_time()
             warehouse.publish(settings, force=True)
-            emit(f"full_rebuild_{size}", time.perf_counter() - began, "s")
+            emit(
+                f"full_rebuild_{size}",
+                time.perf_counter() - began,
+                "s",
+                cpu_seconds=round(time.process_time() - cpu_began, 3),
+                peak_rss_mb=round(peak_rss_mb(), 1),
+            )
     if len(sizes) == 2:
         small, big = sizes
         emit(f"publish_ratio_{big}_to_{small}", medians[big] / medians[small], "x")

@@ -72,7 +72,7 @@ def write_file(
     fs: pafs.FileSystem,
     directory: str,
     file_name: str,
-    table: pa.Table,
+    table: pa.Table | pa.RecordBatchReader,
     settings: Settings,
     compression: str | None = None,
 ) -> None:
@@ -98,20 +98,40 @@ def write_file(
 
 
 def write_parquet(
-    table: pa.Table,
+    table: pa.Table | pa.RecordBatchReader,
     where: Any,
     fs: pafs.FileSystem | None,
     settings: Settings,
     compression: str | None = None,
 ) -> None:
-    pq.write_table(
-        table,
-        where,
-        filesystem=fs,
-        compression=compression or COMPRESSION,
-        row_group_size=max(1, settings.row_group_size),
-        write_statistics=True,
-    )
+    """A table, or a stream of batches written a row group at a time (what is held is one row
+    group, not the whole stream), in the same row groups `pq.write_table` would make."""
+    size = max(1, settings.row_group_size)
+    codec = compression or COMPRESSION
+    if isinstance(table, pa.Table):
+        pq.write_table(
+            table,
+            where,
+            filesystem=fs,
+            compression=codec,
+            row_group_size=size,
+            write_statistics=True,
+        )
+        return
+    with pq.ParquetWriter(
+        where, table.schema, filesystem=fs, compression=codec, write_statistics=True
+    ) as writer:
+        held = table.schema.empty_table()
+        wrote = False
+        for batch in table:
+            held = pa.concat_tables([held, pa.Table.from_batches([batch], table.schema)])
+            while held.num_rows >= size:
+                # one array per row group: its pages then depend on the rows alone, not on
+                # where the stream's batches happened to end
+                writer.write_table(held.slice(0, size).combine_chunks(), row_group_size=size)
+                held, wrote = held.slice(size), True
+        if held.num_rows or not wrote:  # write_table's one empty row group for no rows
+            writer.write_table(held.combine_chunks(), row_group_size=size)
 
 
 # --- orphaned temporary files ----------------------------------------------------------------

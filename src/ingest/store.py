@@ -215,10 +215,14 @@ def mart_path(settings: Settings, name: str, snapshot: str, *, for_duckdb: bool 
 
 
 def write_mart(
-    settings: Settings, name: str, snapshot: str, table: pa.Table, compression: str | None = None
+    settings: Settings,
+    name: str,
+    snapshot: str,
+    table: pa.Table | pa.RecordBatchReader,
+    compression: str | None = None,
 ) -> None:
     """Write one snapshot of a mart (readers switch to it when it is published), in the given
-    Parquet codec (default files.COMPRESSION)."""
+    Parquet codec (default files.COMPRESSION); a stream of batches is written as it comes."""
     fs, _ = filesystem(settings)
     directory, file_name = mart_path(settings, name, snapshot).rsplit("/", 1)
     if files.is_local(fs):

@@ -27,6 +27,7 @@ import itertools
 import logging
 import os
 import re
+import tempfile
 import time
 import tomllib
 import uuid
@@ -548,8 +549,12 @@ def _compute_marts(
     computed again (`incremental` gets their names)."""
     snapshot = snapshot or store.new_load_id(datetime.now(UTC))
     try:
-        with duckdb.connect() as connection:
+        with (
+            tempfile.TemporaryDirectory(prefix="ingest-marts-") as spill,
+            duckdb.connect() as connection,
+        ):
             connection.execute("set enable_progress_bar = false")
+            _bound_memory(connection, settings, spill)
             objectstore.prepare(connection, settings)
             # in order, each mart written before the next view is defined: a view over a
             # computed mart binds to the mart's columns, not to the rows its Python reads
@@ -560,19 +565,26 @@ def _compute_marts(
                 if not view.materialized:
                     continue
                 began = time.perf_counter()
+                # each mart streamed from DuckDB's sort to its file, a row group at a time:
+                # a mart held whole as an Arrow table (twice for participant_persons) was most
+                # of a publish's memory, in proportion to the warehouse
+                rows: pa.Table | pa.RecordBatchReader
                 if base is not None and view.name in INCREMENTAL_MARTS:
-                    table = _incremental_mart(connection, view, settings, hidden, base)
+                    rows = _incremental_mart(connection, view, settings, hidden, base)
                     if incremental is not None:
                         incremental.append(view.name)
                 elif view.computed == "persons":
-                    table, built_on_base = _participant_persons(
+                    rows, built_on_base = _participant_persons(
                         connection, view, settings, hidden, base, snapshot
                     )
                     if built_on_base and incremental is not None:
                         incremental.append(view.name)
+                elif view.computed is None:
+                    rows = _sorted_rows(connection, f"select * from {view.name}", view.sort_by)
                 else:
-                    table = mart_table(connection, view, settings, keep_registry=True)
-                store.write_mart(settings, view.name, snapshot, table, view.compression)
+                    rows = mart_table(connection, view, settings, keep_registry=True)
+                store.write_mart(settings, view.name, snapshot, rows, view.compression)
+                connection.execute(f"drop view if exists {PERSON_ROWS}")
                 # the marts below read the file just written instead of computing it again
                 # (dim_people and fct_country_pairs would each unnest every event once more)
                 written = store.mart_path(settings, view.name, snapshot, for_duckdb=True)
@@ -585,6 +597,18 @@ def _compute_marts(
     except duckdb.Error as error:
         raise StoreError(f"cannot compute the marts: {error}") from error
     return snapshot
+
+
+def _bound_memory(
+    connection: duckdb.DuckDBPyConnection, settings: Settings, spill_directory: str
+) -> None:
+    """DuckDB's memory while computing the marts (settings.marts_memory_mb): beyond it its
+    joins, windows, aggregates and sorts spill to `spill_directory`. Its default, 80% of the
+    machine's memory, let fct_country_pairs' person-at-date window hold 3.9 GB of a 100k-event
+    warehouse's publish, in proportion to the warehouse's participants (docs/measurements.md)."""
+    limit = f"{settings.marts_memory_mb:d}MB"
+    connection.execute(f"set memory_limit = {_quote(limit)}")
+    connection.execute(f"set temp_directory = {_quote(spill_directory)}")
 
 
 # --- incremental marts ----------------------------------------------------------------------
@@ -613,7 +637,7 @@ def _incremental_mart(
     settings: Settings,
     hidden: frozenset[str],
     base: _Base,
-) -> pa.Table:
+) -> pa.RecordBatchReader:
     """The view's rows: the base snapshot's, with those the run touches computed again."""
     old_file = store.mart_path(settings, view.name, base.snapshot, for_duckdb=True)
     # the file alone: no `snapshot` column from its folder's name
@@ -671,8 +695,17 @@ def _incremental_mart(
             f"select * from {old} where engagement_id not in (select key from _scope_engagements)"
         )
         rows = f"{kept} union all select * from ({fresh})"
-    order = f" order by {', '.join(view.sort_by)}" if view.sort_by else ""
-    return connection.sql(f"select * from ({rows}){order}").to_arrow_table()
+    return _sorted_rows(connection, f"select * from ({rows})", view.sort_by)
+
+
+def _sorted_rows(
+    connection: duckdb.DuckDBPyConnection, mart_sql: str, sort_by: Sequence[str]
+) -> pa.RecordBatchReader:
+    """The rows of `mart_sql` (a mart's rendered SQL) in `sort_by`'s order as a stream of
+    batches (to_arrow_table's batch size, so a file written from them has the same pages as
+    from the whole table)."""
+    order = f" order by {', '.join(sort_by)}" if sort_by else ""
+    return connection.sql(f"{mart_sql}{order}").fetch_record_batch(ARROW_BATCH_ROWS)
 
 
 def _pair_months(connection: duckdb.DuckDBPyConnection, settings: Settings, base: _Base) -> None:
@@ -854,18 +887,29 @@ SURNAME_RESOLUTION_COLUMNS = [
 ]
 
 
+# the temp view of participant_persons' rows: DuckDB computes and sorts them (spilling to its
+# temp directory) as they stream to the mart's file, never held whole by Python
+PERSON_ROWS = "_person_rows"
+# DuckDB's to_arrow_table batch size: a stream of batches of it makes the same Parquet pages
+ARROW_BATCH_ROWS = 1_000_000
+
+
 def _resolve_people(
     settings: Settings, connection: duckdb.DuckDBPyConnection, source: str, keep_registry: bool
 ) -> pa.Table:
     """participant_persons computed whole (`_resolve_people_whole`)."""
-    return _resolve_people_whole(settings, connection, source, keep_registry)[0]
+    _resolve_people_whole(settings, connection, source, keep_registry)
+    rows = connection.sql(f"select * from {PERSON_ROWS}").to_arrow_table()
+    connection.execute(f"drop view {PERSON_ROWS}")
+    return rows.cast(PARTICIPANT_PERSONS_SCHEMA)
 
 
 def _resolve_people_whole(
     settings: Settings, connection: duckdb.DuckDBPyConnection, source: str, keep_registry: bool
-) -> tuple[pa.Table, dict[str, persons.IndexedName], StoredSurnames]:
-    """participant_persons: every participant's person, rule and evidence, and quality flags;
-    and the name index and lone-surname answers a later run resolves its changes against.
+) -> tuple[dict[str, persons.IndexedName], StoredSurnames]:
+    """participant_persons as the temp view PERSON_ROWS: every participant's person, rule
+    and evidence, and quality flags; and the name index and lone-surname answers a later run
+    resolves its changes against.
 
     The mentions are grouped in SQL before Python sees them: one row per distinct name (and
     name_status), per full name, per surname-only (name, affiliation, title, date) and per
@@ -930,12 +974,12 @@ def _resolve_people_whole(
         ],
         SURNAME_RESOLUTION_COLUMNS,
     )
-    table = _participant_rows(connection, "_mentions")
+    _participant_rows(connection, "_mentions", PERSON_ROWS)
     stored = {
         row[:4]: (row[4], found)
         for row, found in zip(surname_counts, resolved.surnames, strict=True)
     }
-    return table, resolved.index, stored
+    return resolved.index, stored
 
 
 # a lone surname's mention as resolved: (person_name, affiliation, person_title, event_date)
@@ -949,9 +993,10 @@ def _surname_mention(key: SurnameKey) -> persons.Mention:
     return persons.Mention("", name, "surname_only", title, affiliation, day)
 
 
-def _participant_rows(connection: duckdb.DuckDBPyConnection, mentions: str) -> pa.Table:
+def _participant_rows(connection: duckdb.DuckDBPyConnection, mentions: str, into: str) -> None:
     """participant_persons rows of the participants of `mentions` (a relation with a status
-    column), from the answers registered as _full_names and _surnames."""
+    column), from the answers registered as _full_names and _surnames, as the temp view
+    `into`."""
     problems = connection.sql(
         f"select distinct person_name from {mentions} where is_participant"
     ).fetchall()
@@ -971,8 +1016,8 @@ def _participant_rows(connection: duckdb.DuckDBPyConnection, mentions: str) -> p
         ["person_title", "affiliation", "title_country_code"],
     )
     surname = "m.status = 'surname_only'"
-    table = connection.sql(
-        f"""select
+    connection.execute(
+        f"""create or replace temp view {into} as select
             m.participant_id,
             if({surname}, s.person_id, f.person_id) as person_id,
             if({surname}, s.canonical_name, f.canonical_name) as canonical_name,
@@ -991,8 +1036,7 @@ def _participant_rows(connection: duckdb.DuckDBPyConnection, mentions: str) -> p
         join _title_countries as t on t.person_title is not distinct from m.person_title
             and t.affiliation is not distinct from m.affiliation
         where m.is_participant"""
-    ).to_arrow_table()
-    return table.cast(PARTICIPANT_PERSONS_SCHEMA)
+    )
 
 
 def _register(
@@ -1102,28 +1146,24 @@ def _participant_persons(
     hidden: frozenset[str],
     base: _Base | None,
     snapshot: str,
-) -> tuple[pa.Table, bool]:
-    """participant_persons built on the base's when it can be, else whole; True when built on
-    it. Writes the name and surname indexes of `snapshot`."""
+) -> tuple[pa.RecordBatchReader, bool]:
+    """participant_persons built on the base's when it can be, else whole, as a sorted stream
+    of the rows of PERSON_ROWS; True when built on it. Writes the name and surname indexes of
+    `snapshot`."""
     since = (
         None
         if base is None
         else _resolve_people_since(connection, view.template, settings, hidden, base)
     )
     if since is None:
-        table, index, surnames = _resolve_people_whole(settings, connection, view.name, True)
+        index, surnames = _resolve_people_whole(settings, connection, view.name, True)
     else:
-        table, index, surnames = since
+        index, surnames = since
     if not lake.enabled(settings):
         store.write_mart(settings, NAME_INDEX, snapshot, _name_index_table(index))
         store.write_mart(settings, SURNAME_INDEX, snapshot, _surname_index_table(surnames))
-    connection.register("_computed", table)
-    try:
-        order = ", ".join(view.sort_by)
-        ordered = connection.sql(f"select * from _computed order by {order}").to_arrow_table()
-    finally:
-        connection.unregister("_computed")
-    return ordered.cast(PARTICIPANT_PERSONS_SCHEMA), since is not None
+    rows = _sorted_rows(connection, f"select * from {PERSON_ROWS}", view.sort_by)
+    return rows.cast(PARTICIPANT_PERSONS_SCHEMA), since is not None
 
 
 def _resolve_people_since(
@@ -1132,10 +1172,11 @@ def _resolve_people_since(
     settings: Settings,
     hidden: frozenset[str],
     base: _Base,
-) -> tuple[pa.Table, dict[str, persons.IndexedName], StoredSurnames] | None:
-    """participant_persons and the name and surname indexes from the base's and base.load_id's
-    documents, or None (resolve whole) when the base has no such indexes. `template`: the
-    participant_persons source view's SQL, read for the run's documents alone."""
+) -> tuple[dict[str, persons.IndexedName], StoredSurnames] | None:
+    """participant_persons (the view PERSON_ROWS) and the name and surname indexes from the
+    base's and base.load_id's documents, or None (resolve whole) when the base has no such
+    indexes. `template`: the participant_persons source view's SQL, read for the run's
+    documents alone."""
     marks = [("start", time.perf_counter())]
     previous = _read_name_index(settings, base.snapshot)
     stored = _read_surname_index(settings, base.snapshot)
@@ -1204,7 +1245,7 @@ def _resolve_people_since(
         connection, "_moved_surnames", _surname_rows(moved_surnames), SURNAME_RESOLUTION_COLUMNS
     )
     marks.append(("lone surnames resolved", time.perf_counter()))
-    fresh = _participant_rows(connection, "_run_status_mentions")
+    _participant_rows(connection, "_run_status_mentions", "_fresh_rows")
     moved = [
         (name, p.person_id, p.canonical_name, p.rule, p.evidence)
         for name, p in resolved.names.items()
@@ -1218,10 +1259,9 @@ def _resolve_people_since(
     )
     # a lone surname's row is moved by its (name, affiliation, title, date), a full name's by
     # its name: "Rubio" may be both, a full name where the extractor says so
-    connection.register("_fresh_rows", fresh)
-    try:
-        table = connection.sql(
-            f"""with old_participants as (
+    connection.execute(
+        f"""create or replace temp view {PERSON_ROWS} as
+            with old_participants as (
                 select participant_id, person_name, affiliation, person_title, event_date
                 from read_parquet({old_participants}, hive_partitioning = false)
             ),
@@ -1257,9 +1297,7 @@ def _resolve_people_since(
                 and coalesce(old.resolution_rule, '') in {_quote_list(SURNAME_RULES)}
             where split_part(old.participant_id, ':', 1) not in (select event_id from _run_events)
             union all select * from _fresh_rows"""
-        ).to_arrow_table()
-    finally:
-        connection.unregister("_fresh_rows")
+    )
     marks.append(("rows joined", time.perf_counter()))
     log.info(
         "participant_persons built on snapshot %s: %d full names changed, %d of %d names'"
@@ -1270,7 +1308,7 @@ def _resolve_people_since(
         len(resolved.index),
         ", ".join(f"{b[0]} {b[1] - a[1]:.2f}" for a, b in itertools.pairwise(marks)),
     )
-    return table, resolved.index, surnames
+    return resolved.index, surnames
 
 
 def _run_event_files(connection: duckdb.DuckDBPyConnection, settings: Settings) -> list[str]:

@@ -196,6 +196,11 @@ SAFE_INTERPOLATIONS = frozenset(
         "spans['old']",
         # the store's index of events files: `paths` a list of _quote'd index file paths
         "paths",
+        # marts streamed to their files: `PERSON_ROWS` a temporary view name of ours, `into`
+        # that name or another of ours, `mart_sql` a mart's rendered SQL
+        "PERSON_ROWS",
+        "into",
+        "mart_sql",
     }
 )
 SQL_CALLS = frozenset({"execute", "sql", "query"})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from datetime import date, timedelta
 from pathlib import Path
@@ -244,3 +245,20 @@ def test_an_unknown_mart_compression_is_a_one_line_error(tmp_path: Path) -> None
     with pytest.raises(StoreError, match=r"view only: compression = 'brotli' needs") as error:
         warehouse.load_views(models)
     assert "\n" not in str(error.value)
+
+
+def test_the_marts_memory_setting_bounds_duckdb_while_a_publish_computes(
+    settings: Settings,
+) -> None:
+    """settings.marts_memory_mb reaches DuckDB's memory_limit, with a spill folder; a publish
+    under the least limit allowed computes the same marts as under the default."""
+    bounded = dataclasses.replace(settings, marts_memory_mb=64)
+    with duckdb.connect() as connection:
+        warehouse._bound_memory(connection, bounded, str(Path(settings.data_root).parent))
+        limit = connection.sql("select current_setting('memory_limit')").fetchone()
+    assert limit is not None and limit[0] in {"64.0 MiB", "61.0 MiB", "64.0 MB"}, limit
+    write_release(settings, "doc-1", "L1")
+    warehouse.refresh_serving_file(bounded)
+    small = warehouse.query(bounded, "select * from stg_participants order by all").rows
+    warehouse.publish(settings, force=True)  # the marts computed again, default limit
+    assert warehouse.query(settings, "select * from stg_participants order by all").rows == small

@@ -6,11 +6,12 @@ import dataclasses
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from tests.warehouse.factories import EXTRACTED_AT, FETCHED_AT, make_document, make_event
 
-from ingest import store, warehouse
+from ingest import files, store, warehouse
 from ingest.config import Settings
 from ingest.errors import StoreError
 from ingest.records import Document, EventRecord, Reject
@@ -271,3 +272,26 @@ def test_data_root_as_a_uri_goes_through_the_filesystem_layer(tmp_path: Path) ->
     refresh_serving_file(settings)
     assert query(settings, "select count(*) from fct_events").rows == [(1,)]
     assert query(settings, "select count(*) from stg_participants").rows == [(2,)]
+
+
+def test_a_mart_streamed_in_batches_is_the_file_of_the_whole_table(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """A mart is written from DuckDB's stream of batches, never held whole (issue 21: a
+    warehouse's marts held as Arrow tables grew its publish's memory): the same row groups and
+    rows as pq.write_table of the table (the same bytes, wherever the batches end), and an
+    empty stream the same one empty row group."""
+    settings = dataclasses.replace(settings, row_group_size=100)
+    table = pa.table({"n": list(range(250)), "s": [f"row {n}" for n in range(250)]})
+    for rows in (table, table.slice(0, 0)):
+        whole, streamed = tmp_path / "whole.parquet", tmp_path / "streamed.parquet"
+        files.write_parquet(rows, str(whole), None, settings)
+        batches = pa.RecordBatchReader.from_batches(rows.schema, rows.to_batches(max_chunksize=70))
+        files.write_parquet(batches, str(streamed), None, settings)
+        written, expected = pq.ParquetFile(streamed), pq.ParquetFile(whole)
+        groups = [written.metadata.row_group(i).num_rows for i in range(written.num_row_groups)]
+        assert groups == [
+            expected.metadata.row_group(i).num_rows for i in range(expected.num_row_groups)
+        ]
+        assert written.read().equals(expected.read())
+        assert streamed.read_bytes() == whole.read_bytes()

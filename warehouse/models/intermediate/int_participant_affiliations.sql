@@ -28,9 +28,16 @@ person_affiliations as (
 person_at_date as (
     -- Lloyd J. Austin III, US from 2021-08 to 2022-04-24 (and UA once on 2022-04-25, a host's
     -- country), is US on 2022-05-18 when the record gives him none
+    -- one row per participant by an aggregate over its candidates, not a window: a window
+    -- held every (participant, candidate) row in memory, 3.9 GB of a 100k-event warehouse's
+    -- publish (a person of many affiliations in many events; issue 21). The ranks of one
+    -- person are distinct, so the pick is the same.
     select
         participants.participant_id,
-        person_affiliations.affiliation
+        arg_min(
+            person_affiliations.affiliation,
+            {'away': days_away > 0, 'rank': person_affiliations.affiliation_rank}
+        ) as affiliation
     from participants
     join person_affiliations using (person_id)
     cross join lateral (
@@ -43,10 +50,7 @@ person_at_date as (
         ) as days_away
     )
     where not participants.is_affiliation_stated and days_away <= 365
-    qualify row_number() over (
-        partition by participants.participant_id
-        order by days_away > 0, person_affiliations.affiliation_rank
-    ) = 1
+    group by participants.participant_id
 ),
 
 final as (

@@ -106,11 +106,12 @@ class Settings:
     # process may use, 1 = in the run's own process
     extract_processes: int = 0
     row_group_size: int = 100_000
-    # DuckDB's memory while a publish computes the marts, in MB: beyond it joins, aggregates
-    # and sorts spill to a temporary folder. 1,024 held a 100k- and a 300k-event warehouse's
-    # publish at 1.6-2.0 GB peak (12 GB at 300k under DuckDB's default, 80% of the machine);
-    # raise it where a step that cannot spill runs out (docs/measurements.md)
-    marts_memory_mb: int = 1024
+    # DuckDB's memory while a publish computes the marts, in MB (0: DuckDB's own limit, 80% of
+    # the machine's); beyond it joins, aggregates and sorts spill to a temporary folder. 1,024
+    # held a 100k- and a 300k-event warehouse's publish at 1.6-2.0 GB peak (12 GB at 300k
+    # without it) but ran out in a sort of a 1M-event warehouse's first publish, so it is not
+    # the default (docs/measurements.md)
+    marts_memory_mb: int = 0
     # an s3:// data root (ingest.objectstore): the endpoint of an S3-compatible server
     # ("host:port" or a URL; else AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL, else AWS itself), its
     # region (else AWS_REGION / AWS_DEFAULT_REGION) and URL style ("path" or "vhost"; path when
@@ -149,7 +150,7 @@ SETTING_LIMITS: dict[str, tuple[float, float]] = {
     "documents_per_write": (1, 1_000_000),
     "extract_processes": (0, 256),
     "row_group_size": (1, 10_000_000),
-    "marts_memory_mb": (64, 1_000_000),
+    "marts_memory_mb": (0, 1_000_000),  # 0: DuckDB's own limit
     "max_document_chars": (1_000, 100_000_000),  # a text is extracted in memory
     "max_file_bytes": (1, 1_000_000_000),  # a backfill feed file or page is held whole
     "max_line_bytes": (1, 1_000_000_000),  # one JSONL line is held whole

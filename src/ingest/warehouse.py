@@ -602,12 +602,13 @@ def _compute_marts(
 def _bound_memory(
     connection: duckdb.DuckDBPyConnection, settings: Settings, spill_directory: str
 ) -> None:
-    """DuckDB's memory while computing the marts (settings.marts_memory_mb): beyond it its
-    joins, windows, aggregates and sorts spill to `spill_directory`. Its default, 80% of the
-    machine's memory, let fct_country_pairs' person-at-date window hold 3.9 GB of a 100k-event
-    warehouse's publish, in proportion to the warehouse's participants (docs/measurements.md)."""
-    limit = f"{settings.marts_memory_mb:d}MB"
-    connection.execute(f"set memory_limit = {_quote(limit)}")
+    """DuckDB's memory while computing the marts: settings.marts_memory_mb when set (else
+    DuckDB's own limit, 80% of the machine's memory); beyond it joins, windows, aggregates and
+    sorts spill to `spill_directory`. Under DuckDB's limit fct_country_pairs' person-at-date
+    window once held 3.9 GB of a 100k-event warehouse's publish (docs/measurements.md)."""
+    if settings.marts_memory_mb:
+        limit = f"{settings.marts_memory_mb:d}MB"
+        connection.execute(f"set memory_limit = {_quote(limit)}")
     connection.execute(f"set temp_directory = {_quote(spill_directory)}")
 
 

@@ -250,15 +250,20 @@ def test_an_unknown_mart_compression_is_a_one_line_error(tmp_path: Path) -> None
 def test_the_marts_memory_setting_bounds_duckdb_while_a_publish_computes(
     settings: Settings,
 ) -> None:
-    """settings.marts_memory_mb reaches DuckDB's memory_limit, with a spill folder; a publish
-    under the least limit allowed computes the same marts as under the default."""
+    """settings.marts_memory_mb reaches DuckDB's memory_limit (0, the default, leaves DuckDB's
+    own), with a spill folder; a publish under a small limit computes the same marts as
+    under DuckDB's own."""
     bounded = dataclasses.replace(settings, marts_memory_mb=64)
+    spill = str(Path(settings.data_root).parent)
     with duckdb.connect() as connection:
-        warehouse._bound_memory(connection, bounded, str(Path(settings.data_root).parent))
+        own = connection.sql("select current_setting('memory_limit')").fetchone()
+        warehouse._bound_memory(connection, settings, spill)
+        assert connection.sql("select current_setting('memory_limit')").fetchone() == own
+        warehouse._bound_memory(connection, bounded, spill)
         limit = connection.sql("select current_setting('memory_limit')").fetchone()
     assert limit is not None and limit[0] in {"64.0 MiB", "61.0 MiB", "64.0 MB"}, limit
     write_release(settings, "doc-1", "L1")
     warehouse.refresh_serving_file(bounded)
     small = warehouse.query(bounded, "select * from stg_participants order by all").rows
-    warehouse.publish(settings, force=True)  # the marts computed again, default limit
+    warehouse.publish(settings, force=True)  # the marts computed again, DuckDB's own limit
     assert warehouse.query(settings, "select * from stg_participants order by all").rows == small

@@ -28,7 +28,7 @@ import duckdb
 
 from ingest import store, warehouse
 from ingest.config import Settings
-from ingest.warehouse import _quote, render
+from ingest.warehouse import render
 
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_incremental import DEMO_LONE_SURNAMES, run_events, with_load
@@ -86,11 +86,7 @@ def main() -> None:
     (run,) = connection.sql(
         render(f"select max(load_id) from {EVENTS}", settings, HIDDEN)
     ).fetchone() or ("",)
-    load = _quote(run)
-    documents = f"""select doc_id from {EVENTS} where load_id = {load}
-        union select doc_id from {{{{ source('documents') }}}} where load_id = {load}
-        union select doc_id from {{{{ source('superseded') }}}} where superseded_by = {load}"""
-    connection.execute(f"create temp table _run_documents as {render(documents, settings, HIDDEN)}")
+    warehouse.create_run_documents(connection, settings, HIDDEN, run)
     (doc_count,) = connection.sql("select count(*) from _run_documents").fetchone() or (0,)
     ways: tuple[tuple[str, Callable[[duckdb.DuckDBPyConnection, Settings], list[str]]], ...] = (
         ("before", warehouse._scanned_run_event_files),

@@ -100,11 +100,7 @@ def main() -> None:
     (run,) = connection.sql(
         render(f"select max(load_id) from {EVENTS}", settings, HIDDEN)
     ).fetchone() or ("",)
-    load = _quote(run)
-    documents = f"""select doc_id from {EVENTS} where load_id = {load}
-        union select doc_id from {{{{ source('documents') }}}} where load_id = {load}
-        union select doc_id from {{{{ source('superseded') }}}} where superseded_by = {load}"""
-    connection.execute(f"create temp table _run_documents as {render(documents, settings, HIDDEN)}")
+    warehouse.create_run_documents(connection, settings, HIDDEN, run)
     results: list[dict[str, Any]] = []
     ways: tuple[tuple[str, Callable[..., Counted]], ...] = (
         ("before", count_before),

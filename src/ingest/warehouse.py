@@ -1184,14 +1184,8 @@ def _resolve_people_since(
     if previous is None or stored is None:
         return None
     marks.append(("indexes read", time.perf_counter()))
-    run = _quote(base.load_id)
     events = "{{ source('events') }}"
-    documents = f"""select doc_id from {events} where load_id = {run}
-        union select doc_id from {{{{ source('documents') }}}} where load_id = {run}
-        union select doc_id from {{{{ source('superseded') }}}} where superseded_by = {run}"""
-    connection.execute(
-        f"create or replace temp table _run_documents as {render(documents, settings, hidden)}"
-    )
+    create_run_documents(connection, settings, hidden, base.load_id)
     # the run's rows, never an unnest of every event: the participant_persons source view read
     # over the files of the run's documents alone
     event_files = _run_event_files(connection, settings)
@@ -1310,6 +1304,23 @@ def _resolve_people_since(
         ", ".join(f"{b[0]} {b[1] - a[1]:.2f}" for a, b in itertools.pairwise(marks)),
     )
     return resolved.index, surnames
+
+
+def create_run_documents(
+    connection: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    hidden: frozenset[str],
+    load_id: str,
+) -> None:
+    """The temp table _run_documents: the documents load_id wrote events or a version of, or
+    superseded a version of."""
+    run = _quote(load_id)
+    documents = f"""select doc_id from {{{{ source('events') }}}} where load_id = {run}
+        union select doc_id from {{{{ source('documents') }}}} where load_id = {run}
+        union select doc_id from {{{{ source('superseded') }}}} where superseded_by = {run}"""
+    connection.execute(
+        f"create or replace temp table _run_documents as {render(documents, settings, hidden)}"
+    )
 
 
 def _run_event_files(connection: duckdb.DuckDBPyConnection, settings: Settings) -> list[str]:

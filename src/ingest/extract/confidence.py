@@ -10,9 +10,9 @@ fields. Fields do fail together, so the product is mapped to a probability by a 
 calibration fitted on predictions for publisher groups the reliabilities were not counted on
 (leave one group out). Fields also hold together: a plain bilateral record (`plain_bilateral`)
 is right far more often than the product of its fields says, on every publisher group, so it
-gets its own probability, the share of such records right. All of it is
-data (`src/ingest/data/confidence.toml`, written by
-`scripts/fit_confidence.py`), read once. Deterministic; nothing is learned at run time.
+gets its own probability, the share of such records right. All of it is data
+(`src/ingest/data/confidence.toml`, written by `scripts/fit_confidence.py`), read once.
+Deterministic; nothing is learned at run time.
 """
 
 from __future__ import annotations

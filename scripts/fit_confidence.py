@@ -10,12 +10,15 @@ A primary record's field counts as right as shared/gold/score.py's per-document 
 per field and support (ingest.extract.confidence.supports), how often the field is right,
 smoothed towards the field's rate; the calibration map from the raw product to a probability is
 fitted by pooled adjacent violators (blocks of at least MIN_BLOCK records) on leave-one-GROUP-out
-products, so it learns how sure a record is on publishers its reliabilities were not counted on.
+products of the records that are not plain bilateral ones, so it learns how sure a record is on
+publishers its reliabilities were not counted on; a plain bilateral record's probability
+(ingest.extract.confidence.plain_bilateral) is the share of those records that are right.
 --write stores the model in src/ingest/data/confidence.toml. --held-out refits the whole method
 once per group without it and prints that group's calibration (the development measure of how
 the model holds on publishers it never saw). The report prints, per confidence band, how many
 primary records fall in it and what share of them is right: aggregate figures only, so a blind
-set can be reported without reading its failures.
+set can be reported without reading its failures; and the Brier score (mean squared difference
+between confidence and right), lower for a better-calibrated, sharper model.
 """
 
 from __future__ import annotations
@@ -32,7 +35,14 @@ from learning import gold_scorer
 
 from ingest.cli.extract import read_documents
 from ingest.extract import extract
-from ingest.extract.confidence import FIELDS, Model, calibrated, raw_score, supports
+from ingest.extract.confidence import (
+    FIELDS,
+    Model,
+    plain_bilateral,
+    probability,
+    raw_score,
+    supports,
+)
 from ingest.records import EventRecord
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -112,7 +122,8 @@ def fit(examples_by_group: dict[str, list[Example]]) -> Model:
     """Reliabilities from every group; the calibration from each group's products under the rest.
 
     Holding out a whole publisher group (not one set of it) lets the map see how much a record
-    of publishers the counts never met loses, which is what a new publisher's record is.
+    of publishers the counts never met loses, which is what a new publisher's record is. Plain
+    bilateral records do not depend on the counts: their probability is their share right.
     """
     if len(examples_by_group) < 2:
         raise SystemExit(
@@ -123,16 +134,27 @@ def fit(examples_by_group: dict[str, list[Example]]) -> Model:
     pairs: list[tuple[float, bool]] = []
     for held_out, examples in examples_by_group.items():
         others = [e for name, ex in examples_by_group.items() if name != held_out for e in ex]
-        fold = Model(*reliabilities(others), (0.0,), (0.0,))
-        pairs += [(raw_score(record, fold), all(right.values())) for record, right in examples]
+        fold = Model(*reliabilities(others), (0.0,), (0.0,), 0.0)
+        pairs += [
+            (raw_score(record, fold), all(right.values()))
+            for record, right in examples
+            if not plain_bilateral(record)
+        ]
+    bilateral = [all(right.values()) for record, right in everything if plain_bilateral(record)]
     knots = pooled_adjacent_violators(pairs)
-    return Model(table, base, tuple(x for x, _ in knots), tuple(min(y, 0.999) for _, y in knots))
+    return Model(
+        table,
+        base,
+        tuple(x for x, _ in knots),
+        tuple(min(y, 0.999) for _, y in knots),
+        min(sum(bilateral) / len(bilateral), 0.999) if bilateral else knots[-1][1],
+    )
 
 
 def calibration(examples: Sequence[Example], model: Model) -> list[tuple[str, int, float | None]]:
     table = []
     for low, high in BANDS:
-        scores = [(calibrated(raw_score(r, model), model), ok) for r, ok in examples]
+        scores = [(probability(r, model), ok) for r, ok in examples]
         inside = [all(ok.values()) for s, ok in scores if low <= round(s, 3) < high]
         share = sum(inside) / len(inside) if inside else None
         table.append((f"{low:.1f}-{min(high, 1.0):.1f}", len(inside), share))
@@ -148,7 +170,8 @@ def _write(model: Model, sets: list[str], count: int) -> None:
         "# Record confidence (ingest.extract.confidence): per field, how often it is right given",
         f"# its support; fitted by scripts/fit_confidence.py on {count} primary records of",
         f"# {', '.join(sets)} ({datetime.now(UTC):%Y-%m-%d}). The calibration maps the product",
-        "# over the fields to the share of records with all five right, leave one group out.",
+        "# over the fields to the share of records with all five right, leave one group out;",
+        "# plain_bilateral is the share right of plain bilateral records (see the module).",
         "",
         "[base_rate]",
         *_toml_table(dict(model.base_rate)),
@@ -160,12 +183,20 @@ def _write(model: Model, sets: list[str], count: int) -> None:
         "[calibration]",
         f"raw = [{', '.join(f'{x:.4f}' for x in model.knots_raw)}]",
         f"probability = [{', '.join(f'{y:.4f}' for y in model.knots_probability)}]",
+        f"plain_bilateral = {model.plain_bilateral:.4f}",
     ]
     MODEL.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def brier(examples: Sequence[Example], model: Model) -> float:
+    """Mean squared difference between each record's confidence and 1 if right else 0."""
+    return sum(
+        (round(probability(r, model), 3) - all(ok.values())) ** 2 for r, ok in examples
+    ) / len(examples)
+
+
 def _print_calibration(name: str, examples: Sequence[Example], model: Model) -> None:
-    print(f"{name}: {len(examples)} primary records")
+    print(f"{name}: {len(examples)} primary records, Brier {brier(examples, model):.4f}")
     for band, count, share in calibration(examples, model):
         shown = "-" if share is None else f"{share:.3f}"
         print(f"  confidence {band}: {count} records, all primary fields right: {shown}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import importlib.util
 import sys
@@ -129,3 +130,48 @@ def test_a_group_never_fitted_on_gets_no_record_above_what_held_out_groups_earne
         if count >= 25 and share is not None:
             low = float(band.split("-")[0])
             assert share >= low - 0.15, (band, count, share)
+
+
+def test_a_plain_bilateral_release_is_sure_and_a_trip_with_the_same_supports_is_not() -> None:
+    # mapn-ro-2019-09-11-1 (real-tune-3): "defence minister Gabriel Les had a bilateral meeting
+    # with his Macedonian counterpart, Radmila Šekerinska-Jankovska, at Skopje": both sides and
+    # the place in the event's own sentence. statehouse-gov-sl-2021-02-15-1 (real-tune-3): a
+    # president arriving in Conakry for talks, also two people of strong rules and a place of the
+    # event's sentence, but a trip: its people were wrong.
+    meeting = primary_record("real-tune-3", "mapn-ro-2019-09-11-1")
+    trip = primary_record("real-tune-3", "statehouse-gov-sl-2021-02-15-1")
+    assert confidence.plain_bilateral(meeting)
+    assert supports(trip)["people"].startswith("2:strong:")
+    assert supports(trip)["country"] == "place.event_sentence"
+    assert not confidence.plain_bilateral(trip)
+    assert score(meeting) == round(confidence._model().plain_bilateral, 3) >= 0.9
+    assert score(trip) < 0.9
+
+
+def test_only_the_primary_record_is_called_plain_bilateral() -> None:
+    # the figures behind its probability are the primary records' of the labeled sets
+    call = Document(
+        doc_id="c",
+        title="Secretary Blinken's Call with Japanese Foreign Minister Hayashi",
+        text="Secretary Antony J. Blinken spoke with Japanese Foreign Minister Yoshimasa Hayashi "
+        "today about the Indo-Pacific.",
+        published="2023-05-03",
+    )
+    record = extract(call)[0]
+    assert confidence.plain_bilateral(record)
+    assert not confidence.plain_bilateral(dataclasses.replace(record, is_primary=False))
+
+
+def test_records_of_publishers_never_fitted_on_reach_090_and_are_right_95_in_100() -> None:
+    # Issue 15: records with confidence >= 0.9 have all primary fields right at least 95% of the
+    # time. Fitted on real-tune-2 and real-tune-3 only, real-tune's publishers are unseen; at the
+    # fit of 2026-12-07, 65 of its 192 primary records reached 0.9 and 62 of them were right.
+    fitting = _fitting()
+    fixtures = ROOT / "tests" / "fixtures"
+    model = fitting.fit(  # type: ignore[attr-defined]
+        {name: fitting._examples(fixtures / name) for name in ("real-tune-2", "real-tune-3")}  # type: ignore[attr-defined]
+    )
+    table = fitting.calibration(fitting._examples(TUNE), model)  # type: ignore[attr-defined]
+    band, count, share = table[-1]
+    assert band == "0.9-1.0"
+    assert count >= 25 and share is not None and share >= 0.95, table

@@ -8,8 +8,11 @@ field is right given its support was counted on the real labeled sets, smoothed 
 field's overall rate for supports seen rarely; a record's raw score is the product over its five
 fields. Fields do fail together, so the product is mapped to a probability by a monotone
 calibration fitted on predictions for publisher groups the reliabilities were not counted on
-(leave one group out). All of it is data (`src/ingest/data/confidence.toml`, written by
-`scripts/fit_confidence.py`), read once. Deterministic; nothing is learned at run time.
+(leave one group out). Fields also hold together: a plain bilateral record (`plain_bilateral`)
+is right far more often than the product of its fields says, on every publisher group, so it
+gets its own probability, the share of such records right. All of it is data
+(`src/ingest/data/confidence.toml`, written by `scripts/fit_confidence.py`), read once.
+Deterministic; nothing is learned at run time.
 """
 
 from __future__ import annotations
@@ -49,6 +52,10 @@ def _first_rule(rules: Mapping[str, list[str]], *fields: str) -> str:
     return "none"
 
 
+# Place rules that read the event's own sentence or headline (a transcript's own place line).
+_OWN_PLACE_RULES = frozenset({"place.event_sentence", "place.headline", "place.transcript_line"})
+
+
 def supports(record: EventRecord) -> dict[str, str]:
     """What settled each primary field of the record, as one key per field."""
     rules: dict[str, list[str]] = {}
@@ -77,14 +84,42 @@ def supports(record: EventRecord) -> dict[str, str]:
     }
 
 
+# Kinds of event that are one engagement between two sides: a visit is a trip (its place is its
+# stops'), a statement or an "other" names no engagement between the people it names.
+_TWO_SIDED = frozenset({"meeting", "call", "conference", "signing"})
+
+
+def plain_bilateral(record: EventRecord) -> bool:
+    """A release's own engagement between two people, both named by the rules of the event's
+    own clause or headline, placed by the event's own sentence or headline (a call has no place).
+
+    Here independent mechanisms settle the record together: the clause that tells the event
+    names both sides and where it was, so there was no other candidate to choose wrongly. Of the
+    tuning sets' primary records, 140 of 145 such records had all five primary fields right (9
+    of 10, 17 of 17 and 114 of 118 on the three publisher groups), against 278 of 469 of the
+    others. One person, or three or more, is where people are missed or added most; a place
+    from further away is wrong more often. Only primary records: the labeled figures are theirs.
+    """
+    support = supports(record)
+    placed = support["country"] in _OWN_PLACE_RULES or support["country"] == "none:call"
+    return (
+        record.is_primary
+        and record.event_type in _TWO_SIDED
+        and placed
+        and support["people"].startswith("2:strong:")
+    )
+
+
 @dataclass(frozen=True)
 class Model:
-    """Per field, how often it is right given its support; and the raw-to-probability map."""
+    """Per field, how often it is right given its support; the raw-to-probability map; and the
+    probability of a plain bilateral record (`plain_bilateral`)."""
 
     reliability: Mapping[str, Mapping[str, float]]
     base_rate: Mapping[str, float]
     knots_raw: tuple[float, ...]
     knots_probability: tuple[float, ...]
+    plain_bilateral: float
 
 
 def parse_model(text: str) -> Model:
@@ -95,6 +130,7 @@ def parse_model(text: str) -> Model:
         base_rate={f: float(model["base_rate"][f]) for f in FIELDS},
         knots_raw=tuple(float(x) for x in knots["raw"]),
         knots_probability=tuple(float(p) for p in knots["probability"]),
+        plain_bilateral=float(knots["plain_bilateral"]),
     )
 
 
@@ -125,7 +161,14 @@ def calibrated(raw: float, model: Model) -> float:
     return y0 if math.isclose(x0, x1) else y0 + (y1 - y0) * (raw - x0) / (x1 - x0)
 
 
+def probability(record: EventRecord, model: Model | None = None) -> float:
+    """P(all primary fields right | what supported the record)."""
+    model = model or _model()
+    if plain_bilateral(record):
+        return model.plain_bilateral
+    return calibrated(raw_score(record, model), model)
+
+
 def score(record: EventRecord) -> float:
     """P(all primary fields right | what supported the record), rounded to 3 places."""
-    model = _model()
-    return round(calibrated(raw_score(record, model), model), 3)
+    return round(probability(record), 3)

@@ -31,16 +31,7 @@ def _share_list_cues(raws: list[_Raw], text: str) -> list[_Raw]:
     """ "Ministers Naledi Pandor, Rob Davies, Tina Joemat-Pettersson": names listed only by
     commas and "and" with a named person are people too; a plural title is each one's."""
     out = list(raws)
-    k = 0
-    while k < len(out):
-        group = [k]
-        while group[-1] + 1 < len(out) and _LIST_GAP.fullmatch(
-            text, out[group[-1]].end, out[group[-1] + 1].start
-        ):
-            group.append(group[-1] + 1)
-        k = group[-1] + 1
-        if len(group) < 2:
-            continue
+    for group in _list_groups(raws, text):
         lead = next((out[j] for j in group if out[j].cue and len(out[j].tokens) >= 2), None)
         if lead is None or not any(out[j].listable for j in group):
             continue
@@ -58,9 +49,53 @@ def _share_list_cues(raws: list[_Raw], text: str) -> list[_Raw]:
     return out
 
 
+def _list_groups(raws: list[_Raw], text: str) -> list[list[int]]:
+    """The indices of `raws` in lists, each of two items or more that only commas and "and"
+    join ("A B, C D and E F")."""
+    groups: list[list[int]] = []
+    k = 0
+    while k < len(raws):
+        group = [k]
+        while group[-1] + 1 < len(raws) and _LIST_GAP.fullmatch(
+            text, raws[group[-1]].end, raws[group[-1] + 1].start
+        ):
+            group.append(group[-1] + 1)
+        k = group[-1] + 1
+        if len(group) >= 2:
+            groups.append(group)
+    return groups
+
+
+# cues a list item has from its place in the list, not from a title or honorific of its own
+_LIST_CUES = frozenset({"person.with_name", "person.list_member", ""})
+
+
+def _uncue_place_lists(raws: list[_Raw], text: str) -> list[_Raw]:
+    """ "six provinces (Svay Rieng, Kandal, Prey Veng, Kampong Thom, Siem Reap and Oddar
+    Meanchey)": a list whose items are, two or more of them and half at least, places the
+    gazetteer knows (a country, or a city of two words or more: one word, "Austin", "Lincoln",
+    is a surname too) lists places; its items get no person cue from the list or an "and"."""
+    out = list(raws)
+    for group in _list_groups(raws, text):
+        places = sum(1 for j in group if _known_place(raws[j].name))
+        if places < 2 or 2 * places < len(group):
+            continue
+        for j in group:
+            raw = raws[j]
+            if raw.rule in _LIST_CUES and raw.titled is None:
+                out[j] = dataclasses.replace(raw, cue=False, listable=False, rule="")
+    return out
+
+
+def _known_place(name: str) -> bool:
+    if gz.lookup_country(name) is not None and gz.is_country_phrase(name):
+        return True
+    return len(name.split()) >= 2 and gz.lookup_city(name) is not None
+
+
 def _inherit_list_titles(raws: list[_Raw], text: str) -> list[_Raw]:
     """ "NUG representatives Aung Myo Min and Moe Zaw Oo": the second name shares the title."""
-    raws = _share_list_cues(raws, text)
+    raws = _share_list_cues(_uncue_place_lists(raws, text), text)
     out: list[_Raw] = []
     for raw in raws:
         prev = out[-1] if out else None

@@ -51,6 +51,7 @@ from ingest.extract.people.tokens import (
     _is_head_token,
     _key,
     _office_tail,
+    _office_word,
     _particles,
     _Run,
     _runs,
@@ -520,7 +521,7 @@ def _raw_from_run(
         # no word a common one: "His Royal Highness", "Jesuit Father X"
         and not any(_key(t.text) in _common_words() for t in name_toks)
     )
-    if _institution_follows(tokens, after):
+    if _institution_follows(tokens, after, in_title=in_title):
         return None  # "the Communist Party", "Hagley Museum": an organisation or place
     if _is_organisation(name):
         return None  # "the seventh Commonwealth Secretary-General": the body, not a person
@@ -550,6 +551,7 @@ def _raw_from_run(
                 and not tokens[run.first - 1].punct
                 and not _is_head_token(tokens[run.first - 1])
             )
+            or _portfolio_goes_on(tokens, run)
         )
         and _english_phrase(tuple([t.text for t in name_toks if t.text not in '“”"']))
     ):
@@ -638,6 +640,24 @@ def _raw_from_run(
             if object_cue and not verb_cue
             else "person.subject_verb"
         ),
+    )
+
+
+def _portfolio_goes_on(tokens: list[_Tok], run: _Run) -> bool:
+    """Whether a run after a comma is one item of a portfolio the office lists on: another
+    comma and a capitalised word that opens no office follow it ("Minister for Higher
+    Education, Adult Education, Scientific Research, University Hospitals, Youth Welfare"). A
+    name there stands at the list's end, before the next office or the sentence's end."""
+    after = run.last + 1
+    return (
+        run.first > 0
+        and tokens[run.first - 1].text == ","
+        and after + 1 < len(tokens)
+        and tokens[after].text == ","
+        and not tokens[after + 1].punct
+        and _capitalised(tokens[after + 1].text)
+        and not _office_word(tokens[after + 1])
+        and _key(tokens[after + 1].text) not in gz.office_words().honorifics
     )
 
 
@@ -745,11 +765,38 @@ def _plainly_bare(tokens: list[_Tok], mask: list[bool], run: _Run) -> bool:
     )
 
 
-def _institution_follows(tokens: list[_Tok], after: int) -> bool:
-    if after >= len(tokens) or tokens[after].punct:
-        return False
-    word = tokens[after].text
-    return _capitalised(word) and _key(word) in gz.office_words().institutions
+def _institution_follows(tokens: list[_Tok], after: int, *, in_title: bool) -> bool:
+    """Whether an institution's head noun closes the capitalised words after a run: "Hagley
+    Museum", "St. Jude Children’s Research Hospital" (a few words between in a release's body;
+    only the next word after a possessive, "President Biden’s Emergency Plan for ...", what the
+    person has, and in a headline, which capitalises every word: "Blinken Visits Hospital")."""
+    possessive = after > 0 and tokens[after - 1].possessive
+    reach = 1 if in_title or possessive else _INSTITUTION_REACH
+    words = gz.office_words()
+    for k in range(after, min(after + reach, len(tokens))):
+        tok = tokens[k]
+        if tok.punct or not _capitalised(tok.text):
+            return False
+        key = _key(tok.text)
+        if key in words.institutions:
+            return True
+        if key in _CLOSING_INSTITUTION_WORDS and _phrase_ends(tokens, k + 1):
+            return True  # "with B.L. Harbert International as general contractor"
+        if key in words.heads or key in words.honorifics:
+            return False  # "X Foreign Minister", "X Dr. Y": an office or the next person
+    return False
+
+
+_INSTITUTION_REACH = 4  # "Children’s Research Hospital": the body's words before its head
+
+
+# office words that close a body's or firm's name when no capitalised word follows them
+# ("Amnesty International"); inside an office they stand before more ("International Cooperation")
+_CLOSING_INSTITUTION_WORDS = frozenset({"international"})
+
+
+def _phrase_ends(tokens: list[_Tok], k: int) -> bool:
+    return k >= len(tokens) or tokens[k].punct or not _capitalised(tokens[k].text)
 
 
 _SUBJECT_VERB = pattern("people.subject_verb")

@@ -19,6 +19,7 @@ from ingest.extract.people.tokens import (
     _office_tail,
     _office_word,
     _Tok,
+    misspelt_head,
 )
 
 
@@ -325,6 +326,7 @@ def _title_parts(phrase: str) -> tuple[str | None, str | None, int, bool]:
         # "NATO Secretary General" -> "Secretary General" with affiliation NATO (the seed's form)
         phrase = phrase[lead_org.end() :]
     phrase = re.sub(r"\s+", " ", phrase).strip(" ,")
+    phrase = _MISSPELT_WORD.sub(_spelt_head, phrase)  # "Foreign Minster" -> "Foreign Minister"
     phrase = _COUNTERPART_LEAD.sub("", phrase)  # "counterpart, the Minister ..." -> the office
     # "Foreign Minister Senator Mohammad Ishaq Dar": the seat held is not part of the office
     phrase = _TRAILING_SEAT.sub("", phrase)
@@ -333,6 +335,13 @@ def _title_parts(phrase: str) -> tuple[str | None, str | None, int, bool]:
         for w in re.split(r"[\s/]+", phrase)
     )
     return phrase or None, affiliation, start, has_head
+
+
+_MISSPELT_WORD = re.compile(r"\b[A-Z][a-z]{6,}\b")  # a long capitalised word: a head's length
+
+
+def _spelt_head(word: re.Match[str]) -> str:
+    return misspelt_head(word.group()) or word.group()
 
 
 _LEAD_MODIFIER = re.compile(r"(?:acting|interim|former|outgoing|incoming)\s+")

@@ -197,7 +197,61 @@ def _tokens_between(text: str, pos: int, endpos: int, out: list[_Tok]) -> None:
 
 @lru_cache(maxsize=1 << 16)
 def _key(word: str) -> str:
-    return gz.fold(word).rstrip(".")
+    key = gz.fold(word).rstrip(".")
+    return _misspelt_heads().get(key, key) if len(key) >= _MISSPELT_HEAD_MIN - 1 else key
+
+
+_MISSPELT_HEAD_MIN = 8  # a shorter head is one edit from names: "Kang" (King), "Amer" (Emir)
+
+
+def misspelt_head(word: str) -> str | None:
+    """The office head `word` misspells, as offices.toml writes it ("Minster" -> "Minister",
+    "Presient" -> "President"), else None."""
+    key = gz.fold(word).rstrip(".")
+    head = _misspelt_heads().get(key) if len(key) >= _MISSPELT_HEAD_MIN - 1 else None
+    return None if head is None else _head_spellings()[head]
+
+
+@cache
+def _head_spellings() -> dict[str, str]:
+    """Folded one-word heads of offices.toml and the first way it writes each."""
+    spellings: dict[str, str] = {}
+    for head in gz._toml("offices.toml")["heads"]:
+        if " " not in head and head[:1].isupper():
+            spellings.setdefault(gz.fold(head).rstrip("."), head)
+    return spellings
+
+
+@cache
+def _misspelt_heads() -> dict[str, str]:
+    """Misspellings of long office heads, folded, to the head's folded form: one letter left
+    out, added, changed or swapped with the next, never the first or last letter (a release
+    typing "Minster" for "Minister"; a plural, "Office", "Advisory", "Marshall" or "Resident"
+    changes an end and is another word). Words the lexicon holds are never misspellings."""
+    known = gz.office_words().words | gz.office_words().heads
+    found: dict[str, str] = {}
+    for head in _head_spellings():
+        if len(head) < _MISSPELT_HEAD_MIN:
+            continue
+        first, inner, last = head[0], head[1:-1], head[-1]
+        for variant in _one_edit(inner):
+            word = first + variant + last
+            if word not in known:
+                found.setdefault(word, head)
+    return found
+
+
+def _one_edit(word: str) -> set[str]:
+    """The strings one deletion, insertion, substitution or swap of neighbours from `word`
+    (lower-case letters), `word` itself excluded."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    splits = [(word[:k], word[k:]) for k in range(len(word) + 1)]
+    edits = {a + b[1:] for a, b in splits if b}
+    edits |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    edits |= {a + c + b[1:] for a, b in splits if b for c in letters}
+    edits |= {a + c + b for a, b in splits for c in letters}
+    edits.discard(word)
+    return edits
 
 
 _FUNCTION_WORDS = frozenset(

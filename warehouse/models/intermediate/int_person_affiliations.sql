@@ -9,7 +9,8 @@
 -- moved serves where they serve now).
 with
 
-participants as (
+participants as not materialized (
+    -- read by two aggregates: scanning its few columns again costs less than holding them
     select
         person_id,
         affiliation,
@@ -22,24 +23,65 @@ participants as (
     where person_id is not null and affiliation is not null
 ),
 
+person_events as (
+    -- each person's events under each affiliation, then their documents, counted by plain
+    -- aggregates: four distinct counts in one aggregate held every distinct value of every
+    -- group in memory and ran out under marts_memory_mb (a 300k-event warehouse under 320 MB;
+    -- issue 21), where these group-bys spill. An event_id is made from its doc_id
+    -- (records.event_id_of), so counting a document's events counts distinct events.
+    select
+        person_id,
+        affiliation,
+        doc_id,
+        event_id,
+        min(event_date) as first_seen_on,
+        max(event_date) as last_seen_on,
+        bool_or(is_stated) as is_stated,
+        bool_or(affiliation_rule is distinct from 'affiliation.publisher') as is_text
+    from participants
+    group by person_id, affiliation, doc_id, event_id
+),
+
+person_documents as (
+    select
+        person_id,
+        affiliation,
+        doc_id,
+        min(first_seen_on) as first_seen_on,
+        max(last_seen_on) as last_seen_on,
+        count(event_id) as event_count,
+        bool_or(is_stated) as is_stated,
+        bool_or(is_text) as is_text
+    from person_events
+    group by person_id, affiliation, doc_id
+),
+
+rules as (
+    select
+        person_id,
+        affiliation,
+        string_agg(distinct coalesce(affiliation_rule, 'unrecorded'), ', '
+            order by coalesce(affiliation_rule, 'unrecorded')) as rules
+    from participants
+    group by person_id, affiliation
+),
+
 evidence as (
     select
         person_id,
         affiliation,
-        min(event_date) as first_seen_on,
-        max(event_date) as last_seen_on,
-        count(distinct event_id) as event_count,
-        count(distinct doc_id) as document_count,
-        count(distinct doc_id) filter (where is_stated) as stated_document_count,
-        count(distinct doc_id) filter (
-            where affiliation_rule is distinct from 'affiliation.publisher'
-        ) as text_document_count,
-        string_agg(distinct coalesce(affiliation_rule, 'unrecorded'), ', '
-            order by coalesce(affiliation_rule, 'unrecorded')) as rules,
+        min(first_seen_on) as first_seen_on,
+        max(last_seen_on) as last_seen_on,
+        cast(sum(event_count) as bigint) as event_count,
+        count(doc_id) as document_count,
+        count(doc_id) filter (where is_stated) as stated_document_count,
+        count(doc_id) filter (where is_text) as text_document_count,
+        rules.rules,
         min(doc_id) filter (where is_stated) as stated_example_doc_id,
         min(doc_id) as example_doc_id
-    from participants
-    group by person_id, affiliation
+    from person_documents
+    join rules using (person_id, affiliation)
+    group by person_id, affiliation, rules.rules
 ),
 
 ranked as (

@@ -1,5 +1,8 @@
 -- one row per person (resolved across documents): canonical name, main affiliation, activity;
--- flat for BI tools: spellings, titles and affiliations over time are in the person_* bridges
+-- flat for BI tools: spellings, titles and affiliations over time are in the person_* bridges.
+-- Each per-person aggregate is materialized, computed whole before the next: computed side by
+-- side their hash tables together ran out of memory under marts_memory_mb (a 300k-event
+-- warehouse under 320 MB; issue 21) where each alone spills
 with
 
 participants as not materialized (
@@ -20,14 +23,14 @@ participants as not materialized (
     where person_id is not null
 ),
 
-canonical as (
+canonical as materialized (
     -- the most complete spelling, as resolution chose it (one per person; min() for safety)
     select person_id, min(canonical_name) as person_name
     from participant_persons
     group by person_id
 ),
 
-spellings as (
+spellings as materialized (
     select
         person_id,
         count(distinct person_name) as spelling_count,
@@ -42,7 +45,7 @@ spellings as (
     group by person_id
 ),
 
-titles as (
+titles as materialized (
     select
         person_id,
         arg_max(person_title, event_date) as latest_title,
@@ -52,7 +55,7 @@ titles as (
     group by person_id
 ),
 
-affiliations as (
+affiliations as materialized (
     -- the best supported, a release stating it in the person's own words counting twice (a
     -- release's default counts once): person_affiliations shows the evidence of each
     select
@@ -76,7 +79,7 @@ person_events as (
     group by person_id, event_id
 ),
 
-activity as (
+activity as materialized (
     -- counting rows per person is cheaper than count(distinct event_id) over every participant
     select
         person_id,

@@ -196,6 +196,8 @@ SAFE_INTERPOLATIONS = frozenset(
         "spans['old']",
         # the store's index of events files: `paths` a list of _quote'd index file paths
         "paths",
+        # a sorted mart's rows before their sort: `MART_ROWS` a temporary table name of ours
+        "MART_ROWS",
         # marts streamed to their files: `PERSON_ROWS` a temporary view name of ours, `into`
         # that name or another of ours, `mart_sql` a mart's rendered SQL
         "PERSON_ROWS",

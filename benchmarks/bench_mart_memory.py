@@ -22,18 +22,10 @@ from ingest import objectstore, publication, store
 from ingest import warehouse as w
 from ingest.config import Settings
 
+sys.path.insert(0, str(Path(__file__).parent))
+from bench_incremental import peak_rss_mb, reset_peak_rss
+
 PROBE_SNAPSHOT = "probe"
-
-
-def reset_peak_rss() -> None:
-    Path("/proc/self/clear_refs").write_text("5")
-
-
-def peak_rss_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError("no VmHWM in /proc/self/status")
 
 
 def main() -> int:

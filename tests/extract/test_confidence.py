@@ -31,6 +31,15 @@ def _fitting() -> object:
     return module
 
 
+HAYASHI_CALL = Document(
+    doc_id="c",
+    title="Secretary Blinken's Call with Japanese Foreign Minister Hayashi",
+    text="Secretary Antony J. Blinken spoke with Japanese Foreign Minister Yoshimasa Hayashi "
+    "today about the Indo-Pacific.",
+    published="2023-05-03",
+)
+
+
 def test_the_shipped_model_knows_every_field_and_maps_raw_scores_monotonically() -> None:
     model = confidence._model()
     assert set(model.reliability) == set(FIELDS) == set(model.base_rate)
@@ -48,13 +57,7 @@ def test_a_higher_raw_score_never_gets_a_lower_confidence(a: float, b: float) ->
 
 
 def test_a_call_is_supported_by_having_no_place_and_two_people_of_strong_rules() -> None:
-    call = Document(
-        doc_id="c",
-        title="Secretary Blinken's Call with Japanese Foreign Minister Hayashi",
-        text="Secretary Antony J. Blinken spoke with Japanese Foreign Minister Yoshimasa Hayashi "
-        "today about the Indo-Pacific.",
-        published="2023-05-03",
-    )
+    call = HAYASHI_CALL
     (record,) = extract(call)[:1]
     assert supports(record)["country"] == "none:call"
     assert supports(record)["people"].startswith("2:strong")
@@ -150,13 +153,7 @@ def test_a_plain_bilateral_release_is_sure_and_a_trip_with_the_same_supports_is_
 
 def test_only_the_primary_record_is_called_plain_bilateral() -> None:
     # the figures behind its probability are the primary records' of the labeled sets
-    call = Document(
-        doc_id="c",
-        title="Secretary Blinken's Call with Japanese Foreign Minister Hayashi",
-        text="Secretary Antony J. Blinken spoke with Japanese Foreign Minister Yoshimasa Hayashi "
-        "today about the Indo-Pacific.",
-        published="2023-05-03",
-    )
+    call = HAYASHI_CALL
     record = extract(call)[0]
     assert confidence.plain_bilateral(record)
     assert not confidence.plain_bilateral(dataclasses.replace(record, is_primary=False))

@@ -87,6 +87,8 @@ def main(docs_path: str, labels_dir: str, blind_path: str, out_dir: str) -> None
     blind = set(json.loads(Path(blind_path).read_text(encoding="utf-8")))
     for part, wanted in (("real-tune", False), ("real-blind", True)):
         chosen = [d for d in docs if (d["source"] in blind) == wanted]
+        if not chosen:  # a round may be all blind (session 12's real-blind-4) or all tuning
+            continue
         final = []
         for doc in chosen:
             label = dict(adjudicated.get(doc["id"]) or first[doc["id"]])

@@ -72,6 +72,14 @@ def participants_for(
         for pid in _of_another_occasion(index, doc, anchor, chosen):
             m = chosen.pop(pid)
             ranked.append(Evidence("mentioned_people", m.start, m.end, ANOTHER_OCCASION_RULE))
+        # someone named only as the guest of a visit at another time is only mentioned
+        for pid in _guests_of_another_visit(index, doc.text, chosen):
+            m = chosen.pop(pid)
+            ranked.append(Evidence("mentioned_people", m.start, m.end, ANOTHER_VISIT_RULE))
+        # someone named only as the one holding the office at home stays behind
+        for pid in _standing_in(index, doc.text, chosen):
+            m = chosen.pop(pid)
+            ranked.append(Evidence("mentioned_people", m.start, m.end, STANDING_IN_RULE))
     # the event's company the text lists ("accompanied by A and B") takes part beside the people
     # chosen: a list the model, which sees one person at a time, would thin out
     for pid, m in _company(index, doc.text, anchor, chosen).items():
@@ -97,6 +105,8 @@ def participants_for(
 ATTENDANCE_LIST_RULE = "participant.attendance_list"
 SEMICOLON_LIST_RULE = "participant.semicolon_list"
 ANOTHER_OCCASION_RULE = "participant.another_occasion"
+ANOTHER_VISIT_RULE = "participant.visit_another_time"
+STANDING_IN_RULE = "participant.standing_in"
 # events that have company: a statement's people are its issuers, an `other` event's its actors
 COMPANY_TYPES = frozenset({"meeting", "call", "visit", "conference", "signing"})
 
@@ -148,6 +158,79 @@ def _occasion_cues() -> tuple[re.Pattern[str], re.Pattern[str]]:
     forms = [form for entry in entries for form in entry["forms"]]
     trips = [word for entry in entries for word in entry["trip_words"]]
     return _whole_words(forms), _whole_words(trips)
+
+
+@cache
+def _visit_at_another_time() -> re.Pattern[str]:
+    """cues.toml [[visit_at_another_time]]: "the upcoming (official) visit (to X) of|by"."""
+    times = [
+        word for entry in gz._toml("cues.toml")["visit_at_another_time"] for word in entry["times"]
+    ]
+    return re.compile(
+        rf"\b{gz.phrase_regex(times).pattern}\s+(?:[\w’'-]+\s+){{0,2}}?visits?\s+"
+        r"(?:to\s+(?:the\s+)?[\w’'-]+(?:\s+[\w’'-]+)?\s+)?(?:of|by)\s+",
+        re.IGNORECASE,
+    )
+
+
+# where the guest's noun phrase ends: the visit's destination, a clause break
+_GUEST_ENDS = re.compile(r"\s+to\s+|[;:()]|\.(?:\s|$)")
+_GUEST_READ = 160  # characters read for the guest's name and office after "of" / "by"
+
+
+def _guests_of_another_visit(
+    index: PeopleIndex, text: str, chosen: dict[int, Mention]
+) -> list[int]:
+    """The people chosen who are named in the body only as the guest of a visit set at another
+    time ("preparations for the upcoming official visit of ..., Yerzhan Kosherbayev"), and never
+    in the headline."""
+    pattern = _visit_at_another_time()
+    spans = []
+    for match in pattern.finditer(text):
+        stop = _GUEST_ENDS.search(text, match.end(), match.end() + _GUEST_READ)
+        spans.append((match.end(), stop.start() if stop else match.end() + _GUEST_READ))
+    if not spans:
+        return []  # most releases
+    named: dict[int, list[Mention]] = {}
+    for m in index.mentions:
+        if m.person in chosen:
+            named.setdefault(m.person, []).append(m)
+    return [
+        pid
+        for pid, mentions in named.items()
+        if all(not m.in_title and any(a <= m.start < b for a, b in spans) for m in mentions)
+    ]
+
+
+@cache
+def _standing_in_cue() -> re.Pattern[str]:
+    """cues.toml [[standing_in]]: "will act as", "will be Acting" (whole words, any case)."""
+    return _whole_words(
+        [f for entry in gz._toml("cues.toml")["standing_in"] for f in entry["forms"]]
+    )
+
+
+def _standing_in(index: PeopleIndex, text: str, chosen: dict[int, Mention]) -> list[int]:
+    """The people chosen who are named only before a standing-in cue of their sentence ("Deputy
+    Prime Minister Hon. John Rosso will be Acting Prime Minister during this period"), never in
+    the headline: they hold the office at home while the event takes place."""
+    cue = _standing_in_cue()
+    if not cue.search(text):
+        return []  # most releases
+    spans = []
+    for s, e in sentences(text):
+        match = cue.search(text, s, e)
+        if match is not None:
+            spans.append((s, match.start()))
+    named: dict[int, list[Mention]] = {}
+    for m in index.mentions:
+        if m.person in chosen:
+            named.setdefault(m.person, []).append(m)
+    return [
+        pid
+        for pid, mentions in named.items()
+        if all(not m.in_title and any(a <= m.start < b for a, b in spans) for m in mentions)
+    ]
 
 
 def _whole_words(phrases: list[str]) -> re.Pattern[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from tests.extract.real_documents import primary_record
 
 from ingest.extract.places import Location, countries_mentioned, locate_event, resolve_place
 from ingest.extract.text import EventAnchor
@@ -1271,3 +1272,39 @@ def test_a_town_the_tables_lack_is_placed_by_the_unit_or_country_it_lies_in(
 ) -> None:
     text = f"{sentence} {held}"
     assert _locate(text, sentence, "meeting") == expected
+
+
+@pytest.mark.parametrize(
+    ("opening", "expected"),
+    [
+        # real-tune-3 datelines written in pieces (statehouse.gov.sl, eac.int, mofaic.gov.ss,
+        # igad.int, isdb.org, ab.gov.ag): a venue before the city, a weekday before the date, a
+        # country named with "of", an agency tag with "&", a dash before the date, a dashed date
+        # first
+        ("State House, Freetown, Thursday 20 April 2023 – His Excellency met", ("Freetown", "SL")),
+        (
+            "East African Community Secretariat; Arusha, Tanzania; 17 May 2017: The EU met",
+            ("Arusha", "TZ"),
+        ),
+        ("Juba, 25 January 2025 (MFA&IC) – The Acting Minister met", ("Juba", "SS")),
+        ("06-11-2018, Djibouti (Djibouti): The Executive Secretary met", ("Djibouti", "DJ")),
+        ("Jeddah, Kingdom of Saudi Arabia, 12 May 2023 – Under the auspices met", ("Jeddah", "SA")),
+        (
+            "St. John’s, Antigua and Barbuda – June 4, 2025 – The Government met",
+            ("St. John’s", "AG"),
+        ),
+    ],
+)
+def test_dateline_written_in_pieces(opening: str, expected: tuple[str, str]) -> None:
+    text = opening + " his counterpart."
+    assert _locate(text, text, "statement")[1:] == expected
+
+
+def test_a_dateline_venue_is_kept_as_the_place() -> None:
+    # real-tune-3 (statehouse.gov.sl): the credentials ceremony was located nowhere
+    record = primary_record("real-tune-3", "statehouse-gov-sl-2023-04-20-1")
+    assert (record.location_name, record.city, record.country_code) == (
+        "State House",
+        "Freetown",
+        "SL",
+    )

@@ -352,6 +352,36 @@ _DATELINE_RES = (
     ),
 )
 
+# A dateline written in pieces, tried when the forms above fail: a venue before the city ("State
+# House, Freetown, Thursday 8 February 2024 -", "East African Community Secretariat; Arusha,
+# Tanzania; 17 May 2017:"), a weekday before the date, a country named with "of" ("Jeddah,
+# Kingdom of Saudi Arabia, 12 May 2023 -"), any agency tag after it ("Juba, 25 January 2025
+# (MFA&IC) -"), a dash between place and date ("St. John's, Antigua and Barbuda - June 4, 2025 -")
+# or a dashed date first ("06-11-2018, Djibouti (Djibouti):"). The pieces before the date are
+# read in turn: the first that resolves (with the next as its qualifier) is the place, the ones
+# before it the venue.
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_PIECE = (
+    rf"(?!{_WEEKDAY}\b)[A-Z][\w'’.&\-]*"
+    r"(?:\s+(?:(?:of|de|du|la|and|&)\s+(?:the\s+)?)?[A-Z][\w'’.&\-]*){0,5}"
+)
+_LOOSE_DATE = (
+    rf"(?:{_WEEKDAY},?\s+)?(?:{_DAY}\s+{_DATE_WORDS},?{_YEAR}|{_DATE_WORDS}\s+{_DAY}{_YEAR}"
+    r"|\d{1,2}[./-]\d{1,2}[./-]\d{2,4})"
+)
+_ANY_TAG = r"(?:\s*\([^()\n]{1,20}\))"
+_PIECEWISE_DATELINES = (
+    re.compile(
+        rf"^\s*(?P<head>{_PIECE}(?:\s*[,;]\s*{_PIECE}){{0,3}})(?:\s*[,;]\s*|\s*[—–-]\s*|\s+)"
+        rf"{_LOOSE_DATE}{_ANY_TAG}?\s*(?:[—–:,]|-{{1,2}}\s|\.\s)"
+    ),
+    re.compile(
+        rf"^\s*{_LOOSE_DATE}\s*,\s*(?P<head>{_PIECE}(?:\s*[,;]\s*{_PIECE}){{0,2}})"
+        rf"(?:\s*\((?P<qual>{_PIECE})\))?\s*(?:[—–:]|-{{1,2}}\s)"
+    ),
+)
+
+
 # Head words of a venue written on its own line under a transcript's dateline.
 _VENUE_HEADS = re.compile(
     r"\b(?:Room|Hall|House|Hotel|Airport|Palace|Building|Center|Centre|Headquarters|HQ|Embassy|"
@@ -1037,6 +1067,42 @@ def _place_line(text: str, line: str, lstart: int) -> _Place | None:
             )
             if place is not None:
                 return place
+    return _piecewise_dateline(line, lstart)
+
+
+def _piecewise_dateline(line: str, lstart: int) -> _Place | None:
+    """A dateline of `_PIECEWISE_DATELINES`: the first of its pieces that resolves, qualified by
+    the piece after it; the pieces before it are the venue."""
+    for pattern in _PIECEWISE_DATELINES:
+        found = pattern.match(line)
+        if found is None:
+            continue
+        head = found.start("head")
+        pieces = [
+            (head + m.start(), m.group(0)) for m in re.finditer(r"[^,;]+", found.group("head"))
+        ]
+        pieces = [(start + len(p) - len(p.lstrip()), p.strip()) for start, p in pieces]
+        tagged = found.groupdict().get("qual")
+        if tagged:
+            pieces.append((found.start("qual"), tagged))
+        for i, (start, piece) in enumerate(pieces):
+            qstart, qual = pieces[i + 1] if i + 1 < len(pieces) else (0, None)
+            place = _resolve(
+                piece.title() if piece.isupper() else piece,
+                qual.title() if qual and qual.isupper() else qual,
+                lstart + start,
+                lstart + qstart,
+            )
+            if place is None:
+                continue
+            if i == 0:
+                return place
+            vstart, vend = lstart + pieces[0][0], lstart + pieces[i - 1][0] + len(pieces[i - 1][1])
+            venue = line[pieces[0][0] : pieces[i - 1][0] + len(pieces[i - 1][1])]
+            return dataclasses.replace(
+                place, name=venue, spans=(("location_name", vstart, vend), *place.spans)
+            )
+        return None
     return None
 
 

@@ -7,7 +7,7 @@ from tests.extract.real_documents import primary_record
 
 from ingest.extract.places import Location, countries_mentioned, locate_event, resolve_place
 from ingest.extract.text import EventAnchor
-from ingest.records import Document
+from ingest.records import Document, Participant
 
 
 def _anchor(text: str, sentence: str, event_type: str, ordinal: int = 0) -> EventAnchor:
@@ -1308,3 +1308,28 @@ def test_a_dateline_venue_is_kept_as_the_place() -> None:
         "Freetown",
         "SL",
     )
+
+
+def test_an_unowned_seat_is_the_seat_of_the_participant_holding_its_office() -> None:
+    # real-tune-4 (president.tj, republished by a wire whose host names no government): the
+    # credentials ceremony at the Palace of the Nation was located nowhere
+    record = primary_record("real-tune-4", "president-tj-20231023-1")
+    assert (record.location_name, record.city, record.country_code) == (
+        "Palace of the Nation",
+        "Dushanbe",
+        "TJ",
+    )
+    assert any(ev.rule == "place.seat_holder" for ev in record.evidence)
+
+
+def test_holders_of_two_governments_leave_the_seat_to_the_publisher() -> None:
+    sentence = "Foreign Minister Ana Beta met Foreign Minister Karl Gamma at the Foreign Ministry."
+    doc = Document(doc_id="d", text=sentence, url="https://mfa.gov.lv/news/1")
+    people = [
+        Participant("Ana Beta", "Foreign Minister", "LV"),
+        Participant("Karl Gamma", "Foreign Minister", "EE"),
+    ]
+    where = locate_event(doc, _anchor(sentence, sentence, "meeting"), people)
+    assert (where.city, where.country_code) == ("Riga", "LV")
+    where = locate_event(doc, _anchor(sentence, sentence, "meeting"), people[1:])
+    assert (where.city, where.country_code) == ("Tallinn", "EE")

@@ -386,6 +386,15 @@ def _seat_table() -> tuple[dict[str, str], re.Pattern[str]]:
     return forms, phrase_regex(names, ignore_case=True)
 
 
+@table
+def seat_holders() -> dict[str, tuple[str, ...]]:
+    """The titles of the office each seat (by rule id) is the seat of, folded."""
+    return {
+        str(row["id"]): tuple(fold(title) for title in row.get("holders", ()))
+        for row in _toml("venues.toml")["seat"]
+    }
+
+
 def seat_hits(text: str) -> list[tuple[str, int, int]]:
     """A government's own seats named in `text` ("the Foreign Ministry", "State House"): (rule
     id, start, end); the tables do not say whose seat, the text around it does."""

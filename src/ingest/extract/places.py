@@ -12,14 +12,14 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 
 from ingest.extract import dates
 from ingest.extract import gazetteer as gz
 from ingest.extract.text import EventAnchor
-from ingest.records import Document, Evidence
+from ingest.records import Document, Evidence, Participant
 
 __all__ = [
     "Location",
@@ -1195,6 +1195,8 @@ _LOCATING_GATHERING: ContextVar[bool] = ContextVar("_LOCATING_GATHERING", defaul
 # The publisher's country (None for an organisation or an unknown host): "the Sultanate" in its
 # own releases.
 _PUBLISHER: ContextVar[str | None] = ContextVar("_PUBLISHER", default=None)
+# The event's participants as (folded title, government): whose seat an unowned seat is.
+_PARTICIPANTS: ContextVar[tuple[tuple[str, str], ...]] = ContextVar("_PARTICIPANTS", default=())
 
 
 @functools.lru_cache(maxsize=8)
@@ -1206,15 +1208,26 @@ def _countries_of(text: str, title: str, url: str) -> frozenset[str]:
     return frozenset(codes)
 
 
-def locate_event(doc: Document, anchor: EventAnchor) -> Location:
-    """Where the anchor's event took place, with evidence spans for each value found."""
+def locate_event(
+    doc: Document, anchor: EventAnchor, participants: Sequence[Participant] = ()
+) -> Location:
+    """Where the anchor's event took place, with evidence spans for each value found.
+    `participants`: the event's, whose offices may tell whose seat the venue is."""
     token = _DOC_COUNTRIES.set(_countries_of(doc.text, doc.title or "", doc.url or ""))
     publisher = gz.publisher_of(doc.url)
     own = _PUBLISHER.set(publisher if publisher and len(publisher) == 2 else None)
     gathering = _LOCATING_GATHERING.set(anchor.event_type == "conference")
+    people = _PARTICIPANTS.set(
+        tuple(
+            (gz.fold(p.title), p.affiliation)
+            for p in participants
+            if p.title and p.affiliation and len(p.affiliation) == 2
+        )
+    )
     try:
         return _locate_with_seat(doc, anchor)
     finally:
+        _PARTICIPANTS.reset(people)
         _LOCATING_GATHERING.reset(gathering)
         _PUBLISHER.reset(own)
         _DOC_COUNTRIES.reset(token)
@@ -1366,7 +1379,8 @@ def _seat_location(
             following = gz.country_hits(text[after.end() : after.end() + 40])
             if following and following[0].start == 0:
                 code = following[0].key
-        code = code or location.country_code or gz.publisher_of(doc.url)
+        holder = None if code or location.country_code else _seat_holder(rule)
+        code = code or location.country_code or holder or gz.publisher_of(doc.url)
         if code is None or len(code) != 2:
             continue
         city = gz.legislature_seat(code) if rule == "legislature" else gz.capital_of(code)
@@ -1376,7 +1390,8 @@ def _seat_location(
             Evidence(prefix + "city", sstart, send, "place.venue_seat"),
         )
         if location.country_code != code:
-            evidence += (Evidence(prefix + "country_code", sstart, send, "place.venue_seat"),)
+            rule_id = "place.seat_holder" if holder else "place.venue_seat"
+            evidence += (Evidence(prefix + "country_code", sstart, send, rule_id),)
             location = NO_LOCATION
         return Location(
             location.location_name or text[sstart:send],
@@ -1387,6 +1402,18 @@ def _seat_location(
             location.evidence + evidence,
         )
     return None
+
+
+def _seat_holder(seat: str) -> str | None:
+    """The government of the event's participants who hold the office `seat` is the seat of,
+    when they all serve one (a visiting counterpart of another government leaves it open)."""
+    holders = gz.seat_holders().get(seat, ())
+    governments = {
+        government
+        for title, government in _PARTICIPANTS.get()
+        if any(title == h or title.startswith(h + " ") for h in holders)
+    }
+    return governments.pop() if len(governments) == 1 else None
 
 
 def _national_legislature(text: str, cue: int, start: int, end: int) -> bool:

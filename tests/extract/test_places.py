@@ -1333,3 +1333,21 @@ def test_holders_of_two_governments_leave_the_seat_to_the_publisher() -> None:
     assert (where.city, where.country_code) == ("Riga", "LV")
     where = locate_event(doc, _anchor(sentence, sentence, "meeting"), people[1:])
     assert (where.city, where.country_code) == ("Tallinn", "EE")
+
+
+@pytest.mark.parametrize(
+    ("set_name", "doc_id", "expected"),
+    [
+        # kryeministria.al (real-tune-5): "met with ... in the framework of the works of the
+        # Trieste Summit" was located nowhere
+        ("real-tune-5", "kryeministria-al-nodate-1", ("Trieste", "IT")),
+        # dirco.gov.za (real-tune-4): "a Working Visit to Turkey, where he will take part in the
+        # inaugural Antalya Diplomatic Forum" gave Turkey without its city
+        ("real-tune-4", "dirco-gov-za-20210617-1", ("Antalya", "TR")),
+    ],
+)
+def test_a_gathering_taken_part_in_is_placed_by_the_city_in_its_name(
+    set_name: str, doc_id: str, expected: tuple[str, str]
+) -> None:
+    record = primary_record(set_name, doc_id)
+    assert (record.city, record.country_code) == expected

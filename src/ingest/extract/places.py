@@ -610,10 +610,15 @@ _SESSION_ATTENDED = re.compile(
 
 
 # A gathering named after its host city, attended or met on the sidelines of: "on the occasion of
-# the 56th Munich Security Conference", "on the sidelines of the Hiroshima G7 Summit".
+# the 56th Munich Security Conference", "on the sidelines of the Hiroshima G7 Summit", "met ... in
+# the framework of the works of the Trieste Summit", "will take part in the inaugural Antalya
+# Diplomatic Forum".
 _GATHERING_CUE = re.compile(
     r"\b(?:(?:[Oo]n|[Aa]t|[Ii]n|[Ww]ithin)\s+the\s+(?:sidelines|margins|margin|occasion)\s+of|"
-    r"attend(?:s|ed|ing)?|at)\s+(?:the\s+)?(?=[A-Z0-9])"
+    r"(?:[Ii]n|[Ww]ithin)\s+the\s+framework\s+of(?:\s+the\s+works\s+of)?|"
+    r"(?:take|takes|took|taking|taken)\s+part\s+in|participat(?:e|es|ed|ing)\s+in|"
+    r"attend(?:s|ed|ing)?|at)\s+(?:the\s+)?(?:(?:inaugural|annual|informal|extraordinary)\s+)?"
+    r"(?=[A-Z0-9])"
 )
 _GATHERING_RUN = re.compile(
     r"(?:(?:\d{1,4}(?:st|nd|rd|th)?|[A-Z][\w'’.\-]*)(?:\s+|(?=[,.;:()])|$)){1,7}"

@@ -1293,6 +1293,11 @@ def test_a_town_the_tables_lack_is_placed_by_the_unit_or_country_it_lies_in(
             "St. John’s, Antigua and Barbuda – June 4, 2025 – The Government met",
             ("St. John’s", "AG"),
         ),
+        # real-tune-3 (mti.gov.eg), real-tune-4 (colombiaemb.org, oas.org): a dated dateline run
+        # into the first sentence, a date in brackets, a city alone closed by a full stop
+        ("Geneva- June 11, 2022 Minister of Trade Nevine Gamea met", ("Geneva", "CH")),
+        ("Washington (Dec. 19/19). The Colombian Minister met", ("Washington", "US")),
+        ("New York. The Organization of American States met", ("New York", "US")),
     ],
 )
 def test_dateline_written_in_pieces(opening: str, expected: tuple[str, str]) -> None:

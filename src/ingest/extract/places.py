@@ -379,7 +379,20 @@ _PIECEWISE_DATELINES = (
         rf"^\s*{_LOOSE_DATE}\s*,\s*(?P<head>{_PIECE}(?:\s*[,;]\s*{_PIECE}){{0,2}})"
         rf"(?:\s*\((?P<qual>{_PIECE})\))?\s*(?:[—–:]|-{{1,2}}\s)"
     ),
+    # "Geneva- June 11, 2022 Minister ...": a dated dateline run into the first sentence
+    re.compile(
+        rf"^\s*(?P<head>{_PIECE}(?:\s*,\s*{_PIECE})?)\s*[—–-]\s*(?:{_WEEKDAY},?\s+)?"
+        rf"(?:{_DAY}\s+{_DATE_WORDS},?|{_DATE_WORDS}\s+{_DAY},?)\s*\d{{4}}\s+(?=[A-Z])"
+    ),
+    # "Washington (Dec. 19/19). The Minister ...": the date in brackets
+    re.compile(
+        rf"^\s*(?P<head>{_PIECE}(?:\s*,\s*{_PIECE})?)\s*\(\s*(?:{_DATE_WORDS}\s*{_DAY}"
+        rf"(?:\s*[/,]\s*\d{{2,4}})?|{_DAY}\s+{_DATE_WORDS}(?:\s*[/,]?\s*\d{{2,4}})?)\s*\)"
+        r"\s*(?:[.:—–]|-{1,2})?\s"
+    ),
 )
+# "New York. The Organization of American States ...": a city alone closed by a full stop
+_CITY_DATELINE = re.compile(r"^\s*(?P<head>[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2})\.\s+(?=[A-Z])")
 
 
 # Head words of a venue written on its own line under a transcript's dateline.
@@ -1108,6 +1121,11 @@ def _piecewise_dateline(line: str, lstart: int) -> _Place | None:
                 place, name=venue, spans=(("location_name", vstart, vend), *place.spans)
             )
         return None
+    alone = _CITY_DATELINE.match(line)
+    if alone is not None:
+        place = _resolve(alone.group("head"), None, lstart + alone.start("head"), 0)
+        if place is not None and place.city is not None:
+            return place
     return None
 
 

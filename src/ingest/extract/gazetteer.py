@@ -53,6 +53,7 @@ __all__ = [
     "publisher_of",
     "region_country",
     "seat_hits",
+    "seat_holders",
     "self_references",
     "us_state_names",
     "venue_hits",

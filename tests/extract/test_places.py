@@ -1356,3 +1356,35 @@ def test_a_gathering_taken_part_in_is_placed_by_the_city_in_its_name(
 ) -> None:
     record = primary_record(set_name, doc_id)
     assert (record.city, record.country_code) == expected
+
+
+@pytest.mark.parametrize(
+    ("set_name", "doc_id", "expected"),
+    [
+        # mofa.gov.gm (real-tune-3): "presented her Letters of Credence to ... at the Mohamed V
+        # Palace in Conakry" was placed at the release's dateline (Banjul)
+        ("real-tune-3", "mofa-gov-gm-2025-10-21-1", ("Conakry", "GN")),
+        # mofa.pna.ps (real-tune-5): "Malki briefed on Thursday at the ministry's headquarters in
+        # the city of Ramallah" was located nowhere
+        ("real-tune-5", "mofa-pna-ps-nodate-2", ("Ramallah", "PS")),
+    ],
+)
+def test_a_lead_telling_the_headline_in_other_words_places_the_event(
+    set_name: str, doc_id: str, expected: tuple[str, str]
+) -> None:
+    record = primary_record(set_name, doc_id)
+    assert (record.city, record.country_code) == expected
+
+
+def test_a_thing_placed_in_the_lead_does_not_place_the_event() -> None:
+    # gov.to (real-tune-5), shortened: the residence offered is in Nuku'alofa, the roundtable
+    # where it was offered in London
+    title = "Prime Minister Offers Former British High Commission Residence to UK Government"
+    text = (
+        "The Prime Minister, Hon Samuela Pohiva today offered the former British High "
+        "Commissioner's Residence in Nuku'alofa to the Government of the United Kingdom. The offer "
+        "was made at the Ministerial Roundtable hosted by Sir Simon McDonald."
+    )
+    sentence = text.split(". ")[1]
+    where = _locate(text, sentence, "meeting", title=title)
+    assert where[1:] != ("Nuku'alofa", "TO")

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from ingest.extract import dates
 from ingest.extract import gazetteer as gz
-from ingest.extract.text import EventAnchor
+from ingest.extract.text import EventAnchor, sentences
 from ingest.records import Document, Evidence, Participant
 
 __all__ = [
@@ -1508,6 +1508,9 @@ def _locate(doc: Document, anchor: EventAnchor) -> Location:
             return _refine(doc, told, anchor, trip, rule="place.next_sentence")
     if strict:
         return NO_LOCATION
+    lead = _lead_telling_headline(doc, anchor)
+    if lead is not None:
+        return _refine(doc, lead, anchor, trip, rule="place.lead_sentence")
     if anchor.ordinal == 0 and anchor.start > 0:
         framed = _engagement_place(text, 0, anchor.start)
         if framed is not None:
@@ -1551,6 +1554,41 @@ def _locate(doc: Document, anchor: EventAnchor) -> Location:
 # Prime Minister of Papua New Guinea", "meetings with the visiting ... Ministerial Contact
 # Group"): the engagement is at home for the other side. Not "is visiting Singapore", which
 # names the place itself.
+def _lead_telling_headline(doc: Document, anchor: EventAnchor) -> _Place | None:
+    """The place the lead sentence states, for a primary event found in a later sentence when
+    the lead tells the headline's engagement with a word no cue knows ("PRESENTS LETTERS OF
+    CREDENCE" ... "presented her Letters of Credence ... at the Mohamed V Palace in Conakry";
+    "Malki briefs" ... "Malki briefed on Thursday at the ministry's headquarters in the city of
+    Ramallah"): a headline word other than an office's told again in lower case."""
+    if anchor.ordinal != 0 or anchor.start <= 0 or not doc.title:
+        return None
+    spans = sentences(doc.text)
+    if not spans or spans[0][1] > anchor.start:
+        return None
+    lstart, lend = spans[0]
+    if not _headline_word_told(doc.title, doc.text[lstart:lend]):
+        return None
+    for place in _places_in(doc.text, lstart, lend, trip=False, strict=True):
+        first = min(s for _, s, _ in place.spans)
+        if _AT_VENUE.search(doc.text, max(lstart, first - 60), first):
+            return place
+    return None
+
+
+# "at" before the place, in its clause: where someone was ("at the Mohamed V Palace in Conakry"),
+# not a thing's place ("offered the former High Commissioner's Residence in Nuku'alofa").
+_AT_VENUE = re.compile(r"\b[Aa]t\s+[^,;.]{0,60}$")
+
+
+def _headline_word_told(title: str, lead: str) -> bool:
+    office = gz.office_words().words
+    told = {w[:5] for w in re.findall(r"\b[a-z]{5,}\b", lead)}
+    return any(
+        w[:5] in told and w not in office
+        for w in (gz.fold(word) for word in re.findall(r"[A-Za-z]{5,}", title))
+    )
+
+
 _VISITING_GUEST = re.compile(
     r"\b(?:the|a|an|with|from|received|receives|welcomed|welcomes|hosted|hosts)\s+visiting\s+"
     r"(?=[A-Z]|[a-z]+\s+(?:delegation|minister|president|prime|head|leader|officials?)\b)"

@@ -1381,3 +1381,22 @@ def test_a_thing_placed_in_the_lead_does_not_place_the_event() -> None:
     # Nuku'alofa" is the residence's place; the roundtable it was offered at was in London
     record = primary_record("real-tune-5", "gov-to-2018-04-18-1")
     assert record.country_code != "TO"
+
+
+@pytest.mark.parametrize(
+    ("set_name", "doc_id", "expected"),
+    [
+        # mofa.gov.qa (real-tune-4): "HE Minister of State at the Ministry of Foreign Affairs Dr.
+        # Mohammed ... met Wednesday with ..., who is visiting the country": the ministry is the
+        # title's, the country the publisher's, the city unstated (Doha was given)
+        ("real-tune-4", "mofa-gov-qa-nodate-1", (None, "QA")),
+        # govmu.org (real-tune-5): "accredited to Mauritius, Mr ..., with residence in Maputo,
+        # Mozambique, paid a courtesy call ... at the New Treasury Building, in Port-Louis"
+        ("real-tune-5", "govmu-org-2022-03-10-1", ("Port-Louis", "MU")),
+    ],
+)
+def test_an_office_s_post_beside_its_holder_is_no_place_of_the_event(
+    set_name: str, doc_id: str, expected: tuple[str | None, str]
+) -> None:
+    record = primary_record(set_name, doc_id)
+    assert (record.city, record.country_code) == expected

@@ -568,6 +568,9 @@ def _places_in(
             continue
         if venue.session and not _SESSION_ATTENDED.search(segment, max(0, vstart - 40), vstart):
             continue
+        at = _AT_BEFORE.search(text, max(0, start + vstart - 40), start + vstart)
+        if at is not None and _office_posting(text, at.start(), start + vend):
+            continue
         place = _venue_place(text, start + vstart, start + vend, venue)
         # a session attended is itself an engagement, like a gathering named for its city
         found.append(dataclasses.replace(place, gathering=venue.session))
@@ -605,10 +608,22 @@ def _places_in(
         gathered = _gathering_place(text, start + cue.end())
         if gathered is not None:
             found.append(gathered)
+    home = _PUBLISHER.get()
+    if home is not None:
+        for cue in _HOME_COUNTRY.finditer(segment, 0, limit):
+            spans = (("country_code", start + cue.start("country"), start + cue.end()),)
+            found.append(_country_place(home, spans))
     found.sort(key=lambda p: min(s for _, s, _ in p.spans))
     return found
 
 
+# The publishing government's country written as "the country" after a word of presence: "Lord
+# Tariq Ahmed, who is visiting the country", "a delegation ... is currently in the country for a
+# two-day visit", "who is spending the day in our country".
+_HOME_COUNTRY = re.compile(
+    r"\b(?:(?:is|are|was|were|currently|now)\s+(?:\w+\s+){0,3}?in|visiting|visit\s+to|"
+    r"arriv(?:e|es|ed|ing)\s+in)\s+(?P<country>(?:the|our)\s+country)\b"
+)
 _POSSESSIVE = re.compile(r"['’]s?\b")
 # A word that puts someone at a body's session: "on the sidelines of the 78th", "the main
 # sessions of", "during the", "attended the", "addressed the". Not "in" or "to", which name it as
@@ -683,12 +698,13 @@ _ACCREDITED_TO = re.compile(
 # the event was ("received the Ambassador of the United Kingdom in Prishtina", "the Ambassador of
 # the Republic of Kosovo in Albania", "heads of diplomatic missions ... accredited in
 # Azerbaijan"): gold leaves such home engagements unplaced. A bare "ambassadors in Brasilia"
-# may be where they were met, so the serving government must be named.
+# may be where they were met, so the serving government must be named. A non-resident envoy's
+# residence is the post too: "accredited to Mauritius, with residence in Maputo, Mozambique".
 _POSTED_IN = re.compile(
     r"\b(?:(?i:Ambassadors?|High\s+Commissioners?|Head\s+of\s+Mission|Envoy|Representative|"
     r"Consul(?:\s+General)?|Charg[eé]\s+d['’]\s?Affaires)(?:[\s-]+[Dd]esignate)?"
     r"\s+of\s+(?:the\s+)?[A-Z][\w'’.\-]*(?:\s+(?:of\s+)?[A-Z][\w'’.\-]*){0,3}|"
-    r"accredited)\s*$"
+    r"accredited|with\s+(?:(?:his|her|its)\s+)?residence|resident)\s*$"
 )
 
 
@@ -1378,6 +1394,29 @@ _OF_BEFORE = re.compile(r"\bof\s+(?:the\s+)?$")
 _SEAT_OF = re.compile(r"\s*,?\s+(?:of|in)\s+(?:the\s+)?")
 
 
+# An office posted at a seat, the holder's name right after it: "HE Minister of State at the
+# Ministry of Foreign Affairs Dr. Mohammed ...", "Minister of State for the Middle East ... at
+# the United Kingdom's Foreign, Commonwealth and Development Office Lord Tariq Ahmed": the seat is
+# part of the title, not where the event was.
+_OFFICE_AT = re.compile(
+    r"\b(?:Minister|Secretary|Director|Ambassador|Adviser|Advisor|Officer|Counsell?or|Envoy|"
+    r"Representative|Commissioner|Chief|Head)"
+    r"(?:,?\s+(?:of|for|and|the|on|[A-Z][\w'’\-]*))*\s+[Aa]t\b"
+)
+_NAME_AFTER = re.compile(
+    r"\s+(?:(?:HE|H\.E\.|Dr\.?|Mr\.?|Mrs\.?|Ms\.?|Lord|Sir|Hon\.?)\s+)?[A-Z][a-z]"
+)
+_AT_BEFORE = re.compile(r"\b[Aa]t\s+(?:the\s+)?(?:[A-Z][\w'’]*\s+){0,3}$")
+
+
+def _office_posting(text: str, cue: int, end: int) -> bool:
+    """Whether the seat or venue ending at `end`, after the "at" at `cue`, is an office's posting
+    with the holder's name right after it."""
+    return bool(
+        _OFFICE_AT.search(text, max(0, cue - 120), cue + 2) and _NAME_AFTER.match(text, end)
+    )
+
+
 def _seat_location(
     doc: Document, start: int, end: int, location: Location, *, in_title: bool = False
 ) -> Location | None:
@@ -1393,6 +1432,8 @@ def _seat_location(
         cue = _SEAT_CUE.search(text, max(start, sstart - 60), sstart)
         if cue is None or _OF_BEFORE.search(text, max(start, sstart - 8), sstart):
             continue
+        if _office_posting(text, cue.start(), send):
+            continue  # "Minister of State at the Ministry of Foreign Affairs Dr. X": a title
         if rule == "legislature" and not _national_legislature(text, cue.start(), sstart, send):
             continue
         named = gz.country_hits(text[cue.start() : sstart])

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from tests.extract.real_documents import primary_record
 
 from ingest.extract.places import Location, countries_mentioned, locate_event, resolve_place
 from ingest.extract.text import EventAnchor
-from ingest.records import Document
+from ingest.records import Document, Participant
 
 
 def _anchor(text: str, sentence: str, event_type: str, ordinal: int = 0) -> EventAnchor:
@@ -1271,3 +1272,131 @@ def test_a_town_the_tables_lack_is_placed_by_the_unit_or_country_it_lies_in(
 ) -> None:
     text = f"{sentence} {held}"
     assert _locate(text, sentence, "meeting") == expected
+
+
+@pytest.mark.parametrize(
+    ("opening", "expected"),
+    [
+        # real-tune-3 datelines written in pieces (statehouse.gov.sl, eac.int, mofaic.gov.ss,
+        # igad.int, isdb.org, ab.gov.ag): a venue before the city, a weekday before the date, a
+        # country named with "of", an agency tag with "&", a dash before the date, a dashed date
+        # first
+        ("State House, Freetown, Thursday 20 April 2023 – His Excellency met", ("Freetown", "SL")),
+        (
+            "East African Community Secretariat; Arusha, Tanzania; 17 May 2017: The EU met",
+            ("Arusha", "TZ"),
+        ),
+        ("Juba, 25 January 2025 (MFA&IC) – The Acting Minister met", ("Juba", "SS")),
+        ("06-11-2018, Djibouti (Djibouti): The Executive Secretary met", ("Djibouti", "DJ")),
+        ("Jeddah, Kingdom of Saudi Arabia, 12 May 2023 – Under the auspices met", ("Jeddah", "SA")),
+        (
+            "St. John’s, Antigua and Barbuda – June 4, 2025 – The Government met",
+            ("St. John’s", "AG"),
+        ),
+        # real-tune-3 (mti.gov.eg), real-tune-4 (colombiaemb.org, oas.org): a dated dateline run
+        # into the first sentence, a date in brackets, a city alone closed by a full stop
+        ("Geneva- June 11, 2022 Minister of Trade Nevine Gamea met", ("Geneva", "CH")),
+        ("Washington (Dec. 19/19). The Colombian Minister met", ("Washington", "US")),
+        ("New York. The Organization of American States met", ("New York", "US")),
+    ],
+)
+def test_dateline_written_in_pieces(opening: str, expected: tuple[str, str]) -> None:
+    text = opening + " his counterpart."
+    assert _locate(text, text, "statement")[1:] == expected
+
+
+def test_a_dateline_venue_is_kept_as_the_place() -> None:
+    # real-tune-3 (statehouse.gov.sl): the credentials ceremony was located nowhere
+    record = primary_record("real-tune-3", "statehouse-gov-sl-2023-04-20-1")
+    assert (record.location_name, record.city, record.country_code) == (
+        "State House",
+        "Freetown",
+        "SL",
+    )
+
+
+def test_an_unowned_seat_is_the_seat_of_the_participant_holding_its_office() -> None:
+    # real-tune-4 (president.tj, republished by a wire whose host names no government): the
+    # credentials ceremony at the Palace of the Nation was located nowhere
+    record = primary_record("real-tune-4", "president-tj-20231023-1")
+    assert (record.location_name, record.city, record.country_code) == (
+        "Palace of the Nation",
+        "Dushanbe",
+        "TJ",
+    )
+    assert any(ev.rule == "place.seat_holder" for ev in record.evidence)
+
+
+def test_holders_of_two_governments_leave_the_seat_to_the_publisher() -> None:
+    sentence = "Foreign Minister Ana Beta met Foreign Minister Karl Gamma at the Foreign Ministry."
+    doc = Document(doc_id="d", text=sentence, url="https://mfa.gov.lv/news/1")
+    people = [
+        Participant("Ana Beta", "Foreign Minister", "LV"),
+        Participant("Karl Gamma", "Foreign Minister", "EE"),
+    ]
+    where = locate_event(doc, _anchor(sentence, sentence, "meeting"), people)
+    assert (where.city, where.country_code) == ("Riga", "LV")
+    where = locate_event(doc, _anchor(sentence, sentence, "meeting"), people[1:])
+    assert (where.city, where.country_code) == ("Tallinn", "EE")
+
+
+@pytest.mark.parametrize(
+    ("set_name", "doc_id", "expected"),
+    [
+        # kryeministria.al (real-tune-5): "met with ... in the framework of the works of the
+        # Trieste Summit" was located nowhere
+        ("real-tune-5", "kryeministria-al-nodate-1", ("Trieste", "IT")),
+        # dirco.gov.za (real-tune-4): "a Working Visit to Turkey, where he will take part in the
+        # inaugural Antalya Diplomatic Forum" gave Turkey without its city
+        ("real-tune-4", "dirco-gov-za-20210617-1", ("Antalya", "TR")),
+    ],
+)
+def test_a_gathering_taken_part_in_is_placed_by_the_city_in_its_name(
+    set_name: str, doc_id: str, expected: tuple[str, str]
+) -> None:
+    record = primary_record(set_name, doc_id)
+    assert (record.city, record.country_code) == expected
+
+
+@pytest.mark.parametrize(
+    ("set_name", "doc_id", "expected"),
+    [
+        # mofa.gov.gm (real-tune-3): "presented her Letters of Credence to ... at the Mohamed V
+        # Palace in Conakry" was placed at the release's dateline (Banjul)
+        ("real-tune-3", "mofa-gov-gm-2025-10-21-1", ("Conakry", "GN")),
+        # mofa.pna.ps (real-tune-5): "Malki briefed on Thursday at the ministry's headquarters in
+        # the city of Ramallah" was located nowhere
+        ("real-tune-5", "mofa-pna-ps-nodate-2", ("Ramallah", "PS")),
+    ],
+)
+def test_a_lead_telling_the_headline_in_other_words_places_the_event(
+    set_name: str, doc_id: str, expected: tuple[str, str]
+) -> None:
+    record = primary_record(set_name, doc_id)
+    assert (record.city, record.country_code) == expected
+
+
+def test_a_thing_placed_in_the_lead_does_not_place_the_event() -> None:
+    # gov.to (real-tune-5): "offered the former British High Commissioner's Residence in
+    # Nuku'alofa" is the residence's place; the roundtable it was offered at was in London
+    record = primary_record("real-tune-5", "gov-to-2018-04-18-1")
+    assert record.country_code != "TO"
+
+
+@pytest.mark.parametrize(
+    ("set_name", "doc_id", "expected"),
+    [
+        # mofa.gov.qa (real-tune-4): "HE Minister of State at the Ministry of Foreign Affairs Dr.
+        # Mohammed ... met Wednesday with ..., who is visiting the country": the ministry is the
+        # title's, the country the publisher's, the city unstated (Doha was given)
+        ("real-tune-4", "mofa-gov-qa-nodate-1", (None, "QA")),
+        # govmu.org (real-tune-5): "accredited to Mauritius, Mr ..., with residence in Maputo,
+        # Mozambique, paid a courtesy call ... at the New Treasury Building, in Port-Louis"
+        ("real-tune-5", "govmu-org-2022-03-10-1", ("Port-Louis", "MU")),
+    ],
+)
+def test_an_office_s_post_beside_its_holder_is_no_place_of_the_event(
+    set_name: str, doc_id: str, expected: tuple[str | None, str]
+) -> None:
+    record = primary_record(set_name, doc_id)
+    assert (record.city, record.country_code) == expected

@@ -438,7 +438,7 @@ def extract(document: Document) -> list[EventRecord]:
             # a release about one day's engagements: an undated later one shares the primary's day
             # (not one told as coming or past: "President Biden's upcoming visit")
             day, basis, date_evidence = primary_day
-        where = _places.locate_event(doc, anchor)
+        where = _places.locate_event(doc, anchor, participants)
         evidence += date_evidence + list(where.evidence) + people_evidence + fields.pop("evidence")
         ordinal = len(records)
         records.append(

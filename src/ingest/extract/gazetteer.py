@@ -53,6 +53,7 @@ __all__ = [
     "publisher_of",
     "region_country",
     "seat_hits",
+    "seat_holders",
     "self_references",
     "us_state_names",
     "venue_hits",
@@ -384,6 +385,15 @@ def _seat_table() -> tuple[dict[str, str], re.Pattern[str]]:
             forms[fold(name)] = str(row["id"])
             names.append(name)
     return forms, phrase_regex(names, ignore_case=True)
+
+
+@table
+def seat_holders() -> dict[str, tuple[str, ...]]:
+    """The titles of the office each seat (by rule id) is the seat of, folded."""
+    return {
+        str(row["id"]): tuple(fold(title) for title in row.get("holders", ()))
+        for row in _toml("venues.toml")["seat"]
+    }
 
 
 def seat_hits(text: str) -> list[tuple[str, int, int]]:

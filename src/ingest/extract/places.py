@@ -12,14 +12,14 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 
 from ingest.extract import dates
 from ingest.extract import gazetteer as gz
-from ingest.extract.text import EventAnchor
-from ingest.records import Document, Evidence
+from ingest.extract.text import EventAnchor, sentences
+from ingest.records import Document, Evidence, Participant
 
 __all__ = [
     "Location",
@@ -352,6 +352,49 @@ _DATELINE_RES = (
     ),
 )
 
+# A dateline written in pieces, tried when the forms above fail: a venue before the city ("State
+# House, Freetown, Thursday 8 February 2024 -", "East African Community Secretariat; Arusha,
+# Tanzania; 17 May 2017:"), a weekday before the date, a country named with "of" ("Jeddah,
+# Kingdom of Saudi Arabia, 12 May 2023 -"), any agency tag after it ("Juba, 25 January 2025
+# (MFA&IC) -"), a dash between place and date ("St. John's, Antigua and Barbuda - June 4, 2025 -")
+# or a dashed date first ("06-11-2018, Djibouti (Djibouti):"). The pieces before the date are
+# read in turn: the first that resolves (with the next as its qualifier) is the place, the ones
+# before it the venue.
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_PIECE = (
+    rf"(?!{_WEEKDAY}\b)[A-Z][\w'’.&\-]*"
+    r"(?:\s+(?:(?:of|de|du|la|and|&)\s+(?:the\s+)?)?[A-Z][\w'’.&\-]*){0,5}"
+)
+_LOOSE_DATE = (
+    rf"(?:{_WEEKDAY},?\s+)?(?:{_DAY}\s+{_DATE_WORDS},?{_YEAR}|{_DATE_WORDS}\s+{_DAY}{_YEAR}"
+    r"|\d{1,2}[./-]\d{1,2}[./-]\d{2,4})"
+)
+_ANY_TAG = r"(?:\s*\([^()\n]{1,20}\))"
+_PIECEWISE_DATELINES = (
+    re.compile(
+        rf"^\s*(?P<head>{_PIECE}(?:\s*[,;]\s*{_PIECE}){{0,3}})(?:\s*[,;]\s*|\s*[—–-]\s*|\s+)"
+        rf"{_LOOSE_DATE}{_ANY_TAG}?\s*(?:[—–:,]|-{{1,2}}\s|\.\s)"
+    ),
+    re.compile(
+        rf"^\s*{_LOOSE_DATE}\s*,\s*(?P<head>{_PIECE}(?:\s*[,;]\s*{_PIECE}){{0,2}})"
+        rf"(?:\s*\((?P<qual>{_PIECE})\))?\s*(?:[—–:]|-{{1,2}}\s)"
+    ),
+    # "Geneva- June 11, 2022 Minister ...": a dated dateline run into the first sentence
+    re.compile(
+        rf"^\s*(?P<head>{_PIECE}(?:\s*,\s*{_PIECE})?)\s*[—–-]\s*(?:{_WEEKDAY},?\s+)?"
+        rf"(?:{_DAY}\s+{_DATE_WORDS},?|{_DATE_WORDS}\s+{_DAY},?)\s*\d{{4}}\s+(?=[A-Z])"
+    ),
+    # "Washington (Dec. 19/19). The Minister ...": the date in brackets
+    re.compile(
+        rf"^\s*(?P<head>{_PIECE}(?:\s*,\s*{_PIECE})?)\s*\(\s*(?:{_DATE_WORDS}\s*{_DAY}"
+        rf"(?:\s*[/,]\s*\d{{2,4}})?|{_DAY}\s+{_DATE_WORDS}(?:\s*[/,]?\s*\d{{2,4}})?)\s*\)"
+        r"\s*(?:[.:—–]|-{1,2})?\s"
+    ),
+)
+# "New York. The Organization of American States ...": a city alone closed by a full stop
+_CITY_DATELINE = re.compile(r"^\s*(?P<head>[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2})\.\s+(?=[A-Z])")
+
+
 # Head words of a venue written on its own line under a transcript's dateline.
 _VENUE_HEADS = re.compile(
     r"\b(?:Room|Hall|House|Hotel|Airport|Palace|Building|Center|Centre|Headquarters|HQ|Embassy|"
@@ -525,6 +568,9 @@ def _places_in(
             continue
         if venue.session and not _SESSION_ATTENDED.search(segment, max(0, vstart - 40), vstart):
             continue
+        at = _AT_BEFORE.search(text, max(0, start + vstart - 40), start + vstart)
+        if at is not None and _office_posting(text, at.start(), start + vend):
+            continue
         place = _venue_place(text, start + vstart, start + vend, venue)
         # a session attended is itself an engagement, like a gathering named for its city
         found.append(dataclasses.replace(place, gathering=venue.session))
@@ -562,10 +608,22 @@ def _places_in(
         gathered = _gathering_place(text, start + cue.end())
         if gathered is not None:
             found.append(gathered)
+    home = _PUBLISHER.get()
+    if home is not None:
+        for cue in _HOME_COUNTRY.finditer(segment, 0, limit):
+            spans = (("country_code", start + cue.start("country"), start + cue.end()),)
+            found.append(_country_place(home, spans))
     found.sort(key=lambda p: min(s for _, s, _ in p.spans))
     return found
 
 
+# The publishing government's country written as "the country" after a word of presence: "Lord
+# Tariq Ahmed, who is visiting the country", "a delegation ... is currently in the country for a
+# two-day visit", "who is spending the day in our country".
+_HOME_COUNTRY = re.compile(
+    r"\b(?:(?:is|are|was|were|currently|now)\s+(?:\w+\s+){0,3}?in|visiting|visit\s+to|"
+    r"arriv(?:e|es|ed|ing)\s+in)\s+(?P<country>(?:the|our)\s+country)\b"
+)
 _POSSESSIVE = re.compile(r"['’]s?\b")
 # A word that puts someone at a body's session: "on the sidelines of the 78th", "the main
 # sessions of", "during the", "attended the", "addressed the". Not "in" or "to", which name it as
@@ -580,10 +638,15 @@ _SESSION_ATTENDED = re.compile(
 
 
 # A gathering named after its host city, attended or met on the sidelines of: "on the occasion of
-# the 56th Munich Security Conference", "on the sidelines of the Hiroshima G7 Summit".
+# the 56th Munich Security Conference", "on the sidelines of the Hiroshima G7 Summit", "met ... in
+# the framework of the works of the Trieste Summit", "will take part in the inaugural Antalya
+# Diplomatic Forum".
 _GATHERING_CUE = re.compile(
     r"\b(?:(?:[Oo]n|[Aa]t|[Ii]n|[Ww]ithin)\s+the\s+(?:sidelines|margins|margin|occasion)\s+of|"
-    r"attend(?:s|ed|ing)?|at)\s+(?:the\s+)?(?=[A-Z0-9])"
+    r"(?:[Ii]n|[Ww]ithin)\s+the\s+framework\s+of(?:\s+the\s+works\s+of)?|"
+    r"(?:take|takes|took|taking|taken)\s+part\s+in|participat(?:e|es|ed|ing)\s+in|"
+    r"attend(?:s|ed|ing)?|at)\s+(?:the\s+)?(?:(?:inaugural|annual|informal|extraordinary)\s+)?"
+    r"(?=[A-Z0-9])"
 )
 _GATHERING_RUN = re.compile(
     r"(?:(?:\d{1,4}(?:st|nd|rd|th)?|[A-Z][\w'’.\-]*)(?:\s+|(?=[,.;:()])|$)){1,7}"
@@ -635,12 +698,13 @@ _ACCREDITED_TO = re.compile(
 # the event was ("received the Ambassador of the United Kingdom in Prishtina", "the Ambassador of
 # the Republic of Kosovo in Albania", "heads of diplomatic missions ... accredited in
 # Azerbaijan"): gold leaves such home engagements unplaced. A bare "ambassadors in Brasilia"
-# may be where they were met, so the serving government must be named.
+# may be where they were met, so the serving government must be named. A non-resident envoy's
+# residence is the post too: "accredited to Mauritius, with residence in Maputo, Mozambique".
 _POSTED_IN = re.compile(
     r"\b(?:(?i:Ambassadors?|High\s+Commissioners?|Head\s+of\s+Mission|Envoy|Representative|"
     r"Consul(?:\s+General)?|Charg[eé]\s+d['’]\s?Affaires)(?:[\s-]+[Dd]esignate)?"
     r"\s+of\s+(?:the\s+)?[A-Z][\w'’.\-]*(?:\s+(?:of\s+)?[A-Z][\w'’.\-]*){0,3}|"
-    r"accredited)\s*$"
+    r"accredited|with\s+(?:(?:his|her|its)\s+)?residence|resident)\s*$"
 )
 
 
@@ -1037,6 +1101,47 @@ def _place_line(text: str, line: str, lstart: int) -> _Place | None:
             )
             if place is not None:
                 return place
+    return _piecewise_dateline(line, lstart)
+
+
+def _piecewise_dateline(line: str, lstart: int) -> _Place | None:
+    """A dateline of `_PIECEWISE_DATELINES`: the first of its pieces that resolves, qualified by
+    the piece after it; the pieces before it are the venue."""
+    for pattern in _PIECEWISE_DATELINES:
+        found = pattern.match(line)
+        if found is None:
+            continue
+        head = found.start("head")
+        pieces = [
+            (head + m.start(), m.group(0)) for m in re.finditer(r"[^,;]+", found.group("head"))
+        ]
+        pieces = [(start + len(p) - len(p.lstrip()), p.strip()) for start, p in pieces]
+        tagged = found.groupdict().get("qual")
+        if tagged:
+            pieces.append((found.start("qual"), tagged))
+        for i, (start, piece) in enumerate(pieces):
+            qstart, qual = pieces[i + 1] if i + 1 < len(pieces) else (0, None)
+            place = _resolve(
+                piece.title() if piece.isupper() else piece,
+                qual.title() if qual and qual.isupper() else qual,
+                lstart + start,
+                lstart + qstart,
+            )
+            if place is None:
+                continue
+            if i == 0:
+                return place
+            vstart, vend = lstart + pieces[0][0], lstart + pieces[i - 1][0] + len(pieces[i - 1][1])
+            venue = line[pieces[0][0] : pieces[i - 1][0] + len(pieces[i - 1][1])]
+            return dataclasses.replace(
+                place, name=venue, spans=(("location_name", vstart, vend), *place.spans)
+            )
+        return None
+    alone = _CITY_DATELINE.match(line)
+    if alone is not None:
+        place = _resolve(alone.group("head"), None, lstart + alone.start("head"), 0)
+        if place is not None and place.city is not None:
+            return place
     return None
 
 
@@ -1129,6 +1234,8 @@ _LOCATING_GATHERING: ContextVar[bool] = ContextVar("_LOCATING_GATHERING", defaul
 # The publisher's country (None for an organisation or an unknown host): "the Sultanate" in its
 # own releases.
 _PUBLISHER: ContextVar[str | None] = ContextVar("_PUBLISHER", default=None)
+# The event's participants as (folded title, government): whose seat an unowned seat is.
+_PARTICIPANTS: ContextVar[tuple[tuple[str, str], ...]] = ContextVar("_PARTICIPANTS", default=())
 
 
 @functools.lru_cache(maxsize=8)
@@ -1140,15 +1247,26 @@ def _countries_of(text: str, title: str, url: str) -> frozenset[str]:
     return frozenset(codes)
 
 
-def locate_event(doc: Document, anchor: EventAnchor) -> Location:
-    """Where the anchor's event took place, with evidence spans for each value found."""
+def locate_event(
+    doc: Document, anchor: EventAnchor, participants: Sequence[Participant] = ()
+) -> Location:
+    """Where the anchor's event took place, with evidence spans for each value found.
+    `participants`: the event's, whose offices may tell whose seat the venue is."""
     token = _DOC_COUNTRIES.set(_countries_of(doc.text, doc.title or "", doc.url or ""))
     publisher = gz.publisher_of(doc.url)
     own = _PUBLISHER.set(publisher if publisher and len(publisher) == 2 else None)
     gathering = _LOCATING_GATHERING.set(anchor.event_type == "conference")
+    people = _PARTICIPANTS.set(
+        tuple(
+            (gz.fold(p.title), p.affiliation)
+            for p in participants
+            if p.title and p.affiliation and len(p.affiliation) == 2
+        )
+    )
     try:
         return _locate_with_seat(doc, anchor)
     finally:
+        _PARTICIPANTS.reset(people)
         _LOCATING_GATHERING.reset(gathering)
         _PUBLISHER.reset(own)
         _DOC_COUNTRIES.reset(token)
@@ -1276,6 +1394,29 @@ _OF_BEFORE = re.compile(r"\bof\s+(?:the\s+)?$")
 _SEAT_OF = re.compile(r"\s*,?\s+(?:of|in)\s+(?:the\s+)?")
 
 
+# An office posted at a seat, the holder's name right after it: "HE Minister of State at the
+# Ministry of Foreign Affairs Dr. Mohammed ...", "Minister of State for the Middle East ... at
+# the United Kingdom's Foreign, Commonwealth and Development Office Lord Tariq Ahmed": the seat is
+# part of the title, not where the event was.
+_OFFICE_AT = re.compile(
+    r"\b(?:Minister|Secretary|Director|Ambassador|Adviser|Advisor|Officer|Counsell?or|Envoy|"
+    r"Representative|Commissioner|Chief|Head)"
+    r"(?:,?\s+(?:of|for|and|the|on|[A-Z][\w'’\-]*))*\s+[Aa]t\b"
+)
+_NAME_AFTER = re.compile(
+    r"\s+(?:(?:HE|H\.E\.|Dr\.?|Mr\.?|Mrs\.?|Ms\.?|Lord|Sir|Hon\.?)\s+)?[A-Z][a-z]"
+)
+_AT_BEFORE = re.compile(r"\b[Aa]t\s+(?:the\s+)?(?:[A-Z][\w'’]*\s+){0,3}$")
+
+
+def _office_posting(text: str, cue: int, end: int) -> bool:
+    """Whether the seat or venue ending at `end`, after the "at" at `cue`, is an office's posting
+    with the holder's name right after it."""
+    return bool(
+        _OFFICE_AT.search(text, max(0, cue - 120), cue + 2) and _NAME_AFTER.match(text, end)
+    )
+
+
 def _seat_location(
     doc: Document, start: int, end: int, location: Location, *, in_title: bool = False
 ) -> Location | None:
@@ -1291,6 +1432,8 @@ def _seat_location(
         cue = _SEAT_CUE.search(text, max(start, sstart - 60), sstart)
         if cue is None or _OF_BEFORE.search(text, max(start, sstart - 8), sstart):
             continue
+        if _office_posting(text, cue.start(), send):
+            continue  # "Minister of State at the Ministry of Foreign Affairs Dr. X": a title
         if rule == "legislature" and not _national_legislature(text, cue.start(), sstart, send):
             continue
         named = gz.country_hits(text[cue.start() : sstart])
@@ -1300,7 +1443,8 @@ def _seat_location(
             following = gz.country_hits(text[after.end() : after.end() + 40])
             if following and following[0].start == 0:
                 code = following[0].key
-        code = code or location.country_code or gz.publisher_of(doc.url)
+        holder = None if code or location.country_code else _seat_holder(rule)
+        code = code or location.country_code or holder or gz.publisher_of(doc.url)
         if code is None or len(code) != 2:
             continue
         city = gz.legislature_seat(code) if rule == "legislature" else gz.capital_of(code)
@@ -1310,7 +1454,8 @@ def _seat_location(
             Evidence(prefix + "city", sstart, send, "place.venue_seat"),
         )
         if location.country_code != code:
-            evidence += (Evidence(prefix + "country_code", sstart, send, "place.venue_seat"),)
+            rule_id = "place.seat_holder" if holder else "place.venue_seat"
+            evidence += (Evidence(prefix + "country_code", sstart, send, rule_id),)
             location = NO_LOCATION
         return Location(
             location.location_name or text[sstart:send],
@@ -1321,6 +1466,18 @@ def _seat_location(
             location.evidence + evidence,
         )
     return None
+
+
+def _seat_holder(seat: str) -> str | None:
+    """The government of the event's participants who hold the office `seat` is the seat of,
+    when they all serve one (a visiting counterpart of another government leaves it open)."""
+    holders = gz.seat_holders().get(seat, ())
+    governments = {
+        government
+        for title, government in _PARTICIPANTS.get()
+        if any(title == h or title.startswith(h + " ") for h in holders)
+    }
+    return governments.pop() if len(governments) == 1 else None
 
 
 def _national_legislature(text: str, cue: int, start: int, end: int) -> bool:
@@ -1392,6 +1549,9 @@ def _locate(doc: Document, anchor: EventAnchor) -> Location:
             return _refine(doc, told, anchor, trip, rule="place.next_sentence")
     if strict:
         return NO_LOCATION
+    lead = _lead_telling_headline(doc, anchor)
+    if lead is not None:
+        return _refine(doc, lead, anchor, trip, rule="place.lead_sentence")
     if anchor.ordinal == 0 and anchor.start > 0:
         framed = _engagement_place(text, 0, anchor.start)
         if framed is not None:
@@ -1435,6 +1595,41 @@ def _locate(doc: Document, anchor: EventAnchor) -> Location:
 # Prime Minister of Papua New Guinea", "meetings with the visiting ... Ministerial Contact
 # Group"): the engagement is at home for the other side. Not "is visiting Singapore", which
 # names the place itself.
+def _lead_telling_headline(doc: Document, anchor: EventAnchor) -> _Place | None:
+    """The place the lead sentence states, for a primary event found in a later sentence when
+    the lead tells the headline's engagement with a word no cue knows ("PRESENTS LETTERS OF
+    CREDENCE" ... "presented her Letters of Credence ... at the Mohamed V Palace in Conakry";
+    "Malki briefs" ... "Malki briefed on Thursday at the ministry's headquarters in the city of
+    Ramallah"): a headline word other than an office's told again in lower case."""
+    if anchor.ordinal != 0 or anchor.start <= 0 or not doc.title:
+        return None
+    spans = sentences(doc.text)
+    if not spans or spans[0][1] > anchor.start:
+        return None
+    lstart, lend = spans[0]
+    if not _headline_word_told(doc.title, doc.text[lstart:lend]):
+        return None
+    for place in _places_in(doc.text, lstart, lend, trip=False, strict=True):
+        first = min(s for _, s, _ in place.spans)
+        if _AT_VENUE.search(doc.text, max(lstart, first - 60), first):
+            return place
+    return None
+
+
+# "at" before the place, in its clause: where someone was ("at the Mohamed V Palace in Conakry"),
+# not a thing's place ("offered the former High Commissioner's Residence in Nuku'alofa").
+_AT_VENUE = re.compile(r"\b[Aa]t\s+[^,;.]{0,60}$")
+
+
+def _headline_word_told(title: str, lead: str) -> bool:
+    office = gz.office_words().words
+    told = {w[:5] for w in re.findall(r"\b[a-z]{5,}\b", lead)}
+    return any(
+        w[:5] in told and w not in office
+        for w in (gz.fold(word) for word in re.findall(r"[A-Za-z]{5,}", title))
+    )
+
+
 _VISITING_GUEST = re.compile(
     r"\b(?:the|a|an|with|from|received|receives|welcomed|welcomes|hosted|hosts)\s+visiting\s+"
     r"(?=[A-Z]|[a-z]+\s+(?:delegation|minister|president|prime|head|leader|officials?)\b)"

@@ -121,7 +121,7 @@ CUE_FORMS, CUES, TITLE_RULES, BODY_RULES, LEAD_RULES, TRIP_NOUN_RULES = _load_ru
 # A headline's genre label before a colon says what kind of text it is, not what happened:
 # "MFA Press Statement: Minister X's Meeting with Y" is typed by what follows the label.
 _GENRE_LABEL = re.compile(
-    r"^\s*(?:[\w.’'-]+\s+){0,3}?" + CUES["genre_label"] + r"\s*:\s*(?=\S)", re.IGNORECASE
+    r"^\s*(?:[\w.’'-]+\s+){0,4}?" + CUES["genre_label"] + r"\s*:\s*(?=\S)", re.IGNORECASE
 )
 
 # Lines that frame a release rather than report anything: bylines, attribution, "Begin text:".
@@ -313,6 +313,10 @@ def _primary(doc: Document, spans: list[tuple[int, int]]) -> EventAnchor:
             rule = _body_match(text, span, kind)
             if rule is not None:
                 return _anchor(kind, text, spans, i, True, 0, rule, title_rule.rule_id)
+        if kind == "meeting":
+            remote = _held_remotely(text, spans)
+            if remote is not None:
+                return remote
         index = 0 if spans else -1
         return _anchor(kind, text, spans, index, True, 0, None, title_rule.rule_id)
     if _TRANSCRIPT.search(text):
@@ -328,6 +332,21 @@ def _primary(doc: Document, spans: list[tuple[int, int]]) -> EventAnchor:
             return engaged
     fallback = title_rule.rule_id if title_rule is not None else _NO_CUE
     return _anchor("statement", text, spans, 0 if spans else -1, False, 0, None, fallback)
+
+
+def _held_remotely(text: str, spans: list[tuple[int, int]]) -> EventAnchor | None:
+    """A headline's talks that the lead tells as held by phone or video and nowhere in person:
+    "President Niinistö in talks with President Putin" / "... had a brief telephone conversation
+    on Tuesday" is a call. The headline's word names an engagement, not its medium."""
+    for i, span in enumerate(spans[: _LEAD_SENTENCES + 3]):
+        rule = _body_match(text, span, "call")
+        # the medium named, not only a verb of talking ("talked today with Professor X")
+        if rule is not None and _REMOTE.search(text, span[0], span[1]) is not None:
+            return _anchor("call", text, spans, i, True, 0, rule, _HELD_REMOTELY)
+    return None
+
+
+_HELD_REMOTELY = "title.meeting.held_remotely"
 
 
 # Two sides talking: a verb of conferring (data/cues.toml `confer`), and the medium when remote.

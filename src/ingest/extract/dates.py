@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from ingest.extract.anchors import CUES
 from ingest.extract.text import caseless_beyond_ascii
 
 __all__ = [
@@ -425,12 +426,45 @@ _ASIDE = re.compile(r",\s*(?:who|which|whose|where|when)\b[^,;]*,")
 _TODAY_WORDS = re.compile(r"\btoday\b|\bthis (?:morning|afternoon|evening)\b|\btonight\b", re.I)
 
 
+# A dateline opening the text: a place ("THE HAGUE, Netherlands", "Podgorica, Montenegro (",
+# "State House, Freetown, Thursday") and the release's date, closed by a dash or a colon.
+_DATELINE_PLACE = re.compile(
+    r"\s*(?:(?:[A-Z\u00c0-\u00de][\w.’'/-]*|of|and|the|de)(?:\s+|\s*[,;(–—-]\s*)){0,8}"
+    r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?\(?",
+    re.IGNORECASE,
+)
+_DATELINE_CLOSE = re.compile(r"\)?\s*[-–—:]")
+_DATELINE_REACH = 100  # characters: a dateline is the text's first line
+
+
+def dateline(text: str) -> DateMention | None:
+    """The date of the dateline opening `text` ("THE HAGUE, Netherlands — 10 December 2018 —"):
+    the day the release speaks from, its "today", whatever day a feed published it on."""
+    head = text[:_DATELINE_REACH]
+    for mention in sorted(_explicit(head, None), key=lambda m: m.start):
+        if not mention.has_year:
+            continue
+        if _DATELINE_PLACE.fullmatch(head, 0, mention.start) and _DATELINE_CLOSE.match(
+            head, mention.end
+        ):
+            return mention
+        return None  # only the first date can open the text
+    return None
+
+
+def _is_dateline(text: str, start: int, end: int) -> bool:
+    found = dateline(text) if start < _DATELINE_REACH else None
+    return found is not None and found.start == start and found.end == end
+
+
 def _rank(text: str, offset: int, mention: DateMention) -> int | None:
     """Preference for `mention` (lower is better) as the event's day; None to ignore it."""
     start, end = offset + mention.start, offset + mention.end
     before = text[max(0, start - 16) : start]
     if mention.basis == "relative":
         return 2
+    if _is_dateline(text, start, end):
+        return 1  # the release's day: the event's only when its sentence states no other
     if _NOT_EVENT_DAY.search(before):
         return None
     if _DISCUSSED_OCCASION.search(text, max(0, start - 120), start):
@@ -501,6 +535,37 @@ def _stated_day(text: str, start: int, end: int, published: date | None) -> Date
     return None
 
 
+# What makes a date in a statement's lead sentence the day of something other than the release's
+# own act: a clause of its own before it ("the attack that took place in Nice on", "which our
+# member country experienced on", "following the holding of the first round on"), an agent
+# ("a twitter post by Mr. X ... on"), or the government pronouncing on what it dates ("condemns
+# the terrorist attack ... on 23 November 2018").
+_SUBJECT_DATED = re.compile(
+    r"\b(?:which|that|who|whose|whom|following|after|since|when|where|by)\b"
+    r"|\b" + CUES["pronounce"] + r"\b",
+    re.IGNORECASE,
+)
+
+
+def _act_day(text: str, start: int, end: int, published: date | None) -> DateMention | None:
+    """The day the lead sentence of a release that is not an engagement gives its own act, a
+    date with its year introduced as the act's ("a press gathering was held on Tuesday 7th March
+    2023", "handed over to her successor ... on October 27, 2022"), with nothing before it in
+    the sentence that makes it another occasion's (`_SUBJECT_DATED`)."""
+    for mention in find_dates(text[start:end], published):
+        if mention.basis != "explicit" or not mention.has_year:
+            continue
+        at = start + mention.start
+        if _rank(text, start, mention) != 0 or _coming_occasion(text, at):
+            continue
+        if _SUBJECT_DATED.search(text, start, at) is None and near_publication(
+            mention.day, published
+        ):
+            return mention
+        return None  # the first dated clause decides
+    return None
+
+
 # A headline's date names the release's own occasion ("Press Briefing (June 30, 2022)") when it
 # lies in the week up to publication; an older one is a subject ("the March 1, 1990 massacre").
 _HEADLINE_DAY_REACH = timedelta(days=7)
@@ -554,7 +619,9 @@ def event_day(
                     return m.day, "explicit", (m.start, m.end), True
     else:
         for start, end in spans[:1]:
-            stated = _stated_day(text, start, end, published)
+            stated = _stated_day(text, start, end, published) or _act_day(
+                text, start, end, published
+            )
             if stated is not None:
                 return stated.day, "explicit", (start + stated.start, start + stated.end), False
             match = _TODAY_WORDS.search(text, start, end)

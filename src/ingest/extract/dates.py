@@ -430,8 +430,7 @@ _TODAY_WORDS = re.compile(r"\btoday\b|\bthis (?:morning|afternoon|evening)\b|\bt
 # "State House, Freetown, Thursday") and the release's date, closed by a dash or a colon.
 _DATELINE_PLACE = re.compile(
     r"\s*(?:(?:[A-Z\u00c0-\u00de][\w.’'/-]*|of|and|the|de)(?:\s+|\s*[,;(–—-]\s*)){0,8}"
-    r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?\(?",
-    re.IGNORECASE,
+    r"(?:(?i:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?\(?"  # capitals are place words
 )
 _DATELINE_CLOSE = re.compile(r"\)?\s*[-–—:]")
 _DATELINE_REACH = 100  # characters: a dateline is the text's first line

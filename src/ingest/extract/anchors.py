@@ -313,8 +313,8 @@ def _primary(doc: Document, spans: list[tuple[int, int]]) -> EventAnchor:
             rule = _body_match(text, span, kind)
             if rule is not None:
                 return _anchor(kind, text, spans, i, True, 0, rule, title_rule.rule_id)
-        if kind == "meeting":
-            remote = _held_remotely(text, spans)
+        if kind == "meeting" and _TRANSCRIPT.search(text) is None:
+            remote = _held_remotely(text, spans, lead)
             if remote is not None:
                 return remote
         index = 0 if spans else -1
@@ -334,11 +334,15 @@ def _primary(doc: Document, spans: list[tuple[int, int]]) -> EventAnchor:
     return _anchor("statement", text, spans, 0 if spans else -1, False, 0, None, fallback)
 
 
-def _held_remotely(text: str, spans: list[tuple[int, int]]) -> EventAnchor | None:
+def _held_remotely(
+    text: str, spans: list[tuple[int, int]], lead: list[tuple[int, int]]
+) -> EventAnchor | None:
     """A headline's talks that the lead tells as held by phone or video and nowhere in person:
     "President Niinistö in talks with President Putin" / "... had a brief telephone conversation
-    on Tuesday" is a call. The headline's word names an engagement, not its medium."""
-    for i, span in enumerate(spans[: _LEAD_SENTENCES + 3]):
+    on Tuesday" is a call. The headline's word names an engagement, not its medium. (Not a
+    transcript's talk: "we were just together ... on a video conference a few days ago".)"""
+    for span in lead:
+        i = spans.index(span)
         rule = _body_match(text, span, "call")
         # the medium named, not only a verb of talking ("talked today with Professor X")
         if rule is not None and _REMOTE.search(text, span[0], span[1]) is not None:

@@ -537,13 +537,18 @@ def _stated_day(text: str, start: int, end: int, published: date | None) -> Date
 # What makes a date in a statement's lead sentence the day of something other than the release's
 # own act: a clause of its own before it ("the attack that took place in Nice on", "which our
 # member country experienced on", "following the holding of the first round on"), an agent
-# ("a twitter post by Mr. X ... on"), or the government pronouncing on what it dates ("condemns
-# the terrorist attack ... on 23 November 2018").
+# ("a twitter post by Mr. X ... on"), an occasion marked ("on the occasion of the fifty-ninth
+# anniversary of your independence on June 1"), officials who met (a joint statement's "met in
+# Brussels on May 10": the meeting's day), or the government pronouncing on what it dates
+# ("condemns the terrorist attack ... on 23 November 2018").
 _SUBJECT_DATED = re.compile(
-    r"\b(?:which|that|who|whose|whom|following|after|since|when|where|by)\b"
+    r"\b(?:which|that|who|whose|whom|following|after|since|when|where|by|met)\b"
     r"|\b" + CUES["pronounce"] + r"\b",
     re.IGNORECASE,
 )
+# an occasion marked dates the day only in its own clause: "To mark the 26th Anniversary of the
+# IORA, a press gathering was held on Tuesday 7th March 2023" is the gathering's day
+_OCCASION_DATED = re.compile(r"\b(?:occasion|anniversary)\b[^,;]*$", re.IGNORECASE)
 
 
 def _act_day(text: str, start: int, end: int, published: date | None) -> DateMention | None:
@@ -557,8 +562,10 @@ def _act_day(text: str, start: int, end: int, published: date | None) -> DateMen
         at = start + mention.start
         if _rank(text, start, mention) != 0 or _coming_occasion(text, at):
             continue
-        if _SUBJECT_DATED.search(text, start, at) is None and near_publication(
-            mention.day, published
+        if (
+            _SUBJECT_DATED.search(text, start, at) is None
+            and _OCCASION_DATED.search(text, start, at) is None
+            and near_publication(mention.day, published)
         ):
             return mention
         return None  # the first dated clause decides

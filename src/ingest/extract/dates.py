@@ -398,6 +398,13 @@ def find_dates(text: str, anchor: date | None) -> list[DateMention]:
 
 
 # Words before a date that make it a bound or a background date, not the day an event happened.
+# A week named without its day: "met in New York this week", "their phone conversation last
+# week". It dates no engagement (GUIDE: the gold leaves such a day null), and it yields to any
+# day its sentence states ("earlier this week, on Monday, September 30, 2019").
+WEEK = re.compile(r"(?:(?:earlier|later)\s+)?(?:this|last|past|next)\s+week\b", re.IGNORECASE)
+WEEK_RANK = 3
+
+
 _NOT_EVENT_DAY = re.compile(
     r"(?:\bsince|\buntil|\bby|\bbefore|\bafter|\bthrough|\bending|\bfrom\s+\w+\s+to|[’']s)\s*$",
     re.IGNORECASE,
@@ -461,7 +468,7 @@ def _rank(text: str, offset: int, mention: DateMention) -> int | None:
     start, end = offset + mention.start, offset + mention.end
     before = text[max(0, start - 16) : start]
     if mention.basis == "relative":
-        return 2
+        return WEEK_RANK if WEEK.fullmatch(text, start, end) else 2
     if _is_dateline(text, start, end):
         return 1  # the release's day: the event's only when its sentence states no other
     if _NOT_EVENT_DAY.search(before):
@@ -495,7 +502,10 @@ def _coming_occasion(text: str, start: int) -> bool:
 
 def _class(rank: int, mention: DateMention) -> int:
     """Preference class: a day introduced by a preposition or a relative word first, and of
-    those, a stated range ("from April 15 to 17") over "today" (a trip reported when over)."""
+    those, a stated range ("from April 15 to 17") over "today" (a trip reported when over); a
+    week ("this week") last, as it names no day."""
+    if rank == WEEK_RANK:
+        return WEEK_RANK
     if rank == 1:
         return 2
     return 0 if mention.is_range else 1

@@ -39,6 +39,26 @@ from ingest.extract import dates
         ("real-tune-5", "kormany-hu-nodate-1", "call"),
         # talked with, no medium named: still the headline's meeting
         ("real-tune-4", "mfa-gov-rs-20160513-1", "meeting"),
+        # ceremonies: "Ceremony of awarding the President ... the Order 'For Service to the
+        # Fatherland'", "Foreign Minister Lin confers Friendship Medal of Diplomacy on ..."
+        ("real-tune-4", "president-tj-20231121-1", "other"),
+        ("real-tune-4", "mofa-gov-tw-20250127-1", "other"),
+        # a trip to a ceremony is the trip: "arrives in Dakar ahead of the swearing-in ceremony"
+        ("real-tune-3", "statehouse-gov-sl-2024-04-02-1", "visit"),
+        # "Address by the New Zealand Minister of Foreign Affairs and Trade ..."
+        ("real-tune-5", "samoa-org-nz-2023-05-04-1", "other"),
+        # "held the last meeting with journalists for this year"
+        ("real-tune-3", "mfa-ks-net-2008-12-29-1", "other"),
+        # "handed over to her successor ... at the Ministry headquarters"
+        ("real-tune-4", "mfa-go-ke-20221116-2", "other"),
+        # "attended a Parliamentary Reception in the presence of His Majesty King Charles III"
+        ("real-tune-5", "govhouse-tas-gov-au-nodate-1", "other"),
+        # "hosted a working breakfast earlier today at Viana Palace with her Argentinian ..."
+        ("real-tune-4", "exteriores-gob-es-20210511-1", "meeting"),
+        # "President Chakwera for enhanced bilateral relations": the lead's official visit
+        ("real-tune-3", "malawi-gov-mw-nodate-1", "visit"),
+        # "a series of high-level bilateral meetings on the margins of the AU Executive Council"
+        ("real-tune-3", "mfa-gov-sc-2026-02-14-1", "meeting"),
     ],
 )
 def test_event_types_of_unseen_publishers(set_name: str, doc_id: str, expected: str) -> None:
@@ -78,6 +98,23 @@ def test_a_statement_about_a_dated_occasion_keeps_its_published_day(
     set_name: str, doc_id: str, published: date
 ) -> None:
     assert primary_record(set_name, doc_id).event_date == published
+
+
+@pytest.mark.parametrize(
+    ("set_name", "doc_id", "expected"),
+    [
+        # "met in New York this week and discussed ongoing partnerships"
+        ("real-tune-3", "mfaet-gov-sb-2024-09-25-1", None),
+        # "During their phone conversation last week, Acting Minister Le expressed ..."
+        ("real-tune-4", "baochinhphu-vn-20251020-1", None),
+        # "The meeting took place, earlier this week, on Monday, September 30, 2019"
+        ("real-tune-5", "jis-gov-jm-20191004-1", date(2019, 9, 30)),
+    ],
+)
+def test_a_week_without_its_day_dates_no_engagement(
+    set_name: str, doc_id: str, expected: date | None
+) -> None:
+    assert primary_record(set_name, doc_id).event_date == expected
 
 
 def test_a_dateline_is_the_release_day_not_the_engagement_day() -> None:

@@ -8,8 +8,6 @@ from datetime import date
 import pytest
 from tests.extract.real_documents import primary_record
 
-from ingest.extract import dates
-
 
 @pytest.mark.parametrize(
     ("set_name", "doc_id", "expected"),
@@ -115,32 +113,3 @@ def test_a_week_without_its_day_dates_no_engagement(
     set_name: str, doc_id: str, expected: date | None
 ) -> None:
     assert primary_record(set_name, doc_id).event_date == expected
-
-
-def test_a_dateline_is_the_release_day_not_the_engagement_day() -> None:
-    # "THE HAGUE, Netherlands — 10 December 2018 — ... met at the OPCW Headquarters in The Hague,
-    # on Friday, 7 December."
-    assert primary_record("real-tune-5", "opcw-org-20181210-1").event_date == date(2018, 12, 7)
-
-
-def test_a_dateline_dates_a_statement() -> None:
-    # "Podgorica, Montenegro (27 April 2014) – Prime Minister Milo Đukanović congratulated ...",
-    # fed on 28 April
-    record = primary_record("real-tune-5", "gov-me-20140428-1")
-    assert record.event_date == date(2014, 4, 27)
-    assert "date.dateline" in {e.rule for e in record.evidence}
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("THE HAGUE, Netherlands — 10 December 2018 — The Director", date(2018, 12, 10)),
-        ("Kinshasa, Democratic Republic of Congo 5th June, 2018: The", date(2018, 6, 5)),
-        ("State House, Freetown, Thursday 20 April 2023 – His", date(2023, 4, 20)),
-        ("On 10 January 2022 the members were sworn in.", None),
-        ("The Minister met on 3 May 2024 – in Oslo – with", None),
-    ],
-)
-def test_datelines(text: str, expected: date | None) -> None:
-    found = dates.dateline(text)
-    assert (found.day if found is not None else None) == expected

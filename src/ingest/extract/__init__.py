@@ -427,13 +427,7 @@ def extract(document: Document) -> list[EventRecord]:
     """
     doc = document
     spans = sentences(doc.text)
-    # the dateline's day is the release's own "today", whatever day a feed published it on
-    dateline = _dates.dateline(doc.text)
-    published = (
-        dateline.day
-        if dateline is not None
-        else _dates.published_date(doc.published, doc.published_at)
-    )
+    published = _dates.published_date(doc.published, doc.published_at)
     published_at = _published_at(doc)
     index = _people.find_people(doc)
     facts = _facts_of(doc)
@@ -443,8 +437,6 @@ def extract(document: Document) -> list[EventRecord]:
         if anchor.ordinal > 0 and len(participants) < _MIN_PARTICIPANTS[anchor.event_type]:
             continue
         day, basis, date_evidence = _date_fields(doc, anchor, published, spans)
-        if basis == "published" and dateline is not None and not date_evidence:
-            date_evidence = [Evidence("event_date", dateline.start, dateline.end, "date.dateline")]
         scoped = facts if anchor.ordinal == 0 else facts.within(anchor.start, anchor.end)
         fields = _fact_fields(scoped, participants + mentioned)
         evidence = _type_evidence(doc, anchor)

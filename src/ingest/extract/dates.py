@@ -433,44 +433,12 @@ _ASIDE = re.compile(r",\s*(?:who|which|whose|where|when)\b[^,;]*,")
 _TODAY_WORDS = re.compile(r"\btoday\b|\bthis (?:morning|afternoon|evening)\b|\btonight\b", re.I)
 
 
-# A dateline opening the text: a place ("THE HAGUE, Netherlands", "Podgorica, Montenegro (",
-# "State House, Freetown, Thursday") and the release's date, closed by a dash or a colon.
-_DATELINE_PLACE = re.compile(
-    r"\s*(?:(?:[A-Z\u00c0-\u00de][\w.’'/-]*|of|and|the|de)(?:\s+|\s*[,;(–—-]\s*)){0,8}"
-    r"(?:(?i:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?\(?"  # capitals are place words
-)
-_DATELINE_CLOSE = re.compile(r"\)?\s*[-–—:]")
-_DATELINE_REACH = 100  # characters: a dateline is the text's first line
-
-
-def dateline(text: str) -> DateMention | None:
-    """The date of the dateline opening `text` ("THE HAGUE, Netherlands — 10 December 2018 —"):
-    the day the release speaks from, its "today", whatever day a feed published it on."""
-    head = text[:_DATELINE_REACH]
-    for mention in sorted(_explicit(head, None), key=lambda m: m.start):
-        if not mention.has_year:
-            continue
-        if _DATELINE_PLACE.fullmatch(head, 0, mention.start) and _DATELINE_CLOSE.match(
-            head, mention.end
-        ):
-            return mention
-        return None  # only the first date can open the text
-    return None
-
-
-def _is_dateline(text: str, start: int, end: int) -> bool:
-    found = dateline(text) if start < _DATELINE_REACH else None
-    return found is not None and found.start == start and found.end == end
-
-
 def _rank(text: str, offset: int, mention: DateMention) -> int | None:
     """Preference for `mention` (lower is better) as the event's day; None to ignore it."""
     start, end = offset + mention.start, offset + mention.end
     before = text[max(0, start - 16) : start]
     if mention.basis == "relative":
         return WEEK_RANK if WEEK.fullmatch(text, start, end) else 2
-    if _is_dateline(text, start, end):
-        return 1  # the release's day: the event's only when its sentence states no other
     if _NOT_EVENT_DAY.search(before):
         return None
     if _DISCUSSED_OCCASION.search(text, max(0, start - 120), start):

@@ -98,7 +98,7 @@ REAL_SETS: dict[str, dict[str, float]] = {
         # (0.783 with 0.7.0)
         "field_score": 0.82,
         "participant_f1": 0.85,  # measured 0.871 with 0.11.0, 0.886 with 0.10.2
-        # measured 0.945 / 0.922 with its misses classed by cause (0.859 / 0.914 with 0.16.1;
+        # measured 0.953 / 0.930 with its misses classed by cause (0.859 / 0.914 with 0.16.1;
         # branch x15-type12)
         "type_acc": 0.92,
         "date_acc": 0.90,
@@ -127,7 +127,7 @@ REAL_SETS: dict[str, dict[str, float]] = {
     # 0.855 with x15-who9's semicolon lists
     "real-tune-3": {
         "field_score": 0.80,
-        # measured 0.928 / 0.928 with x15-type12's mechanisms (0.912 / 0.912 with 0.16.1)
+        # measured 0.936 / 0.928 with x15-type12's mechanisms (0.912 / 0.912 with 0.16.1)
         "type_acc": 0.91,
         "date_acc": 0.90,
         "participant_f1": 0.84,
@@ -142,7 +142,7 @@ REAL_SETS: dict[str, dict[str, float]] = {
         # measured 0.828 with 0.14.0, 0.831 with 0.13.0, 0.824 with 0.12.0, 0.819 with 0.11.0,
         # 0.827 with 0.10.2
         "field_score": 0.81,
-        # measured 0.947 / 0.947 with its misses classed by cause (0.868 / 0.895 with 0.16.1;
+        # measured 0.947 / 0.934 with its misses classed by cause (0.868 / 0.895 with 0.16.1;
         # branch x15-type12)
         "type_acc": 0.92,
         "date_acc": 0.92,

@@ -57,6 +57,11 @@ from tests.extract.real_documents import primary_record
         ("real-tune-3", "malawi-gov-mw-nodate-1", "visit"),
         # "a series of high-level bilateral meetings on the margins of the AU Executive Council"
         ("real-tune-3", "mfa-gov-sc-2026-02-14-1", "meeting"),
+        # a release naming itself a statement: "Joint statement: Norway and Mexico: A call for a
+        # coalition ..." (its lead reports the officials' consultations), "COMESA has sent a
+        # message of congratulations" (after the AU session that re-elected the addressee)
+        ("real-tune-4", "regjeringen-no-20250410-1", "statement"),
+        ("real-tune-3", "comesa-int-nodate-1", "statement"),
     ],
 )
 def test_event_types_of_unseen_publishers(set_name: str, doc_id: str, expected: str) -> None:

@@ -225,7 +225,9 @@ def _is_heading_line(text: str, start: int, end: int) -> bool:
 
 
 def _title_rule(title: str) -> tuple[Rule | None, re.Match[str] | None]:
-    """The first headline rule matching `title` (after a genre label), and its match."""
+    """The first headline rule matching `title` (after a genre label), and its match. A
+    statement's own label decides when what follows it names nothing else: "Joint statement:
+    Norway and Mexico: A call for a coalition ..." is the statement, whatever its lead reports."""
     label = _GENRE_LABEL.match(title)
     if label is not None:
         title = title[label.end() :]
@@ -233,8 +235,17 @@ def _title_rule(title: str) -> tuple[Rule | None, re.Match[str] | None]:
     for rule in TITLE_RULES:
         match = rule.search(title, lowered)
         if match:
+            if rule.rule_id == _TITLE_DEFAULT and label is not None:
+                issued = _STATEMENT_LABEL.search(label.group(0))
+                if issued is not None:
+                    return _LABELED_STATEMENT, issued
             return rule, match
     return None, None
+
+
+# A label that names the release a statement (not a readout's or a news item's label).
+_STATEMENT_LABEL = re.compile(r"\b(?:statement|communiqu[ée]|declaration)\b", re.IGNORECASE)
+_LABELED_STATEMENT = Rule("title.statement.label", "statement", _STATEMENT_LABEL)
 
 
 # Sentences about history, not news: "Since our countries signed the Treaty in 1850".

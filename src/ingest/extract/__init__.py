@@ -68,6 +68,19 @@ def _date_fields(
         doc.text, look, published, title, engagement, anchor.trigger_start
     )
     rule = "date.event_sentence"
+    # an engagement its sentence places only in a week ("met in New York this week"): another
+    # sentence may still give its day, else it has none
+    week_only = (
+        engagement
+        and not in_title
+        and anchor.start >= 0
+        and (
+            (cue is not None and _dates.WEEK.fullmatch(doc.text, cue[0], cue[1]) is not None)
+            or (basis == "published" and _dates.WEEK.search(doc.text, anchor.start, anchor.end))
+        )
+    )
+    if week_only:
+        basis, cue = "published", None
     if anchor.ordinal > 0 and engagement and basis == "published":
         return None, "none", []
     if (
@@ -146,6 +159,8 @@ def _date_fields(
             if stated[1] != "published":
                 day, basis, cue, in_title = stated
                 rule = "date.departure"
+    if week_only and cue is None:
+        return None, "none", []
     if cue is None:
         return day, basis, []
     field = "title:event_date" if in_title else "event_date"

@@ -121,7 +121,7 @@ CUE_FORMS, CUES, TITLE_RULES, BODY_RULES, LEAD_RULES, TRIP_NOUN_RULES = _load_ru
 # A headline's genre label before a colon says what kind of text it is, not what happened:
 # "MFA Press Statement: Minister X's Meeting with Y" is typed by what follows the label.
 _GENRE_LABEL = re.compile(
-    r"^\s*(?:[\w.’'-]+\s+){0,3}?" + CUES["genre_label"] + r"\s*:\s*(?=\S)", re.IGNORECASE
+    r"^\s*(?:[\w.’'-]+\s+){0,4}?" + CUES["genre_label"] + r"\s*:\s*(?=\S)", re.IGNORECASE
 )
 
 # Lines that frame a release rather than report anything: bylines, attribution, "Begin text:".
@@ -225,7 +225,9 @@ def _is_heading_line(text: str, start: int, end: int) -> bool:
 
 
 def _title_rule(title: str) -> tuple[Rule | None, re.Match[str] | None]:
-    """The first headline rule matching `title` (after a genre label), and its match."""
+    """The first headline rule matching `title` (after a genre label), and its match. A
+    statement's own label decides when what follows it names nothing else: "Joint statement:
+    Norway and Mexico: A call for a coalition ..." is the statement, whatever its lead reports."""
     label = _GENRE_LABEL.match(title)
     if label is not None:
         title = title[label.end() :]
@@ -233,8 +235,17 @@ def _title_rule(title: str) -> tuple[Rule | None, re.Match[str] | None]:
     for rule in TITLE_RULES:
         match = rule.search(title, lowered)
         if match:
+            if rule.rule_id == _TITLE_DEFAULT and label is not None:
+                issued = _STATEMENT_LABEL.search(label.group(0))
+                if issued is not None:
+                    return _LABELED_STATEMENT, issued
             return rule, match
     return None, None
+
+
+# A label that names the release a statement (not a readout's or a news item's label).
+_STATEMENT_LABEL = re.compile(r"\b(?:statement|communiqu[ée]|declaration)\b", re.IGNORECASE)
+_LABELED_STATEMENT = Rule("title.statement.label", "statement", _STATEMENT_LABEL)
 
 
 # Sentences about history, not news: "Since our countries signed the Treaty in 1850".
@@ -313,6 +324,10 @@ def _primary(doc: Document, spans: list[tuple[int, int]]) -> EventAnchor:
             rule = _body_match(text, span, kind)
             if rule is not None:
                 return _anchor(kind, text, spans, i, True, 0, rule, title_rule.rule_id)
+        if kind == "meeting" and _TRANSCRIPT.search(text) is None:
+            remote = _held_remotely(text, spans, lead)
+            if remote is not None:
+                return remote
         index = 0 if spans else -1
         return _anchor(kind, text, spans, index, True, 0, None, title_rule.rule_id)
     if _TRANSCRIPT.search(text):
@@ -328,6 +343,25 @@ def _primary(doc: Document, spans: list[tuple[int, int]]) -> EventAnchor:
             return engaged
     fallback = title_rule.rule_id if title_rule is not None else _NO_CUE
     return _anchor("statement", text, spans, 0 if spans else -1, False, 0, None, fallback)
+
+
+def _held_remotely(
+    text: str, spans: list[tuple[int, int]], lead: list[tuple[int, int]]
+) -> EventAnchor | None:
+    """A headline's talks that the lead tells as held by phone or video and nowhere in person:
+    "President Niinistö in talks with President Putin" / "... had a brief telephone conversation
+    on Tuesday" is a call. The headline's word names an engagement, not its medium. (Not a
+    transcript's talk: "we were just together ... on a video conference a few days ago".)"""
+    for span in lead:
+        i = spans.index(span)
+        rule = _body_match(text, span, "call")
+        # the medium named, not only a verb of talking ("talked today with Professor X")
+        if rule is not None and _REMOTE.search(text, span[0], span[1]) is not None:
+            return _anchor("call", text, spans, i, True, 0, rule, _HELD_REMOTELY)
+    return None
+
+
+_HELD_REMOTELY = "title.meeting.held_remotely"
 
 
 # Two sides talking: a verb of conferring (data/cues.toml `confer`), and the medium when remote.

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from ingest.extract.anchors import CUES
 from ingest.extract.text import caseless_beyond_ascii
 
 __all__ = [
@@ -397,6 +398,13 @@ def find_dates(text: str, anchor: date | None) -> list[DateMention]:
 
 
 # Words before a date that make it a bound or a background date, not the day an event happened.
+# A week named without its day: "met in New York this week", "their phone conversation last
+# week". It dates no engagement (GUIDE: the gold leaves such a day null), and it yields to any
+# day its sentence states ("earlier this week, on Monday, September 30, 2019").
+WEEK = re.compile(r"(?:(?:earlier|later)\s+)?(?:this|last|past|next)\s+week\b", re.IGNORECASE)
+WEEK_RANK = 3
+
+
 _NOT_EVENT_DAY = re.compile(
     r"(?:\bsince|\buntil|\bby|\bbefore|\bafter|\bthrough|\bending|\bfrom\s+\w+\s+to|[’']s)\s*$",
     re.IGNORECASE,
@@ -430,7 +438,7 @@ def _rank(text: str, offset: int, mention: DateMention) -> int | None:
     start, end = offset + mention.start, offset + mention.end
     before = text[max(0, start - 16) : start]
     if mention.basis == "relative":
-        return 2
+        return WEEK_RANK if WEEK.fullmatch(text, start, end) else 2
     if _NOT_EVENT_DAY.search(before):
         return None
     if _DISCUSSED_OCCASION.search(text, max(0, start - 120), start):
@@ -462,7 +470,10 @@ def _coming_occasion(text: str, start: int) -> bool:
 
 def _class(rank: int, mention: DateMention) -> int:
     """Preference class: a day introduced by a preposition or a relative word first, and of
-    those, a stated range ("from April 15 to 17") over "today" (a trip reported when over)."""
+    those, a stated range ("from April 15 to 17") over "today" (a trip reported when over); a
+    week ("this week") last, as it names no day."""
+    if rank == WEEK_RANK:
+        return WEEK_RANK
     if rank == 1:
         return 2
     return 0 if mention.is_range else 1
@@ -498,6 +509,44 @@ def _stated_day(text: str, start: int, end: int, published: date | None) -> Date
     for mention in find_dates(text[start:end], published):
         if mention.basis == "explicit" and mention.start == offset and mention.has_year:
             return mention
+    return None
+
+
+# What makes a date in a statement's lead sentence the day of something other than the release's
+# own act: a clause of its own before it ("the attack that took place in Nice on", "which our
+# member country experienced on", "following the holding of the first round on"), an agent
+# ("a twitter post by Mr. X ... on"), an occasion marked ("on the occasion of the fifty-ninth
+# anniversary of your independence on June 1"), officials who met (a joint statement's "met in
+# Brussels on May 10": the meeting's day), or the government pronouncing on what it dates
+# ("condemns the terrorist attack ... on 23 November 2018").
+_SUBJECT_DATED = re.compile(
+    r"\b(?:which|that|who|whose|whom|following|after|since|when|where|by|met)\b"
+    r"|\b" + CUES["pronounce"] + r"\b",
+    re.IGNORECASE,
+)
+# an occasion marked dates the day only in its own clause: "To mark the 26th Anniversary of the
+# IORA, a press gathering was held on Tuesday 7th March 2023" is the gathering's day
+_OCCASION_DATED = re.compile(r"\b(?:occasion|anniversary)\b[^,;]*$", re.IGNORECASE)
+
+
+def _act_day(text: str, start: int, end: int, published: date | None) -> DateMention | None:
+    """The day the lead sentence of a release that is not an engagement gives its own act, a
+    date with its year introduced as the act's ("a press gathering was held on Tuesday 7th March
+    2023", "handed over to her successor ... on October 27, 2022"), with nothing before it in
+    the sentence that makes it another occasion's (`_SUBJECT_DATED`)."""
+    for mention in find_dates(text[start:end], published):
+        if mention.basis != "explicit" or not mention.has_year:
+            continue
+        at = start + mention.start
+        if _rank(text, start, mention) != 0 or _coming_occasion(text, at):
+            continue
+        if (
+            _SUBJECT_DATED.search(text, start, at) is None
+            and _OCCASION_DATED.search(text, start, at) is None
+            and near_publication(mention.day, published)
+        ):
+            return mention
+        return None  # the first dated clause decides
     return None
 
 
@@ -554,7 +603,9 @@ def event_day(
                     return m.day, "explicit", (m.start, m.end), True
     else:
         for start, end in spans[:1]:
-            stated = _stated_day(text, start, end, published)
+            stated = _stated_day(text, start, end, published) or _act_day(
+                text, start, end, published
+            )
             if stated is not None:
                 return stated.day, "explicit", (start + stated.start, start + stated.end), False
             match = _TODAY_WORDS.search(text, start, end)

@@ -26,7 +26,7 @@ from ingest.records import Amount, Document, EventRecord, Evidence, Participant,
 
 __all__ = ["EXTRACTOR_VERSION", "EventAnchor", "extract"]
 
-EXTRACTOR_VERSION = "0.16.1"
+EXTRACTOR_VERSION = "0.17.0"
 
 # A secondary engagement needs its named people: two for a bilateral kind, one for a gathering.
 _MIN_PARTICIPANTS: dict[str, int] = {

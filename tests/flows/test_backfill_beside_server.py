@@ -20,8 +20,8 @@ from pathlib import Path
 from uuid import UUID
 
 import pytest
-from conftest import FIXTURE_FEEDS, SettingsFactory
 
+from conftest import FIXTURE_FEEDS, SettingsFactory
 from ingest import store
 from ingest.config import load_settings
 from ingest.errors import ConfigError

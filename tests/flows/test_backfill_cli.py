@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FIXTURE_FEEDS, SettingsFactory
 
+from conftest import FIXTURE_FEEDS, SettingsFactory
 from ingest import store
 from ingest.cli import main
 from ingest.config import load_settings

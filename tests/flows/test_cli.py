@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import SettingsFactory, feed_entry
 
+from conftest import SettingsFactory, feed_entry
 from ingest import store
 from ingest.cli import cli
 from ingest.config import load_settings

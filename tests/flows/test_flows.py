@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURE_FEEDS, SettingsFactory, feed_entry
 
+from conftest import FIXTURE_FEEDS, SettingsFactory, feed_entry
 from ingest import store
 from ingest.config import Feed, Settings, load_feeds, load_settings
 from ingest.extract import extract

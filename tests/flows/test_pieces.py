@@ -14,8 +14,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURE_FEEDS
 
+from conftest import FIXTURE_FEEDS
 from ingest.backfill import backfill_feed, read_item, read_items
 from ingest.config import Settings
 from ingest.errors import InputError

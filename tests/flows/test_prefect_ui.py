@@ -18,8 +18,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import SettingsFactory
 
+from conftest import SettingsFactory
 from ingest.flows.server import free_port, stop_process_group
 from support.artifacts import artifact_path
 from support.browser import chromium_page, save_screenshot

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SettingsFactory
 
+from conftest import SettingsFactory
 from ingest import store
 from ingest.config import load_settings
 from ingest.flows.server import (

@@ -25,32 +25,43 @@ person_affiliations as (
     where not is_default_only or affiliation_rank = 1
 ),
 
+person_dates as (
+    -- the pick depends on the person and the date alone: computed once per (person, date), not
+    -- per participant. A person in many events (the synthetic Person 1, 6% of slots) is on few
+    -- distinct dates, so the join with their affiliations stops growing with their events: per
+    -- participant it ran out of memory under marts_memory_mb (300k events under 320 MB; issue 21)
+    select distinct
+        person_id,
+        coalesce(event_date, event_month) as on_date
+    from participants
+    where not is_affiliation_stated
+),
+
 person_at_date as (
     -- Lloyd J. Austin III, US from 2021-08 to 2022-04-24 (and UA once on 2022-04-25, a host's
     -- country), is US on 2022-05-18 when the record gives him none
-    -- one row per participant by an aggregate over its candidates, not a window: a window
+    -- one row per person and date by an aggregate over its candidates, not a window: a window
     -- held every (participant, candidate) row in memory, 3.9 GB of a 100k-event warehouse's
     -- publish (a person of many affiliations in many events; issue 21). The ranks of one
     -- person are distinct, so the pick is the same.
     select
-        participants.participant_id,
+        person_dates.person_id,
+        person_dates.on_date,
         arg_min(
             person_affiliations.affiliation,
             {'away': days_away > 0, 'rank': person_affiliations.affiliation_rank}
         ) as affiliation
-    from participants
+    from person_dates
     join person_affiliations using (person_id)
     cross join lateral (
         select greatest(
-            date_diff('day', coalesce(participants.event_date, participants.event_month),
-                person_affiliations.first_seen_on),
-            date_diff('day', person_affiliations.last_seen_on,
-                coalesce(participants.event_date, participants.event_month)),
+            date_diff('day', person_dates.on_date, person_affiliations.first_seen_on),
+            date_diff('day', person_affiliations.last_seen_on, person_dates.on_date),
             0
         ) as days_away
     )
-    where not participants.is_affiliation_stated and days_away <= 365
-    group by participants.participant_id
+    where days_away <= 365
+    group by person_dates.person_id, person_dates.on_date
 ),
 
 final as (
@@ -62,7 +73,10 @@ final as (
             participants.affiliation
         ) as counted_affiliation
     from participants
-    left join person_at_date using (participant_id)
+    left join person_at_date
+        on person_at_date.person_id = participants.person_id
+        and person_at_date.on_date = coalesce(participants.event_date, participants.event_month)
+        and not participants.is_affiliation_stated
 )
 
 select * from final

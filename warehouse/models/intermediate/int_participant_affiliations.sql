@@ -77,14 +77,15 @@ final as (
         participants.*,
         coalesce(
             case when participants.is_affiliation_stated then participants.affiliation end,
-            person_at_date.affiliation,
+            -- a condition in the join's own terms made it a nested-loop join of every
+            -- participant with every (person, date): equalities only, the hash join
+            case when not participants.is_affiliation_stated then person_at_date.affiliation end,
             participants.affiliation
         ) as counted_affiliation
     from participants
     left join person_at_date
         on person_at_date.person_id = participants.person_id
         and person_at_date.on_date = coalesce(participants.event_date, participants.event_month)
-        and not participants.is_affiliation_stated
 )
 
 select * from final

@@ -64,26 +64,13 @@ nearby as (
     from keyed
 ),
 
-matches as (
-    -- how many participants of each side the other side names too
+shared_keys as materialized (
+    -- each participant of one side with each of the other side sharing its person key
     select
         a.event_id as event_a,
         b.event_id as event_b,
-        count(distinct a.participant_index) as matched_a,
-        count(distinct b.participant_index) as matched_b,
-        any_value(a.participant_count) as participant_count_a,
-        any_value(b.participant_count) as participant_count_b,
-        any_value(a.doc_id) as doc_a,
-        any_value(b.doc_id) as doc_b,
-        any_value(a.source_id) as source_a,
-        any_value(b.source_id) as source_b,
-        any_value(a.event_date) as date_a,
-        any_value(b.event_date) as date_b,
-        any_value(a.date_basis) as date_basis_a,
-        any_value(b.date_basis) as date_basis_b,
-        any_value(a.city) as city_a,
-        any_value(b.city) as city_b,
-        any_value(a.engagement_kind) as engagement_kind
+        a.participant_index as index_a,
+        b.participant_index as index_b
     from nearby as a
     join keyed as b
         on a.person_key = b.person_key
@@ -91,7 +78,63 @@ matches as (
         and a.engagement_kind = b.engagement_kind
         and a.event_id < b.event_id
         and a.doc_id <> b.doc_id
-    group by a.event_id, b.event_id
+),
+
+matched_a as (
+    -- distinct participants counted by plain group-bys, and each record's columns joined after:
+    -- count(distinct) and any_value over every pair of records sharing a person (quadratic in a
+    -- popular person's records of a day) held their states in memory and ran out under
+    -- marts_memory_mb (300k events under 320 MB; issue 21), where group-bys and joins spill
+    select event_a, event_b, count(*) as matched_a
+    from (select distinct event_a, event_b, index_a from shared_keys)
+    group by event_a, event_b
+),
+
+matched_b as (
+    select event_a, event_b, count(*) as matched_b
+    from (select distinct event_a, event_b, index_b from shared_keys)
+    group by event_a, event_b
+),
+
+records as (
+    -- what the pair rules read of a record, once per record
+    select
+        linkable.event_id,
+        linkable.doc_id,
+        linkable.source_id,
+        linkable.event_date,
+        linkable.date_basis,
+        linkable.city,
+        linkable.engagement_kind,
+        participant_counts.participant_count
+    from linkable
+    join participant_counts using (event_id)
+),
+
+matches as (
+    -- how many participants of each side the other side names too
+    select
+        matched_a.event_a,
+        matched_a.event_b,
+        matched_a.matched_a,
+        matched_b.matched_b,
+        a.participant_count as participant_count_a,
+        b.participant_count as participant_count_b,
+        a.doc_id as doc_a,
+        b.doc_id as doc_b,
+        a.source_id as source_a,
+        b.source_id as source_b,
+        a.event_date as date_a,
+        b.event_date as date_b,
+        a.date_basis as date_basis_a,
+        b.date_basis as date_basis_b,
+        a.city as city_a,
+        b.city as city_b,
+        a.engagement_kind
+    from matched_a
+    join matched_b using (event_a, event_b)
+    join records as a on a.event_id = matched_a.event_a
+    join records as b on b.event_id = matched_a.event_b
 ),
 
 pairs as (
@@ -201,12 +244,29 @@ named_links as (
         )
 ),
 
+unnamed_calls as (
+    -- a call the extractor found nobody in, with each call of its day in another release
+    select
+        unnamed.event_id as unnamed_id,
+        named.event_id as named_id,
+        unnamed.countries_mentioned
+    from linkable as unnamed
+    join linkable as named
+        on named.doc_id <> unnamed.doc_id
+        and named.engagement_kind = unnamed.engagement_kind
+        and named.event_date = unnamed.event_date
+    where unnamed.engagement_kind = 'call'
+        and unnamed.event_id not in (select event_id from int_engagement_person_keys)
+),
+
 affiliations as (
+    -- of those calls alone: a list per record of the warehouse is an aggregate that cannot spill
     select
         event_id,
         list(distinct affiliation) as affiliations
     from stg_participants
     where affiliation is not null
+        and event_id in (select named_id from unnamed_calls)
     group by event_id
 ),
 
@@ -215,18 +275,12 @@ country_fits as (
     -- participants serve governments the unnamed record all mentions (in person, a record naming
     -- nobody is mostly a conference or a trip, which countries do not tell apart)
     select
-        unnamed.event_id as unnamed_id,
-        named.event_id as named_id
-    from linkable as unnamed
-    join linkable as named
-        on named.doc_id <> unnamed.doc_id
-        and named.engagement_kind = unnamed.engagement_kind
-        and named.event_date = unnamed.event_date
-    join affiliations on affiliations.event_id = named.event_id
-    where unnamed.engagement_kind = 'call'
-        and unnamed.event_id not in (select event_id from int_engagement_person_keys)
-        and len(affiliations.affiliations) >= 2
-        and list_has_all(unnamed.countries_mentioned, affiliations.affiliations)
+        unnamed_calls.unnamed_id,
+        unnamed_calls.named_id
+    from unnamed_calls
+    join affiliations on affiliations.event_id = unnamed_calls.named_id
+    where len(affiliations.affiliations) >= 2
+        and list_has_all(unnamed_calls.countries_mentioned, affiliations.affiliations)
 ),
 
 country_links as (

@@ -37,12 +37,10 @@ participant_counts as (
     group by event_id
 ),
 
-keyed as (
-    -- each key with what the pair rules read of its record, so no pair joins back to it
+records as (
+    -- what the pair rules read of a record, once per record
     select
-        keys.event_id,
-        keys.participant_index,
-        keys.person_key,
+        linkable.event_id,
         linkable.doc_id,
         linkable.source_id,
         linkable.event_date,
@@ -50,9 +48,25 @@ keyed as (
         linkable.city,
         linkable.engagement_kind,
         participant_counts.participant_count
-    from int_engagement_person_keys as keys
-    join linkable using (event_id)
+    from linkable
     join participant_counts using (event_id)
+),
+
+keyed as (
+    -- each key with what the pair rules read of its record, so no pair joins back to it
+    select
+        keys.event_id,
+        keys.participant_index,
+        keys.person_key,
+        records.doc_id,
+        records.source_id,
+        records.event_date,
+        records.date_basis,
+        records.city,
+        records.engagement_kind,
+        records.participant_count
+    from int_engagement_person_keys as keys
+    join records using (event_id)
 ),
 
 nearby as (
@@ -94,21 +108,6 @@ matched_b as (
     select event_a, event_b, count(*) as matched_b
     from (select distinct event_a, event_b, index_b from shared_keys)
     group by event_a, event_b
-),
-
-records as (
-    -- what the pair rules read of a record, once per record
-    select
-        linkable.event_id,
-        linkable.doc_id,
-        linkable.source_id,
-        linkable.event_date,
-        linkable.date_basis,
-        linkable.city,
-        linkable.engagement_kind,
-        participant_counts.participant_count
-    from linkable
-    join participant_counts using (event_id)
 ),
 
 matches as (

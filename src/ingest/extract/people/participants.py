@@ -191,6 +191,13 @@ def _guests_of_another_visit(
         spans.append((match.end(), stop.start() if stop else match.end() + _GUEST_READ))
     if not spans:
         return []  # most releases
+    return _named_only_within(index, chosen, spans)
+
+
+def _named_only_within(
+    index: PeopleIndex, chosen: dict[int, Mention], spans: list[tuple[int, int]]
+) -> list[int]:
+    """The people chosen whose every mention lies inside one of spans, none in the headline."""
     named: dict[int, list[Mention]] = {}
     for m in index.mentions:
         if m.person in chosen:
@@ -222,15 +229,7 @@ def _standing_in(index: PeopleIndex, text: str, chosen: dict[int, Mention]) -> l
         match = cue.search(text, s, e)
         if match is not None:
             spans.append((s, match.start()))
-    named: dict[int, list[Mention]] = {}
-    for m in index.mentions:
-        if m.person in chosen:
-            named.setdefault(m.person, []).append(m)
-    return [
-        pid
-        for pid, mentions in named.items()
-        if all(not m.in_title and any(a <= m.start < b for a, b in spans) for m in mentions)
-    ]
+    return _named_only_within(index, chosen, spans)
 
 
 def _whole_words(phrases: list[str]) -> re.Pattern[str]:
